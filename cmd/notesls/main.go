@@ -1,0 +1,25 @@
+// Command notesls is the notes language server (no arguments, or `serve`) and the notes
+// linter (`--check`).
+package main
+
+import (
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches on the mode so that tests can drive both modes in-process.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	for _, a := range args {
+		if a == "--check" || a == "-check" {
+			return runCheck(args, stdout, stderr)
+		}
+		if a == "--" {
+			break
+		}
+	}
+	return runServe(args, stdin, stdout, stderr)
+}
