@@ -1,0 +1,84 @@
+package analysis
+
+// checkBrackets reports the first unmatched "(", ")", "[", "]" or ASCII '"' of the line,
+// outside URLs and outside the "[[" "]]" of references (those have rules of their own).
+func (p *lineParser) checkBrackets(e int) {
+	b := p.b
+	skip := make([]LineSpan, 0, len(p.line.URLs)+2*len(p.line.Refs))
+	skip = append(skip, p.line.URLs...)
+	for _, r := range p.line.Refs {
+		if r.Soft {
+			continue
+		}
+		skip = append(skip, span(int(r.Span.Start), int(r.Span.Start)+2))
+		if r.Span.End-r.Span.Start >= 4 && b[r.Span.End-1] == ']' && b[r.Span.End-2] == ']' {
+			skip = append(skip, span(int(r.Span.End)-2, int(r.Span.End)))
+		}
+	}
+	for _, d := range p.line.Diags {
+		if d.Rule == RuleMalformedReference {
+			skip = append(skip, span(int(d.Span.Start), int(d.Span.Start)+2))
+		}
+	}
+	var parens, squares []int
+	firstBad := -1
+	lastQuote, quotes := -1, 0
+	bad := func(i int) {
+		if firstBad < 0 || i < firstBad {
+			firstBad = i
+		}
+	}
+	for i := 0; i < e; i++ {
+		c := b[i]
+		if c != '(' && c != ')' && c != '[' && c != ']' && c != '"' {
+			continue
+		}
+		if j := skipEnd(skip, i); j > i {
+			i = j - 1
+			continue
+		}
+		switch c {
+		case '(':
+			parens = append(parens, i)
+		case '[':
+			squares = append(squares, i)
+		case ')':
+			if len(parens) == 0 {
+				bad(i)
+			} else {
+				parens = parens[:len(parens)-1]
+			}
+		case ']':
+			if len(squares) == 0 {
+				bad(i)
+			} else {
+				squares = squares[:len(squares)-1]
+			}
+		case '"':
+			quotes++
+			lastQuote = i
+		}
+	}
+	if len(parens) > 0 {
+		bad(parens[0])
+	}
+	if len(squares) > 0 {
+		bad(squares[0])
+	}
+	if quotes%2 == 1 {
+		bad(lastQuote)
+	}
+	if firstBad >= 0 {
+		p.diag(RuleUnbalanced, firstBad, firstBad+1, `unmatched "`+string(b[firstBad])+`"`, false)
+	}
+}
+
+// skipEnd returns the end of the skipped span containing i, or i.
+func skipEnd(skip []LineSpan, i int) int {
+	for _, s := range skip {
+		if int(s.Start) <= i && i < int(s.End) {
+			return int(s.End)
+		}
+	}
+	return i
+}

@@ -1,0 +1,434 @@
+package analysis
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// Parse parses a whole file. It never fails: a malformed line yields a partial tree and
+// diagnostics. Time and memory are linear in len(src).
+func Parse(src []byte) *File {
+	f := &File{Src: src}
+	if bytes.HasPrefix(src, bom) {
+		f.BOM = len(bom)
+	}
+	n := bytes.Count(src, []byte{'\n'}) + 1
+	f.Lines = make([]Line, 0, n)
+	f.Starts = make([]int, 0, n)
+	for start := f.BOM; start < len(src); {
+		end, next := LineEnd(src, start)
+		f.Starts = append(f.Starts, start)
+		f.Lines = append(f.Lines, ParseLine(src[start:end]))
+		start = next
+	}
+	return f
+}
+
+// LineEnd finds the line that begins at start: its content ends at end (exclusive), and
+// the next line begins at next. LF, CRLF and a lone CR all end a line.
+func LineEnd(src []byte, start int) (end, next int) {
+	rest := src[start:]
+	nl := bytes.IndexByte(rest, '\n')
+	if nl < 0 {
+		nl = len(rest)
+	}
+	if cr := bytes.IndexByte(rest[:nl], '\r'); cr >= 0 {
+		if cr == nl-1 && nl < len(rest) {
+			return start + cr, start + nl + 1 // CRLF
+		}
+		return start + cr, start + cr + 1 // lone CR
+	}
+	if nl == len(rest) {
+		return len(src), len(src)
+	}
+	return start + nl, start + nl + 1
+}
+
+// LineAt returns the index of the line containing offset (the last line at or before it).
+func (f *File) LineAt(offset int) int {
+	lo, hi := 0, len(f.Starts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if f.Starts[m] <= offset {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
+}
+
+// LineText returns the content of line i without its line end.
+func (f *File) LineText(i int) []byte {
+	s := f.Starts[i]
+	return f.Src[s : s+int(f.Lines[i].Len)]
+}
+
+// LineSpan returns the file span of line i without its line end.
+func (f *File) LineSpan(i int) Span {
+	s := f.Starts[i]
+	return Span{Start: s, End: s + int(f.Lines[i].Len)}
+}
+
+// Diagnostic is a single-line finding with file offsets.
+type Diagnostic struct {
+	Line int // index into File.Lines
+	LineDiag
+	Span Span
+}
+
+// Diagnostics returns the findings of every single-line rule, in file order.
+func (f *File) Diagnostics() []Diagnostic {
+	var out []Diagnostic
+	for i := range f.Lines {
+		for _, d := range f.Lines[i].Diags {
+			out = append(out, Diagnostic{Line: i, LineDiag: d, Span: d.Span.In(f.Starts[i])})
+		}
+	}
+	return out
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' }
+
+// ParseLine parses one line's content, without its line end.
+func ParseLine(b []byte) Line {
+	p := lineParser{b: b}
+	p.parse()
+	return p.line
+}
+
+type lineParser struct {
+	b    []byte
+	line Line
+}
+
+func (p *lineParser) diag(rule string, start, end int, msg string, fixable bool) {
+	p.line.Diags = append(p.line.Diags, LineDiag{Rule: rule, Span: span(start, end), Message: msg, Fixable: fixable})
+}
+
+func span(start, end int) LineSpan { return LineSpan{Start: int32(start), End: int32(end)} }
+
+func (p *lineParser) parse() {
+	b := p.b
+	p.line.Len = int32(len(b))
+	p.checkEncoding()
+	e := len(b)
+	for e > 0 && isSpace(b[e-1]) {
+		e--
+	}
+	s := 0
+	for s < e && isSpace(b[s]) {
+		s++
+	}
+	if s == e {
+		p.line.Kind = Blank
+		if e < len(b) {
+			p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
+		}
+		return
+	}
+	p.line.Kind = Entry
+	if b[s] == '[' && !(s+1 < e && b[s+1] == '[') {
+		s = p.parseTaskBox(s, e)
+	}
+	if s < e {
+		p.parseEntry(s, e)
+	}
+	p.checkDuplicateURLs()
+	p.checkBrackets(e)
+	if e < len(b) {
+		p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
+	}
+	sortDiags(p.line.Diags)
+}
+
+// parseTaskBox reads the box of a task at s and returns where its entry begins.
+func (p *lineParser) parseTaskBox(s, e int) int {
+	b := p.b
+	p.line.Kind = Task
+	if s+3 <= e && b[s+2] == ']' && (b[s+1] == ' ' || b[s+1] == 'x' || b[s+1] == 'X') {
+		p.line.Box = span(s, s+3)
+		p.line.Done = b[s+1] != ' '
+		if s+3 == e {
+			return e
+		}
+		if b[s+3] == ' ' {
+			return skipSpaces(b, s+4, e)
+		}
+		p.diag(RuleMalformedTask, s, s+3, `a task box is "[ ] ", "[x] " or "[X] " followed by a space`, false)
+		return s + 3
+	}
+	boxEnd := s + 1
+	if close := bytes.IndexByte(b[s:e], ']'); close >= 0 {
+		boxEnd = s + close + 1
+	}
+	p.line.Box = span(s, boxEnd)
+	p.diag(RuleMalformedTask, s, boxEnd, `a task box is "[ ] ", "[x] " or "[X] " followed by a space`, false)
+	return skipSpaces(b, boxEnd, e)
+}
+
+func skipSpaces(b []byte, i, e int) int {
+	for i < e && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// parseEntry parses the entry in b[s:e] (trimmed).
+func (p *lineParser) parseEntry(s, e int) {
+	b := p.b
+	headEnd, bodyStart := e, e
+	firstHeadURL := -1
+	for i := s; i < e; {
+		c := b[i]
+		switch {
+		case c == 'h' && isURLAt(b, i):
+			j := i
+			for j < e && !isSpace(b[j]) {
+				j++
+			}
+			p.line.URLs = append(p.line.URLs, span(i, j))
+			if p.line.Sep == SepNone && firstHeadURL < 0 {
+				firstHeadURL = i
+			}
+			i = j
+			continue
+		case c == '+' && i+2 < e && b[i+1] == '+' && b[i+2] == '+':
+			p.line.Marks = append(p.line.Marks, span(i, i+3))
+			i += 3
+			continue
+		case c == '[' && i+1 < e && b[i+1] == '[':
+			i = p.parseRef(i, e)
+			continue
+		}
+		if p.line.Sep == SepNone {
+			if kind, opStart, opEnd, ok := separatorAt(b, s, i, e); ok {
+				p.line.Sep = kind
+				p.line.SepSpan = span(opStart, opEnd)
+				headEnd = i
+				bodyStart = skipSpaces(b, opEnd, e)
+				i = opEnd
+				continue
+			}
+		}
+		i++
+	}
+	for headEnd > s && isSpace(b[headEnd-1]) {
+		headEnd--
+	}
+	p.line.Head = span(s, headEnd)
+	if p.line.Sep != SepNone {
+		p.line.Body = span(bodyStart, e)
+		if headEnd == s {
+			p.diag(RuleMissingTerm, int(p.line.SepSpan.Start), int(p.line.SepSpan.End), "the line starts with a separator: the term is missing", false)
+		}
+		if p.line.Sep.Defines() && bodyStart == e {
+			p.diag(RuleEmptyDefinition, int(p.line.SepSpan.Start), int(p.line.SepSpan.End), `nothing after "`+p.line.Sep.String()+`": the definition is empty`, false)
+		}
+		if !p.line.Sep.Defines() && bodyStart < e {
+			p.addSoftRef(bodyStart, e)
+		}
+	}
+	pathEnd := headEnd
+	urlFollows := false
+	if firstHeadURL >= 0 {
+		p.line.Note = span(firstHeadURL, headEnd)
+		pathEnd = firstHeadURL
+		urlFollows = true
+	}
+	p.parsePath(s, pathEnd, urlFollows)
+}
+
+func isURLAt(b []byte, i int) bool {
+	rest := b[i:]
+	return bytes.HasPrefix(rest, []byte("https://")) || bytes.HasPrefix(rest, []byte("http://"))
+}
+
+// separatorAt reports whether a separator starts at i (its leading space, or the colon)
+// in the entry b[s:e]. A separator at the very start of the entry needs no leading space:
+// that is the missing-term case.
+func separatorAt(b []byte, s, i, e int) (kind SepKind, opStart, opEnd int, ok bool) {
+	c := b[i]
+	if c == ':' {
+		if i > s && !isSpace(b[i-1]) && i+1 < e && b[i+1] == ' ' {
+			return SepColon, i, i + 1, true
+		}
+		if i == s && (i+1 == e || b[i+1] == ' ') {
+			return SepColon, i, i + 1, true
+		}
+		return 0, 0, 0, false
+	}
+	op := i + 1
+	if c != ' ' {
+		if i != s {
+			return 0, 0, 0, false
+		}
+		op = i
+	}
+	if op >= e {
+		return 0, 0, 0, false
+	}
+	endsAt := func(j int) bool { return j == e || b[j] == ' ' }
+	switch b[op] {
+	case '=':
+		if op+1 < e && b[op+1] == '=' {
+			if endsAt(op + 2) {
+				return SepEqEq, op, op + 2, true
+			}
+			return 0, 0, 0, false
+		}
+		if endsAt(op + 1) {
+			return SepEq, op, op + 1, true
+		}
+	case '-':
+		if op+1 < e && b[op+1] == '>' && endsAt(op+2) {
+			return SepArrow, op, op + 2, true
+		}
+	case '~':
+		if endsAt(op + 1) {
+			return SepTilde, op, op + 1, true
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// parseRef reads a reference starting with "[[" at i and returns where scanning goes on.
+func (p *lineParser) parseRef(i, e int) int {
+	b := p.b
+	j := i + 2
+	for j < e {
+		if b[j] == ']' && j+1 < e && b[j+1] == ']' {
+			break
+		}
+		if b[j] == '[' && j+1 < e && b[j+1] == '[' {
+			p.diag(RuleMalformedReference, i, j, `nested "[[" inside a reference`, false)
+			p.line.Refs = append(p.line.Refs, Ref{Span: span(i, j), Target: span(i+2, j)})
+			return j
+		}
+		j++
+	}
+	if j >= e {
+		p.diag(RuleMalformedReference, i, e, `reference without its closing "]]"`, false)
+		return e
+	}
+	ts, te := i+2, j
+	for ts < te && isSpace(b[ts]) {
+		ts++
+	}
+	for te > ts && isSpace(b[te-1]) {
+		te--
+	}
+	if ts == te {
+		p.diag(RuleMalformedReference, i, j+2, "empty reference", false)
+		return j + 2
+	}
+	p.line.Refs = append(p.line.Refs, Ref{Span: span(i, j+2), Target: span(ts, te), Key: PathKey(b[ts:te])})
+	return j + 2
+}
+
+// addSoftRef records the target of "->" or "~": the body up to its first URL, without a
+// leading "see" or "see also".
+func (p *lineParser) addSoftRef(s, e int) {
+	b := p.b
+	for _, u := range p.line.URLs {
+		if int(u.Start) >= s && int(u.Start) < e {
+			e = int(u.Start)
+			break
+		}
+	}
+	for _, prefix := range []string{"see also ", "see "} {
+		if len(b[s:e]) > len(prefix) && bytes.EqualFold(b[s:s+len(prefix)], []byte(prefix)) {
+			s = skipSpaces(b, s+len(prefix), e)
+			break
+		}
+	}
+	for e > s && isSpace(b[e-1]) {
+		e--
+	}
+	if s == e || bytes.Contains(b[s:e], []byte("[[")) {
+		return
+	}
+	p.line.Refs = append(p.line.Refs, Ref{Span: span(s, e), Target: span(s, e), Soft: true, Key: PathKey(b[s:e])})
+}
+
+func (p *lineParser) checkDuplicateURLs() {
+	urls := p.line.URLs
+	for i := 1; i < len(urls); i++ {
+		u := p.b[urls[i].Start:urls[i].End]
+		for j := 0; j < i; j++ {
+			if bytes.Equal(u, p.b[urls[j].Start:urls[j].End]) {
+				p.diag(RuleDuplicateURL, int(urls[i].Start), int(urls[i].End), "this URL appears earlier in the line", true)
+				break
+			}
+		}
+	}
+}
+
+// checkEncoding reports runs of bytes that are not UTF-8 text: invalid sequences, NUL
+// and control characters other than tab.
+func (p *lineParser) checkEncoding() {
+	b := p.b
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c >= 0x20 && c < 0x7f || c == '\t' {
+			i++
+			continue
+		}
+		start := i
+		msg := ""
+		for i < len(b) {
+			what, size := badRune(b[i:])
+			if what == "" {
+				break
+			}
+			if msg == "" {
+				msg = what
+			}
+			i += size
+		}
+		if i == start {
+			_, size := utf8.DecodeRune(b[i:])
+			i += size
+			continue
+		}
+		p.diag(RuleInvalidEncoding, start, i, msg, false)
+	}
+}
+
+// badRune describes the character at the start of b when it is not acceptable text.
+func badRune(b []byte) (what string, size int) {
+	c := b[0]
+	switch {
+	case c == 0:
+		return "NUL byte", 1
+	case c == '\t':
+		return "", 1
+	case c < 0x20 || c == 0x7f:
+		return "control character " + hexRune(rune(c)), 1
+	case c < 0x80:
+		return "", 1
+	}
+	r, size := utf8.DecodeRune(b)
+	if r == utf8.RuneError && size == 1 {
+		return "invalid UTF-8", 1
+	}
+	if r >= 0x80 && r < 0xa0 {
+		return "control character " + hexRune(r), size
+	}
+	return "", size
+}
+
+func hexRune(r rune) string {
+	const digits = "0123456789ABCDEF"
+	return "U+" + string([]byte{digits[r>>12&15], digits[r>>8&15], digits[r>>4&15], digits[r&15]})
+}
+
+func sortDiags(d []LineDiag) {
+	for i := 1; i < len(d); i++ {
+		for j := i; j > 0 && d[j].Span.Start < d[j-1].Span.Start; j-- {
+			d[j], d[j-1] = d[j-1], d[j]
+		}
+	}
+}
