@@ -1,6 +1,402 @@
 package main
 
-import "io"
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
 
-// runCheck is being written: the --check linter.
-func runCheck(args []string, stdout, stderr io.Writer) int { return 2 }
+	"github.com/notesls/notesls/analysis"
+	"github.com/notesls/notesls/index"
+)
+
+// Exit statuses of `notesls --check`.
+const (
+	exitOK       = 0 // nothing reached the failing severity (with --diff: nothing to change)
+	exitFindings = 1 // a finding reached the failing severity (with --diff: a file would change)
+	exitUsage    = 2 // a usage or I/O error: bad flag, missing path, unreadable file, bad config
+)
+
+const checkUsage = `usage: notesls --check [flags] [PATH...]
+
+Checks notes files: each PATH is a file, or a directory walked for *.notes files and the
+include globs of .notesls.json. No PATH means the current directory.
+
+flags:
+  --format text|json|sarif|github   output format (default text)
+  --fail-on error|warning|info      lowest severity that makes the exit status 1
+                                    (default error; info includes hints)
+  --fix                             format the files and apply every safe fix, writing
+                                    changed files in place, then report what remains
+  --diff                            print the fixes as a unified diff instead of writing
+                                    them; exit status 1 when a file would change
+  --config FILE                     use FILE instead of the nearest .notesls.json
+
+exit status: 0 nothing reaches the failing severity, 1 something does,
+             2 usage or I/O error.
+`
+
+// checkOptions are the parsed command line of `--check`.
+type checkOptions struct {
+	paths  []string
+	format string
+	failOn analysis.Severity // a finding at this severity or a more severe one fails
+	fix    bool
+	diff   bool
+	config string
+	help   bool
+}
+
+// usageError is a bad command line or configuration; it exits with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func parseCheckArgs(args []string) (checkOptions, error) {
+	opts := checkOptions{format: "text", failOn: analysis.SeverityError}
+	formatSet := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			opts.paths = append(opts.paths, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			opts.paths = append(opts.paths, a)
+			continue
+		}
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		value, hasValue := "", false
+		if eq := strings.IndexByte(name, '='); eq >= 0 {
+			name, value, hasValue = name[:eq], name[eq+1:], true
+		}
+		needValue := func() (string, error) {
+			if hasValue {
+				return value, nil
+			}
+			if i+1 >= len(args) {
+				return "", usageError{fmt.Sprintf("flag --%s needs a value", name)}
+			}
+			i++
+			return args[i], nil
+		}
+		switch name {
+		case "check", "fix", "diff", "help", "h":
+			if hasValue {
+				return opts, usageError{fmt.Sprintf("flag --%s takes no value", name)}
+			}
+			switch name {
+			case "fix":
+				opts.fix = true
+			case "diff":
+				opts.diff = true
+			case "help", "h":
+				opts.help = true
+			}
+		case "format":
+			v, err := needValue()
+			if err != nil {
+				return opts, err
+			}
+			switch v {
+			case "text", "json", "sarif", "github":
+				opts.format, formatSet = v, true
+			default:
+				return opts, usageError{fmt.Sprintf("unknown --format %q (want text, json, sarif or github)", v)}
+			}
+		case "fail-on":
+			v, err := needValue()
+			if err != nil {
+				return opts, err
+			}
+			switch v {
+			case "error":
+				opts.failOn = analysis.SeverityError
+			case "warning":
+				opts.failOn = analysis.SeverityWarning
+			case "info":
+				opts.failOn = analysis.SeverityHint
+			default:
+				return opts, usageError{fmt.Sprintf("unknown --fail-on %q (want error, warning or info)", v)}
+			}
+		case "config":
+			v, err := needValue()
+			if err != nil {
+				return opts, err
+			}
+			if v == "" {
+				return opts, usageError{"flag --config needs a file name"}
+			}
+			opts.config = v
+		default:
+			return opts, usageError{fmt.Sprintf("unknown flag %s", a)}
+		}
+	}
+	if opts.diff && formatSet {
+		return opts, usageError{"--diff prints a unified diff; it takes no --format"}
+	}
+	if len(opts.paths) == 0 {
+		opts.paths = []string{"."}
+	}
+	return opts, nil
+}
+
+// runCheck is `notesls --check`: it lints the notes files named by args and prints the
+// findings; see checkUsage.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	opts, err := parseCheckArgs(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "notesls: %v (see notesls --check --help)\n", err)
+		return exitUsage
+	}
+	if opts.help {
+		io.WriteString(stdout, checkUsage)
+		return exitOK
+	}
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	code, err := check(opts, out, stderr)
+	if err != nil {
+		out.Flush()
+		fmt.Fprintf(stderr, "notesls: %s\n", oneLine(err.Error()))
+		return exitUsage
+	}
+	return code
+}
+
+// oneLine keeps an error message on one line, as the exit-2 contract promises.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// check runs one check; an error means exit status 2.
+func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
+	cfg, cfgDir, err := loadConfig(opts)
+	if err != nil {
+		return 0, err
+	}
+	paths, err := index.Discover(opts.paths, cfg, cfgDir)
+	if err != nil {
+		return 0, err
+	}
+	contents := make(map[string][]byte, len(paths))
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return 0, fmt.Errorf("%s: %v", p, err)
+		}
+		contents[p] = data
+	}
+
+	if opts.diff {
+		changed, err := diffFiles(out, paths, contents, cfg.Sorting)
+		if err != nil {
+			return 0, err
+		}
+		if changed > 0 {
+			return exitFindings, nil
+		}
+		return exitOK, nil
+	}
+	fixed := 0
+	if opts.fix {
+		if fixed, err = fixFiles(paths, contents, cfg.Sorting); err != nil {
+			return 0, err
+		}
+	}
+
+	ws := index.NewWorkspace(cfg)
+	snap := ws.UpdateMany(contents)
+	rep := buildReport(snap, paths, contents)
+	switch opts.format {
+	case "json":
+		err = writeJSON(out, rep)
+	case "sarif":
+		err = writeSARIF(out, rep, cfg, toolVersion())
+	case "github":
+		err = writeGitHub(out, rep)
+	default:
+		err = writeText(out, rep)
+	}
+	if err != nil {
+		return 0, err
+	}
+	writeSummary(stderr, rep, fixed, opts.fix)
+	if rep.fails(opts.failOn) {
+		return exitFindings, nil
+	}
+	return exitOK, nil
+}
+
+// loadConfig reads --config, or else the .notesls.json nearest to the first path. It
+// returns the directory include globs are relative to.
+func loadConfig(opts checkOptions) (index.Config, string, error) {
+	if opts.config != "" {
+		data, err := os.ReadFile(opts.config)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return index.Config{}, "", fmt.Errorf("%s: %v", opts.config, err)
+		}
+		cfg, err := index.ParseConfig(data)
+		if err != nil {
+			return index.Config{}, "", fmt.Errorf("%s: %v", opts.config, err)
+		}
+		return cfg, filepath.Dir(opts.config), nil
+	}
+	start := opts.paths[0]
+	if info, err := os.Stat(start); err != nil || !info.IsDir() {
+		start = filepath.Dir(start)
+	}
+	cfg, p, err := index.FindConfig(start)
+	if err != nil {
+		return index.Config{}, "", err
+	}
+	if p == "" {
+		return cfg, "", nil
+	}
+	return cfg, filepath.Dir(p), nil
+}
+
+// A finding is a diagnostic with its positions resolved to 1-based lines and code-point
+// columns. End positions are exclusive: the column just after the last character.
+type finding struct {
+	Path                 string
+	Line, Column         int
+	EndLine, EndColumn   int
+	Severity             analysis.Severity
+	Rule                 string
+	Message              string
+	Related              []relatedPos
+	Fixable, Unnecessary bool
+}
+
+type relatedPos struct {
+	Path         string
+	Line, Column int
+	Message      string
+}
+
+// A report is the outcome of one check, in output order.
+type report struct {
+	Files    int
+	Lines    int
+	Findings []finding
+}
+
+func (r *report) fails(failOn analysis.Severity) bool {
+	for _, f := range r.Findings {
+		if f.Severity <= failOn {
+			return true
+		}
+	}
+	return false
+}
+
+// buildReport collects every file's diagnostics from the snapshot and resolves their
+// positions against the content the snapshot holds.
+func buildReport(snap *index.Snapshot, paths []string, contents map[string][]byte) *report {
+	rep := &report{Files: len(paths), Findings: []finding{}}
+	indexes := map[string]*lineIndex{}
+	lines := func(p string) *lineIndex {
+		if x, ok := indexes[p]; ok {
+			return x
+		}
+		src, ok := snap.Content(p)
+		if !ok {
+			src = contents[p]
+		}
+		x := newLineIndex(src)
+		indexes[p] = x
+		return x
+	}
+	for _, p := range paths {
+		x := lines(p)
+		rep.Lines += x.Lines()
+		for _, d := range snap.Diagnostics(p) {
+			if d.Severity < analysis.SeverityError || d.Severity > analysis.SeverityHint {
+				continue // turned off (RuleOff) or not a severity at all
+			}
+			f := finding{
+				Path:        p,
+				Severity:    d.Severity,
+				Rule:        d.Rule,
+				Message:     d.Message,
+				Related:     []relatedPos{},
+				Fixable:     d.Fixable,
+				Unnecessary: d.Unnecessary,
+			}
+			f.Line, f.Column = x.OffsetPosition(d.Span.Start)
+			f.EndLine, f.EndColumn = x.OffsetPosition(d.Span.End)
+			for _, r := range d.Related {
+				rp := relatedPos{Path: r.Path, Message: r.Message}
+				rp.Line, rp.Column = lines(r.Path).OffsetPosition(r.Span.Start)
+				f.Related = append(f.Related, rp)
+			}
+			rep.Findings = append(rep.Findings, f)
+		}
+	}
+	sortFindings(rep.Findings)
+	return rep
+}
+
+// sortFindings orders findings by path, position, then severity, rule and message, so that
+// the output is the same on every run.
+func sortFindings(fs []finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := &fs[i], &fs[j]
+		switch {
+		case a.Path != b.Path:
+			return a.Path < b.Path
+		case a.Line != b.Line:
+			return a.Line < b.Line
+		case a.Column != b.Column:
+			return a.Column < b.Column
+		case a.EndLine != b.EndLine:
+			return a.EndLine < b.EndLine
+		case a.EndColumn != b.EndColumn:
+			return a.EndColumn < b.EndColumn
+		case a.Severity != b.Severity:
+			return a.Severity < b.Severity
+		case a.Rule != b.Rule:
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+// writeSummary prints the totals on stderr, e.g.
+// "2 files, 610 lines: 1 error, 7 warnings, 10 infos, 0 hints".
+func writeSummary(w io.Writer, rep *report, fixed int, fix bool) {
+	var count [analysis.SeverityHint + 1]int
+	for _, f := range rep.Findings {
+		count[f.Severity]++
+	}
+	var b bytes.Buffer
+	if fix {
+		fmt.Fprintf(&b, "fixed %s; ", plural(fixed, "file"))
+	}
+	fmt.Fprintf(&b, "%s, %s: %s, %s, %s, %s\n",
+		plural(rep.Files, "file"), plural(rep.Lines, "line"),
+		plural(count[analysis.SeverityError], "error"), plural(count[analysis.SeverityWarning], "warning"),
+		plural(count[analysis.SeverityInfo], "info"), plural(count[analysis.SeverityHint], "hint"))
+	w.Write(b.Bytes())
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
