@@ -1,0 +1,395 @@
+-- Headless end-to-end test of the Neovim plugin against the real server and the real
+-- corpus. Driven by scripts/test.sh; needs NOTESLS_TEST_DIR holding ws/system-design.notes
+-- (a copy of testdata/system-design.notes). Positions are found by searching the line
+-- text, never by counting columns. Every wait is bounded; the process always exits, with
+-- status 1 (cquit) when anything failed.
+
+local TIMEOUT_MS = 10000 -- per wait: the server publishes first diagnostics well under 1 s
+local POLL_MS = 20
+
+local dir = os.getenv('NOTESLS_TEST_DIR')
+local results = { passed = 0, failed = 0 }
+local log_path = vim.lsp.get_log_path()
+local log_start = (vim.loop.fs_stat(log_path) or { size = 0 }).size
+
+local function out(s)
+  io.stdout:write(s .. '\n')
+  io.stdout:flush()
+end
+
+local function test(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    results.passed = results.passed + 1
+    out('ok   ' .. name)
+  else
+    results.failed = results.failed + 1
+    out('FAIL ' .. name .. ': ' .. tostring(err))
+  end
+end
+
+local function check(cond, fmt, ...)
+  if not cond then
+    error(string.format(fmt, ...), 2)
+  end
+end
+
+local function wait(cond, what)
+  local ok = vim.wait(TIMEOUT_MS, cond, POLL_MS)
+  check(ok, 'timed out after %d ms waiting for %s', TIMEOUT_MS, what)
+end
+
+-- 1-based column (byte) where `needle` starts in line `lnum` of the current buffer.
+local function find_col(lnum, needle)
+  local line = vim.fn.getline(lnum)
+  local s = string.find(line, needle, 1, true)
+  check(s ~= nil, 'line %d does not contain %q: %q', lnum, needle, line)
+  return s
+end
+
+local function syn_name(lnum, col)
+  return vim.fn.synIDattr(vim.fn.synID(lnum, col, 1), 'name')
+end
+
+local function notes_clients(bufnr)
+  local found = {}
+  for _, client in pairs(vim.lsp.buf_get_clients(bufnr)) do
+    if client.name == 'notesls' then
+      table.insert(found, client)
+    end
+  end
+  return found
+end
+
+local function the_client(bufnr)
+  local clients = notes_clients(bufnr)
+  check(#clients == 1, 'expected one notesls client on buffer %d, found %d', bufnr, #clients)
+  return clients[1]
+end
+
+-- One synchronous request to the buffer's notesls client; returns its result.
+local function request(bufnr, method, params)
+  local responses, err = vim.lsp.buf_request_sync(bufnr, method, params, TIMEOUT_MS)
+  check(responses ~= nil, '%s: no response (%s)', method, tostring(err))
+  local client = the_client(bufnr)
+  local response = responses[client.id]
+  check(response ~= nil, '%s: no response from the notesls client', method)
+  check(response.err == nil, '%s: error %s', method, vim.inspect(response.err))
+  return response.result
+end
+
+local function position_params(bufnr, lnum, col)
+  vim.api.nvim_win_set_cursor(0, { lnum, col - 1 })
+  return vim.lsp.util.make_position_params(0, the_client(bufnr).offset_encoding)
+end
+
+local corpus = dir and (dir .. '/ws/system-design.notes')
+local buf
+
+test('filetype: *.notes is detected as notes', function()
+  check(dir ~= nil, 'NOTESLS_TEST_DIR is not set')
+  vim.cmd('edit ' .. vim.fn.fnameescape(corpus))
+  buf = vim.api.nvim_get_current_buf()
+  check(vim.bo.filetype == 'notes', 'filetype is %q', vim.bo.filetype)
+  check(vim.fn.line('$') == 582, 'the corpus copy has %d lines, want 582', vim.fn.line('$'))
+end)
+
+test('syntax: every scope of the grammar is highlighted', function()
+  check(vim.b.current_syntax == 'notes', 'b:current_syntax is %q', tostring(vim.b.current_syntax))
+  -- { line, text to find, offset into it, expected group }
+  local cases = {
+    { 7, '[ ] ', 0, 'notesTaskOpen' },
+    { 7, 'architecture', 0, 'notesPath' },
+    { 32, ' -- ', 1, 'notesPathOperator' },
+    { 32, '1 Atomicity', 0, 'notesOrdinal' },
+    { 32, 'Atomicity', 0, 'notesPath' },
+    { 32, ' = ', 1, 'notesSeparator' },
+    { 32, 'transactions are', 0, 'notesDefinition' },
+    { 219, '01b', 0, 'notesOrdinal' },
+    { 61, ' == ', 1, 'notesSeparator' },
+    { 212, ': A live', 0, 'notesSeparator' },
+    { 145, ' -> ', 1, 'notesSeparator' },
+    { 145, 'see also', 0, 'notesSeeAlso' },
+    { 478, ' ~ ', 1, 'notesSeparator' },
+    { 478, 'elasticity', 0, 'notesRelated' },
+    { 118, 'BFF', 0, 'notesAlias' },
+    { 507, 'Twitter', 0, 'notesAlias' },
+    { 114, 'backend-as-a-service', 0, 'notesGloss' },
+    { 415, 'https://en.wikipedia.org', 0, 'notesUrl' },
+    { 30, 'https://medium.com', 0, 'notesUrl' },
+    { 313, 'jump server', 0, 'notesReference' },
+    { 277, '+++', 0, 'notesImportant' },
+    { 349, ' =', 1, 'notesSeparator' },
+    -- A `: ` inside a definition body is body text, not a second separator.
+    { 33, 'constraints:', 11, 'notesDefinition' },
+    -- A second separator in a body is body text.
+    { 455, '-> reactive', 0, 'notesDefinition' },
+    -- ` -- ` in a body is not the path operator.
+    { 197, ' -- read replica', 1, 'notesDefinition' },
+  }
+  local wrong = {}
+  for _, c in ipairs(cases) do
+    local col = find_col(c[1], c[2]) + c[3]
+    local got = syn_name(c[1], col)
+    if got ~= c[4] then
+      table.insert(wrong, string.format('line %d at %q: %q, want %q', c[1], c[2], got, c[4]))
+    end
+  end
+  check(#wrong == 0, '%s', table.concat(wrong, '; '))
+end)
+
+test('root: nearest ancestor with .notesls.json or .git, else none', function()
+  local notesls = require('notesls')
+  local base = dir .. '/roots'
+  vim.fn.mkdir(base .. '/a/b/c', 'p')
+  vim.fn.mkdir(base .. '/a/.git', 'p')
+  vim.fn.writefile({ '{}' }, base .. '/a/b/.notesls.json')
+  local markers = { '.notesls.json', '.git' }
+  local function eq(got, want, what)
+    check(got == want, '%s: got %s, want %s', what, tostring(got), tostring(want))
+  end
+  eq(notesls.find_root(base .. '/a/b/c', markers), base .. '/a/b', 'below .notesls.json')
+  eq(notesls.find_root(base .. '/a/b', markers), base .. '/a/b', 'at .notesls.json')
+  eq(notesls.find_root(base .. '/a', markers), base .. '/a', 'at .git')
+  eq(notesls.find_root(base .. '/a/b/c', { '.git' }), base .. '/a', '.git only')
+  eq(notesls.find_root(base .. '/a/b/c', { '.no-such-marker-notesls' }), nil, 'no marker')
+  -- The corpus copy has no marker above it inside the test dir: its root is its directory
+  -- unless something above the temporary directory carries a marker.
+  local root = notesls.root_dir(buf)
+  local above = notesls.find_root(dir, markers)
+  eq(root, above or (dir .. '/ws'), 'root of the corpus buffer')
+end)
+
+test('client: one notesls client attached, keymaps and omnifunc set', function()
+  wait(function()
+    return #notes_clients(buf) == 1
+  end, 'a notesls client on the corpus buffer')
+  local client = the_client(buf)
+  wait(function()
+    return client.server_capabilities ~= nil
+  end, 'initialize')
+  check(not client.is_stopped(), 'the client stopped')
+  local k = vim.fn.maparg('K', 'n', false, true)
+  check(k.buffer == 1, 'K is not a buffer mapping: %s', vim.inspect(k))
+  local gd = vim.fn.maparg('gd', 'n', false, true)
+  check(gd.buffer == 1, 'gd is not a buffer mapping: %s', vim.inspect(gd))
+  check(vim.bo[buf].omnifunc == 'v:lua.vim.lsp.omnifunc', 'omnifunc is %q', vim.bo[buf].omnifunc)
+end)
+
+test('diagnostics: exactly the corpus defects, with rule codes and severities', function()
+  local S = vim.diagnostic.severity
+  local want = {
+    ['malformed-separator'] = { S.ERROR, { 83 } },
+    ['empty-definition'] = { S.WARN, { 349, 350, 354 } },
+    ['duplicate-url'] = { S.WARN, { 309 } },
+    ['redundant-stub'] = { S.INFO, { 68, 382, 388, 488 } },
+    ['unbalanced-brackets'] = { S.WARN, { 39, 82, 149, 281 } },
+  }
+  -- A near-duplicate pair is reported on one or both of its lines.
+  local pairs_want = { { 334, 475 }, { 88, 120 }, { 434, 441 }, { 38, 362 }, { 293, 301 }, { 568, 569 } }
+
+  local function index()
+    local got = {}
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      local key = tostring(d.code) .. '@' .. (d.lnum + 1)
+      got[key] = d
+    end
+    return got
+  end
+  local function complete(got)
+    for rule, w in pairs(want) do
+      for _, l in ipairs(w[2]) do
+        if not got[rule .. '@' .. l] then
+          return false
+        end
+      end
+    end
+    for _, p in ipairs(pairs_want) do
+      if not (got['near-duplicate@' .. p[1]] or got['near-duplicate@' .. p[2]]) then
+        return false
+      end
+    end
+    return true
+  end
+  local ok = vim.wait(TIMEOUT_MS, function()
+    return complete(index())
+  end, POLL_MS)
+
+  local got = index()
+  local problems = {}
+  for rule, w in pairs(want) do
+    for _, l in ipairs(w[2]) do
+      local d = got[rule .. '@' .. l]
+      if not d then
+        table.insert(problems, string.format('missing %s on line %d', rule, l))
+      elseif d.severity ~= w[1] then
+        table.insert(problems, string.format('%s on line %d has severity %s, want %s', rule, l, d.severity, w[1]))
+      end
+    end
+  end
+  local pair_lines = {}
+  for _, p in ipairs(pairs_want) do
+    pair_lines[p[1]], pair_lines[p[2]] = true, true
+    if not (got['near-duplicate@' .. p[1]] or got['near-duplicate@' .. p[2]]) then
+      table.insert(problems, string.format('missing near-duplicate for lines %d/%d', p[1], p[2]))
+    end
+  end
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    local l = d.lnum + 1
+    local expected = (want[d.code] and vim.tbl_contains(want[d.code][2], l))
+      or (d.code == 'near-duplicate' and pair_lines[l] and d.severity == S.INFO)
+    if not expected then
+      table.insert(problems, string.format('unexpected %s on line %d: %s', tostring(d.code), l, d.message))
+    end
+    if d.source ~= 'notesls' then
+      table.insert(problems, string.format('line %d: source %q, want "notesls"', l, tostring(d.source)))
+    end
+  end
+  check(ok and #problems == 0, '%s%s', ok and '' or 'timed out; ', table.concat(problems, '; '))
+end)
+
+local CAP_URL = 'https://www.infoq.com/articles/cap-twelve-years-later-how-the-rules-have-changed/'
+
+test('hover: CAP in line 415 shows its entry with the URL of line 141', function()
+  check(vim.fn.getline(141):find(CAP_URL, 1, true), 'line 141 does not hold the CAP URL')
+  local col = find_col(415, 'of CAP ') + 3
+  local result = request(buf, 'textDocument/hover', position_params(buf, 415, col))
+  check(result ~= nil and result.contents ~= nil, 'no hover at CAP in line 415')
+  local text = table.concat(vim.lsp.util.convert_input_to_markdown_lines(result.contents), '\n')
+  check(text:find(CAP_URL, 1, true), 'hover text lacks %s:\n%s', CAP_URL, text)
+end)
+
+test('hover: K opens a float with the hover', function()
+  local col = find_col(415, 'of CAP ') + 3
+  vim.api.nvim_win_set_cursor(0, { 415, col - 1 })
+  local main_win = vim.api.nvim_get_current_win()
+  vim.api.nvim_feedkeys('K', 'mx', false)
+  local float
+  wait(function()
+    for _, w in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(w).relative ~= '' then
+        local lines = vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(w), 0, -1, false)
+        if table.concat(lines, '\n'):find(CAP_URL, 1, true) then
+          float = w
+          return true
+        end
+      end
+    end
+    return false
+  end, 'a floating window showing the CAP hover')
+  vim.api.nvim_win_close(float, true)
+  vim.api.nvim_set_current_win(main_win)
+end)
+
+test('definition: [[jump server]] in line 313 jumps to line 312', function()
+  local col = find_col(313, '[[jump server]]') + 2
+  vim.api.nvim_win_set_cursor(0, { 313, col - 1 })
+  vim.lsp.buf.definition()
+  local ok = vim.wait(TIMEOUT_MS, function()
+    return vim.fn.line('.') == 312
+  end, POLL_MS)
+  check(ok, 'cursor is on line %d of %s, want 312', vim.fn.line('.'), vim.fn.expand('%:t'))
+  check(vim.api.nvim_get_current_buf() == buf, 'the jump left the corpus buffer')
+end)
+
+test('completion: after "data store -- database -- " offers sharding', function()
+  local text = 'data store -- database -- '
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false, { text })
+  local lnum = vim.fn.line('$')
+  local params = position_params(buf, lnum, 1)
+  params.position.character = #text -- ASCII: bytes equal UTF-16 units
+  params.context = { triggerKind = 1 }
+  local result = request(buf, 'textDocument/completion', params)
+  check(result ~= nil, 'no completion result')
+  local items = result.items or result
+  local labels = {}
+  for _, item in ipairs(items) do
+    table.insert(labels, item.label)
+    if item.label == 'sharding' then
+      return
+    end
+  end
+  error(string.format('no "sharding" among %d items: %s', #labels, table.concat(labels, ', ')))
+end)
+
+test('client: reused within a workspace root, another root gets its own', function()
+  local first = the_client(buf).id
+  local same = dir .. '/ws/second.notes'
+  vim.fn.writefile({ 'nvim plugin test file = a second file in the same workspace' }, same)
+  vim.cmd('edit ' .. vim.fn.fnameescape(same))
+  local b2 = vim.api.nvim_get_current_buf()
+  check(vim.bo[b2].filetype == 'notes', 'second.notes has filetype %q', vim.bo[b2].filetype)
+  wait(function()
+    return #notes_clients(b2) == 1
+  end, 'a client on second.notes')
+  check(the_client(b2).id == first, 'second.notes got client %d, the corpus has %d', the_client(b2).id, first)
+
+  vim.fn.mkdir(dir .. '/other', 'p')
+  vim.fn.writefile({ '{}' }, dir .. '/other/.notesls.json')
+  local other = dir .. '/other/other.notes'
+  vim.fn.writefile({ 'another root = its own server' }, other)
+  vim.cmd('edit ' .. vim.fn.fnameescape(other))
+  local b3 = vim.api.nvim_get_current_buf()
+  wait(function()
+    return #notes_clients(b3) == 1
+  end, 'a client on other/other.notes')
+  local c3 = the_client(b3)
+  check(c3.id ~= first, 'other/other.notes shares client %d with another root', first)
+  check(c3.config.root_dir == dir .. '/other', 'root_dir %q, want %q', tostring(c3.config.root_dir), dir .. '/other')
+end)
+
+test('settings: rules sent by setup() reach the server (near-duplicate off)', function()
+  local notesls = require('notesls')
+  notesls.setup({
+    cmd = { os.getenv('NOTESLS_CMD') },
+    settings = { rules = { ['near-duplicate'] = 'off', ['empty-definition'] = 'error' } },
+  })
+  local quiet = dir .. '/quiet'
+  vim.fn.mkdir(quiet .. '/.git', 'p')
+  local lines = vim.fn.readfile(corpus)
+  check(#lines >= 582, 'corpus copy on disk has %d lines', #lines)
+  vim.fn.writefile(lines, quiet .. '/system-design.notes')
+  vim.cmd('edit ' .. vim.fn.fnameescape(quiet .. '/system-design.notes'))
+  local b = vim.api.nvim_get_current_buf()
+  wait(function()
+    return #notes_clients(b) == 1
+  end, 'a client on quiet/system-design.notes')
+  check(the_client(b).config.root_dir == quiet, 'root_dir %q, want %q', tostring(the_client(b).config.root_dir), quiet)
+  local S = vim.diagnostic.severity
+  local function find(code, lnum)
+    for _, d in ipairs(vim.diagnostic.get(b)) do
+      if d.code == code and d.lnum + 1 == lnum then
+        return d
+      end
+    end
+  end
+  wait(function()
+    local d = find('empty-definition', 349)
+    return find('malformed-separator', 83) ~= nil and d ~= nil and d.severity == S.ERROR
+  end, 'malformed-separator on 83 and empty-definition raised to error on 349')
+  local near = 0
+  for _, d in ipairs(vim.diagnostic.get(b)) do
+    if d.code == 'near-duplicate' then
+      near = near + 1
+    end
+  end
+  check(near == 0, '%d near-duplicate diagnostics although the rule is off', near)
+end)
+
+out(string.format('nvim: %d passed, %d failed', results.passed, results.failed))
+if results.failed > 0 then
+  -- The server's stderr lands in Neovim's LSP log; show what this run added.
+  local f = io.open(log_path, 'r')
+  if f then
+    f:seek('set', log_start)
+    local tail = f:read('*a') or ''
+    f:close()
+    if tail ~= '' then
+      out('--- LSP log (' .. log_path .. ') of this run, last 4000 bytes:')
+      out(tail:sub(-4000))
+    end
+  end
+  vim.cmd('cquit 1')
+else
+  vim.cmd('qall!')
+end
