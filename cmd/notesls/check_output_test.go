@@ -64,7 +64,7 @@ func sampleReport() *report {
 				Related: []relatedPos{}, Fixable: true},
 			{Path: "notes/a.notes", Line: 9, Column: 1, EndLine: 9, EndColumn: 14, Severity: analysis.SeverityInfo,
 				Rule: "redundant-stub", Message: "stub \"load shedding\" adds nothing: line 12 defines it",
-				Related: []relatedPos{{Path: "notes/a.notes", Line: 12, Column: 1, Message: "defined here"}},
+				Related:     []relatedPos{{Path: "notes/a.notes", Line: 12, Column: 1, Message: "defined here"}},
 				Unnecessary: true},
 			{Path: "notes/b,c:d.notes", Line: 2, Column: 3, EndLine: 2, EndColumn: 4, Severity: analysis.SeverityWarning,
 				Rule: "unbalanced-brackets", Message: "unmatched \"(\" at 100% of\nthe line\r", Related: []relatedPos{}},
