@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+func rates(r float64) (out [numDefects]float64) {
+	for d := range out {
+		out[d] = r
+	}
+	return out
+}
+
+func render(t *testing.T, c *Corpus) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := c.WriteTo(&b, 0, c.Len()); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// foldedKey is an independent statement of the spec's order: the line with every rune
+// case-folded, compared by bytes.
+func foldedKey(line string) string { return strings.Map(analysis.Fold, line) }
+
+func TestEmbeddedCorpusIsTheRealOne(t *testing.T) {
+	real, err := os.ReadFile("../../testdata/system-design.notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(real) != corpus {
+		t.Fatal("cmd/notesgen/testdata/system-design.notes differs from testdata/system-design.notes; copy it again")
+	}
+}
+
+func TestVocabulary(t *testing.T) {
+	v := loadVocab()
+	if len(v.names) < 300 || len(v.bodies) < 200 || len(v.urls) < 50 {
+		t.Fatalf("vocabulary too small: %d names, %d bodies, %d URL prefixes", len(v.names), len(v.bodies), len(v.urls))
+	}
+	for i, a := range v.names {
+		for _, b := range v.names[i+1:] {
+			if tooClose(nameKey(a), nameKey(b)) {
+				t.Errorf("names %q and %q are near-duplicates", a, b)
+			}
+		}
+	}
+	for _, b := range v.bodies {
+		if !balanced(b) || strings.Contains(b, "http") {
+			t.Errorf("body %q would carry a defect", b)
+		}
+	}
+}
+
+func TestLineCountAndDeterminism(t *testing.T) {
+	for _, tc := range []struct {
+		lines int
+		seed  uint64
+		rate  float64
+	}{
+		{0, 1, DefaultDefectRate},
+		{1, 1, DefaultDefectRate},
+		{7, 2, 0.5},
+		{1000, 3, DefaultDefectRate},
+		{20000, 4, 0.01},
+		{20000, 4, 0},
+	} {
+		cfg := Config{Lines: tc.lines, Seed: tc.seed, Rates: rates(tc.rate)}
+		a := render(t, Generate(cfg))
+		b := render(t, Generate(cfg))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%+v: two runs differ", tc)
+		}
+		if got := bytes.Count(a, []byte{'\n'}); got != tc.lines {
+			t.Errorf("%+v: %d lines, want %d", tc, got, tc.lines)
+		}
+		if tc.lines >= 1000 {
+			cfg.Seed++
+			if bytes.Equal(a, render(t, Generate(cfg))) {
+				t.Errorf("%+v: another seed gives the same corpus", tc)
+			}
+		}
+	}
+}
+
+func TestSorted(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rate float64
+	}{
+		{"clean", 0},
+		{"defects but unsorted", 0.01},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := rates(tc.rate)
+			r[Unsorted] = 0
+			c := Generate(Config{Lines: 50000, Seed: 11, Rates: r})
+			lines := strings.Split(strings.TrimSuffix(string(render(t, c)), "\n"), "\n")
+			for i := 1; i < len(lines); i++ {
+				if foldedKey(lines[i-1]) > foldedKey(lines[i]) {
+					t.Fatalf("line %d %q sorts before line %d %q", i+1, lines[i], i, lines[i-1])
+				}
+			}
+		})
+	}
+}
+
+func TestUnsortedMovesBreakOrderOncePerMove(t *testing.T) {
+	r := rates(0)
+	r[Unsorted] = 0.005
+	c := Generate(Config{Lines: 50000, Seed: 5, Rates: r})
+	lines := strings.Split(strings.TrimSuffix(string(render(t, c)), "\n"), "\n")
+	breaks := 0
+	for i := 1; i < len(lines); i++ {
+		if foldedKey(lines[i-1]) > foldedKey(lines[i]) {
+			breaks++
+		}
+	}
+	if c.Planted[Unsorted] == 0 || breaks != c.Planted[Unsorted] {
+		t.Fatalf("%d order breaks for %d moved lines", breaks, c.Planted[Unsorted])
+	}
+}
+
+// TestParsesCleanly checks that the parser reads every generated line as an entry or task
+// with a path, and that a corpus without defects has no single-line finding at all.
+func TestParsesCleanly(t *testing.T) {
+	src := render(t, Generate(Config{Lines: 50000, Seed: 8}))
+	f := analysis.Parse(src)
+	if len(f.Lines) != 50000 {
+		t.Fatalf("parser sees %d lines, want 50000", len(f.Lines))
+	}
+	kinds := map[analysis.SepKind]int{}
+	refs, aliases, ordinals, urls := 0, 0, 0, 0
+	for i := range f.Lines {
+		l := &f.Lines[i]
+		if l.Kind == analysis.Blank || len(l.Segments) == 0 || len(l.Segments) > 4 {
+			t.Fatalf("line %d %q: kind %v with %d segments", i+1, f.LineText(i), l.Kind, len(l.Segments))
+		}
+		kinds[l.Sep]++
+		refs += len(l.Refs)
+		urls += len(l.URLs)
+		for _, s := range l.Segments {
+			if !s.Alias.IsZero() {
+				aliases++
+			}
+			if !s.Ordinal.IsZero() {
+				ordinals++
+			}
+		}
+	}
+	if d := f.Diagnostics(); len(d) > 0 {
+		t.Fatalf("clean corpus has %d findings, first: %s on %q", len(d), d[0].Message, f.LineText(d[0].Line))
+	}
+	for _, k := range []analysis.SepKind{analysis.SepNone, analysis.SepEq, analysis.SepEqEq, analysis.SepColon, analysis.SepArrow, analysis.SepTilde} {
+		if kinds[k] < 500 {
+			t.Errorf("only %d lines with separator %q", kinds[k], k)
+		}
+	}
+	if refs < 2000 || aliases < 500 || ordinals < 500 || urls < 20000 {
+		t.Errorf("too few shapes: %d references, %d aliases, %d ordinals, %d URLs", refs, aliases, ordinals, urls)
+	}
+}
+
+// TestSingleLineDefectsAsPlanted checks the share of each defect and, for the rules the
+// parser decides alone, that the parser finds exactly what was planted.
+func TestSingleLineDefectsAsPlanted(t *testing.T) {
+	const n = 100000
+	for _, rate := range []float64{0.001, 0.01} {
+		c := Generate(Config{Lines: n, Seed: 21, Rates: rates(rate)})
+		for d := Defect(0); d < numDefects; d++ {
+			want := rate * n
+			if got := float64(c.Planted[d]); got < 0.7*want || got > 1.3*want {
+				t.Errorf("rate %v: %d %s planted, want about %.0f", rate, c.Planted[d], d, want)
+			}
+		}
+		f := analysis.Parse(render(t, c))
+		found := map[string]int{}
+		for _, d := range f.Diagnostics() {
+			found[d.Rule]++
+		}
+		for _, d := range []Defect{MalformedSeparator, EmptyDefinition, DuplicateURL, UnbalancedBrackets, TrailingWhitespace} {
+			if found[d.String()] != c.Planted[d] {
+				t.Errorf("rate %v: parser finds %d %s, %d planted", rate, found[d.String()], d, c.Planted[d])
+			}
+		}
+		planted := map[string]bool{}
+		for _, name := range defectNames {
+			planted[name] = true
+		}
+		for rule, k := range found {
+			if !planted[rule] {
+				t.Errorf("rate %v: %d findings of unplanted rule %s", rate, k, rule)
+			}
+		}
+	}
+}
+
+func TestOneRateOnly(t *testing.T) {
+	r := rates(0)
+	r[NearDuplicate] = 0.02
+	c := Generate(Config{Lines: 20000, Seed: 3, Rates: r})
+	for d := Defect(0); d < numDefects; d++ {
+		if d != NearDuplicate && c.Planted[d] != 0 {
+			t.Errorf("%d %s planted with its rate 0", c.Planted[d], d)
+		}
+	}
+	if c.Planted[NearDuplicate] < 300 {
+		t.Errorf("%d near-duplicates at rate 0.02 of 20000 lines", c.Planted[NearDuplicate])
+	}
+}
+
+// TestTermsScale checks that distinct terms grow with the corpus rather than repeating a
+// fixed vocabulary.
+func TestTermsScale(t *testing.T) {
+	count := func(n int) int {
+		f := analysis.Parse(render(t, Generate(Config{Lines: n, Seed: 1})))
+		keys := map[string]bool{}
+		for i := range f.Lines {
+			keys[f.Lines[i].Key] = true
+		}
+		return len(keys)
+	}
+	small, big := count(10000), count(100000)
+	if small < 8000 || big < 8*small {
+		t.Fatalf("%d distinct terms in 10k lines, %d in 100k", small, big)
+	}
+}
+
+func TestCommandWritesFiles(t *testing.T) {
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.notes")
+	var stderr bytes.Buffer
+	if code := run([]string{"-lines", "5000", "-seed", "9", "-o", one}, nil, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if code := run([]string{"-lines", "5000", "-seed", "9", "-files", "3", "-dir", filepath.Join(dir, "parts")}, nil, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	whole, err := os.ReadFile(one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var joined []byte
+	for i := 1; i <= 3; i++ {
+		b, err := os.ReadFile(filepath.Join(dir, "parts", "part-000"+string(rune('0'+i))+".notes"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) == 0 || b[len(b)-1] != '\n' {
+			t.Fatalf("part %d is empty or lacks a final newline", i)
+		}
+		joined = append(joined, b...)
+	}
+	if !bytes.Equal(whole, joined) {
+		t.Fatal("the parts together differ from the single file")
+	}
+	var stdout bytes.Buffer
+	if code := run([]string{"-lines", "5000", "-seed", "9"}, &stdout, &stderr); code != 0 || !bytes.Equal(stdout.Bytes(), whole) {
+		t.Fatalf("stdout output (exit %d) differs from -o output", code)
+	}
+	for _, bad := range [][]string{
+		{"-files", "2"},
+		{"-defects", "2"},
+		{"-near-duplicate", "1.5"},
+		{"-lines", "-1"},
+		{"extra"},
+	} {
+		if code := run(bad, &stdout, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
+}
+
+func BenchmarkGenerate100k(b *testing.B) {
+	cfg := Config{Lines: 100000, Seed: 1, Rates: rates(DefaultDefectRate)}
+	var size int
+	for b.Loop() {
+		c := Generate(cfg)
+		size = len(c.arena) + c.Len()
+	}
+	b.SetBytes(int64(size))
+}
