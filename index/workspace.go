@@ -1,34 +1,185 @@
 package index
 
-import "github.com/notesls/notesls/analysis"
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 
-// API under construction: bodies land in the next commits.
+	"github.com/notesls/notesls/analysis"
+)
 
-type Workspace struct{ snap *Snapshot }
+// A Workspace holds the current Snapshot of a set of files and makes new ones as files
+// change. Writers are serialized; readers take Snapshot() and never block.
+type Workspace struct {
+	mu   sync.Mutex // serializes writers
+	snap atomic.Pointer[Snapshot]
+}
 
-type Snapshot struct{ cfg Config }
+// A Snapshot is an immutable view of the workspace. Every query is a pure function of it,
+// safe to call from many goroutines.
+type Snapshot struct {
+	cfg   Config
+	files map[string]*fileIndex
+	paths []string // sorted: the workspace order for "first" and "later"
 
-func NewWorkspace(cfg Config) *Workspace { return &Workspace{snap: &Snapshot{cfg: cfg}} }
+	global   sync.Once
+	nearDups map[string][]Diagnostic // by path, computed on first use
 
-// Update adds or replaces one file; affected lists every file whose diagnostics may differ.
+	diagMu sync.Mutex
+	diags  map[string]*diagResult
+}
+
+type diagResult struct {
+	once  sync.Once
+	diags []Diagnostic
+}
+
+// NewWorkspace returns an empty workspace.
+func NewWorkspace(cfg Config) *Workspace {
+	w := &Workspace{}
+	w.snap.Store(newSnapshot(cfg, map[string]*fileIndex{}))
+	return w
+}
+
+func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{}}
+}
+
+// Snapshot returns the current snapshot.
+func (w *Workspace) Snapshot() *Snapshot { return w.snap.Load() }
+
+// Update adds or replaces one file. It re-parses only the lines the change touched and
+// re-indexes only this file. affected lists the files whose diagnostics may differ, the
+// updated one first.
 func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []string) {
-	return w.snap, nil
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old := w.snap.Load()
+	var prev *analysis.File
+	if fi := old.files[path]; fi != nil {
+		prev = fi.ast
+	}
+	files := cloneFiles(old.files)
+	files[path] = buildFile(path, src, prev)
+	snap = newSnapshot(old.cfg, files)
+	w.snap.Store(snap)
+	return snap, affectedBy(snap, path)
 }
 
-// UpdateMany adds or replaces many files at once, parsing them in parallel.
-func (w *Workspace) UpdateMany(files map[string][]byte) *Snapshot { return w.snap }
-
-func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) { return w.snap, nil }
-func (w *Workspace) SetConfig(cfg Config) *Snapshot                         { return w.snap }
-func (w *Workspace) Snapshot() *Snapshot                                    { return w.snap }
-
-func (s *Snapshot) Config() Config                                     { return s.cfg }
-func (s *Snapshot) Files() []string                                    { return nil }
-func (s *Snapshot) Content(path string) ([]byte, bool)                 { return nil, false }
-func (s *Snapshot) Diagnostics(path string) []Diagnostic               { return nil }
-func (s *Snapshot) Hover(path string, offset int) *HoverResult         { return nil }
-func (s *Snapshot) Complete(path string, offset int) *CompletionResult { return nil }
-func (s *Snapshot) Definition(path string, offset int) (origin analysis.Span, targets []Location) {
-	return analysis.Span{}, nil
+// UpdateMany adds or replaces many files at once, indexing them in parallel.
+func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old := w.snap.Load()
+	files := cloneFiles(old.files)
+	type job struct {
+		path string
+		src  []byte
+		prev *analysis.File
+	}
+	jobs := make(chan job)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				fi := buildFile(j.path, j.src, j.prev)
+				mu.Lock()
+				files[j.path] = fi
+				mu.Unlock()
+			}
+		}()
+	}
+	for p, src := range srcs {
+		var prev *analysis.File
+		if fi := old.files[p]; fi != nil {
+			prev = fi.ast
+		}
+		jobs <- job{p, src, prev}
+	}
+	close(jobs)
+	wg.Wait()
+	snap := newSnapshot(old.cfg, files)
+	w.snap.Store(snap)
+	return snap
 }
-func (s *Snapshot) References(path string, offset int) []Location { return nil }
+
+// Remove drops a file from the workspace.
+func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	old := w.snap.Load()
+	if old.files[path] == nil {
+		return old, nil
+	}
+	files := cloneFiles(old.files)
+	delete(files, path)
+	snap = newSnapshot(old.cfg, files)
+	w.snap.Store(snap)
+	return snap, append([]string{path}, affectedBy(snap, path)...)
+}
+
+// SetConfig replaces the configuration; every file's diagnostics may change.
+func (w *Workspace) SetConfig(cfg Config) *Snapshot {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	snap := newSnapshot(cfg, w.snap.Load().files)
+	w.snap.Store(snap)
+	return snap
+}
+
+func cloneFiles(m map[string]*fileIndex) map[string]*fileIndex {
+	c := make(map[string]*fileIndex, len(m)+1)
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// affectedBy lists the files whose findings a change to path may alter: the file itself
+// first, then every other file, since duplicates, references and near-duplicates cross
+// files. Publishing only what differs is the caller's business.
+func affectedBy(snap *Snapshot, path string) []string {
+	out := make([]string, 0, len(snap.paths))
+	if snap.files[path] != nil {
+		out = append(out, path)
+	}
+	for _, p := range snap.paths {
+		if p != path {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Config returns the snapshot's configuration.
+func (s *Snapshot) Config() Config { return s.cfg }
+
+// Files lists the workspace's files in sorted order.
+func (s *Snapshot) Files() []string { return slices.Clone(s.paths) }
+
+// Content returns a file's bytes as indexed.
+func (s *Snapshot) Content(path string) ([]byte, bool) {
+	fi := s.files[path]
+	if fi == nil {
+		return nil, false
+	}
+	return fi.ast.Src, true
+}
+
+// Tree returns a file's syntax tree.
+func (s *Snapshot) Tree(path string) *analysis.File {
+	fi := s.files[path]
+	if fi == nil {
+		return nil
+	}
+	return fi.ast
+}

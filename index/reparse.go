@@ -1,0 +1,156 @@
+package index
+
+import (
+	"bytes"
+	"runtime"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+func encodeRune(p []byte, r rune) int { return utf8.EncodeRune(p, r) }
+
+// reparse parses src reusing the lines of prev that lie outside the changed region: the
+// lines before the first differing byte and after the last one keep their trees, so an
+// edit costs the lines it touches plus a copy of the line table.
+func reparse(prev *analysis.File, src []byte) *analysis.File {
+	old := prev.Src
+	if prev.BOM != 0 || bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) || len(prev.Lines) == 0 {
+		return parseParallel(src)
+	}
+	prefix := commonPrefix(old, src)
+	suffix := commonSuffix(old[prefix:], src[prefix:])
+	// Lines wholly before the change: those that end (with their line end) before prefix.
+	// A line whose end lies at prefix may gain text, so it is re-parsed.
+	keepHead := prev.LineAt(prefix)
+	if keepHead < 0 {
+		keepHead = 0
+	}
+	// Step back one more line: a CR at the end of the kept part could join a LF after it.
+	if keepHead > 0 {
+		keepHead--
+	}
+	headEnd := 0
+	if keepHead > 0 {
+		headEnd = prev.Starts[keepHead]
+	}
+	// Lines wholly after the change: those starting at or after len(old)-suffix, and not
+	// right after a CR that the change could join.
+	oldTailStart := len(old) - suffix
+	keepTail := prev.LineAt(oldTailStart) + 1
+	for keepTail < len(prev.Lines) && prev.Starts[keepTail] < oldTailStart+1 {
+		keepTail++
+	}
+	delta := len(src) - len(old)
+	f := &analysis.File{Src: src}
+	f.Lines = make([]analysis.Line, 0, len(prev.Lines)+8)
+	f.Starts = make([]int, 0, len(prev.Lines)+8)
+	f.Lines = append(f.Lines, prev.Lines[:keepHead]...)
+	f.Starts = append(f.Starts, prev.Starts[:keepHead]...)
+	midEnd := len(src)
+	if keepTail < len(prev.Lines) {
+		midEnd = prev.Starts[keepTail] + delta
+	}
+	for start := headEnd; start < midEnd; {
+		end, next := analysis.LineEnd(src, start)
+		f.Starts = append(f.Starts, start)
+		f.Lines = append(f.Lines, analysis.ParseLine(src[start:end]))
+		start = next
+	}
+	if keepTail < len(prev.Lines) {
+		f.Lines = append(f.Lines, prev.Lines[keepTail:]...)
+		for _, s := range prev.Starts[keepTail:] {
+			f.Starts = append(f.Starts, s+delta)
+		}
+	}
+	return f
+}
+
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+8 <= n && string(a[i:i+8]) == string(b[i:i+8]) {
+		i += 8
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i+8 <= n && string(a[len(a)-i-8:len(a)-i]) == string(b[len(b)-i-8:len(b)-i]) {
+		i += 8
+	}
+	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
+		i++
+	}
+	return i
+}
+
+// parallelThreshold is the size above which a file is parsed in chunks on all cores:
+// below it, starting goroutines costs more than it saves.
+const parallelThreshold = 4 << 20
+
+// parseParallel parses src like analysis.Parse, in chunks cut at line ends.
+func parseParallel(src []byte) *analysis.File {
+	workers := runtime.GOMAXPROCS(0)
+	if len(src) < parallelThreshold || workers < 2 {
+		return analysis.Parse(src)
+	}
+	start := 0
+	if bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) {
+		start = 3
+	}
+	bounds := []int{start}
+	for w := 1; w < workers; w++ {
+		cut := start + (len(src)-start)*w/workers
+		nl := bytes.IndexByte(src[cut:], '\n')
+		if nl < 0 {
+			break
+		}
+		cut += nl + 1
+		if cut > bounds[len(bounds)-1] && cut < len(src) {
+			bounds = append(bounds, cut)
+		}
+	}
+	bounds = append(bounds, len(src))
+	parts := make([]*analysis.File, len(bounds)-1)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[i] = parseRange(src, bounds[i], bounds[i+1])
+		}()
+	}
+	wg.Wait()
+	f := &analysis.File{Src: src, BOM: start}
+	n := 0
+	for _, p := range parts {
+		n += len(p.Lines)
+	}
+	f.Lines = make([]analysis.Line, 0, n)
+	f.Starts = make([]int, 0, n)
+	for _, p := range parts {
+		f.Lines = append(f.Lines, p.Lines...)
+		f.Starts = append(f.Starts, p.Starts...)
+	}
+	return f
+}
+
+// parseRange parses the lines in src[from:to], which starts and ends at line boundaries.
+func parseRange(src []byte, from, to int) *analysis.File {
+	n := bytes.Count(src[from:to], []byte{'\n'}) + 1
+	f := &analysis.File{Lines: make([]analysis.Line, 0, n), Starts: make([]int, 0, n)}
+	for start := from; start < to; {
+		end, next := analysis.LineEnd(src, start)
+		f.Starts = append(f.Starts, start)
+		f.Lines = append(f.Lines, analysis.ParseLine(src[start:end]))
+		start = next
+	}
+	return f
+}

@@ -1,0 +1,232 @@
+package index
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// topicRef is one file's record of a topic.
+type topicRef struct {
+	fi *fileIndex
+	t  *topic
+}
+
+// topicRecs returns every file's record of a topic key, in workspace order.
+func (s *Snapshot) topicRecs(key string) []topicRef {
+	var out []topicRef
+	for _, p := range s.paths {
+		fi := s.files[p]
+		if t := fi.topics[key]; t != nil {
+			out = append(out, topicRef{fi, t})
+		}
+	}
+	return out
+}
+
+func (s *Snapshot) hasTopic(key string) bool {
+	for _, fi := range s.files {
+		if fi.topics[key] != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve returns the topics a reference key names, trying in order: a full path, an
+// alias, the last segment of a path (all matches, when several).
+func (s *Snapshot) resolve(key string) []string {
+	if key == "" {
+		return nil
+	}
+	if s.hasTopic(key) {
+		return []string{key}
+	}
+	var out []string
+	for _, p := range s.paths {
+		for _, a := range s.files[p].aliases[key] {
+			out = append(out, a.topic)
+		}
+	}
+	if len(out) == 0 {
+		for _, p := range s.paths {
+			out = append(out, s.files[p].lastSeg[key]...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// display returns how a topic was first written: its segment names joined by " -- ".
+func (s *Snapshot) display(key string) string {
+	recs := s.topicRecs(key)
+	if len(recs) == 0 {
+		return key
+	}
+	r := recs[0]
+	l := &r.fi.ast.Lines[r.t.first]
+	text := r.fi.ast.LineText(int(r.t.first))
+	var b strings.Builder
+	for i := 0; i <= int(r.t.seg); i++ {
+		if i > 0 {
+			b.WriteString(" -- ")
+		}
+		n := l.Segments[i].Name
+		b.Write(text[n.Start:n.End])
+	}
+	return b.String()
+}
+
+// lastName returns how a topic's last segment was first written.
+func (s *Snapshot) lastName(key string) string {
+	d := s.display(key)
+	if i := strings.LastIndex(d, " -- "); i >= 0 {
+		return d[i+4:]
+	}
+	return d
+}
+
+// definingLines returns the entries whose whole path is key, in workspace order; when
+// there are none, the topic's first line, so that a jump always lands somewhere.
+func (s *Snapshot) definingLines(key string) []Location {
+	recs := s.topicRecs(key)
+	var out []Location
+	for _, r := range recs {
+		for _, ln := range r.t.entries {
+			out = append(out, s.entryLocation(r.fi, int(ln), len(r.fi.ast.Lines[ln].Segments)-1))
+		}
+	}
+	if len(out) == 0 && len(recs) > 0 {
+		out = append(out, s.entryLocation(recs[0].fi, int(recs[0].t.first), int(recs[0].t.seg)))
+	}
+	return out
+}
+
+func (s *Snapshot) entryLocation(fi *fileIndex, line, seg int) Location {
+	start := fi.ast.Starts[line]
+	l := &fi.ast.Lines[line]
+	return Location{
+		Path:      fi.path,
+		Span:      fi.ast.LineSpan(line),
+		Selection: l.Segments[seg].Name.In(start),
+	}
+}
+
+// refCount counts the lines whose references resolve to key.
+func (s *Snapshot) refCount(key string) int {
+	n := 0
+	for _, p := range s.paths {
+		fi := s.files[p]
+		for rk, lines := range fi.refs {
+			if rk == key || slices.Contains(s.resolve(rk), key) {
+				n += len(lines)
+			}
+		}
+	}
+	return n
+}
+
+// termAt finds the term under the cursor in line ln of fi: a path prefix up to the
+// hovered segment, a reference's target, or in a body the longest known term or alias.
+// It returns the topic keys and the span that names them.
+func (s *Snapshot) termAt(fi *fileIndex, ln int, offset int) ([]string, analysis.Span) {
+	f := fi.ast
+	start := f.Starts[ln]
+	l := &f.Lines[ln]
+	rel := int32(offset - start)
+	for _, r := range l.Refs {
+		if r.Span.Start <= rel && rel <= r.Span.End && r.Key != "" {
+			if keys := s.resolve(r.Key); len(keys) > 0 {
+				return keys, r.Span.In(start)
+			}
+		}
+	}
+	for i, seg := range l.Segments {
+		if seg.Span.Start <= rel && rel <= seg.Span.End {
+			if !seg.Alias.IsZero() && seg.Alias.Start <= rel && rel <= seg.Alias.End {
+				return []string{l.TopicKey(i)}, seg.Alias.In(start)
+			}
+			return []string{l.TopicKey(i)}, seg.Name.In(start)
+		}
+	}
+	return s.knownTermAt(f.LineText(ln), int(rel), start)
+}
+
+// maxTermWords bounds how many words a term found inside free text may have, so the
+// search around the cursor stays small.
+const maxTermWords = 8
+
+// knownTermAt looks for the longest run of words around pos in text that is a known
+// topic or alias.
+func (s *Snapshot) knownTermAt(text []byte, pos, lineStart int) ([]string, analysis.Span) {
+	words := wordSpans(text)
+	at := -1
+	for i, w := range words {
+		if w.Start <= pos && pos <= w.End {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return nil, analysis.Span{}
+	}
+	var bestKeys []string
+	var best analysis.Span
+	for i := max(0, at-maxTermWords+1); i <= at; i++ {
+		for j := at; j < len(words) && j-i < maxTermWords; j++ {
+			sp := analysis.Span{Start: words[i].Start, End: words[j].End}
+			if sp.Len() <= best.Len() {
+				continue
+			}
+			key := analysis.NameKey(text[sp.Start:sp.End])
+			if s.hasTopic(key) {
+				bestKeys, best = []string{key}, sp
+				continue
+			}
+			var keys []string
+			for _, p := range s.paths {
+				for _, a := range s.files[p].aliases[key] {
+					keys = append(keys, a.topic)
+				}
+			}
+			if len(keys) > 0 {
+				slices.Sort(keys)
+				bestKeys, best = slices.Compact(keys), sp
+			}
+		}
+	}
+	if bestKeys == nil {
+		return nil, analysis.Span{}
+	}
+	return bestKeys, analysis.Span{Start: lineStart + best.Start, End: lineStart + best.End}
+}
+
+// wordSpans splits text into words: runs of letters, digits and the joiners - / . ' _
+// inside them, so that "pub/sub" and "load-shedding" stay whole.
+func wordSpans(text []byte) []analysis.Span {
+	var out []analysis.Span
+	start := -1
+	for i := 0; i <= len(text); i++ {
+		in := i < len(text) && isWordByte(text[i])
+		if in && start < 0 {
+			start = i
+		}
+		if !in && start >= 0 {
+			end := i
+			for end > start && strings.ContainsRune("-/.'_", rune(text[end-1])) {
+				end--
+			}
+			if end > start {
+				out = append(out, analysis.Span{Start: start, End: end})
+			}
+			start = -1
+		}
+	}
+	return out
+}
+
+func isWordByte(c byte) bool {
+	return c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '-' || c == '/' || c == '.' || c == '\'' || c == '_' || c == '+' || c == '&'
+}
