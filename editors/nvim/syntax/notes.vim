@@ -37,7 +37,7 @@ syn region notesReference matchgroup=notesReferenceBracket start=/\[\[/ end=/\]\
 " a `:` in it never ends the head.
 syn region notesPath
       \ start=/\%(^\|\%(^\[[ xX]\] \)\@<=\)\S/
-      \ end=/\ze\%( ==\=\%( \|$\)\| -> \| \~ \|[^[:space:]]\@<=: \)/
+      \ end=/\ze\%( ==\=\%( \|$\)\| ->\%( \|$\)\| \~\%( \|$\)\|[^[:space:]]\@<=: \)/
       \ end=/$/
       \ oneline keepend
       \ contains=notesUrl,notesImportant,notesReference,notesPathOperator,notesAlias,notesGloss,notesOrdinal
@@ -46,9 +46,9 @@ syn match notesPathOperator / -- / contained
 syn region notesAlias matchgroup=notesAliasParen start=/(/ end=/)/ oneline contained contains=notesUrl
 syn region notesGloss start=/"/ end=/"/ oneline contained
 syn region notesGloss start=/“/ end=/”/ oneline contained
-" An ordinal prefixes a child segment: `ACID -- 1 Atomicity`, `CAP Theorem -- 1. Consistency`,
-" `design -- 01b requirements`.
-syn match notesOrdinal /\%( -- \)\@<=\d\+\a\=\.\=\ze /  contained
+" An ordinal prefixes a segment's name: digits, a lowercase letter, a dot, then a space:
+" `ACID -- 1 Atomicity`, `CAP Theorem -- 1. Consistency`, `design -- 01b requirements`.
+syn match notesOrdinal /\%(^\%(\[[ xX]\] \)\=\| -- \)\@<=\d\+\l\=\.\=\ze / contained
 
 " Task boxes (defined after notesPath: at the same column the later item wins).
 syn match notesTaskOpen /^\[ \] /
@@ -56,13 +56,15 @@ syn match notesTaskDone /^\[[xX]\] /
 
 " Separator and body. The head region ends right before the separator, which then
 " starts one of these.
+" A separator at the very start of an entry (the missing-term error) needs no space.
 syn region notesDefinition matchgroup=notesSeparator
       \ start=/ ==\=\%( \|$\)/ start=/[^[:space:]]\@<=: /
+      \ start=/\%(^\%(\[[ xX]\] \)\=\)\@<=\%(==\=\|:\)\%( \|$\)/
       \ end=/$/ oneline
       \ contains=notesUrl,notesImportant,notesReference
-syn region notesSeeAlso matchgroup=notesSeparator start=/ -> / end=/$/ oneline
+syn region notesSeeAlso matchgroup=notesSeparator start=/ ->\%( \|$\)/ end=/$/ oneline
       \ contains=notesUrl,notesImportant,notesReference
-syn region notesRelated matchgroup=notesSeparator start=/ \~ / end=/$/ oneline
+syn region notesRelated matchgroup=notesSeparator start=/ \~\%( \|$\)/ end=/$/ oneline
       \ contains=notesUrl,notesImportant,notesReference
 
 hi def link notesTaskOpen         Todo

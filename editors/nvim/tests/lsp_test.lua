@@ -106,6 +106,8 @@ test('syntax: every scope of the grammar is highlighted', function()
     { 32, ' = ', 1, 'notesSeparator' },
     { 32, 'transactions are', 0, 'notesDefinition' },
     { 219, '01b', 0, 'notesOrdinal' },
+    { 4, '3 nines', 0, 'notesOrdinal' },
+    { 4, 'nines /', 0, 'notesPath' },
     { 61, ' == ', 1, 'notesSeparator' },
     { 212, ': A live', 0, 'notesSeparator' },
     { 145, ' -> ', 1, 'notesSeparator' },

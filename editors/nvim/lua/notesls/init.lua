@@ -45,21 +45,18 @@ end
 -- Options in effect; setup() replaces them, lsp/notesls.lua reads them.
 M.options = copy(defaults)
 
--- Neovim encodes an empty Lua table as a JSON array; the server expects objects.
-local function as_object(t)
+-- Neovim encodes an empty Lua table as a JSON array, and the server wants objects: empty
+-- tables are left out (no rules = no overrides). Returns nil for an empty table.
+local function compact(t)
   if type(t) ~= 'table' then
     return t
   end
-  if next(t) == nil then
-    return vim.empty_dict()
-  end
   local out = {}
   for k, v in pairs(t) do
-    if type(k) == 'string' and type(v) == 'table' then
-      out[k] = as_object(v)
-    else
-      out[k] = v
-    end
+    out[k] = compact(v)
+  end
+  if next(out) == nil then
+    return nil
   end
   return out
 end
@@ -133,8 +130,14 @@ function M.on_attach(client, bufnr)
   end
 end
 
+-- The settings go out twice, as the server reads both: initializationOptions (the bare
+-- object) and the `notesls` section of the settings (workspace/didChangeConfiguration and
+-- workspace/configuration). Nil when there are none.
 local function settings_payload(opts)
-  local settings = as_object(copy(opts.settings or {}))
+  local settings = compact(copy(opts.settings or {}))
+  if settings == nil then
+    return nil, nil
+  end
   return settings, { [M.name] = settings }
 end
 
@@ -210,7 +213,7 @@ local function start_client(root)
     on_attach = M.on_attach,
     on_init = function(client)
       -- Neovim 0.8+ sends the settings after initialize by itself; 0.7 leaves it to us.
-      if vim.fn.has('nvim-0.8') == 0 then
+      if vim.fn.has('nvim-0.8') == 0 and client.config.settings and next(client.config.settings) then
         client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
       end
     end,
@@ -283,26 +286,48 @@ function M.setup(opts)
   validate(opts)
   M.options = opts
 
-  if has_native_config() and not opts.legacy then
+  local group = vim.api.nvim_create_augroup('notesls', { clear = true })
+  -- Filetype detection once more (ftdetect/notes.lua does it at startup): a plugin manager
+  -- that puts the plugin on the runtimepath after startup never sources ftdetect/.
+  vim.api.nvim_create_autocmd({ 'BufNewFile', 'BufRead' }, {
+    group = group,
+    pattern = '*.notes',
+    command = 'setfiletype notes',
+    desc = 'notesls: *.notes files are notes',
+  })
+
+  local legacy = opts.legacy or not has_native_config()
+  if not legacy then
     vim.lsp.config(M.name, M.lsp_config(opts))
     vim.lsp.enable(M.name)
-    return
+  else
+    -- Clients already running take the new settings at once.
+    local _, settings = settings_payload(opts)
+    for _, id in pairs(M.clients()) do
+      local client = vim.lsp.get_client_by_id(id)
+      client.config.settings = settings or {}
+      client.notify('workspace/didChangeConfiguration', { settings = settings or vim.empty_dict() })
+    end
+    vim.api.nvim_create_autocmd('FileType', {
+      group = group,
+      pattern = opts.filetypes,
+      callback = function(args)
+        M.attach(args.buf)
+      end,
+      desc = 'notesls: attach the notes language server',
+    })
   end
 
-  local group = vim.api.nvim_create_augroup('notesls', { clear = true })
-  vim.api.nvim_create_autocmd('FileType', {
-    group = group,
-    pattern = opts.filetypes,
-    callback = function(args)
-      M.attach(args.buf)
-    end,
-    desc = 'notesls: attach the notes language server',
-  })
-  -- Buffers opened before setup() ran.
+  -- Buffers opened before setup() ran: detect their filetype now (which attaches them
+  -- through FileType), or attach those that already have one of ours.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) then
       local ft = vim.api.nvim_buf_get_option(bufnr, 'filetype')
-      if vim.tbl_contains(opts.filetypes, ft) then
+      if ft == '' and vim.api.nvim_buf_get_name(bufnr):match('%.notes$') then
+        vim.api.nvim_buf_call(bufnr, function()
+          vim.cmd('setfiletype notes')
+        end)
+      elseif legacy and vim.tbl_contains(opts.filetypes, ft) then
         M.attach(bufnr)
       end
     end
