@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"hash/maphash"
+	"slices"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -30,8 +31,8 @@ type topic struct {
 	seg      int16   // the topic's last segment index on that line
 	entries  []int32 // lines whose whole path is this topic
 	children []string
-	childSet map[string]struct{}
-	uses     int32 // lines under the topic, itself included
+	aliases  []string // alias texts written on this topic's segment, without repeats
+	uses     int32    // lines under the topic, itself included
 }
 
 type alias struct {
@@ -98,7 +99,11 @@ func buildFile(path string, src []byte, prev *analysis.File) *fileIndex {
 			t.uses++
 			if a := l.Segments[s].Alias; !a.IsZero() {
 				ak := analysis.NameKey(text[a.Start:a.End])
-				fi.aliases[ak] = append(fi.aliases[ak], alias{topic: key, text: string(text[a.Start:a.End]), line: int32(i)})
+				at := string(text[a.Start:a.End])
+				fi.aliases[ak] = append(fi.aliases[ak], alias{topic: key, text: at, line: int32(i)})
+				if !slices.Contains(t.aliases, at) {
+					t.aliases = append(t.aliases, at)
+				}
 			}
 			parent = key
 		}

@@ -26,6 +26,9 @@ type Snapshot struct {
 	global   sync.Once
 	nearDups map[string][]Diagnostic // by path, computed on first use
 
+	refOnce   sync.Once
+	refCounts map[string]int // topic key -> lines referring to it
+
 	diagMu sync.Mutex
 	diags  map[string]*diagResult
 }

@@ -1,0 +1,263 @@
+package index
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/notesls/notesls/analysis"
+)
+
+// maxCompletions cuts the list: editors filter further as the user types, and a longer
+// list costs more to send than it helps.
+const maxCompletions = 200
+
+// completion ranks, best first.
+const (
+	rankPrefix = iota
+	rankWordPrefix
+	rankFuzzy
+)
+
+type candidate struct {
+	key   string // topic key the item stands for
+	label string // text to insert
+	kind  CompletionKind
+	rank  int
+	uses  int
+}
+
+// Complete proposes what to write at offset: after " -- " in a head, the children of the
+// path before it; at the start of a head, the top-level topics; inside "[[", every term
+// and alias. It returns nil where nothing is proposed.
+func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
+	var f *analysis.File
+	if fi := s.files[path]; fi != nil {
+		f = fi.ast
+	}
+	if f == nil {
+		return nil
+	}
+	ln := f.LineAt(offset)
+	if ln < 0 {
+		return s.completeTopics("", "", analysis.Span{Start: offset, End: offset})
+	}
+	start := f.Starts[ln]
+	line := f.LineText(ln)
+	rel := offset - start
+	if rel < 0 || rel > len(line) {
+		return nil
+	}
+	before := line[:rel]
+	if open := bytes.LastIndex(before, []byte("[[")); open >= 0 && !bytes.Contains(before[open:], []byte("]]")) {
+		typed := before[open+2:]
+		return s.completeTerms(string(typed), analysis.Span{Start: start + open + 2, End: offset})
+	}
+	l := &f.Lines[ln]
+	if l.Sep != analysis.SepNone && int(l.SepSpan.Start) < rel {
+		return nil // in a body
+	}
+	headStart := 0
+	if !l.Box.IsZero() {
+		headStart = int(l.Box.End)
+	}
+	for headStart < rel && (before[headStart] == ' ' || before[headStart] == '\t') {
+		headStart++
+	}
+	if headStart > rel {
+		return nil
+	}
+	head := before[headStart:]
+	parent := ""
+	typedStart := headStart
+	if op := bytes.LastIndex(head, []byte(" -- ")); op >= 0 {
+		parent = analysis.PathKey(head[:op])
+		typedStart = headStart + op + 4
+	}
+	typed := string(line[typedStart:rel])
+	if strings.Contains(typed, "--") || strings.HasSuffix(typed, " -") {
+		return nil // an operator being typed
+	}
+	return s.completeTopics(parent, typed, analysis.Span{Start: start + typedStart, End: offset})
+}
+
+// completeTopics proposes the children of parent ("" for the top level) matching typed.
+func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span) *CompletionResult {
+	var childKeys []string
+	if parent == "" {
+		for _, p := range s.paths {
+			childKeys = append(childKeys, s.files[p].roots...)
+		}
+	} else {
+		for _, r := range s.topicRecs(parent) {
+			childKeys = append(childKeys, r.t.children...)
+		}
+	}
+	slices.Sort(childKeys)
+	childKeys = slices.Compact(childKeys)
+	m := newMatcher(typed)
+	var cands []candidate
+	for _, k := range childKeys {
+		seg := k[len(parent):]
+		if parent != "" {
+			seg = seg[len(" -- "):]
+		}
+		if rank, ok := m.match(seg); ok {
+			cands = append(cands, candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
+		}
+	}
+	return s.finish(cands, replace, func(c candidate) string { return s.lastName(c.key) })
+}
+
+// completeTerms proposes every term and alias matching typed, for "[[".
+func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *CompletionResult {
+	m := newMatcher(typed)
+	var cands []candidate
+	seen := map[string]bool{}
+	multi := len(s.paths) > 1
+	for _, p := range s.paths {
+		fi := s.files[p]
+		for k := range fi.topics {
+			if multi {
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+			}
+			if rank, ok := m.match(k); ok {
+				cands = append(cands, candidate{key: k, rank: rank, kind: CompletionTerm})
+			}
+		}
+		for ak, as := range fi.aliases {
+			if rank, ok := m.match(ak); ok {
+				for _, a := range as {
+					cands = append(cands, candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias})
+				}
+			}
+		}
+	}
+	for i := range cands {
+		cands[i].uses = s.uses(cands[i].key)
+	}
+	return s.finish(cands, replace, func(c candidate) string {
+		if c.label != "" {
+			return c.label
+		}
+		return s.display(c.key)
+	})
+}
+
+// uses counts how often a topic is used: the lines under it and the references to it.
+func (s *Snapshot) uses(key string) int {
+	n := s.refTotals()[key]
+	for _, r := range s.topicRecs(key) {
+		n += int(r.t.uses)
+	}
+	return n
+}
+
+func (s *Snapshot) finish(cands []candidate, replace analysis.Span, label func(candidate) string) *CompletionResult {
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		if a.uses != b.uses {
+			return b.uses - a.uses
+		}
+		return strings.Compare(a.key+a.label, b.key+b.label)
+	})
+	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
+	if len(cands) > maxCompletions {
+		cands = cands[:maxCompletions]
+		res.Incomplete = true
+	}
+	seen := map[string]bool{}
+	for _, c := range cands {
+		lbl := label(c)
+		if seen[lbl] {
+			continue
+		}
+		seen[lbl] = true
+		item := CompletionItem{Label: lbl, Kind: c.kind, Key: c.key}
+		defs := s.definitions(c.key)
+		var doc strings.Builder
+		doc.WriteString(s.display(c.key))
+		for _, d := range defs {
+			if d.Body != "" && item.Detail == "" {
+				item.Detail = d.Body
+			}
+			if d.Body != "" {
+				doc.WriteString("\n" + d.Separator + " " + d.Body)
+			}
+			for _, u := range d.URLs {
+				doc.WriteString("\n" + u)
+			}
+		}
+		item.Documentation = doc.String()
+		res.Items = append(res.Items, item)
+	}
+	return res
+}
+
+// matcher ranks a candidate against what the user typed: prefix, then the prefix of a
+// word inside, then a prefix with a typo or two.
+type matcher struct {
+	typed  string // folded
+	runes  int
+	maxTyp int
+}
+
+func newMatcher(typed string) matcher {
+	t := analysis.NameKey([]byte(typed))
+	n := utf8.RuneCountInString(t)
+	maxTypos := 0
+	switch {
+	case n >= 6:
+		maxTypos = 2
+	case n >= 3:
+		maxTypos = 1
+	}
+	return matcher{typed: t, runes: n, maxTyp: maxTypos}
+}
+
+func (m matcher) match(key string) (int, bool) {
+	if m.typed == "" || strings.HasPrefix(key, m.typed) {
+		return rankPrefix, true
+	}
+	for i := 0; i < len(key); i++ {
+		if c := key[i]; (c == ' ' || c == '-' || c == '/') && strings.HasPrefix(key[i+1:], m.typed) {
+			return rankWordPrefix, true
+		}
+	}
+	if m.maxTyp == 0 {
+		return 0, false
+	}
+	// A typo rarely hits the first letter; checking it first keeps the costly distance
+	// off most candidates.
+	if first, _ := utf8.DecodeRuneInString(key); first != []rune(m.typed)[0] {
+		return 0, false
+	}
+	for n := m.runes - 1; n <= m.runes+1; n++ {
+		if p, ok := runePrefix(key, n); ok && levenshtein.ComputeDistance(m.typed, p) <= m.maxTyp {
+			return rankFuzzy, true
+		}
+	}
+	return 0, false
+}
+
+func runePrefix(s string, n int) (string, bool) {
+	if n <= 0 {
+		return "", false
+	}
+	i := 0
+	for k := 0; k < n; k++ {
+		if i >= len(s) {
+			return "", false
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i], true
+}

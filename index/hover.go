@@ -1,0 +1,96 @@
+package index
+
+import (
+	"slices"
+	"strings"
+)
+
+// Hover describes the term under the cursor, or returns nil when nothing known is there.
+func (s *Snapshot) Hover(path string, offset int) *HoverResult {
+	fi := s.files[path]
+	if fi == nil {
+		return nil
+	}
+	ln := fi.ast.LineAt(offset)
+	if ln < 0 {
+		return nil
+	}
+	keys, span := s.termAt(fi, ln, offset)
+	if len(keys) == 0 {
+		return nil
+	}
+	key := keys[0]
+	h := &HoverResult{Span: span, Term: s.display(key), Key: key, RefCount: s.refTotals()[key]}
+	for _, r := range s.topicRecs(key) {
+		for _, a := range r.t.aliases {
+			if !slices.Contains(h.Aliases, a) {
+				h.Aliases = append(h.Aliases, a)
+			}
+		}
+	}
+	h.Definitions = s.definitions(key)
+	for _, d := range h.Definitions {
+		for _, u := range d.URLs {
+			if !slices.Contains(h.URLs, u) {
+				h.URLs = append(h.URLs, u)
+			}
+		}
+	}
+	h.Children = s.childNames(key)
+	return h
+}
+
+// definitions returns every entry whose whole path is key, in workspace order.
+func (s *Snapshot) definitions(key string) []Definition {
+	var out []Definition
+	for _, r := range s.topicRecs(key) {
+		f := r.fi.ast
+		for _, ln := range r.t.entries {
+			l := &f.Lines[ln]
+			text := f.LineText(int(ln))
+			d := Definition{
+				Location:  s.entryLocation(r.fi, int(ln), len(l.Segments)-1),
+				Line:      int(ln),
+				Separator: l.Sep.String(),
+				Body:      l.Body.Text(text),
+			}
+			for _, u := range l.URLs {
+				d.URLs = append(d.URLs, u.Text(text))
+			}
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// childNames lists the names of a topic's children, sorted case-insensitively.
+func (s *Snapshot) childNames(key string) []string {
+	var keys []string
+	for _, r := range s.topicRecs(key) {
+		keys = append(keys, r.t.children...)
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = s.lastName(k)
+	}
+	slices.SortFunc(names, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return names
+}
+
+// refTotals counts, for every topic, the lines whose references resolve to it. It is
+// computed once per snapshot.
+func (s *Snapshot) refTotals() map[string]int {
+	s.refOnce.Do(func() {
+		s.refCounts = map[string]int{}
+		for _, p := range s.paths {
+			for rk, lines := range s.files[p].refs {
+				for _, k := range s.resolve(rk) {
+					s.refCounts[k] += len(lines)
+				}
+			}
+		}
+	})
+	return s.refCounts
+}
