@@ -344,7 +344,7 @@ func TestCheckHelp(t *testing.T) {
 func TestCheckDefaultsToCurrentDirectory(t *testing.T) {
 	dir := t.TempDir()
 	writeTestFile(t, filepath.Join(dir, "a.notes"), "API --gateway\n", 0o644)
-	writeTestFile(t, filepath.Join(dir, "b.txt"), "API --gateway\n", 0o644)
+	writeTestFile(t, filepath.Join(dir, "b.txt"), "proxy --reverse\n", 0o644)
 	stdout, _, code := runNotes(t, dir, "--check")
 	fs := parseText(t, stdout)
 	if code != 1 || len(fs) != 1 || fs[0].path != "a.notes" || fs[0].rule != "malformed-separator" {
