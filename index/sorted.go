@@ -1,35 +1,6 @@
 package index
 
-import (
-	"unicode/utf8"
-
-	"github.com/notesls/notesls/analysis"
-)
-
-// compareFolded compares two lines by their case-folded form, then byte order: the order
-// a notes file keeps.
-func compareFolded(a, b []byte) int {
-	for len(a) > 0 && len(b) > 0 {
-		ra, ca := rune(a[0]), 1
-		if ra >= utf8.RuneSelf {
-			ra, ca = utf8.DecodeRune(a)
-		}
-		rb, cb := rune(b[0]), 1
-		if rb >= utf8.RuneSelf {
-			rb, cb = utf8.DecodeRune(b)
-		}
-		fa, fb := analysis.Fold(ra), analysis.Fold(rb)
-		if fa != fb {
-			// Byte order of the folded forms equals code point order in UTF-8.
-			if fa < fb {
-				return -1
-			}
-			return 1
-		}
-		a, b = a[ca:], b[cb:]
-	}
-	return len(a) - len(b)
-}
+import "github.com/notesls/notesls/analysis"
 
 // unsortedLines returns the lines that break the case-insensitive order of their block
 // (lines between blank lines): those outside a longest sorted subsequence, which are the
@@ -54,7 +25,7 @@ func unsortedLines(f *analysis.File) []int {
 func unsortedInBlock(f *analysis.File, start, end int) []int {
 	sorted := true
 	for i := start + 1; i < end; i++ {
-		if compareFolded(f.LineText(i-1), f.LineText(i)) > 0 {
+		if analysis.CompareFolded(f.LineText(i-1), f.LineText(i)) > 0 {
 			sorted = false
 			break
 		}
@@ -72,7 +43,7 @@ func unsortedInBlock(f *analysis.File, start, end int) []int {
 		lo, hi := 0, len(tails)
 		for lo < hi {
 			m := (lo + hi) / 2
-			if compareFolded(f.LineText(start+tails[m]), line) <= 0 {
+			if analysis.CompareFolded(f.LineText(start+tails[m]), line) <= 0 {
 				lo = m + 1
 			} else {
 				hi = m
