@@ -1,5 +1,7 @@
 package analysis
 
+import "bytes"
+
 // checkBrackets reports the first unmatched "(", ")", "[", "]" or ASCII '"' of the line,
 // outside URLs and outside the "[[" "]]" of references (those have rules of their own).
 func (p *lineParser) checkBrackets(e int) {
@@ -17,7 +19,11 @@ func (p *lineParser) checkBrackets(e int) {
 	}
 	for _, d := range p.line.Diags {
 		if d.Rule == RuleMalformedReference {
-			skip = append(skip, span(int(d.Span.Start), int(d.Span.Start)+2))
+			end := int(d.Span.Start) + 2
+			if bytes.HasSuffix(b[d.Span.Start:d.Span.End], []byte("]]")) {
+				end = int(d.Span.End) // "[[]]": its closing pair is part of it
+			}
+			skip = append(skip, span(int(d.Span.Start), end))
 		}
 	}
 	var parens, squares []int

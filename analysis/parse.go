@@ -252,7 +252,7 @@ func isURLAt(b []byte, i int) bool {
 func separatorAt(b []byte, s, i, e int) (kind SepKind, opStart, opEnd int, ok bool) {
 	c := b[i]
 	if c == ':' {
-		if i > s && !isSpace(b[i-1]) && i+1 < e && b[i+1] == ' ' {
+		if i > s && !isSpace(b[i-1]) && (i+1 == e || b[i+1] == ' ') {
 			return SepColon, i, i + 1, true
 		}
 		if i == s && (i+1 == e || b[i+1] == ' ') {
