@@ -37,7 +37,7 @@ function M.check()
     )
   end
 
-  local ft = vim.api.nvim_buf_get_option(0, 'filetype')
+  local ft = vim.bo.filetype
   r.info(string.format('filetypes: %s (current buffer: %q)', table.concat(opts.filetypes, ', '), ft))
   r.info('root markers: ' .. table.concat(opts.root_markers, ', '))
 

@@ -61,6 +61,25 @@ local function compact(t)
   return out
 end
 
+local uv = vim.uv or vim.loop
+
+-- Client methods: 0.11 made them methods (client:notify), 0.7-0.10 have closures.
+local method_calls = vim.fn.has('nvim-0.11') == 1
+
+local function client_notify(client, method, params)
+  if method_calls then
+    return client:notify(method, params)
+  end
+  return client.notify(method, params)
+end
+
+local function client_stopped(client)
+  if method_calls then
+    return client:is_stopped()
+  end
+  return client.is_stopped()
+end
+
 local function has_native_config()
   return type(vim.lsp.enable) == 'function' and vim.lsp.config ~= nil
 end
@@ -72,7 +91,7 @@ local function notify(msg, level)
 end
 
 local function exists(path)
-  return vim.loop.fs_stat(path) ~= nil
+  return uv.fs_stat(path) ~= nil
 end
 
 --- Workspace root of a directory: the nearest ancestor (the directory itself
@@ -105,7 +124,7 @@ function M.root_dir(bufnr, markers)
   local name = vim.api.nvim_buf_get_name(bufnr)
   local dir
   if name == '' then
-    dir = vim.loop.cwd()
+    dir = uv.cwd()
   else
     dir = vim.fn.fnamemodify(name, ':p:h')
   end
@@ -123,7 +142,7 @@ function M.on_attach(client, bufnr)
   if M.options.keymaps ~= false then
     buf_map(bufnr, 'K', vim.lsp.buf.hover, 'notesls: hover')
     buf_map(bufnr, 'gd', vim.lsp.buf.definition, 'notesls: go to definition')
-    vim.api.nvim_buf_set_option(bufnr, 'omnifunc', 'v:lua.vim.lsp.omnifunc')
+    vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
   end
   if type(M.options.on_attach) == 'function' then
     M.options.on_attach(client, bufnr)
@@ -180,7 +199,7 @@ local warned = {}
 
 local function live_client(id)
   local client = id and vim.lsp.get_client_by_id(id)
-  if client and not (client.is_stopped and client.is_stopped()) then
+  if client and not client_stopped(client) then
     return client
   end
   return nil
@@ -214,7 +233,7 @@ local function start_client(root)
     on_init = function(client)
       -- Neovim 0.8+ sends the settings after initialize by itself; 0.7 leaves it to us.
       if vim.fn.has('nvim-0.8') == 0 and client.config.settings and next(client.config.settings) then
-        client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
+        client_notify(client, 'workspace/didChangeConfiguration', { settings = client.config.settings })
       end
     end,
     on_exit = function(_, _, client_id)
@@ -237,7 +256,7 @@ function M.attach(bufnr)
   if not vim.api.nvim_buf_is_valid(bufnr) then
     return nil
   end
-  if vim.api.nvim_buf_get_option(bufnr, 'buftype') ~= '' then
+  if vim.bo[bufnr].buftype ~= '' then
     return nil
   end
   local root = M.root_dir(bufnr)
@@ -264,18 +283,25 @@ function M.clients()
 end
 
 local function validate(opts)
-  vim.validate({
-    cmd = { opts.cmd, 'table' },
-    filetypes = { opts.filetypes, 'table' },
-    root_markers = { opts.root_markers, 'table' },
-    settings = { opts.settings, 'table' },
-    on_attach = { opts.on_attach, 'function', true },
-    capabilities = { opts.capabilities, 'table', true },
-    keymaps = { opts.keymaps, 'boolean' },
-    legacy = { opts.legacy, 'boolean' },
-  })
+  local specs = {
+    { 'cmd', 'table' },
+    { 'filetypes', 'table' },
+    { 'root_markers', 'table' },
+    { 'settings', 'table' },
+    { 'on_attach', 'function', true },
+    { 'capabilities', 'table', true },
+    { 'keymaps', 'boolean' },
+    { 'legacy', 'boolean' },
+  }
+  for _, spec in ipairs(specs) do
+    local name, kind, optional = spec[1], spec[2], spec[3]
+    local value = opts[name]
+    if not ((optional and value == nil) or type(value) == kind) then
+      error(string.format('notesls.setup: %s must be a %s, got %s', name, kind, type(value)), 3)
+    end
+  end
   if #opts.cmd == 0 then
-    error('notesls: cmd must name the server executable')
+    error('notesls.setup: cmd must name the server executable', 3)
   end
 end
 
@@ -283,6 +309,9 @@ end
 --- Options not given keep their defaults; see the top of this file.
 function M.setup(opts)
   opts = vim.tbl_extend('force', copy(defaults), opts or {})
+  if type(opts.cmd) == 'string' then
+    opts.cmd = { opts.cmd }
+  end
   validate(opts)
   M.options = opts
 
@@ -306,7 +335,7 @@ function M.setup(opts)
     for _, id in pairs(M.clients()) do
       local client = vim.lsp.get_client_by_id(id)
       client.config.settings = settings or {}
-      client.notify('workspace/didChangeConfiguration', { settings = settings or vim.empty_dict() })
+      client_notify(client, 'workspace/didChangeConfiguration', { settings = settings or vim.empty_dict() })
     end
     vim.api.nvim_create_autocmd('FileType', {
       group = group,
@@ -322,7 +351,7 @@ function M.setup(opts)
   -- through FileType), or attach those that already have one of ours.
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
     if vim.api.nvim_buf_is_loaded(bufnr) then
-      local ft = vim.api.nvim_buf_get_option(bufnr, 'filetype')
+      local ft = vim.bo[bufnr].filetype
       if ft == '' and vim.api.nvim_buf_get_name(bufnr):match('%.notes$') then
         vim.api.nvim_buf_call(bufnr, function()
           vim.cmd('setfiletype notes')
