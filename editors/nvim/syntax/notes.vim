@@ -7,6 +7,7 @@
 "     `"..."`                       notesGloss                       quoted gloss
 "     `01`, `1.`, `01b`             notesOrdinal                     numbering of a segment
 "   ` = ` ` == ` `: ` ` -> ` ` ~ `  notesSeparator                   first one ends the head
+"                                                                    (also =, ==, :, ->, ~ ending the line)
 "   body after = == :               notesDefinition
 "   body after ->                   notesSeeAlso
 "   body after ~                    notesRelated
@@ -33,11 +34,11 @@ syn match notesImportant /+++/ contained
 syn region notesReference matchgroup=notesReferenceBracket start=/\[\[/ end=/\]\]/ oneline contained contains=@NoSpell
 
 " The head: from the first character (after a task box) to just before the first
-" separator, or to the end of the line. A URL inside the head is matched as a whole, so
-" a `:` in it never ends the head.
+" separator, or to the end of the line. A `:` ending a URL (`see https://x/a:`) is no
+" separator: the colon alternative looks behind for a URL.
 syn region notesPath
       \ start=/\%(^\|\%(^\[[ xX]\] \)\@<=\)\S/
-      \ end=/\ze\%( ==\=\%( \|$\)\| ->\%( \|$\)\| \~\%( \|$\)\|[^[:space:]]\@<=: \)/
+      \ end=/\ze\%( ==\=\%( \|$\)\| ->\%( \|$\)\| \~\%( \|$\)\|\%(:\%( \|$\)\)\@=[^[:space:]]\@<=\%(https\?:\/\/[^[:space:]]*\)\@<!\)/
       \ end=/$/
       \ oneline keepend
       \ contains=notesUrl,notesImportant,notesReference,notesPathOperator,notesAlias,notesGloss,notesOrdinal
@@ -58,7 +59,7 @@ syn match notesTaskDone /^\[[xX]\] /
 " starts one of these.
 " A separator at the very start of an entry (the missing-term error) needs no space.
 syn region notesDefinition matchgroup=notesSeparator
-      \ start=/ ==\=\%( \|$\)/ start=/[^[:space:]]\@<=: /
+      \ start=/ ==\=\%( \|$\)/ start=/[^[:space:]]\@<=:\%( \|$\)/
       \ start=/\%(^\%(\[[ xX]\] \)\=\)\@<=\%(==\=\|:\)\%( \|$\)/
       \ end=/$/ oneline
       \ contains=notesUrl,notesImportant,notesReference

@@ -142,6 +142,42 @@ test('syntax: every scope of the grammar is highlighted', function()
   check(#wrong == 0, '%s', table.concat(wrong, '; '))
 end)
 
+test('syntax: separators at the line end, a colon ending a URL, the first separator wins', function()
+  -- Lines written here, not in the corpus: the edge cases of docs/format.md.
+  local lines = {
+    'term:', -- a colon definition may end the line
+    'see https://example.com/a: b', -- a `:` inside a URL never counts
+    'x (a = b) = c', -- the first separator from the left ends the head, even in parentheses
+    'a ->', -- a see-also arrow ending the line
+    'b:c d', -- no space after the colon: no separator
+  }
+  local scratch = vim.api.nvim_create_buf(true, true)
+  vim.api.nvim_buf_set_lines(scratch, 0, -1, false, lines)
+  local cases = {
+    { 1, ':', 'notesSeparator' },
+    { 2, '/a:', 'notesUrl', 2 },
+    { 2, ' b', 'notesPath' },
+    { 3, 'a = b', 'notesAlias' },
+    { 3, ' = b', 'notesSeparator', 1 },
+    { 3, 'b)', 'notesDefinition' },
+    { 4, '->', 'notesSeparator' },
+    { 5, ':c', 'notesPath' },
+  }
+  local wrong = {}
+  vim.api.nvim_buf_call(scratch, function()
+    vim.bo.filetype = 'notes'
+    for _, c in ipairs(cases) do
+      local col = find_col(c[1], c[2]) + (c[4] or 0)
+      local got = syn_name(c[1], col)
+      if got ~= c[3] then
+        table.insert(wrong, string.format('%q at %q: %q, want %q', lines[c[1]], c[2], got, c[3]))
+      end
+    end
+  end)
+  vim.api.nvim_buf_delete(scratch, { force = true })
+  check(#wrong == 0, '%s', table.concat(wrong, '; '))
+end)
+
 test('root: nearest ancestor with .notesls.json or .git, else none', function()
   local notesls = require('notesls')
   local base = dir .. '/roots'
