@@ -200,6 +200,33 @@ test('root: nearest ancestor with .notesls.json or .git, else none', function()
   eq(root, above or (dir .. '/ws'), 'root of the corpus buffer')
 end)
 
+test('lsp/notesls.lua: the 0.11 runtime config has cmd, filetypes, settings and the root', function()
+  local plugin = os.getenv('NOTESLS_NVIM_PLUGIN')
+  local config = dofile(plugin .. '/lsp/notesls.lua')
+  check(type(config) == 'table', 'lsp/notesls.lua returned %s', type(config))
+  check(vim.deep_equal(config.cmd, { os.getenv('NOTESLS_CMD') }), 'cmd %s', vim.inspect(config.cmd))
+  check(vim.deep_equal(config.filetypes, { 'notes' }), 'filetypes %s', vim.inspect(config.filetypes))
+  check(config.settings == nil and config.init_options == nil, 'settings sent although none were given')
+  local root
+  config.root_dir(buf, function(dir)
+    root = dir
+  end)
+  check(root == require('notesls').root_dir(buf), 'root_dir gave %s', tostring(root))
+  check(type(config.on_attach) == 'function', 'no on_attach')
+  local with = require('notesls').lsp_config({
+    cmd = { 'notesls' },
+    filetypes = { 'notes' },
+    root_markers = { '.git' },
+    settings = { rules = {}, sorting = false },
+  })
+  check(
+    vim.deep_equal(with.init_options, { sorting = false }) and vim.deep_equal(with.settings, { notesls = { sorting = false } }),
+    'settings payload: init_options %s, settings %s',
+    vim.inspect(with.init_options),
+    vim.inspect(with.settings)
+  )
+end)
+
 test('client: one notesls client attached, keymaps and omnifunc set', function()
   wait(function()
     return #notes_clients(buf) == 1
@@ -420,7 +447,7 @@ test('settings: rules sent by setup() reach the server (near-duplicate off)', fu
 end)
 
 test(':checkhealth notesls reports the server and the running clients', function()
-  vim.cmd('checkhealth notesls')
+  vim.cmd('silent checkhealth notesls')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
   vim.cmd('bwipeout!')
   check(text:find('OK[^\n]-server: ' .. vim.pesc(os.getenv('NOTESLS_CMD'))), 'no OK for the server in:\n%s', text)
