@@ -6,6 +6,9 @@ import "bytes"
 // outside URLs and outside the "[[" "]]" of references (those have rules of their own).
 func (p *lineParser) checkBrackets(e int) {
 	b := p.b
+	if bytes.IndexAny(b[:e], "()[]\"") < 0 {
+		return
+	}
 	skip := make([]LineSpan, 0, len(p.line.URLs)+2*len(p.line.Refs))
 	skip = append(skip, p.line.URLs...)
 	for _, r := range p.line.Refs {

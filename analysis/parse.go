@@ -17,10 +17,11 @@ func Parse(src []byte) *File {
 	n := bytes.Count(src, []byte{'\n'}) + 1
 	f.Lines = make([]Line, 0, n)
 	f.Starts = make([]int, 0, n)
+	var p lineParser
 	for start := f.BOM; start < len(src); {
 		end, next := LineEnd(src, start)
 		f.Starts = append(f.Starts, start)
-		f.Lines = append(f.Lines, ParseLine(src[start:end]))
+		f.Lines = append(f.Lines, p.parseLine(src[start:end]))
 		start = next
 	}
 	return f
@@ -94,14 +95,53 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' }
 
 // ParseLine parses one line's content, without its line end.
 func ParseLine(b []byte) Line {
-	p := lineParser{b: b}
-	p.parse()
-	return p.line
+	var p lineParser
+	return p.parseLine(b)
 }
 
+// A lineParser parses lines one after another. It collects each line's lists in scratch
+// slices and copies them into shared slabs at the end of the line, so a file costs a few
+// large allocations instead of several per line.
 type lineParser struct {
 	b    []byte
 	line Line
+
+	segs  slab[Segment]
+	spans slab[LineSpan]
+	refs  slab[Ref]
+	diags slab[LineDiag]
+	key   []byte
+}
+
+// slab hands out sub-slices of large chunks.
+type slab[T any] struct{ chunk []T }
+
+const slabChunk = 1024
+
+func (s *slab[T]) take(items []T) []T {
+	if len(items) == 0 {
+		return nil
+	}
+	if len(items) > cap(s.chunk)-len(s.chunk) {
+		s.chunk = make([]T, 0, max(slabChunk, len(items)))
+	}
+	start := len(s.chunk)
+	s.chunk = append(s.chunk, items...)
+	return s.chunk[start:len(s.chunk):len(s.chunk)]
+}
+
+func (p *lineParser) parseLine(b []byte) Line {
+	p.b = b
+	p.line = Line{Segments: p.line.Segments[:0], URLs: p.line.URLs[:0], Marks: p.line.Marks[:0],
+		Refs: p.line.Refs[:0], Diags: p.line.Diags[:0]}
+	p.parse()
+	l := p.line
+	l.Segments = p.segs.take(l.Segments)
+	l.URLs = p.spans.take(l.URLs)
+	l.Marks = p.spans.take(l.Marks)
+	l.Refs = p.refs.take(l.Refs)
+	l.Diags = p.diags.take(l.Diags)
+	return l
 }
 
 func (p *lineParser) diag(rule string, start, end int, msg string, fixable bool) {
@@ -183,6 +223,10 @@ func (p *lineParser) parseEntry(s, e int) {
 	firstHeadURL := -1
 	for i := s; i < e; {
 		c := b[i]
+		if !startsSomething[c] && i != s {
+			i++
+			continue
+		}
 		switch {
 		case c == 'h' && isURLAt(b, i):
 			j := i
@@ -240,6 +284,10 @@ func (p *lineParser) parseEntry(s, e int) {
 	}
 	p.parsePath(s, pathEnd, urlFollows)
 }
+
+// startsSomething marks the bytes at which a URL, a marker, a reference or a separator
+// can begin; the scan skips every other byte.
+var startsSomething = [256]bool{'h': true, '+': true, '[': true, ' ': true, ':': true}
 
 func isURLAt(b []byte, i int) bool {
 	rest := b[i:]

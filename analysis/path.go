@@ -15,7 +15,7 @@ func (p *lineParser) parsePath(s, e int, urlFollows bool) {
 	if s >= e {
 		return
 	}
-	var key strings.Builder
+	key := keyBuilder{buf: p.key[:0]}
 	segStart := s
 	emptyAt := func(opStart, opEnd int) {
 		p.diag(RuleEmptySegment, opStart, opEnd, "empty path segment", false)
@@ -53,7 +53,19 @@ func (p *lineParser) parsePath(s, e int, urlFollows bool) {
 		segStart = opEnd
 		i = opEnd
 	}
-	p.line.Key = key.String()
+	p.line.Key = string(key.buf)
+	p.key = key.buf
+}
+
+// keyBuilder appends keys to a reused buffer.
+type keyBuilder struct{ buf []byte }
+
+func (k *keyBuilder) Len() int               { return len(k.buf) }
+func (k *keyBuilder) WriteString(s string)   { k.buf = append(k.buf, s...) }
+func (k *keyBuilder) WriteByte(c byte) error { k.buf = append(k.buf, c); return nil }
+func (k *keyBuilder) WriteRune(r rune) (int, error) {
+	k.buf = utf8.AppendRune(k.buf, r)
+	return 0, nil
 }
 
 // lastOp locates the path operator that ends b[s:e].
@@ -89,7 +101,7 @@ func (p *lineParser) trimPath(s, e int) (int, int) {
 }
 
 // addSegment parses one segment, b[s:e], trimmed and not empty.
-func (p *lineParser) addSegment(s, e int, key *strings.Builder) {
+func (p *lineParser) addSegment(s, e int, key *keyBuilder) {
 	b := p.b
 	seg := Segment{Span: span(s, e)}
 	nameEnd := e
@@ -203,8 +215,14 @@ func Fold(r rune) rune {
 	return unicode.ToLower(unicode.ToUpper(r))
 }
 
+type keyWriter interface {
+	Len() int
+	WriteByte(byte) error
+	WriteRune(rune) (int, error)
+}
+
 // appendKey appends the key of a name: folded, with runs of white space collapsed.
-func appendKey(key *strings.Builder, name []byte) {
+func appendKey(key keyWriter, name []byte) {
 	space := false
 	start := key.Len()
 	for i := 0; i < len(name); {

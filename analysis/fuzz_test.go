@@ -1,0 +1,153 @@
+package analysis
+
+import (
+	"bytes"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// words returns the multiset of words of the non-blank lines, with path operators
+// (hyphen runs) counted as spaces: formatting may rewrite "a--b" to "a -- b" but must
+// never lose a word.
+func words(src []byte) []string {
+	var out []string
+	f := Parse(src)
+	for i := range f.Lines {
+		text := string(f.LineText(i))
+		for _, w := range strings.Fields(text) {
+			for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' }) {
+				out = append(out, part)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func checkInvariants(t *testing.T, src []byte) {
+	f := Parse(src)
+	if len(f.Lines) != len(f.Starts) {
+		t.Fatalf("%d lines, %d starts", len(f.Lines), len(f.Starts))
+	}
+	prevEnd := f.BOM
+	for i := range f.Lines {
+		l := &f.Lines[i]
+		start := f.Starts[i]
+		if start < prevEnd || start+int(l.Len) > len(src) {
+			t.Fatalf("line %d at %d+%d outside [%d,%d]", i, start, l.Len, prevEnd, len(src))
+		}
+		prevEnd = start + int(l.Len)
+		inLine := func(what string, s LineSpan) {
+			if s.Start < 0 || s.End < s.Start || int(s.End) > int(l.Len) {
+				t.Fatalf("line %d: %s span %v outside [0,%d]", i, what, s, l.Len)
+			}
+		}
+		inLine("head", l.Head)
+		inLine("body", l.Body)
+		inLine("box", l.Box)
+		for _, s := range l.Segments {
+			inLine("segment", s.Span)
+			inLine("name", s.Name)
+			if int(s.KeyEnd) > len(l.Key) || s.KeyStart > s.KeyEnd {
+				t.Fatalf("line %d: key range %d:%d of %q", i, s.KeyStart, s.KeyEnd, l.Key)
+			}
+		}
+		for _, u := range l.URLs {
+			inLine("url", u)
+		}
+		for _, r := range l.Refs {
+			inLine("ref", r.Span)
+		}
+		for _, d := range l.Diags {
+			inLine(d.Rule, d.Span)
+		}
+	}
+	once := Format(src, true)
+	if twice := Format(once, true); !bytes.Equal(once, twice) {
+		t.Fatalf("Format is not idempotent:\n%q\n%q", once, twice)
+	}
+	if !slices.Equal(words(src), words(once)) {
+		t.Fatalf("Format changed the words:\n%q\n%q", src, once)
+	}
+}
+
+// FuzzParse: Parse never panics, every span lies inside its line, and formatting the
+// parsed file is stable and keeps every word. The seeds run in every go test.
+func FuzzParse(f *testing.F) {
+	corpus, err := os.ReadFile("../testdata/system-design.notes")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range bytes.Split(corpus, []byte("\n"))[:80] {
+		f.Add(line)
+	}
+	for _, s := range []string{
+		"", "\n", "\r", "\r\n", "\xEF\xBB\xBF", "a --b", "-- a", "a --", "= x", "[[", "[[]]", "[[a [[b]]",
+		"[ x]", "[x]y", "a (b", "a \"b", "x https://a https://a", "a \x00 b", "\xff", "a  =  b  ",
+		"a -- b -- https://x", "+++", "+++https://x", "a:b: c", "日本 -- 東京 = 🙂", "a\r\nb\rc\n",
+		"z\na\n\nb\na", "x -- (y) \"z\" = w", "1. a -- 01b b", "a -- -- = ~ -> :",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		checkInvariants(t, src)
+	})
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"b\na\n", "a\nb\n"},
+		{"b\na", "a\nb\n"},
+		{"term  =  def\n", "term = def\n"},
+		{"a  --  b ==  x\n", "a -- b == x\n"},
+		{"API --gateway\n", "API -- gateway\n"},
+		{"a-- b\n", "a -- b\n"},
+		{"x: y  \n", "x: y\n"},
+		{"Zeta\nalpha\n\nb\na\n\n\n", "alpha\nZeta\n\na\nb\n"},
+		{"a\r\nC\r\nb\r\n", "a\r\nb\r\nC\r\n"},
+		{"[ ]  task\n", "[ ] task\n"},
+		{"a = body  keeps   spaces\n", "a = body  keeps   spaces\n"},
+	}
+	for _, tt := range tests {
+		if got := string(Format([]byte(tt.in), true)); got != tt.want {
+			t.Errorf("Format(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := string(Format([]byte("b\na\n"), false)); got != "b\na\n" {
+		t.Errorf("Format without sorting reordered lines: %q", got)
+	}
+	if got := string(Fix([]byte("a https://x https://x\n"), true)); got != "a https://x\n" {
+		t.Errorf("Fix kept a repeated URL: %q", got)
+	}
+}
+
+func TestFormatRealCorpus(t *testing.T) {
+	src, err := os.ReadFile("../testdata/system-design.notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, src)
+	out := Fix(src, true)
+	f := Parse(out)
+	for _, d := range f.Diagnostics() {
+		switch d.Rule {
+		case RuleMalformedSeparator, RuleDuplicateURL, RuleTrailingWhitespace:
+			t.Errorf("after Fix, line %d still has %s", d.Line+1, d.Rule)
+		}
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	corpus, err := os.ReadFile("../testdata/system-design.notes")
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := bytes.Repeat(corpus, 100) // about 5.7 MB
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse(src)
+	}
+}
