@@ -1,6 +1,105 @@
 package main
 
-import "io"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
 
-// runServe is being written: the language server over stdio.
-func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int { return 2 }
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/notesls/notesls/server"
+)
+
+const serveUsage = `usage: notesls [serve] [flags]
+
+Runs the notes language server over stdin/stdout (the Language Server Protocol).
+
+flags:
+  --stdio                 talk over stdin/stdout (the default and only transport)
+  --log-file FILE         append the log to FILE instead of stderr
+  --log-level LEVEL       debug, info, warn or error (default info)
+
+The server exits with status 0 after shutdown and exit, 1 when exit or the end of
+stdin comes without shutdown, 2 on a usage error.
+`
+
+// testHooksEnv enables the server's notesls/test/* requests; only the black-box tests set it.
+const testHooksEnv = "NOTESLS_TEST_HOOKS"
+
+// runServe runs the language server on stdin and stdout. Nothing but protocol frames is
+// ever written to stdout: the log goes to stderr or --log-file.
+func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "serve" {
+		args = args[1:]
+	}
+	fs := flag.NewFlagSet("notesls serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, serveUsage) }
+	logFile := fs.String("log-file", "", "")
+	logLevel := fs.String("log-level", "info", "")
+	fs.Bool("stdio", true, "")
+	// Editors add these on their own; they need no action here.
+	fs.String("clientProcessId", "", "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "notesls: unexpected argument %q\n%s", fs.Arg(0), serveUsage)
+		return 2
+	}
+	var level zapcore.Level
+	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {
+		fmt.Fprintf(stderr, "notesls: --log-level: %v\n", err)
+		return 2
+	}
+	logOut := stderr
+	if *logFile != "" {
+		f, err := os.OpenFile(*logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			fmt.Fprintf(stderr, "notesls: --log-file: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		logOut = f
+	}
+	enc := zap.NewProductionEncoderConfig()
+	enc.EncodeTime = zapcore.ISO8601TimeEncoder
+	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(logOut), level))
+	defer logger.Sync() //nolint:errcheck // nothing to do about a failed flush at exit
+
+	stream := server.NewStream(stdio{in: stdin, out: stdout}, logger)
+	err := server.Serve(context.Background(), stream, server.Options{
+		Logger:    logger,
+		TestHooks: os.Getenv(testHooksEnv) == "1",
+	})
+	if err != nil {
+		logger.Info("exiting with status 1", zap.Error(err))
+		return 1
+	}
+	return 0
+}
+
+// stdio joins stdin and stdout into the connection the stream frames.
+type stdio struct {
+	in  io.Reader
+	out io.Writer
+}
+
+func (s stdio) Read(p []byte) (int, error)  { return s.in.Read(p) }
+func (s stdio) Write(p []byte) (int, error) { return s.out.Write(p) }
+
+// Close closes stdin when it can be closed, which ends a pending read.
+func (s stdio) Close() error {
+	if c, ok := s.in.(io.Closer); ok && s.in != os.Stdin {
+		return c.Close()
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// One test per lifecycle and error rule of issue 3, against the built binary.
+
+const (
+	codeParseError       = -32700
+	codeInvalidRequest   = -32600
+	codeMethodNotFound   = -32601
+	codeInvalidParams    = -32602
+	codeInternalError    = -32603
+	codeNotInitialized   = -32002
+	codeRequestCancelled = -32800
+)
+
+func wantError(t *testing.T, msg *rpcMessage, code int) {
+	t.Helper()
+	if msg.Error == nil {
+		t.Fatalf("result %s, want error %d", msg.Result, code)
+	}
+	if msg.Error.Code != code {
+		t.Fatalf("error %d %q, want code %d", msg.Error.Code, msg.Error.Message, code)
+	}
+}
+
+// stillServes checks the connection works: a request is answered.
+func stillServes(t *testing.T, c *lspClient) {
+	t.Helper()
+	msg := c.call("textDocument/hover", textDocPos("untitled:none", lspPosition{}))
+	if msg.Error != nil || string(msg.Result) != "null" {
+		t.Fatalf("hover after the error: %+v %s, want null", msg.Error, msg.Result)
+	}
+}
+
+func TestLSPRequestBeforeInitialize(t *testing.T) {
+	c := startServer(t)
+	c.notify("textDocument/didOpen", map[string]any{ // dropped: not initialized
+		"textDocument": map[string]any{"uri": "untitled:a", "languageId": "notes", "version": 1, "text": "a = b\n"},
+	})
+	wantError(t, c.call("textDocument/hover", textDocPos("untitled:a", lspPosition{})), codeNotInitialized)
+	wantError(t, c.call("shutdown", nil), codeNotInitialized)
+	c.initialize("", editorCaps, nil)
+	stillServes(t, c)
+	if code := c.shutdownAndExit(); code != 0 {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+}
+
+func TestLSPRequestAfterShutdown(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	c.result("shutdown", nil, nil)
+	wantError(t, c.call("textDocument/hover", textDocPos("untitled:a", lspPosition{})), codeInvalidRequest)
+	wantError(t, c.call("shutdown", nil), codeInvalidRequest)
+	c.notify("exit", nil)
+	if code := c.waitExit(); code != 0 {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+}
+
+func TestLSPShutdownParams(t *testing.T) {
+	for name, params := range map[string]string{
+		"omitted": ``,
+		"null":    `,"params":null`,
+		"empty":   `,"params":{}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := startServer(t)
+			c.initialize("", editorCaps, nil)
+			msg := c.await(c.startRaw("7", `{"jsonrpc":"2.0","id":7,"method":"shutdown"`+params+`}`), "shutdown")
+			if msg.Error != nil || string(msg.Result) != "null" {
+				t.Fatalf("shutdown with params %q: %+v %s, want result null", params, msg.Error, msg.Result)
+			}
+			c.notify("exit", nil)
+			if code := c.waitExit(); code != 0 {
+				t.Fatalf("exit status %d, want 0", code)
+			}
+		})
+	}
+}
+
+func TestLSPExitWithoutShutdown(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	c.notify("exit", nil)
+	if code := c.waitExit(); code != 1 {
+		t.Fatalf("exit status %d, want 1", code)
+	}
+}
+
+func TestLSPExitAfterShutdown(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	if code := c.shutdownAndExit(); code != 0 {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+}
+
+func TestLSPStdinClosed(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	c.stdin.Close()
+	if code := c.waitExit(); code != 1 {
+		t.Fatalf("exit status %d after stdin closed without shutdown, want 1", code)
+	}
+}
+
+func TestLSPUnknownRequest(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	wantError(t, c.call("notes/noSuchMethod", map[string]any{}), codeMethodNotFound)
+	wantError(t, c.call("$/noSuchMethod", map[string]any{}), codeMethodNotFound)
+	wantError(t, c.call("textDocument/rename", map[string]any{}), codeMethodNotFound)
+	stillServes(t, c)
+}
+
+func TestLSPUnknownNotificationIgnored(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	n := c.noteCount()
+	c.notify("notes/noSuchNotification", map[string]any{"x": 1})
+	c.notify("$/noSuchNotification", nil)
+	stillServes(t, c)
+	for _, m := range c.notesSince(n) {
+		if m.Method != "textDocument/publishDiagnostics" && m.Method != "$/progress" {
+			t.Errorf("unexpected message after an unknown notification: %s %s", m.Method, m.Params)
+		}
+	}
+}
+
+func TestLSPInvalidParams(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	wantError(t, c.call("textDocument/hover", map[string]any{"textDocument": 5}), codeInvalidParams)
+	wantError(t, c.call("textDocument/hover", nil), codeInvalidParams)
+	wantError(t, c.call("textDocument/definition", map[string]any{
+		"textDocument": map[string]any{"uri": "untitled:a"}, "position": map[string]any{"line": -1, "character": 0},
+	}), codeInvalidParams)
+	wantError(t, c.call("textDocument/completion", map[string]any{
+		"textDocument": map[string]any{"uri": 7}, "position": map[string]any{"line": 0, "character": 0},
+	}), codeInvalidParams)
+	stillServes(t, c)
+}
+
+func TestLSPInternalError(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	wantError(t, c.call("notesls/test/fail", map[string]any{}), codeInternalError)
+	stillServes(t, c)
+}
+
+func TestLSPPanicRecovered(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	wantError(t, c.call("notesls/test/panic", map[string]any{}), codeInternalError)
+	wantError(t, c.call("notesls/test/panicSerial", map[string]any{}), codeInternalError)
+	stillServes(t, c)
+	if !strings.Contains(c.stderr.String(), "test hook panic") {
+		t.Errorf("the panic was not logged to stderr:\n%s", c.stderr.String())
+	}
+}
+
+func TestLSPCancelRequest(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	for _, tc := range []struct{ id, cancelID string }{
+		{"41", "41"},
+		{"42", "42.0"}, // the same number, written as a float
+		{`"req-43"`, `"req-43"`},
+	} {
+		ch := c.start(tc.id, "notesls/test/block", map[string]any{})
+		stillServes(t, c) // the blocked request holds up nothing
+		c.notify("$/cancelRequest", map[string]any{"id": rawJSON(tc.cancelID)})
+		wantError(t, c.await(ch, "cancelled request "+tc.id), codeRequestCancelled)
+	}
+	stillServes(t, c)
+}
+
+func TestLSPMalformedInput(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+
+	// Invalid JSON with a recognizable id: -32700 for that id, and the connection lives.
+	bad := `{"jsonrpc":"2.0","id":500,"method":"textDocument/hover","params":{"textDocument":`
+	wantError(t, c.await(c.startRaw("500", bad), "invalid JSON"), codeParseError)
+	stillServes(t, c)
+
+	// A lowercase header name is read.
+	resp := make(chan *rpcMessage, 1)
+	c.mu.Lock()
+	c.pending["501"] = resp
+	c.mu.Unlock()
+	body := `{"jsonrpc":"2.0","id":501,"method":"textDocument/hover","params":{"textDocument":{"uri":"untitled:x"},"position":{"line":0,"character":0}}}`
+	c.sendRaw(fmt.Sprintf("content-length: %d\r\n\r\n%s", len(body), body))
+	if msg := c.await(resp, "lowercase header"); msg.Error != nil {
+		t.Fatalf("lowercase content-length: error %+v", msg.Error)
+	}
+
+	// A huge declared length is skipped, not allocated, and the next frame is served.
+	c.sendRaw("Content-Length: 99999999999999\r\n\r\n{}")
+	c.sendRaw("Content-Length: 1099511627776\r\n\r\n")
+	stillServes(t, c)
+	if code := c.shutdownAndExit(); code != 0 {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+}
+
+type rawJSON string
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }

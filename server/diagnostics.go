@@ -1,0 +1,207 @@
+package server
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/notesls/notesls/analysis"
+	"github.com/notesls/notesls/index"
+)
+
+const (
+	// defaultDiagnosticsDelay is how long diagnostics wait for the next keystroke: long
+	// enough to merge the changes of one burst (an editor sends them within a few
+	// milliseconds), short enough to stay well inside the 50 ms edit-to-diagnostics goal.
+	defaultDiagnosticsDelay = 15 * time.Millisecond
+
+	// maxDiagnosticsDelay bounds the wait while edits keep coming, so that continuous
+	// typing still sees diagnostics.
+	maxDiagnosticsDelay = 250 * time.Millisecond
+
+	// diagnosticSource names the server in every diagnostic.
+	diagnosticSource = "notesls"
+)
+
+// diagnostics publishes textDocument/publishDiagnostics off the request path. The
+// workspace goroutine schedules the files a change affects; this goroutine waits until
+// edits pause, then publishes the edited files first and the others after, each against
+// the latest view.
+type diagnostics struct {
+	s     *Server
+	delay time.Duration
+
+	mu    sync.Mutex
+	first []string
+	rest  map[string]bool
+	wake  chan struct{}
+
+	// sent holds the files whose last publication was not empty, or that were open:
+	// those need an empty list when their findings go. Owned by the run goroutine.
+	sent map[string]bool
+}
+
+func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
+	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{}}
+}
+
+// schedule queues the edited files (published first, in order) and the other affected ones.
+func (d *diagnostics) schedule(first, rest []string) {
+	d.mu.Lock()
+	for _, p := range first {
+		if !contains(d.first, p) {
+			d.first = append(d.first, p)
+		}
+		delete(d.rest, p)
+	}
+	for _, p := range rest {
+		if !contains(d.first, p) {
+			d.rest[p] = true
+		}
+	}
+	d.mu.Unlock()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (d *diagnostics) run(ctx context.Context) {
+	select { // nothing goes to the client before it has the initialize result
+	case <-d.s.initReplied:
+	case <-ctx.Done():
+		return
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-d.wake:
+		}
+		if !d.debounce(ctx) {
+			return
+		}
+		d.mu.Lock()
+		first, rest := d.first, d.rest
+		d.first, d.rest = nil, map[string]bool{}
+		d.mu.Unlock()
+
+		v := d.s.ws.current.Load()
+		others := make([]string, 0, len(rest))
+		for p := range rest {
+			others = append(others, p)
+		}
+		sort.Strings(others)
+		for _, p := range append(first, others...) {
+			if ctx.Err() != nil {
+				return
+			}
+			d.publish(ctx, v, p)
+		}
+	}
+}
+
+// debounce waits until no edit came for d.delay, or maxDiagnosticsDelay passed.
+func (d *diagnostics) debounce(ctx context.Context) bool {
+	hard := time.Now().Add(maxDiagnosticsDelay)
+	for {
+		wait := min(d.delay, time.Until(hard))
+		if wait <= 0 {
+			return true
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return false
+		case <-d.wake:
+			t.Stop() // more changes: wait again
+		case <-t.C:
+			return true
+		}
+	}
+}
+
+func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
+	_, open := v.versions[path]
+	content, ok := v.snap.Content(path)
+	var out []protocol.Diagnostic
+	if ok {
+		out = d.s.toProtocolDiagnostics(v, path, content, v.snap.Diagnostics(path))
+	}
+	if len(out) == 0 && !open && !d.sent[path] {
+		return // nothing to say, nothing to clear
+	}
+	if !ok && !d.sent[path] {
+		return
+	}
+	if len(out) > 0 || open {
+		d.sent[path] = true
+	} else {
+		delete(d.sent, path)
+	}
+	params := &protocol.PublishDiagnosticsParams{URI: v.uri(path), Diagnostics: out}
+	if open {
+		params.Version = uint32(v.versions[path])
+	}
+	if err := d.s.conn.Notify(ctx, "textDocument/publishDiagnostics", params); err != nil {
+		d.s.log.Warn("publishing diagnostics", zap.String("path", path), zap.Error(err))
+	}
+}
+
+// toProtocolDiagnostics converts a file's findings; the result is never nil.
+func (s *Server) toProtocolDiagnostics(v *view, path string, content []byte, diags []index.Diagnostic) []protocol.Diagnostic {
+	m := s.mappers.get(path, content)
+	out := make([]protocol.Diagnostic, 0, len(diags))
+	for _, d := range diags {
+		rng, err := m.SpanRange(d.Span)
+		if err != nil {
+			s.log.Error("diagnostic span", zap.String("path", path), zap.String("rule", d.Rule), zap.Error(err))
+			continue
+		}
+		pd := protocol.Diagnostic{
+			Range:    rng,
+			Severity: toProtocolSeverity(d.Severity),
+			Code:     d.Rule,
+			Source:   diagnosticSource,
+			Message:  d.Message,
+		}
+		if d.Unnecessary {
+			pd.Tags = []protocol.DiagnosticTag{protocol.DiagnosticTagUnnecessary}
+		}
+		for _, r := range d.Related {
+			rc, ok := v.snap.Content(r.Path)
+			if !ok {
+				continue
+			}
+			rr, err := s.mappers.get(r.Path, rc).SpanRange(r.Span)
+			if err != nil {
+				s.log.Error("related span", zap.String("path", r.Path), zap.Error(err))
+				continue
+			}
+			pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{
+				Location: protocol.Location{URI: v.uri(r.Path), Range: rr},
+				Message:  r.Message,
+			})
+		}
+		out = append(out, pd)
+	}
+	return out
+}
+
+func toProtocolSeverity(s analysis.Severity) protocol.DiagnosticSeverity {
+	switch s {
+	case analysis.SeverityError:
+		return protocol.DiagnosticSeverityError
+	case analysis.SeverityWarning:
+		return protocol.DiagnosticSeverityWarning
+	case analysis.SeverityInfo:
+		return protocol.DiagnosticSeverityInformation
+	default:
+		return protocol.DiagnosticSeverityHint
+	}
+}

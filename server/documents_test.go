@@ -1,0 +1,169 @@
+package server
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"go.lsp.dev/protocol"
+)
+
+// The plain model: a string, with positions computed rune by rune, independently of the
+// Mapper's line table.
+
+// modelPosition returns the LSP position of a byte offset at a rune boundary.
+func modelPosition(text string, offset int) protocol.Position {
+	line, col := 0, 0
+	for i := 0; i < offset; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		switch {
+		case r == '\r' && i+1 < len(text) && text[i+1] == '\n':
+			if i+1 == offset {
+				return protocol.Position{Line: uint32(line), Character: uint32(col)}
+			}
+			line, col = line+1, 0
+			size = 2
+		case r == '\r' || r == '\n':
+			line, col = line+1, 0
+		case r >= 0x10000:
+			col += 2
+		default:
+			col++
+		}
+		i += size
+	}
+	return protocol.Position{Line: uint32(line), Character: uint32(col)}
+}
+
+// boundaries lists the offsets an editor can put a cursor at: rune starts, not inside CRLF.
+func boundaries(text string) []int {
+	var out []int
+	for i := 0; i <= len(text); {
+		if !(i > 0 && i < len(text) && text[i-1] == '\r' && text[i] == '\n') {
+			out = append(out, i)
+		}
+		if i == len(text) {
+			break
+		}
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+	}
+	return out
+}
+
+// palette is what random edits insert: multi-byte text and every kind of line end.
+var palette = []string{"a", "é", "中", "😀", "\n", "\r", "\r\n", " -- ", "[[", "]]", " = ", "x😀y"}
+
+// edits decodes fuzz input into edits on the model, applies them there and returns the
+// same edits as LSP changes.
+func edits(initial string, data []byte) (final string, changes []textChange) {
+	text := initial
+	next := func() int {
+		if len(data) == 0 {
+			return 0
+		}
+		b := int(data[0])
+		data = data[1:]
+		return b
+	}
+	for len(data) > 0 {
+		op := next()
+		if op%16 == 0 { // a change without a range: the whole text
+			var b strings.Builder
+			for n := next() % 4; n > 0; n-- {
+				b.WriteString(palette[next()%len(palette)])
+			}
+			text = b.String()
+			changes = append(changes, textChange{Text: text})
+			continue
+		}
+		bs := boundaries(text)
+		i := next() % len(bs)
+		j := i + next()%3
+		if j >= len(bs) {
+			j = len(bs) - 1
+		}
+		insert := ""
+		for n := op % 3; n > 0; n-- {
+			insert += palette[next()%len(palette)]
+		}
+		start, end := bs[i], bs[j]
+		r := protocol.Range{Start: modelPosition(text, start), End: modelPosition(text, end)}
+		text = text[:start] + insert + text[end:]
+		changes = append(changes, textChange{Range: &r, Text: insert})
+	}
+	return text, changes
+}
+
+// FuzzIncrementalSync applies random edits incrementally, one didChange at a time and
+// several per didChange, and compares with the same edits on a plain string.
+func FuzzIncrementalSync(f *testing.F) {
+	f.Add("", []byte{1, 0, 0, 3})
+	f.Add("é = x\r\n中文 -- y\r😀\n", []byte{1, 2, 1, 5, 2, 7, 0, 9, 3, 4, 6, 2, 5})
+	f.Add("a\r\nb", []byte{1, 1, 0, 4, 2, 2, 1, 6})   // "\n" after a CR makes one CRLF
+	f.Add("a\rb", []byte{2, 2, 0, 4, 5})              // insert between two line ends
+	f.Add("😀😀😀", []byte{17, 1, 1, 3, 2, 2, 1, 0, 11}) // deletions across surrogate pairs
+	f.Add("x", []byte{16, 2, 3, 7, 1, 0, 1, 2})       // full replacement, then an edit
+	f.Add("data store -- database -- \n", []byte{2, 27, 0, 7, 9, 5, 3, 1, 2, 10, 4, 8})
+	f.Fuzz(func(t *testing.T, initial string, data []byte) {
+		if !utf8.ValidString(initial) {
+			return // LSP text arrives as JSON strings, always valid UTF-8
+		}
+		want, changes := edits(initial, data)
+
+		one := NewMapper([]byte(initial))
+		for i, c := range changes {
+			var err error
+			one, err = applyChanges(one, []textChange{c})
+			if err != nil {
+				t.Fatalf("change %d %+v: %v", i, c, err)
+			}
+		}
+		if got := string(one.Content()); got != want {
+			t.Fatalf("one change per didChange:\n got %q\nwant %q", got, want)
+		}
+
+		all, err := applyChanges(NewMapper([]byte(initial)), changes)
+		if err != nil {
+			t.Fatalf("all changes in one didChange: %v", err)
+		}
+		if got := string(all.Content()); got != want {
+			t.Fatalf("all changes in one didChange:\n got %q\nwant %q", got, want)
+		}
+		// The line table of the result agrees with one built from scratch.
+		fresh := NewMapper([]byte(want))
+		if all.LineCount() != fresh.LineCount() {
+			t.Fatalf("line count %d, fresh %d", all.LineCount(), fresh.LineCount())
+		}
+	})
+}
+
+func TestDocumentStore(t *testing.T) {
+	s := newDocumentStore()
+	s.open(&document{uri: "untitled:Untitled-1", path: "untitled:Untitled-1", version: 1, mapper: NewMapper([]byte("é\n"))})
+	r := protocol.Range{Start: pos(0, 1), End: pos(0, 1)}
+	d, err := s.change("untitled:Untitled-1", 2, []textChange{{Range: &r, Text: " = 😀"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(d.mapper.Content()); got != "é = 😀\n" || d.version != 2 {
+		t.Fatalf("after change: %q v%d", got, d.version)
+	}
+	// A bad range leaves the document as it was.
+	bad := protocol.Range{Start: pos(5, 0), End: pos(5, 0)}
+	if _, err := s.change("untitled:Untitled-1", 3, []textChange{{Text: "whole"}, {Range: &bad, Text: "x"}}); err == nil {
+		t.Fatal("change past the end: no error")
+	}
+	if d, _ := s.get("untitled:Untitled-1"); string(d.mapper.Content()) != "é = 😀\n" || d.version != 2 {
+		t.Fatalf("failed change was applied: %q v%d", d.mapper.Content(), d.version)
+	}
+	if _, err := s.change("file:///nope", 1, nil); err == nil {
+		t.Fatal("change of a document not open: no error")
+	}
+	if _, ok := s.close("untitled:Untitled-1"); !ok {
+		t.Fatal("close: not open")
+	}
+	if len(s.paths()) != 0 {
+		t.Fatal("document still open after close")
+	}
+}

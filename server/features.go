@@ -1,0 +1,74 @@
+package server
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// fileView is one file of the view a request reads.
+type fileView struct {
+	v      *view
+	path   string
+	mapper *Mapper
+}
+
+// fileAt finds the file a request names, in the view that includes every change received
+// before the request, and converts the position. A file the index does not hold is not an
+// error: the result is nil and the feature answers "nothing here".
+func (s *Server) fileAt(ctx context.Context, u protocol.DocumentURI, pos protocol.Position) (*fileView, int, error) {
+	path, _, err := uriPath(u)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := s.ws.wait(ctx, generationOf(ctx))
+	if err != nil {
+		return nil, 0, err
+	}
+	content, ok := v.snap.Content(path)
+	if !ok {
+		return nil, 0, nil
+	}
+	m := s.mappers.get(path, content)
+	off, err := m.PositionOffset(pos)
+	if err != nil {
+		return nil, 0, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "position %d:%d: %v", pos.Line, pos.Character, err)
+	}
+	return &fileView{v: v, path: path, mapper: m}, off, nil
+}
+
+// location converts a span of a workspace file; ok is false when the file or span is gone.
+func (s *Server) location(v *view, path string, rangeSpan, selSpan analysis.Span) (protocol.Range, protocol.Range, bool) {
+	content, ok := v.snap.Content(path)
+	if !ok {
+		return protocol.Range{}, protocol.Range{}, false
+	}
+	m := s.mappers.get(path, content)
+	r, err := m.SpanRange(rangeSpan)
+	if err != nil {
+		return protocol.Range{}, protocol.Range{}, false
+	}
+	sel, err := m.SpanRange(selSpan)
+	if err != nil {
+		sel = r
+	}
+	return r, sel, true
+}
+
+// displayPath names a file for people: relative to its workspace folder.
+func displayPath(v *view, path string) string {
+	for _, r := range v.roots {
+		if rel, err := filepath.Rel(r, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	if filepath.IsAbs(path) {
+		return filepath.Base(path)
+	}
+	return path
+}

@@ -1,0 +1,128 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/index"
+)
+
+// maxHoverChildren bounds the child topics listed in a hover: a top-level topic of a large
+// workspace has hundreds, and a hover is read at a glance.
+const maxHoverChildren = 40
+
+func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.Hover, error) {
+	f, off, err := s.fileAt(ctx, p.TextDocument.URI, p.Position)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	h := f.v.snap.Hover(f.path, off)
+	if h == nil {
+		return nil, nil
+	}
+	rng, err := f.mapper.SpanRange(h.Span)
+	if err != nil {
+		return nil, err
+	}
+	return &protocol.Hover{
+		Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: hoverMarkdown(f.v, h)},
+		Range:    &rng,
+	}, nil
+}
+
+// hoverMarkdown renders what the index knows of a term: path, aliases, every definition
+// with a link to its line, URLs, child topics and how often it is referred to.
+func hoverMarkdown(v *view, h *index.HoverResult) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**\n", escapeMarkdown(h.Term))
+	if len(h.Aliases) > 0 {
+		b.WriteString("\nAliases: ")
+		for i, a := range h.Aliases {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(escapeMarkdown(a))
+		}
+		b.WriteString("\n")
+	}
+	if len(h.Definitions) > 0 {
+		b.WriteString("\n")
+		for _, d := range h.Definitions {
+			where := fmt.Sprintf("[%s:%d](%s#L%d)", escapeMarkdown(displayPath(v, d.Path)), d.Line+1, v.uri(d.Path), d.Line+1)
+			switch {
+			case d.Body != "":
+				fmt.Fprintf(&b, "- %s%s — %s\n", separatorLabel(d.Separator), markdownText(d.Body), where)
+			case len(d.URLs) > 0:
+				fmt.Fprintf(&b, "- %s — %s\n", markdownText(strings.Join(d.URLs, " ")), where)
+			default:
+				fmt.Fprintf(&b, "- _(no definition)_ — %s\n", where)
+			}
+		}
+	}
+	if len(h.URLs) > 0 {
+		b.WriteString("\nLinks:\n")
+		for _, u := range h.URLs {
+			fmt.Fprintf(&b, "- <%s>\n", u)
+		}
+	}
+	if len(h.Children) > 0 {
+		b.WriteString("\nTopics: ")
+		for i, c := range h.Children {
+			if i == maxHoverChildren {
+				fmt.Fprintf(&b, " and %d more", len(h.Children)-i)
+				break
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(escapeMarkdown(c))
+		}
+		b.WriteString("\n")
+	}
+	switch h.RefCount {
+	case 0:
+	case 1:
+		b.WriteString("\nReferred to by 1 line.\n")
+	default:
+		fmt.Fprintf(&b, "\nReferred to by %d lines.\n", h.RefCount)
+	}
+	return b.String()
+}
+
+// separatorLabel names the kind of an entry's body.
+func separatorLabel(sep string) string {
+	switch sep {
+	case "->":
+		return "see also: "
+	case "~":
+		return "related: "
+	}
+	return ""
+}
+
+var urlPattern = regexp.MustCompile(`https?://[^\s<>]+`)
+
+// markdownText escapes free text and turns its URLs into links.
+func markdownText(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range urlPattern.FindAllStringIndex(s, -1) {
+		b.WriteString(escapeMarkdown(s[last:m[0]]))
+		b.WriteString("<" + s[m[0]:m[1]] + ">")
+		last = m[1]
+	}
+	b.WriteString(escapeMarkdown(s[last:]))
+	return strings.TrimSpace(b.String())
+}
+
+var markdownEscaper = strings.NewReplacer(
+	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
+	`<`, `\<`, `>`, `\>`, `#`, `\#`, `|`, `\|`,
+)
+
+// escapeMarkdown makes text show as written.
+func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }

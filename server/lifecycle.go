@@ -1,0 +1,169 @@
+package server
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/segmentio/encoding/json"
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+)
+
+// lifecycleState orders the phases of a connection.
+type lifecycleState int32
+
+const (
+	stateNew         lifecycleState = iota // before initialize: requests get -32002
+	stateInitialized                       // serving
+	stateShutdown                          // after shutdown: requests get -32600
+)
+
+type lifecycleVar struct{ v atomic.Int32 }
+
+func (s *Server) lifecycle() lifecycleState         { return lifecycleState(s.state.v.Load()) }
+func (s *Server) setLifecycle(state lifecycleState) { s.state.v.Store(int32(state)) }
+
+// clientInfo is the part of the client's capabilities the server acts on.
+type clientInfo struct {
+	watchRegistration bool // workspace/didChangeWatchedFiles with dynamic registration
+	workDoneProgress  bool // window.workDoneProgress
+	linkSupport       bool // textDocument.definition.linkSupport
+	workDoneToken     json.RawMessage
+}
+
+// initializeParams decodes only what the server uses, so that a client sending a newer
+// protocol's shapes elsewhere is not refused.
+type initializeParams struct {
+	RootURI               string                     `json:"rootUri"`
+	RootPath              string                     `json:"rootPath"`
+	WorkspaceFolders      []protocol.WorkspaceFolder `json:"workspaceFolders"`
+	InitializationOptions json.RawMessage            `json:"initializationOptions"`
+	WorkDoneToken         json.RawMessage            `json:"workDoneToken"`
+	Capabilities          struct {
+		Workspace struct {
+			DidChangeWatchedFiles struct {
+				DynamicRegistration bool `json:"dynamicRegistration"`
+			} `json:"didChangeWatchedFiles"`
+		} `json:"workspace"`
+		TextDocument struct {
+			Definition struct {
+				LinkSupport bool `json:"linkSupport"`
+			} `json:"definition"`
+		} `json:"textDocument"`
+		Window struct {
+			WorkDoneProgress bool `json:"workDoneProgress"`
+		} `json:"window"`
+	} `json:"capabilities"`
+}
+
+// triggerCharacters start completion: "-" and " " finish the path operator " -- " (child
+// topics follow it), "[" opens a reference.
+var triggerCharacters = []string{"-", " ", "["}
+
+func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol.InitializeResult, error) {
+	if s.lifecycle() != stateNew {
+		return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "initialize sent twice")
+	}
+	caps := p.Capabilities
+	s.client = clientInfo{
+		watchRegistration: caps.Workspace.DidChangeWatchedFiles.DynamicRegistration,
+		workDoneProgress:  caps.Window.WorkDoneProgress,
+		linkSupport:       caps.TextDocument.Definition.LinkSupport,
+	}
+	if !isNull(p.WorkDoneToken) {
+		s.client.workDoneToken = p.WorkDoneToken
+	}
+
+	// Workspace folders, else rootUri, else rootPath; none means open files only.
+	var roots []string
+	for _, f := range p.WorkspaceFolders {
+		if path, onDisk, err := uriPath(protocol.DocumentURI(f.URI)); err == nil && onDisk {
+			roots = append(roots, path)
+		} else {
+			s.log.Warn("ignoring workspace folder", zap.String("uri", f.URI), zap.Error(err))
+		}
+	}
+	if len(roots) == 0 && p.RootURI != "" {
+		if path, onDisk, err := uriPath(protocol.DocumentURI(p.RootURI)); err == nil && onDisk {
+			roots = append(roots, path)
+		}
+	}
+	if len(roots) == 0 && p.RootPath != "" {
+		roots = append(roots, p.RootPath)
+	}
+	editor, err := parseSettings(p.InitializationOptions)
+	if err != nil {
+		s.log.Warn("ignoring initializationOptions", zap.Error(err))
+	}
+	s.log.Info("initialize", zap.Strings("folders", roots), zap.Bool("watch", s.client.watchRegistration),
+		zap.Bool("progress", s.client.workDoneProgress), zap.Bool("links", s.client.linkSupport))
+	s.setLifecycle(stateInitialized)
+	s.ws.start(roots, editor)
+
+	return &protocol.InitializeResult{
+		Capabilities: protocol.ServerCapabilities{
+			// Incremental sync: an edit sends a few bytes, not the whole file.
+			TextDocumentSync: &protocol.TextDocumentSyncOptions{
+				OpenClose: true,
+				Change:    protocol.TextDocumentSyncKindIncremental,
+			},
+			HoverProvider: true,
+			CompletionProvider: &protocol.CompletionOptions{
+				TriggerCharacters: triggerCharacters,
+			},
+			DefinitionProvider: true,
+			ReferencesProvider: true,
+			Workspace: &protocol.ServerCapabilitiesWorkspace{
+				// Folders may come and go; the index follows (workspace.go).
+				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{
+					Supported:           true,
+					ChangeNotifications: true,
+				},
+			},
+		},
+		ServerInfo: &protocol.ServerInfo{Name: "notesls", Version: Version},
+	}, nil
+}
+
+// Version is reported to the client in serverInfo.
+var Version = "0.1.0"
+
+// initializeReplied runs once the initialize result has been written.
+func (s *Server) initializeReplied() {
+	if s.lifecycle() != stateNew {
+		s.initRepliedOnce.Do(func() { close(s.initReplied) })
+	}
+}
+
+func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error) {
+	if s.client.watchRegistration {
+		go s.registerWatchers()
+	}
+	return nil, nil
+}
+
+// shutdown accepts no params, null or {}: clients differ, and all three mean "none".
+func (s *Server) shutdown(ctx context.Context, raw json.RawMessage) (any, error) {
+	if !isNull(raw) {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil || len(obj) != 0 {
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "shutdown takes no params")
+		}
+	}
+	s.setLifecycle(stateShutdown)
+	s.log.Info("shutdown")
+	return nil, nil
+}
+
+// exit ends Serve; its result tells whether shutdown came first.
+func (s *Server) exit(ctx context.Context, _ json.RawMessage) (any, error) {
+	s.log.Info("exit", zap.Bool("after shutdown", s.lifecycle() == stateShutdown))
+	s.exitOnce.Do(func() { close(s.exited) })
+	return nil, nil
+}
+
+// ignore accepts a notification the server has nothing to do for ($/setTrace: the log
+// level is the command line's; window/workDoneProgress/cancel: indexing is not
+// cancellable).
+func ignore(context.Context, json.RawMessage) (any, error) { return nil, nil }

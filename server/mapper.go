@@ -1,0 +1,189 @@
+package server
+
+import (
+	"fmt"
+	"sort"
+	"unicode/utf8"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// A Mapper converts between byte offsets in one text and LSP positions (line, UTF-16 code
+// unit), the only place in the server that does so. Lines end at "\n", "\r\n" or a lone
+// "\r", as LSP defines. Bytes that are not valid UTF-8 count as one code unit each, as they
+// do once an editor has decoded them to U+FFFD. Bad input is an error, never a panic.
+//
+// A Mapper is immutable and safe for concurrent use.
+type Mapper struct {
+	content []byte
+	// lineStart holds the byte offset at which each line begins; lineStart[0] is 0.
+	lineStart []int
+	// ascii is true when every byte is below 0x80, so UTF-16 columns equal byte columns.
+	ascii bool
+}
+
+// NewMapper builds the line table of content, which the Mapper keeps without copying.
+func NewMapper(content []byte) *Mapper {
+	m := &Mapper{content: content, lineStart: make([]int, 1, 1+len(content)/32)}
+	ascii := true
+	for i := 0; i < len(content); i++ {
+		switch c := content[i]; {
+		case c == '\n':
+			m.lineStart = append(m.lineStart, i+1)
+		case c == '\r':
+			if i+1 < len(content) && content[i+1] == '\n' {
+				i++
+			}
+			m.lineStart = append(m.lineStart, i+1)
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	m.ascii = ascii
+	return m
+}
+
+// Content returns the text the Mapper was built on.
+func (m *Mapper) Content() []byte { return m.content }
+
+// LineCount reports the number of lines; a text ending in a line end has an empty last line.
+func (m *Mapper) LineCount() int { return len(m.lineStart) }
+
+// lineBounds returns the byte range of line without its line end.
+func (m *Mapper) lineBounds(line int) (start, end int) {
+	start = m.lineStart[line]
+	if line+1 < len(m.lineStart) {
+		end = m.lineStart[line+1]
+		if end > start && m.content[end-1] == '\n' {
+			end--
+		}
+		if end > start && m.content[end-1] == '\r' {
+			end--
+		}
+	} else {
+		end = len(m.content)
+	}
+	return start, end
+}
+
+// OffsetPosition converts a byte offset to an LSP position. An offset between the "\r" and
+// "\n" of a line end maps to the end of that line.
+func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {
+	if offset < 0 || offset > len(m.content) {
+		return protocol.Position{}, fmt.Errorf("offset %d out of range [0, %d]", offset, len(m.content))
+	}
+	line := sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] > offset }) - 1
+	start, end := m.lineBounds(line)
+	if offset > end {
+		offset = end // inside the line end
+	}
+	if offset < len(m.content) && offset > start && !utf8.RuneStart(m.content[offset]) && !m.ascii {
+		// An offset inside a multi-byte sequence is an error, unless the bytes there are
+		// not valid UTF-8 (then every byte stands alone).
+		rs := m.runeStartBefore(offset, start)
+		r, size := utf8.DecodeRune(m.content[rs:])
+		if rs+size > offset && (r != utf8.RuneError || size > 1) {
+			return protocol.Position{}, fmt.Errorf("offset %d is inside a UTF-8 sequence", offset)
+		}
+	}
+	col := utf16Len(m.content[start:offset])
+	return protocol.Position{Line: uint32(line), Character: uint32(col)}, nil
+}
+
+// runeStartBefore finds the start of the rune containing offset, not before min.
+func (m *Mapper) runeStartBefore(offset, min int) int {
+	i := offset
+	for i > min && offset-i < utf8.UTFMax && !utf8.RuneStart(m.content[i]) {
+		i--
+	}
+	return i
+}
+
+// PositionOffset converts an LSP position to a byte offset. A character past the end of
+// its line means the line's end, as the protocol specifies; a line past the last one, or a
+// character inside a surrogate pair, is an error.
+func (m *Mapper) PositionOffset(p protocol.Position) (int, error) {
+	if int64(p.Line) >= int64(len(m.lineStart)) {
+		return 0, fmt.Errorf("line %d out of range [0, %d)", p.Line, len(m.lineStart))
+	}
+	start, end := m.lineBounds(int(p.Line))
+	want := int(p.Character)
+	if m.ascii {
+		if want > end-start {
+			return end, nil
+		}
+		return start + want, nil
+	}
+	col := 0
+	for i := start; i < end; {
+		if col == want {
+			return i, nil
+		}
+		r, size := utf8.DecodeRune(m.content[i:end])
+		n := 1
+		if r >= 0x10000 {
+			n = 2
+		}
+		if col+n > want {
+			return 0, fmt.Errorf("character %d of line %d is inside a surrogate pair", want, p.Line)
+		}
+		col += n
+		i += size
+	}
+	return end, nil // at or past the line's end
+}
+
+// SpanRange converts a byte span to an LSP range.
+func (m *Mapper) SpanRange(s analysis.Span) (protocol.Range, error) {
+	if s.Start > s.End {
+		return protocol.Range{}, fmt.Errorf("span [%d, %d) ends before it starts", s.Start, s.End)
+	}
+	start, err := m.OffsetPosition(s.Start)
+	if err != nil {
+		return protocol.Range{}, err
+	}
+	end, err := m.OffsetPosition(s.End)
+	if err != nil {
+		return protocol.Range{}, err
+	}
+	return protocol.Range{Start: start, End: end}, nil
+}
+
+// RangeSpan converts an LSP range to a byte span.
+func (m *Mapper) RangeSpan(r protocol.Range) (analysis.Span, error) {
+	start, err := m.PositionOffset(r.Start)
+	if err != nil {
+		return analysis.Span{}, err
+	}
+	end, err := m.PositionOffset(r.End)
+	if err != nil {
+		return analysis.Span{}, err
+	}
+	if end < start {
+		return analysis.Span{}, fmt.Errorf("range %d:%d-%d:%d ends before it starts",
+			r.Start.Line, r.Start.Character, r.End.Line, r.End.Character)
+	}
+	return analysis.Span{Start: start, End: end}, nil
+}
+
+// utf16Len counts the UTF-16 code units of b; an invalid byte counts as one.
+func utf16Len(b []byte) int {
+	n := 0
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+		i += size
+	}
+	return n
+}

@@ -1,0 +1,145 @@
+package server
+
+import (
+	"strings"
+	"testing"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+func pos(line, char uint32) protocol.Position { return protocol.Position{Line: line, Character: char} }
+
+func TestMapperOffsetPosition(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		offset  int
+		want    protocol.Position
+	}{
+		{"start", "abc", 0, pos(0, 0)},
+		{"ascii", "abc", 2, pos(0, 2)},
+		{"end of text", "abc", 3, pos(0, 3)},
+		{"after LF", "ab\ncd", 3, pos(1, 0)},
+		{"at LF", "ab\ncd", 2, pos(0, 2)},
+		{"CRLF second line", "ab\r\ncd", 5, pos(1, 1)},
+		{"between CR and LF", "ab\r\ncd", 3, pos(0, 2)},
+		{"lone CR", "ab\rcd", 3, pos(1, 0)},
+		{"CR CR", "a\r\rb", 3, pos(2, 0)},
+		{"LF CR is two line ends", "a\n\rb", 3, pos(2, 0)},
+		{"empty last line", "a\n", 2, pos(1, 0)},
+		{"é is one unit", "é=x", 2, pos(0, 1)},                  // é is 2 bytes
+		{"CJK is one unit", "中文 x", 6, pos(0, 2)},               // 3 bytes each
+		{"emoji is two units", "😀 x", 4, pos(0, 2)},             // 4 bytes, surrogate pair
+		{"after emoji and é", "😀é|", 6, pos(0, 3)},              // 2 + 1 units
+		{"second line after multi-byte", "é\n😀x", 7, pos(1, 2)}, // line 1 starts at 3
+		{"invalid byte counts one", "\xffa", 1, pos(0, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := NewMapper([]byte(tt.content))
+			got, err := m.OffsetPosition(tt.offset)
+			if err != nil {
+				t.Fatalf("OffsetPosition(%d): %v", tt.offset, err)
+			}
+			if got != tt.want {
+				t.Errorf("OffsetPosition(%d) = %d:%d, want %d:%d", tt.offset, got.Line, got.Character, tt.want.Line, tt.want.Character)
+			}
+		})
+	}
+}
+
+func TestMapperPositionOffset(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		pos     protocol.Position
+		want    int
+	}{
+		{"start", "abc", pos(0, 0), 0},
+		{"ascii", "abc", pos(0, 2), 2},
+		{"past line end clamps", "abc\ndef", pos(0, 10), 3},
+		{"past CRLF line end clamps", "abc\r\ndef", pos(0, 10), 3},
+		{"second line CRLF", "abc\r\ndef", pos(1, 1), 6},
+		{"lone CR line", "abc\rdef", pos(1, 2), 6},
+		{"empty last line", "abc\n", pos(1, 0), 4},
+		{"é", "é=x", pos(0, 1), 2},
+		{"CJK", "中文=x", pos(0, 2), 6},
+		{"after surrogate pair", "😀=x", pos(0, 2), 4},
+		{"emoji on a CRLF line", "a\r\n😀😀b", pos(1, 4), 11},
+		{"mixed line ends", "a\nb\r\nc\rd", pos(3, 1), 8},
+		{"invalid byte is one unit", "\xff\xfeab", pos(0, 3), 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := NewMapper([]byte(tt.content))
+			got, err := m.PositionOffset(tt.pos)
+			if err != nil {
+				t.Fatalf("PositionOffset(%d:%d): %v", tt.pos.Line, tt.pos.Character, err)
+			}
+			if got != tt.want {
+				t.Errorf("PositionOffset(%d:%d) = %d, want %d", tt.pos.Line, tt.pos.Character, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMapperErrors(t *testing.T) {
+	m := NewMapper([]byte("😀é\nx"))
+	for _, off := range []int{-1, 9, 100} {
+		if _, err := m.OffsetPosition(off); err == nil {
+			t.Errorf("OffsetPosition(%d): no error", off)
+		}
+	}
+	for _, off := range []int{1, 2, 3, 5} { // inside 😀 (bytes 0-3) and é (4-5)
+		if _, err := m.OffsetPosition(off); err == nil {
+			t.Errorf("OffsetPosition(%d) inside a UTF-8 sequence: no error", off)
+		}
+	}
+	if _, err := m.PositionOffset(pos(0, 1)); err == nil {
+		t.Error("PositionOffset inside a surrogate pair: no error")
+	}
+	if _, err := m.PositionOffset(pos(2, 0)); err == nil {
+		t.Error("PositionOffset past the last line: no error")
+	}
+	if _, err := m.RangeSpan(protocol.Range{Start: pos(1, 0), End: pos(0, 0)}); err == nil {
+		t.Error("RangeSpan of a backwards range: no error")
+	}
+	if _, err := m.SpanRange(analysis.Span{Start: 3, End: 1}); err == nil {
+		t.Error("SpanRange of a backwards span: no error")
+	}
+}
+
+// TestMapperRoundTrip converts every rune boundary to a position and back.
+func TestMapperRoundTrip(t *testing.T) {
+	texts := []string{
+		"",
+		"plain\nascii\n",
+		"é = accent\r\n中文 -- topic\r😀 emoji [[x]]\n\n",
+		"a\r\r\n\n\rb😀",
+		strings.Repeat("ünïcödé 😀\r\n", 5),
+	}
+	for _, text := range texts {
+		m := NewMapper([]byte(text))
+		for off := 0; off <= len(text); off++ {
+			if off < len(text) && off > 0 && (text[off]&0xC0) == 0x80 {
+				continue // inside a UTF-8 sequence
+			}
+			if off > 0 && off < len(text) && text[off-1] == '\r' && text[off] == '\n' {
+				continue // between CR and LF: maps to the line end, tested above
+			}
+			p, err := m.OffsetPosition(off)
+			if err != nil {
+				t.Fatalf("%q: OffsetPosition(%d): %v", text, off, err)
+			}
+			back, err := m.PositionOffset(p)
+			if err != nil {
+				t.Fatalf("%q: PositionOffset(%v): %v", text, p, err)
+			}
+			if back != off {
+				t.Errorf("%q: offset %d -> %d:%d -> %d", text, off, p.Line, p.Character, back)
+			}
+		}
+	}
+}

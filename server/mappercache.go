@@ -1,0 +1,42 @@
+package server
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// mapperCache keeps one Mapper per file for the content the snapshot holds, so that a
+// request does not rebuild a large file's line table. An entry is valid while the
+// snapshot's content is the very same byte slice.
+type mapperCache struct {
+	mu sync.Mutex
+	m  map[string]*Mapper
+}
+
+func newMapperCache() *mapperCache { return &mapperCache{m: map[string]*Mapper{}} }
+
+// get returns a mapper over content, the content of path.
+func (c *mapperCache) get(path string, content []byte) *Mapper {
+	c.mu.Lock()
+	m, ok := c.m[path]
+	c.mu.Unlock()
+	if ok && sameBytes(m.Content(), content) {
+		return m
+	}
+	m = NewMapper(content)
+	c.mu.Lock()
+	c.m[path] = m
+	c.mu.Unlock()
+	return m
+}
+
+// put records the mapper an edit already built: the index keeps the bytes it is given.
+func (c *mapperCache) put(path string, m *Mapper) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.m[path] = m
+}
+
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || unsafe.SliceData(a) == unsafe.SliceData(b))
+}

@@ -1,0 +1,164 @@
+// Package server is the notes language server: the glue between the Language Server
+// Protocol (go.lsp.dev/protocol and jsonrpc2) and the index. It is the only package that
+// knows LSP types. Features live one per file (hover.go, completion.go, definition.go,
+// diagnostics.go); each reads an immutable index snapshot and converts positions through
+// one Mapper.
+//
+// go.lsp.dev v0.12.0 leaves much to the server; jsonrpc.go puts a layer in front of every
+// handler (lifecycle, error codes, cancellation, panics) and stream.go replaces the framer.
+package server
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+)
+
+// Options configure a server.
+type Options struct {
+	// Logger receives the server's log; nil means no logging. It must never write to the
+	// protocol stream.
+	Logger *zap.Logger
+	// DiagnosticsDelay is how long diagnostics wait for edits to stop; 0 means
+	// defaultDiagnosticsDelay.
+	DiagnosticsDelay time.Duration
+	// TestHooks enables the notesls/test/* requests that tests use to observe cancellation,
+	// panics and internal errors. Never on in normal use.
+	TestHooks bool
+}
+
+// ErrExitWithoutShutdown is returned by Serve when the client sent exit, or closed the
+// connection, without a shutdown first; the process then exits with status 1.
+var ErrExitWithoutShutdown = errors.New("exit without shutdown")
+
+// Serve runs a language server on stream until the client sends exit, the stream ends, or
+// ctx is done. It returns nil after an orderly shutdown and exit.
+func Serve(ctx context.Context, stream jsonrpc2.Stream, opts Options) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	conn := jsonrpc2.NewConn(stream)
+	s := newServer(ctx, conn, opts)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); s.ws.run(ctx) }()
+	go func() { defer wg.Done(); s.diags.run(ctx) }()
+	conn.Go(ctx, s.handle)
+
+	select {
+	case <-conn.Done():
+		if err := conn.Err(); err != nil {
+			s.log.Info("connection ended", zap.Error(err))
+		}
+	case <-s.exited:
+	case <-ctx.Done():
+	}
+	cancel()
+	s.cancelAll()
+	_ = conn.Close()
+	wg.Wait()
+	if s.lifecycle() >= stateShutdown {
+		return nil
+	}
+	return ErrExitWithoutShutdown
+}
+
+// Server is one connection's state.
+type Server struct {
+	ctx     context.Context // lives as long as Serve
+	conn    jsonrpc2.Conn
+	log     *zap.Logger
+	opts    Options
+	methods map[string]method
+
+	state lifecycleVar // see lifecycle.go
+	// initReplied is closed once the initialize result is on its way: until then the
+	// server may send nothing but progress on the client's own token.
+	initReplied     chan struct{}
+	initRepliedOnce sync.Once
+	exited          chan struct{}
+	exitOnce        sync.Once
+
+	inflightMu sync.Mutex
+	inflight   map[jsonrpc2.ID]context.CancelFunc
+
+	// client is what the client said it supports, written by initialize before any other
+	// handler may run and read-only afterwards.
+	client clientInfo
+
+	docs    *documentStore
+	ws      *workspace
+	diags   *diagnostics
+	mappers *mapperCache
+
+	progressSeq int // owned by the workspace goroutine
+}
+
+func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *Server {
+	log := opts.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	if opts.DiagnosticsDelay <= 0 {
+		opts.DiagnosticsDelay = defaultDiagnosticsDelay
+	}
+	s := &Server{
+		ctx:         ctx,
+		conn:        conn,
+		log:         log,
+		opts:        opts,
+		exited:      make(chan struct{}),
+		initReplied: make(chan struct{}),
+		inflight:    make(map[jsonrpc2.ID]context.CancelFunc),
+		docs:        newDocumentStore(),
+		mappers:     newMapperCache(),
+	}
+	s.ws = newWorkspace(s)
+	s.diags = newDiagnostics(s, opts.DiagnosticsDelay)
+	s.methods = s.methodTable()
+	return s
+}
+
+// methodTable lists every method the server answers, grouped as the specification groups
+// them. Anything else is unknown: -32601 for a request, ignored as a notification
+// (unimplemented.go names the standard methods deliberately left out).
+func (s *Server) methodTable() map[string]method {
+	m := map[string]method{
+		// Lifecycle (lifecycle.go). initialize and shutdown change what every later message
+		// may do, so they run in order with the messages around them.
+		"initialize":  {kind: kindSerial, raw: typed(s.initialize), after: s.initializeReplied},
+		"initialized": {kind: kindSerial, raw: s.initialized},
+		"shutdown":    {kind: kindSerial, raw: s.shutdown},
+		"exit":        {kind: kindSerial, raw: s.exit},
+		"$/setTrace":  {kind: kindSerial, raw: ignore},
+
+		// Document synchronization (textsync.go): in order, cheap, never waiting on the
+		// index.
+		"textDocument/didOpen":   serial(s.didOpen),
+		"textDocument/didChange": {kind: kindSerial, raw: s.didChange},
+		"textDocument/didClose":  serial(s.didClose),
+		"textDocument/didSave":   serial(s.didSave),
+
+		// Workspace (workspace.go).
+		"workspace/didChangeWatchedFiles":     serial(s.didChangeWatchedFiles),
+		"workspace/didChangeWorkspaceFolders": serial(s.didChangeWorkspaceFolders),
+		"workspace/didChangeConfiguration":    serial(s.didChangeConfiguration),
+		"window/workDoneProgress/cancel":      {kind: kindSerial, raw: ignore},
+
+		// Language features: each on its own goroutine over the snapshot that includes
+		// every change received before it, cancellable with $/cancelRequest.
+		"textDocument/hover":      concurrent(s.hover),
+		"textDocument/completion": concurrent(s.completion),
+		"textDocument/definition": concurrent(s.definition),
+		"textDocument/references": concurrent(s.references),
+	}
+	if s.opts.TestHooks {
+		for name, h := range s.testHooks() {
+			m[name] = h
+		}
+	}
+	return m
+}

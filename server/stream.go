@@ -1,0 +1,285 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	stdjson "encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/segmentio/encoding/json"
+	"go.lsp.dev/jsonrpc2"
+	"go.uber.org/zap"
+)
+
+const (
+	// maxMessageBytes bounds the Content-Length the server accepts. A notes workspace of
+	// 100,000 entries is about 10 MB; a didOpen of all of it in one file, JSON-escaped, fits
+	// well below this. A larger declared length is never allocated: the frame is skipped.
+	maxMessageBytes = 64 << 20
+
+	// maxHeaderLineBytes bounds one header line; real headers are a few dozen bytes.
+	maxHeaderLineBytes = 4 << 10
+
+	// initialBodyBuffer is what a frame's buffer starts with before the body arrives, so a
+	// declared length is only allocated as the bytes come in.
+	initialBodyBuffer = 64 << 10
+)
+
+// contentLengthKey is the header name, compared case-insensitively as HTTP headers are.
+const contentLengthKey = "content-length"
+
+// Stream is the LSP base-protocol framer, replacing jsonrpc2.NewStream, which fails the
+// whole connection on one bad frame. This one reads header names case-insensitively,
+// refuses a Content-Length above maxMessageBytes without allocating it, and survives
+// malformed frames: it answers -32700 (invalid JSON) or -32600 (not a request) when the
+// frame's id can be found, skips the frame, and reads on. Only a read or write error of
+// the underlying connection ends the stream.
+type Stream struct {
+	in     *bufio.Reader
+	out    io.Writer
+	closer io.Closer
+	log    *zap.Logger
+
+	writeMu sync.Mutex
+}
+
+var _ jsonrpc2.Stream = (*Stream)(nil)
+
+// NewStream frames messages over rwc.
+func NewStream(rwc io.ReadWriteCloser, log *zap.Logger) *Stream {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Stream{in: bufio.NewReaderSize(rwc, 64<<10), out: rwc, closer: rwc, log: log}
+}
+
+// errBadFrame marks a frame whose headers cannot be trusted; the reader resynchronizes.
+var errBadFrame = errors.New("bad frame")
+
+// Read returns the next well-formed message.
+func (s *Stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
+	resync := false
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		if resync {
+			if err := s.skipToHeader(); err != nil {
+				return nil, 0, err
+			}
+		}
+		length, err := s.readHeaders(resync)
+		resync = false
+		if errors.Is(err, errBadFrame) {
+			s.log.Warn("skipping malformed frame", zap.Error(err))
+			resync = true
+			continue
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		body, err := readBody(s.in, length)
+		if err != nil {
+			return nil, 0, err
+		}
+		msg, err := jsonrpc2.DecodeMessage(body)
+		if err == nil {
+			return msg, int64(len(body)), nil
+		}
+		s.reject(ctx, body, err)
+	}
+}
+
+// readHeaders reads one header block and returns the declared content length. With
+// afterKey, the reader stands just after a "Content-Length:" found by skipToHeader.
+func (s *Stream) readHeaders(afterKey bool) (int64, error) {
+	length := int64(-1)
+	first := true
+	for {
+		line, err := s.readLine()
+		if err != nil {
+			return 0, err
+		}
+		if afterKey && first {
+			line = contentLengthKey + ":" + line
+		}
+		if line == "" {
+			if first {
+				continue // stray blank lines between frames are harmless
+			}
+			break
+		}
+		first = false
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			return 0, fmt.Errorf("%w: header line %q has no colon", errBadFrame, truncate(line))
+		}
+		if !strings.EqualFold(strings.TrimSpace(name), contentLengthKey) {
+			continue // Content-Type and unknown headers carry nothing we need
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%w: Content-Length %q", errBadFrame, truncate(value))
+		}
+		if n > maxMessageBytes {
+			return 0, fmt.Errorf("%w: Content-Length %d above the limit of %d bytes", errBadFrame, n, maxMessageBytes)
+		}
+		length = n
+	}
+	if length < 0 {
+		return 0, fmt.Errorf("%w: no Content-Length header", errBadFrame)
+	}
+	return length, nil
+}
+
+// readLine reads a header line without its line end. A line longer than
+// maxHeaderLineBytes is a bad frame; its rest is left for the resynchronization.
+func (s *Stream) readLine() (string, error) {
+	var buf []byte
+	for {
+		chunk, err := s.in.ReadSlice('\n')
+		buf = append(buf, chunk...)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			if len(buf) > maxHeaderLineBytes {
+				return "", fmt.Errorf("%w: header line longer than %d bytes", errBadFrame, maxHeaderLineBytes)
+			}
+			continue
+		}
+		if err == io.EOF && len(buf) > 0 {
+			return "", io.ErrUnexpectedEOF
+		}
+		return "", err
+	}
+	if len(buf) > maxHeaderLineBytes {
+		return "", fmt.Errorf("%w: header line longer than %d bytes", errBadFrame, maxHeaderLineBytes)
+	}
+	return strings.TrimRight(string(buf), "\r\n"), nil
+}
+
+// skipToHeader discards input up to and including the next "Content-Length:" (any case),
+// the only way back into step once a frame's length is unknown. Frames follow each other
+// without a separator, so the header need not start a line. JSON text cannot hold the
+// key outside a string, so a well-formed next frame is found.
+func (s *Stream) skipToHeader() error {
+	const key = contentLengthKey + ":"
+	matched := 0
+	for {
+		c, err := s.in.ReadByte()
+		if err != nil {
+			return err
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		switch {
+		case c == key[matched]:
+			matched++
+			if matched == len(key) {
+				return nil
+			}
+		case c == key[0]: // the key's first byte occurs nowhere else in it
+			matched = 1
+		default:
+			matched = 0
+		}
+	}
+}
+
+// readBody reads length bytes, growing the buffer only as they arrive.
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(int(min(length, initialBodyBuffer)))
+	if _, err := io.CopyN(&buf, r, length); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+var idPattern = regexp.MustCompile(`"id"\s*:\s*(-?[0-9]+|"(?:[^"\\]|\\.)*")`)
+
+// reject answers a frame that is not a message: -32700 when its JSON is invalid, -32600
+// when it is valid JSON but no valid request. Without a recognisable id there is no one to
+// answer; the frame is only logged.
+func (s *Stream) reject(ctx context.Context, body []byte, decodeErr error) {
+	code, msg := jsonrpc2.ParseError, "parse error: invalid JSON"
+	var id []byte
+	if stdjson.Valid(body) {
+		code, msg = jsonrpc2.InvalidRequest, "invalid request: "+decodeErr.Error()
+		var probe struct {
+			ID     stdjson.RawMessage `json:"id"`
+			Method stdjson.RawMessage `json:"method"`
+		}
+		if stdjson.Unmarshal(body, &probe) == nil && len(probe.ID) > 0 && probe.Method != nil {
+			if c := probe.ID[0]; c == '"' || c == '-' || ('0' <= c && c <= '9') {
+				id = probe.ID
+			}
+		}
+	} else if m := idPattern.FindSubmatch(body); m != nil {
+		id = m[1]
+	}
+	s.log.Warn("rejecting frame", zap.Int32("code", int32(code)), zap.ByteString("id", id),
+		zap.Error(decodeErr), zap.Int("bytes", len(body)))
+	if id == nil {
+		return
+	}
+	resp, err := json.Marshal(map[string]any{
+		"jsonrpc": "2.0",
+		"id":      stdjson.RawMessage(id),
+		"error":   map[string]any{"code": code, "message": msg},
+	})
+	if err != nil {
+		s.log.Error("encoding error response", zap.Error(err))
+		return
+	}
+	if _, err := s.writeFrame(resp); err != nil {
+		s.log.Warn("writing error response", zap.Error(err))
+	}
+}
+
+// Write sends one message.
+func (s *Stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	data, err := json.Marshal(msg)
+	if err != nil {
+		return 0, fmt.Errorf("encoding message: %w", err)
+	}
+	return s.writeFrame(data)
+}
+
+func (s *Stream) writeFrame(data []byte) (int64, error) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	frame := make([]byte, 0, len(data)+32)
+	frame = append(frame, "Content-Length: "...)
+	frame = strconv.AppendInt(frame, int64(len(data)), 10)
+	frame = append(frame, "\r\n\r\n"...)
+	frame = append(frame, data...)
+	n, err := s.out.Write(frame)
+	return int64(n), err
+}
+
+// Close closes the underlying connection.
+func (s *Stream) Close() error { return s.closer.Close() }
+
+func truncate(s string) string {
+	const max = 64
+	if len(s) > max {
+		return s[:max] + "..."
+	}
+	return s
+}

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"go.lsp.dev/jsonrpc2"
+)
+
+// pipeConn feeds the stream fixed input and records what it writes.
+type pipeConn struct {
+	in  io.Reader
+	out bytes.Buffer
+}
+
+func (c *pipeConn) Read(p []byte) (int, error)  { return c.in.Read(p) }
+func (c *pipeConn) Write(p []byte) (int, error) { return c.out.Write(p) }
+func (c *pipeConn) Close() error                { return nil }
+
+func frame(body string) string { return fmt.Sprintf("Content-Length: %d\r\n\r\n%s", len(body), body) }
+
+// readAll reads messages until the input ends, returning the method of each request.
+func readAll(t *testing.T, s *Stream) []string {
+	t.Helper()
+	var methods []string
+	for {
+		msg, _, err := s.Read(context.Background())
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return methods
+		}
+		if err != nil {
+			t.Fatalf("Read: %v", err)
+		}
+		if req, ok := msg.(jsonrpc2.Request); ok {
+			methods = append(methods, req.Method())
+		}
+	}
+}
+
+// responses decodes the frames the stream wrote.
+func responses(t *testing.T, out []byte) []map[string]any {
+	t.Helper()
+	var got []map[string]any
+	r := NewStream(&pipeConn{in: bytes.NewReader(out)}, nil)
+	for {
+		length, err := r.readHeaders(false)
+		if err != nil {
+			return got
+		}
+		body, err := readBody(r.in, length)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatalf("server wrote invalid JSON %q", body)
+		}
+		got = append(got, m)
+	}
+}
+
+func TestStreamHeaderCase(t *testing.T) {
+	a, b := `{"jsonrpc":"2.0","method":"a","id":1}`, `{"jsonrpc":"2.0","method":"b","id":2}`
+	in := fmt.Sprintf("content-length: %d\r\n\r\n%s", len(a), a) +
+		fmt.Sprintf("CONTENT-LENGTH:%d\r\ncontent-type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n%s", len(b), b)
+	s := NewStream(&pipeConn{in: strings.NewReader(in)}, nil)
+	if got := readAll(t, s); strings.Join(got, ",") != "a,b" {
+		t.Fatalf("methods %v, want [a b]", got)
+	}
+}
+
+func TestStreamSkipsHugeLength(t *testing.T) {
+	in := "Content-Length: 99999999999\r\n\r\n" + `{"jsonrpc":"2.0","method":"huge","id":1}` +
+		frame(`{"jsonrpc":"2.0","method":"after","id":2}`)
+	s := NewStream(&pipeConn{in: strings.NewReader(in)}, nil)
+	if got := readAll(t, s); strings.Join(got, ",") != "after" {
+		t.Fatalf("methods %v, want [after]", got)
+	}
+}
+
+func TestStreamBadHeaders(t *testing.T) {
+	for name, bad := range map[string]string{
+		"no length":       "Content-Type: x\r\n\r\n{}",
+		"negative length": "Content-Length: -5\r\n\r\n{}",
+		"words":           "Content-Length: ten\r\n\r\n{}",
+		"no colon":        "garbage line\r\n\r\n{}",
+		"long line":       strings.Repeat("x", 2*maxHeaderLineBytes) + "\r\n\r\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			in := bad + frame(`{"jsonrpc":"2.0","method":"after","id":2}`)
+			s := NewStream(&pipeConn{in: strings.NewReader(in)}, nil)
+			if got := readAll(t, s); strings.Join(got, ",") != "after" {
+				t.Fatalf("methods %v, want [after]", got)
+			}
+		})
+	}
+}
+
+func TestStreamRejectsInvalidJSON(t *testing.T) {
+	in := frame(`{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{`) + // truncated
+		frame(`{"jsonrpc":"2.0","id":"s-1","method":5}`) + // valid JSON, not a request
+		frame(`not json at all`) + // no id: nothing to answer
+		frame(`{"jsonrpc":"2.0","method":"after","id":3}`)
+	conn := &pipeConn{in: strings.NewReader(in)}
+	s := NewStream(conn, nil)
+	if got := readAll(t, s); strings.Join(got, ",") != "after" {
+		t.Fatalf("methods %v, want [after]", got)
+	}
+	got := responses(t, conn.out.Bytes())
+	if len(got) != 2 {
+		t.Fatalf("%d responses, want 2: %v", len(got), got)
+	}
+	want := []struct {
+		id   any
+		code float64
+	}{{7.0, -32700}, {"s-1", -32600}}
+	for i, w := range want {
+		e, _ := got[i]["error"].(map[string]any)
+		if got[i]["id"] != w.id || e == nil || e["code"] != w.code {
+			t.Errorf("response %d = %v, want id %v code %v", i, got[i], w.id, w.code)
+		}
+	}
+}
+
+func TestStreamWrite(t *testing.T) {
+	conn := &pipeConn{in: strings.NewReader("")}
+	s := NewStream(conn, nil)
+	call, err := jsonrpc2.NewCall(jsonrpc2.NewNumberID(4), "x", []int{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Write(context.Background(), call); err != nil {
+		t.Fatal(err)
+	}
+	got := responses(t, conn.out.Bytes())
+	if len(got) != 1 || got[0]["method"] != "x" || got[0]["id"] != 4.0 {
+		t.Fatalf("wrote %v", got)
+	}
+}

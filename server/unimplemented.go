@@ -1,0 +1,40 @@
+package server
+
+// unimplemented names the standard requests notesls deliberately does not answer. They
+// get -32601 like any unknown method; the note only tells a reader of the log or the
+// client's trace that the omission is known.
+var unimplemented = map[string]bool{
+	"textDocument/codeAction":                true,
+	"textDocument/codeLens":                  true,
+	"textDocument/declaration":               true,
+	"textDocument/documentColor":             true,
+	"textDocument/documentHighlight":         true,
+	"textDocument/documentLink":              true,
+	"textDocument/documentSymbol":            true,
+	"textDocument/foldingRange":              true,
+	"textDocument/formatting":                true,
+	"textDocument/implementation":            true,
+	"textDocument/onTypeFormatting":          true,
+	"textDocument/prepareRename":             true,
+	"textDocument/rangeFormatting":           true,
+	"textDocument/rename":                    true,
+	"textDocument/semanticTokens/full":       true,
+	"textDocument/signatureHelp":             true,
+	"textDocument/typeDefinition":            true,
+	"textDocument/willSaveWaitUntil":         true,
+	"workspace/executeCommand":               true,
+	"workspace/symbol":                       true,
+	"completionItem/resolve":                 true,
+	"textDocument/linkedEditingRange":        true,
+	"textDocument/moniker":                   true,
+	"textDocument/prepareCallHierarchy":      true,
+	"textDocument/semanticTokens/range":      true,
+	"textDocument/semanticTokens/full/delta": true,
+}
+
+func unimplementedNote(method string) string {
+	if unimplemented[method] {
+		return " (not supported by notesls)"
+	}
+	return ""
+}

@@ -1,0 +1,524 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/segmentio/encoding/json"
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/notesls/notesls/index"
+)
+
+// The workspace goroutine owns the index. Handlers never touch it: they record what
+// changed (a pending update, and a new generation number) and return. The goroutine takes
+// all pending work at once, applies it (the latest text of a file wins), publishes an
+// immutable view, and wakes requests waiting for that generation. A request reads the view
+// that includes every change received before it, and takes no lock while computing.
+
+// A view is what requests read: an index snapshot and the open documents' versions in it.
+type view struct {
+	snap     *index.Snapshot
+	versions map[string]int32                // open documents only
+	uris     map[string]protocol.DocumentURI // every path the editor named, as it named it
+	roots    []string                        // the workspace folders
+}
+
+func (v *view) uri(path string) protocol.DocumentURI {
+	if u, ok := v.uris[path]; ok {
+		return u
+	}
+	return pathURI(path)
+}
+
+type updateKind uint8
+
+const (
+	updateText     updateKind = iota + 1 // the editor's text
+	updateFromDisk                       // read the file, unless it is open; gone means remove
+	updateRemove                         // drop the file
+)
+
+type fileUpdate struct {
+	kind    updateKind
+	text    *Mapper // updateText: the text, with its line table
+	version int32
+	uri     protocol.DocumentURI
+	open    bool // the document is open after this update
+	edited  bool // a user edit: its diagnostics go out first
+}
+
+type pendingWork struct {
+	files        map[string]fileUpdate
+	order        []string // file paths in arrival order
+	addRoots     []string
+	removeRoots  []string
+	editor       *settings
+	reloadConfig bool
+}
+
+type workspace struct {
+	s *Server
+
+	mu      sync.Mutex
+	gen     uint64 // generation of the last change received
+	pending pendingWork
+	wake    chan struct{}
+
+	doneMu  sync.Mutex
+	doneGen uint64        // generation the current view includes
+	doneCh  chan struct{} // closed when doneGen advances
+
+	current atomic.Pointer[view]
+
+	// Owned by the workspace goroutine.
+	idx       *index.Workspace
+	roots     []string
+	editor    settings
+	cfgPath   string
+	versions  map[string]int32
+	uris      map[string]protocol.DocumentURI
+	progressN int
+}
+
+func newWorkspace(s *Server) *workspace {
+	w := &workspace{
+		s:        s,
+		wake:     make(chan struct{}, 1),
+		doneCh:   make(chan struct{}),
+		idx:      index.NewWorkspace(index.DefaultConfig()),
+		versions: map[string]int32{},
+		uris:     map[string]protocol.DocumentURI{},
+	}
+	w.current.Store(&view{snap: w.idx.Snapshot(), versions: map[string]int32{}, uris: map[string]protocol.DocumentURI{}})
+	return w
+}
+
+// enqueue records a change under a new generation and wakes the goroutine.
+func (w *workspace) enqueue(f func(p *pendingWork)) uint64 {
+	w.mu.Lock()
+	w.gen++
+	if w.pending.files == nil {
+		w.pending.files = map[string]fileUpdate{}
+	}
+	f(&w.pending)
+	gen := w.gen
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+	return gen
+}
+
+func (w *workspace) updateFile(path string, u fileUpdate) uint64 {
+	return w.enqueue(func(p *pendingWork) {
+		if prev, ok := p.files[path]; ok {
+			u.edited = u.edited || prev.edited
+		} else {
+			p.order = append(p.order, path)
+		}
+		p.files[path] = u
+	})
+}
+
+func (w *workspace) generation() uint64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.gen
+}
+
+// wait returns the view once it includes generation gen.
+func (w *workspace) wait(ctx context.Context, gen uint64) (*view, error) {
+	for {
+		w.doneMu.Lock()
+		done, ch := w.doneGen, w.doneCh
+		w.doneMu.Unlock()
+		if done >= gen {
+			return w.current.Load(), nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// start is called by initialize: index the roots with the editor's settings.
+func (w *workspace) start(roots []string, editor settings) {
+	w.enqueue(func(p *pendingWork) {
+		p.addRoots = append(p.addRoots, roots...)
+		p.editor = &editor
+	})
+}
+
+func (w *workspace) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		}
+		w.mu.Lock()
+		work, gen := w.pending, w.gen
+		w.pending = pendingWork{}
+		w.mu.Unlock()
+
+		first, affected := w.apply(ctx, work)
+		v := &view{snap: w.idx.Snapshot(), versions: copyMap(w.versions), uris: copyMap(w.uris), roots: append([]string(nil), w.roots...)}
+		w.current.Store(v)
+		w.doneMu.Lock()
+		w.doneGen = gen
+		close(w.doneCh)
+		w.doneCh = make(chan struct{})
+		w.doneMu.Unlock()
+		if len(first)+len(affected) > 0 {
+			w.s.diags.schedule(first, affected)
+		}
+	}
+}
+
+// apply brings the index up to date with work and returns the edited files and every
+// other file whose diagnostics may have changed.
+func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affected []string) {
+	touched := map[string]bool{}
+	touch := func(paths ...string) {
+		for _, p := range paths {
+			touched[p] = true
+		}
+	}
+	configChanged := work.reloadConfig
+	if work.editor != nil {
+		w.editor = *work.editor
+		configChanged = true
+	}
+
+	// Folders removed: drop their files unless open or under another folder.
+	if len(work.removeRoots) > 0 {
+		gone := map[string]bool{}
+		for _, r := range work.removeRoots {
+			gone[filepath.Clean(r)] = true
+		}
+		var keep []string
+		for _, r := range w.roots {
+			if !gone[r] {
+				keep = append(keep, r)
+			}
+		}
+		w.roots = keep
+		for _, f := range w.idx.Snapshot().Files() {
+			if !w.underRoot(f) && !w.isOpen(f) && isUnder(f, work.removeRoots) {
+				_, aff := w.idx.Remove(f)
+				touch(f)
+				touch(aff...)
+			}
+		}
+		configChanged = true
+	}
+	var loadRoots []string
+	for _, r := range work.addRoots {
+		r = filepath.Clean(r)
+		if !contains(w.roots, r) {
+			w.roots = append(w.roots, r)
+			loadRoots = append(loadRoots, r)
+		}
+	}
+	if len(loadRoots) > 0 {
+		configChanged = true
+	}
+	if configChanged {
+		cfg := w.config()
+		w.idx.SetConfig(cfg)
+		touch(w.idx.Snapshot().Files()...)
+	}
+	if len(loadRoots) > 0 {
+		touch(w.load(ctx, loadRoots, work.files)...)
+	}
+
+	// Files, in arrival order.
+	for _, path := range work.order {
+		u := work.files[path]
+		if u.uri != "" {
+			w.uris[path] = u.uri
+		}
+		if u.open {
+			w.versions[path] = u.version
+		} else {
+			delete(w.versions, path)
+		}
+		if u.edited {
+			first = append(first, path)
+		}
+		switch u.kind {
+		case updateText:
+			w.s.mappers.put(path, u.text)
+			_, aff := w.idx.Update(path, u.text.Content())
+			touch(path)
+			touch(aff...)
+		case updateFromDisk:
+			if w.isOpen(path) {
+				continue // the editor's text wins over the disk
+			}
+			data, err := os.ReadFile(path)
+			if errors.Is(err, fs.ErrNotExist) || (err == nil && !(w.underRoot(path) && w.wanted(path))) {
+				_, aff := w.idx.Remove(path)
+				touch(path)
+				touch(aff...)
+				continue
+			}
+			if err != nil {
+				w.s.log.Warn("reading file", zap.String("path", path), zap.Error(err))
+				continue
+			}
+			_, aff := w.idx.Update(path, data)
+			touch(path)
+			touch(aff...)
+		case updateRemove:
+			_, aff := w.idx.Remove(path)
+			touch(path)
+			touch(aff...)
+		}
+	}
+	for _, p := range first {
+		delete(touched, p)
+	}
+	for p := range touched {
+		affected = append(affected, p)
+	}
+	sort.Strings(affected)
+	return first, affected
+}
+
+// config merges the sources of settings, see settings.
+func (w *workspace) config() index.Config {
+	cfg := index.DefaultConfig()
+	w.editor.applyTo(&cfg)
+	w.cfgPath = ""
+	for _, r := range w.roots {
+		_, p, err := index.FindConfig(r)
+		if p == "" {
+			continue
+		}
+		if err == nil {
+			var st settings
+			st, err = parseConfigFile(p)
+			if err == nil {
+				st.applyTo(&cfg)
+				w.cfgPath = p
+				break
+			}
+		}
+		w.s.log.Warn("ignoring workspace config", zap.String("path", p), zap.Error(err))
+		w.s.showMessage(protocol.MessageTypeWarning, fmt.Sprintf("notesls: %v", err))
+	}
+	return cfg
+}
+
+// load indexes the notes files under roots, reporting progress, and returns their paths.
+// Open documents, and files with a pending update, keep the editor's text.
+func (w *workspace) load(ctx context.Context, roots []string, pending map[string]fileUpdate) []string {
+	start := time.Now()
+	prog := w.s.beginProgress(ctx, "Indexing notes", w.progressN == 0)
+	w.progressN++
+	cfg := w.idx.Snapshot().Config()
+	cfgDir := ""
+	if w.cfgPath != "" {
+		cfgDir = filepath.Dir(w.cfgPath)
+	}
+	var paths []string
+	for _, r := range roots {
+		found, err := index.Discover([]string{r}, cfg, cfgDir)
+		if err != nil {
+			w.s.log.Warn("discovering notes files", zap.String("root", r), zap.Error(err))
+			continue
+		}
+		for _, p := range found {
+			if abs, err := filepath.Abs(p); err == nil {
+				paths = append(paths, filepath.Clean(abs))
+			}
+		}
+	}
+	files := make(map[string][]byte, len(paths))
+	var loaded []string
+	for i, p := range paths {
+		if _, ok := pending[p]; ok || w.isOpen(p) {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			w.s.log.Warn("reading file", zap.String("path", p), zap.Error(err))
+			continue
+		}
+		files[p] = data
+		loaded = append(loaded, p)
+		if prog != nil && (i+1)%progressEvery == 0 {
+			prog.report(fmt.Sprintf("%d/%d files", i+1, len(paths)), uint32(100*(i+1)/len(paths)))
+		}
+	}
+	if len(files) > 0 {
+		w.idx.UpdateMany(files)
+	}
+	w.s.log.Info("indexed", zap.Strings("roots", roots), zap.Int("files", len(loaded)), zap.Duration("took", time.Since(start)))
+	if prog != nil {
+		prog.end(fmt.Sprintf("%d files", len(loaded)))
+	}
+	return loaded
+}
+
+// progressEvery is how many files are read between progress reports: often enough to
+// move the bar, rarely enough not to flood the client.
+const progressEvery = 50
+
+func (w *workspace) isOpen(path string) bool {
+	_, ok := w.s.docs.get(path)
+	return ok
+}
+
+func (w *workspace) underRoot(path string) bool { return isUnder(path, w.roots) }
+
+// wanted reports whether a file on disk belongs in the index: a notes file, or matched by
+// an include pattern.
+func (w *workspace) wanted(path string) bool {
+	if strings.HasSuffix(path, index.NotesExt) {
+		return true
+	}
+	cfg := w.idx.Snapshot().Config()
+	if len(cfg.Include) == 0 || w.cfgPath == "" {
+		return false
+	}
+	rel, err := filepath.Rel(filepath.Dir(w.cfgPath), path)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return false
+	}
+	for _, pattern := range cfg.Include {
+		if index.MatchGlob(pattern, filepath.ToSlash(rel)) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUnder(path string, roots []string) bool {
+	for _, r := range roots {
+		if path == r || strings.HasPrefix(path, strings.TrimSuffix(r, string(filepath.Separator))+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func copyMap[K comparable, V any](m map[K]V) map[K]V {
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Handlers.
+
+func (s *Server) didChangeWorkspaceFolders(ctx context.Context, p *protocol.DidChangeWorkspaceFoldersParams) (any, error) {
+	var added, removed []string
+	for _, f := range p.Event.Added {
+		if path, onDisk, err := uriPath(protocol.DocumentURI(f.URI)); err == nil && onDisk {
+			added = append(added, path)
+		}
+	}
+	for _, f := range p.Event.Removed {
+		if path, onDisk, err := uriPath(protocol.DocumentURI(f.URI)); err == nil && onDisk {
+			removed = append(removed, path)
+		}
+	}
+	s.ws.enqueue(func(pw *pendingWork) {
+		pw.addRoots = append(pw.addRoots, added...)
+		pw.removeRoots = append(pw.removeRoots, removed...)
+	})
+	return nil, nil
+}
+
+func (s *Server) didChangeWatchedFiles(ctx context.Context, p *protocol.DidChangeWatchedFilesParams) (any, error) {
+	for _, c := range p.Changes {
+		path, onDisk, err := uriPath(protocol.DocumentURI(c.URI))
+		if err != nil || !onDisk {
+			continue
+		}
+		if filepath.Base(path) == index.ConfigFileName {
+			s.ws.enqueue(func(pw *pendingWork) { pw.reloadConfig = true })
+			continue
+		}
+		if _, open := s.docs.get(path); open {
+			continue // the editor's text wins; didClose rereads the disk
+		}
+		kind := updateFromDisk
+		if c.Type == protocol.FileChangeTypeDeleted {
+			kind = updateRemove
+		}
+		s.ws.updateFile(path, fileUpdate{kind: kind})
+	}
+	return nil, nil
+}
+
+type didChangeConfigurationParams struct {
+	Settings json.RawMessage `json:"settings"`
+}
+
+func (s *Server) didChangeConfiguration(ctx context.Context, p *didChangeConfigurationParams) (any, error) {
+	st, err := parseSettings(p.Settings)
+	if err != nil {
+		s.showMessage(protocol.MessageTypeWarning, fmt.Sprintf("notesls: %v", err))
+		return nil, err
+	}
+	s.ws.enqueue(func(pw *pendingWork) { pw.editor = &st })
+	return nil, nil
+}
+
+// watchRegistrationTimeout bounds the wait for the client to acknowledge a registration;
+// nothing waits on it but the registering goroutine.
+const watchRegistrationTimeout = 10 * time.Second
+
+// registerWatchers asks the client to report changes to notes files and the config.
+func (s *Server) registerWatchers() {
+	select {
+	case <-s.initReplied:
+	case <-s.ctx.Done():
+		return
+	}
+	watchers := []protocol.FileSystemWatcher{
+		{GlobPattern: "**/*" + index.NotesExt},
+		{GlobPattern: "**/" + index.ConfigFileName},
+	}
+	cfg := s.ws.current.Load().snap.Config()
+	for _, pattern := range cfg.Include {
+		watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: "**/" + pattern})
+	}
+	params := protocol.RegistrationParams{Registrations: []protocol.Registration{{
+		ID:              "notesls-watched-files",
+		Method:          "workspace/didChangeWatchedFiles",
+		RegisterOptions: protocol.DidChangeWatchedFilesRegistrationOptions{Watchers: watchers},
+	}}}
+	ctx, cancel := context.WithTimeout(s.ctx, watchRegistrationTimeout)
+	defer cancel()
+	if _, err := s.conn.Call(ctx, "client/registerCapability", params, nil); err != nil {
+		s.log.Warn("registering file watchers", zap.Error(err))
+	}
+}
