@@ -192,6 +192,7 @@ test('root: nearest ancestor with .notesls.json or .git, else none', function()
   eq(notesls.find_root(base .. '/a/b', markers), base .. '/a/b', 'at .notesls.json')
   eq(notesls.find_root(base .. '/a', markers), base .. '/a', 'at .git')
   eq(notesls.find_root(base .. '/a/b/c', { '.git' }), base .. '/a', '.git only')
+  eq(notesls.find_root(base .. '/a/b/c', { { '.git', '.notesls.json' } }), base .. '/a/b', 'nested markers (0.11.3+ form)')
   eq(notesls.find_root(base .. '/a/b/c', { '.no-such-marker-notesls' }), nil, 'no marker')
   -- The corpus copy has no marker above it inside the test dir: its root is its directory
   -- unless something above the temporary directory carries a marker.

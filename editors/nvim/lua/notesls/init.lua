@@ -97,7 +97,20 @@ end
 --- Workspace root of a directory: the nearest ancestor (the directory itself
 --- included) holding any of the markers; nil when there is none.
 function M.find_root(dir, markers)
-  markers = markers or M.options.root_markers
+  -- Neovim 0.11.3+ nests markers of equal priority ({ { 'a', 'b' }, '.git' }): here every
+  -- marker has the same priority, the nearest directory wins.
+  local flat = {}
+  local function add(list)
+    for _, m in ipairs(list) do
+      if type(m) == 'table' then
+        add(m)
+      else
+        table.insert(flat, m)
+      end
+    end
+  end
+  add(markers or M.options.root_markers)
+  markers = flat
   dir = vim.fn.fnamemodify(dir, ':p')
   dir = dir:gsub('[/\\]+$', '')
   if dir == '' then
