@@ -243,6 +243,20 @@ test('client: one notesls client attached, keymaps and omnifunc set', function()
   local gd = vim.fn.maparg('gd', 'n', false, true)
   check(gd.buffer == 1, 'gd is not a buffer mapping: %s', vim.inspect(gd))
   check(vim.bo[buf].omnifunc == 'v:lua.vim.lsp.omnifunc', 'omnifunc is %q', vim.bo[buf].omnifunc)
+
+  -- setup({ keymaps = false }) leaves the buffer alone.
+  local notesls = require('notesls')
+  local saved = notesls.options.keymaps
+  notesls.options.keymaps = false
+  local scratch = vim.api.nvim_create_buf(true, true)
+  notesls.on_attach(client, scratch)
+  notesls.options.keymaps = saved
+  vim.api.nvim_buf_call(scratch, function()
+    local m = vim.fn.maparg('K', 'n', false, true)
+    check(m.buffer ~= 1, 'keymaps = false still maps K: %s', vim.inspect(m))
+    check(vim.bo.omnifunc == '', 'keymaps = false still sets omnifunc %q', vim.bo.omnifunc)
+  end)
+  vim.api.nvim_buf_delete(scratch, { force = true })
 end)
 
 test('diagnostics: exactly the corpus defects, with rule codes and severities', function()
