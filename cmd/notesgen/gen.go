@@ -55,6 +55,8 @@ type Corpus struct {
 	// (the checker reports each pair once at each of its two names); for unsorted it
 	// counts moved lines.
 	Planted [numDefects]int
+	// Misspelled lists the misspelled names planted as near-duplicates.
+	Misspelled []string
 }
 
 type span struct{ start, end int }
@@ -548,6 +550,7 @@ func (g *generator) addedDefects() {
 			body := g.v.bodies[g.rng.IntN(len(g.v.bodies))]
 			g.add([]byte(name + " = " + body))
 			g.planted(NearDuplicate)
+			g.c.Misspelled = append(g.c.Misspelled, name)
 		}
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/notesls/notesls/analysis"
+	"github.com/notesls/notesls/index"
 )
 
 func rates(r float64) (out [numDefects]float64) {
@@ -104,7 +106,7 @@ func TestSorted(t *testing.T) {
 			c := Generate(Config{Lines: 50000, Seed: 11, Rates: r})
 			lines := strings.Split(strings.TrimSuffix(string(render(t, c)), "\n"), "\n")
 			for i := 1; i < len(lines); i++ {
-				if foldedKey(lines[i-1]) > foldedKey(lines[i]) {
+				if foldedKey(lines[i-1]) > foldedKey(lines[i]) || analysis.CompareFolded([]byte(lines[i-1]), []byte(lines[i])) > 0 {
 					t.Fatalf("line %d %q sorts before line %d %q", i+1, lines[i], i, lines[i-1])
 				}
 			}
@@ -171,12 +173,12 @@ func TestParsesCleanly(t *testing.T) {
 // TestSingleLineDefectsAsPlanted checks the share of each defect and, for the rules the
 // parser decides alone, that the parser finds exactly what was planted.
 func TestSingleLineDefectsAsPlanted(t *testing.T) {
-	const n = 100000
+	const n = 40000
 	for _, rate := range []float64{0.001, 0.01} {
 		c := Generate(Config{Lines: n, Seed: 21, Rates: rates(rate)})
 		for d := Defect(0); d < numDefects; d++ {
 			want := rate * n
-			if got := float64(c.Planted[d]); got < 0.7*want || got > 1.3*want {
+			if got := float64(c.Planted[d]); got < 0.6*want || got > 1.4*want {
 				t.Errorf("rate %v: %d %s planted, want about %.0f", rate, c.Planted[d], d, want)
 			}
 		}
@@ -197,6 +199,49 @@ func TestSingleLineDefectsAsPlanted(t *testing.T) {
 		for rule, k := range found {
 			if !planted[rule] {
 				t.Errorf("rate %v: %d findings of unplanted rule %s", rate, k, rule)
+			}
+		}
+	}
+}
+
+// TestWorkspaceFindsWhatWasPlanted runs the workspace rules over the corpus: nothing
+// without defects, and each planted defect found. A misspelled name pairs with every
+// spelling of the original name (each ordinal variant, "01 x", "x", is a name of its
+// own), so near-duplicates are at least two a plant, each naming a planted misspelling.
+func TestWorkspaceFindsWhatWasPlanted(t *testing.T) {
+	for _, rate := range []float64{0, 0.004} {
+		c := Generate(Config{Lines: 20000, Seed: 31, Rates: rates(rate)})
+		src := render(t, c)
+		snap := index.NewWorkspace(index.Config{Sorting: true}).UpdateMany(map[string][]byte{"a.notes": src})
+		found := map[string]int{}
+		for _, d := range snap.Diagnostics("a.notes") {
+			found[d.Rule]++
+			if d.Rule != NearDuplicate.String() {
+				continue
+			}
+			named := false
+			for _, m := range c.Misspelled {
+				named = named || strings.Contains(d.Message, `"`+m+`"`) || string(src[d.Span.Start:d.Span.End]) == m
+			}
+			if !named {
+				t.Errorf("near-duplicate %q: %s names no planted misspelling", src[d.Span.Start:d.Span.End], d.Message)
+			}
+		}
+		for d := Defect(0); d < numDefects; d++ {
+			got, want := found[d.String()], c.Planted[d]
+			if d == NearDuplicate && got >= 2*want && (want == 0) == (got == 0) {
+				continue
+			}
+			if got != want {
+				t.Errorf("rate %v: workspace finds %d %s, %d planted", rate, got, d, want)
+			}
+		}
+		if rate > 0 && c.Planted[NearDuplicate] == 0 {
+			t.Errorf("rate %v: no near-duplicate planted", rate)
+		}
+		for rule, n := range found {
+			if !slices.Contains(defectNames[:], rule) {
+				t.Errorf("rate %v: %d findings of %s, a rule never planted", rate, n, rule)
 			}
 		}
 	}
@@ -227,8 +272,8 @@ func TestTermsScale(t *testing.T) {
 		}
 		return len(keys)
 	}
-	small, big := count(10000), count(100000)
-	if small < 8000 || big < 8*small {
+	small, big := count(5000), count(50000)
+	if small < 4000 || big < 8*small {
 		t.Fatalf("%d distinct terms in 10k lines, %d in 100k", small, big)
 	}
 }
