@@ -37,7 +37,7 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 			TextEdit: &protocol.TextEdit{Range: rng, NewText: it.Label},
 		}
 		if it.Documentation != "" {
-			item.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: it.Documentation}
+			item.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: plainToMarkdown(it.Documentation)}
 		}
 		// The client filters items by the typed prefix; a fuzzy match (a typo) would be
 		// dropped there, so it is told to match the prefix itself.

@@ -56,10 +56,8 @@ func hoverMarkdown(v *view, h *index.HoverResult) string {
 			switch {
 			case d.Body != "":
 				fmt.Fprintf(&b, "- %s%s — %s\n", separatorLabel(d.Separator), markdownText(d.Body), where)
-			case len(d.URLs) > 0:
-				fmt.Fprintf(&b, "- %s — %s\n", markdownText(strings.Join(d.URLs, " ")), where)
-			default:
-				fmt.Fprintf(&b, "- _(no definition)_ — %s\n", where)
+			default: // a stub or a bare link: its URLs follow under Links
+				fmt.Fprintf(&b, "- %s\n", where)
 			}
 		}
 	}
@@ -123,6 +121,15 @@ var markdownEscaper = strings.NewReplacer(
 	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`,
 	`<`, `\<`, `>`, `\>`, `#`, `\#`, `|`, `\|`,
 )
+
+// plainToMarkdown shows plain text as written, line by line.
+func plainToMarkdown(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = markdownText(l)
+	}
+	return strings.Join(lines, "  \n")
+}
 
 // escapeMarkdown makes text show as written.
 func escapeMarkdown(s string) string { return markdownEscaper.Replace(s) }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"unicode/utf8"
@@ -13,7 +14,8 @@ import (
 // A Mapper converts between byte offsets in one text and LSP positions (line, UTF-16 code
 // unit), the only place in the server that does so. Lines end at "\n", "\r\n" or a lone
 // "\r", as LSP defines. Bytes that are not valid UTF-8 count as one code unit each, as they
-// do once an editor has decoded them to U+FFFD. Bad input is an error, never a panic.
+// do once an editor has decoded them to U+FFFD. A leading byte order mark takes no column:
+// editors drop it from the text they show and send. Bad input is an error, never a panic.
 //
 // A Mapper is immutable and safe for concurrent use.
 type Mapper struct {
@@ -28,7 +30,11 @@ type Mapper struct {
 func NewMapper(content []byte) *Mapper {
 	m := &Mapper{content: content, lineStart: make([]int, 1, 1+len(content)/32)}
 	ascii := true
-	for i := 0; i < len(content); i++ {
+	if bytes.HasPrefix(content, bom) {
+		m.lineStart[0] = len(bom)
+		ascii = false
+	}
+	for i := m.lineStart[0]; i < len(content); i++ {
 		switch c := content[i]; {
 		case c == '\n':
 			m.lineStart = append(m.lineStart, i+1)
@@ -44,6 +50,8 @@ func NewMapper(content []byte) *Mapper {
 	m.ascii = ascii
 	return m
 }
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // Content returns the text the Mapper was built on.
 func (m *Mapper) Content() []byte { return m.content }
@@ -74,8 +82,11 @@ func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {
 	if offset < 0 || offset > len(m.content) {
 		return protocol.Position{}, fmt.Errorf("offset %d out of range [0, %d]", offset, len(m.content))
 	}
-	line := sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] > offset }) - 1
+	line := max(0, sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] > offset })-1)
 	start, end := m.lineBounds(line)
+	if offset < start {
+		offset = start // inside the byte order mark
+	}
 	if offset > end {
 		offset = end // inside the line end
 	}

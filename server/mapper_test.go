@@ -35,6 +35,8 @@ func TestMapperOffsetPosition(t *testing.T) {
 		{"after emoji and é", "😀é|", 6, pos(0, 3)},              // 2 + 1 units
 		{"second line after multi-byte", "é\n😀x", 7, pos(1, 2)}, // line 1 starts at 3
 		{"invalid byte counts one", "\xffa", 1, pos(0, 1)},
+		{"after a BOM", "\uFEFFab", 4, pos(0, 1)},
+		{"at a BOM", "\uFEFFab", 0, pos(0, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,6 +72,8 @@ func TestMapperPositionOffset(t *testing.T) {
 		{"emoji on a CRLF line", "a\r\n😀😀b", pos(1, 4), 11},
 		{"mixed line ends", "a\nb\r\nc\rd", pos(3, 1), 8},
 		{"invalid byte is one unit", "\xff\xfeab", pos(0, 3), 3},
+		{"BOM takes no column", "\uFEFFé=x", pos(0, 1), 5},
+		{"BOM only at the start", "a\n\uFEFFb", pos(1, 1), 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

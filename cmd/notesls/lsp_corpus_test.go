@@ -1,0 +1,357 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// Golden tests of the server on the real corpus, testdata/system-design.notes, copied
+// into a workspace folder of its own. Run with -update to rewrite testdata/lsp/*.golden.
+
+var lspTestdata = filepath.Join("..", "..", "testdata", "lsp")
+
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite the golden files under testdata/ with the current output")
+	}
+}
+
+func lspUpdating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// lspGolden compares got with testdata/lsp/name, or rewrites it under -update.
+func lspGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join(lspTestdata, name)
+	if lspUpdating() {
+		if err := os.MkdirAll(lspTestdata, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run with -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// corpusWorkspace copies the real corpus into a fresh folder and returns its path.
+func corpusWorkspace(t *testing.T) (dir, file, text string) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "system-design.notes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	file = filepath.Join(dir, "system-design.notes")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, file, string(src)
+}
+
+// line returns the 1-based line n of text without its line end.
+func line(text string, n int) string {
+	return strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")[n-1]
+}
+
+// linePos finds pattern in line n (1-based) and returns its LSP position.
+func linePos(t *testing.T, text string, n int, pattern string) lspPosition {
+	t.Helper()
+	p := positionOf(t, line(text, n), pattern)
+	p.Line = n - 1
+	return p
+}
+
+// scrub makes output independent of the temporary directory.
+func scrub(b []byte, dir string) []byte {
+	b = bytes.ReplaceAll(b, []byte(fileURI(dir)), []byte("file://$WORKSPACE"))
+	return bytes.ReplaceAll(b, []byte(dir), []byte("$WORKSPACE"))
+}
+
+func indentJSON(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes()
+}
+
+func TestLSPCorpusHover(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := fileURI(file)
+	msg := c.call("textDocument/hover", textDocPos(uri, linePos(t, text, 415, `extension of (CAP)`)))
+	if msg.Error != nil {
+		t.Fatalf("hover: %+v", msg.Error)
+	}
+	var hover struct {
+		Contents struct{ Kind, Value string }
+		Range    *lspRange
+	}
+	if err := json.Unmarshal(msg.Result, &hover); err != nil || hover.Range == nil {
+		t.Fatalf("hover result %s: %v", msg.Result, err)
+	}
+	if hover.Contents.Kind != "markdown" {
+		t.Errorf("hover kind %q, want markdown", hover.Contents.Kind)
+	}
+	for _, want := range []string{"system-design.notes:141", "https://www.infoq.com/articles/cap-twelve-years-later-how-the-rules-have-changed/"} {
+		if !strings.Contains(hover.Contents.Value, want) {
+			t.Errorf("hover on CAP lacks %q:\n%s", want, hover.Contents.Value)
+		}
+	}
+	if want := (lspRange{linePos(t, text, 415, `extension of (CAP)`), linePos(t, text, 415, `extension of CAP()`)}); *hover.Range != want {
+		t.Errorf("hover range %v, want the hovered word %v", *hover.Range, want)
+	}
+	lspGolden(t, "hover-cap.golden", scrub(indentJSON(t, msg.Result), dir))
+
+	// Nothing known under the cursor: null.
+	if msg := c.call("textDocument/hover", textDocPos(uri, linePos(t, text, 415, `extension (of) CAP`))); msg.Error != nil || string(msg.Result) != "null" {
+		t.Errorf("hover on a plain word: %+v %s, want null", msg.Error, msg.Result)
+	}
+}
+
+func TestLSPCorpusDefinition(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	uri := fileURI(file)
+	at := linePos(t, text, 313, `\[\[jump (s)erver\]\]`)
+
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil) // linkSupport: LocationLinks
+	msg := c.call("textDocument/definition", textDocPos(uri, at))
+	var links []struct {
+		OriginSelectionRange *lspRange `json:"originSelectionRange"`
+		TargetURI            string    `json:"targetUri"`
+		TargetRange          lspRange  `json:"targetRange"`
+		TargetSelectionRange lspRange  `json:"targetSelectionRange"`
+	}
+	if msg.Error != nil || json.Unmarshal(msg.Result, &links) != nil || len(links) != 1 {
+		t.Fatalf("definition: %+v %s, want one link", msg.Error, msg.Result)
+	}
+	l := links[0]
+	if l.TargetURI != uri || l.TargetRange.Start.Line != 311 || l.TargetSelectionRange.Start.Line != 311 {
+		t.Errorf("definition of [[jump server]] = %+v, want line 312 (0-based 311)", l)
+	}
+	if l.OriginSelectionRange == nil || l.OriginSelectionRange.Start.Line != 312 ||
+		l.OriginSelectionRange.Start.Character > at.Character || l.OriginSelectionRange.End.Character < at.Character {
+		t.Errorf("origin %+v does not cover the reference at %v", l.OriginSelectionRange, at)
+	}
+	lspGolden(t, "definition-jump-server.golden", scrub(indentJSON(t, msg.Result), dir))
+
+	// A client without linkSupport gets Locations.
+	c2 := startServer(t)
+	c2.initialize(dir, map[string]any{}, nil)
+	var locs []struct {
+		URI   string   `json:"uri"`
+		Range lspRange `json:"range"`
+	}
+	c2.result("textDocument/definition", textDocPos(uri, at), &locs)
+	if len(locs) != 1 || locs[0].URI != uri || locs[0].Range.Start.Line != 311 {
+		t.Errorf("definition as Location = %+v, want line 312", locs)
+	}
+}
+
+func TestLSPCorpusCompletion(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	uri := fileURI(file)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	c.didOpen(uri, text)
+	// Type a new last line, as a user does, then ask for completion at its end.
+	end := utf16Position(text, len(text))
+	typed := "data store -- database -- "
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"range": lspRange{end, end}, "text": typed}},
+	})
+	at := lspPosition{Line: end.Line, Character: end.Character + len(typed)}
+	msg := c.call("textDocument/completion", map[string]any{
+		"textDocument": map[string]any{"uri": uri}, "position": at,
+		"context": map[string]any{"triggerKind": 2, "triggerCharacter": " "},
+	})
+	var list struct {
+		IsIncomplete bool `json:"isIncomplete"`
+		Items        []struct {
+			Label    string `json:"label"`
+			Kind     int    `json:"kind"`
+			Detail   string `json:"detail"`
+			TextEdit struct {
+				Range   lspRange `json:"range"`
+				NewText string   `json:"newText"`
+			} `json:"textEdit"`
+		} `json:"items"`
+	}
+	if msg.Error != nil || json.Unmarshal(msg.Result, &list) != nil {
+		t.Fatalf("completion: %+v %s", msg.Error, msg.Result)
+	}
+	labels := map[string]bool{}
+	for _, it := range list.Items {
+		labels[it.Label] = true
+		if it.Kind == 0 {
+			t.Errorf("item %q has no kind", it.Label)
+		}
+		if it.TextEdit.Range != (lspRange{at, at}) || it.TextEdit.NewText != it.Label {
+			t.Errorf("item %q edit %+v, want inserting the label at %v", it.Label, it.TextEdit, at)
+		}
+	}
+	for _, want := range []string{"sharding", "NoSQL", "replica"} {
+		if !labels[want] {
+			t.Errorf("completion after %q lacks %q; got %d items", typed, want, len(list.Items))
+		}
+	}
+	lspGolden(t, "completion-data-store-database.golden", scrub(indentJSON(t, msg.Result), dir))
+
+	// A typed prefix is replaced exactly, and a typo is tolerated.
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 3},
+		"contentChanges": []map[string]any{{"range": lspRange{at, at}, "text": "shradi"}},
+	})
+	at2 := lspPosition{Line: at.Line, Character: at.Character + len("shradi")}
+	c.result("textDocument/completion", textDocPos(uri, at2), &list)
+	found := false
+	for _, it := range list.Items {
+		if it.Label == "sharding" {
+			found = true
+			if it.TextEdit.Range != (lspRange{at, at2}) {
+				t.Errorf("sharding replaces %+v, want exactly the typed prefix %v-%v", it.TextEdit.Range, at, at2)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("completion of the typo \"shradi\" lacks sharding")
+	}
+}
+
+// checkFinding is a finding as both --check and the server report it.
+type checkFinding struct {
+	Line, Column, EndLine, EndColumn int
+	Severity, Rule, Message          string
+	Related                          []int // lines
+}
+
+func (f checkFinding) String() string {
+	return fmt.Sprintf("%d:%d-%d:%d %s %s %q related %v", f.Line, f.Column, f.EndLine, f.EndColumn, f.Severity, f.Rule, f.Message, f.Related)
+}
+
+func TestLSPCorpusDiagnosticsEqualCheck(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	uri := fileURI(file)
+
+	// What --check reports.
+	cmd := exec.Command(notesBinary, "--check", "--format", "json", file)
+	out, err := cmd.Output()
+	if code := cmd.ProcessState.ExitCode(); code != 1 {
+		t.Fatalf("--check exit status %d (%v), want 1", code, err)
+	}
+	var report struct {
+		Diagnostics []struct {
+			Line, Column, EndLine, EndColumn int
+			Severity, Rule, Message          string
+			Related                          []struct{ Line int }
+		}
+	}
+	if err := json.Unmarshal(out, &report); err != nil {
+		t.Fatalf("--check json: %v", err)
+	}
+	var want []string
+	for _, d := range report.Diagnostics {
+		f := checkFinding{d.Line, d.Column, d.EndLine, d.EndColumn, d.Severity, d.Rule, d.Message, []int{}}
+		for _, r := range d.Related {
+			f.Related = append(f.Related, r.Line)
+		}
+		want = append(want, f.String())
+	}
+
+	// What the server publishes when the workspace opens.
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	p := c.waitDiagnostics(uri, nil)
+	severities := map[int]string{1: "error", 2: "warning", 3: "info", 4: "hint"}
+	var got []string
+	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
+	for _, d := range *p.Diagnostics {
+		if d.Source != "notesls" {
+			t.Errorf("diagnostic source %q, want notesls", d.Source)
+		}
+		f := checkFinding{
+			Line: d.Range.Start.Line + 1, Column: runeColumn(lines[d.Range.Start.Line], d.Range.Start.Character),
+			EndLine: d.Range.End.Line + 1, EndColumn: runeColumn(lines[d.Range.End.Line], d.Range.End.Character),
+			Severity: severities[d.Severity], Rule: d.Code, Message: d.Message, Related: []int{},
+		}
+		for _, r := range d.RelatedInformation {
+			if r.Location.URI != uri {
+				t.Errorf("related information in %s, want %s", r.Location.URI, uri)
+			}
+			f.Related = append(f.Related, r.Location.Range.Start.Line+1)
+		}
+		if d.Code == "redundant-stub" && !equalInts(d.Tags, []int{1}) {
+			t.Errorf("redundant stub on line %d has tags %v, want [1] (Unnecessary)", f.Line, d.Tags)
+		}
+		got = append(got, f.String())
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("server diagnostics differ from --check:\n--- server\n%s\n--- --check\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// And both are what the format specification lists for the corpus.
+	expected := map[string][]int{
+		"malformed-separator": {83},
+		"empty-definition":    {349, 350, 354},
+		"duplicate-url":       {309},
+		"redundant-stub":      {68, 382, 388, 488},
+		"near-duplicate":      {38, 88, 120, 293, 301, 334, 362, 434, 441, 475, 568, 569},
+		"unbalanced-brackets": {39, 82, 149, 281},
+	}
+	byRule := map[string][]int{}
+	for _, d := range *p.Diagnostics {
+		byRule[d.Code] = append(byRule[d.Code], d.Range.Start.Line+1)
+	}
+	for rule := range byRule {
+		sort.Ints(byRule[rule])
+	}
+	if fmt.Sprint(byRule) != fmt.Sprint(expected) {
+		t.Errorf("findings by rule:\n got %v\nwant %v", byRule, expected)
+	}
+}
+
+// runeColumn converts a UTF-16 column to the 1-based code point column --check prints.
+func runeColumn(line string, utf16Col int) int {
+	col, units := 1, 0
+	for _, r := range line {
+		if units >= utf16Col {
+			break
+		}
+		units++
+		if r >= 0x10000 {
+			units++
+		}
+		col++
+	}
+	if units < utf16Col { // past the end of the line
+		col += utf16Col - units
+	}
+	return col
+}
+
+func equalInts(a, b []int) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
