@@ -129,7 +129,7 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 	_, open := v.versions[path]
 	content, ok := v.snap.Content(path)
-	var out []protocol.Diagnostic
+	out := []protocol.Diagnostic{}
 	if ok {
 		out = d.s.toProtocolDiagnostics(v, path, content, v.snap.Diagnostics(path))
 	}

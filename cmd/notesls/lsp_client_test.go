@@ -314,6 +314,29 @@ func (c *lspClient) waitNote(what string, pred func(*rpcMessage) bool) *rpcMessa
 	}
 }
 
+// waitRequest waits for a request from the server satisfying pred.
+func (c *lspClient) waitRequest(what string, pred func(*rpcMessage) bool) *rpcMessage {
+	c.t.Helper()
+	deadline := time.After(lspTimeout)
+	for {
+		c.mu.Lock()
+		reqs, changed := c.requests, c.changed
+		c.mu.Unlock()
+		for _, r := range reqs {
+			if pred(r) {
+				return r
+			}
+		}
+		select {
+		case <-changed:
+		case <-c.exited:
+			c.t.Fatalf("waiting for %s: server exited", what)
+		case <-deadline:
+			c.t.Fatalf("no %s within %v", what, lspTimeout)
+		}
+	}
+}
+
 // notesSince returns the notifications received after the first n.
 func (c *lspClient) notesSince(n int) []*rpcMessage {
 	c.mu.Lock()

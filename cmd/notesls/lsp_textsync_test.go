@@ -1,0 +1,237 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Text synchronization, diagnostics publication and untitled documents, black-box.
+
+// edit is one incremental change, given by the text it replaces in the current document.
+type edit struct {
+	old, new string // old must occur once; "" with at = -1 appends
+}
+
+// applyEdits applies edits to text as the test's own model and returns LSP changes.
+func applyEdits(t *testing.T, text string, edits []edit) (string, []map[string]any) {
+	t.Helper()
+	var changes []map[string]any
+	for _, e := range edits {
+		i := strings.Index(text, e.old)
+		if i < 0 || strings.Count(text, e.old) != 1 {
+			t.Fatalf("edit: %q must occur exactly once in %q", e.old, text)
+		}
+		r := lspRange{utf16Position(text, i), utf16Position(text, i+len(e.old))}
+		text = text[:i] + e.new + text[i+len(e.old):]
+		changes = append(changes, map[string]any{"range": r, "text": e.new})
+	}
+	return text, changes
+}
+
+func diagnosticsString(p publishParams) string {
+	var b strings.Builder
+	for _, d := range *p.Diagnostics {
+		fmt.Fprintf(&b, "%d:%d-%d:%d %s %s\n", d.Range.Start.Line, d.Range.Start.Character, d.Range.End.Line, d.Range.End.Character, d.Code, d.Message)
+	}
+	return b.String()
+}
+
+func hasVersion(v int) func(publishParams) bool {
+	return func(p publishParams) bool { return p.Version != nil && *p.Version == v }
+}
+
+func TestLSPMultiByteEdits(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	uri := "untitled:Untitled-1"
+	text := "café -- menu = crème brûlée\r\n中文 -- 主题 = 定义\r\nemoji -- 😀 = smile\n"
+	c.didOpen(uri, text)
+	c.waitDiagnostics(uri, hasVersion(1))
+
+	// Edits around and between multi-byte characters, across CRLF, one didChange each
+	// and then several in one didChange.
+	steps := [][]edit{
+		{{"crème", "crème (fraîche"}},
+		{{"主题", "主题 -- 😀😀 [[nothing here]]"}},
+		{{"smile\n", "smile 👍🏽 (\r\n"}},
+		{{"brûlée", "brûlée 🍮"}, {"定义", "定义 \"unbalanced"}, {"emoji -- ", "emoji -- 𝔘𝔫𝔦 -- "}},
+		{{"\r\n中文", "\r中文"}}, // a lone CR ends a line too
+	}
+	version := 1
+	for _, step := range steps {
+		var changes []map[string]any
+		text, changes = applyEdits(t, text, step)
+		version++
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri, "version": version},
+			"contentChanges": changes,
+		})
+	}
+	edited := c.waitDiagnostics(uri, hasVersion(version))
+
+	// The same text opened fresh gives the same findings at the same positions. (The
+	// first is closed first: two equal documents would be duplicates of each other.)
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	fresh := "untitled:Untitled-2"
+	c.didOpen(fresh, text)
+	want := c.waitDiagnostics(fresh, hasVersion(1))
+	if got, want := diagnosticsString(edited), diagnosticsString(want); got != want {
+		t.Fatalf("after incremental edits:\n%s\nopened fresh:\n%s", got, want)
+	}
+	// And positions are UTF-16: the unmatched "(" after the emoji with a skin tone.
+	at := positionOf(t, text, `👍🏽 (\()`)
+	found := false
+	for _, d := range *edited.Diagnostics {
+		if d.Code == "unbalanced-brackets" && d.Range.Start == at {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no unbalanced-brackets at %v (UTF-16) in\n%s", at, diagnosticsString(edited))
+	}
+}
+
+func TestLSPFullTextChange(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	uri := "untitled:full"
+	c.didOpen(uri, "a = (unbalanced\n")
+	p := c.waitDiagnostics(uri, hasVersion(1))
+	if len(*p.Diagnostics) == 0 {
+		t.Fatal("no finding for an unbalanced bracket")
+	}
+	// A change without a range replaces the whole document, not inserts at 0:0.
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"text": "b = balanced\n"}},
+	})
+	p = c.waitDiagnostics(uri, hasVersion(2))
+	if len(*p.Diagnostics) != 0 {
+		t.Fatalf("after full replacement: %s", diagnosticsString(p))
+	}
+	var hover json.RawMessage
+	c.result("textDocument/hover", textDocPos(uri, lspPosition{0, 0}), &hover)
+	if !strings.Contains(string(hover), "balanced") || strings.Contains(string(hover), "unbalanced") {
+		t.Fatalf("hover after full replacement: %s", hover)
+	}
+}
+
+func TestLSPUntitledDocument(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	uri := "untitled:Untitled-3"
+	text := "alpha = first letter\nbeta = after [[alpha]] and [[gamma]]\n"
+	c.didOpen(uri, text)
+	p := c.waitDiagnostics(uri, hasVersion(1))
+	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "broken-reference" {
+		t.Fatalf("untitled diagnostics: %s, want one broken-reference", diagnosticsString(p))
+	}
+	var links []struct {
+		TargetURI   string   `json:"targetUri"`
+		TargetRange lspRange `json:"targetRange"`
+	}
+	c.result("textDocument/definition", textDocPos(uri, positionOf(t, text, `\[\[al(p)ha`)), &links)
+	if len(links) != 1 || links[0].TargetURI != uri || links[0].TargetRange.Start.Line != 0 {
+		t.Fatalf("definition in an untitled document: %+v", links)
+	}
+	// Closing it forgets it: its diagnostics are cleared.
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	c.waitDiagnostics(uri, func(p publishParams) bool { return len(*p.Diagnostics) == 0 && p.Version == nil })
+	if msg := c.call("textDocument/hover", textDocPos(uri, lspPosition{0, 1})); string(msg.Result) != "null" {
+		t.Fatalf("hover in a closed untitled document: %s", msg.Result)
+	}
+}
+
+func TestLSPEmptyResultsAreArrays(t *testing.T) {
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	uri := "untitled:empty"
+	c.didOpen(uri, "plain = words only\n")
+	p := c.waitDiagnostics(uri, hasVersion(1)) // fails on null
+	if len(*p.Diagnostics) != 0 {
+		t.Fatalf("diagnostics %s, want []", diagnosticsString(p))
+	}
+	for _, method := range []string{"textDocument/definition", "textDocument/references"} {
+		msg := c.call(method, map[string]any{
+			"textDocument": map[string]any{"uri": uri}, "position": positionOf(t, "plain = words only", `(w)ords`),
+			"context": map[string]any{"includeDeclaration": true},
+		})
+		if msg.Error != nil || string(msg.Result) != "[]" {
+			t.Errorf("%s on nothing: %+v %s, want []", method, msg.Error, msg.Result)
+		}
+	}
+	msg := c.call("textDocument/completion", textDocPos("untitled:not-open", lspPosition{}))
+	if msg.Error != nil || !strings.Contains(string(msg.Result), `"items":[]`) {
+		t.Errorf("completion in an unknown document: %+v %s, want an empty items array", msg.Error, msg.Result)
+	}
+}
+
+func TestLSPCrossFileDiagnostics(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.notes"), filepath.Join(dir, "b.notes")
+	writeFile(t, a, "alpha = first\n")
+	writeFile(t, b, "beta = see [[gamma]]\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	ua, ub := fileURI(a), fileURI(b)
+	p := c.waitDiagnostics(ub, nil)
+	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "broken-reference" {
+		t.Fatalf("b.notes: %s, want one broken-reference", diagnosticsString(p))
+	}
+	c.didOpen(ua, "alpha = first\n")
+	c.waitDiagnostics(ua, hasVersion(1))
+	n := c.noteCount()
+	// Defining gamma in a.notes repairs b.notes, which is not open.
+	text, changes := applyEdits(t, "alpha = first\n", []edit{{"first\n", "first\ngamma = third\n"}})
+	_ = text
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument": map[string]any{"uri": ua, "version": 2}, "contentChanges": changes,
+	})
+	c.waitDiagnostics(ub, func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	// The edited file is published first.
+	var order []string
+	for _, m := range c.notesSince(n) {
+		var p publishParams
+		if m.Method == "textDocument/publishDiagnostics" && json.Unmarshal(m.Params, &p) == nil {
+			order = append(order, p.URI)
+		}
+	}
+	if len(order) < 2 || order[0] != ua {
+		t.Errorf("publication order %v, want %s first", order, ua)
+	}
+}
+
+func TestLSPDidCloseFallsBackToDisk(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	writeFile(t, a, "alpha = first\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	ua := fileURI(a)
+	c.didOpen(ua, "alpha = (first\n")
+	p := c.waitDiagnostics(ua, hasVersion(1))
+	if len(*p.Diagnostics) != 1 {
+		t.Fatalf("open with an unbalanced bracket: %s", diagnosticsString(p))
+	}
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": ua}})
+	c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 0 && p.Version == nil })
+	var hover struct{ Contents struct{ Value string } }
+	c.result("textDocument/hover", textDocPos(ua, lspPosition{0, 1}), &hover)
+	if !strings.Contains(hover.Contents.Value, "- first") || strings.Contains(hover.Contents.Value, "(first") {
+		t.Errorf("hover after close shows %q, want the disk's definition", hover.Contents.Value)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The workspace: indexing at initialize with progress, watched files, folders, settings.
+
+func TestLSPWorkspaceIndexedWithProgress(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	b := filepath.Join(dir, "sub", "b.notes")
+	writeFile(t, a, "alpha = first, see [[beta]]\n")
+	writeFile(t, b, "beta = second (unbalanced\n")
+	writeFile(t, filepath.Join(dir, "ignored.txt"), "gamma = [[nothing]]\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+
+	// Files never opened get their diagnostics.
+	p := c.waitDiagnostics(fileURI(b), nil)
+	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "unbalanced-brackets" || p.Version != nil {
+		t.Fatalf("b.notes: %s (version %v), want one unbalanced-brackets without version", diagnosticsString(p), p.Version)
+	}
+	// Progress on a token the client created, from begin to end.
+	c.waitNote("$/progress end", func(m *rpcMessage) bool {
+		return m.Method == "$/progress" && strings.Contains(string(m.Params), `"kind":"end"`)
+	})
+	var token json.RawMessage
+	for _, r := range c.serverRequests() {
+		if r.Method == "window/workDoneProgress/create" {
+			var p struct{ Token json.RawMessage }
+			_ = json.Unmarshal(r.Params, &p)
+			token = p.Token
+		}
+	}
+	if token == nil {
+		t.Fatal("no window/workDoneProgress/create before $/progress")
+	}
+	var kinds []string
+	for _, m := range c.notesSince(0) {
+		var p struct {
+			Token json.RawMessage
+			Value struct{ Kind string }
+		}
+		if m.Method == "$/progress" && json.Unmarshal(m.Params, &p) == nil && string(p.Token) == string(token) {
+			kinds = append(kinds, p.Value.Kind)
+		}
+	}
+	if len(kinds) < 2 || kinds[0] != "begin" || kinds[len(kinds)-1] != "end" {
+		t.Errorf("progress kinds %v, want begin ... end", kinds)
+	}
+	// A term of an unopened file resolves from another file.
+	var links []struct{ TargetURI string }
+	c.result("textDocument/definition", textDocPos(fileURI(a), positionOf(t, "alpha = first, see [[beta]]", `\[\[(b)eta`)), &links)
+	if len(links) != 1 || links[0].TargetURI != fileURI(b) {
+		t.Errorf("definition of [[beta]]: %+v, want b.notes", links)
+	}
+}
+
+func TestLSPNoProgressWithoutCapability(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.notes"), "alpha = (first\n")
+	c := startServer(t)
+	c.initialize(dir, map[string]any{}, nil)
+	c.waitDiagnostics(fileURI(filepath.Join(dir, "a.notes")), nil)
+	for _, m := range c.notesSince(0) {
+		if m.Method == "$/progress" {
+			t.Errorf("progress sent to a client that did not offer it: %s", m.Params)
+		}
+	}
+	for _, r := range c.serverRequests() {
+		t.Errorf("request %s sent to a client that supports no dynamic registration nor progress", r.Method)
+	}
+}
+
+func TestLSPWatchedFiles(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	writeFile(t, a, "alpha = see [[beta]]\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	ua := fileURI(a)
+	p := c.waitDiagnostics(ua, nil)
+	if len(*p.Diagnostics) != 1 {
+		t.Fatalf("a.notes: %s, want a broken reference", diagnosticsString(p))
+	}
+	// The server registered for watched files.
+	c.waitRequest("registration of watched files", func(r *rpcMessage) bool {
+		return r.Method == "client/registerCapability" && strings.Contains(string(r.Params), "workspace/didChangeWatchedFiles") &&
+			strings.Contains(string(r.Params), "*.notes")
+	})
+
+	// Created: b.notes defines beta; a.notes is repaired.
+	b := filepath.Join(dir, "b.notes")
+	writeFile(t, b, "beta = second (unbalanced\n")
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(b), "type": 1}}})
+	c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+	// Changed: the bracket is fixed.
+	writeFile(t, b, "beta = second\n")
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(b), "type": 2}}})
+	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	// Deleted: a.notes is broken again.
+	if err := os.Remove(b); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(b), "type": 3}}})
+	c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+}
+
+func TestLSPWorkspaceFolders(t *testing.T) {
+	one, two := t.TempDir(), t.TempDir()
+	a := filepath.Join(one, "a.notes")
+	b := filepath.Join(two, "b.notes")
+	writeFile(t, a, "alpha = see [[beta]]\n")
+	writeFile(t, b, "beta = (second\n")
+	c := startServer(t)
+	c.initialize(one, editorCaps, nil)
+	c.waitDiagnostics(fileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+
+	folder := []map[string]string{{"uri": fileURI(two), "name": "two"}}
+	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{"added": folder, "removed": []any{}}})
+	c.waitDiagnostics(fileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+
+	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{"added": []any{}, "removed": folder}})
+	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	c.waitDiagnostics(fileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+}
+
+func TestLSPNoWorkspaceFolder(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.notes"), filepath.Join(dir, "b.notes")
+	writeFile(t, a, "alpha = see [[beta]]\n")
+	writeFile(t, b, "beta = second\n")
+	c := startServer(t)
+	c.initialize("", editorCaps, nil) // no folder: open files only
+	c.didOpen(fileURI(a), "alpha = see [[beta]]\n")
+	p := c.waitDiagnostics(fileURI(a), hasVersion(1))
+	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "broken-reference" {
+		t.Fatalf("with no folder, b.notes must not be indexed: %s", diagnosticsString(p))
+	}
+}
+
+// rulesOf lists the rules of a publication.
+func rulesOf(p publishParams) string {
+	var rules []string
+	for _, d := range *p.Diagnostics {
+		rules = append(rules, d.Code)
+	}
+	return strings.Join(rules, ",")
+}
+
+func TestLSPSettings(t *testing.T) {
+	text := "alpha = (first\nbeta = second  \n"
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	writeFile(t, a, text)
+	ua := fileURI(a)
+
+	// initializationOptions, with the outer "notesls" key, turn a rule off.
+	c := startServer(t)
+	c.initialize(dir, editorCaps, map[string]any{"notesls": map[string]any{"rules": map[string]string{"unbalanced-brackets": "off"}}})
+	p := c.waitDiagnostics(ua, nil)
+	if rulesOf(p) != "trailing-whitespace" {
+		t.Fatalf("with unbalanced-brackets off: %s", diagnosticsString(p))
+	}
+	// didChangeConfiguration, without the outer key, replaces the editor's settings.
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"rules": map[string]string{"trailing-whitespace": "off"}}})
+	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "unbalanced-brackets" })
+	// And with the outer key, changing a severity.
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"notesls": map[string]any{"rules": map[string]string{"unbalanced-brackets": "error"}}}})
+	p = c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 2 && (*p.Diagnostics)[0].Severity == 1 })
+
+	// .notesls.json wins over the editor: the workspace and `notesls --check` agree.
+	writeFile(t, filepath.Join(dir, ".notesls.json"), `{"rules": {"unbalanced-brackets": "hint"}}`)
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(filepath.Join(dir, ".notesls.json")), "type": 1}}})
+	c.waitDiagnostics(ua, func(p publishParams) bool {
+		return len(*p.Diagnostics) == 2 && (*p.Diagnostics)[0].Code == "unbalanced-brackets" && (*p.Diagnostics)[0].Severity == 4
+	})
+
+	// A fresh server reads the config file at initialize.
+	c2 := startServer(t)
+	c2.initialize(dir, editorCaps, nil)
+	p = c2.waitDiagnostics(ua, nil)
+	if len(*p.Diagnostics) != 2 || (*p.Diagnostics)[0].Severity != 4 {
+		t.Fatalf("with .notesls.json: %s", diagnosticsString(p))
+	}
+}
