@@ -107,6 +107,9 @@ func Run(opts Options) (*Report, error) {
 	}
 	doc := newDocument(string(content))
 	rep.FileLines, rep.FileBytes = len(doc.lines), len(content)
+	if rep.FileLines > 0 && doc.lines[rep.FileLines-1] == "" {
+		rep.FileLines-- // the empty "line" after a final line end is no line to a reader
+	}
 
 	s, err := start(opts)
 	if err != nil {

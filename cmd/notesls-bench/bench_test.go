@@ -224,8 +224,8 @@ func TestMeasuresFakeServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.File != big || rep.NotesFiles != 2 || rep.FileLines != 201 {
-		t.Errorf("opened %s (%d lines) of %d files; want %s, 201 lines, 2 files", rep.File, rep.FileLines, rep.NotesFiles, big)
+	if rep.File != big || rep.NotesFiles != 2 || rep.FileLines != 200 {
+		t.Errorf("opened %s (%d lines) of %d files; want %s, 200 lines, 2 files", rep.File, rep.FileLines, rep.NotesFiles, big)
 	}
 	if rep.TextSync != "incremental" {
 		t.Errorf("text sync %q", rep.TextSync)
