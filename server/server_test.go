@@ -1,0 +1,240 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/segmentio/encoding/json"
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+)
+
+// In-process tests: server and client in one process over net.Pipe, as buf's language
+// server tests do. The client's handler exists before the connection starts.
+
+type pipeClient struct {
+	t    *testing.T
+	conn jsonrpc2.Conn
+	done chan error // Serve's result
+
+	mu    sync.Mutex
+	diags map[protocol.DocumentURI][]protocol.PublishDiagnosticsParams
+	wake  chan struct{}
+}
+
+func startPipe(t *testing.T, opts Options) *pipeClient {
+	t.Helper()
+	serverSide, clientSide := net.Pipe()
+	c := &pipeClient{t: t, done: make(chan error, 1), diags: map[protocol.DocumentURI][]protocol.PublishDiagnosticsParams{}, wake: make(chan struct{}, 1)}
+	go func() { c.done <- Serve(context.Background(), NewStream(serverSide, nil), opts) }()
+	c.conn = jsonrpc2.NewConn(NewStream(clientSide, nil))
+	c.conn.Go(context.Background(), func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+		if req.Method() == "textDocument/publishDiagnostics" {
+			var p protocol.PublishDiagnosticsParams
+			if err := json.Unmarshal(req.Params(), &p); err != nil {
+				t.Errorf("publishDiagnostics: %v", err)
+			}
+			c.mu.Lock()
+			c.diags[p.URI] = append(c.diags[p.URI], p)
+			c.mu.Unlock()
+			select {
+			case c.wake <- struct{}{}:
+			default:
+			}
+		}
+		return reply(ctx, nil, nil)
+	})
+	t.Cleanup(func() {
+		c.conn.Close()
+		select {
+		case <-c.done:
+		case <-time.After(5 * time.Second):
+			t.Error("Serve did not return after the connection closed")
+		}
+	})
+	return c
+}
+
+func (c *pipeClient) call(method string, params, result any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.conn.Call(ctx, method, params, result)
+	return err
+}
+
+func (c *pipeClient) notify(method string, params any) {
+	if err := c.conn.Notify(context.Background(), method, params); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *pipeClient) initialize() {
+	c.t.Helper()
+	var res protocol.InitializeResult
+	if err := c.call("initialize", map[string]any{"capabilities": map[string]any{}}, &res); err != nil {
+		c.t.Fatal(err)
+	}
+	c.notify("initialized", map[string]any{})
+}
+
+// waitDiags waits until the publications for uri satisfy pred.
+func (c *pipeClient) waitDiags(uri protocol.DocumentURI, pred func([]protocol.PublishDiagnosticsParams) bool) []protocol.PublishDiagnosticsParams {
+	c.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		c.mu.Lock()
+		got := append([]protocol.PublishDiagnosticsParams(nil), c.diags[uri]...)
+		c.mu.Unlock()
+		if pred(got) {
+			return got
+		}
+		select {
+		case <-c.wake:
+		case <-deadline:
+			c.t.Fatalf("diagnostics for %s: got %+v", uri, got)
+		}
+	}
+}
+
+func TestServeOverPipe(t *testing.T) {
+	c := startPipe(t, Options{})
+	c.initialize()
+	uri := protocol.DocumentURI("untitled:pipe")
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri, LanguageID: "notes", Version: 1, Text: "alpha = first [[beta]]\nbeta = second\n",
+	}})
+	c.waitDiags(uri, func(p []protocol.PublishDiagnosticsParams) bool { return len(p) > 0 && p[len(p)-1].Version == 1 })
+	var hover *protocol.Hover
+	if err := c.call("textDocument/hover", protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: 0, Character: 17},
+	}}, &hover); err != nil {
+		t.Fatal(err)
+	}
+	if hover == nil || hover.Range == nil || hover.Range.Start.Line != 0 {
+		t.Fatalf("hover on [[beta]]: %+v", hover)
+	}
+	var again protocol.InitializeResult
+	if err := c.call("initialize", map[string]any{"capabilities": map[string]any{}}, &again); err == nil || toRPCError(err).Code != jsonrpc2.InvalidRequest {
+		t.Fatalf("second initialize: %v, want -32600", err)
+	}
+}
+
+func TestServeDebouncesDiagnostics(t *testing.T) {
+	c := startPipe(t, Options{DiagnosticsDelay: 100 * time.Millisecond})
+	c.initialize()
+	uri := protocol.DocumentURI("untitled:burst")
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri, LanguageID: "notes", Version: 1, Text: "a = b\n",
+	}})
+	const edits = 20
+	for v := 2; v <= edits+1; v++ { // a burst of keystrokes, faster than the delay
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri, "version": v},
+			"contentChanges": []map[string]any{{"range": protocol.Range{Start: protocol.Position{Line: 0, Character: 5}, End: protocol.Position{Line: 0, Character: 5}}, "text": "("}},
+		})
+	}
+	got := c.waitDiags(uri, func(p []protocol.PublishDiagnosticsParams) bool {
+		return len(p) > 0 && p[len(p)-1].Version == edits+1
+	})
+	if len(got) > 3 {
+		t.Errorf("%d publications for a burst of %d edits, want them merged", len(got), edits)
+	}
+	last := got[len(got)-1]
+	if len(last.Diagnostics) != 1 || last.Diagnostics[0].Range.Start.Character != 5 {
+		t.Errorf("after the burst: %+v", last.Diagnostics)
+	}
+}
+
+func TestServeExitStatus(t *testing.T) {
+	for _, shutdown := range []bool{true, false} {
+		serverSide, clientSide := net.Pipe()
+		done := make(chan error, 1)
+		go func() { done <- Serve(context.Background(), NewStream(serverSide, nil), Options{}) }()
+		conn := jsonrpc2.NewConn(NewStream(clientSide, nil))
+		conn.Go(context.Background(), jsonrpc2.MethodNotFoundHandler)
+		ctx := context.Background()
+		if _, err := conn.Call(ctx, "initialize", map[string]any{"capabilities": map[string]any{}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if shutdown {
+			if _, err := conn.Call(ctx, "shutdown", nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := conn.Notify(ctx, "exit", nil); err != nil {
+			t.Fatal(err)
+		}
+		err := <-done
+		if shutdown && err != nil {
+			t.Errorf("exit after shutdown: %v, want nil", err)
+		}
+		if !shutdown && !errors.Is(err, ErrExitWithoutShutdown) {
+			t.Errorf("exit without shutdown: %v, want ErrExitWithoutShutdown", err)
+		}
+		conn.Close()
+	}
+}
+
+func TestParseSettings(t *testing.T) {
+	tests := []struct {
+		name, raw string
+		rules     int
+		sorting   *bool
+		wantErr   bool
+	}{
+		{"absent", ``, 0, nil, false},
+		{"null", `null`, 0, nil, false},
+		{"outer key", `{"notesls": {"rules": {"near-duplicate": "off"}, "sorting": false}}`, 1, new(bool), false},
+		{"no outer key", `{"rules": {"near-duplicate": "hint", "unsorted": "error"}}`, 2, nil, false},
+		{"editor extras ignored", `{"notesls": {"trace": {"server": "verbose"}, "sorting": true}}`, 0, ptr(true), false},
+		{"unknown rule", `{"rules": {"no-such-rule": "off"}}`, 0, nil, true},
+		{"bad severity", `{"rules": {"near-duplicate": "loud"}}`, 0, nil, true},
+		{"not an object", `[1]`, 0, nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := parseSettings(json.RawMessage(tt.raw))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if len(st.rules) != tt.rules {
+				t.Errorf("rules %v, want %d", st.rules, tt.rules)
+			}
+			if (st.sorting == nil) != (tt.sorting == nil) || (st.sorting != nil && *st.sorting != *tt.sorting) {
+				t.Errorf("sorting %v, want %v", st.sorting, tt.sorting)
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestParseID(t *testing.T) {
+	for raw, want := range map[string]jsonrpc2.ID{
+		`7`:          jsonrpc2.NewNumberID(7),
+		`7.0`:        jsonrpc2.NewNumberID(7),
+		` 12 `:       jsonrpc2.NewNumberID(12),
+		`"abc"`:      jsonrpc2.NewStringID("abc"),
+		`-3`:         jsonrpc2.NewNumberID(-3),
+		`1e3`:        jsonrpc2.NewNumberID(1000),
+		`"7"`:        jsonrpc2.NewStringID("7"),
+		`7.5`:        {},
+		`true`:       {},
+		`9999999999`: {},
+	} {
+		got, ok := parseID(json.RawMessage(raw))
+		if want == (jsonrpc2.ID{}) {
+			if ok {
+				t.Errorf("parseID(%s) = %v, want no id", raw, got)
+			}
+			continue
+		}
+		if !ok || got != want {
+			t.Errorf("parseID(%s) = %v %v, want %v", raw, got, ok, want)
+		}
+	}
+}
