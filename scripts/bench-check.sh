@@ -94,6 +94,7 @@ for n in $sizes; do
   fi
 
   echo "baseline sort | uniq on $n lines" >&2
+  # shellcheck disable=SC2016 # $1 is expanded by the inner bash
   measure "base-$n" bash -c 'LC_ALL=C sort -f "$1" | uniq -di' _ "$f"
   base_ms[$n]=$wall_ms base_rss[$n]=$rss_kb
 done
@@ -136,6 +137,7 @@ echo
 for n in $sizes; do
   echo "- $n lines: --check exit ${check_status[$n]}; ${findings[$n]:-no summary line}"
 done
+# shellcheck disable=SC2086 # split the list of sizes
 set -- $sizes
 if [ $# -ge 2 ]; then
   small=$1 big=${!#}
@@ -154,6 +156,6 @@ if [ -n "$lsp" ]; then
   echo "### notesls-bench, $lsp_lines-line workspace (one file)"
   echo
   echo '```'
-  echo "$lsp" | sed "s#$tmp#\$TMP#g"
+  echo "${lsp//$tmp/\$TMP}"
   echo '```'
 fi
