@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Tests the VS Code extension from a clean clone, installing what it needs: npm packages
+# (npm ci, from package-lock.json), the linux-x64 server binary in bin/, then the grammar
+# and client tests, then packaging the .vsix. The project's scripts/test runs this.
+set -euo pipefail
+ext="$(cd "$(dirname "$0")/.." && pwd)"
+root="$(cd "$ext/../.." && pwd)"
+
+echo "-- npm ci"
+cd "$ext"
+npm ci --no-audit --no-fund
+
+echo "-- go build: bin/notesls (linux-x64, the binary the .vsix bundles)"
+(cd "$root" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -o editors/vscode/bin/notesls ./cmd/notesls)
+if [ "$(go env GOHOSTOS)/$(go env GOHOSTARCH)" != "linux/amd64" ]; then
+  # The client test runs the server here: give it one for this machine.
+  (cd "$root" && go build -o editors/vscode/out/notesls-host ./cmd/notesls)
+  export NOTESLS_BIN="$ext/out/notesls-host"
+fi
+
+echo "-- npm test (typecheck, grammar tests, client tests)"
+npm test
+
+echo "-- npm run package"
+rm -f "$ext"/*.vsix
+npm run package
+ls -l "$ext"/*.vsix

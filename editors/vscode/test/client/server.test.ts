@@ -1,0 +1,314 @@
+// Starts the bundled notesls binary the way the extension does (no arguments, LSP over
+// stdio) and talks to it with vscode-languageserver-protocol's Node client, the same
+// protocol code vscode-languageclient runs inside VS Code. Everything is checked on the real
+// corpus; positions are found by searching the text, never by counted columns.
+import { ChildProcess, spawn } from "node:child_process";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import {
+  CompletionItem,
+  CompletionList,
+  CompletionRequest,
+  DefinitionRequest,
+  Diagnostic,
+  DiagnosticSeverity,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  HoverRequest,
+  InitializeRequest,
+  InitializeResult,
+  InitializedNotification,
+  Location,
+  LocationLink,
+  MarkupContent,
+  MessageConnection,
+  Position,
+  PublishDiagnosticsNotification,
+  PublishDiagnosticsParams,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocumentSyncKind,
+  createMessageConnection,
+} from "vscode-languageserver-protocol/node";
+
+const extensionRoot = path.resolve(__dirname, "..", "..", "..");
+const repoRoot = path.resolve(extensionRoot, "..", "..");
+const binary =
+  process.env.NOTESLS_BIN ??
+  path.join(extensionRoot, "bin", process.platform === "win32" ? "notesls.exe" : "notesls");
+const corpusPath = path.join(repoRoot, "testdata", "system-design.notes");
+
+// How long to wait for the server's diagnostics before failing with what arrived.
+const diagnosticsTimeoutMs = 15_000;
+
+// The findings the spec's last column lists for the real corpus (1-based lines): the
+// editor must show exactly these, as `notesls --check` does.
+const expectedFindings: Array<[rule: string, severity: DiagnosticSeverity, lines: number[]]> = [
+  ["malformed-separator", DiagnosticSeverity.Error, [83]],
+  ["empty-definition", DiagnosticSeverity.Warning, [349, 350, 354]],
+  ["duplicate-url", DiagnosticSeverity.Warning, [309]],
+  ["redundant-stub", DiagnosticSeverity.Information, [68, 382, 388, 488]],
+  // Each pair is reported at both names' first lines.
+  ["near-duplicate", DiagnosticSeverity.Information, [334, 475, 88, 120, 434, 441, 38, 362, 293, 301, 568, 569]],
+  ["unbalanced-brackets", DiagnosticSeverity.Warning, [39, 82, 149, 281]],
+];
+
+const corpus = fs.readFileSync(corpusPath, "utf8");
+const corpusLines = corpus.split("\n");
+
+// position returns the position of the nth occurrence (1-based) of needle in the 1-based
+// line, plus offset UTF-16 units. JavaScript strings count UTF-16 units, as LSP does.
+function position(line: number, needle: string, offset = 0, nth = 1): Position {
+  const text = corpusLines[line - 1];
+  let at = -1;
+  for (let i = 0; i < nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    assert.notEqual(at, -1, `line ${line} has no ${JSON.stringify(needle)} (${i + 1}): ${text}`);
+  }
+  return { line: line - 1, character: at + offset };
+}
+
+function lineOf(needle: string): number {
+  const i = corpusLines.findIndex((l) => l.includes(needle));
+  assert.notEqual(i, -1, `the corpus has no line with ${JSON.stringify(needle)}`);
+  return i + 1;
+}
+
+function hoverText(contents: unknown): string {
+  if (typeof contents === "string") {
+    return contents;
+  }
+  if (Array.isArray(contents)) {
+    return contents.map(hoverText).join("\n");
+  }
+  if (contents && typeof contents === "object" && "value" in contents) {
+    return String((contents as MarkupContent).value);
+  }
+  return "";
+}
+
+describe("notesls over stdio, as VS Code starts it", () => {
+  let dir: string;
+  let docPath: string;
+  let uri: string;
+  let proc: ChildProcess;
+  let conn: MessageConnection;
+  let stderr = "";
+  let init: InitializeResult;
+  const published: PublishDiagnosticsParams[] = [];
+  const waiters: Array<() => void> = [];
+
+  before(async () => {
+    assert.ok(
+      fs.existsSync(binary),
+      `no server binary at ${binary}: build it with GOOS=linux GOARCH=amd64 go build -o editors/vscode/bin/notesls ./cmd/notesls`,
+    );
+    // A workspace of its own, holding only the corpus, so that nothing else in the
+    // repository adds cross-file findings.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "notesls-vscode-"));
+    docPath = path.join(dir, "system-design.notes");
+    fs.copyFileSync(corpusPath, docPath);
+    uri = pathToFileURL(docPath).toString();
+
+    proc = spawn(binary, [], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    proc.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    conn = createMessageConnection(
+      new StreamMessageReader(proc.stdout!),
+      new StreamMessageWriter(proc.stdin!),
+    );
+    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      published.push(p);
+      waiters.splice(0).forEach((w) => w());
+    });
+    conn.listen();
+
+    init = await conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      clientInfo: { name: "notesls-vscode-test" },
+      rootUri: pathToFileURL(dir).toString(),
+      workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: "corpus" }],
+      initializationOptions: {},
+      capabilities: {
+        textDocument: {
+          synchronization: { didSave: true, dynamicRegistration: false },
+          hover: { contentFormat: ["markdown", "plaintext"] },
+          completion: {
+            completionItem: { snippetSupport: false, documentationFormat: ["markdown", "plaintext"] },
+          },
+          definition: { linkSupport: true },
+          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
+        },
+        workspace: { workspaceFolders: true, configuration: true },
+      },
+    });
+    await conn.sendNotification(InitializedNotification.type, {});
+    await conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: "notes", version: 1, text: corpus },
+    });
+  });
+
+  after(async () => {
+    if (conn) {
+      try {
+        await conn.sendRequest(ShutdownRequest.type);
+        await conn.sendNotification(ExitNotification.type);
+      } catch {
+        // the exit status below tells what happened
+      }
+    }
+    let code: number | null = proc?.exitCode ?? null;
+    if (proc && code === null) {
+      code = await new Promise<number | null>((resolve) => {
+        const timer = setTimeout(() => {
+          proc.kill();
+          resolve(null);
+        }, 5_000);
+        proc.on("exit", (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        });
+      });
+    }
+    conn?.dispose();
+    if (dir) {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    // shutdown then exit ends the server with status 0.
+    assert.equal(code, 0, `server exit status after shutdown and exit; stderr:\n${stderr}`);
+  });
+
+  // diagnosticsFor waits until the latest diagnostics published for uri (at version, when
+  // the server says) satisfy done, or the timeout passes, and returns the latest.
+  async function latestDiagnostics(version: number, done: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+    const deadline = Date.now() + diagnosticsTimeoutMs;
+    for (;;) {
+      const mine = published.filter((p) => p.uri === uri && (p.version === undefined || p.version === version));
+      const latest = mine.length > 0 ? mine[mine.length - 1].diagnostics : undefined;
+      if (latest && done(latest)) {
+        return latest;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        assert.ok(latest, `no diagnostics for ${uri} (version ${version}) within ${diagnosticsTimeoutMs} ms; server stderr:\n${stderr}`);
+        return latest;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  it("announces hover, completion with trigger characters, definition and incremental sync", () => {
+    const caps = init.capabilities;
+    assert.ok(caps.hoverProvider, "hoverProvider");
+    assert.ok(caps.definitionProvider, "definitionProvider");
+    assert.ok(caps.completionProvider, "completionProvider");
+    for (const ch of ["-", " ", "["]) {
+      assert.ok(
+        caps.completionProvider.triggerCharacters?.includes(ch),
+        `completion trigger characters ${JSON.stringify(caps.completionProvider.triggerCharacters)} lack ${JSON.stringify(ch)}`,
+      );
+    }
+    const sync = caps.textDocumentSync;
+    const change = typeof sync === "number" ? sync : sync?.change;
+    assert.equal(change, TextDocumentSyncKind.Incremental, `textDocumentSync ${JSON.stringify(sync)}`);
+    if (typeof sync === "object") {
+      assert.equal(sync.openClose, true, "openClose");
+    }
+  });
+
+  it("publishes exactly the corpus's findings, by rule, severity and line", async () => {
+    const want = expectedFindings
+      .flatMap(([rule, severity, lines]) => lines.map((l) => `${l} ${rule} ${severity}`))
+      .sort();
+    const key = (d: Diagnostic) => `${d.range.start.line + 1} ${d.code} ${d.severity}`;
+    const diags = await latestDiagnostics(1, (d) => d.length === want.length);
+    assert.deepEqual(diags.map(key).sort(), want);
+    for (const d of diags) {
+      assert.ok(d.message.length > 0, `empty message: ${JSON.stringify(d)}`);
+    }
+    // The spec's ranges, checked where the text says where they are.
+    const malformed = diags.find((d) => d.code === "malformed-separator")!;
+    const at = position(83, "--");
+    assert.deepEqual(malformed.range, { start: at, end: { line: at.line, character: at.character + 2 } });
+    const dupURL = diags.find((d) => d.code === "duplicate-url")!;
+    const url = "https://www.pulumi.com/what-is/what-is-infrastructure-as-software/";
+    const second = position(309, url, 0, 2);
+    assert.deepEqual(dupURL.range, { start: second, end: { line: second.line, character: second.character + url.length } });
+    // Near-duplicates point at the other spelling.
+    const nd = diags.find((d) => d.code === "near-duplicate" && d.range.start.line === 334 - 1)!;
+    assert.ok(
+      nd.relatedInformation?.some((r) => r.location.uri === uri && r.location.range.start.line === 475 - 1),
+      `near-duplicate on line 334 does not point to line 475: ${JSON.stringify(nd)}`,
+    );
+  });
+
+  it("hovers CAP in line 415 with CAP's entry from line 141 and its URL", async () => {
+    assert.match(corpusLines[414], /\bCAP\b/);
+    const capURL = /https?:\/\/\S+/.exec(corpusLines[140])![0];
+    assert.match(corpusLines[140], /^CAP /);
+    const at = position(415, "CAP", 1);
+    const hover = await conn.sendRequest(HoverRequest.type, { textDocument: { uri }, position: at });
+    assert.ok(hover, "no hover on CAP in line 415");
+    const text = hoverText(hover.contents);
+    assert.ok(text.includes(capURL), `hover lacks ${capURL}:\n${text}`);
+    assert.match(text, /\b141\b/, `hover does not name line 141:\n${text}`);
+    if (hover.range) {
+      const start = position(415, "CAP");
+      assert.deepEqual(hover.range, { start, end: { line: start.line, character: start.character + 3 } });
+    }
+  });
+
+  it("goes from [[jump server]] in line 313 to line 312", async () => {
+    assert.match(corpusLines[311], /^jump server = /);
+    const at = position(313, "[[jump server]]", "[[jump".length);
+    const result = await conn.sendRequest(DefinitionRequest.type, { textDocument: { uri }, position: at });
+    assert.ok(result, "no definition for [[jump server]]");
+    const targets = (Array.isArray(result) ? result : [result]).map((r: Location | LocationLink) =>
+      "targetUri" in r ? { uri: r.targetUri, line: r.targetSelectionRange.start.line } : { uri: r.uri, line: r.range.start.line },
+    );
+    assert.deepEqual(targets, [{ uri, line: 311 }]);
+  });
+
+  it("completes after `data store -- database -- ` with the topic's children", async () => {
+    // Type a new last line, as a user would, through an incremental change.
+    const typed = "data store -- database -- ";
+    const last = corpusLines.length - 1; // the corpus ends with a newline: the last line is empty
+    assert.equal(corpusLines[last], "");
+    await conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [
+        { range: { start: { line: last, character: 0 }, end: { line: last, character: 0 } }, text: typed },
+      ],
+    });
+    const at = { line: last, character: typed.length };
+    const result = await conn.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: at,
+      context: { triggerKind: 2, triggerCharacter: " " },
+    });
+    assert.ok(result, "no completion");
+    const items: CompletionItem[] = Array.isArray(result) ? result : (result as CompletionList).items;
+    const labels = items.map((i) => i.label);
+    for (const want of ["sharding", "NoSQL", "replica"]) {
+      assert.ok(labels.includes(want), `completion lacks ${want}: ${JSON.stringify(labels)}`);
+    }
+    const sharding = items.find((i) => i.label === "sharding")!;
+    if (sharding.textEdit && "range" in sharding.textEdit) {
+      assert.deepEqual(sharding.textEdit.range, { start: at, end: at });
+      assert.equal(sharding.textEdit.newText, "sharding");
+    }
+  });
+});
