@@ -35,12 +35,7 @@ func applyChanges(m *Mapper, changes []textChange) (*Mapper, error) {
 		if err != nil {
 			return nil, fmt.Errorf("change %d: %w", i, err)
 		}
-		old := m.Content()
-		text := make([]byte, 0, len(old)-span.Len()+len(c.Text))
-		text = append(text, old[:span.Start]...)
-		text = append(text, c.Text...)
-		text = append(text, old[span.End:]...)
-		m = NewMapper(text)
+		m = m.Splice(span, c.Text)
 	}
 	return m, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
@@ -52,6 +53,59 @@ func NewMapper(content []byte) *Mapper {
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// Splice returns a mapper over the content with span replaced by text. Only the lines the
+// edit touches are scanned; the line table elsewhere is kept or shifted, so a keystroke in
+// a large file costs a copy, not a rescan. Whether offset q starts a line depends only on
+// the bytes at q-1 and q, which is what bounds the rescan.
+func (m *Mapper) Splice(span analysis.Span, text string) *Mapper {
+	old := m.content
+	s, e := span.Start, span.End
+	content := make([]byte, 0, len(old)-(e-s)+len(text))
+	content = append(content, old[:s]...)
+	content = append(content, text...)
+	content = append(content, old[e:]...)
+	if s <= len(bom) {
+		return NewMapper(content) // the byte order mark may come or go
+	}
+	delta := len(text) - (e - s)
+	keep := sort.SearchInts(m.lineStart, s) // line starts before s stay
+	after := sort.SearchInts(m.lineStart, e+1)
+	starts := make([]int, 0, len(m.lineStart)+strings.Count(text, "\n")+strings.Count(text, "\r"))
+	starts = append(starts, m.lineStart[:keep]...)
+	for q := s; q <= s+len(text) && q <= len(content); q++ {
+		if isLineStart(content, q) {
+			starts = append(starts, q)
+		}
+	}
+	for _, p := range m.lineStart[after:] {
+		starts = append(starts, p+delta)
+	}
+	return &Mapper{content: content, lineStart: starts, ascii: m.ascii && isASCII(text)}
+}
+
+// isLineStart reports whether offset q of c begins a line.
+func isLineStart(c []byte, q int) bool {
+	if q == 0 {
+		return false
+	}
+	switch c[q-1] {
+	case '\n':
+		return true
+	case '\r':
+		return q == len(c) || c[q] != '\n'
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // Content returns the text the Mapper was built on.
 func (m *Mapper) Content() []byte { return m.content }
