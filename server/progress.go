@@ -10,14 +10,18 @@ import (
 	"go.uber.org/zap"
 )
 
-// progressCreateTimeout bounds the wait for the client to accept a progress token;
-// indexing does not start before, so it is short.
-const progressCreateTimeout = 2 * time.Second
+// progressCreateTimeout bounds the wait for the client to accept a progress token. The
+// work does not wait for it: only the progress messages do.
+const progressCreateTimeout = 10 * time.Second
 
-// progress reports one piece of work with $/progress.
+// progress reports one piece of work with $/progress. Creating its token is a round trip
+// to the client, which the work does not wait for: reports made before the client
+// answered are dropped, and the end is sent once it has.
 type progress struct {
 	s     *Server
 	token json.RawMessage
+	ready chan struct{} // closed once begin was sent, or the token refused
+	ok    bool          // begin was sent; written before ready is closed
 }
 
 // progressParams mirrors protocol.ProgressParams with a raw token, so that a token is sent
@@ -27,6 +31,10 @@ type progressParams struct {
 	Value any             `json:"value"`
 }
 
+type progressCreate struct {
+	Token json.RawMessage `json:"token"`
+}
+
 // beginProgress starts a progress report when the client offers work-done progress: on
 // the token of initialize when clientToken and the client gave one, else on a token the
 // client accepts through window/workDoneProgress/create. It returns nil otherwise.
@@ -34,40 +42,56 @@ func (s *Server) beginProgress(ctx context.Context, title string, clientToken bo
 	if !s.client.workDoneProgress {
 		return nil
 	}
-	var token json.RawMessage
+	p := &progress{s: s, ready: make(chan struct{})}
+	begin := protocol.WorkDoneProgressBegin{Kind: protocol.WorkDoneProgressKindBegin, Title: title}
 	if clientToken && s.client.workDoneToken != nil {
-		token = s.client.workDoneToken
-	} else {
+		p.token = s.client.workDoneToken
+		p.send(begin)
+		p.ok = true
+		close(p.ready)
+		return p
+	}
+	s.progressSeq++
+	p.token = json.RawMessage(fmt.Sprintf(`"notesls-%d"`, s.progressSeq))
+	go func() {
+		defer close(p.ready)
 		// Requests to the client wait until it has the initialize result.
 		select {
 		case <-s.initReplied:
 		case <-ctx.Done():
-			return nil
+			return
 		}
-		s.progressSeq++
-		token = json.RawMessage(fmt.Sprintf(`"notesls-%d"`, s.progressSeq))
 		cctx, cancel := context.WithTimeout(ctx, progressCreateTimeout)
 		defer cancel()
-		if _, err := s.conn.Call(cctx, "window/workDoneProgress/create", progressCreate{Token: token}, nil); err != nil {
+		if _, err := s.conn.Call(cctx, "window/workDoneProgress/create", progressCreate{Token: p.token}, nil); err != nil {
 			s.log.Info("client refused a progress token", zap.Error(err))
-			return nil
+			return
 		}
-	}
-	p := &progress{s: s, token: token}
-	p.send(protocol.WorkDoneProgressBegin{Kind: protocol.WorkDoneProgressKindBegin, Title: title})
+		p.send(begin)
+		p.ok = true
+	}()
 	return p
 }
 
-type progressCreate struct {
-	Token json.RawMessage `json:"token"`
-}
-
+// report sends a report if the progress has begun.
 func (p *progress) report(message string, percentage uint32) {
-	p.send(protocol.WorkDoneProgressReport{Kind: protocol.WorkDoneProgressKindReport, Message: message, Percentage: percentage})
+	select {
+	case <-p.ready:
+		if p.ok {
+			p.send(protocol.WorkDoneProgressReport{Kind: protocol.WorkDoneProgressKindReport, Message: message, Percentage: percentage})
+		}
+	default:
+	}
 }
 
+// end sends the end once the progress has begun; it does not wait.
 func (p *progress) end(message string) {
-	p.send(protocol.WorkDoneProgressEnd{Kind: protocol.WorkDoneProgressKindEnd, Message: message})
+	go func() {
+		<-p.ready
+		if p.ok {
+			p.send(protocol.WorkDoneProgressEnd{Kind: protocol.WorkDoneProgressKindEnd, Message: message})
+		}
+	}()
 }
 
 func (p *progress) send(value any) {

@@ -191,3 +191,22 @@ func TestLSPSettings(t *testing.T) {
 		t.Fatalf("with .notesls.json: %s", diagnosticsString(p))
 	}
 }
+
+func TestLSPProgressOnInitializeToken(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "a.notes"), "alpha = first\n")
+	c := startServer(t)
+	c.result("initialize", map[string]any{
+		"processId": nil, "rootUri": fileURI(dir), "capabilities": editorCaps, "workDoneToken": "init-token",
+	}, nil)
+	c.notify("initialized", map[string]any{})
+	c.waitNote("progress end on the initialize token", func(m *rpcMessage) bool {
+		return m.Method == "$/progress" && strings.Contains(string(m.Params), `"token":"init-token"`) &&
+			strings.Contains(string(m.Params), `"kind":"end"`)
+	})
+	for _, r := range c.serverRequests() {
+		if r.Method == "window/workDoneProgress/create" {
+			t.Errorf("created a token although initialize gave one: %s", r.Params)
+		}
+	}
+}
