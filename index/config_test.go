@@ -116,6 +116,17 @@ func TestRulesTable(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("rule names = %v, want %v", got, want)
 	}
+	// The names the parser and the index emit are all in the table.
+	for _, name := range []string{analysis.RuleMalformedSeparator, analysis.RuleEmptySegment,
+		analysis.RuleMissingTerm, analysis.RuleEmptyDefinition, analysis.RuleBrokenReference,
+		analysis.RuleMalformedReference, analysis.RuleMalformedTask, analysis.RuleDuplicateLine,
+		analysis.RuleDuplicateDef, analysis.RuleDuplicateURL, analysis.RuleRedundantStub,
+		analysis.RuleNearDuplicate, analysis.RuleUnbalanced, analysis.RuleUnsorted,
+		analysis.RuleInvalidEncoding, analysis.RuleTrailingWhitespace} {
+		if _, ok := LookupRule(name); !ok {
+			t.Errorf("analysis emits rule %q, which index.Rules lacks", name)
+		}
+	}
 	// Default severities from the spec's table, spot-checked at each level.
 	for name, sev := range map[string]analysis.Severity{
 		"malformed-separator": analysis.SeverityError,
