@@ -362,3 +362,50 @@ func TestCheckDefaultsToCurrentDirectory(t *testing.T) {
 		t.Errorf("with the rule off: status %d, output %q %q; want 0 and nothing", code, stdout, stderr)
 	}
 }
+
+// TestCheckPositionsPointAtTheText checks lines and code-point columns on the real corpus,
+// whose lines hold non-ASCII punctuation: each finding's range, cut out of the file by code
+// points, is the text the rule is about.
+func TestCheckPositionsPointAtTheText(t *testing.T) {
+	stdout, _, _ := runNotes(t, repoRoot, "--check", "--format", "json", "testdata/system-design.notes")
+	var rep struct {
+		Diagnostics []struct {
+			Rule                             string
+			Line, Column, EndLine, EndColumn int
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(filepath.Join(repoRoot, "testdata", "system-design.notes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	check := map[string]func(string) bool{
+		"malformed-separator": func(s string) bool { return strings.Trim(s, "-") == "" && s != "" },
+		"duplicate-url":       func(s string) bool { return strings.HasPrefix(s, "http") && !strings.Contains(s, " ") },
+		"unbalanced-brackets": func(s string) bool { return len(s) == 1 && strings.Contains(`()[]"`, s) },
+		"empty-definition":    func(s string) bool { return s == "=" || s == "==" || s == ":" },
+		"redundant-stub":      func(s string) bool { return s != "" && strings.TrimSpace(s) == s },
+		"near-duplicate":      func(s string) bool { return s != "" && strings.TrimSpace(s) == s },
+	}
+	if len(rep.Diagnostics) == 0 {
+		t.Fatal("no findings on the real corpus")
+	}
+	for _, d := range rep.Diagnostics {
+		if d.EndLine != d.Line {
+			t.Errorf("%s at %d:%d spans lines %d-%d", d.Rule, d.Line, d.Column, d.Line, d.EndLine)
+			continue
+		}
+		line := []rune(lines[d.Line-1])
+		if d.Column < 1 || d.EndColumn < d.Column || d.EndColumn-1 > len(line) {
+			t.Errorf("%s at %d:%d-%d is outside its line of %d code points", d.Rule, d.Line, d.Column, d.EndColumn, len(line))
+			continue
+		}
+		text := string(line[d.Column-1 : d.EndColumn-1])
+		if ok := check[d.Rule]; ok != nil && !ok(text) {
+			t.Errorf("%s at %d:%d-%d covers %q", d.Rule, d.Line, d.Column, d.EndColumn, text)
+		}
+	}
+}
