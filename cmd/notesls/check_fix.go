@@ -9,14 +9,17 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/notesls/notesls/analysis"
 )
 
-// formatSource returns the canonical form of a notes file with every safe fix applied
-// (analysis.Format). It is a variable so that the fix machinery can be tested on its own;
-// nil means the formatter is not built in, and --fix/--diff fail with status 2.
-var formatSource func(src []byte, sorting bool) []byte
+// formatSource returns the canonical form of a notes file with every safe fix applied:
+// analysis.Fix is analysis.Format (trailing white space, path operators, space runs,
+// sorting, final newline) plus dropping a URL repeated in one line. It is a variable so
+// that the fix machinery can be tested on its own.
+var formatSource = analysis.Fix
 
-var errNoFormatter = errors.New("--fix and --diff need the formatter (analysis.Format), which this build lacks")
+var errNoFormatter = errors.New("--fix and --diff need a formatter, which this build lacks")
 
 // fixFiles formats every file and writes those that change, atomically; contents is updated
 // to what is now on disk. It returns how many files were written. An unchanged file is not
