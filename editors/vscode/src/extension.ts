@@ -77,6 +77,9 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
       });
     return;
   }
+  if (found.source === "bundled" && process.platform !== "win32") {
+    ensureExecutable(found.command);
+  }
   output?.appendLine(`starting ${found.command} (${found.source})`);
 
   // No arguments: notesls speaks LSP on stdio.
@@ -85,7 +88,12 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     debug: { command: found.command, args: [], transport: TransportKind.stdio },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: "notes" }],
+    // Files and unsaved buffers only: a git: or diff view of a notes file is another copy
+    // of its lines, which the server would otherwise count as duplicates.
+    documentSelector: [
+      { scheme: "file", language: "notes" },
+      { scheme: "untitled", language: "notes" },
+    ],
     outputChannel: output,
     initializationOptions: serverSettings(config),
     middleware: {
@@ -126,6 +134,20 @@ async function stopClient(): Promise<void> {
       await c.stop();
     } catch (err) {
       output?.appendLine(`stopping the server: ${String(err)}`);
+    }
+  }
+}
+
+// ensureExecutable restores the bundled binary's execute bit, which some ways of
+// unpacking a .vsix drop.
+function ensureExecutable(file: string): void {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+  } catch {
+    try {
+      fs.chmodSync(file, 0o755);
+    } catch (err) {
+      output?.appendLine(`cannot make ${file} executable: ${String(err)}`);
     }
   }
 }
