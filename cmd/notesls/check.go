@@ -159,10 +159,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	out := bufio.NewWriter(stdout)
-	defer out.Flush()
 	code, err := check(opts, out, stderr)
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("writing the report: %v", ferr)
+	}
 	if err != nil {
-		out.Flush()
 		fmt.Fprintf(stderr, "notesls: %s\n", oneLine(err.Error()))
 		return exitUsage
 	}

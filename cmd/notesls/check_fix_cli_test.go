@@ -239,3 +239,31 @@ func mapMinus(a, b map[string]int) map[string]int {
 	}
 	return out
 }
+
+// TestContentSignature makes sure the content check can fail: it sees a lost word, a lost
+// bracket and a lost line, and lets through what formatting may do.
+func TestContentSignature(t *testing.T) {
+	same := func(a, b string) bool {
+		wa, ca := contentSignature(a)
+		wb, cb := contentSignature(b)
+		return maps.Equal(wa, wb) && maps.Equal(ca, cb)
+	}
+	base := "b = (x) https://u.example/1 y\na --b\n"
+	for _, tt := range []struct {
+		after string
+		same  bool
+	}{
+		{"a -- b\nb = (x) https://u.example/1 y\n", true},                                // sorted, operator fixed
+		{"b  =  (x)   https://u.example/1 y  \n\n a --b", true},                          // spaces, blank lines
+		{"b = (x) https://u.example/1 https://u.example/1 y\na --b\n", true},             // a repeated URL counts once
+		{"b = (x) https://u.example/1 y\n", false},                                       // a line lost
+		{"b = (x https://u.example/1 y\na --b\n", false},                                 // a bracket lost
+		{"b = (x) https://u.example/2 y\na --b\n", false},                                // a URL changed
+		{"b = (x) https://u.example/1\na --b\n", false},                                  // a word lost
+		{"b = (x) https://u.example/1 y\na --b\nb = (x) https://u.example/1 y\n", false}, // a line doubled
+	} {
+		if got := same(base, tt.after); got != tt.same {
+			t.Errorf("signature of %q == signature of %q: %v, want %v", base, tt.after, got, tt.same)
+		}
+	}
+}
