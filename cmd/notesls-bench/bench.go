@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -288,9 +287,9 @@ func (s *session) measure(rep *Report, ws, file string, doc *document) error {
 
 	mark := s.diags.mark(key)
 	openedAt := time.Now()
-	err = s.conn.notify("textDocument/didOpen", map[string]any{
+	err = s.conn.notifyWithin("textDocument/didOpen", map[string]any{
 		"textDocument": map[string]any{"uri": uri, "languageId": o.LanguageID, "version": 1, "text": doc.text},
-	})
+	}, o.StartTimeout)
 	if err != nil {
 		return err
 	}
@@ -549,7 +548,7 @@ func (s *session) withStderr(err error) error {
 	case <-time.After(100 * time.Millisecond):
 	}
 	if tail := strings.TrimSpace(s.stderr.String()); tail != "" {
-		err = fmt.Errorf("%w\nserver stderr (last lines):\n%s", err, tail)
+		err = fmt.Errorf("%w\nserver stderr:\n%s", err, tail)
 	}
 	return err
 }
@@ -617,36 +616,49 @@ func (l *diagLog) wait(uri string, mark, minVersion int, timeout time.Duration) 
 	}
 }
 
-// tailBuffer keeps the last max bytes written to it.
+// tailBuffer keeps the first and the last bytes written to it: a crashing Go server
+// prints its reason first and thousands of lines of goroutine dump after.
 type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
+	mu   sync.Mutex
+	max  int
+	head []byte
+	buf  []byte
+	cut  bool
 }
+
+// stderrHead is how much of the start of the server's stderr is kept.
+const stderrHead = 2 << 10
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	n := len(p)
+	if room := stderrHead - len(t.head); room > 0 {
+		k := min(room, len(p))
+		t.head = append(t.head, p[:k]...)
+		p = p[k:]
+	}
 	t.buf = append(t.buf, p...)
 	if len(t.buf) > t.max {
 		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+		t.cut = true
 	}
-	return len(p), nil
+	return n, nil
 }
 
+// String gives the first lines and the last lines, marking what was left out.
 func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	b := t.buf
-	// Show whole lines only.
-	if len(b) == t.max {
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			b = b[i+1:]
+	const keep = 10
+	all := strings.Split(strings.TrimRight(string(t.head)+string(t.buf), "\n"), "\n")
+	if t.cut || len(all) > 3*keep {
+		headLines := strings.Split(strings.TrimRight(string(t.head), "\n"), "\n")
+		if len(headLines) > keep {
+			headLines = headLines[:keep]
 		}
+		tail := all[max(len(all)-keep, 0):]
+		return strings.Join(headLines, "\n") + "\n[...]\n" + strings.Join(tail, "\n")
 	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > 20 {
-		lines = lines[len(lines)-20:]
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(all, "\n")
 }

@@ -351,3 +351,24 @@ func TestServerRequestsAnswered(t *testing.T) {
 		t.Fatalf("unknown request: %v", rerr)
 	}
 }
+
+func TestStderrKeepsHeadAndTail(t *testing.T) {
+	b := &tailBuffer{max: 1 << 10}
+	b.Write([]byte("fatal error: out of memory\n"))
+	for i := 0; i < 2000; i++ {
+		b.Write([]byte("goroutine dump line\n"))
+	}
+	b.Write([]byte("last words\n"))
+	s := b.String()
+	if !strings.HasPrefix(s, "fatal error: out of memory\n") || !strings.HasSuffix(s, "last words") || !strings.Contains(s, "[...]") {
+		t.Fatalf("kept:\n%s", s)
+	}
+	if n := strings.Count(s, "\n"); n > 25 {
+		t.Fatalf("kept %d lines", n)
+	}
+	short := &tailBuffer{max: 1 << 10}
+	short.Write([]byte("one\ntwo\n"))
+	if short.String() != "one\ntwo" {
+		t.Fatalf("short stderr: %q", short.String())
+	}
+}

@@ -201,7 +201,11 @@ func (c *conn) answer(m *message) {
 	_ = c.send(&reply)
 }
 
-func (c *conn) send(m *message) error {
+func (c *conn) send(m *message) error { return c.sendWithin(m, c.writeTimeout) }
+
+// sendWithin writes a message, giving up after timeout if the server does not read it
+// (a server busy indexing may not read a big didOpen for a while).
+func (c *conn) sendWithin(m *message, timeout time.Duration) error {
 	m.JSONRPC = "2.0"
 	body, err := json.Marshal(m)
 	if err != nil {
@@ -209,8 +213,8 @@ func (c *conn) send(m *message) error {
 	}
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	if dw, ok := c.w.(deadlineWriter); ok && c.writeTimeout > 0 {
-		_ = dw.SetWriteDeadline(time.Now().Add(c.writeTimeout))
+	if dw, ok := c.w.(deadlineWriter); ok && timeout > 0 {
+		_ = dw.SetWriteDeadline(time.Now().Add(timeout))
 	}
 	if err := writeFrame(c.w, body); err != nil {
 		return fmt.Errorf("writing %s to the server: %w", describe(m), err)
@@ -291,11 +295,16 @@ func (c *conn) readErr() error {
 
 // notify sends a notification.
 func (c *conn) notify(method string, params any) error {
+	return c.notifyWithin(method, params, c.writeTimeout)
+}
+
+// notifyWithin sends a notification whose write may take up to timeout.
+func (c *conn) notifyWithin(method string, params any, timeout time.Duration) error {
 	p, err := encodeParams(params)
 	if err != nil {
 		return fmt.Errorf("%s: encoding params: %w", method, err)
 	}
-	return c.send(&message{Method: method, Params: p})
+	return c.sendWithin(&message{Method: method, Params: p}, timeout)
 }
 
 // encodeParams leaves params out for nil (shutdown and exit take none).
