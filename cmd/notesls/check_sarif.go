@@ -26,12 +26,13 @@ const (
 	srcRoot      = "%SRCROOT%"
 )
 
-// toolVersion is the module version the binary was built from ("devel" in a plain build).
+// toolVersion is the module version the binary was built from, without its "v" (SARIF
+// wants a version that starts with a digit), or "0.0.0-devel" in a build without one.
 func toolVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+		return strings.TrimPrefix(bi.Main.Version, "v")
 	}
-	return "devel"
+	return "0.0.0-devel"
 }
 
 type sarifLog struct {
@@ -59,7 +60,7 @@ type sarifDriver struct {
 
 type sarifRule struct {
 	ID                   string           `json:"id"`
-	Name                 string           `json:"name"`
+	Name                 string           `json:"name,omitempty"` // left out when it would only repeat the id
 	ShortDescription     sarifText        `json:"shortDescription"`
 	FullDescription      sarifText        `json:"fullDescription"`
 	Help                 sarifHelp        `json:"help"`
@@ -145,7 +146,7 @@ func writeSARIF(w io.Writer, rep *report, cfg index.Config, version string) erro
 		}
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID:                   r.Name,
-			Name:                 ruleNameCamel(r.Name),
+			Name:                 ruleName(r.Name),
 			ShortDescription:     sarifText{r.Title},
 			FullDescription:      sarifText{r.Help},
 			Help:                 sarifHelp{Text: r.Help, Markdown: r.Help},
@@ -206,15 +207,19 @@ func sarifArtifactFor(p, cwd string) sarifArtifact {
 	return sarifArtifact{URI: u.String()}
 }
 
-// ruleNameCamel turns "near-duplicate" into "NearDuplicate", the form SARIF viewers show as
-// a rule's name.
-func ruleNameCamel(id string) string {
+// ruleName turns "near-duplicate" into "NearDuplicate", the form SARIF viewers show as a
+// rule's name. SARIF asks that a name differ from the id, so a one-word id ("unsorted")
+// gets none.
+func ruleName(id string) string {
 	var b strings.Builder
 	for _, part := range strings.Split(id, "-") {
 		if part == "" {
 			continue
 		}
 		b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+	}
+	if strings.EqualFold(b.String(), id) {
+		return ""
 	}
 	return b.String()
 }
