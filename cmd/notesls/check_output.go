@@ -7,11 +7,14 @@ import (
 	"strings"
 )
 
+// lineBreaks keeps a message on its finding's line in the text format.
+var lineBreaks = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+
 // writeText prints one line a finding: `path:line:col: severity: message [rule]`.
 func writeText(w io.Writer, rep *report) error {
 	for _, f := range rep.Findings {
 		if _, err := fmt.Fprintf(w, "%s:%d:%d: %s: %s [%s]\n",
-			f.Path, f.Line, f.Column, f.Severity, oneLine(f.Message), f.Rule); err != nil {
+			f.Path, f.Line, f.Column, f.Severity, strings.TrimSpace(lineBreaks.Replace(f.Message)), f.Rule); err != nil {
 			return err
 		}
 	}
