@@ -16,6 +16,7 @@ import {
   DefinitionRequest,
   Diagnostic,
   DiagnosticSeverity,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
   ExitNotification,
@@ -36,6 +37,8 @@ import {
   TextDocumentSyncKind,
   createMessageConnection,
 } from "vscode-languageserver-protocol/node";
+
+import { serverSettings } from "../../src/server";
 
 const extensionRoot = path.resolve(__dirname, "..", "..", "..");
 const repoRoot = path.resolve(extensionRoot, "..", "..");
@@ -93,49 +96,50 @@ function hoverText(contents: unknown): string {
   return "";
 }
 
-describe("notesls over stdio, as VS Code starts it", () => {
-  let dir: string;
-  let docPath: string;
-  let uri: string;
-  let proc: ChildProcess;
-  let conn: MessageConnection;
-  let stderr = "";
-  let init: InitializeResult;
-  const published: PublishDiagnosticsParams[] = [];
-  const waiters: Array<() => void> = [];
+// A Session is one server process with the corpus copied into a workspace of its own
+// (so that nothing else in the repository adds cross-file findings) and opened.
+class Session {
+  dir = "";
+  uri = "";
+  stderr = "";
+  proc!: ChildProcess;
+  conn!: MessageConnection;
+  init!: InitializeResult;
+  published: PublishDiagnosticsParams[] = [];
+  private waiters: Array<() => void> = [];
 
-  before(async () => {
+  async start(initializationOptions: unknown): Promise<void> {
     assert.ok(
       fs.existsSync(binary),
       `no server binary at ${binary}: build it with GOOS=linux GOARCH=amd64 go build -o editors/vscode/bin/notesls ./cmd/notesls`,
     );
-    // A workspace of its own, holding only the corpus, so that nothing else in the
-    // repository adds cross-file findings.
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "notesls-vscode-"));
-    docPath = path.join(dir, "system-design.notes");
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "notesls-vscode-"));
+    const docPath = path.join(this.dir, "system-design.notes");
     fs.copyFileSync(corpusPath, docPath);
-    uri = pathToFileURL(docPath).toString();
+    this.uri = pathToFileURL(docPath).toString();
 
-    proc = spawn(binary, [], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-    proc.stderr!.on("data", (d: Buffer) => {
-      stderr += d.toString();
+    // As the extension starts it: no arguments, LSP on stdio.
+    this.proc = spawn(binary, [], { cwd: this.dir, stdio: ["pipe", "pipe", "pipe"] });
+    this.proc.stderr!.on("data", (d: Buffer) => {
+      this.stderr += d.toString();
     });
-    conn = createMessageConnection(
-      new StreamMessageReader(proc.stdout!),
-      new StreamMessageWriter(proc.stdin!),
+    this.conn = createMessageConnection(
+      new StreamMessageReader(this.proc.stdout!),
+      new StreamMessageWriter(this.proc.stdin!),
     );
-    conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
-      published.push(p);
-      waiters.splice(0).forEach((w) => w());
+    this.conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+      this.published.push(p);
+      this.waiters.splice(0).forEach((w) => w());
     });
-    conn.listen();
+    this.conn.listen();
 
-    init = await conn.sendRequest(InitializeRequest.type, {
+    const folder = pathToFileURL(this.dir).toString();
+    this.init = await this.conn.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       clientInfo: { name: "notesls-vscode-test" },
-      rootUri: pathToFileURL(dir).toString(),
-      workspaceFolders: [{ uri: pathToFileURL(dir).toString(), name: "corpus" }],
-      initializationOptions: {},
+      rootUri: folder,
+      workspaceFolders: [{ uri: folder, name: "corpus" }],
+      initializationOptions,
       capabilities: {
         textDocument: {
           synchronization: { didSave: true, dynamicRegistration: false },
@@ -149,66 +153,98 @@ describe("notesls over stdio, as VS Code starts it", () => {
         workspace: { workspaceFolders: true, configuration: true },
       },
     });
-    await conn.sendNotification(InitializedNotification.type, {});
-    await conn.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: "notes", version: 1, text: corpus },
+    await this.conn.sendNotification(InitializedNotification.type, {});
+    await this.conn.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri: this.uri, languageId: "notes", version: 1, text: corpus },
     });
-  });
+  }
 
-  after(async () => {
-    if (conn) {
+  // stop shuts the server down and returns its exit status.
+  async stop(): Promise<number | null> {
+    if (this.conn) {
       try {
-        await conn.sendRequest(ShutdownRequest.type);
-        await conn.sendNotification(ExitNotification.type);
+        await this.conn.sendRequest(ShutdownRequest.type);
+        await this.conn.sendNotification(ExitNotification.type);
       } catch {
-        // the exit status below tells what happened
+        // the exit status tells what happened
       }
     }
-    let code: number | null = proc?.exitCode ?? null;
-    if (proc && code === null) {
+    let code: number | null = this.proc?.exitCode ?? null;
+    if (this.proc && code === null) {
       code = await new Promise<number | null>((resolve) => {
         const timer = setTimeout(() => {
-          proc.kill();
+          this.proc.kill();
           resolve(null);
         }, 5_000);
-        proc.on("exit", (c) => {
+        this.proc.on("exit", (c) => {
           clearTimeout(timer);
           resolve(c);
         });
       });
     }
-    conn?.dispose();
-    if (dir) {
-      fs.rmSync(dir, { recursive: true, force: true });
+    this.conn?.dispose();
+    if (this.dir) {
+      fs.rmSync(this.dir, { recursive: true, force: true });
     }
-    // shutdown then exit ends the server with status 0.
-    assert.equal(code, 0, `server exit status after shutdown and exit; stderr:\n${stderr}`);
-  });
+    return code;
+  }
 
-  // diagnosticsFor waits until the latest diagnostics published for uri (at version, when
-  // the server says) satisfy done, or the timeout passes, and returns the latest.
-  async function latestDiagnostics(version: number, done: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
+  // diagnostics waits until the latest diagnostics published for the corpus (at version,
+  // when the server says) satisfy done, or the timeout passes, and returns the latest.
+  async diagnostics(version: number, done: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> {
     const deadline = Date.now() + diagnosticsTimeoutMs;
     for (;;) {
-      const mine = published.filter((p) => p.uri === uri && (p.version === undefined || p.version === version));
+      const mine = this.published.filter((p) => p.uri === this.uri && (p.version === undefined || p.version === version));
       const latest = mine.length > 0 ? mine[mine.length - 1].diagnostics : undefined;
       if (latest && done(latest)) {
         return latest;
       }
       const left = deadline - Date.now();
       if (left <= 0) {
-        assert.ok(latest, `no diagnostics for ${uri} (version ${version}) within ${diagnosticsTimeoutMs} ms; server stderr:\n${stderr}`);
+        assert.ok(latest, `no diagnostics for ${this.uri} (version ${version}) within ${diagnosticsTimeoutMs} ms; server stderr:\n${this.stderr}`);
         return latest;
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
-        waiters.push(() => {
+        this.waiters.push(() => {
           clearTimeout(timer);
           resolve();
         });
       });
     }
   }
+}
+
+const findingKey = (d: Diagnostic) => `${d.range.start.line + 1} ${d.code} ${d.severity}`;
+
+// expectedKeys lists the corpus's findings as findingKey does, with some rules turned off or
+// given another severity.
+function expectedKeys(overrides: Record<string, DiagnosticSeverity | "off"> = {}): string[] {
+  return expectedFindings
+    .filter(([rule]) => overrides[rule] !== "off")
+    .flatMap(([rule, severity, lines]) => lines.map((l) => `${l} ${rule} ${overrides[rule] ?? severity}`))
+    .sort();
+}
+
+// reader stands in for vscode.workspace.getConfiguration("notesls").
+const reader = (values: Record<string, unknown>) => ({ get: <T>(k: string) => values[k] as T | undefined });
+
+describe("notesls over stdio, as VS Code starts it", () => {
+  const session = new Session();
+  let conn: MessageConnection;
+  let uri: string;
+  let init: InitializeResult;
+
+  before(async () => {
+    await session.start({});
+    ({ conn, uri, init } = session);
+  });
+
+  after(async () => {
+    const code = await session.stop();
+    // shutdown then exit ends the server with status 0.
+    assert.equal(code, 0, `server exit status after shutdown and exit; stderr:\n${session.stderr}`);
+  });
 
   it("announces hover, completion with trigger characters, definition and incremental sync", () => {
     const caps = init.capabilities;
@@ -230,12 +266,9 @@ describe("notesls over stdio, as VS Code starts it", () => {
   });
 
   it("publishes exactly the corpus's findings, by rule, severity and line", async () => {
-    const want = expectedFindings
-      .flatMap(([rule, severity, lines]) => lines.map((l) => `${l} ${rule} ${severity}`))
-      .sort();
-    const key = (d: Diagnostic) => `${d.range.start.line + 1} ${d.code} ${d.severity}`;
-    const diags = await latestDiagnostics(1, (d) => d.length === want.length);
-    assert.deepEqual(diags.map(key).sort(), want);
+    const want = expectedKeys();
+    const diags = await session.diagnostics(1, (d) => d.length === want.length);
+    assert.deepEqual(diags.map(findingKey).sort(), want);
     for (const d of diags) {
       assert.ok(d.message.length > 0, `empty message: ${JSON.stringify(d)}`);
     }
@@ -310,5 +343,28 @@ describe("notesls over stdio, as VS Code starts it", () => {
       assert.deepEqual(sharding.textEdit.range, { start: at, end: at });
       assert.equal(sharding.textEdit.newText, "sharding");
     }
+  });
+  it("applies rule settings sent as workspace/didChangeConfiguration, as the extension sends them", async () => {
+    const settings = serverSettings(reader({ rules: { "near-duplicate": "off", "unbalanced-brackets": "error" } }));
+    await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { notesls: settings } });
+    // The document is at version 2 after the completion test's edit.
+    const diags = await session.diagnostics(2, (d) => !d.some((x) => x.code === "near-duplicate"));
+    const corpusFindings = diags.filter((d) => d.range.start.line < corpusLines.length - 1);
+    assert.deepEqual(corpusFindings.map(findingKey).sort(), expectedKeys({ "near-duplicate": "off", "unbalanced-brackets": DiagnosticSeverity.Error }));
+  });
+});
+
+describe("notesls started with the extension's initializationOptions", () => {
+  const session = new Session();
+
+  after(async () => {
+    assert.equal(await session.stop(), 0, `server exit status; stderr:\n${session.stderr}`);
+  });
+
+  it("applies notesls.rules from the start", async () => {
+    await session.start(serverSettings(reader({ rules: { "redundant-stub": "off", "duplicate-url": "error" }, sorting: null })));
+    const want = expectedKeys({ "redundant-stub": "off", "duplicate-url": DiagnosticSeverity.Error });
+    const diags = await session.diagnostics(1, (d) => d.length === want.length);
+    assert.deepEqual(diags.map(findingKey).sort(), want);
   });
 });
