@@ -2,6 +2,7 @@
 // Highlighting comes from the TextMate grammar; everything else (diagnostics, hover,
 // completion, definition) comes from the server.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import {
@@ -61,6 +62,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     exists: (p) => fs.existsSync(p),
     pathEnv: process.env.PATH ?? "",
     platform: process.platform,
+    home: os.homedir(),
   });
   if ("error" in found) {
     output?.appendLine(found.error);

@@ -6,6 +6,7 @@ export interface Lookup {
   exists(p: string): boolean;
   pathEnv: string;
   platform: string;
+  home?: string;
 }
 
 export type Resolved =
@@ -20,7 +21,10 @@ const installHint =
 // bundled in the extension's bin/, else `notesls` on PATH. It returns an error message that
 // names the setting to fix when there is none.
 export function resolveServer(setting: string, bundled: string, env: Lookup): Resolved {
-  const configured = setting.trim();
+  let configured = setting.trim();
+  if (env.home && (configured === "~" || configured.startsWith("~/") || configured.startsWith("~\\"))) {
+    configured = path.join(env.home, configured.slice(1));
+  }
   if (configured !== "") {
     if (isBareName(configured)) {
       const onPath = searchPath(configured, env);

@@ -30,6 +30,11 @@ describe("resolveServer", () => {
     });
   });
 
+  it("expands ~/ in the setting to the home directory", () => {
+    const env = { ...lookup(["/home/me/go/bin/notesls"]), home: "/home/me" };
+    assert.deepEqual(resolveServer("~/go/bin/notesls", bundled, env), { command: "/home/me/go/bin/notesls", source: "setting" });
+  });
+
   it("names the setting when the configured binary is missing", () => {
     const r = resolveServer("/nowhere/notesls", bundled, lookup([bundled]));
     assert.ok("error" in r);
