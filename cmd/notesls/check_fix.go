@@ -19,6 +19,9 @@ import (
 // that the fix machinery can be tested on its own.
 var formatSource = analysis.Fix
 
+// renameFile is os.Rename, replaceable to test a failure of the last step.
+var renameFile = os.Rename
+
 var errNoFormatter = errors.New("--fix and --diff need a formatter, which this build lacks")
 
 // fixFiles formats every file and writes those that change, atomically; contents is updated
@@ -34,6 +37,11 @@ func fixFiles(paths []string, contents map[string][]byte, sorting bool) (int, er
 		formatted := formatSource(old, sorting)
 		if bytes.Equal(old, formatted) {
 			continue
+		}
+		// An editor may have saved the file since it was read: then the fix would undo
+		// that save. Refuse rather than lose it.
+		if now, err := os.ReadFile(p); err != nil || !bytes.Equal(now, old) {
+			return fixed, fmt.Errorf("%s: changed on disk while being checked; not fixed", p)
 		}
 		if err := writeFileAtomic(p, formatted); err != nil {
 			return fixed, err
@@ -100,6 +108,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if _, err = tmp.Write(data); err != nil {
 		return fmt.Errorf("%s: %v", path, unwrapPathError(err))
 	}
+	keepOwner(tmp, info)
 	mode := info.Mode() & (fs.ModePerm | fs.ModeSetuid | fs.ModeSetgid | fs.ModeSticky)
 	if err = tmp.Chmod(mode); err != nil {
 		return fmt.Errorf("%s: %v", path, unwrapPathError(err))
@@ -110,7 +119,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("%s: %v", path, unwrapPathError(err))
 	}
-	if err = os.Rename(tmp.Name(), target); err != nil {
+	if err = renameFile(tmp.Name(), target); err != nil {
 		return fmt.Errorf("%s: %v", path, unwrapPathError(err))
 	}
 	// Sync the directory so that the rename itself survives a crash. Not every system can

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -99,23 +100,20 @@ func TestWriteFileAtomicReadOnly(t *testing.T) {
 }
 
 func TestWriteFileAtomicFailureLeavesOriginal(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("root writes into a read-only directory")
-	}
+	saved := renameFile
+	renameFile = func(string, string) error { return errors.New("disk on fire") }
+	t.Cleanup(func() { renameFile = saved })
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.notes")
 	writeTestFile(t, p, "old\n", 0o644)
-	if err := os.Chmod(dir, 0o555); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chmod(dir, 0o755)
-	if err := writeFileAtomic(p, []byte("new\n")); err == nil {
-		t.Fatal("writeFileAtomic in a read-only directory succeeded")
+	err := writeFileAtomic(p, []byte("new\n"))
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") || !strings.Contains(err.Error(), p) {
+		t.Fatalf("writeFileAtomic with a failing rename: %v", err)
 	}
 	if got, _ := os.ReadFile(p); string(got) != "old\n" {
 		t.Errorf("original changed to %q", got)
 	}
-	assertOnlyFiles(t, dir, "a.notes")
+	assertOnlyFiles(t, dir, "a.notes") // the temporary file is gone
 }
 
 func TestFixFilesTouchesOnlyChangedFiles(t *testing.T) {
@@ -197,5 +195,21 @@ func assertOnlyFiles(t *testing.T, dir string, names ...string) {
 	}
 	if strings.Join(got, " ") != strings.Join(names, " ") {
 		t.Errorf("directory holds %q, want %q", got, names)
+	}
+}
+
+// TestFixFilesRefusesAChangedFile: a file saved by someone else after it was read is not
+// overwritten with a fix of its old content.
+func TestFixFilesRefusesAChangedFile(t *testing.T) {
+	withFormatter(t, trimTrailing)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.notes")
+	writeTestFile(t, p, "saved by the editor \n", 0o644)
+	_, err := fixFiles([]string{p}, map[string][]byte{p: []byte("as read \n")}, true)
+	if err == nil || !strings.Contains(err.Error(), "changed on disk") {
+		t.Fatalf("fixFiles over a changed file: %v, want a refusal", err)
+	}
+	if got, _ := os.ReadFile(p); string(got) != "saved by the editor \n" {
+		t.Errorf("the newer content was overwritten: %q", got)
 	}
 }
