@@ -14,7 +14,7 @@ export type Resolved =
   | { error: string };
 
 const installHint =
-  "Install it with `go install github.com/notesls/notesls/cmd/notesls@latest` and set " +
+  "Install it (go install github.com/notesls/notesls/cmd/notesls@latest) and set " +
   '"notesls.path" to the binary (Settings > Extensions > notesls), or put it on PATH.';
 
 // resolveServer picks the binary: the `notesls.path` setting when set, else the binary
