@@ -96,9 +96,18 @@ func (d *diagnostics) run(ctx context.Context) {
 			others = append(others, p)
 		}
 		sort.Strings(others)
-		for _, p := range append(first, others...) {
+		for _, p := range first {
+			d.publish(ctx, v, p)
+		}
+		for i, p := range others {
 			if ctx.Err() != nil {
 				return
+			}
+			if d.editsPending() {
+				// A new edit waits: its file goes out before the rest of this list, which
+				// is published (against the newer view) after it.
+				d.requeue(others[i:])
+				break
 			}
 			d.publish(ctx, v, p)
 		}
@@ -126,7 +135,33 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 	}
 }
 
+func (d *diagnostics) editsPending() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.first) > 0
+}
+
+func (d *diagnostics) requeue(paths []string) {
+	d.mu.Lock()
+	for _, p := range paths {
+		if !contains(d.first, p) {
+			d.rest[p] = true
+		}
+	}
+	d.mu.Unlock()
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// publish sends one file's diagnostics; a panic in the index is logged, not fatal.
 func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.s.log.Error("panic while computing diagnostics", zap.String("path", path), zap.Any("panic", r), zap.Stack("stack"))
+		}
+	}()
 	_, open := v.versions[path]
 	content, ok := v.snap.Content(path)
 	out := []protocol.Diagnostic{}

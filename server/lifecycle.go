@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/segmentio/encoding/json"
@@ -90,7 +91,9 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 		}
 	}
 	if len(roots) == 0 && p.RootPath != "" {
-		roots = append(roots, p.RootPath)
+		if abs, err := filepath.Abs(p.RootPath); err == nil {
+			roots = append(roots, abs)
+		}
 	}
 	editor, err := parseSettings(p.InitializationOptions)
 	if err != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -175,7 +176,7 @@ func (w *workspace) run(ctx context.Context) {
 		w.pending = pendingWork{}
 		w.mu.Unlock()
 
-		first, affected := w.apply(ctx, work)
+		first, affected := w.safeApply(ctx, work)
 		v := &view{snap: w.idx.Snapshot(), versions: copyMap(w.versions), uris: copyMap(w.uris), roots: append([]string(nil), w.roots...)}
 		w.current.Store(v)
 		w.doneMu.Lock()
@@ -187,6 +188,17 @@ func (w *workspace) run(ctx context.Context) {
 			w.s.diags.schedule(first, affected)
 		}
 	}
+}
+
+// safeApply is apply that survives a panic in the index: the panic is logged, the view
+// keeps what was applied, and waiting requests are released.
+func (w *workspace) safeApply(ctx context.Context, work pendingWork) (first, affected []string) {
+	defer func() {
+		if r := recover(); r != nil {
+			w.s.log.Error("panic while indexing", zap.Any("panic", r), zap.Stack("stack"))
+		}
+	}()
+	return w.apply(ctx, work)
 }
 
 // apply brings the index up to date with work and returns the edited files and every
@@ -262,6 +274,9 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 		}
 		switch u.kind {
 		case updateText:
+			if cur, ok := w.idx.Snapshot().Content(path); ok && bytes.Equal(cur, u.text.Content()) {
+				continue // opening a file as it is on disk changes nothing but its version
+			}
 			w.s.mappers.put(path, u.text)
 			_, aff := w.idx.Update(path, u.text.Content())
 			touch(path)
