@@ -28,6 +28,7 @@ func (s *Server) setLifecycle(state lifecycleState) { s.state.v.Store(int32(stat
 // clientInfo is the part of the client's capabilities the server acts on.
 type clientInfo struct {
 	watchRegistration bool // workspace/didChangeWatchedFiles with dynamic registration
+	configurationPull bool // workspace/configuration
 	workDoneProgress  bool // window.workDoneProgress
 	linkSupport       bool // textDocument.definition.linkSupport
 	workDoneToken     json.RawMessage
@@ -46,6 +47,7 @@ type initializeParams struct {
 			DidChangeWatchedFiles struct {
 				DynamicRegistration bool `json:"dynamicRegistration"`
 			} `json:"didChangeWatchedFiles"`
+			Configuration bool `json:"configuration"`
 		} `json:"workspace"`
 		TextDocument struct {
 			Definition struct {
@@ -69,6 +71,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 	caps := p.Capabilities
 	s.client = clientInfo{
 		watchRegistration: caps.Workspace.DidChangeWatchedFiles.DynamicRegistration,
+		configurationPull: caps.Workspace.Configuration,
 		workDoneProgress:  caps.Window.WorkDoneProgress,
 		linkSupport:       caps.TextDocument.Definition.LinkSupport,
 	}
@@ -142,6 +145,9 @@ func (s *Server) initializeReplied() {
 func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error) {
 	if s.client.watchRegistration {
 		go s.registerWatchers()
+	}
+	if s.client.configurationPull {
+		go s.pullConfiguration()
 	}
 	return nil, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -211,7 +212,7 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 		}
 	}
 	configChanged := work.reloadConfig
-	if work.editor != nil {
+	if work.editor != nil && !reflect.DeepEqual(*work.editor, w.editor) {
 		w.editor = *work.editor
 		configChanged = true
 	}
@@ -497,7 +498,16 @@ type didChangeConfigurationParams struct {
 	Settings json.RawMessage `json:"settings"`
 }
 
+// didChangeConfiguration takes the settings it carries. Null settings mean "they
+// changed, ask me" (the pull model): the server asks with workspace/configuration when the
+// client supports it, and otherwise keeps what it has.
 func (s *Server) didChangeConfiguration(ctx context.Context, p *didChangeConfigurationParams) (any, error) {
+	if isNull(p.Settings) {
+		if s.client.configurationPull {
+			go s.pullConfiguration()
+		}
+		return nil, nil
+	}
 	st, err := parseSettings(p.Settings)
 	if err != nil {
 		s.showMessage(protocol.MessageTypeWarning, fmt.Sprintf("notesls: %v", err))
@@ -505,6 +515,35 @@ func (s *Server) didChangeConfiguration(ctx context.Context, p *didChangeConfigu
 	}
 	s.ws.enqueue(func(pw *pendingWork) { pw.editor = &st })
 	return nil, nil
+}
+
+// pullConfiguration asks the client for the "notesls" section of its settings and applies
+// it when it differs from what the server has. A null answer (no such section) changes
+// nothing.
+func (s *Server) pullConfiguration() {
+	select {
+	case <-s.initReplied:
+	case <-s.ctx.Done():
+		return
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, watchRegistrationTimeout)
+	defer cancel()
+	var result []json.RawMessage
+	params := map[string]any{"items": []map[string]string{{"section": "notesls"}}}
+	if _, err := s.conn.Call(ctx, "workspace/configuration", params, &result); err != nil {
+		s.log.Info("workspace/configuration", zap.Error(err))
+		return
+	}
+	if len(result) == 0 || isNull(result[0]) {
+		return
+	}
+	st, err := parseSettings(result[0])
+	if err != nil {
+		s.log.Warn("ignoring pulled settings", zap.Error(err))
+		s.showMessage(protocol.MessageTypeWarning, fmt.Sprintf("notesls: %v", err))
+		return
+	}
+	s.ws.enqueue(func(pw *pendingWork) { pw.editor = &st })
 }
 
 // watchRegistrationTimeout bounds the wait for the client to acknowledge a registration;

@@ -50,9 +50,10 @@ type lspClient struct {
 	mu        sync.Mutex
 	nextID    int
 	pending   map[string]chan *rpcMessage
-	notes     []*rpcMessage // notifications, in arrival order
-	requests  []*rpcMessage // requests from the server
-	changed   chan struct{} // closed and replaced whenever notes or requests grow
+	notes     []*rpcMessage  // notifications, in arrival order
+	requests  []*rpcMessage  // requests from the server
+	answers   map[string]any // results to give the server's requests, by method; null otherwise
+	changed   chan struct{}  // closed and replaced whenever notes or requests grow
 	readErr   error
 	exited    chan struct{}
 	exitCode  int
@@ -92,7 +93,7 @@ func startServer(t *testing.T, args ...string) *lspClient {
 	}
 	c := &lspClient{
 		t: t, cmd: cmd, stdin: stdin, stderr: &lockedBuffer{},
-		pending: map[string]chan *rpcMessage{}, changed: make(chan struct{}),
+		pending: map[string]chan *rpcMessage{}, changed: make(chan struct{}), answers: map[string]any{},
 		exited: make(chan struct{}), readerEnd: make(chan struct{}),
 	}
 	cmd.Stderr = c.stderr
@@ -188,7 +189,7 @@ func (c *lspClient) dispatch(msg *rpcMessage) {
 	switch {
 	case msg.Method != "" && msg.ID != nil: // a request from the server: accept it
 		c.requests = append(c.requests, msg)
-		go c.send(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": nil})
+		go c.send(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": c.answers[msg.Method]})
 	case msg.Method != "":
 		c.notes = append(c.notes, msg)
 	default:
@@ -201,6 +202,13 @@ func (c *lspClient) dispatch(msg *rpcMessage) {
 	}
 	close(c.changed)
 	c.changed = make(chan struct{})
+}
+
+// answer sets the result the client gives the server's requests of method.
+func (c *lspClient) answer(method string, result any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.answers[method] = result
 }
 
 // send writes one framed message.

@@ -210,3 +210,19 @@ func TestLSPProgressOnInitializeToken(t *testing.T) {
 		}
 	}
 }
+
+func TestLSPSettingsPulled(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	writeFile(t, a, "alpha = (first\nbeta = second  \n")
+	ua := fileURI(a)
+	c := startServer(t)
+	// The client answers workspace/configuration with its "notesls" section.
+	c.answer("workspace/configuration", []any{map[string]any{"rules": map[string]string{"trailing-whitespace": "off"}, "path": "/usr/bin/notesls"}})
+	c.initialize(dir, editorCaps, nil)
+	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "unbalanced-brackets" })
+	// Null settings in didChangeConfiguration: pull again, keep them meanwhile.
+	c.answer("workspace/configuration", []any{map[string]any{"rules": map[string]string{"unbalanced-brackets": "off"}}})
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "trailing-whitespace" })
+}
