@@ -124,6 +124,18 @@ func TestLSPCorpusHover(t *testing.T) {
 	}
 	lspGolden(t, "hover-cap.golden", scrub(indentJSON(t, msg.Result), dir))
 
+	// A path segment means the path up to it: children, references, every definition.
+	msg = c.call("textDocument/hover", textDocPos(uri, linePos(t, text, 198, `^data store -- (d)atabase`)))
+	if err := json.Unmarshal(msg.Result, &hover); err != nil || hover.Range == nil {
+		t.Fatalf("hover on database: %s: %v", msg.Result, err)
+	}
+	for _, want := range []string{"data store -- database", "sharding", "NoSQL", "replica"} {
+		if !strings.Contains(hover.Contents.Value, want) {
+			t.Errorf("hover on database in line 198 lacks %q:\n%s", want, hover.Contents.Value)
+		}
+	}
+	lspGolden(t, "hover-database.golden", scrub(indentJSON(t, msg.Result), dir))
+
 	// Nothing known under the cursor: null.
 	if msg := c.call("textDocument/hover", textDocPos(uri, linePos(t, text, 415, `extension (of) CAP`))); msg.Error != nil || string(msg.Result) != "null" {
 		t.Errorf("hover on a plain word: %+v %s, want null", msg.Error, msg.Result)
