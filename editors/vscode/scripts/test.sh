@@ -11,7 +11,7 @@ cd "$ext"
 npm ci --no-audit --no-fund
 
 echo "-- go build: bin/notesls (linux-x64, the binary the .vsix bundles)"
-(cd "$root" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -o editors/vscode/bin/notesls ./cmd/notesls)
+npm run --silent build:server
 if [ "$(go env GOHOSTOS)/$(go env GOHOSTARCH)" != "linux/amd64" ]; then
   # The client test runs the server here: give it one for this machine.
   (cd "$root" && go build -o editors/vscode/out/notesls-host ./cmd/notesls)

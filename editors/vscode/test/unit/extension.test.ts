@@ -101,6 +101,7 @@ describe("package.json and language-configuration.json", () => {
     assert.deepEqual(words("3 nines == 99.9% uptime"), ["3", "nines", "99.9%", "uptime"]);
     assert.deepEqual(words("Codd's 12 rules (Twitter) “pivot”"), ["Codd's", "12", "rules", "Twitter", "pivot"]);
     assert.deepEqual(words("relational -- Codd’s"), ["relational", "Codd’s"]);
+    assert.deepEqual(words("2FA, 1. Consistency: changes."), ["2FA", "1", "Consistency", "changes"]);
   });
 
   it("pairs [[ ]] and ( ) as brackets", () => {
