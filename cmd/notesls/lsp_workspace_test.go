@@ -226,3 +226,25 @@ func TestLSPSettingsPulled(t *testing.T) {
 	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
 	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "trailing-whitespace" })
 }
+
+func TestLSPOpenDocumentOverridesDisk(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	writeFile(t, a, "alpha = first\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	ua := fileURI(a)
+	c.didOpen(ua, "alpha = (first\n")
+	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "unbalanced-brackets" })
+	// The file changes on disk while open: the editor's text still counts.
+	writeFile(t, a, "alpha = first [[nowhere]]\n")
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": ua, "type": 2}}})
+	var hover struct{ Contents struct{ Value string } }
+	c.result("textDocument/hover", textDocPos(ua, lspPosition{0, 1}), &hover)
+	if !strings.Contains(hover.Contents.Value, "(first") || strings.Contains(hover.Contents.Value, "nowhere") {
+		t.Fatalf("hover shows %q, want the open document's text", hover.Contents.Value)
+	}
+	// Closed, the disk's text counts.
+	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": ua}})
+	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "broken-reference" })
+}
