@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -213,3 +216,33 @@ func TestLSPMalformedInput(t *testing.T) {
 type rawJSON string
 
 func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
+
+func TestLSPLogFile(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "notesls.log")
+	c := startServer(t, "--log-file", logFile, "--stdio")
+	c.initialize("", editorCaps, nil)
+	stillServes(t, c) // stdout carries frames only: the client's reader checks every byte
+	if code := c.shutdownAndExit(); code != 0 {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+	data, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "initialize") || !strings.Contains(string(data), "textDocument/hover") {
+		t.Errorf("log file lacks the session:\n%s", data)
+	}
+	if s := c.stderr.String(); s != "" {
+		t.Errorf("with --log-file, stderr got:\n%s", s)
+	}
+}
+
+func TestLSPUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"serve", "--no-such-flag"}, {"serve", "--log-level", "loud"}, {"serve", "extra"}} {
+		cmd := exec.Command(notesBinary, args...)
+		out, _ := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != 2 {
+			t.Errorf("notesls %v: exit status %d, want 2\n%s", args, code, out)
+		}
+	}
+}
