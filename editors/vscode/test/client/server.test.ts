@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import {
   CompletionItem,
+  ConfigurationRequest,
   CompletionList,
   CompletionRequest,
   DefinitionRequest,
@@ -31,10 +32,12 @@ import {
   Position,
   PublishDiagnosticsNotification,
   PublishDiagnosticsParams,
+  RegistrationRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
   TextDocumentSyncKind,
+  WorkDoneProgressCreateRequest,
   createMessageConnection,
 } from "vscode-languageserver-protocol/node";
 
@@ -106,6 +109,7 @@ class Session {
   conn!: MessageConnection;
   init!: InitializeResult;
   published: PublishDiagnosticsParams[] = [];
+  registered: string[] = [];
   private waiters: Array<() => void> = [];
 
   async start(initializationOptions: unknown): Promise<void> {
@@ -131,6 +135,15 @@ class Session {
       this.published.push(p);
       this.waiters.splice(0).forEach((w) => w());
     });
+    // Requests a server may send; answered as vscode-languageclient answers them.
+    this.conn.onRequest(RegistrationRequest.type, (p) => {
+      this.registered.push(...p.registrations.map((r) => r.method));
+      return null;
+    });
+    this.conn.onRequest(WorkDoneProgressCreateRequest.type, () => null);
+    this.conn.onRequest(ConfigurationRequest.type, (p) =>
+      p.items.map((i) => (i.section === "notesls" ? initializationOptions : null)),
+    );
     this.conn.listen();
 
     const folder = pathToFileURL(this.dir).toString();
@@ -150,7 +163,13 @@ class Session {
           definition: { linkSupport: true },
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
         },
-        workspace: { workspaceFolders: true, configuration: true },
+        workspace: {
+          workspaceFolders: true,
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+        },
+        window: { workDoneProgress: true },
       },
     });
     await this.conn.sendNotification(InitializedNotification.type, {});
@@ -285,6 +304,14 @@ describe("notesls over stdio, as VS Code starts it", () => {
     assert.ok(
       nd.relatedInformation?.some((r) => r.location.uri === uri && r.location.range.start.line === 475 - 1),
       `near-duplicate on line 334 does not point to line 475: ${JSON.stringify(nd)}`,
+    );
+  });
+
+  it("registers for file changes on disk, which VS Code then sends it", () => {
+    // By now the server has published diagnostics, after registering in initialized.
+    assert.ok(
+      session.registered.includes("workspace/didChangeWatchedFiles"),
+      `registrations: ${JSON.stringify(session.registered)}`,
     );
   });
 
