@@ -307,8 +307,12 @@ describe("notesls over stdio, as VS Code starts it", () => {
     );
   });
 
-  it("registers for file changes on disk, which VS Code then sends it", () => {
-    // By now the server has published diagnostics, after registering in initialized.
+  it("registers for file changes on disk, which VS Code then sends it", async () => {
+    // The server registers after initialized, on its own schedule.
+    const deadline = Date.now() + diagnosticsTimeoutMs;
+    while (!session.registered.includes("workspace/didChangeWatchedFiles") && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.ok(
       session.registered.includes("workspace/didChangeWatchedFiles"),
       `registrations: ${JSON.stringify(session.registered)}`,
