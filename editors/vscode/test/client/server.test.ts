@@ -14,6 +14,7 @@ import {
   ConfigurationRequest,
   CompletionList,
   CompletionRequest,
+  CompletionTriggerKind,
   DefinitionRequest,
   Diagnostic,
   DiagnosticSeverity,
@@ -78,12 +79,6 @@ function position(line: number, needle: string, offset = 0, nth = 1): Position {
     assert.notEqual(at, -1, `line ${line} has no ${JSON.stringify(needle)} (${i + 1}): ${text}`);
   }
   return { line: line - 1, character: at + offset };
-}
-
-function lineOf(needle: string): number {
-  const i = corpusLines.findIndex((l) => l.includes(needle));
-  assert.notEqual(i, -1, `the corpus has no line with ${JSON.stringify(needle)}`);
-  return i + 1;
 }
 
 function hoverText(contents: unknown): string {
@@ -329,10 +324,8 @@ describe("notesls over stdio, as VS Code starts it", () => {
     const text = hoverText(hover.contents);
     assert.ok(text.includes(capURL), `hover lacks ${capURL}:\n${text}`);
     assert.match(text, /\b141\b/, `hover does not name line 141:\n${text}`);
-    if (hover.range) {
-      const start = position(415, "CAP");
-      assert.deepEqual(hover.range, { start, end: { line: start.line, character: start.character + 3 } });
-    }
+    const start = position(415, "CAP");
+    assert.deepEqual(hover.range, { start, end: { line: start.line, character: start.character + 3 } });
   });
 
   it("goes from [[jump server]] in line 313 to line 312", async () => {
@@ -361,7 +354,7 @@ describe("notesls over stdio, as VS Code starts it", () => {
     const result = await conn.sendRequest(CompletionRequest.type, {
       textDocument: { uri },
       position: at,
-      context: { triggerKind: 2, triggerCharacter: " " },
+      context: { triggerKind: CompletionTriggerKind.TriggerCharacter, triggerCharacter: " " },
     });
     assert.ok(result, "no completion");
     const items: CompletionItem[] = Array.isArray(result) ? result : (result as CompletionList).items;
@@ -369,12 +362,11 @@ describe("notesls over stdio, as VS Code starts it", () => {
     for (const want of ["sharding", "NoSQL", "replica"]) {
       assert.ok(labels.includes(want), `completion lacks ${want}: ${JSON.stringify(labels)}`);
     }
+    // The edit replaces exactly the typed prefix, here empty.
     const sharding = items.find((i) => i.label === "sharding")!;
-    if (sharding.textEdit && "range" in sharding.textEdit) {
-      assert.deepEqual(sharding.textEdit.range, { start: at, end: at });
-      assert.equal(sharding.textEdit.newText, "sharding");
-    }
+    assert.deepEqual(sharding.textEdit, { range: { start: at, end: at }, newText: "sharding" });
   });
+
   it("applies rule settings sent as workspace/didChangeConfiguration, as the extension sends them", async () => {
     const settings = serverSettings(reader({ rules: { "near-duplicate": "off", "unbalanced-brackets": "error" } }));
     await conn.sendNotification(DidChangeConfigurationNotification.type, { settings: { notesls: settings } });
