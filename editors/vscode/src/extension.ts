@@ -63,6 +63,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     pathEnv: process.env.PATH ?? "",
     platform: process.platform,
     home: os.homedir(),
+    workspace: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
   });
   if ("error" in found) {
     output?.appendLine(found.error);

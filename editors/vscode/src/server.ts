@@ -7,6 +7,8 @@ export interface Lookup {
   pathEnv: string;
   platform: string;
   home?: string;
+  // workspace is the first workspace folder, which a relative path is taken from.
+  workspace?: string;
 }
 
 export type Resolved =
@@ -24,6 +26,9 @@ export function resolveServer(setting: string, bundled: string, env: Lookup): Re
   let configured = setting.trim();
   if (env.home && (configured === "~" || configured.startsWith("~/") || configured.startsWith("~\\"))) {
     configured = path.join(env.home, configured.slice(1));
+  }
+  if (configured !== "" && !isBareName(configured) && !isAbsolute(configured) && env.workspace) {
+    configured = path.join(env.workspace, configured);
   }
   if (configured !== "") {
     if (isBareName(configured)) {
@@ -52,6 +57,10 @@ export function resolveServer(setting: string, bundled: string, env: Lookup): Re
   return {
     error: `notesls: no server binary found: this extension has no bundled notesls for ${env.platform} and "notesls" is not on PATH. ${installHint}`,
   };
+}
+
+function isAbsolute(p: string): boolean {
+  return path.posix.isAbsolute(p) || path.win32.isAbsolute(p);
 }
 
 function isBareName(p: string): boolean {

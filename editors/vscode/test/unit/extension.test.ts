@@ -35,6 +35,12 @@ describe("resolveServer", () => {
     assert.deepEqual(resolveServer("~/go/bin/notesls", bundled, env), { command: "/home/me/go/bin/notesls", source: "setting" });
   });
 
+  it("takes a relative path in the setting from the workspace folder", () => {
+    const env = { ...lookup(["/work/notes/tools/notesls"]), workspace: "/work/notes" };
+    assert.deepEqual(resolveServer("tools/notesls", bundled, env), { command: "/work/notes/tools/notesls", source: "setting" });
+    assert.deepEqual(resolveServer("./tools/notesls", bundled, env), { command: "/work/notes/tools/notesls", source: "setting" });
+  });
+
   it("names the setting when the configured binary is missing", () => {
     const r = resolveServer("/nowhere/notesls", bundled, lookup([bundled]));
     assert.ok("error" in r);
