@@ -6,7 +6,7 @@ import "bytes"
 // outside URLs and outside the "[[" "]]" of references (those have rules of their own).
 func (p *lineParser) checkBrackets(e int) {
 	b := p.b
-	if bytes.IndexAny(b[:e], "()[]\"") < 0 {
+	if !hasBracket(b[:e]) {
 		return
 	}
 	skip := make([]LineSpan, 0, len(p.line.URLs)+2*len(p.line.Refs))
@@ -80,6 +80,17 @@ func (p *lineParser) checkBrackets(e int) {
 	if firstBad >= 0 {
 		p.diag(RuleUnbalanced, firstBad, firstBad+1, `unmatched "`+string(b[firstBad])+`"`, false)
 	}
+}
+
+var isBracket = [256]bool{'(': true, ')': true, '[': true, ']': true, '"': true}
+
+func hasBracket(b []byte) bool {
+	for _, c := range b {
+		if isBracket[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // skipEnd returns the end of the skipped span containing i, or i.

@@ -9,6 +9,17 @@ import (
 // CompareFolded compares two lines by their case-folded form, then byte order: the order
 // a notes file keeps.
 func CompareFolded(a, b []byte) int {
+	// ASCII fast path: most lines are ASCII up to where they differ.
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] < utf8.RuneSelf && b[i] < utf8.RuneSelf {
+		ca, cb := lowerASCII[a[i]], lowerASCII[b[i]]
+		if ca != cb {
+			return int(ca) - int(cb)
+		}
+		i++
+	}
+	a, b = a[i:], b[i:]
 	for len(a) > 0 && len(b) > 0 {
 		ra, ca := rune(a[0]), 1
 		if ra >= utf8.RuneSelf {
@@ -30,6 +41,16 @@ func CompareFolded(a, b []byte) int {
 	}
 	return len(a) - len(b)
 }
+
+var lowerASCII = func() (t [utf8.RuneSelf]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // Format returns the canonical form of a notes file. It never adds, drops or changes a
 // character of content: it trims trailing white space, rewrites malformed path operators

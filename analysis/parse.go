@@ -99,6 +99,12 @@ func ParseLine(b []byte) Line {
 	return p.parseLine(b)
 }
 
+// A LineParser parses many lines, sharing its allocations among them.
+type LineParser struct{ p lineParser }
+
+// Parse parses one line's content, without its line end.
+func (lp *LineParser) Parse(b []byte) Line { return lp.p.parseLine(b) }
+
 // A lineParser parses lines one after another. It collects each line's lists in scratch
 // slices and copies them into shared slabs at the end of the line, so a file costs a few
 // large allocations instead of several per line.
@@ -123,7 +129,9 @@ func (s *slab[T]) take(items []T) []T {
 		return nil
 	}
 	if len(items) > cap(s.chunk)-len(s.chunk) {
-		s.chunk = make([]T, 0, max(slabChunk, len(items)))
+		// Grow chunk sizes from small, so that parsing a single line stays cheap.
+		size := min(slabChunk, max(2*cap(s.chunk), 4))
+		s.chunk = make([]T, 0, max(size, len(items)))
 	}
 	start := len(s.chunk)
 	s.chunk = append(s.chunk, items...)

@@ -92,7 +92,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span) *
 		}
 	} else {
 		for _, r := range s.topicRecs(parent) {
-			childKeys = append(childKeys, r.t.children...)
+			childKeys = append(childKeys, r.children()...)
 		}
 	}
 	slices.Sort(childKeys)

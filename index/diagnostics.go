@@ -36,6 +36,10 @@ var fixable = map[string]bool{
 }
 
 func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
+	// The workspace-wide near-duplicate pass is the longest; it runs beside this file's
+	// own rules.
+	near := make(chan map[string][]Diagnostic, 1)
+	go func() { near <- s.nearDuplicates() }()
 	out := []Diagnostic{}
 	add := func(d Diagnostic) {
 		sev := s.cfg.SeverityOf(d.Rule)
@@ -63,7 +67,7 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 	s.duplicates(fi, add)
 	s.redundantStubs(fi, add)
 	s.brokenReferences(fi, add)
-	for _, d := range s.nearDuplicates()[fi.path] {
+	for _, d := range (<-near)[fi.path] {
 		add(d)
 	}
 	slices.SortFunc(out, func(a, b Diagnostic) int {
@@ -88,12 +92,12 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 }
 
 // firstEqual finds the first line in the workspace, before (fi, ln), whose normalized
-// form under hash h equals want. It looks in files before fi and in fi's earlier lines.
+// form under hash h equals want: in the files before fi, then in fi's earlier lines.
 func (s *Snapshot) firstEqual(fi *fileIndex, ln int32, h uint64, want []byte,
-	table func(*fileIndex) map[uint64][]int32, norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
+	table func(*fileIndex) *lineTable, norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
 	for _, p := range s.paths {
 		other := s.files[p]
-		for _, cand := range table(other)[h] {
+		for _, cand := range table(other).lines(h) {
 			if other == fi && cand >= ln {
 				break
 			}
@@ -108,54 +112,65 @@ func (s *Snapshot) firstEqual(fi *fileIndex, ln int32, h uint64, want []byte,
 	return nil, 0, false
 }
 
-func (s *Snapshot) hasEarlierCandidate(fi *fileIndex, ln int32, h uint64, table func(*fileIndex) map[uint64][]int32) bool {
-	if own := table(fi)[h]; len(own) > 0 && own[0] < ln {
-		return true
-	}
+// laterCopies calls report for every line of fi that has an earlier line with the same
+// hash, in fi or in a file before it: the candidates for a duplicate finding.
+func (s *Snapshot) laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, report func(h uint64, ln int32)) {
+	var earlier []*fileIndex
 	for _, p := range s.paths {
-		other := s.files[p]
-		if other == fi {
-			return false
+		if s.files[p] == fi {
+			break
 		}
-		if len(table(other)[h]) > 0 {
-			return true
+		earlier = append(earlier, s.files[p])
+	}
+	t := table(fi)
+	for h, lines := range t.more {
+		for _, ln := range lines[1:] {
+			report(h, ln)
 		}
 	}
-	return false
+	if len(earlier) == 0 {
+		return
+	}
+	for h, ln := range t.first {
+		for _, e := range earlier {
+			if table(e).has(h) {
+				report(h, ln) // fi's other lines of h came from t.more above
+				break
+			}
+		}
+	}
 }
 
 // duplicates reports duplicate lines and duplicate definitions on the later line.
 func (s *Snapshot) duplicates(fi *fileIndex, add func(Diagnostic)) {
-	lineTable := func(x *fileIndex) map[uint64][]int32 { return x.lineHash }
-	defTable := func(x *fileIndex) map[uint64][]int32 { return x.defHash }
+	byLine := func(x *fileIndex) *lineTable { return &x.lineHash }
+	byDef := func(x *fileIndex) *lineTable { return &x.defHash }
 	dupLine := map[int32]bool{}
-	for h, lines := range fi.lineHash {
-		for _, ln := range lines {
-			if !s.hasEarlierCandidate(fi, ln, h, lineTable) {
-				continue
-			}
-			want := lineNormalized(fi.ast, int(ln))
-			if first, fl, ok := s.firstEqual(fi, ln, h, want, lineTable, lineNormalized); ok {
-				dupLine[ln] = true
-				add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateLine,
-					Message: "duplicate of " + where(first, fl, fi),
-					Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first written here"}}})
-			}
+	s.laterCopies(fi, byLine, func(h uint64, ln int32) {
+		if dupLine[ln] {
+			return
 		}
-	}
-	for h, lines := range fi.defHash {
-		for _, ln := range lines {
-			if dupLine[ln] || !s.hasEarlierCandidate(fi, ln, h, defTable) {
-				continue
-			}
-			want := defNormalized(fi.ast, int(ln))
-			if first, fl, ok := s.firstEqual(fi, ln, h, want, defTable, defNormalized); ok {
-				add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateDef,
-					Message: "the same definition of this term is given at " + where(first, fl, fi),
-					Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first defined here"}}})
-			}
+		want := lineNormalized(fi.ast, int(ln))
+		if first, fl, ok := s.firstEqual(fi, ln, h, want, byLine, lineNormalized); ok {
+			dupLine[ln] = true
+			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateLine,
+				Message: "duplicate of " + where(first, fl, fi),
+				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first written here"}}})
 		}
-	}
+	})
+	seenDef := map[int32]bool{}
+	s.laterCopies(fi, byDef, func(h uint64, ln int32) {
+		if dupLine[ln] || seenDef[ln] {
+			return
+		}
+		seenDef[ln] = true
+		want := defNormalized(fi.ast, int(ln))
+		if first, fl, ok := s.firstEqual(fi, ln, h, want, byDef, defNormalized); ok {
+			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateDef,
+				Message: "the same definition of this term is given at " + where(first, fl, fi),
+				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first defined here"}}})
+		}
+	})
 }
 
 // where names a line for a message: "line 12", or "other.notes:12" in another file.
@@ -185,7 +200,7 @@ func (s *Snapshot) redundantStubs(fi *fileIndex, add func(Diagnostic)) {
 // meaningfulEntry finds the first entry of key with a definition or a URL.
 func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 	for _, r := range s.topicRecs(key) {
-		for _, ln := range r.t.entries {
+		for _, ln := range r.entries() {
 			l := &r.fi.ast.Lines[ln]
 			if l.Sep.Defines() && l.Body.Len() > 0 || len(l.URLs) > 0 {
 				return r.fi, ln, true

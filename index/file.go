@@ -1,9 +1,9 @@
 package index
 
 import (
-	"bytes"
 	"hash/maphash"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -14,25 +14,26 @@ type fileIndex struct {
 	path string
 	ast  *analysis.File
 
-	topics  map[string]*topic  // every path prefix in the file, by key
-	aliases map[string][]alias // alias key -> the topics it names
-	lastSeg map[string][]string
-	refs    map[string][]int32 // reference key -> lines that refer to it
-	roots   []string           // top-level topic keys, in first-seen order
+	topics map[string]*topic // every path prefix in the file, by key
+	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
+	children     map[string][]string // topic key -> child topic keys, first-seen order
+	moreEntries  map[string][]int32  // topic key -> its entry lines after the first
+	topicAliases map[string][]string // topic key -> alias texts, without repeats
+	aliases      map[string][]alias  // alias key -> the topics it names
+	lastSeg      keyTable            // last segment key -> the topics ending with it
+	refs         map[string][]int32  // reference key -> lines that refer to it
+	roots        []string            // top-level topic keys, in first-seen order
 
-	lineHash map[uint64][]int32 // normalized line -> lines, for duplicate-line
-	defHash  map[uint64][]int32 // term key + normalized definition -> lines
+	lineHash lineTable // normalized line -> lines, for duplicate-line
+	defHash  lineTable // term key + normalized definition -> lines
 }
 
 // topic is one path prefix as seen in one file.
 type topic struct {
-	key      string
-	first    int32   // first line the topic appears on
-	seg      int16   // the topic's last segment index on that line
-	entries  []int32 // lines whose whole path is this topic
-	children []string
-	aliases  []string // alias texts written on this topic's segment, without repeats
-	uses     int32    // lines under the topic, itself included
+	first int32 // first line the topic appears on
+	entry int32 // first line whose whole path is this topic, or -1
+	uses  int32 // lines under the topic, itself included
+	seg   int16 // the topic's last segment index on its first line
 }
 
 type alias struct {
@@ -43,6 +44,10 @@ type alias struct {
 
 var seed = maphash.MakeSeed()
 
+// parallelIndexLines is the size from which a file's two kinds of tables are built on two
+// goroutines: below it, the goroutine costs more than it saves.
+const parallelIndexLines = 50_000
+
 // buildFile indexes a new version of a file. prev, the file's previous tree, lets the
 // parser keep every line that the edit did not touch.
 func buildFile(path string, src []byte, prev *analysis.File) *fileIndex {
@@ -52,16 +57,85 @@ func buildFile(path string, src []byte, prev *analysis.File) *fileIndex {
 	} else {
 		ast = parseParallel(src)
 	}
-	fi := &fileIndex{
-		path:     path,
-		ast:      ast,
-		topics:   make(map[string]*topic, len(ast.Lines)),
-		aliases:  map[string][]alias{},
-		lastSeg:  make(map[string][]string, len(ast.Lines)/2),
-		refs:     map[string][]int32{},
-		lineHash: make(map[uint64][]int32, len(ast.Lines)),
-		defHash:  map[uint64][]int32{},
+	fi := &fileIndex{path: path, ast: ast}
+	if len(ast.Lines) >= parallelIndexLines {
+		done := make(chan struct{})
+		go func() {
+			fi.indexLines()
+			close(done)
+		}()
+		fi.indexTopics()
+		<-done
+	} else {
+		fi.indexTopics()
+		fi.indexLines()
 	}
+	return fi
+}
+
+// indexTopics builds the topic tree, aliases and last segments.
+func (fi *fileIndex) indexTopics() {
+	ast := fi.ast
+	// The tables are not pre-sized: Go's maps grow table by table, and an estimate from the
+	// segment count would over-allocate by half.
+	fi.topics = map[string]*topic{}
+	fi.aliases = map[string][]alias{}
+	fi.lastSeg = newKeyTable(0)
+	fi.children = map[string][]string{}
+	fi.moreEntries = map[string][]int32{}
+	fi.topicAliases = map[string][]string{}
+	var slab []topic
+	for i := range ast.Lines {
+		l := &ast.Lines[i]
+		if len(l.Segments) == 0 {
+			continue
+		}
+		text := ast.LineText(i)
+		parent := ""
+		for s := range l.Segments {
+			key := l.TopicKey(s)
+			t := fi.topics[key]
+			if t == nil {
+				if len(slab) == cap(slab) {
+					slab = make([]topic, 0, 1024)
+				}
+				slab = append(slab, topic{first: int32(i), entry: -1, seg: int16(s)})
+				t = &slab[len(slab)-1]
+				fi.topics[key] = t
+				seg := l.SegmentKey(s)
+				fi.lastSeg.add(seg, key)
+				if s == 0 {
+					fi.roots = append(fi.roots, key)
+				} else {
+					fi.children[parent] = append(fi.children[parent], key)
+				}
+			}
+			t.uses++
+			if a := l.Segments[s].Alias; !a.IsZero() {
+				ak := analysis.NameKey(text[a.Start:a.End])
+				at := string(text[a.Start:a.End])
+				fi.aliases[ak] = append(fi.aliases[ak], alias{topic: key, text: at, line: int32(i)})
+				if !slices.Contains(fi.topicAliases[key], at) {
+					fi.topicAliases[key] = append(fi.topicAliases[key], at)
+				}
+			}
+			parent = key
+		}
+		if t := fi.topics[l.Key]; t.entry < 0 {
+			t.entry = int32(i)
+		} else {
+			fi.moreEntries[l.Key] = append(fi.moreEntries[l.Key], int32(i))
+		}
+	}
+}
+
+// indexLines builds the tables of whole lines: normalized lines and definitions, and
+// references.
+func (fi *fileIndex) indexLines() {
+	ast := fi.ast
+	fi.refs = map[string][]int32{}
+	fi.lineHash = newLineTable(len(ast.Lines))
+	fi.defHash = newLineTable(0)
 	var norm []byte
 	for i := range ast.Lines {
 		l := &ast.Lines[i]
@@ -71,59 +145,49 @@ func buildFile(path string, src []byte, prev *analysis.File) *fileIndex {
 		text := ast.LineText(i)
 		norm = appendNormalized(norm[:0], text)
 		h := maphash.Bytes(seed, norm)
-		fi.lineHash[h] = append(fi.lineHash[h], int32(i))
+		fi.lineHash.add(h, int32(i))
 		for _, r := range l.Refs {
 			if r.Key != "" {
 				fi.refs[r.Key] = append(fi.refs[r.Key], int32(i))
 			}
 		}
-		if len(l.Segments) == 0 {
-			continue
-		}
-		parent := ""
-		for s := range l.Segments {
-			key := l.TopicKey(s)
-			t := fi.topics[key]
-			if t == nil {
-				t = &topic{key: key, first: int32(i), seg: int16(s)}
-				fi.topics[key] = t
-				seg := l.SegmentKey(s)
-				fi.lastSeg[seg] = append(fi.lastSeg[seg], key)
-				if s == 0 {
-					fi.roots = append(fi.roots, key)
-				} else {
-					p := fi.topics[parent]
-					p.children = append(p.children, key)
-				}
-			}
-			t.uses++
-			if a := l.Segments[s].Alias; !a.IsZero() {
-				ak := analysis.NameKey(text[a.Start:a.End])
-				at := string(text[a.Start:a.End])
-				fi.aliases[ak] = append(fi.aliases[ak], alias{topic: key, text: at, line: int32(i)})
-				if !slices.Contains(t.aliases, at) {
-					t.aliases = append(t.aliases, at)
-				}
-			}
-			parent = key
-		}
-		t := fi.topics[l.Key]
-		t.entries = append(t.entries, int32(i))
-		if l.Sep.Defines() && l.Body.Len() > 0 {
-			norm = append(appendNormalized(norm[:0], []byte(l.Key)), 0)
+		if len(l.Segments) > 0 && l.Sep.Defines() && l.Body.Len() > 0 {
+			norm = append(appendNormalized(norm[:0], l.Key), 0)
 			norm = appendNormalized(norm, text[l.Body.Start:l.Body.End])
 			h := maphash.Bytes(seed, norm)
-			fi.defHash[h] = append(fi.defHash[h], int32(i))
+			fi.defHash.add(h, int32(i))
 		}
 	}
-	return fi
 }
 
 // appendNormalized appends text case-folded with white space runs collapsed and trimmed,
 // the form in which two lines or definitions count as the same.
-func appendNormalized(dst, text []byte) []byte {
-	text = bytes.TrimSpace(text)
+func appendNormalized[T string | []byte](dst []byte, text T) []byte {
+	for len(text) > 0 && (text[0] == ' ' || text[0] == '\t') {
+		text = text[1:]
+	}
+	for len(text) > 0 && (text[len(text)-1] == ' ' || text[len(text)-1] == '\t') {
+		text = text[:len(text)-1]
+	}
 	space := false
+	// ASCII fast path, up to the first other byte.
+	i := 0
+	for ; i < len(text) && text[i] < utf8.RuneSelf; i++ {
+		c := text[i]
+		if c == ' ' || c == '\t' {
+			space = true
+			continue
+		}
+		if space {
+			dst = append(dst, ' ')
+			space = false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	text = text[i:]
 	for _, r := range string(text) {
 		if r == ' ' || r == '\t' {
 			space = true
@@ -158,6 +222,6 @@ func lineNormalized(ast *analysis.File, i int) []byte {
 func defNormalized(ast *analysis.File, i int) []byte {
 	l := &ast.Lines[i]
 	text := ast.LineText(i)
-	norm := append(appendNormalized(nil, []byte(l.Key)), 0)
+	norm := append(appendNormalized(nil, l.Key), 0)
 	return appendNormalized(norm, text[l.Body.Start:l.Body.End])
 }

@@ -22,7 +22,7 @@ func (s *Snapshot) Hover(path string, offset int) *HoverResult {
 	key := keys[0]
 	h := &HoverResult{Span: span, Term: s.display(key), Key: key, RefCount: s.refTotals()[key]}
 	for _, r := range s.topicRecs(key) {
-		for _, a := range r.t.aliases {
+		for _, a := range r.aliases() {
 			if !slices.Contains(h.Aliases, a) {
 				h.Aliases = append(h.Aliases, a)
 			}
@@ -45,7 +45,7 @@ func (s *Snapshot) definitions(key string) []Definition {
 	var out []Definition
 	for _, r := range s.topicRecs(key) {
 		f := r.fi.ast
-		for _, ln := range r.t.entries {
+		for _, ln := range r.entries() {
 			l := &f.Lines[ln]
 			text := f.LineText(int(ln))
 			d := Definition{
@@ -67,7 +67,7 @@ func (s *Snapshot) definitions(key string) []Definition {
 func (s *Snapshot) childNames(key string) []string {
 	var keys []string
 	for _, r := range s.topicRecs(key) {
-		keys = append(keys, r.t.children...)
+		keys = append(keys, r.children()...)
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
 	"github.com/notesls/notesls/analysis"
@@ -22,9 +23,8 @@ type nameRec struct {
 	fi       *fileIndex
 	line     int32
 	seg      int16
-	parent   string // the parent topic key at the first appearance
-	letters  int
-	skeleton string
+	letters  int32
+	skeleton uint64 // hash of the letters and digits; 0 when there are none
 }
 
 // nearDuplicates finds pairs of segment names that are probably the same name written
@@ -38,6 +38,7 @@ func (s *Snapshot) nearDuplicates() map[string][]Diagnostic {
 func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 	var names []nameRec
 	index := map[string]int{}
+	var skelBuf []byte
 	for _, p := range s.paths {
 		fi := s.files[p]
 		f := fi.ast
@@ -48,18 +49,20 @@ func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 				if _, ok := index[key]; ok {
 					continue
 				}
-				parent := ""
-				if sg > 0 {
-					parent = l.TopicKey(sg - 1)
-				}
 				seg := l.Segments[sg]
 				bare := key
 				if n := seg.Ordinal.Len(); n > 0 {
 					bare = strings.TrimLeft(key[n:], " ")
 				}
 				index[key] = len(names)
+				letters, skel := skeleton(bare, skelBuf[:0])
+				skelBuf = skel
+				var skelHash uint64
+				if len(skel) > 0 {
+					skelHash = maphash.Bytes(seed, skel)
+				}
 				names = append(names, nameRec{key: key, bare: bare, fi: fi, line: int32(i), seg: int16(sg),
-					parent: parent, letters: countLetters(bare), skeleton: skeleton(bare)})
+					letters: int32(letters), skeleton: skelHash})
 			}
 		}
 	}
@@ -77,9 +80,9 @@ func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 		}
 	}
 	// Same once spaces and punctuation are removed.
-	bySkeleton := map[string]int{}
+	bySkeleton := make(map[uint64]int, len(names))
 	for i, n := range names {
-		if n.skeleton == "" {
+		if n.skeleton == 0 {
 			continue
 		}
 		if j, ok := bySkeleton[n.skeleton]; ok {
@@ -88,36 +91,52 @@ func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 			bySkeleton[n.skeleton] = i
 		}
 	}
-	// One edit apart, both long enough: names that share a one-deletion variant.
-	variants := map[uint64][]int32{}
+	// One edit apart, both long enough: names that share a one-deletion variant. The
+	// variants are hashed into one flat table and sorted, which is far cheaper than a map
+	// of lists at a million names.
+	// A variant packs the high bits of its hash above the name's index; a false match of
+	// the hash bits only costs one distance computation.
+	type variant = uint64
+	const nameBits = 24
+	if len(names) >= 1<<nameBits {
+		return nil // beyond sixteen million names the pass would not fit in memory anyway
+	}
+	pack := func(h uint64, i int) variant { return h<<nameBits | uint64(i) }
+	var variants []variant
 	var buf []byte
 	for i, n := range names {
 		if n.letters < minTypoLetters {
 			continue
 		}
 		k := n.bare
-		variants[maphash.String(seed, k)] = append(variants[maphash.String(seed, k)], int32(i))
+		variants = append(variants, pack(maphash.String(seed, k), i))
 		for at, r := range k {
-			buf = append(append(buf[:0], k[:at]...), k[at+len(string(r)):]...)
-			h := maphash.Bytes(seed, buf)
-			variants[h] = append(variants[h], int32(i))
+			buf = append(append(buf[:0], k[:at]...), k[at+utf8.RuneLen(r):]...)
+			variants = append(variants, pack(maphash.Bytes(seed, buf), i))
 		}
 	}
-	for _, ids := range variants {
-		if len(ids) < 2 {
-			continue
+	slices.Sort(variants)
+	for lo := 0; lo < len(variants); {
+		hi := lo + 1
+		for hi < len(variants) && variants[hi]>>nameBits == variants[lo]>>nameBits {
+			hi++
 		}
-		for x := 0; x < len(ids); x++ {
-			for y := x + 1; y < len(ids); y++ {
-				a, b := names[ids[x]], names[ids[y]]
+		for x := lo; x < hi; x++ {
+			for y := x + 1; y < hi; y++ {
+				ia, ib := int32(variants[x]&(1<<nameBits-1)), int32(variants[y]&(1<<nameBits-1))
+				if ia == ib {
+					continue
+				}
+				a, b := names[ia], names[ib]
 				if a.bare == b.bare || isPluralPair(a.bare, b.bare) || diffIsDigit(a.bare, b.bare) {
 					continue
 				}
 				if levenshtein.ComputeDistance(a.bare, b.bare) == 1 {
-					report(int(ids[x]), int(ids[y]), "one letter apart")
+					report(int(ia), int(ib), "one letter apart")
 				}
 			}
 		}
+		lo = hi
 	}
 	// Singular and plural side by side: top-level or under one parent.
 	for _, p := range s.paths {
@@ -161,39 +180,48 @@ func nearDiag(n, other nameRec, why string) Diagnostic {
 	}
 }
 
-func countLetters(s string) int {
-	n := 0
+// skeleton appends the letters and digits of s to buf and counts the letters.
+func skeleton(s string, buf []byte) (letters int, skel []byte) {
 	for _, r := range s {
-		if unicode.IsLetter(r) {
-			n++
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'):
+			letters++
+			buf = append(buf, byte(r))
+		case r < utf8.RuneSelf && '0' <= r && r <= '9':
+			buf = append(buf, byte(r))
+		case r >= utf8.RuneSelf && unicode.IsLetter(r):
+			letters++
+			buf = utf8.AppendRune(buf, r)
+		case r >= utf8.RuneSelf && unicode.IsDigit(r):
+			buf = utf8.AppendRune(buf, r)
 		}
 	}
-	return n
-}
-
-// skeleton keeps only letters and digits.
-func skeleton(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+	return letters, buf
 }
 
 func isPluralPair(a, b string) bool {
-	return a+"s" == b || b+"s" == a
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(b) == len(a)+1 && b[len(a)] == 's' && strings.HasPrefix(b, a)
 }
 
 // diffIsDigit reports whether two names one edit apart differ in a digit (numbered
 // siblings such as "learning 01" and "learning 02").
 func diffIsDigit(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
 	i := 0
-	for i < len(ra) && i < len(rb) && ra[i] == rb[i] {
+	for i < len(a) && i < len(b) && a[i] == b[i] {
 		i++
 	}
-	digit := func(rs []rune) bool { return i < len(rs) && unicode.IsDigit(rs[i]) }
-	return digit(ra) || digit(rb)
+	for i > 0 && i < len(a) && !utf8.RuneStart(a[i]) {
+		i-- // back to the start of the rune that differs
+	}
+	digit := func(s string) bool {
+		if i >= len(s) {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return unicode.IsDigit(r)
+	}
+	return digit(a) || digit(b)
 }

@@ -52,10 +52,11 @@ func reparse(prev *analysis.File, src []byte) *analysis.File {
 	if keepTail < len(prev.Lines) {
 		midEnd = prev.Starts[keepTail] + delta
 	}
+	var lp analysis.LineParser
 	for start := headEnd; start < midEnd; {
 		end, next := analysis.LineEnd(src, start)
 		f.Starts = append(f.Starts, start)
-		f.Lines = append(f.Lines, analysis.ParseLine(src[start:end]))
+		f.Lines = append(f.Lines, lp.Parse(src[start:end]))
 		start = next
 	}
 	if keepTail < len(prev.Lines) {
@@ -118,39 +119,44 @@ func parseParallel(src []byte) *analysis.File {
 		}
 	}
 	bounds = append(bounds, len(src))
-	parts := make([]*analysis.File, len(bounds)-1)
+	// Count each chunk's lines first, so that every worker parses straight into its part
+	// of one table: a table of a million lines is too large to build twice.
+	chunks := len(bounds) - 1
+	counts := make([]int, chunks)
 	var wg sync.WaitGroup
-	for i := range parts {
+	for i := range chunks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			parts[i] = parseRange(src, bounds[i], bounds[i+1])
+			for at := bounds[i]; at < bounds[i+1]; counts[i]++ {
+				_, at = analysis.LineEnd(src, at)
+			}
 		}()
 	}
 	wg.Wait()
-	f := &analysis.File{Src: src, BOM: start}
-	n := 0
-	for _, p := range parts {
-		n += len(p.Lines)
+	total := 0
+	offsets := make([]int, chunks)
+	for i, c := range counts {
+		offsets[i] = total
+		total += c
 	}
-	f.Lines = make([]analysis.Line, 0, n)
-	f.Starts = make([]int, 0, n)
-	for _, p := range parts {
-		f.Lines = append(f.Lines, p.Lines...)
-		f.Starts = append(f.Starts, p.Starts...)
+	f := &analysis.File{Src: src, BOM: start, Lines: make([]analysis.Line, total), Starts: make([]int, total)}
+	for i := range chunks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lines := f.Lines[offsets[i] : offsets[i]+counts[i]]
+			starts := f.Starts[offsets[i] : offsets[i]+counts[i]]
+			var lp analysis.LineParser
+			at := bounds[i]
+			for k := range lines {
+				end, next := analysis.LineEnd(src, at)
+				starts[k] = at
+				lines[k] = lp.Parse(src[at:end])
+				at = next
+			}
+		}()
 	}
-	return f
-}
-
-// parseRange parses the lines in src[from:to], which starts and ends at line boundaries.
-func parseRange(src []byte, from, to int) *analysis.File {
-	n := bytes.Count(src[from:to], []byte{'\n'}) + 1
-	f := &analysis.File{Lines: make([]analysis.Line, 0, n), Starts: make([]int, 0, n)}
-	for start := from; start < to; {
-		end, next := analysis.LineEnd(src, start)
-		f.Starts = append(f.Starts, start)
-		f.Lines = append(f.Lines, analysis.ParseLine(src[start:end]))
-		start = next
-	}
+	wg.Wait()
 	return f
 }

@@ -9,9 +9,21 @@ import (
 
 // topicRef is one file's record of a topic.
 type topicRef struct {
-	fi *fileIndex
-	t  *topic
+	fi  *fileIndex
+	t   *topic
+	key string
 }
+
+// entries lists the lines whose whole path is the topic.
+func (r topicRef) entries() []int32 {
+	if r.t.entry < 0 {
+		return nil
+	}
+	return append([]int32{r.t.entry}, r.fi.moreEntries[r.key]...)
+}
+
+func (r topicRef) children() []string { return r.fi.children[r.key] }
+func (r topicRef) aliases() []string  { return r.fi.topicAliases[r.key] }
 
 // topicRecs returns every file's record of a topic key, in workspace order.
 func (s *Snapshot) topicRecs(key string) []topicRef {
@@ -19,7 +31,7 @@ func (s *Snapshot) topicRecs(key string) []topicRef {
 	for _, p := range s.paths {
 		fi := s.files[p]
 		if t := fi.topics[key]; t != nil {
-			out = append(out, topicRef{fi, t})
+			out = append(out, topicRef{fi, t, key})
 		}
 	}
 	return out
@@ -51,7 +63,7 @@ func (s *Snapshot) resolve(key string) []string {
 	}
 	if len(out) == 0 {
 		for _, p := range s.paths {
-			out = append(out, s.files[p].lastSeg[key]...)
+			out = s.files[p].lastSeg.appendTo(out, key)
 		}
 	}
 	slices.Sort(out)
@@ -93,7 +105,7 @@ func (s *Snapshot) definingLines(key string) []Location {
 	recs := s.topicRecs(key)
 	var out []Location
 	for _, r := range recs {
-		for _, ln := range r.t.entries {
+		for _, ln := range r.entries() {
 			out = append(out, s.entryLocation(r.fi, int(ln), len(r.fi.ast.Lines[ln].Segments)-1))
 		}
 	}

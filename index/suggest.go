@@ -2,6 +2,7 @@ package index
 
 import (
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
@@ -10,73 +11,104 @@ import (
 // maxSuggestions bounds the "did you mean" list: more than three reads as noise.
 const maxSuggestions = 3
 
-// suggest returns the known names closest to key for a broken reference. Candidates are
-// bucketed by length and by first or last rune, so a lookup compares a few hundred names,
-// not the whole workspace: a typo rarely hits both ends of a word at once.
+// suggestBucket groups candidate names by length and by their first or last two runes.
+type suggestBucket struct {
+	end    [2]rune // the first two runes (last == false) or the last two (last == true)
+	last   bool
+	length int
+}
+
+// ends returns the first and the last two runes of k.
+func ends(k string) (first, last [2]rune) {
+	r0, n0 := utf8.DecodeRuneInString(k)
+	r1, _ := utf8.DecodeRuneInString(k[n0:])
+	z1, m1 := utf8.DecodeLastRuneInString(k)
+	z0, _ := utf8.DecodeLastRuneInString(k[:len(k)-m1])
+	return [2]rune{r0, r1}, [2]rune{z0, z1}
+}
+
+// suggestIndex is built once per snapshot, on the first broken reference.
+type suggestIndex map[suggestBucket][]string
+
+// suggestions returns the index of names (last segments and aliases), or of full paths
+// when paths is set: a reference written as a path is most likely a path with a typo.
+func (s *Snapshot) suggestions(paths bool) suggestIndex {
+	if paths {
+		s.suggestPathOnce.Do(func() { s.suggestPaths = s.buildSuggestIndex(true) })
+		return s.suggestPaths
+	}
+	s.suggestOnce.Do(func() { s.suggestIdx = s.buildSuggestIndex(false) })
+	return s.suggestIdx
+}
+
+func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
+	{
+		idx := suggestIndex{}
+		seen := map[string]bool{}
+		add := func(k string) {
+			if seen[k] || k == "" {
+				return
+			}
+			seen[k] = true
+			n := utf8.RuneCountInString(k)
+			first, last := ends(k)
+			idx[suggestBucket{first, false, n}] = append(idx[suggestBucket{first, false, n}], k)
+			idx[suggestBucket{last, true, n}] = append(idx[suggestBucket{last, true, n}], k)
+		}
+		for _, p := range s.paths {
+			fi := s.files[p]
+			if paths {
+				for k := range fi.topics {
+					add(k)
+				}
+				continue
+			}
+			for k := range fi.aliases {
+				add(k)
+			}
+			for k := range fi.lastSeg.one {
+				add(k)
+			}
+		}
+		return idx
+	}
+}
+
+// suggest returns the known names closest to key for a broken reference. Candidates come
+// from buckets of similar length that share the first two or the last two runes, so a
+// lookup compares a few names, not the whole workspace: a typo or two rarely hits both
+// ends of a name at once.
 func (s *Snapshot) suggest(key string) []string {
 	n := utf8.RuneCountInString(key)
 	maxDist := 1
 	if n >= 5 {
 		maxDist = 2
 	}
-	if n >= 12 {
-		maxDist = 3
-	}
-	first, _ := utf8.DecodeRuneInString(key)
-	last, _ := utf8.DecodeLastRuneInString(key)
+	first, last := ends(key)
 	type cand struct {
 		text string
 		dist int
 	}
 	var cands []cand
-	seen := map[string]bool{}
-	consider := func(k string) {
-		if seen[k] {
-			return
-		}
-		seen[k] = true
-		m := utf8.RuneCountInString(k)
-		if m < n-maxDist || m > n+maxDist {
-			return
-		}
-		f, _ := utf8.DecodeRuneInString(k)
-		l, _ := utf8.DecodeLastRuneInString(k)
-		if f != first && l != last {
-			return
-		}
-		if d := levenshtein.ComputeDistance(key, k); d <= maxDist {
-			cands = append(cands, cand{k, d})
-		}
-	}
-	for _, p := range s.paths {
-		fi := s.files[p]
-		for k := range fi.topics {
-			consider(k)
-		}
-		for k := range fi.aliases {
-			consider(k)
-		}
-		for k := range fi.lastSeg {
-			consider(k)
+	idx := s.suggestions(strings.Contains(key, " -- "))
+	for m := n - maxDist; m <= n+maxDist; m++ {
+		for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
+			for _, k := range idx[b] {
+				if d := levenshtein.ComputeDistance(key, k); d <= maxDist {
+					cands = append(cands, cand{k, d})
+				}
+			}
 		}
 	}
 	slices.SortFunc(cands, func(a, b cand) int {
 		if a.dist != b.dist {
 			return a.dist - b.dist
 		}
-		if a.text < b.text {
-			return -1
-		}
-		if a.text > b.text {
-			return 1
-		}
-		return 0
+		return strings.Compare(a.text, b.text)
 	})
+	cands = slices.CompactFunc(cands, func(a, b cand) bool { return a.text == b.text })
 	var out []string
-	for _, c := range cands {
-		if len(out) == maxSuggestions {
-			break
-		}
+	for _, c := range cands[:min(len(cands), maxSuggestions)] {
 		out = append(out, c.text)
 	}
 	return out

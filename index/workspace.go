@@ -26,6 +26,12 @@ type Snapshot struct {
 	global   sync.Once
 	nearDups map[string][]Diagnostic // by path, computed on first use
 
+	suggestOnce sync.Once
+	suggestIdx  suggestIndex
+
+	suggestPathOnce sync.Once
+	suggestPaths    suggestIndex
+
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
 
