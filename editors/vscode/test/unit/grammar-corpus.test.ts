@@ -3,6 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { performance } from "node:perf_hooks";
 import { before, describe, it } from "node:test";
 import * as oniguruma from "vscode-oniguruma";
 import * as textmate from "vscode-textmate";
@@ -19,6 +20,7 @@ interface Token {
 }
 
 let tokenized: Token[][] = [];
+let grammar: textmate.IGrammar;
 
 describe("the grammar on the whole corpus", () => {
   before(async () => {
@@ -34,8 +36,9 @@ describe("the grammar on the whole corpus", () => {
         return textmate.parseRawGrammar(fs.readFileSync(file, "utf8"), file);
       },
     });
-    const grammar = await registry.loadGrammar("source.notes");
-    assert.ok(grammar);
+    const loaded = await registry.loadGrammar("source.notes");
+    assert.ok(loaded);
+    grammar = loaded;
     let stack = textmate.INITIAL;
     tokenized = lines.map((line) => {
       const r = grammar.tokenizeLine(line, stack);
@@ -96,5 +99,27 @@ describe("the grammar on the whole corpus", () => {
       const got = head.filter((t) => t.scopes.includes("keyword.operator.path.notes")).map((t) => t.start);
       assert.deepEqual(got, want, `line ${i + 1}: ${line}`);
     });
+  });
+  it("tokenizes long unclosed lines without catastrophic backtracking", () => {
+    // VS Code tokenizes lines up to 20,000 characters (editor.maxTokenizationLineLength).
+    const n = 20_000;
+    const pathological = [
+      "ABC (A" + "b ".repeat(n / 2),
+      "x -- ABC (A " + "b c".repeat(n / 3) + ") y",
+      "(".concat("(a b".repeat(n / 4)),
+      '"' + 'a = b "'.repeat(n / 7),
+      "x " + "-".repeat(n),
+      "AB" + "CD".repeat(n / 4) + " (" + "Xy".repeat(n / 4),
+      "a " + "[[".repeat(n / 2),
+    ];
+    // Each takes well under 100 ms here; a pattern that backtracks badly takes seconds or
+    // never ends, and freezes highlighting in the editor.
+    const limitMs = 1_000;
+    for (const line of pathological) {
+      const t0 = performance.now();
+      grammar.tokenizeLine(line, textmate.INITIAL);
+      const ms = performance.now() - t0;
+      assert.ok(ms < limitMs, `${Math.round(ms)} ms for ${JSON.stringify(line.slice(0, 40))}...`);
+    }
   });
 });
