@@ -85,6 +85,10 @@ func (fi *fileIndex) indexTopics() {
 	fi.moreEntries = map[string][]int32{}
 	fi.topicAliases = map[string][]string{}
 	var slab []topic
+	// A sorted file repeats the path of the line before: the topics of the previous line
+	// are kept so that a shared prefix costs a string comparison, not a map lookup.
+	var prevKeys []string
+	var prevTopics []*topic
 	for i := range ast.Lines {
 		l := &ast.Lines[i]
 		if len(l.Segments) == 0 {
@@ -92,9 +96,21 @@ func (fi *fileIndex) indexTopics() {
 		}
 		text := ast.LineText(i)
 		parent := ""
+		shared := true
 		for s := range l.Segments {
 			key := l.TopicKey(s)
-			t := fi.topics[key]
+			var t *topic
+			if shared && s < len(prevKeys) && prevKeys[s] == key {
+				t = prevTopics[s]
+			} else {
+				shared = false
+				t = fi.topics[key]
+			}
+			if s < len(prevKeys) {
+				prevKeys[s], prevTopics[s] = key, t
+			} else {
+				prevKeys, prevTopics = append(prevKeys, key), append(prevTopics, t)
+			}
 			if t == nil {
 				if len(slab) == cap(slab) {
 					slab = make([]topic, 0, 1024)
@@ -102,6 +118,7 @@ func (fi *fileIndex) indexTopics() {
 				slab = append(slab, topic{first: int32(i), entry: -1, seg: int16(s)})
 				t = &slab[len(slab)-1]
 				fi.topics[key] = t
+				prevTopics[s] = t
 				seg := l.SegmentKey(s)
 				fi.lastSeg.add(seg, key)
 				if s == 0 {

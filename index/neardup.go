@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -39,32 +40,47 @@ func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 	var names []nameRec
 	index := map[string]int{}
 	var skelBuf []byte
+	// The distinct names of a file are the keys of its last-segment table; the first topic
+	// recorded for a name is where the name first appears.
 	for _, p := range s.paths {
 		fi := s.files[p]
-		f := fi.ast
-		for i := range f.Lines {
-			l := &f.Lines[i]
-			for sg := range l.Segments {
-				key := l.SegmentKey(sg)
-				if _, ok := index[key]; ok {
-					continue
-				}
-				seg := l.Segments[sg]
-				bare := key
-				if n := seg.Ordinal.Len(); n > 0 {
-					bare = strings.TrimLeft(key[n:], " ")
-				}
-				index[key] = len(names)
-				letters, skel := skeleton(bare, skelBuf[:0])
-				skelBuf = skel
-				var skelHash uint64
-				if len(skel) > 0 {
-					skelHash = maphash.Bytes(seed, skel)
-				}
-				names = append(names, nameRec{key: key, bare: bare, fi: fi, line: int32(i), seg: int16(sg),
-					letters: int32(letters), skeleton: skelHash})
+		for key, topicKey := range fi.lastSeg.one {
+			if _, ok := index[key]; ok {
+				continue
 			}
+			t := fi.topics[topicKey]
+			seg := fi.ast.Lines[t.first].Segments[t.seg]
+			bare := key
+			if n := seg.Ordinal.Len(); n > 0 {
+				bare = strings.TrimLeft(key[n:], " ")
+			}
+			index[key] = len(names)
+			letters, skel := skeleton(bare, skelBuf[:0])
+			skelBuf = skel
+			var skelHash uint64
+			if len(skel) > 0 {
+				skelHash = maphash.Bytes(seed, skel)
+			}
+			names = append(names, nameRec{key: key, bare: bare, fi: fi, line: t.first, seg: t.seg,
+				letters: int32(letters), skeleton: skelHash})
 		}
+	}
+	// Map order is random; workspace order makes the findings the same on every run.
+	order := make(map[*fileIndex]int, len(s.paths))
+	for i, p := range s.paths {
+		order[s.files[p]] = i
+	}
+	slices.SortFunc(names, func(a, b nameRec) int {
+		if c := cmp.Compare(order[a.fi], order[b.fi]); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.line, b.line); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seg, b.seg)
+	})
+	for i, n := range names {
+		index[n.key] = i
 	}
 	type pair struct{ a, b int }
 	found := map[pair]string{}
@@ -142,13 +158,14 @@ func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 	for _, p := range s.paths {
 		fi := s.files[p]
 		for key, t := range fi.topics {
-			plural := key + "s"
-			if fi.topics[plural] == nil && !s.hasTopic(plural) {
+			if !strings.HasSuffix(key, "s") || strings.HasSuffix(key, " -- s") || key == "s" {
 				continue
 			}
-			l := &fi.ast.Lines[t.first]
-			a, b := index[l.SegmentKey(int(t.seg))], index[l.SegmentKey(int(t.seg))+"s"]
-			report(a, b, "singular and plural of one name")
+			if singular := key[:len(key)-1]; !s.hasTopic(singular) {
+				continue
+			}
+			name := fi.ast.Lines[t.first].SegmentKey(int(t.seg))
+			report(index[name[:len(name)-1]], index[name], "singular and plural of one name")
 		}
 	}
 	out := map[string][]Diagnostic{}
