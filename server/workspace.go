@@ -406,6 +406,11 @@ func (w *workspace) underRoot(path string) bool { return isUnder(path, w.roots) 
 // wanted reports whether a file on disk belongs in the index: a notes file, or matched by
 // an include pattern.
 func (w *workspace) wanted(path string) bool {
+	for _, dir := range strings.Split(filepath.ToSlash(filepath.Dir(path)), "/") {
+		if dir == ".git" || dir == "node_modules" {
+			return false // never walked by index.Discover either
+		}
+	}
 	if strings.HasSuffix(path, index.NotesExt) {
 		return true
 	}
