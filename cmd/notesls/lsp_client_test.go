@@ -398,8 +398,8 @@ func (c *lspClient) initialize(dir string, caps map[string]any, options any) {
 	c.t.Helper()
 	params := map[string]any{"processId": os.Getpid(), "capabilities": caps}
 	if dir != "" {
-		params["rootUri"] = fileURI(dir)
-		params["workspaceFolders"] = []map[string]string{{"uri": fileURI(dir), "name": filepath.Base(dir)}}
+		params["rootUri"] = lspFileURI(dir)
+		params["workspaceFolders"] = []map[string]string{{"uri": lspFileURI(dir), "name": filepath.Base(dir)}}
 	} else {
 		params["rootUri"] = nil
 	}
@@ -487,13 +487,13 @@ func (c *lspClient) waitDiagnostics(uri string, pred func(publishParams) bool) p
 	return got
 }
 
-func fileURI(path string) string {
+func lspFileURI(path string) string {
 	return "file://" + filepath.ToSlash(path)
 }
 
 // positionOf finds the LSP position (UTF-16) of the first match of pattern in text, at the
 // start of submatch 1 if the pattern has one: tests point by pattern, never by counting.
-func positionOf(t *testing.T, text, pattern string) lspPosition {
+func lspPositionOf(t *testing.T, text, pattern string) lspPosition {
 	t.Helper()
 	re := regexp.MustCompile(pattern)
 	loc := re.FindStringSubmatchIndex(text)
@@ -504,11 +504,11 @@ func positionOf(t *testing.T, text, pattern string) lspPosition {
 	if len(loc) > 2 && loc[2] >= 0 {
 		off = loc[2]
 	}
-	return utf16Position(text, off)
+	return lspUTF16Position(text, off)
 }
 
 // utf16Position converts a byte offset, independently of the server's mapper.
-func utf16Position(text string, off int) lspPosition {
+func lspUTF16Position(text string, off int) lspPosition {
 	line, col := 0, 0
 	for i, r := range text[:off] {
 		switch {

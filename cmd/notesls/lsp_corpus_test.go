@@ -67,25 +67,25 @@ func corpusWorkspace(t *testing.T) (dir, file, text string) {
 }
 
 // line returns the 1-based line n of text without its line end.
-func line(text string, n int) string {
+func corpusLine(text string, n int) string {
 	return strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")[n-1]
 }
 
 // linePos finds pattern in line n (1-based) and returns its LSP position.
 func linePos(t *testing.T, text string, n int, pattern string) lspPosition {
 	t.Helper()
-	p := positionOf(t, line(text, n), pattern)
+	p := lspPositionOf(t, corpusLine(text, n), pattern)
 	p.Line = n - 1
 	return p
 }
 
 // scrub makes output independent of the temporary directory.
-func scrub(b []byte, dir string) []byte {
-	b = bytes.ReplaceAll(b, []byte(fileURI(dir)), []byte("file://$WORKSPACE"))
+func lspScrub(b []byte, dir string) []byte {
+	b = bytes.ReplaceAll(b, []byte(lspFileURI(dir)), []byte("file://$WORKSPACE"))
 	return bytes.ReplaceAll(b, []byte(dir), []byte("$WORKSPACE"))
 }
 
-func indentJSON(t *testing.T, raw []byte) []byte {
+func lspIndentJSON(t *testing.T, raw []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, raw, "", "  "); err != nil {
@@ -99,7 +99,7 @@ func TestLSPCorpusHover(t *testing.T) {
 	dir, file, text := corpusWorkspace(t)
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
-	uri := fileURI(file)
+	uri := lspFileURI(file)
 	msg := c.call("textDocument/hover", textDocPos(uri, linePos(t, text, 415, `extension of (CAP)`)))
 	if msg.Error != nil {
 		t.Fatalf("hover: %+v", msg.Error)
@@ -122,7 +122,7 @@ func TestLSPCorpusHover(t *testing.T) {
 	if want := (lspRange{linePos(t, text, 415, `extension of (CAP)`), linePos(t, text, 415, `extension of CAP()`)}); *hover.Range != want {
 		t.Errorf("hover range %v, want the hovered word %v", *hover.Range, want)
 	}
-	lspGolden(t, "hover-cap.golden", scrub(indentJSON(t, msg.Result), dir))
+	lspGolden(t, "hover-cap.golden", lspScrub(lspIndentJSON(t, msg.Result), dir))
 
 	// A path segment means the path up to it: children, references, every definition.
 	msg = c.call("textDocument/hover", textDocPos(uri, linePos(t, text, 198, `^data store -- (d)atabase`)))
@@ -134,7 +134,7 @@ func TestLSPCorpusHover(t *testing.T) {
 			t.Errorf("hover on database in line 198 lacks %q:\n%s", want, hover.Contents.Value)
 		}
 	}
-	lspGolden(t, "hover-database.golden", scrub(indentJSON(t, msg.Result), dir))
+	lspGolden(t, "hover-database.golden", lspScrub(lspIndentJSON(t, msg.Result), dir))
 
 	// Nothing known under the cursor: null.
 	if msg := c.call("textDocument/hover", textDocPos(uri, linePos(t, text, 415, `extension (of) CAP`))); msg.Error != nil || string(msg.Result) != "null" {
@@ -144,7 +144,7 @@ func TestLSPCorpusHover(t *testing.T) {
 
 func TestLSPCorpusDefinition(t *testing.T) {
 	dir, file, text := corpusWorkspace(t)
-	uri := fileURI(file)
+	uri := lspFileURI(file)
 	at := linePos(t, text, 313, `\[\[jump (s)erver\]\]`)
 
 	c := startServer(t)
@@ -167,7 +167,7 @@ func TestLSPCorpusDefinition(t *testing.T) {
 		l.OriginSelectionRange.Start.Character > at.Character || l.OriginSelectionRange.End.Character < at.Character {
 		t.Errorf("origin %+v does not cover the reference at %v", l.OriginSelectionRange, at)
 	}
-	lspGolden(t, "definition-jump-server.golden", scrub(indentJSON(t, msg.Result), dir))
+	lspGolden(t, "definition-jump-server.golden", lspScrub(lspIndentJSON(t, msg.Result), dir))
 
 	// A client without linkSupport gets Locations.
 	c2 := startServer(t)
@@ -184,12 +184,12 @@ func TestLSPCorpusDefinition(t *testing.T) {
 
 func TestLSPCorpusCompletion(t *testing.T) {
 	dir, file, text := corpusWorkspace(t)
-	uri := fileURI(file)
+	uri := lspFileURI(file)
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
 	c.didOpen(uri, text)
 	// Type a new last line, as a user does, then ask for completion at its end.
-	end := utf16Position(text, len(text))
+	end := lspUTF16Position(text, len(text))
 	typed := "data store -- database -- "
 	c.notify("textDocument/didChange", map[string]any{
 		"textDocument":   map[string]any{"uri": uri, "version": 2},
@@ -230,7 +230,7 @@ func TestLSPCorpusCompletion(t *testing.T) {
 			t.Errorf("completion after %q lacks %q; got %d items", typed, want, len(list.Items))
 		}
 	}
-	lspGolden(t, "completion-data-store-database.golden", scrub(indentJSON(t, msg.Result), dir))
+	lspGolden(t, "completion-data-store-database.golden", lspScrub(lspIndentJSON(t, msg.Result), dir))
 
 	// A typed prefix is replaced exactly, and a typo is tolerated.
 	c.notify("textDocument/didChange", map[string]any{
@@ -266,7 +266,7 @@ func (f checkFinding) String() string {
 
 func TestLSPCorpusDiagnosticsEqualCheck(t *testing.T) {
 	dir, file, text := corpusWorkspace(t)
-	uri := fileURI(file)
+	uri := lspFileURI(file)
 
 	// What --check reports.
 	cmd := exec.Command(notesBinary, "--check", "--format", "json", file)
@@ -315,7 +315,7 @@ func TestLSPCorpusDiagnosticsEqualCheck(t *testing.T) {
 			}
 			f.Related = append(f.Related, r.Location.Range.Start.Line+1)
 		}
-		if d.Code == "redundant-stub" && !equalInts(d.Tags, []int{1}) {
+		if d.Code == "redundant-stub" && !lspEqualInts(d.Tags, []int{1}) {
 			t.Errorf("redundant stub on line %d has tags %v, want [1] (Unnecessary)", f.Line, d.Tags)
 		}
 		got = append(got, f.String())
@@ -366,4 +366,4 @@ func runeColumn(line string, utf16Col int) int {
 	return col
 }
 
-func equalInts(a, b []int) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+func lspEqualInts(a, b []int) bool { return fmt.Sprint(a) == fmt.Sprint(b) }

@@ -21,7 +21,7 @@ const (
 	codeRequestCancelled = -32800
 )
 
-func wantError(t *testing.T, msg *rpcMessage, code int) {
+func lspWantError(t *testing.T, msg *rpcMessage, code int) {
 	t.Helper()
 	if msg.Error == nil {
 		t.Fatalf("result %s, want error %d", msg.Result, code)
@@ -45,8 +45,8 @@ func TestLSPRequestBeforeInitialize(t *testing.T) {
 	c.notify("textDocument/didOpen", map[string]any{ // dropped: not initialized
 		"textDocument": map[string]any{"uri": "untitled:a", "languageId": "notes", "version": 1, "text": "a = b\n"},
 	})
-	wantError(t, c.call("textDocument/hover", textDocPos("untitled:a", lspPosition{})), codeNotInitialized)
-	wantError(t, c.call("shutdown", nil), codeNotInitialized)
+	lspWantError(t, c.call("textDocument/hover", textDocPos("untitled:a", lspPosition{})), codeNotInitialized)
+	lspWantError(t, c.call("shutdown", nil), codeNotInitialized)
 	c.initialize("", editorCaps, nil)
 	stillServes(t, c)
 	if code := c.shutdownAndExit(); code != 0 {
@@ -58,8 +58,8 @@ func TestLSPRequestAfterShutdown(t *testing.T) {
 	c := startServer(t)
 	c.initialize("", editorCaps, nil)
 	c.result("shutdown", nil, nil)
-	wantError(t, c.call("textDocument/hover", textDocPos("untitled:a", lspPosition{})), codeInvalidRequest)
-	wantError(t, c.call("shutdown", nil), codeInvalidRequest)
+	lspWantError(t, c.call("textDocument/hover", textDocPos("untitled:a", lspPosition{})), codeInvalidRequest)
+	lspWantError(t, c.call("shutdown", nil), codeInvalidRequest)
 	c.notify("exit", nil)
 	if code := c.waitExit(); code != 0 {
 		t.Fatalf("exit status %d, want 0", code)
@@ -116,9 +116,9 @@ func TestLSPStdinClosed(t *testing.T) {
 func TestLSPUnknownRequest(t *testing.T) {
 	c := startServer(t)
 	c.initialize("", editorCaps, nil)
-	wantError(t, c.call("notes/noSuchMethod", map[string]any{}), codeMethodNotFound)
-	wantError(t, c.call("$/noSuchMethod", map[string]any{}), codeMethodNotFound)
-	wantError(t, c.call("textDocument/rename", map[string]any{}), codeMethodNotFound)
+	lspWantError(t, c.call("notes/noSuchMethod", map[string]any{}), codeMethodNotFound)
+	lspWantError(t, c.call("$/noSuchMethod", map[string]any{}), codeMethodNotFound)
+	lspWantError(t, c.call("textDocument/rename", map[string]any{}), codeMethodNotFound)
 	stillServes(t, c)
 }
 
@@ -139,12 +139,12 @@ func TestLSPUnknownNotificationIgnored(t *testing.T) {
 func TestLSPInvalidParams(t *testing.T) {
 	c := startServer(t)
 	c.initialize("", editorCaps, nil)
-	wantError(t, c.call("textDocument/hover", map[string]any{"textDocument": 5}), codeInvalidParams)
-	wantError(t, c.call("textDocument/hover", nil), codeInvalidParams)
-	wantError(t, c.call("textDocument/definition", map[string]any{
+	lspWantError(t, c.call("textDocument/hover", map[string]any{"textDocument": 5}), codeInvalidParams)
+	lspWantError(t, c.call("textDocument/hover", nil), codeInvalidParams)
+	lspWantError(t, c.call("textDocument/definition", map[string]any{
 		"textDocument": map[string]any{"uri": "untitled:a"}, "position": map[string]any{"line": -1, "character": 0},
 	}), codeInvalidParams)
-	wantError(t, c.call("textDocument/completion", map[string]any{
+	lspWantError(t, c.call("textDocument/completion", map[string]any{
 		"textDocument": map[string]any{"uri": 7}, "position": map[string]any{"line": 0, "character": 0},
 	}), codeInvalidParams)
 	stillServes(t, c)
@@ -153,15 +153,15 @@ func TestLSPInvalidParams(t *testing.T) {
 func TestLSPInternalError(t *testing.T) {
 	c := startServer(t)
 	c.initialize("", editorCaps, nil)
-	wantError(t, c.call("notesls/test/fail", map[string]any{}), codeInternalError)
+	lspWantError(t, c.call("notesls/test/fail", map[string]any{}), codeInternalError)
 	stillServes(t, c)
 }
 
 func TestLSPPanicRecovered(t *testing.T) {
 	c := startServer(t)
 	c.initialize("", editorCaps, nil)
-	wantError(t, c.call("notesls/test/panic", map[string]any{}), codeInternalError)
-	wantError(t, c.call("notesls/test/panicSerial", map[string]any{}), codeInternalError)
+	lspWantError(t, c.call("notesls/test/panic", map[string]any{}), codeInternalError)
+	lspWantError(t, c.call("notesls/test/panicSerial", map[string]any{}), codeInternalError)
 	stillServes(t, c)
 	if !strings.Contains(c.stderr.String(), "test hook panic") {
 		t.Errorf("the panic was not logged to stderr:\n%s", c.stderr.String())
@@ -178,8 +178,8 @@ func TestLSPCancelRequest(t *testing.T) {
 	} {
 		ch := c.start(tc.id, "notesls/test/block", map[string]any{})
 		stillServes(t, c) // the blocked request holds up nothing
-		c.notify("$/cancelRequest", map[string]any{"id": rawJSON(tc.cancelID)})
-		wantError(t, c.await(ch, "cancelled request "+tc.id), codeRequestCancelled)
+		c.notify("$/cancelRequest", map[string]any{"id": lspRawJSON(tc.cancelID)})
+		lspWantError(t, c.await(ch, "cancelled request "+tc.id), codeRequestCancelled)
 	}
 	stillServes(t, c)
 }
@@ -190,7 +190,7 @@ func TestLSPMalformedInput(t *testing.T) {
 
 	// Invalid JSON with a recognizable id: -32700 for that id, and the connection lives.
 	bad := `{"jsonrpc":"2.0","id":500,"method":"textDocument/hover","params":{"textDocument":`
-	wantError(t, c.await(c.startRaw("500", bad), "invalid JSON"), codeParseError)
+	lspWantError(t, c.await(c.startRaw("500", bad), "invalid JSON"), codeParseError)
 	stillServes(t, c)
 
 	// A lowercase header name is read.
@@ -213,9 +213,9 @@ func TestLSPMalformedInput(t *testing.T) {
 	}
 }
 
-type rawJSON string
+type lspRawJSON string
 
-func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
+func (r lspRawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
 
 func TestLSPLogFile(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "notesls.log")

@@ -12,12 +12,12 @@ import (
 // Text synchronization, diagnostics publication and untitled documents, black-box.
 
 // edit is one incremental change, given by the text it replaces in the current document.
-type edit struct {
+type lspEdit struct {
 	old, new string // old must occur once; "" with at = -1 appends
 }
 
 // applyEdits applies edits to text as the test's own model and returns LSP changes.
-func applyEdits(t *testing.T, text string, edits []edit) (string, []map[string]any) {
+func applyEdits(t *testing.T, text string, edits []lspEdit) (string, []map[string]any) {
 	t.Helper()
 	var changes []map[string]any
 	for _, e := range edits {
@@ -25,7 +25,7 @@ func applyEdits(t *testing.T, text string, edits []edit) (string, []map[string]a
 		if i < 0 || strings.Count(text, e.old) != 1 {
 			t.Fatalf("edit: %q must occur exactly once in %q", e.old, text)
 		}
-		r := lspRange{utf16Position(text, i), utf16Position(text, i+len(e.old))}
+		r := lspRange{lspUTF16Position(text, i), lspUTF16Position(text, i+len(e.old))}
 		text = text[:i] + e.new + text[i+len(e.old):]
 		changes = append(changes, map[string]any{"range": r, "text": e.new})
 	}
@@ -54,7 +54,7 @@ func TestLSPMultiByteEdits(t *testing.T) {
 
 	// Edits around and between multi-byte characters, across CRLF, one didChange each
 	// and then several in one didChange.
-	steps := [][]edit{
+	steps := [][]lspEdit{
 		{{"crème", "crème (fraîche"}},
 		{{"主题", "主题 -- 😀😀 [[nothing here]]"}},
 		{{"smile\n", "smile 👍🏽 (\r\n"}},
@@ -83,7 +83,7 @@ func TestLSPMultiByteEdits(t *testing.T) {
 		t.Fatalf("after incremental edits:\n%s\nopened fresh:\n%s", got, want)
 	}
 	// And positions are UTF-16: the unmatched "(" after the emoji with a skin tone.
-	at := positionOf(t, text, `👍🏽 (\()`)
+	at := lspPositionOf(t, text, `👍🏽 (\()`)
 	found := false
 	for _, d := range *edited.Diagnostics {
 		if d.Code == "unbalanced-brackets" && d.Range.Start == at {
@@ -134,7 +134,7 @@ func TestLSPUntitledDocument(t *testing.T) {
 		TargetURI   string   `json:"targetUri"`
 		TargetRange lspRange `json:"targetRange"`
 	}
-	c.result("textDocument/definition", textDocPos(uri, positionOf(t, text, `\[\[al(p)ha`)), &links)
+	c.result("textDocument/definition", textDocPos(uri, lspPositionOf(t, text, `\[\[al(p)ha`)), &links)
 	if len(links) != 1 || links[0].TargetURI != uri || links[0].TargetRange.Start.Line != 0 {
 		t.Fatalf("definition in an untitled document: %+v", links)
 	}
@@ -157,7 +157,7 @@ func TestLSPEmptyResultsAreArrays(t *testing.T) {
 	}
 	for _, method := range []string{"textDocument/definition", "textDocument/references"} {
 		msg := c.call(method, map[string]any{
-			"textDocument": map[string]any{"uri": uri}, "position": positionOf(t, "plain = words only", `(w)ords`),
+			"textDocument": map[string]any{"uri": uri}, "position": lspPositionOf(t, "plain = words only", `(w)ords`),
 			"context": map[string]any{"includeDeclaration": true},
 		})
 		if msg.Error != nil || string(msg.Result) != "[]" {
@@ -173,11 +173,11 @@ func TestLSPEmptyResultsAreArrays(t *testing.T) {
 func TestLSPCrossFileDiagnostics(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.notes"), filepath.Join(dir, "b.notes")
-	writeFile(t, a, "alpha = first\n")
-	writeFile(t, b, "beta = see [[gamma]]\n")
+	lspWriteFile(t, a, "alpha = first\n")
+	lspWriteFile(t, b, "beta = see [[gamma]]\n")
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
-	ua, ub := fileURI(a), fileURI(b)
+	ua, ub := lspFileURI(a), lspFileURI(b)
 	p := c.waitDiagnostics(ub, nil)
 	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "broken-reference" {
 		t.Fatalf("b.notes: %s, want one broken-reference", diagnosticsString(p))
@@ -186,7 +186,7 @@ func TestLSPCrossFileDiagnostics(t *testing.T) {
 	c.waitDiagnostics(ua, hasVersion(1))
 	n := c.noteCount()
 	// Defining gamma in a.notes repairs b.notes, which is not open.
-	text, changes := applyEdits(t, "alpha = first\n", []edit{{"first\n", "first\ngamma = third\n"}})
+	text, changes := applyEdits(t, "alpha = first\n", []lspEdit{{"first\n", "first\ngamma = third\n"}})
 	_ = text
 	c.notify("textDocument/didChange", map[string]any{
 		"textDocument": map[string]any{"uri": ua, "version": 2}, "contentChanges": changes,
@@ -208,10 +208,10 @@ func TestLSPCrossFileDiagnostics(t *testing.T) {
 func TestLSPDidCloseFallsBackToDisk(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.notes")
-	writeFile(t, a, "alpha = first\n")
+	lspWriteFile(t, a, "alpha = first\n")
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
-	ua := fileURI(a)
+	ua := lspFileURI(a)
 	c.didOpen(ua, "alpha = (first\n")
 	p := c.waitDiagnostics(ua, hasVersion(1))
 	if len(*p.Diagnostics) != 1 {
@@ -226,7 +226,7 @@ func TestLSPDidCloseFallsBackToDisk(t *testing.T) {
 	}
 }
 
-func writeFile(t *testing.T, path, text string) {
+func lspWriteFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)

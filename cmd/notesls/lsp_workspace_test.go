@@ -14,14 +14,14 @@ func TestLSPWorkspaceIndexedWithProgress(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.notes")
 	b := filepath.Join(dir, "sub", "b.notes")
-	writeFile(t, a, "alpha = first, see [[beta]]\n")
-	writeFile(t, b, "beta = second (unbalanced\n")
-	writeFile(t, filepath.Join(dir, "ignored.txt"), "gamma = [[nothing]]\n")
+	lspWriteFile(t, a, "alpha = first, see [[beta]]\n")
+	lspWriteFile(t, b, "beta = second (unbalanced\n")
+	lspWriteFile(t, filepath.Join(dir, "ignored.txt"), "gamma = [[nothing]]\n")
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
 
 	// Files never opened get their diagnostics.
-	p := c.waitDiagnostics(fileURI(b), nil)
+	p := c.waitDiagnostics(lspFileURI(b), nil)
 	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "unbalanced-brackets" || p.Version != nil {
 		t.Fatalf("b.notes: %s (version %v), want one unbalanced-brackets without version", diagnosticsString(p), p.Version)
 	}
@@ -55,18 +55,18 @@ func TestLSPWorkspaceIndexedWithProgress(t *testing.T) {
 	}
 	// A term of an unopened file resolves from another file.
 	var links []struct{ TargetURI string }
-	c.result("textDocument/definition", textDocPos(fileURI(a), positionOf(t, "alpha = first, see [[beta]]", `\[\[(b)eta`)), &links)
-	if len(links) != 1 || links[0].TargetURI != fileURI(b) {
+	c.result("textDocument/definition", textDocPos(lspFileURI(a), lspPositionOf(t, "alpha = first, see [[beta]]", `\[\[(b)eta`)), &links)
+	if len(links) != 1 || links[0].TargetURI != lspFileURI(b) {
 		t.Errorf("definition of [[beta]]: %+v, want b.notes", links)
 	}
 }
 
 func TestLSPNoProgressWithoutCapability(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "a.notes"), "alpha = (first\n")
+	lspWriteFile(t, filepath.Join(dir, "a.notes"), "alpha = (first\n")
 	c := startServer(t)
 	c.initialize(dir, map[string]any{}, nil)
-	c.waitDiagnostics(fileURI(filepath.Join(dir, "a.notes")), nil)
+	c.waitDiagnostics(lspFileURI(filepath.Join(dir, "a.notes")), nil)
 	for _, m := range c.notesSince(0) {
 		if m.Method == "$/progress" {
 			t.Errorf("progress sent to a client that did not offer it: %s", m.Params)
@@ -80,10 +80,10 @@ func TestLSPNoProgressWithoutCapability(t *testing.T) {
 func TestLSPWatchedFiles(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.notes")
-	writeFile(t, a, "alpha = see [[beta]]\n")
+	lspWriteFile(t, a, "alpha = see [[beta]]\n")
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
-	ua := fileURI(a)
+	ua := lspFileURI(a)
 	p := c.waitDiagnostics(ua, nil)
 	if len(*p.Diagnostics) != 1 {
 		t.Fatalf("a.notes: %s, want a broken reference", diagnosticsString(p))
@@ -96,19 +96,19 @@ func TestLSPWatchedFiles(t *testing.T) {
 
 	// Created: b.notes defines beta; a.notes is repaired.
 	b := filepath.Join(dir, "b.notes")
-	writeFile(t, b, "beta = second (unbalanced\n")
-	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(b), "type": 1}}})
+	lspWriteFile(t, b, "beta = second (unbalanced\n")
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": lspFileURI(b), "type": 1}}})
 	c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
-	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+	c.waitDiagnostics(lspFileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
 	// Changed: the bracket is fixed.
-	writeFile(t, b, "beta = second\n")
-	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(b), "type": 2}}})
-	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	lspWriteFile(t, b, "beta = second\n")
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": lspFileURI(b), "type": 2}}})
+	c.waitDiagnostics(lspFileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
 	// Deleted: a.notes is broken again.
 	if err := os.Remove(b); err != nil {
 		t.Fatal(err)
 	}
-	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(b), "type": 3}}})
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": lspFileURI(b), "type": 3}}})
 	c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
 }
 
@@ -116,31 +116,31 @@ func TestLSPWorkspaceFolders(t *testing.T) {
 	one, two := t.TempDir(), t.TempDir()
 	a := filepath.Join(one, "a.notes")
 	b := filepath.Join(two, "b.notes")
-	writeFile(t, a, "alpha = see [[beta]]\n")
-	writeFile(t, b, "beta = (second\n")
+	lspWriteFile(t, a, "alpha = see [[beta]]\n")
+	lspWriteFile(t, b, "beta = (second\n")
 	c := startServer(t)
 	c.initialize(one, editorCaps, nil)
-	c.waitDiagnostics(fileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+	c.waitDiagnostics(lspFileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
 
-	folder := []map[string]string{{"uri": fileURI(two), "name": "two"}}
+	folder := []map[string]string{{"uri": lspFileURI(two), "name": "two"}}
 	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{"added": folder, "removed": []any{}}})
-	c.waitDiagnostics(fileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
-	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+	c.waitDiagnostics(lspFileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	c.waitDiagnostics(lspFileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
 
 	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{"added": []any{}, "removed": folder}})
-	c.waitDiagnostics(fileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
-	c.waitDiagnostics(fileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+	c.waitDiagnostics(lspFileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	c.waitDiagnostics(lspFileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
 }
 
 func TestLSPNoWorkspaceFolder(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a.notes"), filepath.Join(dir, "b.notes")
-	writeFile(t, a, "alpha = see [[beta]]\n")
-	writeFile(t, b, "beta = second\n")
+	lspWriteFile(t, a, "alpha = see [[beta]]\n")
+	lspWriteFile(t, b, "beta = second\n")
 	c := startServer(t)
 	c.initialize("", editorCaps, nil) // no folder: open files only
-	c.didOpen(fileURI(a), "alpha = see [[beta]]\n")
-	p := c.waitDiagnostics(fileURI(a), hasVersion(1))
+	c.didOpen(lspFileURI(a), "alpha = see [[beta]]\n")
+	p := c.waitDiagnostics(lspFileURI(a), hasVersion(1))
 	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "broken-reference" {
 		t.Fatalf("with no folder, b.notes must not be indexed: %s", diagnosticsString(p))
 	}
@@ -159,8 +159,8 @@ func TestLSPSettings(t *testing.T) {
 	text := "alpha = (first\nbeta = second  \n"
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.notes")
-	writeFile(t, a, text)
-	ua := fileURI(a)
+	lspWriteFile(t, a, text)
+	ua := lspFileURI(a)
 
 	// initializationOptions, with the outer "notesls" key, turn a rule off.
 	c := startServer(t)
@@ -177,8 +177,8 @@ func TestLSPSettings(t *testing.T) {
 	p = c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 2 && (*p.Diagnostics)[0].Severity == 1 })
 
 	// .notesls.json wins over the editor: the workspace and `notesls --check` agree.
-	writeFile(t, filepath.Join(dir, ".notesls.json"), `{"rules": {"unbalanced-brackets": "hint"}}`)
-	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": fileURI(filepath.Join(dir, ".notesls.json")), "type": 1}}})
+	lspWriteFile(t, filepath.Join(dir, ".notesls.json"), `{"rules": {"unbalanced-brackets": "hint"}}`)
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": lspFileURI(filepath.Join(dir, ".notesls.json")), "type": 1}}})
 	c.waitDiagnostics(ua, func(p publishParams) bool {
 		return len(*p.Diagnostics) == 2 && (*p.Diagnostics)[0].Code == "unbalanced-brackets" && (*p.Diagnostics)[0].Severity == 4
 	})
@@ -194,10 +194,10 @@ func TestLSPSettings(t *testing.T) {
 
 func TestLSPProgressOnInitializeToken(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "a.notes"), "alpha = first\n")
+	lspWriteFile(t, filepath.Join(dir, "a.notes"), "alpha = first\n")
 	c := startServer(t)
 	c.result("initialize", map[string]any{
-		"processId": nil, "rootUri": fileURI(dir), "capabilities": editorCaps, "workDoneToken": "init-token",
+		"processId": nil, "rootUri": lspFileURI(dir), "capabilities": editorCaps, "workDoneToken": "init-token",
 	}, nil)
 	c.notify("initialized", map[string]any{})
 	c.waitNote("progress end on the initialize token", func(m *rpcMessage) bool {
@@ -214,8 +214,8 @@ func TestLSPProgressOnInitializeToken(t *testing.T) {
 func TestLSPSettingsPulled(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.notes")
-	writeFile(t, a, "alpha = (first\nbeta = second  \n")
-	ua := fileURI(a)
+	lspWriteFile(t, a, "alpha = (first\nbeta = second  \n")
+	ua := lspFileURI(a)
 	c := startServer(t)
 	// The client answers workspace/configuration with its "notesls" section.
 	c.answer("workspace/configuration", []any{map[string]any{"rules": map[string]string{"trailing-whitespace": "off"}, "path": "/usr/bin/notesls"}})
@@ -230,14 +230,14 @@ func TestLSPSettingsPulled(t *testing.T) {
 func TestLSPOpenDocumentOverridesDisk(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.notes")
-	writeFile(t, a, "alpha = first\n")
+	lspWriteFile(t, a, "alpha = first\n")
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
-	ua := fileURI(a)
+	ua := lspFileURI(a)
 	c.didOpen(ua, "alpha = (first\n")
 	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "unbalanced-brackets" })
 	// The file changes on disk while open: the editor's text still counts.
-	writeFile(t, a, "alpha = first [[nowhere]]\n")
+	lspWriteFile(t, a, "alpha = first [[nowhere]]\n")
 	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": ua, "type": 2}}})
 	var hover struct{ Contents struct{ Value string } }
 	c.result("textDocument/hover", textDocPos(ua, lspPosition{0, 1}), &hover)
