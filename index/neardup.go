@@ -37,8 +37,12 @@ func (s *Snapshot) nearDuplicates() map[string][]Diagnostic {
 }
 
 func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
-	var names []nameRec
-	index := map[string]int{}
+	total := 0
+	for _, fi := range s.files {
+		total += len(fi.lastSeg.one)
+	}
+	names := make([]nameRec, 0, total)
+	index := make(map[string]int, total)
 	var skelBuf []byte
 	// The distinct names of a file are the keys of its last-segment table; the first topic
 	// recorded for a name is where the name first appears.
@@ -118,7 +122,13 @@ func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 		return nil // beyond sixteen million names the pass would not fit in memory anyway
 	}
 	pack := func(h uint64, i int) variant { return h<<nameBits | uint64(i) }
-	var variants []variant
+	count := 0
+	for _, n := range names {
+		if n.letters >= minTypoLetters {
+			count += len(n.bare) + 1 // bytes bound the runes
+		}
+	}
+	variants := make([]variant, 0, count)
 	var buf []byte
 	for i, n := range names {
 		if n.letters < minTypoLetters {
