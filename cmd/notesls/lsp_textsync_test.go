@@ -138,6 +138,17 @@ func TestLSPUntitledDocument(t *testing.T) {
 	if len(links) != 1 || links[0].TargetURI != uri || links[0].TargetRange.Start.Line != 0 {
 		t.Fatalf("definition in an untitled document: %+v", links)
 	}
+	var refs []struct {
+		URI   string   `json:"uri"`
+		Range lspRange `json:"range"`
+	}
+	c.result("textDocument/references", map[string]any{
+		"textDocument": map[string]any{"uri": uri}, "position": lspPositionOf(t, text, `^al(p)ha`),
+		"context": map[string]any{"includeDeclaration": false},
+	}, &refs)
+	if len(refs) != 1 || refs[0].URI != uri || refs[0].Range.Start.Line != 1 {
+		t.Fatalf("references to alpha: %+v, want line 1", refs)
+	}
 	// Closing it forgets it: its diagnostics are cleared.
 	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
 	c.waitDiagnostics(uri, func(p publishParams) bool { return len(*p.Diagnostics) == 0 && p.Version == nil })
