@@ -42,7 +42,7 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 	}
 	ln := f.LineAt(offset)
 	if ln < 0 {
-		return s.completeTopics("", "", analysis.Span{Start: offset, End: offset})
+		return s.completeTopics("", "", analysis.Span{Start: offset, End: offset}, path, -1)
 	}
 	start := f.Starts[ln]
 	line := f.LineText(ln)
@@ -80,11 +80,13 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 	if strings.Contains(typed, "--") || strings.HasSuffix(typed, " -") {
 		return nil // an operator being typed
 	}
-	return s.completeTopics(parent, typed, analysis.Span{Start: start + typedStart, End: offset})
+	return s.completeTopics(parent, typed, analysis.Span{Start: start + typedStart, End: offset}, path, ln)
 }
 
 // completeTopics proposes the children of parent ("" for the top level) matching typed.
-func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span) *CompletionResult {
+// A topic that exists only on the line being typed (path, line) is what the user is
+// writing, not a proposal.
+func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, path string, line int) *CompletionResult {
 	var childKeys []string
 	if parent == "" {
 		for _, p := range s.paths {
@@ -104,11 +106,16 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span) *
 		if parent != "" {
 			seg = seg[len(" -- "):]
 		}
+		if s.onlyOn(k, path, line) {
+			continue
+		}
 		if rank, ok := m.match(seg); ok {
 			cands = append(cands, candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
 		}
 	}
-	return s.finish(cands, replace, func(c candidate) string { return s.lastName(c.key) })
+	return s.finish(cands, replace, func(c candidate) string {
+		return lastSegment(s.displayAvoiding(c.key, path, line))
+	})
 }
 
 // completeTerms proposes every term and alias matching typed, for "[[".
@@ -149,6 +156,12 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 	})
 }
 
+// onlyOn reports whether topic key appears on no line but (path, line).
+func (s *Snapshot) onlyOn(key, path string, line int) bool {
+	recs := s.topicRecs(key)
+	return len(recs) == 1 && recs[0].fi.path == path && recs[0].t.uses == 1 && int(recs[0].t.first) == line
+}
+
 // uses counts how often a topic is used: the lines under it and the references to it.
 func (s *Snapshot) uses(key string) int {
 	n := s.refTotals()[key]
@@ -169,15 +182,15 @@ func (s *Snapshot) finish(cands []candidate, replace analysis.Span, label func(c
 		return strings.Compare(a.key+a.label, b.key+b.label)
 	})
 	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
-	if len(cands) > maxCompletions {
-		cands = cands[:maxCompletions]
-		res.Incomplete = true
-	}
 	seen := map[string]bool{}
 	for _, c := range cands {
 		lbl := label(c)
 		if seen[lbl] {
 			continue
+		}
+		if len(res.Items) == maxCompletions {
+			res.Incomplete = true
+			break
 		}
 		seen[lbl] = true
 		item := CompletionItem{Label: lbl, Kind: c.kind, Key: c.key}

@@ -29,6 +29,12 @@ func (s *Snapshot) Hover(path string, offset int) *HoverResult {
 		}
 	}
 	h.Definitions = s.definitions(key)
+	// A stub says nothing; it is shown only when the term has nothing else.
+	if meaningful := slices.DeleteFunc(slices.Clone(h.Definitions), func(d Definition) bool {
+		return d.Body == "" && len(d.URLs) == 0
+	}); len(meaningful) > 0 {
+		h.Definitions = meaningful
+	}
 	for _, d := range h.Definitions {
 		for _, u := range d.URLs {
 			if !slices.Contains(h.URLs, u) {

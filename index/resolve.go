@@ -71,16 +71,20 @@ func (s *Snapshot) resolve(key string) []string {
 }
 
 // display returns how a topic was first written: its segment names joined by " -- ".
-func (s *Snapshot) display(key string) string {
+func (s *Snapshot) display(key string) string { return s.displayAvoiding(key, "", -1) }
+
+// displayAvoiding is display that takes the spelling from another line than (path, line)
+// when it can: the line being typed is not how the user wrote the term before.
+func (s *Snapshot) displayAvoiding(key, path string, line int) string {
 	recs := s.topicRecs(key)
 	if len(recs) == 0 {
 		return key
 	}
-	r := recs[0]
-	l := &r.fi.ast.Lines[r.t.first]
-	text := r.fi.ast.LineText(int(r.t.first))
+	r, ln, seg := spellingLine(recs, path, line)
+	l := &r.fi.ast.Lines[ln]
+	text := r.fi.ast.LineText(ln)
 	var b strings.Builder
-	for i := 0; i <= int(r.t.seg); i++ {
+	for i := 0; i <= seg; i++ {
 		if i > 0 {
 			b.WriteString(" -- ")
 		}
@@ -90,13 +94,31 @@ func (s *Snapshot) display(key string) string {
 	return b.String()
 }
 
-// lastName returns how a topic's last segment was first written.
-func (s *Snapshot) lastName(key string) string {
-	d := s.display(key)
-	if i := strings.LastIndex(d, " -- "); i >= 0 {
-		return d[i+4:]
+// spellingLine picks the line whose spelling of a topic to show: its first line, or when
+// that is (path, line), the first entry of the topic on another line.
+func spellingLine(recs []topicRef, path string, line int) (topicRef, int, int) {
+	r := recs[0]
+	if r.fi.path != path || int(r.t.first) != line {
+		return r, int(r.t.first), int(r.t.seg)
 	}
-	return d
+	for _, other := range recs {
+		for _, e := range other.entries() {
+			if other.fi.path != path || int(e) != line {
+				return other, int(e), len(other.fi.ast.Lines[e].Segments) - 1
+			}
+		}
+	}
+	return r, int(r.t.first), int(r.t.seg)
+}
+
+// lastName returns how a topic's last segment was first written.
+func (s *Snapshot) lastName(key string) string { return lastSegment(s.display(key)) }
+
+func lastSegment(path string) string {
+	if i := strings.LastIndex(path, " -- "); i >= 0 {
+		return path[i+4:]
+	}
+	return path
 }
 
 // definingLines returns the entries whose whole path is key, in workspace order; when

@@ -1,0 +1,357 @@
+package index
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+func corpus(t testing.TB) []byte {
+	t.Helper()
+	src, err := os.ReadFile("../testdata/system-design.notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+// at returns the offset of the n-th occurrence (1-based line) of sub in line `line` of src,
+// plus delta: tests find positions by pattern, never by counting columns.
+func at(t testing.TB, src []byte, line int, sub string, delta int) int {
+	t.Helper()
+	start := 0
+	for i := 1; i < line; i++ {
+		nl := bytes.IndexByte(src[start:], '\n')
+		if nl < 0 {
+			t.Fatalf("no line %d", line)
+		}
+		start += nl + 1
+	}
+	end := start + bytes.IndexByte(src[start:], '\n')
+	i := bytes.Index(src[start:end], []byte(sub))
+	if i < 0 {
+		t.Fatalf("%q not in line %d: %q", sub, line, src[start:end])
+	}
+	return start + i + delta
+}
+
+func lineOf(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n")) + 1 }
+
+func sameTree(t *testing.T, got, want *analysis.File) {
+	t.Helper()
+	if !slices.Equal(got.Starts, want.Starts) {
+		t.Fatalf("line starts differ:\n got %v\nwant %v", got.Starts, want.Starts)
+	}
+	for i := range want.Lines {
+		if !reflect.DeepEqual(got.Lines[i], want.Lines[i]) {
+			t.Fatalf("line %d differs:\n got %+v\nwant %+v", i, got.Lines[i], want.Lines[i])
+		}
+	}
+	if len(got.Lines) != len(want.Lines) {
+		t.Fatalf("%d lines, want %d", len(got.Lines), len(want.Lines))
+	}
+}
+
+// FuzzReparse: re-parsing only the lines an edit touched gives the same tree as parsing
+// the new text from scratch. The seeds run in every go test.
+func FuzzReparse(f *testing.F) {
+	f.Add([]byte("a = b\nc -- d\n"), 2, 3, []byte("x\ny"))
+	f.Add([]byte("a\r\nb\r\n"), 1, 1, []byte("\n"))
+	f.Add([]byte("a\rb\rc"), 1, 2, []byte(""))
+	f.Add([]byte("a\r"), 2, 2, []byte("\n"))
+	f.Add([]byte("one\ntwo\nthree"), 0, 14, []byte("1\n2"))
+	f.Add([]byte("\xEF\xBB\xBFa\nb"), 0, 1, []byte(""))
+	f.Add([]byte("x = [[y]]\n\ny\n"), 6, 6, []byte("z"))
+	f.Fuzz(func(t *testing.T, old []byte, from, to int, insert []byte) {
+		if from < 0 || to < from || to > len(old) {
+			return
+		}
+		edited := slices.Concat(old[:from], insert, old[to:])
+		sameTree(t, reparse(analysis.Parse(old), edited), analysis.Parse(edited))
+	})
+}
+
+func TestReparseCorpusEdits(t *testing.T) {
+	src := corpus(t)
+	r := rand.New(rand.NewPCG(1, 2))
+	prev := analysis.Parse(src)
+	for i := range 300 {
+		from := r.IntN(len(src))
+		to := min(len(src), from+r.IntN(40))
+		insert := [][]byte{nil, []byte("x"), []byte("\n"), []byte("\r\n"), []byte(" -- é🙂 = "), []byte("[[")}[i%6]
+		src = slices.Concat(src[:from], insert, src[to:])
+		next := reparse(prev, src)
+		sameTree(t, next, analysis.Parse(src))
+		prev = next
+	}
+}
+
+func TestParseParallelMatchesParse(t *testing.T) {
+	var b bytes.Buffer
+	src := corpus(t)
+	for i := 0; b.Len() < parallelThreshold+1<<20; i++ {
+		b.Write(src)
+		b.WriteString([]string{"mixed\r\nends\rhere\n", "\n", "no final newline"}[i%3])
+	}
+	sameTree(t, parseParallel(b.Bytes()), analysis.Parse(b.Bytes()))
+}
+
+// diagLines renders a file's findings as "line:rule" for compact comparisons.
+func diagLines(snap *Snapshot, path string) string {
+	src, _ := snap.Content(path)
+	var out []string
+	for _, d := range snap.Diagnostics(path) {
+		out = append(out, fmt.Sprintf("%d:%s", lineOf(src, d.Span.Start), d.Rule))
+	}
+	return strings.Join(out, " ")
+}
+
+func TestCrossFileRules(t *testing.T) {
+	w := NewWorkspace(DefaultConfig())
+	w.UpdateMany(map[string][]byte{
+		"a.notes": []byte("jump server = a host\nshared = same text\n"),
+		"b.notes": []byte("jumpbox = see [[jump server]]\nmissing = see [[nowhere]]\nshared = same text\n"),
+	})
+	snap := w.Snapshot()
+	if got, want := diagLines(snap, "b.notes"), "2:broken-reference 3:duplicate-line"; got != want {
+		t.Errorf("b.notes: %s, want %s", got, want)
+	}
+	if got := diagLines(snap, "a.notes"); got != "" {
+		t.Errorf("a.notes: the first copy is not flagged, got %s", got)
+	}
+	d := snap.Diagnostics("b.notes")[1]
+	if len(d.Related) != 1 || d.Related[0].Path != "a.notes" {
+		t.Errorf("duplicate points to %+v, want a.notes", d.Related)
+	}
+	// Defining the term in a.notes fixes b.notes: both are affected.
+	snap, affected := w.Update("a.notes", []byte("jump server = a host\nnowhere = a place\nshared = same text\n"))
+	if !slices.Equal(affected, []string{"a.notes", "b.notes"}) {
+		t.Errorf("affected = %v", affected)
+	}
+	if got, want := diagLines(snap, "b.notes"), "3:duplicate-line"; got != want {
+		t.Errorf("after the fix, b.notes: %s, want %s", got, want)
+	}
+	snap, affected = w.Remove("a.notes")
+	if !slices.Equal(affected, []string{"a.notes", "b.notes"}) {
+		t.Errorf("affected by removal = %v", affected)
+	}
+	if got, want := diagLines(snap, "b.notes"), "1:broken-reference 2:broken-reference"; got != want {
+		t.Errorf("after removal, b.notes: %s, want %s", got, want)
+	}
+}
+
+func TestConfigSeverities(t *testing.T) {
+	w := NewWorkspace(DefaultConfig())
+	w.Update("x.notes", []byte("b\na =\n"))
+	cfg := DefaultConfig()
+	cfg.Severity = map[string]analysis.Severity{"empty-definition": analysis.SeverityError, "unsorted": RuleOff}
+	snap := w.SetConfig(cfg)
+	ds := snap.Diagnostics("x.notes")
+	if len(ds) != 1 || ds[0].Rule != "empty-definition" || ds[0].Severity != analysis.SeverityError {
+		t.Fatalf("got %+v", ds)
+	}
+	cfg = DefaultConfig()
+	cfg.Sorting = false
+	if got := diagLines(w.SetConfig(cfg), "x.notes"); got != "2:empty-definition" {
+		t.Errorf("sorting off: %s", got)
+	}
+}
+
+func TestHover(t *testing.T) {
+	src := corpus(t)
+	const path = "c.notes"
+	snap, _ := NewWorkspace(DefaultConfig()).Update(path, src)
+	tests := []struct {
+		name       string
+		off        int
+		term       string
+		defLines   []int
+		hovered    string
+		wantURL    string
+		wantChild  string
+		wantAlias  string
+		minRefs    int
+		wantNoInfo bool
+	}{
+		{name: "known term in a body", off: at(t, src, 415, "CAP", 1), term: "CAP", defLines: []int{141}, hovered: "CAP",
+			wantURL: "https://www.infoq.com/articles/cap-twelve-years-later-how-the-rules-have-changed/"},
+		{name: "path prefix", off: at(t, src, 198, "database", 2), term: "data store -- database", defLines: []int{203},
+			hovered: "database", wantChild: "sharding"},
+		{name: "reference target", off: at(t, src, 313, "jump server", 3), term: "jump server", defLines: []int{312},
+			hovered: "[[jump server]]", minRefs: 1},
+		{name: "alias on its segment", off: at(t, src, 118, "BFF", 1), term: "Backends For Frontends", defLines: []int{118},
+			hovered: "BFF", wantAlias: "BFF"},
+		{name: "several definitions", off: at(t, src, 383, "non-abstract", 2), term: "Non-Abstract Large System Design",
+			defLines: []int{383, 384, 385, 386}, hovered: "non-abstract large system design", wantAlias: "NALSD"},
+		{name: "plain word", off: at(t, src, 415, "extension", 2), wantNoInfo: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := snap.Hover(path, tt.off)
+			if tt.wantNoInfo {
+				if h != nil {
+					t.Fatalf("got %+v, want nothing", h)
+				}
+				return
+			}
+			if h == nil {
+				t.Fatal("no hover")
+			}
+			if h.Term != tt.term {
+				t.Errorf("term %q, want %q", h.Term, tt.term)
+			}
+			var lines []int
+			for _, d := range h.Definitions {
+				lines = append(lines, d.Line+1)
+			}
+			if !slices.Equal(lines, tt.defLines) {
+				t.Errorf("definitions on lines %v, want %v", lines, tt.defLines)
+			}
+			if got := string(src[h.Span.Start:h.Span.End]); got != tt.hovered {
+				t.Errorf("hovered %q, want %q", got, tt.hovered)
+			}
+			if tt.wantURL != "" && !slices.Contains(h.URLs, tt.wantURL) {
+				t.Errorf("URLs %v lack %s", h.URLs, tt.wantURL)
+			}
+			if tt.wantChild != "" && !slices.Contains(h.Children, tt.wantChild) {
+				t.Errorf("children %v lack %s", h.Children, tt.wantChild)
+			}
+			if tt.wantAlias != "" && !slices.Contains(h.Aliases, tt.wantAlias) {
+				t.Errorf("aliases %v lack %s", h.Aliases, tt.wantAlias)
+			}
+			if h.RefCount < tt.minRefs {
+				t.Errorf("%d references, want at least %d", h.RefCount, tt.minRefs)
+			}
+		})
+	}
+}
+
+func TestDefinitionAndReferences(t *testing.T) {
+	src := corpus(t)
+	const path = "c.notes"
+	snap, _ := NewWorkspace(DefaultConfig()).Update(path, src)
+	origin, targets := snap.Definition(path, at(t, src, 313, "jump server", 1))
+	if got := string(src[origin.Start:origin.End]); got != "[[jump server]]" {
+		t.Errorf("origin %q", got)
+	}
+	if len(targets) != 1 || lineOf(src, targets[0].Span.Start) != 312 {
+		t.Fatalf("targets %+v, want line 312", targets)
+	}
+	if got := string(src[targets[0].Selection.Start:targets[0].Selection.End]); got != "jump server" {
+		t.Errorf("selection %q", got)
+	}
+	// A topic no line defines exactly lands on its first line.
+	_, targets = snap.Definition(path, at(t, src, 177, "data store", 1))
+	if len(targets) != 1 || lineOf(src, targets[0].Span.Start) != 177 {
+		t.Errorf("data store: %+v, want its first line 177", targets)
+	}
+	// Soft reference: CAP Theorem -> see also PACELC theorem.
+	_, targets = snap.Definition(path, at(t, src, 145, "PACELC", 1))
+	if len(targets) != 1 || lineOf(src, targets[0].Span.Start) != 415 {
+		t.Errorf("soft reference: %+v, want line 415", targets)
+	}
+	refs := snap.References(path, at(t, src, 312, "jump server", 1))
+	if len(refs) != 1 || lineOf(src, refs[0].Span.Start) != 313 {
+		t.Errorf("references %+v, want line 313", refs)
+	}
+}
+
+func TestComplete(t *testing.T) {
+	src := corpus(t)
+	const path = "c.notes"
+	w := NewWorkspace(DefaultConfig())
+	labels := func(line string, cursorAfter string) ([]string, *CompletionResult) {
+		t.Helper()
+		edited := append([]byte(line+"\n"), src...)
+		snap, _ := w.Update(path, edited)
+		res := snap.Complete(path, strings.Index(line, cursorAfter)+len(cursorAfter))
+		if res == nil {
+			return nil, nil
+		}
+		var out []string
+		for _, it := range res.Items {
+			out = append(out, it.Label)
+		}
+		return out, res
+	}
+	got, res := labels("data store -- database -- ", "database -- ")
+	for _, want := range []string{"sharding", "NoSQL", "replica"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("children of data store -- database: %v lack %s", got, want)
+		}
+	}
+	if res.Replace.Len() != 0 {
+		t.Errorf("nothing typed, replace %v", res.Replace)
+	}
+	got, res = labels("data store -- database -- shar", "shar")
+	if len(got) == 0 || got[0] != "sharding" {
+		t.Errorf("prefix shar: %v", got)
+	}
+	if res.Replace.Len() != len("shar") {
+		t.Errorf("replace %v, want the typed prefix", res.Replace)
+	}
+	got, _ = labels("data store -- database -- shradi", "shradi")
+	if !slices.Contains(got, "sharding") {
+		t.Errorf("typo shradi: %v lack sharding", got)
+	}
+	got, _ = labels("data store -- database -- sql", "sql")
+	if len(got) < 2 || got[0] != "SQL" {
+		t.Errorf("prefix first, then word prefix: %v", got)
+	}
+	got, _ = labels("obser", "obser")
+	if len(got) == 0 || got[0] != "observability" {
+		t.Errorf("top level: %v", got)
+	}
+	got, _ = labels("x = see [[jump s", "jump s")
+	if len(got) == 0 || got[0] != "jump server" {
+		t.Errorf("inside [[: %v", got)
+	}
+	got, _ = labels("x = see [[NALS", "NALS")
+	if !slices.Contains(got, "NALSD") {
+		t.Errorf("aliases inside [[: %v", got)
+	}
+	if got, _ := labels("x = in a body", "in a"); got != nil {
+		t.Errorf("in a body: %v, want nothing", got)
+	}
+	_, res = labels("x = see [[", "[[")
+	if len(res.Items) != maxCompletions || !res.Incomplete {
+		t.Errorf("every term: %d items, incomplete %v", len(res.Items), res.Incomplete)
+	}
+}
+
+// TestConcurrentReaders reads snapshots from many goroutines while a writer replaces the
+// file; run with -race.
+func TestConcurrentReaders(t *testing.T) {
+	src := corpus(t)
+	w := NewWorkspace(DefaultConfig())
+	w.Update("c.notes", src)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				snap := w.Snapshot()
+				content, _ := snap.Content("c.notes")
+				off := (i*7919 + g) % len(content)
+				snap.Hover("c.notes", off)
+				snap.Complete("c.notes", off)
+				snap.Definition("c.notes", off)
+				snap.Diagnostics("c.notes")
+			}
+		}()
+	}
+	for i := range 20 {
+		edited := slices.Concat(src[:i*100], []byte("new entry = text\n"), src[i*100:])
+		w.Update("c.notes", edited)
+	}
+	wg.Wait()
+}
