@@ -24,3 +24,33 @@ func BenchmarkCheckFile(b *testing.B) {
 		snap.Diagnostics(path)
 	}
 }
+
+// BenchmarkEdit measures one keystroke in a large file: re-index and recompute the file's
+// diagnostics, what the server does before publishing. NOTESLS_BENCH_FILE picks the file.
+func BenchmarkEdit(b *testing.B) {
+	path := os.Getenv("NOTESLS_BENCH_FILE")
+	if path == "" {
+		path = "../testdata/system-design.notes"
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := NewWorkspace(DefaultConfig())
+	w.Update(path, src)
+	w.Snapshot().Diagnostics(path)
+	edited := append([]byte(nil), src...)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		// Type a letter into the middle of some body, then take it out again.
+		pos := len(src)/3 + (i%97)*101
+		i++
+		for pos < len(src) && src[pos] != ' ' {
+			pos++
+		}
+		edited = append(append(append(edited[:0], src[:pos]...), 'x'), src[pos:]...)
+		snap, _ := w.Update(path, edited)
+		snap.Diagnostics(path)
+	}
+}

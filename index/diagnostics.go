@@ -38,7 +38,7 @@ var fixable = map[string]bool{
 func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 	// The workspace-wide near-duplicate pass is the longest; it runs beside this file's
 	// own rules.
-	near := make(chan map[string][]Diagnostic, 1)
+	near := make(chan nearResult, 1)
 	go func() { near <- s.nearDuplicates() }()
 	out := []Diagnostic{}
 	add := func(d Diagnostic) {
@@ -59,7 +59,7 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 		}
 	}
 	if s.cfg.Sorting {
-		for _, ln := range unsortedLines(f) {
+		for _, ln := range fi.unsorted.get(func() []int { return unsortedLines(f, fi.sortKeys) }) {
 			add(Diagnostic{Span: f.LineSpan(ln), Rule: analysis.RuleUnsorted,
 				Message: "line breaks the case-insensitive order of its block"})
 		}
@@ -67,8 +67,8 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 	s.duplicates(fi, add)
 	s.redundantStubs(fi, add)
 	s.brokenReferences(fi, add)
-	for _, d := range (<-near)[fi.path] {
-		add(d)
+	for _, n := range (<-near)[fi.path] {
+		add(n.diagnostic(s, fi))
 	}
 	slices.SortFunc(out, func(a, b Diagnostic) int {
 		if a.Span.Start != b.Span.Start {
@@ -199,11 +199,22 @@ func (s *Snapshot) redundantStubs(fi *fileIndex, add func(Diagnostic)) {
 
 // meaningfulEntry finds the first entry of key with a definition or a URL.
 func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
-	for _, r := range s.topicRecs(key) {
-		for _, ln := range r.entries() {
-			l := &r.fi.ast.Lines[ln]
-			if l.Sep.Defines() && l.Body.Len() > 0 || len(l.URLs) > 0 {
-				return r.fi, ln, true
+	meaningful := func(fi *fileIndex, ln int32) bool {
+		l := &fi.ast.Lines[ln]
+		return l.Sep.Defines() && l.Body.Len() > 0 || len(l.URLs) > 0
+	}
+	for _, p := range s.paths {
+		fi := s.files[p]
+		t := fi.topics[key]
+		if t == nil || t.entry < 0 {
+			continue
+		}
+		if meaningful(fi, t.entry) {
+			return fi, t.entry, true
+		}
+		for _, ln := range fi.moreEntries[key] {
+			if meaningful(fi, ln) {
+				return fi, ln, true
 			}
 		}
 	}

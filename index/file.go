@@ -2,6 +2,7 @@ package index
 
 import (
 	"hash/maphash"
+	"maps"
 	"slices"
 	"unicode/utf8"
 
@@ -24,6 +25,8 @@ type fileIndex struct {
 	refs         map[string][]int32  // reference key -> lines that refer to it
 	roots        []string            // top-level topic keys, in first-seen order
 
+	sortKeys []uint64 // sortKey of each line, for the unsorted rule
+	unsorted *lazy[[]int]
 	lineHash lineTable // normalized line -> lines, for duplicate-line
 	defHash  lineTable // term key + normalized definition -> lines
 }
@@ -48,16 +51,23 @@ var seed = maphash.MakeSeed()
 // goroutines: below it, the goroutine costs more than it saves.
 const parallelIndexLines = 50_000
 
-// buildFile indexes a new version of a file. prev, the file's previous tree, lets the
-// parser keep every line that the edit did not touch.
-func buildFile(path string, src []byte, prev *analysis.File) *fileIndex {
-	var ast *analysis.File
+// buildFile indexes a new version of a file. prev, the file's previous index, lets the
+// parser keep every line that the edit did not touch, and an edit that keeps the line
+// count and every path as it was (typing in a body) keeps the topic tables too. It
+// reports whether the topics are prev's.
+func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, sameTopics bool) {
 	if prev != nil {
-		ast = reparse(prev, src)
-	} else {
-		ast = parseParallel(src)
+		ast, change := reparseRange(prev.ast, src)
+		if change != nil && change.To == change.OldTo && samePaths(prev.ast, ast, change) {
+			return prev.withLines(ast, change), true
+		}
+		return indexFile(path, ast), false
 	}
-	fi := &fileIndex{path: path, ast: ast}
+	return indexFile(path, parseParallel(src)), false
+}
+
+func indexFile(path string, ast *analysis.File) *fileIndex {
+	fi := &fileIndex{path: path, ast: ast, unsorted: &lazy[[]int]{}}
 	if len(ast.Lines) >= parallelIndexLines {
 		done := make(chan struct{})
 		go func() {
@@ -71,6 +81,98 @@ func buildFile(path string, src []byte, prev *analysis.File) *fileIndex {
 		fi.indexLines()
 	}
 	return fi
+}
+
+// sameOrder reports whether the changed lines compare with every other line of their
+// block as they did before, so that the lines out of order are the same. It costs one
+// comparison per line, where finding them again costs n log n.
+func sameOrder(old, cur *fileIndex, c *lineChange) bool {
+	for i := c.From; i < c.To; i++ {
+		if old.ast.Lines[i].Kind == analysis.Blank || cur.ast.Lines[i].Kind == analysis.Blank {
+			return false
+		}
+		start, end := i, i+1
+		for start > 0 && cur.ast.Lines[start-1].Kind != analysis.Blank {
+			start--
+		}
+		for end < len(cur.ast.Lines) && cur.ast.Lines[end].Kind != analysis.Blank {
+			end++
+		}
+		for j := start; j < end; j++ {
+			if j == i {
+				continue
+			}
+			if sign(compareLines(old.ast, old.sortKeys, i, j)) != sign(compareLines(cur.ast, cur.sortKeys, i, j)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func sign(x int) int {
+	switch {
+	case x < 0:
+		return -1
+	case x > 0:
+		return 1
+	}
+	return 0
+}
+
+// samePaths reports whether the re-parsed lines have the paths and aliases they had, so
+// that the topic tables of the old version still hold.
+func samePaths(old, cur *analysis.File, c *lineChange) bool {
+	for i := c.From; i < c.To; i++ {
+		o, n := &old.Lines[i], &cur.Lines[i]
+		if o.Key != n.Key || len(o.Segments) != len(n.Segments) {
+			return false
+		}
+		ot, nt := old.LineText(i), cur.LineText(i)
+		for k := range o.Segments {
+			if o.Segments[k].Alias.Text(ot) != n.Segments[k].Alias.Text(nt) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// withLines returns the index of a new version whose lines [c.From, c.To) changed but
+// kept their paths: the topic tables are shared, the line tables are copied and updated.
+func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
+	next := *fi
+	next.ast = ast
+	next.lineHash = fi.lineHash.clone()
+	next.defHash = fi.defHash.clone()
+	next.refs = maps.Clone(fi.refs)
+	var norm []byte
+	for i := c.From; i < c.To; i++ {
+		if h, ok := lineHashOf(fi.ast, i, &norm); ok {
+			next.lineHash.remove(h, int32(i))
+		}
+		if h, ok := defHashOf(fi.ast, i, &norm); ok {
+			next.defHash.remove(h, int32(i))
+		}
+		for _, r := range fi.ast.Lines[i].Refs {
+			if r.Key != "" {
+				next.refs[r.Key] = slices.DeleteFunc(slices.Clone(next.refs[r.Key]), func(l int32) bool { return l == int32(i) })
+				if len(next.refs[r.Key]) == 0 {
+					delete(next.refs, r.Key)
+				}
+			}
+		}
+	}
+	next.sortKeys = slices.Clone(fi.sortKeys)
+	for i := c.From; i < c.To; i++ {
+		next.sortKeys[i] = sortKey(ast.LineText(i))
+		next.addLine(i, &norm, true)
+	}
+	next.unsorted = &lazy[[]int]{}
+	if sameOrder(fi, &next, c) {
+		next.unsorted.from = fi.unsorted
+	}
+	return &next
 }
 
 // indexTopics builds the topic tree, aliases and last segments.
@@ -153,28 +255,57 @@ func (fi *fileIndex) indexLines() {
 	fi.refs = map[string][]int32{}
 	fi.lineHash = newLineTable(len(ast.Lines))
 	fi.defHash = newLineTable(0)
+	fi.sortKeys = make([]uint64, len(ast.Lines))
 	var norm []byte
 	for i := range ast.Lines {
-		l := &ast.Lines[i]
-		if l.Kind == analysis.Blank {
-			continue
-		}
-		text := ast.LineText(i)
-		norm = appendNormalized(norm[:0], text)
-		h := maphash.Bytes(seed, norm)
+		fi.sortKeys[i] = sortKey(ast.LineText(i))
+		fi.addLine(i, &norm, false)
+	}
+}
+
+// addLine enters line i into the line tables; norm is scratch space. shared says the
+// tables are copies whose lists another version still uses.
+func (fi *fileIndex) addLine(i int, norm *[]byte, shared bool) {
+	if h, ok := lineHashOf(fi.ast, i, norm); ok {
 		fi.lineHash.add(h, int32(i))
-		for _, r := range l.Refs {
-			if r.Key != "" {
-				fi.refs[r.Key] = append(fi.refs[r.Key], int32(i))
+	}
+	if h, ok := defHashOf(fi.ast, i, norm); ok {
+		fi.defHash.add(h, int32(i))
+	}
+	for _, r := range fi.ast.Lines[i].Refs {
+		if r.Key != "" {
+			refs := fi.refs[r.Key]
+			if shared {
+				refs = slices.Clone(refs)
+				at, _ := slices.BinarySearch(refs, int32(i))
+				fi.refs[r.Key] = slices.Insert(refs, at, int32(i))
+			} else {
+				fi.refs[r.Key] = append(refs, int32(i))
 			}
 		}
-		if len(l.Segments) > 0 && l.Sep.Defines() && l.Body.Len() > 0 {
-			norm = append(appendNormalized(norm[:0], l.Key), 0)
-			norm = appendNormalized(norm, text[l.Body.Start:l.Body.End])
-			h := maphash.Bytes(seed, norm)
-			fi.defHash.add(h, int32(i))
-		}
 	}
+}
+
+// lineHashOf hashes the normalized text of line i, for duplicate-line.
+func lineHashOf(ast *analysis.File, i int, norm *[]byte) (uint64, bool) {
+	if ast.Lines[i].Kind == analysis.Blank {
+		return 0, false
+	}
+	*norm = appendNormalized((*norm)[:0], ast.LineText(i))
+	return maphash.Bytes(seed, *norm), true
+}
+
+// defHashOf hashes the term and normalized definition of line i, for
+// duplicate-definition.
+func defHashOf(ast *analysis.File, i int, norm *[]byte) (uint64, bool) {
+	l := &ast.Lines[i]
+	if len(l.Segments) == 0 || !l.Sep.Defines() || l.Body.Len() == 0 {
+		return 0, false
+	}
+	text := ast.LineText(i)
+	*norm = append(appendNormalized((*norm)[:0], l.Key), 0)
+	*norm = appendNormalized(*norm, text[l.Body.Start:l.Body.End])
+	return maphash.Bytes(seed, *norm), true
 }
 
 // appendNormalized appends text case-folded with white space runs collapsed and trimmed,

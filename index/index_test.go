@@ -355,3 +355,47 @@ func TestConcurrentReaders(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestIncrementalEqualsFresh applies edits one after another, some keeping every path
+// (the fast path that shares topic tables) and some not, and checks each snapshot against
+// a workspace built from scratch.
+func TestIncrementalEqualsFresh(t *testing.T) {
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { incrementalEqualsFresh(t, seed) })
+	}
+}
+
+func incrementalEqualsFresh(t *testing.T, seed uint64) {
+	src := corpus(t)
+	other := []byte("jump server = another host\nwebhook = dup\nx = see [[sharding]] and [[nowhere]]\n")
+	w := NewWorkspace(DefaultConfig())
+	w.UpdateMany(map[string][]byte{"a.notes": src, "b.notes": other})
+	w.Snapshot().Diagnostics("a.notes")
+	r := rand.New(rand.NewPCG(3, seed))
+	edits := []string{"x", "y ", " ", "(", "[[jump server]]", "[[nowhere]]", "https://example.com/a", "\n", " -- z", " = "}
+	for i := range 60 {
+		// Mostly in bodies (after a separator), sometimes anywhere.
+		pos := r.IntN(len(src))
+		if i%3 != 0 {
+			if eq := bytes.Index(src[pos:], []byte(" = ")); eq >= 0 {
+				pos += eq + 3
+			}
+		}
+		cut := 0
+		if i%4 == 0 {
+			cut = min(r.IntN(5), len(src)-pos)
+		}
+		src = slices.Concat(src[:pos], []byte(edits[i%len(edits)]), src[pos+cut:])
+		snap, _ := w.Update("a.notes", src)
+		fresh := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": src, "b.notes": other})
+		for _, p := range []string{"a.notes", "b.notes"} {
+			if got, want := renderDiagnostics(snap, p), renderDiagnostics(fresh, p); got != want {
+				t.Fatalf("edit %d: %s differs from a fresh index:\n--- incremental\n%s\n--- fresh\n%s", i, p, got, want)
+			}
+		}
+		off := r.IntN(len(src))
+		if got, want := fmt.Sprint(snap.Hover("a.notes", off)), fmt.Sprint(fresh.Hover("a.notes", off)); got != want {
+			t.Fatalf("edit %d: hover at %d differs:\n%s\n%s", i, off, got, want)
+		}
+	}
+}

@@ -1,11 +1,19 @@
 package index
 
+import (
+	"maps"
+	"slices"
+)
+
 // lineTable maps a hash to the lines that have it. Nearly every hash has one line, kept
 // in a flat map; hashes of two or more lines move to a second map. At a million lines this
 // saves a million small slices.
 type lineTable struct {
 	first map[uint64]int32
 	more  map[uint64][]int32 // every line of the hash, in order, when there are several
+	// shared says the lists in more may belong to another table too (after clone), so
+	// they are copied before they change.
+	shared bool
 }
 
 func newLineTable(size int) lineTable {
@@ -14,11 +22,19 @@ func newLineTable(size int) lineTable {
 
 func (t *lineTable) add(h uint64, line int32) {
 	if lines, ok := t.more[h]; ok {
-		t.more[h] = append(lines, line)
+		if !t.shared && line > lines[len(lines)-1] {
+			t.more[h] = append(lines, line) // indexing a file: lines come in order
+			return
+		}
+		// Keep the lines in order: an edit may add a line before others of its hash.
+		i, _ := slices.BinarySearch(lines, line)
+		t.more[h] = slices.Insert(slices.Clone(lines), i, line)
+		t.first[h] = t.more[h][0]
 		return
 	}
 	if first, ok := t.first[h]; ok {
-		t.more[h] = []int32{first, line}
+		t.more[h] = []int32{min(first, line), max(first, line)}
+		t.first[h] = min(first, line)
 		return
 	}
 	t.first[h] = line
@@ -33,6 +49,34 @@ func (t *lineTable) lines(h uint64) []int32 {
 		return []int32{first}
 	}
 	return nil
+}
+
+// clone copies the table so that the copy can change while the original is shared.
+func (t *lineTable) clone() lineTable {
+	return lineTable{first: maps.Clone(t.first), more: maps.Clone(t.more), shared: true}
+}
+
+// remove takes line out of the lines of h. Slices are replaced, never changed in place,
+// since a clone shares them.
+func (t *lineTable) remove(h uint64, line int32) {
+	if lines, ok := t.more[h]; ok {
+		rest := slices.DeleteFunc(slices.Clone(lines), func(l int32) bool { return l == line })
+		switch len(rest) {
+		case 0:
+			delete(t.more, h)
+			delete(t.first, h)
+		case 1:
+			delete(t.more, h)
+			t.first[h] = rest[0]
+		default:
+			t.more[h] = rest
+			t.first[h] = rest[0]
+		}
+		return
+	}
+	if t.first[h] == line {
+		delete(t.first, h)
+	}
 }
 
 func (t *lineTable) has(h uint64) bool {

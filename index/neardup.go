@@ -31,12 +31,24 @@ type nameRec struct {
 // nearDuplicates finds pairs of segment names that are probably the same name written
 // two ways, once per snapshot, without comparing every pair: names meet only when they
 // share a skeleton, a one-deletion variant, or a parent.
-func (s *Snapshot) nearDuplicates() map[string][]Diagnostic {
-	s.global.Do(func() { s.nearDups = s.computeNearDuplicates() })
-	return s.nearDups
+func (s *Snapshot) nearDuplicates() nearResult {
+	return s.near.get(s.computeNearDuplicates)
 }
 
-func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
+// nearResult holds the near-duplicate findings by path. It names lines, not offsets, so a
+// later snapshot whose edits kept every path can use it as it is.
+type nearResult map[string][]nearFinding
+
+type nearFinding struct {
+	line      int32
+	seg       int16
+	other     string // the other name's path
+	otherLine int32
+	otherSeg  int16
+	why       string
+}
+
+func (s *Snapshot) computeNearDuplicates() nearResult {
 	total := 0
 	for _, fi := range s.files {
 		total += len(fi.lastSeg.one)
@@ -178,32 +190,26 @@ func (s *Snapshot) computeNearDuplicates() map[string][]Diagnostic {
 			report(index[name[:len(name)-1]], index[name], "singular and plural of one name")
 		}
 	}
-	out := map[string][]Diagnostic{}
+	out := nearResult{}
 	for pr, why := range found {
 		a, b := names[pr.a], names[pr.b]
-		out[a.fi.path] = append(out[a.fi.path], nearDiag(a, b, why))
-		out[b.fi.path] = append(out[b.fi.path], nearDiag(b, a, why))
-	}
-	for _, ds := range out {
-		slices.SortFunc(ds, func(x, y Diagnostic) int { return x.Span.Start - y.Span.Start })
+		out[a.fi.path] = append(out[a.fi.path], nearFinding{a.line, a.seg, b.fi.path, b.line, b.seg, why})
+		out[b.fi.path] = append(out[b.fi.path], nearFinding{b.line, b.seg, a.fi.path, a.line, a.seg, why})
 	}
 	return out
 }
 
-func nearDiag(n, other nameRec, why string) Diagnostic {
-	otherLine := other.fi.ast
-	name := n.fi.ast.Lines[n.line].Segments[n.seg].Name
-	oname := otherLine.Lines[other.line].Segments[other.seg].Name
-	otherText := oname.Text(otherLine.LineText(int(other.line)))
-	loc := fmt.Sprintf("line %d", other.line+1)
-	if other.fi != n.fi {
-		loc = fmt.Sprintf("%s:%d", other.fi.path, other.line+1)
-	}
+// diagnostic renders a finding of file fi against the snapshot's current trees.
+func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
+	other := s.files[n.other]
+	name := fi.ast.Lines[n.line].Segments[n.seg].Name
+	oname := other.ast.Lines[n.otherLine].Segments[n.otherSeg].Name
+	otherText := oname.Text(other.ast.LineText(int(n.otherLine)))
 	return Diagnostic{
-		Span:    name.In(n.fi.ast.Starts[n.line]),
+		Span:    name.In(fi.ast.Starts[n.line]),
 		Rule:    analysis.RuleNearDuplicate,
-		Message: fmt.Sprintf("%q (%s) looks like the same name: %s", otherText, loc, why),
-		Related: []Related{{Path: other.fi.path, Span: oname.In(otherLine.Starts[other.line]), Message: "the other spelling"}},
+		Message: fmt.Sprintf("%q (%s) looks like the same name: %s", otherText, where(other, n.otherLine, fi), n.why),
+		Related: []Related{{Path: n.other, Span: oname.In(other.ast.Starts[n.otherLine]), Message: "the other spelling"}},
 	}
 }
 

@@ -3,6 +3,7 @@ package index
 import (
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/agnivade/levenshtein"
@@ -27,23 +28,25 @@ func ends(k string) (first, last [2]rune) {
 	return [2]rune{r0, r1}, [2]rune{z0, z1}
 }
 
-// suggestIndex is built once per snapshot, on the first broken reference.
-type suggestIndex map[suggestBucket][]string
+// suggestIndex is built once per snapshot, on the first broken reference, and kept by
+// later snapshots while the names stay the same; so are the answers it gave.
+type suggestIndex struct {
+	buckets map[suggestBucket][]string
+	answers *sync.Map // key -> []string
+}
 
 // suggestions returns the index of names (last segments and aliases), or of full paths
 // when paths is set: a reference written as a path is most likely a path with a typo.
 func (s *Snapshot) suggestions(paths bool) suggestIndex {
 	if paths {
-		s.suggestPathOnce.Do(func() { s.suggestPaths = s.buildSuggestIndex(true) })
-		return s.suggestPaths
+		return s.suggestPaths.get(func() suggestIndex { return s.buildSuggestIndex(true) })
 	}
-	s.suggestOnce.Do(func() { s.suggestIdx = s.buildSuggestIndex(false) })
-	return s.suggestIdx
+	return s.suggestNames.get(func() suggestIndex { return s.buildSuggestIndex(false) })
 }
 
 func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 	{
-		idx := suggestIndex{}
+		idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
 		seen := map[string]bool{}
 		add := func(k string) {
 			if seen[k] || k == "" {
@@ -52,8 +55,8 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 			seen[k] = true
 			n := utf8.RuneCountInString(k)
 			first, last := ends(k)
-			idx[suggestBucket{first, false, n}] = append(idx[suggestBucket{first, false, n}], k)
-			idx[suggestBucket{last, true, n}] = append(idx[suggestBucket{last, true, n}], k)
+			idx.buckets[suggestBucket{first, false, n}] = append(idx.buckets[suggestBucket{first, false, n}], k)
+			idx.buckets[suggestBucket{last, true, n}] = append(idx.buckets[suggestBucket{last, true, n}], k)
 		}
 		for _, p := range s.paths {
 			fi := s.files[p]
@@ -79,6 +82,16 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 // lookup compares a few names, not the whole workspace: a typo or two rarely hits both
 // ends of a name at once.
 func (s *Snapshot) suggest(key string) []string {
+	idx := s.suggestions(strings.Contains(key, " -- "))
+	if cached, ok := idx.answers.Load(key); ok {
+		return cached.([]string)
+	}
+	out := idx.closest(key)
+	idx.answers.Store(key, out)
+	return out
+}
+
+func (idx suggestIndex) closest(key string) []string {
 	n := utf8.RuneCountInString(key)
 	maxDist := 1
 	if n >= 5 {
@@ -90,10 +103,9 @@ func (s *Snapshot) suggest(key string) []string {
 		dist int
 	}
 	var cands []cand
-	idx := s.suggestions(strings.Contains(key, " -- "))
 	for m := n - maxDist; m <= n+maxDist; m++ {
 		for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
-			for _, k := range idx[b] {
+			for _, k := range idx.buckets[b] {
 				if d := levenshtein.ComputeDistance(key, k); d <= maxDist {
 					cands = append(cands, cand{k, d})
 				}

@@ -23,14 +23,11 @@ type Snapshot struct {
 	files map[string]*fileIndex
 	paths []string // sorted: the workspace order for "first" and "later"
 
-	global   sync.Once
-	nearDups map[string][]Diagnostic // by path, computed on first use
-
-	suggestOnce sync.Once
-	suggestIdx  suggestIndex
-
-	suggestPathOnce sync.Once
-	suggestPaths    suggestIndex
+	// Computed on first use from the topic tables only, so a snapshot whose files share
+	// their topic tables with an earlier one takes these over.
+	near         lazy[nearResult]
+	suggestNames lazy[suggestIndex]
+	suggestPaths lazy[suggestIndex]
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
@@ -70,13 +67,13 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	var prev *analysis.File
-	if fi := old.files[path]; fi != nil {
-		prev = fi.ast
-	}
+	fi, sameTopics := buildFile(path, src, old.files[path])
 	files := cloneFiles(old.files)
-	files[path] = buildFile(path, src, prev)
+	files[path] = fi
 	snap = newSnapshot(old.cfg, files)
+	if sameTopics {
+		snap.inheritTopicCaches(old)
+	}
 	w.snap.Store(snap)
 	return snap, affectedBy(snap, path)
 }
@@ -90,7 +87,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 	type job struct {
 		path string
 		src  []byte
-		prev *analysis.File
+		prev *fileIndex
 	}
 	jobs := make(chan job)
 	var mu sync.Mutex
@@ -100,7 +97,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				fi := buildFile(j.path, j.src, j.prev)
+				fi, _ := buildFile(j.path, j.src, j.prev)
 				mu.Lock()
 				files[j.path] = fi
 				mu.Unlock()
@@ -108,11 +105,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 		}()
 	}
 	for p, src := range srcs {
-		var prev *analysis.File
-		if fi := old.files[p]; fi != nil {
-			prev = fi.ast
-		}
-		jobs <- job{p, src, prev}
+		jobs <- job{p, src, old.files[p]}
 	}
 	close(jobs)
 	wg.Wait()
@@ -140,7 +133,9 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	snap := newSnapshot(cfg, w.snap.Load().files)
+	old := w.snap.Load()
+	snap := newSnapshot(cfg, old.files)
+	snap.inheritTopicCaches(old)
 	w.snap.Store(snap)
 	return snap
 }
@@ -167,6 +162,34 @@ func affectedBy(snap *Snapshot, path string) []string {
 		}
 	}
 	return out
+}
+
+// inheritTopicCaches lets s take over the caches of old that depend on topics alone:
+// the caller has checked that every file's topic tables are old's.
+func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
+	s.near.from = &old.near
+	s.suggestNames.from = &old.suggestNames
+	s.suggestPaths.from = &old.suggestPaths
+}
+
+// lazy is a value computed once per snapshot, or taken over from an earlier snapshot
+// whose inputs were the same.
+type lazy[T any] struct {
+	once sync.Once
+	val  T
+	from *lazy[T] // the earlier snapshot's, or nil; dropped once used, to free that snapshot
+}
+
+func (l *lazy[T]) get(compute func() T) T {
+	l.once.Do(func() {
+		if l.from != nil {
+			l.val = l.from.get(compute)
+			l.from = nil
+		} else {
+			l.val = compute()
+		}
+	})
+	return l.val
 }
 
 // Config returns the snapshot's configuration.
