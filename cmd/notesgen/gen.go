@@ -130,6 +130,7 @@ type generator struct {
 	used    []int    // vocabulary names used so far, in first-use order
 	usedSet []bool
 	typos   map[string]bool
+	typosOf map[int][]string // misspellings planted per vocabulary name
 	stubbed map[string]bool
 	urlSeq  uint64
 	buf     []byte
@@ -146,6 +147,7 @@ func Generate(cfg Config) *Corpus {
 		c:       &Corpus{},
 		usedSet: make([]bool, len(vocabulary.names)),
 		typos:   map[string]bool{},
+		typosOf: map[int][]string{},
 		stubbed: map[string]bool{},
 	}
 	g.c.arena = make([]byte, 0, cfg.Lines*100)
@@ -215,11 +217,11 @@ func (g *generator) node(path []string, depth, budget int) {
 		rest -= b
 	}
 	k := len(budgets)
-	names := g.pickNames(k)
 	ordinal := -1
 	if k > 1 && g.rng.Float64() < numberedShare {
 		ordinal = g.rng.IntN(3)
 	}
+	names := g.pickNames(k, ordinal >= 0)
 	for i, name := range names {
 		switch ordinal {
 		case 0:
@@ -241,12 +243,22 @@ func (g *generator) geometric(mean float64) int {
 	return int(g.rng.ExpFloat64() * mean)
 }
 
-func (g *generator) pickNames(k int) []string {
+// listNameEvery puts every fourth vocabulary name in the pool of numbered list items
+// ("01 Codebase"); the others are never numbered. A misspelling is planted only on a name
+// that is never numbered, so that it pairs with one name rather than with each numbered
+// variant of it ("1 x", "01 x", "2. x" are names of their own), and a planted
+// near-duplicate is one finding at each of its two names.
+const listNameEvery = 4
+
+func isListName(i int) bool { return i%listNameEvery == 0 }
+
+// pickNames picks k distinct names for siblings, from the list-item pool when numbered.
+func (g *generator) pickNames(k int, numbered bool) []string {
 	out := make([]string, 0, k)
 	idx := make([]int, 0, k)
 	for len(out) < k {
 		i := g.rng.IntN(len(g.v.names))
-		if slices.Contains(idx, i) {
+		if isListName(i) != numbered || slices.Contains(idx, i) {
 			continue
 		}
 		idx = append(idx, i)
@@ -558,9 +570,10 @@ func (g *generator) addedDefects() {
 // typoName misspells a name already used in the corpus the way people do: a letter
 // dropped or doubled, or words joined by a hyphen instead of a space.
 func (g *generator) typoName() (string, bool) {
-	for try := 0; try < 16; try++ {
-		name := g.v.names[g.used[g.rng.IntN(len(g.used))]]
-		if letters(name) < minTypoNameLetter {
+	for try := 0; try < 64; try++ {
+		i := g.used[g.rng.IntN(len(g.used))]
+		name := g.v.names[i]
+		if isListName(i) || letters(name) < minTypoNameLetter {
 			continue
 		}
 		var typo string
@@ -574,11 +587,19 @@ func (g *generator) typoName() (string, bool) {
 			i := g.letterIndex(name)
 			typo = name[:i] + name[i:i+1] + name[i:]
 		}
+		// The misspelling must pair with its source only: not with another name, not with
+		// an earlier misspelling of the same source, long enough for the rule (8+ letters
+		// on both sides), and no plural (which counts only among siblings).
 		k := nameKey(typo)
-		if typo == name || g.v.keys[k] || g.typos[k] {
+		if typo == name || g.v.keys[k] || g.typos[k] || pluralPair(k, nameKey(name)) ||
+			letters(typo) < minTypoNameLetter || g.v.clashes(k, i) {
+			continue
+		}
+		if slices.ContainsFunc(g.typosOf[i], func(o string) bool { return tooClose(k, o) }) {
 			continue
 		}
 		g.typos[k] = true
+		g.typosOf[i] = append(g.typosOf[i], k)
 		return typo, true
 	}
 	return "", false
@@ -607,6 +628,8 @@ func (g *generator) brokenTarget() (string, bool) {
 	}
 	return "", false
 }
+
+func pluralPair(a, b string) bool { return a+"s" == b || b+"s" == a }
 
 func letters(s string) int {
 	n := 0

@@ -19,6 +19,8 @@ var corpus string
 type vocab struct {
 	names      []string // segment names, pairwise far apart (see pruneNearDuplicates)
 	keys       map[string]bool
+	keyList    []string // keys of names, same order
+	skels      map[string]bool
 	bodies     []string // definition bodies without URLs or references, brackets balanced
 	urls       []string // URL prefixes ("https://host/first/") to which a slug is added
 	qualifiers []string // trailing parentheticals that are not acronyms
@@ -37,7 +39,7 @@ const (
 var separatorTokens = map[string]bool{"=": true, "==": true, "->": true, "~": true}
 
 func loadVocab() *vocab {
-	v := &vocab{keys: map[string]bool{}}
+	v := &vocab{keys: map[string]bool{}, skels: map[string]bool{}}
 	names := map[string]string{} // key -> first spelling
 	bodies := map[string]bool{}
 	urls := map[string]bool{}
@@ -107,6 +109,8 @@ func loadVocab() *vocab {
 	for _, k := range pruneNearDuplicates(keys) {
 		v.names = append(v.names, names[k])
 		v.keys[k] = true
+		v.keyList = append(v.keyList, k)
+		v.skels[skeleton(k)] = true
 	}
 	v.bodies = sortedKeys(bodies)
 	v.urls = sortedKeys(urls)
@@ -281,6 +285,16 @@ func tooClose(a, b string) bool {
 		return x+"s" == y || x+"es" == y || (strings.HasSuffix(x, "y") && x[:len(x)-1]+"ies" == y)
 	}
 	return plural(a, b) || plural(b, a)
+}
+
+// clashes reports whether key is too close to a vocabulary name other than names[except].
+func (v *vocab) clashes(key string, except int) bool {
+	for i, k := range v.keyList {
+		if i != except && tooClose(key, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // pruneNearDuplicates keeps, in order, each key that is not too close to a kept one.
