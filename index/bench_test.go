@@ -54,3 +54,24 @@ func BenchmarkEdit(b *testing.B) {
 		snap.Diagnostics(path)
 	}
 }
+
+// BenchmarkComplete proposes completions at the start of every 97th line.
+func BenchmarkComplete(b *testing.B) {
+	path := os.Getenv("NOTESLS_BENCH_FILE")
+	if path == "" {
+		path = "../testdata/system-design.notes"
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap, _ := NewWorkspace(DefaultConfig()).Update(path, src)
+	f := snap.Tree(path)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ln := (i * 97) % len(f.Lines)
+		i++
+		snap.Complete(path, f.Starts[ln]+min(int(f.Lines[ln].Len), 3))
+	}
+}

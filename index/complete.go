@@ -88,17 +88,17 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 // writing, not a proposal.
 func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, path string, line int) *CompletionResult {
 	var childKeys []string
-	if parent == "" {
-		for _, p := range s.paths {
+	for _, p := range s.paths {
+		if parent == "" {
 			childKeys = append(childKeys, s.files[p].roots...)
-		}
-	} else {
-		for _, r := range s.topicRecs(parent) {
-			childKeys = append(childKeys, r.children()...)
+		} else {
+			childKeys = append(childKeys, s.files[p].children[parent]...)
 		}
 	}
-	slices.Sort(childKeys)
-	childKeys = slices.Compact(childKeys)
+	if len(s.paths) > 1 {
+		slices.Sort(childKeys)
+		childKeys = slices.Compact(childKeys)
+	}
 	m := newMatcher(typed)
 	var cands []candidate
 	for _, k := range childKeys {
@@ -106,12 +106,11 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		if parent != "" {
 			seg = seg[len(" -- "):]
 		}
-		if s.onlyOn(k, path, line) {
+		rank, ok := m.match(seg)
+		if !ok || s.onlyOn(k, path, line) {
 			continue
 		}
-		if rank, ok := m.match(seg); ok {
-			cands = append(cands, candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
-		}
+		cands = append(cands, candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
 	}
 	return s.finish(cands, replace, func(c candidate) string {
 		return lastSegment(s.displayAvoiding(c.key, path, line))
@@ -158,30 +157,41 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 
 // onlyOn reports whether topic key appears on no line but (path, line).
 func (s *Snapshot) onlyOn(key, path string, line int) bool {
-	recs := s.topicRecs(key)
-	return len(recs) == 1 && recs[0].fi.path == path && recs[0].t.uses == 1 && int(recs[0].t.first) == line
+	fi := s.files[path]
+	if fi == nil {
+		return false
+	}
+	t := fi.topics[key]
+	if t == nil || t.uses != 1 || int(t.first) != line {
+		return false
+	}
+	for _, p := range s.paths {
+		if p != path && s.files[p].topics[key] != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // uses counts how often a topic is used: the lines under it and the references to it.
 func (s *Snapshot) uses(key string) int {
 	n := s.refTotals()[key]
-	for _, r := range s.topicRecs(key) {
-		n += int(r.t.uses)
+	for _, fi := range s.files {
+		if t := fi.topics[key]; t != nil {
+			n += int(t.uses)
+		}
 	}
 	return n
 }
 
 func (s *Snapshot) finish(cands []candidate, replace analysis.Span, label func(candidate) string) *CompletionResult {
-	slices.SortFunc(cands, func(a, b candidate) int {
-		if a.rank != b.rank {
-			return a.rank - b.rank
-		}
-		if a.uses != b.uses {
-			return b.uses - a.uses
-		}
-		return strings.Compare(a.key+a.label, b.key+b.label)
-	})
 	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
+	// Only the best few are sent; selecting them costs less than sorting every term.
+	keep := 2 * maxCompletions
+	if len(cands) > keep {
+		res.Incomplete = true
+	}
+	cands = best(cands, keep, compareCandidates)
 	seen := map[string]bool{}
 	for _, c := range cands {
 		lbl := label(c)
@@ -212,6 +222,57 @@ func (s *Snapshot) finish(cands []candidate, replace analysis.Span, label func(c
 		res.Items = append(res.Items, item)
 	}
 	return res
+}
+
+func compareCandidates(a, b candidate) int {
+	if a.rank != b.rank {
+		return a.rank - b.rank
+	}
+	if a.uses != b.uses {
+		return b.uses - a.uses
+	}
+	if c := strings.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return strings.Compare(a.label, b.label)
+}
+
+// best returns the k smallest items by cmp, sorted, using a heap of k items: a list of a
+// hundred thousand terms is not sorted to show two hundred.
+func best[T any](items []T, k int, cmp func(a, b T) int) []T {
+	if len(items) <= k {
+		slices.SortFunc(items, cmp)
+		return items
+	}
+	h := slices.Clone(items[:k])
+	// A max-heap: h[0] is the worst of the best so far.
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= len(h) {
+				return
+			}
+			if c+1 < len(h) && cmp(h[c+1], h[c]) > 0 {
+				c++
+			}
+			if cmp(h[c], h[i]) <= 0 {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for _, it := range items[k:] {
+		if cmp(it, h[0]) < 0 {
+			h[0] = it
+			down(0)
+		}
+	}
+	slices.SortFunc(h, cmp)
+	return h
 }
 
 // matcher ranks a candidate against what the user typed: prefix, then the prefix of a

@@ -399,3 +399,20 @@ func incrementalEqualsFresh(t *testing.T, seed uint64) {
 		}
 	}
 }
+
+func TestBest(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 5, 50, 1000} {
+		items := make([]int, n)
+		for i := range items {
+			items[i] = r.IntN(100)
+		}
+		want := slices.Clone(items)
+		slices.Sort(want)
+		k := 10
+		got := best(slices.Clone(items), k, func(a, b int) int { return a - b })
+		if !slices.Equal(got, want[:min(k, n)]) {
+			t.Errorf("n=%d: best %v, want %v", n, got, want[:min(k, n)])
+		}
+	}
+}

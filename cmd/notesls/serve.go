@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 
 	"go.uber.org/zap"
@@ -23,6 +25,8 @@ flags:
   --stdio                 talk over stdin/stdout (the default and only transport)
   --log-file FILE         append the log to FILE instead of stderr
   --log-level LEVEL       debug, info, warn or error (default info)
+  --profile.cpu FILE      write a CPU profile of the session to FILE
+  --profile.mem FILE      write a heap profile to FILE when the server exits
 
 The server exits with status 0 after shutdown and exit, 1 when exit or the end of
 stdin comes without shutdown, 2 on a usage error.
@@ -43,6 +47,8 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	logFile := fs.String("log-file", "", "")
 	logLevel := fs.String("log-level", "info", "")
 	fs.Bool("stdio", true, "")
+	cpuProfile := fs.String("profile.cpu", "", "")
+	memProfile := fs.String("profile.mem", "", "")
 	// Editors add these on their own; they need no action here.
 	fs.String("clientProcessId", "", "")
 	if err := fs.Parse(args); err != nil {
@@ -54,6 +60,25 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "notesls: unexpected argument %q\n%s", fs.Arg(0), serveUsage)
 		return 2
+	}
+	if *cpuProfile != "" {
+		// As gopls's -profile.cpu: a CPU profile of the whole session, for slow-edit reports.
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "notesls: --profile.cpu: %v\n", err)
+			return 2
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "notesls: --profile.cpu: %v\n", err)
+			return 2
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	if *memProfile != "" {
+		defer writeHeapProfile(*memProfile, stderr)
 	}
 	var level zapcore.Level
 	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {
@@ -102,4 +127,18 @@ func (s stdio) Close() error {
 		return c.Close()
 	}
 	return nil
+}
+
+// writeHeapProfile records the live heap, as gopls's -profile.mem, for memory reports.
+func writeHeapProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "notesls: --profile.mem: %v\n", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fmt.Fprintf(stderr, "notesls: --profile.mem: %v\n", err)
+	}
 }
