@@ -9,14 +9,7 @@ import (
 // `notesls --check` on one file. Set NOTESLS_BENCH_FILE to a notesgen corpus to measure
 // a large one; the default is the real corpus.
 func BenchmarkCheckFile(b *testing.B) {
-	path := os.Getenv("NOTESLS_BENCH_FILE")
-	if path == "" {
-		path = "../testdata/system-design.notes"
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	path, src := benchFile(b)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -28,14 +21,7 @@ func BenchmarkCheckFile(b *testing.B) {
 // BenchmarkEdit measures one keystroke in a large file: re-index and recompute the file's
 // diagnostics, what the server does before publishing. NOTESLS_BENCH_FILE picks the file.
 func BenchmarkEdit(b *testing.B) {
-	path := os.Getenv("NOTESLS_BENCH_FILE")
-	if path == "" {
-		path = "../testdata/system-design.notes"
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	path, src := benchFile(b)
 	w := NewWorkspace(DefaultConfig())
 	w.Update(path, src)
 	w.Snapshot().Diagnostics(path)
@@ -57,14 +43,7 @@ func BenchmarkEdit(b *testing.B) {
 
 // BenchmarkComplete proposes completions at the start of every 97th line.
 func BenchmarkComplete(b *testing.B) {
-	path := os.Getenv("NOTESLS_BENCH_FILE")
-	if path == "" {
-		path = "../testdata/system-design.notes"
-	}
-	src, err := os.ReadFile(path)
-	if err != nil {
-		b.Fatal(err)
-	}
+	path, src := benchFile(b)
 	snap, _ := NewWorkspace(DefaultConfig()).Update(path, src)
 	f := snap.Tree(path)
 	b.ReportAllocs()
@@ -74,4 +53,17 @@ func BenchmarkComplete(b *testing.B) {
 		i++
 		snap.Complete(path, f.Starts[ln]+min(int(f.Lines[ln].Len), 3))
 	}
+}
+
+// benchFile reads NOTESLS_BENCH_FILE, by default the real corpus.
+func benchFile(b *testing.B) (string, []byte) {
+	path := os.Getenv("NOTESLS_BENCH_FILE")
+	if path == "" {
+		path = "../testdata/system-design.notes"
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return path, src
 }

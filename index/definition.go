@@ -11,15 +11,7 @@ import (
 // that topic (its first line when none defines it exactly); in a body: the longest known
 // term there.
 func (s *Snapshot) Definition(path string, offset int) (origin analysis.Span, targets []Location) {
-	fi := s.files[path]
-	if fi == nil {
-		return analysis.Span{}, nil
-	}
-	ln := fi.ast.LineAt(offset)
-	if ln < 0 {
-		return analysis.Span{}, nil
-	}
-	keys, span := s.termAt(fi, ln, offset)
+	keys, span := s.termUnder(path, offset)
 	for _, k := range keys {
 		targets = append(targets, s.definingLines(k)...)
 	}
@@ -29,15 +21,10 @@ func (s *Snapshot) Definition(path string, offset int) (origin analysis.Span, ta
 // References returns every reference in the workspace that resolves to the term under
 // the cursor.
 func (s *Snapshot) References(path string, offset int) []Location {
-	fi := s.files[path]
-	if fi == nil {
+	keys, _ := s.termUnder(path, offset)
+	if len(keys) == 0 {
 		return nil
 	}
-	ln := fi.ast.LineAt(offset)
-	if ln < 0 {
-		return nil
-	}
-	keys, _ := s.termAt(fi, ln, offset)
 	var out []Location
 	for _, p := range s.paths {
 		other := s.files[p]

@@ -7,15 +7,7 @@ import (
 
 // Hover describes the term under the cursor, or returns nil when nothing known is there.
 func (s *Snapshot) Hover(path string, offset int) *HoverResult {
-	fi := s.files[path]
-	if fi == nil {
-		return nil
-	}
-	ln := fi.ast.LineAt(offset)
-	if ln < 0 {
-		return nil
-	}
-	keys, span := s.termAt(fi, ln, offset)
+	keys, span := s.termUnder(path, offset)
 	if len(keys) == 0 {
 		return nil
 	}

@@ -161,6 +161,20 @@ func (s *Snapshot) refCount(key string) int {
 	return n
 }
 
+// termUnder finds the term under the cursor at offset in path, as termAt does; no keys
+// means nothing known is there.
+func (s *Snapshot) termUnder(path string, offset int) ([]string, analysis.Span) {
+	fi := s.files[path]
+	if fi == nil {
+		return nil, analysis.Span{}
+	}
+	ln := fi.ast.LineAt(offset)
+	if ln < 0 {
+		return nil, analysis.Span{}
+	}
+	return s.termAt(fi, ln, offset)
+}
+
 // termAt finds the term under the cursor in line ln of fi: a path prefix up to the
 // hovered segment, a reference's target, or in a body the longest known term or alias.
 // It returns the topic keys and the span that names them.

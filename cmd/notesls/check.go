@@ -233,6 +233,12 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The findings go out before the summary, so that a terminal shows the summary last.
+	if f, ok := out.(interface{ Flush() error }); ok {
+		if err := f.Flush(); err != nil {
+			return 0, fmt.Errorf("writing the report: %v", err)
+		}
+	}
 	writeSummary(stderr, rep, fixed, opts.fix)
 	if rep.fails(opts.failOn) {
 		return exitFindings, nil
