@@ -6,10 +6,12 @@ import "bytes"
 // outside URLs and outside the "[[" "]]" of references (those have rules of their own).
 func (p *lineParser) checkBrackets(e int) {
 	b := p.b
-	if !hasBracket(b[:e]) {
+	first := firstBracket(b[:e])
+	if first < 0 {
 		return
 	}
-	skip := make([]LineSpan, 0, len(p.line.URLs)+2*len(p.line.Refs))
+	var skipBuf [8]LineSpan // most lines have fewer URLs and references; no allocation then
+	skip := skipBuf[:0]
 	skip = append(skip, p.line.URLs...)
 	for _, r := range p.line.Refs {
 		if r.Soft {
@@ -29,7 +31,8 @@ func (p *lineParser) checkBrackets(e int) {
 			skip = append(skip, span(int(d.Span.Start), end))
 		}
 	}
-	var parens, squares []int
+	var parenBuf, squareBuf [8]int
+	parens, squares := parenBuf[:0], squareBuf[:0]
 	firstBad := -1
 	lastQuote, quotes := -1, 0
 	bad := func(i int) {
@@ -37,9 +40,9 @@ func (p *lineParser) checkBrackets(e int) {
 			firstBad = i
 		}
 	}
-	for i := 0; i < e; i++ {
+	for i := first; i < e; i++ {
 		c := b[i]
-		if c != '(' && c != ')' && c != '[' && c != ']' && c != '"' {
+		if !isBracket[c] {
 			continue
 		}
 		if j := skipEnd(skip, i); j > i {
@@ -84,13 +87,14 @@ func (p *lineParser) checkBrackets(e int) {
 
 var isBracket = [256]bool{'(': true, ')': true, '[': true, ']': true, '"': true}
 
-func hasBracket(b []byte) bool {
-	for _, c := range b {
+// firstBracket returns the index of the first bracket or quote in b, or -1.
+func firstBracket(b []byte) int {
+	for i, c := range b {
 		if isBracket[c] {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // skipEnd returns the end of the skipped span containing i, or i.

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -230,11 +231,20 @@ func (p *lineParser) parseEntry(s, e int) {
 	headEnd, bodyStart := e, e
 	firstHeadURL := -1
 	for i := s; i < e; {
-		c := b[i]
-		if !startsSomething[c] && i != s {
-			i++
-			continue
+		if i != s {
+			// In a body only URLs, markers and references matter.
+			table := &startsSomething
+			if p.line.Sep != SepNone {
+				table = &startsInBody
+			}
+			for i < e && !table[b[i]] {
+				i++
+			}
+			if i == e {
+				break
+			}
 		}
+		c := b[i]
 		switch {
 		case c == 'h' && isURLAt(b, i):
 			j := i
@@ -295,9 +305,15 @@ func (p *lineParser) parseEntry(s, e int) {
 
 // startsSomething marks the bytes at which a URL, a marker, a reference or a separator
 // can begin; the scan skips every other byte.
-var startsSomething = [256]bool{'h': true, '+': true, '[': true, ' ': true, ':': true}
+var (
+	startsSomething = [256]bool{'h': true, '+': true, '[': true, ' ': true, ':': true}
+	startsInBody    = [256]bool{'h': true, '+': true, '[': true}
+)
 
 func isURLAt(b []byte, i int) bool {
+	if i+1 >= len(b) || b[i+1] != 't' {
+		return false
+	}
 	rest := b[i:]
 	return bytes.HasPrefix(rest, []byte("https://")) || bytes.HasPrefix(rest, []byte("http://"))
 }
@@ -427,6 +443,10 @@ func (p *lineParser) checkDuplicateURLs() {
 func (p *lineParser) checkEncoding() {
 	b := p.b
 	for i := 0; i < len(b); {
+		if i+8 <= len(b) && printableASCII(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+			continue
+		}
 		c := b[i]
 		if c >= 0x20 && c < 0x7f || c == '\t' {
 			i++
@@ -451,6 +471,16 @@ func (p *lineParser) checkEncoding() {
 		}
 		p.diag(RuleInvalidEncoding, start, i, msg, false)
 	}
+}
+
+// printableASCII reports whether the eight bytes of x are all in 0x20..0x7e: the common
+// case, checked a word at a time. A false "no" only sends the bytes to the exact check.
+func printableASCII(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	del := x ^ 0x7f7f7f7f7f7f7f7f // a zero byte where x has DEL
+	return x&highs == 0 &&
+		(x-0x2020202020202020)&highs == 0 &&
+		(del-ones)&^del&highs == 0
 }
 
 // badRune describes the character at the start of b when it is not acceptable text.

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"strings"
@@ -200,5 +201,22 @@ func TestRealCorpusSingleLineRules(t *testing.T) {
 		"281:unbalanced-brackets 309:duplicate-url 349:empty-definition 350:empty-definition 354:empty-definition"
 	if strings.Join(got, " ") != want {
 		t.Errorf("got %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+func TestPrintableASCII(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		word := bytes.Repeat([]byte{'a'}, 8)
+		for at := range 8 {
+			word[at] = byte(c)
+			got := printableASCII(binary.LittleEndian.Uint64(word))
+			if want := c >= 0x20 && c < 0x7f; got && !want {
+				t.Errorf("byte %#x at %d passed as printable", c, at)
+			}
+			word[at] = 'a'
+		}
+	}
+	if !printableASCII(binary.LittleEndian.Uint64([]byte("abc ~XYZ"))) {
+		t.Error("printable text refused")
 	}
 }

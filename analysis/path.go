@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -215,14 +214,8 @@ func Fold(r rune) rune {
 	return unicode.ToLower(unicode.ToUpper(r))
 }
 
-type keyWriter interface {
-	Len() int
-	WriteByte(byte) error
-	WriteRune(rune) (int, error)
-}
-
 // appendKey appends the key of a name: folded, with runs of white space collapsed.
-func appendKey(key keyWriter, name []byte) {
+func appendKey(key *keyBuilder, name []byte) {
 	space := false
 	start := key.Len()
 	for i := 0; i < len(name); {
@@ -255,17 +248,15 @@ func appendKey(key keyWriter, name []byte) {
 
 // NameKey returns the key of a single name.
 func NameKey(name []byte) string {
-	var key strings.Builder
-	key.Grow(len(name))
+	key := keyBuilder{buf: make([]byte, 0, len(name))}
 	appendKey(&key, name)
-	return key.String()
+	return string(key.buf)
 }
 
 // PathKey returns the key of a path written as text, "a -- b" or a bare name: its
 // segments' keys joined by " -- ".
 func PathKey(text []byte) string {
-	var key strings.Builder
-	key.Grow(len(text))
+	key := keyBuilder{buf: make([]byte, 0, len(text))}
 	for len(text) > 0 {
 		i := indexOp(text)
 		part := text
@@ -279,7 +270,7 @@ func PathKey(text []byte) string {
 		}
 		appendKey(&key, trimSpaceBytes(part))
 	}
-	return key.String()
+	return string(key.buf)
 }
 
 func indexOp(b []byte) int {
