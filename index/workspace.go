@@ -25,9 +25,10 @@ type Snapshot struct {
 
 	// Computed on first use from the topic tables only, so a snapshot whose files share
 	// their topic tables with an earlier one takes these over.
-	near         lazy[nearResult]
-	suggestNames lazy[suggestIndex]
-	suggestPaths lazy[suggestIndex]
+	// Pointers, so that a later snapshot taking one over does not keep this one alive.
+	near         *lazy[nearResult]
+	suggestNames *lazy[suggestIndex]
+	suggestPaths *lazy[suggestIndex]
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
@@ -54,7 +55,8 @@ func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
 		paths = append(paths, p)
 	}
 	slices.Sort(paths)
-	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{}}
+	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{},
+		near: &lazy[nearResult]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}}
 }
 
 // Snapshot returns the current snapshot.
@@ -167,9 +169,9 @@ func affectedBy(snap *Snapshot, path string) []string {
 // inheritTopicCaches lets s take over the caches of old that depend on topics alone:
 // the caller has checked that every file's topic tables are old's.
 func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
-	s.near.from = &old.near
-	s.suggestNames.from = &old.suggestNames
-	s.suggestPaths.from = &old.suggestPaths
+	s.near.from = old.near
+	s.suggestNames.from = old.suggestNames
+	s.suggestPaths.from = old.suggestPaths
 }
 
 // lazy is a value computed once per snapshot, or taken over from an earlier snapshot
