@@ -99,17 +99,21 @@ for n in $sizes; do
   base_ms[$n]=$wall_ms base_rss[$n]=$rss_kb
 done
 
-gobench=""
+# One generated file serves the index benchmarks and the server benchmark.
+mkdir -p "$tmp/ws"
+"$tmp/notesgen" -lines "$lsp_lines" -seed "$seed" -o "$tmp/ws/corpus.notes"
+
+gobench="" gobench_big=""
 if [ "${BENCH_GO:-1}" != 0 ]; then
   echo "go test -bench (analysis, index)" >&2
   gobench=$(go test -bench . -benchmem -run '^$' ./analysis/ ./index/ 2>&1 || true)
+  echo "go test -bench ./index/ on the $lsp_lines-line corpus" >&2
+  gobench_big=$(NOTESLS_BENCH_FILE="$tmp/ws/corpus.notes" go test -bench . -benchmem -run '^$' ./index/ 2>&1 || true)
 fi
 
 lsp=""
 if [ "${BENCH_LSP:-1}" != 0 ]; then
   echo "notesls-bench on a $lsp_lines-line workspace" >&2
-  mkdir -p "$tmp/ws"
-  "$tmp/notesgen" -lines "$lsp_lines" -seed "$seed" -o "$tmp/ws/corpus.notes"
   set +e
   lsp=$(ulimit -v $((mem_mb * 1024)); timeout "$limit" "$tmp/notesls-bench" -workspace "$tmp/ws" -requests 1000 -edits 200 -seed "$seed" -- "$tmp/notesls" 2>&1)
   lsp_status=$?
@@ -143,12 +147,19 @@ if [ $# -ge 2 ]; then
   small=$1 big=${!#}
   echo "- Scaling: ${big} lines take $(ratio "${check_ms[$big]}" "${check_ms[$small]}")x the time of ${small} ($(ratio "$big" "$small")x the lines)."
 fi
+benchlines() { grep -E '^(Benchmark|ok|FAIL|pkg|---)' <<<"$1" || echo "$1"; }
 if [ -n "$gobench" ]; then
   echo
-  echo "### go test -bench . -benchmem ./analysis/ ./index/"
+  echo "### go test -bench . -benchmem ./analysis/ ./index/ (index on the real corpus)"
   echo
   echo '```'
-  echo "$gobench" | grep -E '^(Benchmark|ok|FAIL|PASS|goos|goarch|pkg|cpu|---|no test files)|\?' || echo "$gobench"
+  benchlines "$gobench"
+  echo '```'
+  echo
+  echo "### NOTESLS_BENCH_FILE=<$lsp_lines-line notesgen corpus> go test -bench . -benchmem ./index/"
+  echo
+  echo '```'
+  benchlines "$gobench_big"
   echo '```'
 fi
 if [ -n "$lsp" ]; then
