@@ -51,19 +51,41 @@ var seed = maphash.MakeSeed()
 // goroutines: below it, the goroutine costs more than it saves.
 const parallelIndexLines = 50_000
 
+// How a new version of a file relates to the previous one, for the caches built on them.
+type fileChange uint8
+
+const (
+	changedAll        fileChange = iota // indexed from scratch
+	changedInPlace                      // lines changed, the line count kept: other lines are where they were
+	changedBodiesOnly                   // changedInPlace, and every path and alias as it was
+)
+
 // buildFile indexes a new version of a file. prev, the file's previous index, lets the
-// parser keep every line that the edit did not touch, and an edit that keeps the line
-// count and every path as it was (typing in a body) keeps the topic tables too. It
-// reports whether the topics are prev's.
-func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, sameTopics bool) {
-	if prev != nil {
-		ast, change := reparseRange(prev.ast, src)
-		if change != nil && change.To == change.OldTo && samePaths(prev.ast, ast, change) {
-			return prev.withLines(ast, change), true
-		}
-		return indexFile(path, ast), false
+// parser keep every line that the edit did not touch; an edit that keeps the line count
+// keeps the line tables too, and one that also keeps every path (typing in a body) keeps
+// the topic tables. names lists the segment keys of the changed lines, old and new, when
+// the line count was kept.
+func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fileChange, names []string) {
+	if prev == nil {
+		return indexFile(path, parseParallel(src)), changedAll, nil
 	}
-	return indexFile(path, parseParallel(src)), false
+	ast, change := reparseRange(prev.ast, src)
+	if change == nil || change.To != change.OldTo {
+		return indexFile(path, ast), changedAll, nil
+	}
+	fi = prev.withLines(ast, change)
+	if samePaths(prev.ast, ast, change) {
+		return fi, changedBodiesOnly, nil
+	}
+	fi.indexTopics() // the line tables carry over; the topics are built anew
+	for i := change.From; i < change.To; i++ {
+		for _, f := range []*analysis.File{prev.ast, ast} {
+			for k := range f.Lines[i].Segments {
+				names = append(names, f.Lines[i].SegmentKey(k))
+			}
+		}
+	}
+	return fi, changedInPlace, names
 }
 
 func indexFile(path string, ast *analysis.File) *fileIndex {

@@ -416,3 +416,39 @@ func TestBest(t *testing.T) {
 		}
 	}
 }
+
+// TestNearDuplicatesFollowEdits edits names that pair or could pair, in place, and
+// checks the incrementally kept near-duplicates against a fresh workspace each time.
+func TestNearDuplicatesFollowEdits(t *testing.T) {
+	src := corpus(t)
+	w := NewWorkspace(DefaultConfig())
+	w.Update("a.notes", src)
+	w.Snapshot().Diagnostics("a.notes")
+	steps := []struct {
+		line     int
+		from, to string
+	}{
+		{569, "webhooks", "webhookz"},       // a plural pair goes
+		{569, "webhookz", "webhooks"},       // and comes back
+		{334, "load shedding", "load-shed"}, // a skeleton pair goes
+		{362, "practicies", "practices"},    // a typo fixed: the names become one
+		{88, "trade-offs", "tradeoffz"},     // one letter from 120's "tradeoffs"
+		{441, "PubSub", "Pub-Sub"},          // now three spellings share a skeleton
+		{301, "incidents", "incidentss"},
+	}
+	for i, st := range steps {
+		off := at(t, src, st.line, st.from, 0)
+		src = slices.Concat(src[:off], []byte(st.to), src[off+len(st.from):])
+		snap, _ := w.Update("a.notes", src)
+		if i%2 == 0 {
+			snap.Diagnostics("a.notes") // sometimes computed, sometimes chained
+		}
+		if i < len(steps)-1 && i%2 == 1 {
+			continue
+		}
+		fresh, _ := NewWorkspace(DefaultConfig()).Update("a.notes", src)
+		if got, want := renderDiagnostics(snap, "a.notes"), renderDiagnostics(fresh, "a.notes"); got != want {
+			t.Fatalf("step %d: incremental differs from fresh:\n--- incremental\n%s\n--- fresh\n%s", i, got, want)
+		}
+	}
+}

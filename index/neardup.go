@@ -1,11 +1,13 @@
 package index
 
 import (
-	"cmp"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -17,26 +19,45 @@ import (
 // shorter names one edit apart are usually different words (mttd/mttr, base/hbase).
 const minTypoLetters = 8
 
+// The reasons two names are near-duplicates, in the order they are tried.
+const (
+	reasonSkeleton = "the same once spaces and punctuation are removed"
+	reasonTypo     = "one letter apart"
+	reasonPlural   = "singular and plural of one name"
+)
+
 // nameRec is a distinct segment name (by key) and where it first appears.
 type nameRec struct {
 	key      string // the segment key
 	bare     string // the key without its ordinal prefix
-	fi       *fileIndex
+	path     string
 	line     int32
 	seg      int16
 	letters  int32
 	skeleton uint64 // hash of the letters and digits; 0 when there are none
 }
 
-// nearDuplicates finds pairs of segment names that are probably the same name written
-// two ways, once per snapshot, without comparing every pair: names meet only when they
-// share a skeleton, a one-deletion variant, or a parent.
-func (s *Snapshot) nearDuplicates() nearResult {
-	return s.near.get(s.computeNearDuplicates)
+// namePair is a pair of name keys, a < b.
+type namePair struct{ a, b string }
+
+func pairOf(x, y string) namePair {
+	if x > y {
+		x, y = y, x
+	}
+	return namePair{x, y}
+}
+
+// nearState is what the near-duplicate pass knows of one snapshot: every name, every
+// pair with its reason, and the findings by path.
+type nearState struct {
+	names  map[string]nameRec
+	pairs  map[namePair]string
+	result nearResult
+	lookup *nearLookup // built on the first incremental update
 }
 
 // nearResult holds the near-duplicate findings by path. It names lines, not offsets, so a
-// later snapshot whose edits kept every path can use it as it is.
+// later snapshot whose edits kept the line count can use it as it is.
 type nearResult map[string][]nearFinding
 
 type nearFinding struct {
@@ -48,92 +69,313 @@ type nearFinding struct {
 	why       string
 }
 
-func (s *Snapshot) computeNearDuplicates() nearResult {
+// nearDuplicates finds pairs of segment names that are probably the same name written
+// two ways, without comparing every pair: names meet only when they share a skeleton, a
+// one-deletion variant, or a parent.
+func (s *Snapshot) nearDuplicates() nearResult {
+	return s.near.get(s).result
+}
+
+// nearLazy computes a snapshot's nearState once: in full, or from an earlier state by
+// looking again at the names that edits since then touched.
+type nearLazy struct {
+	mu       sync.Mutex
+	state    atomic.Pointer[nearState]
+	base     *nearLazy // a computed earlier state, or nil for a full pass
+	affected []string  // name keys on the lines changed since base
+}
+
+func (l *nearLazy) get(s *Snapshot) *nearState {
+	if st := l.state.Load(); st != nil {
+		return st
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if st := l.state.Load(); st != nil {
+		return st
+	}
+	var st *nearState
+	if l.base != nil {
+		st = s.updateNearDuplicates(l.base.state.Load(), l.affected)
+	} else {
+		st = s.computeNearDuplicates()
+	}
+	l.state.Store(st)
+	l.base, l.affected = nil, nil
+	return st
+}
+
+// followNear makes the lazy state of a snapshot that differs from old's only by the
+// names in affected (lines changed in place, the line count kept).
+func followNear(old *nearLazy, affected []string) *nearLazy {
+	if old.state.Load() != nil {
+		return &nearLazy{base: old, affected: affected}
+	}
+	old.mu.Lock() // not computed: chain to what old itself would start from
+	defer old.mu.Unlock()
+	if st := old.state.Load(); st != nil {
+		return &nearLazy{base: old, affected: affected}
+	}
+	if old.base == nil {
+		return &nearLazy{}
+	}
+	return &nearLazy{base: old.base, affected: slices.Concat(old.affected, affected)}
+}
+
+// nameRecord returns where name key first appears in the workspace.
+func (s *Snapshot) nameRecord(key string, buf []byte) (nameRec, []byte, bool) {
+	for _, p := range s.paths {
+		if topicKey, ok := s.files[p].lastSeg.one[key]; ok {
+			rec, buf := nameIn(s.files[p], key, topicKey, buf)
+			return rec, buf, true
+		}
+	}
+	return nameRec{}, buf, false
+}
+
+// nameIn describes name key whose first topic in fi is topicKey; buf is scratch space.
+func nameIn(fi *fileIndex, key, topicKey string, buf []byte) (nameRec, []byte) {
+	t := fi.topics[topicKey]
+	seg := fi.ast.Lines[t.first].Segments[t.seg]
+	bare := key
+	if n := seg.Ordinal.Len(); n > 0 {
+		bare = strings.TrimLeft(key[n:], " ")
+	}
+	letters, skel := skeleton(bare, buf[:0])
+	var skelHash uint64
+	if len(skel) > 0 {
+		skelHash = maphash.Bytes(seed, skel)
+	}
+	return nameRec{key: key, bare: bare, path: fi.path, line: t.first, seg: t.seg,
+		letters: int32(letters), skeleton: skelHash}, skel
+}
+
+// nearReason tells whether two names are near-duplicates, and why. The full pass finds
+// exactly the pairs for which this holds; the incremental one asks it directly.
+func (s *Snapshot) nearReason(a, b nameRec) (string, bool) {
+	switch {
+	case a.bare == b.bare:
+		return "", false // the same name, or siblings that differ only in numbering
+	case a.skeleton != 0 && a.skeleton == b.skeleton:
+		return reasonSkeleton, true
+	case a.letters >= minTypoLetters && b.letters >= minTypoLetters && !isPluralPair(a.bare, b.bare) &&
+		!diffIsDigit(a.bare, b.bare) && levenshtein.ComputeDistance(a.bare, b.bare) == 1:
+		return reasonTypo, true
+	case a.key+"s" == b.key && s.sideBySide(a.key, b.key), b.key+"s" == a.key && s.sideBySide(b.key, a.key):
+		return reasonPlural, true
+	}
+	return "", false
+}
+
+// sideBySide reports whether some topic ending with plural has a sibling (or, at the top
+// level, a fellow root) ending with singular.
+func (s *Snapshot) sideBySide(singular, plural string) bool {
+	var topics []string
+	for _, p := range s.paths {
+		topics = s.files[p].lastSeg.appendTo(topics[:0], plural)
+		for _, t := range topics {
+			if s.hasTopic(t[:len(t)-1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (st *nearState) buildResult() {
+	st.result = nearResult{}
+	for pr, why := range st.pairs {
+		a, b := st.names[pr.a], st.names[pr.b]
+		st.result[a.path] = append(st.result[a.path], nearFinding{a.line, a.seg, b.path, b.line, b.seg, why})
+		st.result[b.path] = append(st.result[b.path], nearFinding{b.line, b.seg, a.path, a.line, a.seg, why})
+	}
+}
+
+// updateNearDuplicates derives this snapshot's state from prev, whose snapshot differed
+// only in lines (same count) holding the names in affected: pairs of other names stand,
+// the affected names are looked up again and paired through the lookup tables.
+func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nearState {
+	if len(affected) == 0 {
+		return prev
+	}
+	st := &nearState{names: maps.Clone(prev.names), pairs: maps.Clone(prev.pairs)}
+	touched := make(map[string]bool, len(affected))
+	for _, k := range affected {
+		touched[k] = true
+	}
+	for pr := range st.pairs {
+		if touched[pr.a] || touched[pr.b] {
+			delete(st.pairs, pr)
+		}
+	}
+	lookup := prev.lookup
+	if lookup == nil {
+		lookup = newNearLookup(prev.names, nil)
+	}
+	var added, present []nameRec
+	var buf []byte
+	for k := range touched {
+		rec, b, ok := s.nameRecord(k, buf)
+		buf = b
+		if !ok {
+			delete(st.names, k)
+			continue
+		}
+		if _, existed := st.names[k]; !existed {
+			added = append(added, rec)
+		}
+		st.names[k] = rec
+		present = append(present, rec)
+	}
+	if len(added) > 0 {
+		lookup = lookup.with(added, st.names)
+	}
+	st.lookup = lookup
+	for _, a := range present {
+		for _, other := range lookup.candidates(a) {
+			if b, ok := st.names[other]; ok && other != a.key {
+				if why, ok := s.nearReason(a, b); ok {
+					st.pairs[pairOf(a.key, other)] = why
+				}
+			}
+		}
+	}
+	st.buildResult()
+	return st
+}
+
+// nearLookup finds the names that may pair with a name: by skeleton, by one-deletion
+// variant, by plural. An update adds a small layer over the tables of the last full build
+// instead of copying them; entries of names gone since are skipped by the caller.
+type nearLookup struct {
+	bySkeleton map[uint64][]string
+	byVariant  map[uint64][]string
+	under      *nearLookup
+	depth      int
+	size       int // names in this layer and those under it
+}
+
+// maxLookupLayers bounds the layers before the tables are built anew from all names.
+const maxLookupLayers = 64
+
+func newNearLookup(names map[string]nameRec, layer []nameRec) *nearLookup {
+	l := &nearLookup{bySkeleton: map[uint64][]string{}, byVariant: map[uint64][]string{}}
+	add := func(n nameRec) {
+		l.size++
+		if n.skeleton != 0 {
+			l.bySkeleton[n.skeleton] = append(l.bySkeleton[n.skeleton], n.key)
+		}
+		if n.letters >= minTypoLetters {
+			eachVariant(n.bare, func(h uint64) { l.byVariant[h] = append(l.byVariant[h], n.key) })
+		}
+	}
+	if layer != nil {
+		for _, n := range layer {
+			add(n)
+		}
+		return l
+	}
+	for _, n := range names {
+		add(n)
+	}
+	return l
+}
+
+// with returns the lookup plus the added names.
+func (l *nearLookup) with(added []nameRec, all map[string]nameRec) *nearLookup {
+	if l.depth >= maxLookupLayers {
+		return newNearLookup(all, nil)
+	}
+	top := newNearLookup(nil, added)
+	top.under, top.depth, top.size = l, l.depth+1, l.size+top.size
+	return top
+}
+
+// candidates lists the keys of names that may pair with n, possibly with repeats.
+func (l *nearLookup) candidates(n nameRec) []string {
+	out := []string{n.key + "s"}
+	if strings.HasSuffix(n.key, "s") {
+		out = append(out, n.key[:len(n.key)-1])
+	}
+	var hashes []uint64
+	if n.letters >= minTypoLetters {
+		eachVariant(n.bare, func(h uint64) { hashes = append(hashes, h) })
+	}
+	for layer := l; layer != nil; layer = layer.under {
+		if n.skeleton != 0 {
+			out = append(out, layer.bySkeleton[n.skeleton]...)
+		}
+		for _, h := range hashes {
+			out = append(out, layer.byVariant[h]...)
+		}
+	}
+	return out
+}
+
+// eachVariant calls f with the hash of s and of every string made by deleting one rune.
+func eachVariant(s string, f func(uint64)) {
+	f(maphash.String(seed, s))
+	var buf []byte
+	for at, r := range s {
+		buf = append(append(buf[:0], s[:at]...), s[at+utf8.RuneLen(r):]...)
+		f(maphash.Bytes(seed, buf))
+	}
+}
+
+// computeNearDuplicates is the full pass over every name of the workspace.
+func (s *Snapshot) computeNearDuplicates() *nearState {
 	total := 0
 	for _, fi := range s.files {
 		total += len(fi.lastSeg.one)
 	}
 	names := make([]nameRec, 0, total)
 	index := make(map[string]int, total)
-	var skelBuf []byte
+	var buf []byte
 	// The distinct names of a file are the keys of its last-segment table; the first topic
 	// recorded for a name is where the name first appears.
 	for _, p := range s.paths {
-		fi := s.files[p]
-		for key, topicKey := range fi.lastSeg.one {
+		for key, topicKey := range s.files[p].lastSeg.one {
 			if _, ok := index[key]; ok {
 				continue
 			}
-			t := fi.topics[topicKey]
-			seg := fi.ast.Lines[t.first].Segments[t.seg]
-			bare := key
-			if n := seg.Ordinal.Len(); n > 0 {
-				bare = strings.TrimLeft(key[n:], " ")
-			}
+			rec, b := nameIn(s.files[p], key, topicKey, buf)
+			buf = b
 			index[key] = len(names)
-			letters, skel := skeleton(bare, skelBuf[:0])
-			skelBuf = skel
-			var skelHash uint64
-			if len(skel) > 0 {
-				skelHash = maphash.Bytes(seed, skel)
-			}
-			names = append(names, nameRec{key: key, bare: bare, fi: fi, line: t.first, seg: t.seg,
-				letters: int32(letters), skeleton: skelHash})
+			names = append(names, rec)
 		}
 	}
-	// Map order is random; workspace order makes the findings the same on every run.
-	order := make(map[*fileIndex]int, len(s.paths))
-	for i, p := range s.paths {
-		order[s.files[p]] = i
-	}
-	slices.SortFunc(names, func(a, b nameRec) int {
-		if c := cmp.Compare(order[a.fi], order[b.fi]); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.line, b.line); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.seg, b.seg)
-	})
-	for i, n := range names {
-		index[n.key] = i
-	}
-	type pair struct{ a, b int }
-	found := map[pair]string{}
+	found := map[namePair]string{}
 	report := func(a, b int, why string) {
-		if a == b || names[a].bare == names[b].bare {
+		if names[a].bare == names[b].bare {
 			return // the same name, or siblings that differ only in numbering
 		}
-		if a > b {
-			a, b = b, a
-		}
-		if _, ok := found[pair{a, b}]; !ok {
-			found[pair{a, b}] = why
+		if _, ok := found[pairOf(names[a].key, names[b].key)]; !ok {
+			found[pairOf(names[a].key, names[b].key)] = why
 		}
 	}
-	// Same once spaces and punctuation are removed.
-	bySkeleton := make(map[uint64]int, len(names))
+	// Same once spaces and punctuation are removed: every pair of a skeleton.
+	bySkeleton := make(map[uint64][]int32, len(names))
 	for i, n := range names {
-		if n.skeleton == 0 {
-			continue
+		if n.skeleton != 0 {
+			bySkeleton[n.skeleton] = append(bySkeleton[n.skeleton], int32(i))
 		}
-		if j, ok := bySkeleton[n.skeleton]; ok {
-			report(j, i, "the same once spaces and punctuation are removed")
-		} else {
-			bySkeleton[n.skeleton] = i
+	}
+	for _, group := range bySkeleton {
+		for x := range group {
+			for y := x + 1; y < len(group); y++ {
+				report(int(group[x]), int(group[y]), reasonSkeleton)
+			}
 		}
 	}
 	// One edit apart, both long enough: names that share a one-deletion variant. The
 	// variants are hashed into one flat table and sorted, which is far cheaper than a map
-	// of lists at a million names.
-	// A variant packs the high bits of its hash above the name's index; a false match of
-	// the hash bits only costs one distance computation.
+	// of lists at a million names. A variant packs the high bits of its hash above the
+	// name's index; a false match of the hash bits only costs one distance computation.
 	type variant = uint64
 	const nameBits = 24
 	if len(names) >= 1<<nameBits {
-		return nil // beyond sixteen million names the pass would not fit in memory anyway
+		return &nearState{result: nearResult{}} // beyond sixteen million names: not attempted
 	}
-	pack := func(h uint64, i int) variant { return h<<nameBits | uint64(i) }
 	count := 0
 	for _, n := range names {
 		if n.letters >= minTypoLetters {
@@ -141,16 +383,9 @@ func (s *Snapshot) computeNearDuplicates() nearResult {
 		}
 	}
 	variants := make([]variant, 0, count)
-	var buf []byte
 	for i, n := range names {
-		if n.letters < minTypoLetters {
-			continue
-		}
-		k := n.bare
-		variants = append(variants, pack(maphash.String(seed, k), i))
-		for at, r := range k {
-			buf = append(append(buf[:0], k[:at]...), k[at+utf8.RuneLen(r):]...)
-			variants = append(variants, pack(maphash.Bytes(seed, buf), i))
+		if n.letters >= minTypoLetters {
+			eachVariant(n.bare, func(h uint64) { variants = append(variants, h<<nameBits|uint64(i)) })
 		}
 	}
 	slices.Sort(variants)
@@ -161,7 +396,7 @@ func (s *Snapshot) computeNearDuplicates() nearResult {
 		}
 		for x := lo; x < hi; x++ {
 			for y := x + 1; y < hi; y++ {
-				ia, ib := int32(variants[x]&(1<<nameBits-1)), int32(variants[y]&(1<<nameBits-1))
+				ia, ib := int(variants[x]&(1<<nameBits-1)), int(variants[y]&(1<<nameBits-1))
 				if ia == ib {
 					continue
 				}
@@ -170,7 +405,7 @@ func (s *Snapshot) computeNearDuplicates() nearResult {
 					continue
 				}
 				if levenshtein.ComputeDistance(a.bare, b.bare) == 1 {
-					report(int(ia), int(ib), "one letter apart")
+					report(ia, ib, reasonTypo)
 				}
 			}
 		}
@@ -187,16 +422,15 @@ func (s *Snapshot) computeNearDuplicates() nearResult {
 				continue
 			}
 			name := fi.ast.Lines[t.first].SegmentKey(int(t.seg))
-			report(index[name[:len(name)-1]], index[name], "singular and plural of one name")
+			report(index[name[:len(name)-1]], index[name], reasonPlural)
 		}
 	}
-	out := nearResult{}
-	for pr, why := range found {
-		a, b := names[pr.a], names[pr.b]
-		out[a.fi.path] = append(out[a.fi.path], nearFinding{a.line, a.seg, b.fi.path, b.line, b.seg, why})
-		out[b.fi.path] = append(out[b.fi.path], nearFinding{b.line, b.seg, a.fi.path, a.line, a.seg, why})
+	st := &nearState{names: make(map[string]nameRec, len(names)), pairs: found}
+	for _, n := range names {
+		st.names[n.key] = n
 	}
-	return out
+	st.buildResult()
+	return st
 }
 
 // diagnostic renders a finding of file fi against the snapshot's current trees.

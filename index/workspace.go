@@ -26,7 +26,7 @@ type Snapshot struct {
 	// Computed on first use from the topic tables only, so a snapshot whose files share
 	// their topic tables with an earlier one takes these over.
 	// Pointers, so that a later snapshot taking one over does not keep this one alive.
-	near         *lazy[nearResult]
+	near         *nearLazy
 	suggestNames *lazy[suggestIndex]
 	suggestPaths *lazy[suggestIndex]
 
@@ -56,7 +56,7 @@ func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
 	}
 	slices.Sort(paths)
 	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{},
-		near: &lazy[nearResult]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}}
+		near: &nearLazy{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}}
 }
 
 // Snapshot returns the current snapshot.
@@ -69,12 +69,15 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	fi, sameTopics := buildFile(path, src, old.files[path])
+	fi, how, names := buildFile(path, src, old.files[path])
 	files := cloneFiles(old.files)
 	files[path] = fi
 	snap = newSnapshot(old.cfg, files)
-	if sameTopics {
+	switch how {
+	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
+	case changedInPlace:
+		snap.near = followNear(old.near, names)
 	}
 	w.snap.Store(snap)
 	return snap, affectedBy(snap, path)
@@ -99,7 +102,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				fi, _ := buildFile(j.path, j.src, j.prev)
+				fi, _, _ := buildFile(j.path, j.src, j.prev)
 				mu.Lock()
 				files[j.path] = fi
 				mu.Unlock()
@@ -169,7 +172,7 @@ func affectedBy(snap *Snapshot, path string) []string {
 // inheritTopicCaches lets s take over the caches of old that depend on topics alone:
 // the caller has checked that every file's topic tables are old's.
 func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
-	s.near.from = old.near
+	s.near = followNear(old.near, nil)
 	s.suggestNames.from = old.suggestNames
 	s.suggestPaths.from = old.suggestPaths
 }
