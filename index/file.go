@@ -77,7 +77,7 @@ func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fil
 	if samePaths(prev.ast, ast, change) {
 		return fi, changedBodiesOnly, nil
 	}
-	fi.indexTopics() // the line tables carry over; the topics are built anew
+	fi.updateTopics(prev.ast, change)
 	for i := change.From; i < change.To; i++ {
 		for _, f := range []*analysis.File{prev.ast, ast} {
 			for k := range f.Lines[i].Segments {
@@ -203,6 +203,7 @@ func (fi *fileIndex) indexTopics() {
 	// The tables are not pre-sized: Go's maps grow table by table, and an estimate from the
 	// segment count would over-allocate by half.
 	fi.topics = map[string]*topic{}
+	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(0)
 	fi.children = map[string][]string{}

@@ -452,3 +452,97 @@ func TestNearDuplicatesFollowEdits(t *testing.T) {
 		}
 	}
 }
+
+// describeTopics renders a file's topic tables in an order-free form, to compare an
+// incrementally updated index with one built from scratch.
+func describeTopics(fi *fileIndex) string {
+	var out []string
+	for k, t := range fi.topics {
+		ch := slices.Clone(fi.children[k])
+		slices.Sort(ch)
+		out = append(out, fmt.Sprintf("topic %q first=%d entry=%d uses=%d seg=%d more=%v aliases=%q children=%q",
+			k, t.first, t.entry, t.uses, t.seg, fi.moreEntries[k], fi.topicAliases[k], ch))
+	}
+	for k := range fi.children {
+		if fi.topics[k] == nil {
+			out = append(out, "children of unknown topic "+k)
+		}
+	}
+	for k, v := range fi.moreEntries {
+		if len(v) == 0 || fi.topics[k] == nil {
+			out = append(out, fmt.Sprintf("stray entries %q %v", k, v))
+		}
+	}
+	roots := slices.Clone(fi.roots)
+	slices.Sort(roots)
+	out = append(out, fmt.Sprintf("roots %q", roots))
+	for name, first := range fi.lastSeg.one {
+		all := fi.lastSeg.appendTo(nil, name)
+		slices.Sort(all)
+		out = append(out, fmt.Sprintf("name %q first=%q all=%q", name, first, all))
+	}
+	for ak, recs := range fi.aliases {
+		var rs []string
+		for _, r := range recs {
+			rs = append(rs, fmt.Sprintf("%s@%d:%s", r.topic, r.line, r.text))
+		}
+		slices.Sort(rs)
+		out = append(out, fmt.Sprintf("alias %q %q", ak, rs))
+	}
+	slices.Sort(out)
+	return strings.Join(out, "\n")
+}
+
+// TestTopicTablesFollowEdits edits heads in place and compares the topic tables with
+// tables built from scratch after every edit.
+func TestTopicTablesFollowEdits(t *testing.T) {
+	src := corpus(t)
+	w := NewWorkspace(DefaultConfig())
+	w.Update("a.notes", src)
+	r := rand.New(rand.NewPCG(7, 8))
+	inserts := []string{"x", " -- y", "s", "(BFF)", "-", " ", "API -- ", "[[z]] "}
+	for i := range 120 {
+		ln := 1 + r.IntN(582)
+		lineStart := at(t, src, ln, "", 0)
+		lineEnd := lineStart + bytes.IndexByte(src[lineStart:], '\n')
+		pos := lineStart + r.IntN(lineEnd-lineStart+1)
+		var edited []byte
+		if i%5 == 0 {
+			// An existing path put in front of an earlier line: topics gain an earlier first line.
+			edited = slices.Concat(src[:lineStart], []byte("webhooks -- as a service -- "), src[lineStart:])
+		} else if i%3 == 2 && pos < lineEnd {
+			edited = slices.Concat(src[:pos], src[pos+1:]) // delete a byte
+		} else {
+			edited = slices.Concat(src[:pos], []byte(inserts[i%len(inserts)]), src[pos:])
+		}
+		if bytes.Count(edited, []byte("\n")) != bytes.Count(src, []byte("\n")) {
+			continue
+		}
+		src = edited
+		snap, _ := w.Update("a.notes", src)
+		fresh, _ := NewWorkspace(DefaultConfig()).Update("a.notes", src)
+		if got, want := describeTopics(snap.files["a.notes"]), describeTopics(fresh.files["a.notes"]); got != want {
+			t.Fatalf("edit %d at line %d: topic tables differ from a fresh build:\n%s", i, ln, lineDiff(got, want))
+		}
+		if got, want := renderDiagnostics(snap, "a.notes"), renderDiagnostics(fresh, "a.notes"); got != want {
+			t.Fatalf("edit %d at line %d: diagnostics differ:\n%s", i, ln, lineDiff(got, want))
+		}
+	}
+}
+
+// lineDiff lists the lines only one side has.
+func lineDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	var out []string
+	for _, l := range g {
+		if !slices.Contains(w, l) {
+			out = append(out, "+ "+l)
+		}
+	}
+	for _, l := range w {
+		if !slices.Contains(g, l) {
+			out = append(out, "- "+l)
+		}
+	}
+	return strings.Join(out, "\n")
+}

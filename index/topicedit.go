@@ -1,0 +1,225 @@
+package index
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// updateTopics brings the topic tables, shared with the previous version, up to date
+// after lines [c.From, c.To) changed in place (old holds them as they were): it copies
+// the tables' maps, then undoes the old lines and applies the new ones, copying every
+// topic and list it changes, so that the previous version stays as it was. The result is
+// what indexTopics would build, but costs the changed lines and a copy of the maps.
+func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
+	fi.topics = maps.Clone(fi.topics)
+	fi.children = maps.Clone(fi.children)
+	fi.roots = slices.Clone(fi.roots)
+	fi.lastSeg = keyTable{one: maps.Clone(fi.lastSeg.one), more: maps.Clone(fi.lastSeg.more)}
+	fi.aliases = maps.Clone(fi.aliases)
+	fi.topicAliases = maps.Clone(fi.topicAliases)
+	fi.moreEntries = maps.Clone(fi.moreEntries)
+	u := topicUpdate{fi: fi, owned: map[*topic]bool{}, touched: map[string]int16{}}
+	for i := c.From; i < c.To; i++ {
+		u.removeLine(old, i)
+	}
+	for i := c.From; i < c.To; i++ {
+		u.addLine(i)
+	}
+	u.settle(c)
+}
+
+type topicUpdate struct {
+	fi      *fileIndex
+	owned   map[*topic]bool  // topics copied in this update, free to change
+	touched map[string]int16 // topic key -> depth, for every topic of a changed line
+}
+
+// own returns a private copy of the topic of key, entered in the table.
+func (u *topicUpdate) own(key string) *topic {
+	t := u.fi.topics[key]
+	if t == nil || u.owned[t] {
+		return t
+	}
+	cp := *t
+	u.fi.topics[key] = &cp
+	u.owned[&cp] = true
+	return &cp
+}
+
+func (u *topicUpdate) removeLine(f *analysis.File, i int) {
+	l := &f.Lines[i]
+	if len(l.Segments) == 0 {
+		return
+	}
+	text := f.LineText(i)
+	for s := range l.Segments {
+		key := l.TopicKey(s)
+		u.touched[key] = int16(s)
+		u.own(key).uses--
+		if a := l.Segments[s].Alias; !a.IsZero() {
+			ak := analysis.NameKey(text[a.Start:a.End])
+			u.fi.aliases[ak] = slices.DeleteFunc(slices.Clone(u.fi.aliases[ak]), func(x alias) bool {
+				return x.line == int32(i) && x.topic == key
+			})
+			if len(u.fi.aliases[ak]) == 0 {
+				delete(u.fi.aliases, ak)
+			}
+		}
+	}
+	t := u.own(l.Key)
+	if t.entry == int32(i) {
+		t.entry = -1
+	}
+	if more := u.fi.moreEntries[l.Key]; slices.Contains(more, int32(i)) {
+		u.fi.moreEntries[l.Key] = slices.DeleteFunc(slices.Clone(more), func(x int32) bool { return x == int32(i) })
+	}
+}
+
+func (u *topicUpdate) addLine(i int) {
+	f := u.fi.ast
+	l := &f.Lines[i]
+	if len(l.Segments) == 0 {
+		return
+	}
+	text := f.LineText(i)
+	parent := ""
+	for s := range l.Segments {
+		key := l.TopicKey(s)
+		u.touched[key] = int16(s)
+		t := u.own(key)
+		if t == nil {
+			t = &topic{first: int32(i), entry: -1, seg: int16(s)}
+			u.fi.topics[key] = t
+			u.owned[t] = true
+			u.fi.lastSeg.add(l.SegmentKey(s), key) // put in order by settle
+			if s == 0 {
+				u.fi.roots = append(u.fi.roots, key)
+			} else {
+				u.fi.children[parent] = append(slices.Clip(u.fi.children[parent]), key)
+			}
+		}
+		t.uses++
+		t.first = min(t.first, int32(i))
+		if a := l.Segments[s].Alias; !a.IsZero() {
+			ak := analysis.NameKey(text[a.Start:a.End])
+			rec := alias{topic: key, text: string(text[a.Start:a.End]), line: int32(i)}
+			recs := slices.Clone(u.fi.aliases[ak])
+			at, _ := slices.BinarySearchFunc(recs, rec.line, func(x alias, line int32) int { return int(x.line - line) })
+			u.fi.aliases[ak] = slices.Insert(recs, at, rec)
+		}
+		parent = key
+	}
+	t := u.own(l.Key)
+	switch {
+	case t.entry < 0:
+		t.entry = int32(i)
+	case int32(i) < t.entry:
+		u.insertEntry(l.Key, t.entry)
+		t.entry = int32(i)
+	default:
+		u.insertEntry(l.Key, int32(i))
+	}
+}
+
+func (u *topicUpdate) insertEntry(key string, line int32) {
+	more := slices.Clone(u.fi.moreEntries[key])
+	at, _ := slices.BinarySearch(more, line)
+	u.fi.moreEntries[key] = slices.Insert(more, at, line)
+}
+
+// settle removes the topics no line uses any more, finds the first line and the first
+// entry of the topics whose first line changed, and restores the order of the lists
+// that depend on first lines.
+func (u *topicUpdate) settle(c *lineChange) {
+	f := u.fi.ast
+	names := map[string]bool{}
+	for key, depth := range u.touched {
+		t := u.fi.topics[key]
+		if t == nil {
+			continue
+		}
+		name := lastSegmentKey(key)
+		names[name] = true
+		if t.uses == 0 {
+			delete(u.fi.topics, key)
+			delete(u.fi.moreEntries, key)
+			delete(u.fi.topicAliases, key)
+			delete(u.fi.children, key) // its children are gone too: they used it
+			if depth == 0 {
+				u.fi.roots = slices.DeleteFunc(u.fi.roots, func(k string) bool { return k == key })
+			} else {
+				p := key[:len(key)-len(name)-len(" -- ")]
+				u.fi.children[p] = slices.DeleteFunc(slices.Clone(u.fi.children[p]), func(k string) bool { return k == key })
+				if len(u.fi.children[p]) == 0 {
+					delete(u.fi.children, p)
+				}
+			}
+			continue
+		}
+		if t.first >= int32(c.From) && t.first < int32(c.To) {
+			t = u.own(key)
+			t.first = firstLineOf(f, key, int(depth), c.From)
+		}
+		if t.entry < 0 {
+			if more := u.fi.moreEntries[key]; len(more) > 0 {
+				t = u.own(key)
+				t.entry, u.fi.moreEntries[key] = more[0], more[1:]
+			}
+		}
+		if len(u.fi.moreEntries[key]) == 0 {
+			delete(u.fi.moreEntries, key)
+		}
+		u.fi.topicAliases[key] = nil
+	}
+	// Alias texts of the touched topics, in the order of their lines.
+	var recs []alias
+	for _, rs := range u.fi.aliases {
+		for _, a := range rs {
+			if _, ok := u.touched[a.topic]; ok && u.fi.topics[a.topic] != nil {
+				recs = append(recs, a)
+			}
+		}
+	}
+	slices.SortStableFunc(recs, func(a, b alias) int { return int(a.line - b.line) })
+	for _, a := range recs {
+		if !slices.Contains(u.fi.topicAliases[a.topic], a.text) {
+			u.fi.topicAliases[a.topic] = append(u.fi.topicAliases[a.topic], a.text)
+		}
+	}
+	for key := range u.touched {
+		if len(u.fi.topicAliases[key]) == 0 {
+			delete(u.fi.topicAliases, key)
+		}
+	}
+	// Each name's topics, the one that appears first leading.
+	for name := range names {
+		var keys []string
+		for _, k := range u.fi.lastSeg.appendTo(nil, name) {
+			if u.fi.topics[k] != nil && !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+		delete(u.fi.lastSeg.one, name)
+		delete(u.fi.lastSeg.more, name)
+		slices.SortStableFunc(keys, func(a, b string) int { return int(u.fi.topics[a].first - u.fi.topics[b].first) })
+		for _, k := range keys {
+			u.fi.lastSeg.add(name, k)
+		}
+	}
+}
+
+// firstLineOf finds the first line from line `from` on whose path has the topic key at
+// the given depth.
+func firstLineOf(f *analysis.File, key string, depth, from int) int32 {
+	for i := from; i < len(f.Lines); i++ {
+		l := &f.Lines[i]
+		if len(l.Segments) > depth && l.TopicKey(depth) == key {
+			return int32(i)
+		}
+	}
+	return -1 // unreachable while the topic has uses
+}
+
+func lastSegmentKey(key string) string { return lastSegment(key) }
