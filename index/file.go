@@ -63,9 +63,8 @@ const (
 // buildFile indexes a new version of a file. prev, the file's previous index, lets the
 // parser keep every line that the edit did not touch; an edit that keeps the line count
 // keeps the line tables too, and one that also keeps every path (typing in a body) keeps
-// the topic tables. names lists the segment keys of the changed lines, old and new, when
-// the line count was kept.
-func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fileChange, names []string) {
+// the topic tables. change says which lines changed, when the line count was kept.
+func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fileChange, change *lineChange) {
 	if prev == nil {
 		return indexFile(path, parseParallel(src)), changedAll, nil
 	}
@@ -75,17 +74,29 @@ func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fil
 	}
 	fi = prev.withLines(ast, change)
 	if samePaths(prev.ast, ast, change) {
-		return fi, changedBodiesOnly, nil
+		return fi, changedBodiesOnly, change
 	}
 	fi.updateTopics(prev.ast, change)
-	for i := change.From; i < change.To; i++ {
-		for _, f := range []*analysis.File{prev.ast, ast} {
-			for k := range f.Lines[i].Segments {
-				names = append(names, f.Lines[i].SegmentKey(k))
+	return fi, changedInPlace, change
+}
+
+// changedKeys lists, for lines [c.From, c.To) of each tree, the segment keys, alias keys
+// and topic keys: what caches over names must look at again.
+func changedKeys(c *lineChange, trees ...*analysis.File) (names, aliases, topics []string) {
+	for _, f := range trees {
+		for i := c.From; i < c.To; i++ {
+			l := &f.Lines[i]
+			text := f.LineText(i)
+			for k, seg := range l.Segments {
+				names = append(names, l.SegmentKey(k))
+				topics = append(topics, l.TopicKey(k))
+				if !seg.Alias.IsZero() {
+					aliases = append(aliases, analysis.NameKey(text[seg.Alias.Start:seg.Alias.End]))
+				}
 			}
 		}
 	}
-	return fi, changedInPlace, names
+	return names, aliases, topics
 }
 
 func indexFile(path string, ast *analysis.File) *fileIndex {

@@ -33,6 +33,55 @@ func ends(k string) (first, last [2]rune) {
 type suggestIndex struct {
 	buckets map[suggestBucket][]string
 	answers *sync.Map // key -> []string
+	// under is the index this one adds names to; a name gone since may still be listed,
+	// so every candidate is checked against the snapshot.
+	under *suggestIndex
+	depth int
+}
+
+// maxSuggestLayers bounds the layers before the index is built anew.
+const maxSuggestLayers = 64
+
+// followSuggest makes the index of a snapshot that may add the keys in added to old's: a
+// thin layer over old's index when that was built, else a fresh build on demand.
+func followSuggest(old *lazy[suggestIndex], added []string) *lazy[suggestIndex] {
+	base, ok := old.ready()
+	if !ok || base.depth >= maxSuggestLayers {
+		return &lazy[suggestIndex]{}
+	}
+	layer := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}, under: &base, depth: base.depth + 1}
+	for _, k := range added {
+		layer.add(k)
+	}
+	l := &lazy[suggestIndex]{}
+	l.get(func() suggestIndex { return layer })
+	return l
+}
+
+func (idx suggestIndex) add(k string) {
+	if k == "" {
+		return
+	}
+	n := utf8.RuneCountInString(k)
+	first, last := ends(k)
+	idx.buckets[suggestBucket{first, false, n}] = append(idx.buckets[suggestBucket{first, false, n}], k)
+	idx.buckets[suggestBucket{last, true, n}] = append(idx.buckets[suggestBucket{last, true, n}], k)
+}
+
+// known reports whether k is still a name (or, for paths, a topic) of the snapshot.
+func (s *Snapshot) known(k string, paths bool) bool {
+	for _, fi := range s.files {
+		if paths {
+			if fi.topics[k] != nil {
+				return true
+			}
+			continue
+		}
+		if _, ok := fi.lastSeg.one[k]; ok || len(fi.aliases[k]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // suggestions returns the index of names (last segments and aliases), or of full paths
@@ -49,14 +98,10 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 		idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
 		seen := map[string]bool{}
 		add := func(k string) {
-			if seen[k] || k == "" {
-				return
+			if !seen[k] {
+				seen[k] = true
+				idx.add(k)
 			}
-			seen[k] = true
-			n := utf8.RuneCountInString(k)
-			first, last := ends(k)
-			idx.buckets[suggestBucket{first, false, n}] = append(idx.buckets[suggestBucket{first, false, n}], k)
-			idx.buckets[suggestBucket{last, true, n}] = append(idx.buckets[suggestBucket{last, true, n}], k)
 		}
 		for _, p := range s.paths {
 			fi := s.files[p]
@@ -82,16 +127,17 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 // lookup compares a few names, not the whole workspace: a typo or two rarely hits both
 // ends of a name at once.
 func (s *Snapshot) suggest(key string) []string {
-	idx := s.suggestions(strings.Contains(key, " -- "))
+	paths := strings.Contains(key, " -- ")
+	idx := s.suggestions(paths)
 	if cached, ok := idx.answers.Load(key); ok {
 		return cached.([]string)
 	}
-	out := idx.closest(key)
+	out := idx.closest(key, func(k string) bool { return idx.under == nil || s.known(k, paths) })
 	idx.answers.Store(key, out)
 	return out
 }
 
-func (idx suggestIndex) closest(key string) []string {
+func (idx suggestIndex) closest(key string, known func(string) bool) []string {
 	n := utf8.RuneCountInString(key)
 	maxDist := 1
 	if n >= 5 {
@@ -103,11 +149,13 @@ func (idx suggestIndex) closest(key string) []string {
 		dist int
 	}
 	var cands []cand
-	for m := n - maxDist; m <= n+maxDist; m++ {
-		for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
-			for _, k := range idx.buckets[b] {
-				if d := levenshtein.ComputeDistance(key, k); d <= maxDist {
-					cands = append(cands, cand{k, d})
+	for layer := &idx; layer != nil; layer = layer.under {
+		for m := n - maxDist; m <= n+maxDist; m++ {
+			for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
+				for _, k := range layer.buckets[b] {
+					if d := levenshtein.ComputeDistance(key, k); d <= maxDist && known(k) {
+						cands = append(cands, cand{k, d})
+					}
 				}
 			}
 		}

@@ -69,7 +69,8 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	fi, how, names := buildFile(path, src, old.files[path])
+	prev := old.files[path]
+	fi, how, change := buildFile(path, src, prev)
 	files := cloneFiles(old.files)
 	files[path] = fi
 	snap = newSnapshot(old.cfg, files)
@@ -77,7 +78,10 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
 	case changedInPlace:
+		names, aliases, topics := changedKeys(change, prev.ast, fi.ast)
 		snap.near = followNear(old.near, names)
+		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
+		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
 	}
 	w.snap.Store(snap)
 	return snap, affectedBy(snap, path)
@@ -183,6 +187,7 @@ type lazy[T any] struct {
 	once sync.Once
 	val  T
 	from *lazy[T] // the earlier snapshot's, or nil; dropped once used, to free that snapshot
+	done atomic.Bool
 }
 
 func (l *lazy[T]) get(compute func() T) T {
@@ -193,8 +198,18 @@ func (l *lazy[T]) get(compute func() T) T {
 		} else {
 			l.val = compute()
 		}
+		l.done.Store(true)
 	})
 	return l.val
+}
+
+// ready returns the value if it has been computed.
+func (l *lazy[T]) ready() (T, bool) {
+	if !l.done.Load() {
+		var zero T
+		return zero, false
+	}
+	return l.val, true
 }
 
 // Config returns the snapshot's configuration.
