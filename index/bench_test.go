@@ -67,3 +67,14 @@ func benchFile(b *testing.B) (string, []byte) {
 	}
 	return path, src
 }
+
+// BenchmarkCompleteTerms proposes every term after "[[", the longest list there is.
+func BenchmarkCompleteTerms(b *testing.B) {
+	path, src := benchFile(b)
+	src = append([]byte("x = see [[\n"), src...)
+	snap, _ := NewWorkspace(DefaultConfig()).Update(path, src)
+	b.ReportAllocs()
+	for b.Loop() {
+		snap.Complete(path, len("x = see [["))
+	}
+}

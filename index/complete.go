@@ -100,7 +100,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		childKeys = slices.Compact(childKeys)
 	}
 	m := newMatcher(typed)
-	var cands []candidate
+	cands := newTopK(keepCandidates, compareCandidates)
 	for _, k := range childKeys {
 		seg := k[len(parent):]
 		if parent != "" {
@@ -110,7 +110,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		if !ok || s.onlyOn(k, path, line) {
 			continue
 		}
-		cands = append(cands, candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
+		cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
 	}
 	return s.finish(cands, replace, func(c candidate) string {
 		return lastSegment(s.displayAvoiding(c.key, path, line))
@@ -120,12 +120,13 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 // completeTerms proposes every term and alias matching typed, for "[[".
 func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *CompletionResult {
 	m := newMatcher(typed)
-	var cands []candidate
+	cands := newTopK(keepCandidates, compareCandidates)
 	seen := map[string]bool{}
 	multi := len(s.paths) > 1
 	for _, p := range s.paths {
 		fi := s.files[p]
-		for k := range fi.topics {
+		refs := s.refTotals()
+		for k, t := range fi.topics {
 			if multi {
 				if seen[k] {
 					continue
@@ -133,19 +134,20 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 				seen[k] = true
 			}
 			if rank, ok := m.match(k); ok {
-				cands = append(cands, candidate{key: k, rank: rank, kind: CompletionTerm})
+				uses := int(t.uses) + refs[k]
+				if multi {
+					uses = s.uses(k)
+				}
+				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: uses})
 			}
 		}
 		for ak, as := range fi.aliases {
 			if rank, ok := m.match(ak); ok {
 				for _, a := range as {
-					cands = append(cands, candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias})
+					cands.add(candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias, uses: s.uses(a.topic)})
 				}
 			}
 		}
-	}
-	for i := range cands {
-		cands[i].uses = s.uses(cands[i].key)
 	}
 	return s.finish(cands, replace, func(c candidate) string {
 		if c.label != "" {
@@ -184,14 +186,14 @@ func (s *Snapshot) uses(key string) int {
 	return n
 }
 
-func (s *Snapshot) finish(cands []candidate, replace analysis.Span, label func(candidate) string) *CompletionResult {
+// keepCandidates is how many ranked candidates are kept for the list: twice the list,
+// since labels can repeat and repeats are dropped.
+const keepCandidates = 2 * maxCompletions
+
+func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, label func(candidate) string) *CompletionResult {
 	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
-	// Only the best few are sent; selecting them costs less than sorting every term.
-	keep := 2 * maxCompletions
-	if len(cands) > keep {
-		res.Incomplete = true
-	}
-	cands = best(cands, keep, compareCandidates)
+	cands, cut := top.sorted()
+	res.Incomplete = cut
 	seen := map[string]bool{}
 	for _, c := range cands {
 		lbl := label(c)
@@ -237,42 +239,56 @@ func compareCandidates(a, b candidate) int {
 	return strings.Compare(a.label, b.label)
 }
 
-// best returns the k smallest items by cmp, sorted, using a heap of k items: a list of a
-// hundred thousand terms is not sorted to show two hundred.
-func best[T any](items []T, k int, cmp func(a, b T) int) []T {
-	if len(items) <= k {
-		slices.SortFunc(items, cmp)
-		return items
-	}
-	h := slices.Clone(items[:k])
-	// A max-heap: h[0] is the worst of the best so far.
-	down := func(i int) {
-		for {
-			c := 2*i + 1
-			if c >= len(h) {
-				return
+// topK keeps the k smallest items added, by cmp, in a heap of k items: a list of a
+// hundred thousand terms is neither kept nor sorted to show two hundred.
+type topK[T any] struct {
+	k    int
+	cmp  func(a, b T) int
+	h    []T // a max-heap once full: h[0] is the worst of the best so far
+	seen int
+}
+
+func newTopK[T any](k int, cmp func(a, b T) int) *topK[T] { return &topK[T]{k: k, cmp: cmp} }
+
+func (t *topK[T]) add(x T) {
+	t.seen++
+	if len(t.h) < t.k {
+		t.h = append(t.h, x)
+		if len(t.h) == t.k {
+			for i := len(t.h)/2 - 1; i >= 0; i-- {
+				t.down(i)
 			}
-			if c+1 < len(h) && cmp(h[c+1], h[c]) > 0 {
-				c++
-			}
-			if cmp(h[c], h[i]) <= 0 {
-				return
-			}
-			h[i], h[c] = h[c], h[i]
-			i = c
 		}
+		return
 	}
-	for i := len(h)/2 - 1; i >= 0; i-- {
-		down(i)
+	if t.cmp(x, t.h[0]) < 0 {
+		t.h[0] = x
+		t.down(0)
 	}
-	for _, it := range items[k:] {
-		if cmp(it, h[0]) < 0 {
-			h[0] = it
-			down(0)
+}
+
+func (t *topK[T]) down(i int) {
+	h := t.h
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			return
 		}
+		if c+1 < len(h) && t.cmp(h[c+1], h[c]) > 0 {
+			c++
+		}
+		if t.cmp(h[c], h[i]) <= 0 {
+			return
+		}
+		h[i], h[c] = h[c], h[i]
+		i = c
 	}
-	slices.SortFunc(h, cmp)
-	return h
+}
+
+// sorted returns the kept items, best first, and whether any were left out.
+func (t *topK[T]) sorted() ([]T, bool) {
+	slices.SortFunc(t.h, t.cmp)
+	return t.h, t.seen > t.k
 }
 
 // matcher ranks a candidate against what the user typed: prefix, then the prefix of a

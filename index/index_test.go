@@ -400,7 +400,7 @@ func incrementalEqualsFresh(t *testing.T, seed uint64) {
 	}
 }
 
-func TestBest(t *testing.T) {
+func TestTopK(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, n := range []int{0, 1, 5, 50, 1000} {
 		items := make([]int, n)
@@ -410,7 +410,14 @@ func TestBest(t *testing.T) {
 		want := slices.Clone(items)
 		slices.Sort(want)
 		k := 10
-		got := best(slices.Clone(items), k, func(a, b int) int { return a - b })
+		top := newTopK(k, func(a, b int) int { return a - b })
+		for _, it := range items {
+			top.add(it)
+		}
+		got, cut := top.sorted()
+		if cut != (n > k) {
+			t.Errorf("n=%d: cut %v", n, cut)
+		}
 		if !slices.Equal(got, want[:min(k, n)]) {
 			t.Errorf("n=%d: best %v, want %v", n, got, want[:min(k, n)])
 		}
