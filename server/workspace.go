@@ -383,7 +383,7 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 		}
 	}
 	if len(files) > 0 {
-		w.idx.UpdateMany(files)
+		fitMemoryLimit(w.idx.UpdateMany(files))
 	}
 	w.s.log.Info("indexed", zap.Strings("roots", roots), zap.Int("files", len(loaded)), zap.Duration("took", time.Since(start)))
 	if prog != nil {
