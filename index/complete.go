@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/notesls/notesls/analysis"
 )
 
@@ -107,10 +106,24 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 			seg = seg[len(" -- "):]
 		}
 		rank, ok := m.match(seg)
-		if !ok || s.onlyOn(k, path, line) {
+		if !ok {
 			continue
 		}
-		cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
+		var uses int
+		if len(s.paths) == 1 {
+			// One file, the common case: its record gives both answers in one lookup.
+			t := s.files[s.paths[0]].topics[k]
+			if t.uses == 1 && int(t.first) == line && s.paths[0] == path {
+				continue
+			}
+			uses = int(t.uses) + s.refTotals()[k]
+		} else {
+			if s.onlyOn(k, path, line) {
+				continue
+			}
+			uses = s.uses(k)
+		}
+		cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: uses})
 	}
 	return s.finish(cands, replace, func(c candidate) string {
 		return lastSegment(s.displayAvoiding(c.key, path, line))
@@ -121,27 +134,23 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *CompletionResult {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	seen := map[string]bool{}
-	multi := len(s.paths) > 1
-	for _, p := range s.paths {
-		fi := s.files[p]
-		refs := s.refTotals()
-		for k, t := range fi.topics {
-			if multi {
-				if seen[k] {
-					continue
+	if len(s.paths) == 1 {
+		s.rankTermsOfOneFile(s.files[s.paths[0]], m, cands)
+	} else {
+		seen := map[string]bool{}
+		for _, p := range s.paths {
+			for k := range s.files[p].topics {
+				if !seen[k] {
+					seen[k] = true
+					if rank, ok := m.match(k); ok {
+						cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: s.uses(k)})
+					}
 				}
-				seen[k] = true
-			}
-			if rank, ok := m.match(k); ok {
-				uses := int(t.uses) + refs[k]
-				if multi {
-					uses = s.uses(k)
-				}
-				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: uses})
 			}
 		}
-		for ak, as := range fi.aliases {
+	}
+	for _, p := range s.paths {
+		for ak, as := range s.files[p].aliases {
 			if rank, ok := m.match(ak); ok {
 				for _, a := range as {
 					cands.add(candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias, uses: s.uses(a.topic)})
@@ -155,6 +164,35 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 		}
 		return s.display(c.key)
 	})
+}
+
+// rankTermsOfOneFile adds the matching topics of the workspace's only file to cands. A
+// topic's use count is its lines plus the references to it; few topics are referred to,
+// so the topics are first ranked on their lines alone, and only the referred-to ones are
+// looked up and ranked again: any other topic in the best list would be there either way.
+func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[candidate]) {
+	byLines := newTopK(keepCandidates, compareCandidates)
+	for k, t := range fi.topics {
+		if rank, ok := m.match(k); ok {
+			byLines.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(t.uses)})
+		}
+	}
+	refs := s.refTotals()
+	best, _ := byLines.sorted()
+	for _, c := range best {
+		if _, referred := refs[c.key]; !referred {
+			cands.add(c)
+		}
+	}
+	for k, n := range refs {
+		if t := fi.topics[k]; t != nil {
+			if rank, ok := m.match(k); ok {
+				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(t.uses) + n})
+			}
+		}
+	}
+	// What the first pass saw beyond its list counts as left out.
+	cands.seen += byLines.seen - len(best)
 }
 
 // onlyOn reports whether topic key appears on no line but (path, line).
@@ -178,8 +216,8 @@ func (s *Snapshot) onlyOn(key, path string, line int) bool {
 // uses counts how often a topic is used: the lines under it and the references to it.
 func (s *Snapshot) uses(key string) int {
 	n := s.refTotals()[key]
-	for _, fi := range s.files {
-		if t := fi.topics[key]; t != nil {
+	for _, p := range s.paths {
+		if t := s.files[p].topics[key]; t != nil {
 			n += int(t.uses)
 		}
 	}
@@ -295,59 +333,91 @@ func (t *topK[T]) sorted() ([]T, bool) {
 // word inside, then a prefix with a typo or two.
 type matcher struct {
 	typed  string // folded
-	runes  int
+	runes  []rune
 	maxTyp int
 }
 
+// minWordPrefix is the length from which the prefix of an inner word counts: one letter
+// would match a word of nearly every term.
+const minWordPrefix = 2
+
 func newMatcher(typed string) matcher {
 	t := analysis.NameKey([]byte(typed))
-	n := utf8.RuneCountInString(t)
+	runes := []rune(t)
 	maxTypos := 0
 	switch {
-	case n >= 6:
+	case len(runes) >= 6:
 		maxTypos = 2
-	case n >= 3:
+	case len(runes) >= 3:
 		maxTypos = 1
 	}
-	return matcher{typed: t, runes: n, maxTyp: maxTypos}
+	return matcher{typed: t, runes: runes, maxTyp: maxTypos}
 }
 
 func (m matcher) match(key string) (int, bool) {
 	if m.typed == "" || strings.HasPrefix(key, m.typed) {
 		return rankPrefix, true
 	}
-	for i := 0; i < len(key); i++ {
-		if c := key[i]; (c == ' ' || c == '-' || c == '/') && strings.HasPrefix(key[i+1:], m.typed) {
-			return rankWordPrefix, true
+	if len(m.runes) >= minWordPrefix {
+		// Find the typed text anywhere (a fast search), then ask whether a word starts there.
+		for off := 0; ; {
+			i := strings.Index(key[off:], m.typed)
+			if i < 0 {
+				break
+			}
+			if c := key[off+i-1]; c == ' ' || c == '-' || c == '/' {
+				return rankWordPrefix, true
+			}
+			off += i + 1
 		}
 	}
 	if m.maxTyp == 0 {
 		return 0, false
 	}
-	// A typo rarely hits the first letter; checking it first keeps the costly distance
-	// off most candidates.
-	if first, _ := utf8.DecodeRuneInString(key); first != []rune(m.typed)[0] {
+	// A typo rarely hits the first letter; checking it first keeps the distance off most
+	// candidates.
+	if first, _ := utf8.DecodeRuneInString(key); first != m.runes[0] {
 		return 0, false
 	}
-	for n := m.runes - 1; n <= m.runes+1; n++ {
-		if p, ok := runePrefix(key, n); ok && levenshtein.ComputeDistance(m.typed, p) <= m.maxTyp {
-			return rankFuzzy, true
-		}
+	if prefixWithin(m.runes, key, m.maxTyp) {
+		return rankFuzzy, true
 	}
 	return 0, false
 }
 
-func runePrefix(s string, n int) (string, bool) {
-	if n <= 0 {
-		return "", false
-	}
-	i := 0
-	for k := 0; k < n; k++ {
-		if i >= len(s) {
-			return "", false
+// prefixWithin reports whether typed is at most k edits (insertions, deletions,
+// substitutions) from some prefix of key. It fills the edit-distance table row by row,
+// typed letter by letter, over the key's first len(typed)+k runes, and stops as soon as a
+// whole row exceeds k: no later row can do better.
+func prefixWithin(typed []rune, key string, k int) bool {
+	var buf [64]rune
+	cols := buf[:0]
+	for _, r := range key {
+		if len(cols) == len(typed)+k || len(cols) == cap(buf) {
+			break
 		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+		cols = append(cols, r)
 	}
-	return s[:i], true
+	var rowBuf [2][65]int
+	prev, cur := rowBuf[0][:len(cols)+1], rowBuf[1][:len(cols)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i, t := range typed {
+		cur[0] = i + 1
+		best := cur[0]
+		for j, c := range cols {
+			d := prev[j]
+			if c != t {
+				d = 1 + min(prev[j], prev[j+1], cur[j])
+			}
+			cur[j+1] = d
+			best = min(best, d)
+		}
+		if best > k {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return slices.Min(prev) <= k
 }

@@ -553,3 +553,51 @@ func lineDiff(got, want string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+func TestPrefixWithin(t *testing.T) {
+	tests := []struct {
+		typed, key string
+		k          int
+		want       bool
+	}{
+		{"shar", "sharding", 0, true},
+		{"shradi", "sharding", 2, true}, // transposition (2) then the rest is the prefix
+		{"shradi", "sharding", 1, false},
+		{"shx", "sharding", 1, true},
+		{"sardi", "sharding", 1, true}, // a letter left out
+		{"shhard", "sharding", 1, true},
+		{"xyz", "sharding", 2, false},
+		{"data store -- databse", "data store -- database -- sharding", 1, true},
+		{"日本語", "日本人", 1, true},
+		{"", "anything", 0, true},
+	}
+	for _, tt := range tests {
+		if got := prefixWithin([]rune(tt.typed), tt.key, tt.k); got != tt.want {
+			t.Errorf("prefixWithin(%q, %q, %d) = %v, want %v", tt.typed, tt.key, tt.k, got, tt.want)
+		}
+	}
+}
+
+// TestTermRankingShortcut checks the two-pass ranking of "[[" completion against ranking
+// every topic with its full use count.
+func TestTermRankingShortcut(t *testing.T) {
+	src := corpus(t)
+	snap, _ := NewWorkspace(DefaultConfig()).Update("c.notes", src)
+	fi := snap.files["c.notes"]
+	for _, typed := range []string{"", "s", "se", "jump", "api -- rest", "obsrv"} {
+		m := newMatcher(typed)
+		fast := newTopK(keepCandidates, compareCandidates)
+		snap.rankTermsOfOneFile(fi, m, fast)
+		full := newTopK(keepCandidates, compareCandidates)
+		for k := range fi.topics {
+			if rank, ok := m.match(k); ok {
+				full.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: snap.uses(k)})
+			}
+		}
+		got, gotCut := fast.sorted()
+		want, wantCut := full.sorted()
+		if !reflect.DeepEqual(got, want) || gotCut != wantCut {
+			t.Errorf("typed %q: shortcut ranking differs (cut %v, want %v)", typed, gotCut, wantCut)
+		}
+	}
+}
