@@ -132,6 +132,14 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 
 // completeTerms proposes every term and alias matching typed, for "[[".
 func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *CompletionResult {
+	// A target written as a path under a known topic is completed one segment at a time,
+	// as in a head.
+	if i := strings.LastIndex(typed, " -- "); i >= 0 {
+		if parent := analysis.PathKey([]byte(typed[:i])); s.hasTopic(parent) {
+			last := analysis.Span{Start: replace.Start + i + len(" -- "), End: replace.End}
+			return s.completeTopics(parent, typed[i+len(" -- "):], last, "", -1)
+		}
+	}
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
 	if len(s.paths) == 1 {

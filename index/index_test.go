@@ -314,6 +314,10 @@ func TestComplete(t *testing.T) {
 	if len(got) == 0 || got[0] != "jump server" {
 		t.Errorf("inside [[: %v", got)
 	}
+	got, res = labels("x = see [[data store -- database -- shar", "shar")
+	if len(got) == 0 || got[0] != "sharding" || res.Replace.Len() != len("shar") {
+		t.Errorf("path inside [[: %v, replace %v", got, res.Replace)
+	}
 	got, _ = labels("x = see [[NALS", "NALS")
 	if !slices.Contains(got, "NALSD") {
 		t.Errorf("aliases inside [[: %v", got)
