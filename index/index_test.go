@@ -605,3 +605,19 @@ func TestTermRankingShortcut(t *testing.T) {
 		}
 	}
 }
+
+func TestRadixSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{0, 5, 5000, 70000} {
+		a := make([]uint64, n)
+		for i := range a {
+			a[i] = r.Uint64() >> (r.IntN(4) * 16) // values of every width
+		}
+		want := slices.Clone(a)
+		slices.Sort(want)
+		radixSort(a)
+		if !slices.Equal(a, want) {
+			t.Errorf("n=%d: not sorted", n)
+		}
+	}
+}

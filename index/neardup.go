@@ -388,7 +388,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			eachVariant(n.bare, func(h uint64) { variants = append(variants, h<<nameBits|uint64(i)) })
 		}
 	}
-	slices.Sort(variants)
+	radixSort(variants)
 	for lo := 0; lo < len(variants); {
 		hi := lo + 1
 		for hi < len(variants) && variants[hi]>>nameBits == variants[lo]>>nameBits {
@@ -491,4 +491,34 @@ func diffIsDigit(a, b string) bool {
 		return unicode.IsDigit(r)
 	}
 	return digit(a) || digit(b)
+}
+
+// radixSort sorts in four passes of sixteen bits: for the millions of variants of a large
+// workspace it is several times faster than a comparison sort.
+func radixSort(a []uint64) {
+	if len(a) < 1<<12 {
+		slices.Sort(a)
+		return
+	}
+	buf := make([]uint64, len(a))
+	src, dst := a, buf
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, v := range src {
+			count[v>>shift&0xffff]++
+		}
+		sum := 0
+		for i, c := range count {
+			count[i] = sum
+			sum += c
+		}
+		for _, v := range src {
+			d := v >> shift & 0xffff
+			dst[count[d]] = v
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	// Four passes leave the result where it started.
 }
