@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"unicode/utf8"
 )
@@ -9,9 +10,18 @@ import (
 // CompareFolded compares two lines by their case-folded form, then byte order: the order
 // a notes file keeps.
 func CompareFolded(a, b []byte) int {
-	// ASCII fast path: most lines are ASCII up to where they differ.
+	// Identical bytes fold alike: skip them a word at a time (sorted neighbours share
+	// long prefixes), then take the ASCII fast path, as most lines are ASCII up to where
+	// they differ.
 	n := min(len(a), len(b))
 	i := 0
+	for i+8 <= n && binary.LittleEndian.Uint64(a[i:]) == binary.LittleEndian.Uint64(b[i:]) {
+		i += 8
+	}
+	// Back to the start of a rune, in case the words differed inside one.
+	for i > 0 && i < len(a) && !utf8.RuneStart(a[i]) {
+		i--
+	}
 	for i < n && a[i] < utf8.RuneSelf && b[i] < utf8.RuneSelf {
 		ca, cb := lowerASCII[a[i]], lowerASCII[b[i]]
 		if ca != cb {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // words returns the multiset of words of the non-blank lines, with path operators
@@ -150,4 +151,37 @@ func BenchmarkParse(b *testing.B) {
 	for b.Loop() {
 		Parse(src)
 	}
+}
+
+// compareFoldedSlow is CompareFolded written plainly, as the reference.
+func compareFoldedSlow(a, b []byte) int {
+	ra, rb := []rune(string(a)), []rune(string(b))
+	for i := 0; i < len(ra) && i < len(rb); i++ {
+		if fa, fb := Fold(ra[i]), Fold(rb[i]); fa != fb {
+			if fa < fb {
+				return -1
+			}
+			return 1
+		}
+	}
+	return len(ra) - len(rb)
+}
+
+func FuzzCompareFolded(f *testing.F) {
+	for _, s := range [][2]string{
+		{"abcdefgh", "abcdefgh"}, {"abcdefghé", "abcdefghè"}, {"abcdefgé", "abcdefgè"},
+		{"ABCDEFGHIJ", "abcdefghij"}, {"data store -- x", "data store -- y"}, {"a", ""},
+		{"école", "Ecole"}, {"kelvin \u212a", "kelvin k"}, {"1234567\xff", "1234567\xfe"},
+	} {
+		f.Add([]byte(s[0]), []byte(s[1]))
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		if !utf8.Valid(a) || !utf8.Valid(b) {
+			return // invalid bytes fold as themselves in one and as U+FFFD in the other
+		}
+		got, want := CompareFolded(a, b), compareFoldedSlow(a, b)
+		if (got < 0) != (want < 0) || (got > 0) != (want > 0) {
+			t.Fatalf("CompareFolded(%q, %q) = %d, want the sign of %d", a, b, got, want)
+		}
+	})
 }

@@ -78,3 +78,28 @@ func BenchmarkCompleteTerms(b *testing.B) {
 		snap.Complete(path, len("x = see [["))
 	}
 }
+
+// BenchmarkEditHead types a letter into a path, which changes the topics, then takes it
+// out again.
+func BenchmarkEditHead(b *testing.B) {
+	path, src := benchFile(b)
+	w := NewWorkspace(DefaultConfig())
+	w.Update(path, src)
+	w.Snapshot().Diagnostics(path)
+	f := w.Snapshot().Tree(path)
+	edited := append([]byte(nil), src...)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ln := (len(f.Lines)/3 + i*101) % len(f.Lines)
+		pos := f.Starts[ln] + 1
+		if i%2 == 0 {
+			edited = append(append(append(edited[:0], src[:pos]...), 'q'), src[pos:]...)
+		} else {
+			edited = append(edited[:0], src...)
+		}
+		i++
+		snap, _ := w.Update(path, edited)
+		snap.Diagnostics(path)
+	}
+}

@@ -25,7 +25,7 @@ type fileIndex struct {
 	refs         map[string][]int32  // reference key -> lines that refer to it
 	roots        []string            // top-level topic keys, in first-seen order
 
-	sortKeys []uint64 // sortKey of each line, for the unsorted rule
+	sortKeys []lineKey // sortKey of each line, for the unsorted rule
 	unsorted *lazy[[]int]
 	lineHash lineTable // normalized line -> lines, for duplicate-line
 	defHash  lineTable // term key + normalized definition -> lines
@@ -289,7 +289,7 @@ func (fi *fileIndex) indexLines() {
 	fi.refs = map[string][]int32{}
 	fi.lineHash = newLineTable(len(ast.Lines))
 	fi.defHash = newLineTable(0)
-	fi.sortKeys = make([]uint64, len(ast.Lines))
+	fi.sortKeys = make([]lineKey, len(ast.Lines))
 	var norm []byte
 	for i := range ast.Lines {
 		fi.sortKeys[i] = sortKey(ast.LineText(i))

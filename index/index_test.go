@@ -621,3 +621,23 @@ func TestRadixSort(t *testing.T) {
 		}
 	}
 }
+
+// TestSortKeysAgreeWithText: comparing by sort keys gives the order of the folded text.
+func TestSortKeysAgreeWithText(t *testing.T) {
+	text := string(corpus(t)) + "\nÉcole\necole\nKelvin \u212a\nkelvin k\nab\nab\x00\nAB\nabcdefgh\nabcdefghé\nabcdefghijklmnopq\nABCDEFGHIJKLMNOPr\n"
+	f := analysis.Parse([]byte(text))
+	keys := make([]lineKey, len(f.Lines))
+	for i := range f.Lines {
+		keys[i] = sortKey(f.LineText(i))
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	for range 20000 {
+		i, j := r.IntN(len(f.Lines)), r.IntN(len(f.Lines))
+		if r.IntN(4) == 0 {
+			i = len(f.Lines) - 1 - r.IntN(12) // the hand-made lines, often
+		}
+		if got, want := sign(compareLines(f, keys, i, j)), sign(analysis.CompareFolded(f.LineText(i), f.LineText(j))); got != want {
+			t.Fatalf("lines %q and %q: keys say %d, text says %d", f.LineText(i), f.LineText(j), got, want)
+		}
+	}
+}

@@ -1,11 +1,15 @@
 package index
 
-import "github.com/notesls/notesls/analysis"
+import (
+	"cmp"
+
+	"github.com/notesls/notesls/analysis"
+)
 
 // unsortedLines returns the lines that break the case-insensitive order of their block
 // (lines between blank lines): those outside a longest sorted subsequence, which are the
 // fewest lines a user has to move.
-func unsortedLines(f *analysis.File, keys []uint64) []int {
+func unsortedLines(f *analysis.File, keys []lineKey) []int {
 	var out []int
 	for start := 0; start < len(f.Lines); {
 		if f.Lines[start].Kind == analysis.Blank {
@@ -22,46 +26,52 @@ func unsortedLines(f *analysis.File, keys []uint64) []int {
 	return out
 }
 
-// compareLines orders lines i and j by their sort keys, and by their text on a tie.
-func compareLines(f *analysis.File, keys []uint64, i, j int) int {
-	if keys[i] != keys[j] && keys[i] != textOnly && keys[j] != textOnly {
-		if keys[i] < keys[j] {
-			return -1
-		}
-		return 1
+// compareLines orders lines i and j by their sort keys, and by their text when the keys
+// cannot tell.
+func compareLines(f *analysis.File, keys []lineKey, i, j int) int {
+	a, b := &keys[i], &keys[j]
+	switch {
+	case a.valid >= 1 && b.valid >= 1 && a.hi != b.hi:
+		return cmp.Compare(a.hi, b.hi)
+	case a.valid == 2 && b.valid == 2 && a.lo != b.lo:
+		return cmp.Compare(a.lo, b.lo)
 	}
 	return analysis.CompareFolded(f.LineText(i), f.LineText(j))
 }
 
-// textOnly is the sort key of a line that must be compared by its text.
-const textOnly = ^uint64(0)
+// A lineKey packs the first sixteen case-folded bytes of a line, big-endian, in two
+// words, so that most comparisons of two lines are one or two integer comparisons. valid
+// counts the words that hold only ASCII (some runes fold to ASCII, so a word with another
+// byte cannot be compared as bytes); a line shorter than a word is padded with zeros,
+// which sort first as the shorter line does.
+type lineKey struct {
+	hi, lo uint64
+	valid  uint8
+}
 
-// sortKey packs the first eight case-folded bytes of a line, big-endian, so that most
-// comparisons of two lines are one integer comparison; equal keys fall back to the text.
-// A line with a non-ASCII byte among them gets textOnly: some runes fold to ASCII.
-func sortKey(text []byte) uint64 {
-	var k uint64
-	for i := range 8 {
-		k <<= 8
-		if i >= len(text) {
-			continue
+func sortKey(text []byte) lineKey {
+	var k lineKey
+	for w, word := range []*uint64{&k.hi, &k.lo} {
+		for i := w * 8; i < w*8+8; i++ {
+			*word <<= 8
+			if i >= len(text) {
+				continue
+			}
+			c := text[i]
+			if c >= 0x80 {
+				return k
+			}
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			*word |= uint64(c)
 		}
-		c := text[i]
-		if c >= 0x80 {
-			return textOnly
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		k |= uint64(c)
-	}
-	if k == textOnly {
-		return textOnly - 1
+		k.valid++
 	}
 	return k
 }
 
-func unsortedInBlock(f *analysis.File, keys []uint64, start, end int) []int {
+func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
 	sorted := true
 	for i := start + 1; i < end; i++ {
 		if compareLines(f, keys, i-1, i) > 0 {
