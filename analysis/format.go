@@ -200,6 +200,7 @@ func appendHead(b, text []byte, l *Line) []byte {
 		}
 	}
 	space := false
+	start := len(b)
 	for i := int(l.Head.Start); i < int(l.Head.End); {
 		if len(ops) > 0 && i == int(ops[0].Start) {
 			b = bytes.TrimRight(b, " ")
@@ -223,6 +224,10 @@ func appendHead(b, text []byte, l *Line) []byte {
 			space = false
 		}
 		b = append(b, c)
+	}
+	// A rewritten operator that ends the head ("a--") leaves no space behind it.
+	for len(b) > start && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
 	}
 	return b
 }
