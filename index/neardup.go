@@ -353,29 +353,39 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			found[pairOf(names[a].key, names[b].key)] = why
 		}
 	}
-	// Same once spaces and punctuation are removed: every pair of a skeleton.
-	bySkeleton := make(map[uint64][]int32, len(names))
+	// Same once spaces and punctuation are removed: every pair of a skeleton, found by
+	// sorting the skeletons (the high bits of the hash over the name's index, as below).
+	const nameBits = 24
+	if len(names) >= 1<<nameBits {
+		return &nearState{result: nearResult{}} // beyond sixteen million names: not attempted
+	}
+	skeletons := make([]uint64, 0, len(names))
 	for i, n := range names {
 		if n.skeleton != 0 {
-			bySkeleton[n.skeleton] = append(bySkeleton[n.skeleton], int32(i))
+			skeletons = append(skeletons, n.skeleton<<nameBits|uint64(i))
 		}
 	}
-	for _, group := range bySkeleton {
-		for x := range group {
-			for y := x + 1; y < len(group); y++ {
-				report(int(group[x]), int(group[y]), reasonSkeleton)
+	radixSort(skeletons)
+	for lo := 0; lo < len(skeletons); {
+		hi := lo + 1
+		for hi < len(skeletons) && skeletons[hi]>>nameBits == skeletons[lo]>>nameBits {
+			hi++
+		}
+		for x := lo; x < hi; x++ {
+			for y := x + 1; y < hi; y++ {
+				a, b := int(skeletons[x]&(1<<nameBits-1)), int(skeletons[y]&(1<<nameBits-1))
+				if names[a].skeleton == names[b].skeleton {
+					report(a, b, reasonSkeleton)
+				}
 			}
 		}
+		lo = hi
 	}
 	// One edit apart, both long enough: names that share a one-deletion variant. The
 	// variants are hashed into one flat table and sorted, which is far cheaper than a map
 	// of lists at a million names. A variant packs the high bits of its hash above the
 	// name's index; a false match of the hash bits only costs one distance computation.
 	type variant = uint64
-	const nameBits = 24
-	if len(names) >= 1<<nameBits {
-		return &nearState{result: nearResult{}} // beyond sixteen million names: not attempted
-	}
 	count := 0
 	for _, n := range names {
 		if n.letters >= minTypoLetters {
