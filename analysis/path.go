@@ -301,61 +301,69 @@ func IsAcronymPair(a, b []byte) bool {
 	if len(short) > len(long) {
 		short, long = long, short
 	}
-	acr := make([]rune, 0, len(short))
+	// Buffers meant for the stack: this runs for every parenthetical of every line.
+	acr := make([]rune, 0, 16)
 	for _, r := range string(short) {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			return false // an acronym is one word
 		}
 		acr = append(acr, Fold(r))
 	}
-	words := splitWords(long)
-	if len(acr) < 2 || len(words) < 2 {
+	w := wordList{letters: make([]rune, 0, 128), starts: make([]int32, 0, 32)}
+	inWord := false
+	for _, r := range string(long) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if !inWord {
+				w.starts = append(w.starts, int32(len(w.letters)))
+			}
+			w.letters = append(w.letters, Fold(r))
+			inWord = true
+			continue
+		}
+		inWord = false
+	}
+	if len(acr) < 2 || len(w.starts) < 2 {
 		return false
 	}
-	for start := range words {
-		if matchAcronym(acr, words[start:], true) {
+	for start := range w.starts {
+		if w.spell(acr, start, true) {
 			return true
 		}
 	}
 	return false
 }
 
-// matchAcronym reports whether acr is spelled by leading letters of consecutive words,
-// the first word contributing at least one letter.
-func matchAcronym(acr []rune, words [][]rune, first bool) bool {
+// wordList holds the words of a text, folded, in one buffer.
+type wordList struct {
+	letters []rune
+	starts  []int32 // where each word begins in letters
+}
+
+func (w wordList) word(i int) []rune {
+	end := len(w.letters)
+	if i+1 < len(w.starts) {
+		end = int(w.starts[i+1])
+	}
+	return w.letters[w.starts[i]:end]
+}
+
+// spell reports whether acr is spelled by leading letters (one or more each) of
+// consecutive words from word i on.
+func (w wordList) spell(acr []rune, i int, first bool) bool {
 	if len(acr) == 0 {
 		return !first
 	}
-	if len(words) == 0 {
+	if i >= len(w.starts) {
 		return false
 	}
-	w := words[0]
-	for n := 1; n <= len(w) && n <= len(acr); n++ {
-		if w[n-1] != acr[n-1] {
+	word := w.word(i)
+	for n := 1; n <= len(word) && n <= len(acr); n++ {
+		if word[n-1] != acr[n-1] {
 			break
 		}
-		if matchAcronym(acr[n:], words[1:], false) {
+		if w.spell(acr[n:], i+1, false) {
 			return true
 		}
 	}
 	return false
-}
-
-func splitWords(b []byte) [][]rune {
-	var words [][]rune
-	var cur []rune
-	for _, r := range string(b) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			cur = append(cur, Fold(r))
-			continue
-		}
-		if len(cur) > 0 {
-			words = append(words, cur)
-			cur = nil
-		}
-	}
-	if len(cur) > 0 {
-		words = append(words, cur)
-	}
-	return words
 }

@@ -226,7 +226,7 @@ func (s *Snapshot) brokenReferences(fi *fileIndex, add func(Diagnostic)) {
 	f := fi.ast
 	for i := range f.Lines {
 		for _, r := range f.Lines[i].Refs {
-			if r.Soft || r.Key == "" || len(s.resolve(r.Key)) > 0 {
+			if r.Soft || r.Key == "" || s.resolves(r.Key) {
 				continue
 			}
 			target := r.Target.Text(f.LineText(i))

@@ -50,7 +50,8 @@ func pairOf(x, y string) namePair {
 // nearState is what the near-duplicate pass knows of one snapshot: every name, every
 // pair with its reason, and the findings by path.
 type nearState struct {
-	names  map[string]nameRec
+	names  map[string]int32 // name key -> its record in recs
+	recs   []nameRec
 	pairs  map[namePair]string
 	result nearResult
 	lookup *nearLookup // built on the first incremental update
@@ -182,10 +183,20 @@ func (s *Snapshot) sideBySide(singular, plural string) bool {
 	return false
 }
 
+// name returns the record of name key.
+func (st *nearState) name(key string) (nameRec, bool) {
+	i, ok := st.names[key]
+	if !ok {
+		return nameRec{}, false
+	}
+	return st.recs[i], true
+}
+
 func (st *nearState) buildResult() {
 	st.result = nearResult{}
 	for pr, why := range st.pairs {
-		a, b := st.names[pr.a], st.names[pr.b]
+		a, _ := st.name(pr.a)
+		b, _ := st.name(pr.b)
 		st.result[a.path] = append(st.result[a.path], nearFinding{a.line, a.seg, b.path, b.line, b.seg, why})
 		st.result[b.path] = append(st.result[b.path], nearFinding{b.line, b.seg, a.path, a.line, a.seg, why})
 	}
@@ -198,7 +209,7 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 	if len(affected) == 0 {
 		return prev
 	}
-	st := &nearState{names: maps.Clone(prev.names), pairs: maps.Clone(prev.pairs)}
+	st := &nearState{names: maps.Clone(prev.names), recs: slices.Clip(prev.recs), pairs: maps.Clone(prev.pairs)}
 	touched := make(map[string]bool, len(affected))
 	for _, k := range affected {
 		touched[k] = true
@@ -210,7 +221,7 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 	}
 	lookup := prev.lookup
 	if lookup == nil {
-		lookup = newNearLookup(prev.names, nil)
+		lookup = newNearLookup(prev.recs, nil)
 	}
 	var added, present []nameRec
 	var buf []byte
@@ -224,16 +235,17 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 		if _, existed := st.names[k]; !existed {
 			added = append(added, rec)
 		}
-		st.names[k] = rec
+		st.names[k] = int32(len(st.recs))
+		st.recs = append(st.recs, rec) // a new record; the old one, if any, is left unused
 		present = append(present, rec)
 	}
 	if len(added) > 0 {
-		lookup = lookup.with(added, st.names)
+		lookup = lookup.with(added, st)
 	}
 	st.lookup = lookup
 	for _, a := range present {
 		for _, other := range lookup.candidates(a) {
-			if b, ok := st.names[other]; ok && other != a.key {
+			if b, ok := st.name(other); ok && other != a.key {
 				if why, ok := s.nearReason(a, b); ok {
 					st.pairs[pairOf(a.key, other)] = why
 				}
@@ -258,7 +270,7 @@ type nearLookup struct {
 // maxLookupLayers bounds the layers before the tables are built anew from all names.
 const maxLookupLayers = 64
 
-func newNearLookup(names map[string]nameRec, layer []nameRec) *nearLookup {
+func newNearLookup(recs []nameRec, layer []nameRec) *nearLookup {
 	l := &nearLookup{bySkeleton: map[uint64][]string{}, byVariant: map[uint64][]string{}}
 	add := func(n nameRec) {
 		l.size++
@@ -275,16 +287,20 @@ func newNearLookup(names map[string]nameRec, layer []nameRec) *nearLookup {
 		}
 		return l
 	}
-	for _, n := range names {
+	for _, n := range recs {
 		add(n)
 	}
 	return l
 }
 
 // with returns the lookup plus the added names.
-func (l *nearLookup) with(added []nameRec, all map[string]nameRec) *nearLookup {
+func (l *nearLookup) with(added []nameRec, st *nearState) *nearLookup {
 	if l.depth >= maxLookupLayers {
-		return newNearLookup(all, nil)
+		var live []nameRec
+		for _, i := range st.names {
+			live = append(live, st.recs[i])
+		}
+		return newNearLookup(live, nil)
 	}
 	top := newNearLookup(nil, added)
 	top.under, top.depth, top.size = l, l.depth+1, l.size+top.size
@@ -329,7 +345,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 		total += len(fi.lastSeg.one)
 	}
 	names := make([]nameRec, 0, total)
-	index := make(map[string]int, total)
+	index := make(map[string]int32, total)
 	var buf []byte
 	// The distinct names of a file are the keys of its last-segment table; the first topic
 	// recorded for a name is where the name first appears.
@@ -340,7 +356,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			}
 			rec, b := nameIn(s.files[p], key, topicKey, buf)
 			buf = b
-			index[key] = len(names)
+			index[key] = int32(len(names))
 			names = append(names, rec)
 		}
 	}
@@ -432,13 +448,10 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 				continue
 			}
 			name := fi.ast.Lines[t.first].SegmentKey(int(t.seg))
-			report(index[name[:len(name)-1]], index[name], reasonPlural)
+			report(int(index[name[:len(name)-1]]), int(index[name]), reasonPlural)
 		}
 	}
-	st := &nearState{names: make(map[string]nameRec, len(names)), pairs: found}
-	for _, n := range names {
-		st.names[n.key] = n
-	}
+	st := &nearState{names: index, recs: names, pairs: found}
 	st.buildResult()
 	return st
 }

@@ -70,6 +70,19 @@ func (s *Snapshot) resolve(key string) []string {
 	return slices.Compact(out)
 }
 
+// resolves reports whether a reference key names anything, without listing what.
+func (s *Snapshot) resolves(key string) bool {
+	for _, fi := range s.files {
+		if fi.topics[key] != nil || len(fi.aliases[key]) > 0 {
+			return true
+		}
+		if _, ok := fi.lastSeg.one[key]; ok {
+			return true
+		}
+	}
+	return false
+}
+
 // display returns how a topic was first written: its segment names joined by " -- ".
 func (s *Snapshot) display(key string) string { return s.displayAvoiding(key, "", -1) }
 
