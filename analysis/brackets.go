@@ -13,7 +13,7 @@ func (p *lineParser) checkBrackets(e int) {
 	var skipBuf [8]LineSpan // most lines have fewer URLs and references; no allocation then
 	skip := skipBuf[:0]
 	skip = append(skip, p.line.URLs...)
-	for _, r := range p.line.Refs {
+	for _, r := range p.lineRefs {
 		if r.Soft {
 			continue
 		}
@@ -22,7 +22,7 @@ func (p *lineParser) checkBrackets(e int) {
 			skip = append(skip, span(int(r.Span.End)-2, int(r.Span.End)))
 		}
 	}
-	for _, d := range p.line.Diags {
+	for _, d := range p.lineDiags {
 		if d.Rule == RuleMalformedReference {
 			end := int(d.Span.Start) + 2
 			if bytes.HasSuffix(b[d.Span.Start:d.Span.End], []byte("]]")) {

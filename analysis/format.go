@@ -124,7 +124,7 @@ func format(f *File, sorting, fix bool) []byte {
 }
 
 func hasRule(l *Line, rule string) bool {
-	for _, d := range l.Diags {
+	for _, d := range l.Diags() {
 		if d.Rule == rule {
 			return true
 		}
@@ -136,8 +136,9 @@ func hasRule(l *Line, rule string) bool {
 // space before each.
 func dropRepeatedURLs(text []byte, l *Line) []byte {
 	out := slices.Clone(text)
-	for i := len(l.Diags) - 1; i >= 0; i-- {
-		d := l.Diags[i]
+	diags := l.Diags()
+	for i := len(diags) - 1; i >= 0; i-- {
+		d := diags[i]
 		if d.Rule != RuleDuplicateURL {
 			continue
 		}
@@ -194,7 +195,7 @@ func formatLine(text []byte, l *Line) []byte {
 // operators rewritten to " -- ".
 func appendHead(b, text []byte, l *Line) []byte {
 	var ops []LineSpan
-	for _, d := range l.Diags {
+	for _, d := range l.Diags() {
 		if d.Rule == RuleMalformedSeparator {
 			ops = append(ops, d.Span)
 		}

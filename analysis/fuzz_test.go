@@ -58,10 +58,10 @@ func checkInvariants(t *testing.T, src []byte) {
 		for _, u := range l.URLs {
 			inLine("url", u)
 		}
-		for _, r := range l.Refs {
+		for _, r := range l.Refs() {
 			inLine("ref", r.Span)
 		}
-		for _, d := range l.Diags {
+		for _, d := range l.Diags() {
 			inLine(d.Rule, d.Span)
 		}
 	}

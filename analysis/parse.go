@@ -85,7 +85,7 @@ type Diagnostic struct {
 func (f *File) Diagnostics() []Diagnostic {
 	var out []Diagnostic
 	for i := range f.Lines {
-		for _, d := range f.Lines[i].Diags {
+		for _, d := range f.Lines[i].Diags() {
 			out = append(out, Diagnostic{Line: i, LineDiag: d, Span: d.Span.In(f.Starts[i])})
 		}
 	}
@@ -118,6 +118,11 @@ type lineParser struct {
 	refs  slab[Ref]
 	diags slab[LineDiag]
 	key   []byte
+
+	// The current line's rarer lists, copied into a lineExtra when not empty.
+	marks     []LineSpan
+	lineRefs  []Ref
+	lineDiags []LineDiag
 }
 
 // slab hands out sub-slices of large chunks.
@@ -141,20 +146,20 @@ func (s *slab[T]) take(items []T) []T {
 
 func (p *lineParser) parseLine(b []byte) Line {
 	p.b = b
-	p.line = Line{Segments: p.line.Segments[:0], URLs: p.line.URLs[:0], Marks: p.line.Marks[:0],
-		Refs: p.line.Refs[:0], Diags: p.line.Diags[:0]}
+	p.line = Line{Segments: p.line.Segments[:0], URLs: p.line.URLs[:0]}
+	p.marks, p.lineRefs, p.lineDiags = p.marks[:0], p.lineRefs[:0], p.lineDiags[:0]
 	p.parse()
 	l := p.line
 	l.Segments = p.segs.take(l.Segments)
 	l.URLs = p.spans.take(l.URLs)
-	l.Marks = p.spans.take(l.Marks)
-	l.Refs = p.refs.take(l.Refs)
-	l.Diags = p.diags.take(l.Diags)
+	if len(p.marks)+len(p.lineRefs)+len(p.lineDiags) > 0 {
+		l.extra = &lineExtra{marks: p.spans.take(p.marks), refs: p.refs.take(p.lineRefs), diags: p.diags.take(p.lineDiags)}
+	}
 	return l
 }
 
 func (p *lineParser) diag(rule string, start, end int, msg string, fixable bool) {
-	p.line.Diags = append(p.line.Diags, LineDiag{Rule: rule, Span: span(start, end), Message: msg, Fixable: fixable})
+	p.lineDiags = append(p.lineDiags, LineDiag{Rule: rule, Span: span(start, end), Message: msg, Fixable: fixable})
 }
 
 func span(start, end int) LineSpan { return LineSpan{Start: int32(start), End: int32(end)} }
@@ -190,7 +195,7 @@ func (p *lineParser) parse() {
 	if e < len(b) {
 		p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
 	}
-	sortDiags(p.line.Diags)
+	sortDiags(p.lineDiags)
 }
 
 // parseTaskBox reads the box of a task at s and returns where its entry begins.
@@ -258,7 +263,7 @@ func (p *lineParser) parseEntry(s, e int) {
 			i = j
 			continue
 		case c == '+' && i+2 < e && b[i+1] == '+' && b[i+2] == '+':
-			p.line.Marks = append(p.line.Marks, span(i, i+3))
+			p.marks = append(p.marks, span(i, i+3))
 			i += 3
 			continue
 		case c == '[' && i+1 < e && b[i+1] == '[':
@@ -376,7 +381,7 @@ func (p *lineParser) parseRef(i, e int) int {
 		}
 		if b[j] == '[' && j+1 < e && b[j+1] == '[' {
 			p.diag(RuleMalformedReference, i, j, `nested "[[" inside a reference`, false)
-			p.line.Refs = append(p.line.Refs, Ref{Span: span(i, j), Target: span(i+2, j)})
+			p.lineRefs = append(p.lineRefs, Ref{Span: span(i, j), Target: span(i+2, j)})
 			return j
 		}
 		j++
@@ -396,7 +401,7 @@ func (p *lineParser) parseRef(i, e int) int {
 		p.diag(RuleMalformedReference, i, j+2, "empty reference", false)
 		return j + 2
 	}
-	p.line.Refs = append(p.line.Refs, Ref{Span: span(i, j+2), Target: span(ts, te), Key: PathKey(b[ts:te])})
+	p.lineRefs = append(p.lineRefs, Ref{Span: span(i, j+2), Target: span(ts, te), Key: PathKey(b[ts:te])})
 	return j + 2
 }
 
@@ -422,7 +427,7 @@ func (p *lineParser) addSoftRef(s, e int) {
 	if s == e || bytes.Contains(b[s:e], []byte("[[")) {
 		return
 	}
-	p.line.Refs = append(p.line.Refs, Ref{Span: span(s, e), Target: span(s, e), Soft: true, Key: PathKey(b[s:e])})
+	p.lineRefs = append(p.lineRefs, Ref{Span: span(s, e), Target: span(s, e), Soft: true, Key: PathKey(b[s:e])})
 }
 
 func (p *lineParser) checkDuplicateURLs() {

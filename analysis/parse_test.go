@@ -42,17 +42,17 @@ func describe(text string, l Line) string {
 	for _, u := range l.URLs {
 		out = append(out, "url="+u.Text(b))
 	}
-	for _, m := range l.Marks {
+	for _, m := range l.Marks() {
 		out = append(out, "mark@"+fmt.Sprint(m.Start))
 	}
-	for _, r := range l.Refs {
+	for _, r := range l.Refs() {
 		kind := "ref"
 		if r.Soft {
 			kind = "soft"
 		}
 		out = append(out, kind+"="+r.Target.Text(b)+"/"+r.Key)
 	}
-	for _, d := range l.Diags {
+	for _, d := range l.Diags() {
 		out = append(out, "!"+d.Rule+"@"+d.Span.Text(b))
 	}
 	return strings.Join(out, " | ")

@@ -34,7 +34,7 @@ func (s *Snapshot) References(path string, offset int) []Location {
 				continue
 			}
 			for _, l := range lines {
-				for _, r := range other.ast.Lines[l].Refs {
+				for _, r := range other.ast.Lines[l].Refs() {
 					if r.Key == rk {
 						sp := r.Span.In(other.ast.Starts[l])
 						out = append(out, Location{Path: p, Span: sp, Selection: sp})

@@ -54,7 +54,7 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 	}
 	f := fi.ast
 	for i := range f.Lines {
-		for _, d := range f.Lines[i].Diags {
+		for _, d := range f.Lines[i].Diags() {
 			add(Diagnostic{Span: d.Span.In(f.Starts[i]), Rule: d.Rule, Message: d.Message})
 		}
 	}
@@ -67,7 +67,11 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 	s.duplicates(fi, add)
 	s.redundantStubs(fi, add)
 	s.brokenReferences(fi, add)
-	for _, n := range (<-near)[fi.path] {
+	// Near-duplicates can be the most numerous findings of a large file: the list grows
+	// once to its final size rather than by doubling.
+	findings := (<-near)[fi.path]
+	out = slices.Grow(out, len(findings))
+	for _, n := range findings {
 		add(n.diagnostic(s, fi))
 	}
 	slices.SortFunc(out, func(a, b Diagnostic) int {
@@ -225,7 +229,7 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 func (s *Snapshot) brokenReferences(fi *fileIndex, add func(Diagnostic)) {
 	f := fi.ast
 	for i := range f.Lines {
-		for _, r := range f.Lines[i].Refs {
+		for _, r := range f.Lines[i].Refs() {
 			if r.Soft || r.Key == "" || s.resolves(r.Key) {
 				continue
 			}

@@ -187,7 +187,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		if h, ok := defHashOf(fi.ast, i, &norm); ok {
 			next.defHash.remove(h, int32(i))
 		}
-		for _, r := range fi.ast.Lines[i].Refs {
+		for _, r := range fi.ast.Lines[i].Refs() {
 			if r.Key != "" {
 				next.refs[r.Key] = slices.DeleteFunc(slices.Clone(next.refs[r.Key]), func(l int32) bool { return l == int32(i) })
 				if len(next.refs[r.Key]) == 0 {
@@ -292,7 +292,7 @@ func (fi *fileIndex) indexLines() {
 	ast := fi.ast
 	fi.refs = map[string][]int32{}
 	fi.lineHash = newLineTable(len(ast.Lines))
-	fi.defHash = newLineTable(0)
+	fi.defHash = newLineTable(len(ast.Lines) / 2)
 	fi.sortKeys = make([]lineKey, len(ast.Lines))
 	var norm []byte
 	for i := range ast.Lines {
@@ -310,7 +310,7 @@ func (fi *fileIndex) addLine(i int, norm *[]byte, shared bool) {
 	if h, ok := defHashOf(fi.ast, i, norm); ok {
 		fi.defHash.add(h, int32(i))
 	}
-	for _, r := range fi.ast.Lines[i].Refs {
+	for _, r := range fi.ast.Lines[i].Refs() {
 		if r.Key != "" {
 			refs := fi.refs[r.Key]
 			if shared {

@@ -91,7 +91,7 @@ type keyTable struct {
 }
 
 func newKeyTable(size int) keyTable {
-	return keyTable{one: make(map[string]string, size), more: map[string][]string{}}
+	return keyTable{one: make(map[string]string, size), more: make(map[string][]string, size/2)}
 }
 
 func (t *keyTable) add(k, v string) {

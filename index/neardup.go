@@ -193,7 +193,17 @@ func (st *nearState) name(key string) (nameRec, bool) {
 }
 
 func (st *nearState) buildResult() {
-	st.result = nearResult{}
+	count := map[string]int{}
+	for pr := range st.pairs {
+		a, _ := st.name(pr.a)
+		b, _ := st.name(pr.b)
+		count[a.path]++
+		count[b.path]++
+	}
+	st.result = make(nearResult, len(count))
+	for p, n := range count {
+		st.result[p] = make([]nearFinding, 0, n)
+	}
 	for pr, why := range st.pairs {
 		a, _ := st.name(pr.a)
 		b, _ := st.name(pr.b)

@@ -196,7 +196,7 @@ func (s *Snapshot) termAt(fi *fileIndex, ln int, offset int) ([]string, analysis
 	start := f.Starts[ln]
 	l := &f.Lines[ln]
 	rel := int32(offset - start)
-	for _, r := range l.Refs {
+	for _, r := range l.Refs() {
 		if r.Span.Start <= rel && rel <= r.Span.End && r.Key != "" {
 			if keys := s.resolve(r.Key); len(keys) > 0 {
 				return keys, r.Span.In(start)

@@ -85,13 +85,13 @@ func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
 	// Longest non-decreasing subsequence, patience style: tails[k] is the index of the
 	// smallest last line of a sorted run of length k+1.
 	n := end - start
-	tails := make([]int, 0, n)
-	prev := make([]int, n)
+	tails := make([]int32, 0, n)
+	prev := make([]int32, n)
 	for i := 0; i < n; i++ {
 		lo, hi := 0, len(tails)
 		for lo < hi {
 			m := (lo + hi) / 2
-			if compareLines(f, keys, start+tails[m], start+i) <= 0 {
+			if compareLines(f, keys, start+int(tails[m]), start+i) <= 0 {
 				lo = m + 1
 			} else {
 				hi = m
@@ -103,9 +103,9 @@ func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
 			prev[i] = -1
 		}
 		if lo == len(tails) {
-			tails = append(tails, i)
+			tails = append(tails, int32(i))
 		} else {
-			tails[lo] = i
+			tails[lo] = int32(i)
 		}
 	}
 	keep := make([]bool, n)

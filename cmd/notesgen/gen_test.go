@@ -146,7 +146,7 @@ func TestParsesCleanly(t *testing.T) {
 			t.Fatalf("line %d %q: kind %v with %d segments", i+1, f.LineText(i), l.Kind, len(l.Segments))
 		}
 		kinds[l.Sep]++
-		refs += len(l.Refs)
+		refs += len(l.Refs())
 		urls += len(l.URLs)
 		for _, s := range l.Segments {
 			if !s.Alias.IsZero() {
