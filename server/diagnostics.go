@@ -23,6 +23,13 @@ const (
 	// typing still sees diagnostics.
 	maxDiagnosticsDelay = 250 * time.Millisecond
 
+	// quietBeforeEdit is the pause after which an edit counts as the first of a new burst,
+	// whose diagnostics go out at once: longer than the few milliseconds between the
+	// changes an editor sends for one action, shorter than the pause between keystrokes
+	// of someone typing. The rest of a burst is debounced, so machine-fast edits (a
+	// paste, a multi-cursor change, a formatter) still cost one computation.
+	quietBeforeEdit = 50 * time.Millisecond
+
 	// diagnosticSource names the server in every diagnostic.
 	diagnosticSource = "notesls"
 )
@@ -43,6 +50,11 @@ type diagnostics struct {
 	// sent holds the files whose last publication was not empty, or that were open:
 	// those need an empty list when their findings go. Owned by the run goroutine.
 	sent map[string]bool
+
+	// lastEdit and quietBefore time the edits (guarded by mu): quietBefore is the pause
+	// that came before the latest one.
+	lastEdit    time.Time
+	quietBefore time.Duration
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
@@ -52,6 +64,11 @@ func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
 // schedule queues the edited files (published first, in order) and the other affected ones.
 func (d *diagnostics) schedule(first, rest []string) {
 	d.mu.Lock()
+	if len(first) > 0 {
+		now := time.Now()
+		d.quietBefore = now.Sub(d.lastEdit)
+		d.lastEdit = now
+	}
 	for _, p := range first {
 		if !contains(d.first, p) {
 			d.first = append(d.first, p)
@@ -114,8 +131,16 @@ func (d *diagnostics) run(ctx context.Context) {
 	}
 }
 
-// debounce waits until no edit came for d.delay, or maxDiagnosticsDelay passed.
+// debounce waits until no edit came for d.delay, or maxDiagnosticsDelay passed; not at
+// all for the first edit after a pause.
 func (d *diagnostics) debounce(ctx context.Context) bool {
+	d.mu.Lock()
+	leading := len(d.first) > 0 && d.quietBefore > quietBeforeEdit
+	d.quietBefore = 0 // a burst's later edits wait
+	d.mu.Unlock()
+	if leading {
+		return ctx.Err() == nil
+	}
 	hard := time.Now().Add(maxDiagnosticsDelay)
 	for {
 		wait := min(d.delay, time.Until(hard))

@@ -149,6 +149,28 @@ func TestServeDebouncesDiagnostics(t *testing.T) {
 	}
 }
 
+// TestServeEditAfterPause: the first edit after a pause is published without waiting
+// for the debounce delay, which here is far longer than the test allows.
+func TestServeEditAfterPause(t *testing.T) {
+	c := startPipe(t, Options{DiagnosticsDelay: 5 * time.Second})
+	c.initialize()
+	uri := protocol.DocumentURI("untitled:pause")
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri, LanguageID: "notes", Version: 1, Text: "a = b\n",
+	}})
+	c.waitDiags(uri, func(p []protocol.PublishDiagnosticsParams) bool { return len(p) > 0 && p[len(p)-1].Version == 1 })
+	time.Sleep(2 * quietBeforeEdit)
+	start := time.Now()
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"range": protocol.Range{Start: protocol.Position{Line: 0, Character: 5}, End: protocol.Position{Line: 0, Character: 5}}, "text": "("}},
+	})
+	c.waitDiags(uri, func(p []protocol.PublishDiagnosticsParams) bool { return len(p) > 0 && p[len(p)-1].Version == 2 })
+	if waited := time.Since(start); waited >= 5*time.Second {
+		t.Errorf("the edit after a pause waited %v, the whole debounce delay", waited)
+	}
+}
+
 func TestServeExitStatus(t *testing.T) {
 	for _, shutdown := range []bool{true, false} {
 		serverSide, clientSide := net.Pipe()
