@@ -56,35 +56,35 @@ type fileChange uint8
 
 const (
 	changedAll        fileChange = iota // indexed from scratch
-	changedInPlace                      // lines changed, the line count kept: other lines are where they were
-	changedBodiesOnly                   // changedInPlace, and every path and alias as it was
+	changedLines                        // some lines replaced: the tables were updated, not rebuilt
+	changedBodiesOnly                   // lines changed in place, every path and alias as it was
 )
 
 // buildFile indexes a new version of a file. prev, the file's previous index, lets the
-// parser keep every line that the edit did not touch; an edit that keeps the line count
-// keeps the line tables too, and one that also keeps every path (typing in a body) keeps
-// the topic tables. change says which lines changed, when the line count was kept.
+// parser keep every line that the edit did not touch, and the tables follow the changed
+// lines instead of being built again; an edit that keeps the line count and every path
+// (typing in a body) keeps the topic tables as they are. change says which lines changed.
 func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fileChange, change *lineChange) {
 	if prev == nil {
 		return indexFile(path, parseParallel(src)), changedAll, nil
 	}
 	ast, change := reparseRange(prev.ast, src)
-	if change == nil || change.To != change.OldTo {
+	if change == nil {
 		return indexFile(path, ast), changedAll, nil
 	}
 	fi = prev.withLines(ast, change)
-	if samePaths(prev.ast, ast, change) {
+	if change.To == change.OldTo && samePaths(prev.ast, ast, change) {
 		return fi, changedBodiesOnly, change
 	}
 	fi.updateTopics(prev.ast, change)
-	return fi, changedInPlace, change
+	return fi, changedLines, change
 }
 
-// changedKeys lists, for lines [c.From, c.To) of each tree, the segment keys, alias keys
-// and topic keys: what caches over names must look at again.
-func changedKeys(c *lineChange, trees ...*analysis.File) (names, aliases, topics []string) {
-	for _, f := range trees {
-		for i := c.From; i < c.To; i++ {
+// changedKeys lists, for the lines an edit replaced (old) and put in (cur), the segment
+// keys, alias keys and topic keys: what caches over names must look at again.
+func changedKeys(c *lineChange, old, cur *analysis.File) (names, aliases, topics []string) {
+	collect := func(f *analysis.File, from, to int) {
+		for i := from; i < to; i++ {
 			l := &f.Lines[i]
 			text := f.LineText(i)
 			for k, seg := range l.Segments {
@@ -96,6 +96,8 @@ func changedKeys(c *lineChange, trees ...*analysis.File) (names, aliases, topics
 			}
 		}
 	}
+	collect(old, c.From, c.OldTo)
+	collect(cur, c.From, c.To)
 	return names, aliases, topics
 }
 
@@ -180,7 +182,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 	next.defHash = fi.defHash.clone()
 	next.refs = maps.Clone(fi.refs)
 	var norm []byte
-	for i := c.From; i < c.To; i++ {
+	for i := c.From; i < c.OldTo; i++ {
 		if h, ok := lineHashOf(fi.ast, i, &norm); ok {
 			next.lineHash.remove(h, int32(i))
 		}
@@ -196,16 +198,37 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 			}
 		}
 	}
-	next.sortKeys = slices.Clone(fi.sortKeys)
+	if delta := int32(c.To - c.OldTo); delta != 0 {
+		from := int32(c.OldTo)
+		next.lineHash.shift(from, delta)
+		next.defHash.shift(from, delta)
+		for k, lines := range next.refs {
+			if lines[len(lines)-1] >= from {
+				next.refs[k] = shifted(lines, from, delta)
+			}
+		}
+	}
+	next.sortKeys = slices.Concat(fi.sortKeys[:c.From], make([]lineKey, c.To-c.From), fi.sortKeys[c.OldTo:])
 	for i := c.From; i < c.To; i++ {
 		next.sortKeys[i] = sortKey(ast.LineText(i))
 		next.addLine(i, &norm, true)
 	}
 	next.unsorted = &lazy[[]int]{}
-	if sameOrder(fi, &next, c) {
+	if c.To == c.OldTo && sameOrder(fi, &next, c) {
 		next.unsorted.from = fi.unsorted
 	}
 	return &next
+}
+
+// shifted returns a copy of the sorted line numbers with delta added to those from on.
+func shifted(lines []int32, from, delta int32) []int32 {
+	out := slices.Clone(lines)
+	for i, l := range out {
+		if l >= from {
+			out[i] = l + delta
+		}
+	}
+	return out
 }
 
 // indexTopics builds the topic tree, aliases and last segments.

@@ -79,6 +79,21 @@ func (t *lineTable) remove(h uint64, line int32) {
 	}
 }
 
+// shift adds delta to every line number from `from` on, after lines were inserted or
+// removed before them. The table must be a clone: its maps are changed in place.
+func (t *lineTable) shift(from, delta int32) {
+	for h, l := range t.first {
+		if l >= from {
+			t.first[h] = l + delta
+		}
+	}
+	for h, lines := range t.more {
+		if lines[len(lines)-1] >= from {
+			t.more[h] = shifted(lines, from, delta)
+		}
+	}
+}
+
 func (t *lineTable) has(h uint64) bool {
 	_, ok := t.first[h]
 	return ok

@@ -82,8 +82,15 @@ func (s *Snapshot) nearDuplicates() nearResult {
 type nearLazy struct {
 	mu       sync.Mutex
 	state    atomic.Pointer[nearState]
-	base     *nearLazy // a computed earlier state, or nil for a full pass
-	affected []string  // name keys on the lines changed since base
+	base     *nearLazy   // a computed earlier state, or nil for a full pass
+	affected []string    // name keys on the lines changed since base
+	moves    []lineShift // line numbers moved since base, in order
+}
+
+// A lineShift says that in one file, the lines from `from` on moved by delta.
+type lineShift struct {
+	path        string
+	from, delta int32
 }
 
 func (l *nearLazy) get(s *Snapshot) *nearState {
@@ -97,30 +104,34 @@ func (l *nearLazy) get(s *Snapshot) *nearState {
 	}
 	var st *nearState
 	if l.base != nil {
-		st = s.updateNearDuplicates(l.base.state.Load(), l.affected)
+		st = s.updateNearDuplicates(l.base.state.Load(), l.affected, l.moves)
 	} else {
 		st = s.computeNearDuplicates()
 	}
 	l.state.Store(st)
-	l.base, l.affected = nil, nil
+	l.base, l.affected, l.moves = nil, nil, nil
 	return st
 }
 
-// followNear makes the lazy state of a snapshot that differs from old's only by the
-// names in affected (lines changed in place, the line count kept).
-func followNear(old *nearLazy, affected []string) *nearLazy {
+// followNear makes the lazy state of a snapshot that differs from old's by lines that
+// hold the names in affected, the lines after them moved as moved says (nil: not moved).
+func followNear(old *nearLazy, affected []string, moved *lineShift) *nearLazy {
+	var moves []lineShift
+	if moved != nil {
+		moves = []lineShift{*moved}
+	}
 	if old.state.Load() != nil {
-		return &nearLazy{base: old, affected: affected}
+		return &nearLazy{base: old, affected: affected, moves: moves}
 	}
 	old.mu.Lock() // not computed: chain to what old itself would start from
 	defer old.mu.Unlock()
 	if st := old.state.Load(); st != nil {
-		return &nearLazy{base: old, affected: affected}
+		return &nearLazy{base: old, affected: affected, moves: moves}
 	}
 	if old.base == nil {
 		return &nearLazy{}
 	}
-	return &nearLazy{base: old.base, affected: slices.Concat(old.affected, affected)}
+	return &nearLazy{base: old.base, affected: slices.Concat(old.affected, affected), moves: slices.Concat(old.moves, moves)}
 }
 
 // nameRecord returns where name key first appears in the workspace.
@@ -215,11 +226,21 @@ func (st *nearState) buildResult() {
 // updateNearDuplicates derives this snapshot's state from prev, whose snapshot differed
 // only in lines (same count) holding the names in affected: pairs of other names stand,
 // the affected names are looked up again and paired through the lookup tables.
-func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nearState {
-	if len(affected) == 0 {
+func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string, moves []lineShift) *nearState {
+	if len(affected) == 0 && len(moves) == 0 {
 		return prev
 	}
 	st := &nearState{names: maps.Clone(prev.names), recs: slices.Clip(prev.recs), pairs: maps.Clone(prev.pairs)}
+	if len(moves) > 0 {
+		st.recs = slices.Clone(prev.recs)
+		for _, m := range moves {
+			for i := range st.recs {
+				if r := &st.recs[i]; r.path == m.path && r.line >= m.from {
+					r.line += m.delta
+				}
+			}
+		}
+	}
 	touched := make(map[string]bool, len(affected))
 	for _, k := range affected {
 		touched[k] = true

@@ -8,10 +8,11 @@ import (
 )
 
 // updateTopics brings the topic tables, shared with the previous version, up to date
-// after lines [c.From, c.To) changed in place (old holds them as they were): it copies
-// the tables' maps, then undoes the old lines and applies the new ones, copying every
-// topic and list it changes, so that the previous version stays as it was. The result is
-// what indexTopics would build, but costs the changed lines and a copy of the maps.
+// after lines [c.From, c.OldTo) of old were replaced by lines [c.From, c.To): it copies
+// the tables' maps, undoes the old lines, moves the line numbers after them, and applies
+// the new lines, copying every topic and list it changes, so that the previous version
+// stays as it was. The result is what indexTopics would build, at the cost of the changed
+// lines and a copy of the maps.
 func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topics = maps.Clone(fi.topics)
 	fi.children = maps.Clone(fi.children)
@@ -20,9 +21,13 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.aliases = maps.Clone(fi.aliases)
 	fi.topicAliases = maps.Clone(fi.topicAliases)
 	fi.moreEntries = maps.Clone(fi.moreEntries)
-	u := topicUpdate{fi: fi, owned: map[*topic]bool{}, touched: map[string]int16{}}
-	for i := c.From; i < c.To; i++ {
-		u.removeLine(old, i)
+	u := topicUpdate{fi: fi, owned: map[*topic]bool{}, touched: map[string]int16{},
+		lostFirst: map[string]bool{}, foundFirst: map[string]bool{}}
+	for i := c.From; i < c.OldTo; i++ {
+		u.removeLine(old, i, c)
+	}
+	if delta := int32(c.To - c.OldTo); delta != 0 {
+		u.shift(int32(c.OldTo), delta)
 	}
 	for i := c.From; i < c.To; i++ {
 		u.addLine(i)
@@ -34,6 +39,9 @@ type topicUpdate struct {
 	fi      *fileIndex
 	owned   map[*topic]bool  // topics copied in this update, free to change
 	touched map[string]int16 // topic key -> depth, for every topic of a changed line
+	// lostFirst holds the topics whose first line was replaced; foundFirst those of them
+	// that the new lines gave a first line again.
+	lostFirst, foundFirst map[string]bool
 }
 
 // own returns a private copy of the topic of key, entered in the table.
@@ -48,7 +56,7 @@ func (u *topicUpdate) own(key string) *topic {
 	return &cp
 }
 
-func (u *topicUpdate) removeLine(f *analysis.File, i int) {
+func (u *topicUpdate) removeLine(f *analysis.File, i int, c *lineChange) {
 	l := &f.Lines[i]
 	if len(l.Segments) == 0 {
 		return
@@ -57,7 +65,11 @@ func (u *topicUpdate) removeLine(f *analysis.File, i int) {
 	for s := range l.Segments {
 		key := l.TopicKey(s)
 		u.touched[key] = int16(s)
-		u.own(key).uses--
+		t := u.own(key)
+		t.uses--
+		if t.first >= int32(c.From) && t.first < int32(c.OldTo) {
+			u.lostFirst[key] = true
+		}
 		if a := l.Segments[s].Alias; !a.IsZero() {
 			ak := analysis.NameKey(text[a.Start:a.End])
 			u.fi.aliases[ak] = slices.DeleteFunc(slices.Clone(u.fi.aliases[ak]), func(x alias) bool {
@@ -101,7 +113,11 @@ func (u *topicUpdate) addLine(i int) {
 			}
 		}
 		t.uses++
-		t.first = min(t.first, int32(i))
+		if u.lostFirst[key] && !u.foundFirst[key] {
+			t.first, u.foundFirst[key] = int32(i), true // the new lines come in order
+		} else {
+			t.first = min(t.first, int32(i))
+		}
 		if a := l.Segments[s].Alias; !a.IsZero() {
 			ak := analysis.NameKey(text[a.Start:a.End])
 			rec := alias{topic: key, text: string(text[a.Start:a.End]), line: int32(i)}
@@ -120,6 +136,38 @@ func (u *topicUpdate) addLine(i int) {
 		t.entry = int32(i)
 	default:
 		u.insertEntry(l.Key, int32(i))
+	}
+}
+
+// shift adds delta to every line number from `from` on: first lines, entries, aliases.
+func (u *topicUpdate) shift(from, delta int32) {
+	for key, t := range u.fi.topics {
+		moveFirst := t.first >= from && !u.lostFirst[key]
+		if moveFirst || t.entry >= from {
+			t = u.own(key)
+			if moveFirst {
+				t.first += delta
+			}
+			if t.entry >= from {
+				t.entry += delta
+			}
+		}
+	}
+	for key, more := range u.fi.moreEntries {
+		if len(more) > 0 && more[len(more)-1] >= from {
+			u.fi.moreEntries[key] = shifted(more, from, delta)
+		}
+	}
+	for ak, recs := range u.fi.aliases {
+		if slices.ContainsFunc(recs, func(a alias) bool { return a.line >= from }) {
+			moved := slices.Clone(recs)
+			for i := range moved {
+				if moved[i].line >= from {
+					moved[i].line += delta
+				}
+			}
+			u.fi.aliases[ak] = moved
+		}
 	}
 }
 
@@ -158,7 +206,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 			}
 			continue
 		}
-		if t.first >= int32(c.From) && t.first < int32(c.To) {
+		if u.lostFirst[key] && !u.foundFirst[key] {
 			t = u.own(key)
 			t.first = firstLineOf(f, key, int(depth), c.From)
 		}

@@ -77,9 +77,13 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
-	case changedInPlace:
+	case changedLines:
 		names, aliases, topics := changedKeys(change, prev.ast, fi.ast)
-		snap.near = followNear(old.near, names)
+		var moved *lineShift
+		if change.To != change.OldTo {
+			moved = &lineShift{path: path, from: int32(change.OldTo), delta: int32(change.To - change.OldTo)}
+		}
+		snap.near = followNear(old.near, names, moved)
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
 	}
@@ -176,7 +180,7 @@ func affectedBy(snap *Snapshot, path string) []string {
 // inheritTopicCaches lets s take over the caches of old that depend on topics alone:
 // the caller has checked that every file's topic tables are old's.
 func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
-	s.near = followNear(old.near, nil)
+	s.near = followNear(old.near, nil, nil)
 	s.suggestNames.from = old.suggestNames
 	s.suggestPaths.from = old.suggestPaths
 }
