@@ -89,6 +89,10 @@ func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
 	prev := make([]int32, n)
 	for i := 0; i < n; i++ {
 		lo, hi := 0, len(tails)
+		// A nearly sorted block mostly extends the longest run: one comparison, not log n.
+		if hi > 0 && compareLines(f, keys, start+int(tails[hi-1]), start+i) <= 0 {
+			lo = hi
+		}
 		for lo < hi {
 			m := (lo + hi) / 2
 			if compareLines(f, keys, start+int(tails[m]), start+i) <= 0 {
