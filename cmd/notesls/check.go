@@ -246,10 +246,10 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 	return exitOK, nil
 }
 
-// memoryPerInputByte is the heap a check may use per byte of input before the garbage
-// collector works harder: the index of a file takes about seven times its size, so nine
-// leaves room for the passes over it while keeping a 100 MB workspace under 1 GB.
-const memoryPerInputByte = 9
+// memoryPerInputByte is the heap budget of a check per byte of input: the index of a
+// file takes about nine times its size, so a budget of ten lets a check finish without
+// collecting garbage at all, while bounding what a pathological input can take.
+const memoryPerInputByte = 10
 
 // minMemoryLimit keeps small checks from collecting garbage needlessly often.
 const minMemoryLimit = 512 << 20
