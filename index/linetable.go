@@ -21,23 +21,25 @@ func newLineTable(size int) lineTable {
 }
 
 func (t *lineTable) add(h uint64, line int32) {
-	if lines, ok := t.more[h]; ok {
-		if !t.shared && line > lines[len(lines)-1] {
-			t.more[h] = append(lines, line) // indexing a file: lines come in order
-			return
-		}
-		// Keep the lines in order: an edit may add a line before others of its hash.
-		i, _ := slices.BinarySearch(lines, line)
-		t.more[h] = slices.Insert(slices.Clone(lines), i, line)
-		t.first[h] = t.more[h][0]
+	first, ok := t.first[h]
+	if !ok {
+		t.first[h] = line // the common case: one lookup and one insert
 		return
 	}
-	if first, ok := t.first[h]; ok {
+	lines, ok := t.more[h]
+	if !ok {
 		t.more[h] = []int32{min(first, line), max(first, line)}
 		t.first[h] = min(first, line)
 		return
 	}
-	t.first[h] = line
+	if !t.shared && line > lines[len(lines)-1] {
+		t.more[h] = append(lines, line) // indexing a file: lines come in order
+		return
+	}
+	// Keep the lines in order: an edit may add a line before others of its hash.
+	i, _ := slices.BinarySearch(lines, line)
+	t.more[h] = slices.Insert(slices.Clone(lines), i, line)
+	t.first[h] = t.more[h][0]
 }
 
 // lines returns the lines of a hash, in order.
