@@ -81,6 +81,11 @@ func (d *diagnostics) schedule(first, rest []string) {
 		}
 	}
 	d.mu.Unlock()
+	d.wakeUp()
+}
+
+// wakeUp tells the run goroutine that work is queued; one pending signal is enough.
+func (d *diagnostics) wakeUp() {
 	select {
 	case d.wake <- struct{}{}:
 	default:
@@ -174,10 +179,7 @@ func (d *diagnostics) requeue(paths []string) {
 		}
 	}
 	d.mu.Unlock()
-	select {
-	case d.wake <- struct{}{}:
-	default:
-	}
+	d.wakeUp()
 }
 
 // publish sends one file's diagnostics; a panic in the index is logged, not fatal.
