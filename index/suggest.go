@@ -94,32 +94,30 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 }
 
 func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
-	{
-		idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
-		seen := map[string]bool{}
-		add := func(k string) {
-			if !seen[k] {
-				seen[k] = true
-				idx.add(k)
-			}
+	idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			idx.add(k)
 		}
-		for _, p := range s.paths {
-			fi := s.files[p]
-			if paths {
-				for k := range fi.topics {
-					add(k)
-				}
-				continue
-			}
-			for k := range fi.aliases {
-				add(k)
-			}
-			for k := range fi.lastSeg.one {
-				add(k)
-			}
-		}
-		return idx
 	}
+	for _, p := range s.paths {
+		fi := s.files[p]
+		if paths {
+			for k := range fi.topics {
+				add(k)
+			}
+			continue
+		}
+		for k := range fi.aliases {
+			add(k)
+		}
+		for k := range fi.lastSeg.one {
+			add(k)
+		}
+	}
+	return idx
 }
 
 // suggest returns the known names closest to key for a broken reference. Candidates come

@@ -188,7 +188,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 		if t == nil {
 			continue
 		}
-		name := lastSegmentKey(key)
+		name := lastSegment(key)
 		names[name] = true
 		if t.uses == 0 {
 			delete(u.fi.topics, key)
@@ -270,4 +270,3 @@ func firstLineOf(f *analysis.File, key string, depth, from int) int32 {
 	return -1 // unreachable while the topic has uses
 }
 
-func lastSegmentKey(key string) string { return lastSegment(key) }
