@@ -269,4 +269,3 @@ func firstLineOf(f *analysis.File, key string, depth, from int) int32 {
 	}
 	return -1 // unreachable while the topic has uses
 }
-
