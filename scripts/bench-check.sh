@@ -135,7 +135,7 @@ echo
 echo "| lines | size | notesgen | --check wall | --check peak RSS | sort\\|uniq wall | sort\\|uniq peak RSS | --check / baseline |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $sizes; do
-  echo "| $n | $(awk -v b="${bytes[$n]}" 'BEGIN { printf "%.1f MB", b / 1e6 }') | $(secs "${gen_ms[$n]}") s | $(secs "${check_ms[$n]}") s | $(mb "${check_rss[$n]}") MB | $(secs "${base_ms[$n]}") s | $(mb "${base_rss[$n]}") MB | $(ratio "${check_ms[$n]}" "${base_ms[$n]}")x |"
+  echo "| $n | $(awk -v b="${bytes[$n]}" 'BEGIN { printf "%.1f MB", b / 1e6 }') | $(secs "${gen_ms[$n]}") s | $(secs "${check_ms[$n]}") s | $(mb "${check_rss[$n]}") MiB | $(secs "${base_ms[$n]}") s | $(mb "${base_rss[$n]}") MiB | $(ratio "${check_ms[$n]}" "${base_ms[$n]}")x |"
 done
 echo
 for n in $sizes; do

@@ -106,7 +106,7 @@ func writeTable(w io.Writer, r *Report) {
 	}
 	fmt.Fprintln(w)
 	if r.PeakRSSBytes > 0 {
-		fmt.Fprintf(w, "peak RSS    %.1f MB (VmHWM of pid %d)\n", float64(r.PeakRSSBytes)/(1<<20), r.ServerPID)
+		fmt.Fprintf(w, "peak RSS    %.1f MiB (VmHWM of pid %d)\n", float64(r.PeakRSSBytes)/(1<<20), r.ServerPID)
 	} else {
 		fmt.Fprintln(w, "peak RSS    not measured")
 	}
