@@ -160,20 +160,6 @@ func (s *Snapshot) entryLocation(fi *fileIndex, line, seg int) Location {
 	}
 }
 
-// refCount counts the lines whose references resolve to key.
-func (s *Snapshot) refCount(key string) int {
-	n := 0
-	for _, p := range s.paths {
-		fi := s.files[p]
-		for rk, lines := range fi.refs {
-			if rk == key || slices.Contains(s.resolve(rk), key) {
-				n += len(lines)
-			}
-		}
-	}
-	return n
-}
-
 // termUnder finds the term under the cursor at offset in path, as termAt does; no keys
 // means nothing known is there.
 func (s *Snapshot) termUnder(path string, offset int) ([]string, analysis.Span) {
