@@ -22,15 +22,10 @@ var formatSource = analysis.Fix
 // renameFile is os.Rename, replaceable to test a failure of the last step.
 var renameFile = os.Rename
 
-var errNoFormatter = errors.New("--fix and --diff need a formatter, which this build lacks")
-
 // fixFiles formats every file and writes those that change, atomically; contents is updated
 // to what is now on disk. It returns how many files were written. An unchanged file is not
 // touched at all, so its modification time stays.
 func fixFiles(paths []string, contents map[string][]byte, sorting bool) (int, error) {
-	if formatSource == nil {
-		return 0, errNoFormatter
-	}
 	fixed := 0
 	for _, p := range paths {
 		old := contents[p]
@@ -55,9 +50,6 @@ func fixFiles(paths []string, contents map[string][]byte, sorting bool) (int, er
 // diffFiles prints a unified diff of what --fix would change and reports how many files
 // would change.
 func diffFiles(w io.Writer, paths []string, contents map[string][]byte, sorting bool) (int, error) {
-	if formatSource == nil {
-		return 0, errNoFormatter
-	}
 	changed := 0
 	for _, p := range paths {
 		old := contents[p]

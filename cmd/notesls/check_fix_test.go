@@ -161,13 +161,6 @@ func TestFixFilesTouchesOnlyChangedFiles(t *testing.T) {
 	assertOnlyFiles(t, dir, "clean.notes", "dirty.notes")
 }
 
-func TestFixWithoutFormatter(t *testing.T) {
-	withFormatter(t, nil)
-	if _, err := fixFiles([]string{"x"}, map[string][]byte{"x": nil}, true); err == nil {
-		t.Error("fixFiles without a formatter succeeded")
-	}
-}
-
 func TestDiffFiles(t *testing.T) {
 	withFormatter(t, trimTrailing)
 	var b bytes.Buffer
