@@ -187,17 +187,11 @@ func where(fi *fileIndex, ln int32, from *fileIndex) string {
 
 // redundantStubs reports stubs whose term also has an entry with a definition or URL.
 func (s *Snapshot) redundantStubs(fi *fileIndex, add func(Diagnostic)) {
-	f := fi.ast
-	for i := range f.Lines {
-		l := &f.Lines[i]
-		if !l.IsStub() {
-			continue
-		}
-		if other, ln, ok := s.meaningfulEntry(l.Key); ok {
-			add(Diagnostic{Span: f.LineSpan(i), Rule: analysis.RuleRedundantStub,
-				Message: "stub of a term that " + where(other, ln, fi) + " already describes",
-				Related: []Related{{Path: other.path, Span: other.ast.LineSpan(int(ln)), Message: "described here"}}})
-		}
+	for _, st := range s.crossFindings().stubs[fi.path] {
+		other := s.files[st.other]
+		add(Diagnostic{Span: fi.ast.LineSpan(int(st.line)), Rule: analysis.RuleRedundantStub,
+			Message: "stub of a term that " + where(other, st.otherLine, fi) + " already describes",
+			Related: []Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}})
 	}
 }
 
@@ -228,18 +222,15 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 // brokenReferences reports [[x]] that resolve to nothing, with the closest known terms.
 func (s *Snapshot) brokenReferences(fi *fileIndex, add func(Diagnostic)) {
 	f := fi.ast
-	for i := range f.Lines {
-		for _, r := range f.Lines[i].Refs() {
-			if r.Soft || r.Key == "" || s.resolves(r.Key) {
-				continue
-			}
-			target := r.Target.Text(f.LineText(i))
-			msg := fmt.Sprintf("no term %q in the workspace", target)
-			if sugg := s.suggest(r.Key); len(sugg) > 0 {
-				msg += "; did you mean " + quoteList(sugg) + "?"
-			}
-			add(Diagnostic{Span: r.Span.In(f.Starts[i]), Rule: analysis.RuleBrokenReference, Message: msg})
+	for _, b := range s.crossFindings().broken[fi.path] {
+		i := int(b.line)
+		r := f.Lines[i].Refs()[b.ref]
+		target := r.Target.Text(f.LineText(i))
+		msg := fmt.Sprintf("no term %q in the workspace", target)
+		if sugg := s.suggest(r.Key); len(sugg) > 0 {
+			msg += "; did you mean " + quoteList(sugg) + "?"
 		}
+		add(Diagnostic{Span: r.Span.In(f.Starts[i]), Rule: analysis.RuleBrokenReference, Message: msg})
 	}
 }
 

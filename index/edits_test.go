@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -10,18 +11,27 @@ import (
 // TestEditsAgainstFreshIndex makes random edits of every kind, lines in place, lines
 // inserted and removed, paths, aliases, references, and compares every table and finding
 // with a workspace built from scratch; some snapshots are skipped, so that caches chain.
+// Most edits go to the large file, some to the small one whose stubs and references
+// depend on it and the other way round.
 func TestEditsAgainstFreshIndex(t *testing.T) {
-	for _, seed := range []uint64{1} {
-		src := corpus(t)
-		other := []byte("jump server = another host\nwebhook = dup\nx = see [[sharding]] and [[nowhere]]\nincidents\n")
+	for _, seed := range []uint64{1, 2, 3} {
+		srcs := map[string][]byte{
+			"a.notes": corpus(t),
+			"b.notes": []byte("jump server = another host\nwebhook = dup\nx = see [[sharding]] and [[nowhere]]\nincidents\nCAP\nsharding\ny = [[z]] [[data store -- sharding]]\n"),
+		}
 		w := NewWorkspace(DefaultConfig())
-		w.UpdateMany(map[string][]byte{"a.notes": src, "b.notes": other})
+		w.UpdateMany(maps.Clone(srcs))
 		r := rand.New(rand.NewPCG(seed, 100))
-		inserts := []string{"x", "s", " -- y", "(BFF)", "\n", "\n\n", "a -- b = c\nd\n", " ", "[[z]] ", "[[jump server]]", " = ", "https://e.com/x ", "webhooks -- ", "load-shedding\n", "\"", "é", "API -- "}
-		for i := range 200 {
+		inserts := []string{"x", "s", " -- y", "(BFF)", "\n", "\n\n", "a -- b = c\nd\n", " ", "[[z]] ", "[[jump server]]", " = ", "https://e.com/x ", "webhooks -- ", "load-shedding\n", "\"", "é", "API -- ", "z\n", "incidents = x\n", "[[data store -- database]] ", "[[API -- y]]"}
+		for i := range 300 {
+			edited := "a.notes"
+			if r.IntN(4) == 0 {
+				edited = "b.notes"
+			}
+			src := srcs[edited]
 			n := bytes.Count(src, []byte("\n"))
 			if n < 3 {
-				break
+				continue
 			}
 			ln := 1 + r.IntN(n)
 			lineStart := at(t, src, ln, "", 0)
@@ -37,11 +47,12 @@ func TestEditsAgainstFreshIndex(t *testing.T) {
 			default:
 				src = slices.Concat(src[:pos], []byte(inserts[r.IntN(len(inserts))]), src[pos:])
 			}
-			snap, _ := w.Update("a.notes", src)
+			srcs[edited] = src
+			snap, _ := w.Update(edited, src)
 			if r.IntN(3) == 0 {
 				continue // leave some snapshots uncomputed: caches chain
 			}
-			fresh := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": src, "b.notes": other})
+			fresh := NewWorkspace(DefaultConfig()).UpdateMany(maps.Clone(srcs))
 			for _, p := range []string{"a.notes", "b.notes"} {
 				if got, want := renderDiagnostics(snap, p), renderDiagnostics(fresh, p); got != want {
 					t.Fatalf("seed %d edit %d: %s differs:\n%s", seed, i, p, lineDiff(got, want))

@@ -130,12 +130,43 @@ func (s *Snapshot) suggest(key string) []string {
 	if cached, ok := idx.answers.Load(key); ok {
 		return cached.([]string)
 	}
-	out := idx.closest(key, func(k string) bool { return idx.under == nil || s.known(k, paths) })
+	known := func(k string) bool { return idx.under == nil || s.known(k, paths) }
+	var out []string
+	if prev, ok := idx.under.answer(key); ok && all(prev, known) {
+		// The closest names then are the closest of those and of the names this layer
+		// adds: any other name ranked below the earlier answer already.
+		out = idx.closestOf(key, known, false, prev)
+	} else {
+		out = idx.closestOf(key, known, true, nil)
+	}
 	idx.answers.Store(key, out)
 	return out
 }
 
-func (idx suggestIndex) closest(key string, known func(string) bool) []string {
+// answer returns the suggestions idx gave for key, if it was asked.
+func (idx *suggestIndex) answer(key string) ([]string, bool) {
+	if idx == nil {
+		return nil, false
+	}
+	a, ok := idx.answers.Load(key)
+	if !ok {
+		return nil, false
+	}
+	return a.([]string), true
+}
+
+func all(items []string, ok func(string) bool) bool {
+	for _, it := range items {
+		if !ok(it) {
+			return false
+		}
+	}
+	return true
+}
+
+// closestOf ranks the names of idx's buckets (and of the layers under it, when deep)
+// and the names in extra by their distance to key.
+func (idx suggestIndex) closestOf(key string, known func(string) bool, deep bool, extra []string) []string {
 	n := utf8.RuneCountInString(key)
 	maxDist := 1
 	if n >= 5 {
@@ -147,7 +178,13 @@ func (idx suggestIndex) closest(key string, known func(string) bool) []string {
 		dist int
 	}
 	var cands []cand
+	for _, k := range extra {
+		cands = append(cands, cand{k, levenshtein.ComputeDistance(key, k)})
+	}
 	for layer := &idx; layer != nil; layer = layer.under {
+		if layer != &idx && !deep {
+			break
+		}
 		for m := n - maxDist; m <= n+maxDist; m++ {
 			for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
 				for _, k := range layer.buckets[b] {

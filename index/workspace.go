@@ -29,6 +29,8 @@ type Snapshot struct {
 	near         *nearLazy
 	suggestNames *lazy[suggestIndex]
 	suggestPaths *lazy[suggestIndex]
+	// Computed on first use, or carried over from an earlier snapshot's through the edits.
+	cross *crossLazy
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
@@ -56,7 +58,7 @@ func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
 	}
 	slices.Sort(paths)
 	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{},
-		near: &nearLazy{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}}
+		near: &nearLazy{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &crossLazy{}}
 }
 
 // Snapshot returns the current snapshot.
@@ -77,8 +79,10 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
+		snap.cross = followCross(old.cross, crossEditOf(path, change, prev.ast, fi.ast, nil, nil, nil))
 	case changedLines:
 		names, aliases, topics := changedKeys(change, prev.ast, fi.ast)
+		snap.cross = followCross(old.cross, crossEditOf(path, change, prev.ast, fi.ast, names, aliases, topics))
 		var moved *lineShift
 		if change.To != change.OldTo {
 			moved = &lineShift{path: path, from: int32(change.OldTo), delta: int32(change.To - change.OldTo)}
@@ -149,6 +153,7 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	old := w.snap.Load()
 	snap := newSnapshot(cfg, old.files)
 	snap.inheritTopicCaches(old)
+	snap.cross = old.cross // no finding of it depends on the configuration
 	w.snap.Store(snap)
 	return snap
 }

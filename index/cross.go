@@ -1,0 +1,271 @@
+package index
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// crossState holds, for every file, the redundant stubs and the broken references: the
+// findings whose truth depends on other lines, possibly in other files, through a key.
+// It names lines, not offsets, so a later snapshot can carry it over and look again only
+// at the keys an edit touched; at 100,000 lines that is the difference between looking
+// up ten thousand stubs and references per keystroke and looking up a few.
+type crossState struct {
+	stubs  map[string][]stubFinding
+	broken map[string][]brokenRef
+}
+
+// stubFinding is a redundant stub: line is a stub of key, which (other, otherLine)
+// already describes.
+type stubFinding struct {
+	line      int32
+	key       string
+	other     string
+	otherLine int32
+}
+
+// brokenRef is a reference that resolves to no term: the ref-th of its line.
+type brokenRef struct {
+	line int32
+	ref  int32
+	key  string
+}
+
+// crossEdit is what one edit did to a file, for carrying the findings over it: lines
+// [from, oldTo) were replaced by lines [from, oldTo+delta), and stubKeys and refKeys are
+// the keys whose findings may have changed anywhere in the workspace.
+type crossEdit struct {
+	path        string
+	from, oldTo int32
+	delta       int32
+	stubKeys    []string
+	refKeys     []string
+}
+
+// maxCrossEdits bounds a chain of uncomputed edits; a longer one is cheaper to compute
+// from scratch than to follow.
+const maxCrossEdits = 256
+
+// crossLazy computes a snapshot's crossState once: in full, or from an earlier state and
+// the edits made since.
+type crossLazy struct {
+	mu    sync.Mutex
+	state atomic.Pointer[crossState]
+	base  *crossLazy // a computed earlier state, or nil for a full pass
+	edits []crossEdit
+}
+
+func (s *Snapshot) crossFindings() *crossState {
+	l := s.cross
+	if st := l.state.Load(); st != nil {
+		return st
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if st := l.state.Load(); st != nil {
+		return st
+	}
+	var st *crossState
+	if l.base != nil {
+		st = s.updateCross(l.base.state.Load(), l.edits)
+	} else {
+		st = s.computeCross()
+	}
+	l.state.Store(st)
+	l.base, l.edits = nil, nil
+	return st
+}
+
+// followCross makes the lazy state of a snapshot that differs from old's by edit.
+func followCross(old *crossLazy, edit crossEdit) *crossLazy {
+	if old.state.Load() != nil {
+		return &crossLazy{base: old, edits: []crossEdit{edit}}
+	}
+	old.mu.Lock() // not computed: chain to what old itself would start from
+	defer old.mu.Unlock()
+	if old.state.Load() != nil {
+		return &crossLazy{base: old, edits: []crossEdit{edit}}
+	}
+	if old.base == nil || len(old.edits) >= maxCrossEdits {
+		return &crossLazy{}
+	}
+	return &crossLazy{base: old.base, edits: append(slices.Clip(old.edits), edit)}
+}
+
+// crossEditOf describes an edit of path that replaced lines [c.From, c.OldTo) of old by
+// [c.From, c.To) of cur. names, aliases and topics are the changed keys of the edit when
+// paths changed, nil when only bodies did.
+func crossEditOf(path string, c *lineChange, old, cur *analysis.File, names, aliases, topics []string) crossEdit {
+	e := crossEdit{path: path, from: int32(c.From), oldTo: int32(c.OldTo), delta: int32(c.To - c.OldTo)}
+	collect := func(f *analysis.File, from, to int) {
+		for i := from; i < to; i++ {
+			l := &f.Lines[i]
+			if len(l.Segments) > 0 {
+				e.stubKeys = append(e.stubKeys, l.Key)
+			}
+			for _, r := range l.Refs() {
+				if r.Key != "" {
+					e.refKeys = append(e.refKeys, r.Key)
+				}
+			}
+		}
+	}
+	collect(old, c.From, c.OldTo)
+	collect(cur, c.From, c.To)
+	// A reference resolves through full paths, aliases and names: a change to any of
+	// them may make one resolve or break.
+	e.refKeys = slices.Concat(e.refKeys, names, aliases, topics)
+	return e
+}
+
+func (s *Snapshot) computeCross() *crossState {
+	st := &crossState{stubs: map[string][]stubFinding{}, broken: map[string][]brokenRef{}}
+	for _, p := range s.paths {
+		fi := s.files[p]
+		f := fi.ast
+		var stubs []stubFinding
+		var broken []brokenRef
+		for i := range f.Lines {
+			l := &f.Lines[i]
+			if l.IsStub() {
+				if other, ln, ok := s.meaningfulEntry(l.Key); ok {
+					stubs = append(stubs, stubFinding{int32(i), l.Key, other.path, ln})
+				}
+			}
+			for k, r := range l.Refs() {
+				if !r.Soft && r.Key != "" && !s.resolves(r.Key) {
+					broken = append(broken, brokenRef{int32(i), int32(k), r.Key})
+				}
+			}
+		}
+		if len(stubs) > 0 {
+			st.stubs[p] = stubs
+		}
+		if len(broken) > 0 {
+			st.broken[p] = broken
+		}
+	}
+	return st
+}
+
+// updateCross derives this snapshot's state from prev through edits: findings on lines
+// that no edit replaced and whose keys no edit touched stand, moved with their lines;
+// the touched keys are looked up again. Every line an edit put in has its keys among
+// the touched ones, so it is looked at too.
+func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState {
+	stubKeys := map[string]bool{}
+	refKeys := map[string]bool{}
+	for _, e := range edits {
+		for _, k := range e.stubKeys {
+			stubKeys[k] = true
+		}
+		for _, k := range e.refKeys {
+			refKeys[k] = true
+		}
+	}
+	// moved maps a line of path in prev's numbering to this snapshot's, or false when an
+	// edit replaced it.
+	moved := func(path string, line int32) (int32, bool) {
+		for _, e := range edits {
+			if e.path != path || line < e.from {
+				continue
+			}
+			if line < e.oldTo {
+				return 0, false
+			}
+			line += e.delta
+		}
+		return line, true
+	}
+	st := &crossState{stubs: make(map[string][]stubFinding, len(prev.stubs)), broken: make(map[string][]brokenRef, len(prev.broken))}
+	for p, list := range prev.stubs {
+		if s.files[p] == nil {
+			continue
+		}
+		var out []stubFinding
+		for _, f := range list {
+			if stubKeys[f.key] {
+				continue
+			}
+			line, ok := moved(p, f.line)
+			if !ok {
+				continue
+			}
+			// The describing entry has f.key too, so no edit replaced it: it only moved.
+			other, _ := moved(f.other, f.otherLine)
+			out = append(out, stubFinding{line, f.key, f.other, other})
+		}
+		st.stubs[p] = out
+	}
+	for p, list := range prev.broken {
+		if s.files[p] == nil {
+			continue
+		}
+		var out []brokenRef
+		for _, b := range list {
+			if refKeys[b.key] {
+				continue
+			}
+			if line, ok := moved(p, b.line); ok {
+				out = append(out, brokenRef{line, b.ref, b.key})
+			}
+		}
+		st.broken[p] = out
+	}
+	for k := range stubKeys {
+		other, otherLine, ok := s.meaningfulEntry(k)
+		if !ok {
+			continue
+		}
+		for _, p := range s.paths {
+			fi := s.files[p]
+			for _, ln := range fi.entriesOf(k) {
+				if fi.ast.Lines[ln].IsStub() {
+					st.stubs[p] = append(st.stubs[p], stubFinding{ln, k, other.path, otherLine})
+				}
+			}
+		}
+	}
+	for k := range refKeys {
+		if s.resolves(k) {
+			continue
+		}
+		for _, p := range s.paths {
+			fi := s.files[p]
+			lines := fi.refs[k]
+			for i, ln := range lines {
+				if i > 0 && lines[i-1] == ln {
+					continue // a line that refers to k twice is listed twice
+				}
+				for r, ref := range fi.ast.Lines[ln].Refs() {
+					if ref.Key == k && !ref.Soft {
+						st.broken[p] = append(st.broken[p], brokenRef{ln, int32(r), k})
+					}
+				}
+			}
+		}
+	}
+	for p, list := range st.stubs {
+		if len(list) == 0 {
+			delete(st.stubs, p)
+		}
+	}
+	for p, list := range st.broken {
+		if len(list) == 0 {
+			delete(st.broken, p)
+		}
+	}
+	return st
+}
+
+// entriesOf lists the lines of fi whose whole path is key.
+func (fi *fileIndex) entriesOf(key string) []int32 {
+	t := fi.topics[key]
+	if t == nil || t.entry < 0 {
+		return nil
+	}
+	return append([]int32{t.entry}, fi.moreEntries[key]...)
+}

@@ -1,0 +1,83 @@
+package index
+
+import (
+	"maps"
+	"testing"
+)
+
+// TestCrossFindingsFollowEdits walks through edits that make stubs redundant or not and
+// references broken or not from another file, through full paths, aliases and names,
+// with lines moving in between. After each step the findings must equal a fresh
+// index's, whether every snapshot was looked at or only the last.
+func TestCrossFindingsFollowEdits(t *testing.T) {
+	type step struct{ path, src string }
+	tests := []struct {
+		name  string
+		start map[string]string
+		steps []step
+	}{
+		{
+			name:  "path reference fixed by a topic in another file",
+			start: map[string]string{"a.notes": "p = x\n", "b.notes": "y = [[p -- q]]\n"},
+			steps: []step{{"a.notes", "p -- q = x\n"}, {"a.notes", "p -- r = x\n"}, {"a.notes", "z\np -- q = x\n"}},
+		},
+		{
+			name:  "alias reference",
+			start: map[string]string{"a.notes": "backend = x\n", "b.notes": "y = see [[BFF]]\nz = [[bff]]\n"},
+			steps: []step{{"a.notes", "backend for frontend (BFF) = x\n"}, {"a.notes", "backend for frontend (BF) = x\n"}},
+		},
+		{
+			name:  "name reference broken by renaming the last segment",
+			start: map[string]string{"a.notes": "data store -- sharding = split\n", "b.notes": "y = [[sharding]]\n"},
+			steps: []step{{"a.notes", "data store -- sharing = split\n"}, {"a.notes", "data store -- sharding = split\n"}},
+		},
+		{
+			name:  "stub made redundant by another file, which then moves its definition",
+			start: map[string]string{"a.notes": "t\nu\n", "b.notes": "u\n"},
+			steps: []step{
+				{"b.notes", "u\nt = defined\n"},
+				{"b.notes", "new\nlines\nu\nt = defined\n"},
+				{"a.notes", "first\nt\nu\n"},
+				{"b.notes", "new\nlines\nu\nt =\n"},
+				{"b.notes", "new\nlines\nu\nt https://e.com/t\n"},
+			},
+		},
+		{
+			name:  "stub and definition in one file, the definition taken away and back",
+			start: map[string]string{"a.notes": "t\nx = see [[t]]\nt = first\nt = second\n"},
+			steps: []step{
+				{"a.notes", "t\nx = see [[t]]\nt\nt = second\n"},
+				{"a.notes", "t\nx = see [[t]]\nt\nt\n"},
+				{"a.notes", "t\nx = see [[t]] [[t]]\nt\ns\n"},
+				{"a.notes", "s\nx = see [[t]] [[t]]\ns\ns\n"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		for _, lookEveryStep := range []bool{true, false} {
+			srcs := map[string][]byte{}
+			for p, src := range tt.start {
+				srcs[p] = []byte(src)
+			}
+			w := NewWorkspace(DefaultConfig())
+			w.UpdateMany(maps.Clone(srcs))
+			for _, p := range w.Snapshot().Files() {
+				w.Snapshot().Diagnostics(p)
+			}
+			for i, st := range tt.steps {
+				srcs[st.path] = []byte(st.src)
+				snap, _ := w.Update(st.path, srcs[st.path])
+				if !lookEveryStep && i < len(tt.steps)-1 {
+					continue
+				}
+				fresh := NewWorkspace(DefaultConfig()).UpdateMany(maps.Clone(srcs))
+				for p := range srcs {
+					got, want := renderDiagnostics(snap, p), renderDiagnostics(fresh, p)
+					if got != want {
+						t.Errorf("%s (every step %v), step %d, %s:\n%s", tt.name, lookEveryStep, i, p, lineDiff(got, want))
+					}
+				}
+			}
+		}
+	}
+}
