@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"hash/maphash"
 	"maps"
 	"slices"
@@ -120,21 +121,32 @@ func indexFile(path string, ast *analysis.File) *fileIndex {
 
 // sameOrder reports whether the changed lines compare with every other line of their
 // block as they did before, so that the lines out of order are the same. It costs one
-// comparison per line, where finding them again costs n log n.
+// comparison per line, where finding them again costs n log n; most are of sort keys
+// alone, since a line compares the same with every line whose key differs from both its
+// old and its new key.
 func sameOrder(old, cur *fileIndex, c *lineChange) bool {
+	keys := cur.sortKeys
 	for i := c.From; i < c.To; i++ {
-		if old.ast.Lines[i].Kind == analysis.Blank || cur.ast.Lines[i].Kind == analysis.Blank {
+		was, now := &old.sortKeys[i], &keys[i]
+		if was.blank || now.blank {
 			return false
 		}
 		start, end := i, i+1
-		for start > 0 && cur.ast.Lines[start-1].Kind != analysis.Blank {
+		for start > 0 && !keys[start-1].blank {
 			start--
 		}
-		for end < len(cur.ast.Lines) && cur.ast.Lines[end].Kind != analysis.Blank {
+		for end < len(keys) && !keys[end].blank {
 			end++
 		}
 		for j := start; j < end; j++ {
 			if j == i {
+				continue
+			}
+			other := &keys[j]
+			if decidedByKeys(was, other) && decidedByKeys(now, other) {
+				if compareKeys(was, other) != compareKeys(now, other) {
+					return false
+				}
 				continue
 			}
 			if sign(compareLines(old.ast, old.sortKeys, i, j)) != sign(compareLines(cur.ast, cur.sortKeys, i, j)) {
@@ -143,6 +155,14 @@ func sameOrder(old, cur *fileIndex, c *lineChange) bool {
 		}
 	}
 	return true
+}
+
+// compareKeys orders two keys that decidedByKeys.
+func compareKeys(a, b *lineKey) int {
+	if a.hi != b.hi {
+		return cmp.Compare(a.hi, b.hi)
+	}
+	return cmp.Compare(a.lo, b.lo)
 }
 
 func sign(x int) int {
@@ -210,7 +230,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 	}
 	next.sortKeys = slices.Concat(fi.sortKeys[:c.From], make([]lineKey, c.To-c.From), fi.sortKeys[c.OldTo:])
 	for i := c.From; i < c.To; i++ {
-		next.sortKeys[i] = sortKey(ast.LineText(i))
+		next.sortKeys[i] = lineSortKey(ast, i)
 		next.addLine(i, &norm, true)
 	}
 	next.unsorted = &lazy[[]int]{}
@@ -319,7 +339,7 @@ func (fi *fileIndex) indexLines() {
 	fi.sortKeys = make([]lineKey, len(ast.Lines))
 	var norm []byte
 	for i := range ast.Lines {
-		fi.sortKeys[i] = sortKey(ast.LineText(i))
+		fi.sortKeys[i] = lineSortKey(ast, i)
 		fi.addLine(i, &norm, false)
 	}
 }
