@@ -54,7 +54,7 @@ type nearState struct {
 	recs   []nameRec
 	pairs  map[namePair]string
 	result nearResult
-	lookup *nearLookup // built on the first incremental update
+	lookup *nearLookup // the full pass's tables, with a layer per update that added names
 }
 
 // nearResult holds the near-duplicate findings by path. It names lines, not offsets, so a
@@ -252,7 +252,7 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string, move
 	}
 	lookup := prev.lookup
 	if lookup == nil {
-		lookup = newNearLookup(prev.recs, nil)
+		lookup = newNearLookup(prev.recs)
 	}
 	var added, present []nameRec
 	var buf []byte
@@ -290,37 +290,40 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string, move
 // nearLookup finds the names that may pair with a name: by skeleton, by one-deletion
 // variant, by plural. An update adds a small layer over the tables of the last full build
 // instead of copying them; entries of names gone since are skipped by the caller.
+//
+// The tables are sorted arrays of hashes, each packed above the index of its record, as
+// the full pass builds them: at a hundred thousand names a map of lists is tens of
+// megabytes of small objects that every garbage collection walks, these are a few
+// megabytes it skips.
 type nearLookup struct {
-	bySkeleton map[uint64][]string
-	byVariant  map[uint64][]string
+	recs       []nameRec // what the low bits of the entries index
+	bySkeleton []uint64  // skeleton hash << nameBits | record index, sorted
+	byVariant  []uint64  // variant hash << nameBits | record index, sorted
 	under      *nearLookup
 	depth      int
 	size       int // names in this layer and those under it
 }
 
+// nameBits is the width of a record index in a packed table entry: sixteen million
+// names, far beyond any notes workspace; the full pass gives up above it.
+const nameBits = 24
+
 // maxLookupLayers bounds the layers before the tables are built anew from all names.
 const maxLookupLayers = 64
 
-func newNearLookup(recs []nameRec, layer []nameRec) *nearLookup {
-	l := &nearLookup{bySkeleton: map[uint64][]string{}, byVariant: map[uint64][]string{}}
-	add := func(n nameRec) {
-		l.size++
+func newNearLookup(recs []nameRec) *nearLookup {
+	recs = recs[:min(len(recs), 1<<nameBits)]
+	l := &nearLookup{recs: recs, size: len(recs)}
+	for i, n := range recs {
 		if n.skeleton != 0 {
-			l.bySkeleton[n.skeleton] = append(l.bySkeleton[n.skeleton], n.key)
+			l.bySkeleton = append(l.bySkeleton, n.skeleton<<nameBits|uint64(i))
 		}
 		if n.letters >= minTypoLetters {
-			eachVariant(n.bare, func(h uint64) { l.byVariant[h] = append(l.byVariant[h], n.key) })
+			eachVariant(n.bare, func(h uint64) { l.byVariant = append(l.byVariant, h<<nameBits|uint64(i)) })
 		}
 	}
-	if layer != nil {
-		for _, n := range layer {
-			add(n)
-		}
-		return l
-	}
-	for _, n := range recs {
-		add(n)
-	}
+	radixSort(l.bySkeleton)
+	radixSort(l.byVariant)
 	return l
 }
 
@@ -331,9 +334,9 @@ func (l *nearLookup) with(added []nameRec, st *nearState) *nearLookup {
 		for _, i := range st.names {
 			live = append(live, st.recs[i])
 		}
-		return newNearLookup(live, nil)
+		return newNearLookup(live)
 	}
-	top := newNearLookup(nil, added)
+	top := newNearLookup(added)
 	top.under, top.depth, top.size = l, l.depth+1, l.size+top.size
 	return top
 }
@@ -350,11 +353,21 @@ func (l *nearLookup) candidates(n nameRec) []string {
 	}
 	for layer := l; layer != nil; layer = layer.under {
 		if n.skeleton != 0 {
-			out = append(out, layer.bySkeleton[n.skeleton]...)
+			out = layer.appendMatches(out, layer.bySkeleton, n.skeleton)
 		}
 		for _, h := range hashes {
-			out = append(out, layer.byVariant[h]...)
+			out = layer.appendMatches(out, layer.byVariant, h)
 		}
+	}
+	return out
+}
+
+// appendMatches appends the keys of the entries of table whose hash bits are h's.
+func (l *nearLookup) appendMatches(out []string, table []uint64, h uint64) []string {
+	const mask = 1<<nameBits - 1
+	i, _ := slices.BinarySearch(table, h<<nameBits)
+	for ; i < len(table) && table[i]>>nameBits == h<<nameBits>>nameBits; i++ {
+		out = append(out, l.recs[table[i]&mask].key)
 	}
 	return out
 }
@@ -402,7 +415,6 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 	}
 	// Same once spaces and punctuation are removed: every pair of a skeleton, found by
 	// sorting the skeletons (the high bits of the hash over the name's index, as below).
-	const nameBits = 24
 	if len(names) >= 1<<nameBits {
 		return &nearState{result: nearResult{}} // beyond sixteen million names: not attempted
 	}
@@ -482,7 +494,8 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			report(int(index[name[:len(name)-1]]), int(index[name]), reasonPlural)
 		}
 	}
-	st := &nearState{names: index, recs: names, pairs: found}
+	st := &nearState{names: index, recs: names, pairs: found,
+		lookup: &nearLookup{recs: names, bySkeleton: skeletons, byVariant: variants, size: len(names)}}
 	st.buildResult()
 	return st
 }
