@@ -24,11 +24,12 @@ const (
 	maxDiagnosticsDelay = 250 * time.Millisecond
 
 	// quietBeforeEdit is the pause after which an edit counts as the first of a new burst,
-	// whose diagnostics go out at once: longer than the few milliseconds between the
-	// changes an editor sends for one action, shorter than the pause between keystrokes
-	// of someone typing. The rest of a burst is debounced, so machine-fast edits (a
-	// paste, a multi-cursor change, a formatter) still cost one computation.
-	quietBeforeEdit = 50 * time.Millisecond
+	// whose diagnostics go out at once: longer than the gap between the changes an editor
+	// sends for one action (one message, or several written together), far shorter than
+	// the gap between keystrokes, even a held key's (30 ms and more at the usual repeat
+	// rates). The rest of a burst is debounced, so machine-fast edits (a paste, a
+	// multi-cursor change, a formatter) still cost one computation.
+	quietBeforeEdit = 5 * time.Millisecond
 
 	// diagnosticSource names the server in every diagnostic.
 	diagnosticSource = "notesls"
@@ -104,9 +105,11 @@ func (d *diagnostics) run(ctx context.Context) {
 			return
 		case <-d.wake:
 		}
+		trace("wake")
 		if !d.debounce(ctx) {
 			return
 		}
+		trace("debounced")
 		d.mu.Lock()
 		first, rest := d.first, d.rest
 		d.first, d.rest = nil, map[string]bool{}
@@ -193,7 +196,10 @@ func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 	content, ok := v.snap.Content(path)
 	out := []protocol.Diagnostic{}
 	if ok {
-		out = d.s.toProtocolDiagnostics(v, path, content, v.snap.Diagnostics(path))
+		dd := v.snap.Diagnostics(path)
+		trace("computed")
+		out = d.s.toProtocolDiagnostics(v, path, content, dd)
+		trace("converted")
 	}
 	if len(out) == 0 && !open && !d.sent[path] {
 		return // nothing to say, nothing to clear
@@ -210,6 +216,7 @@ func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 	if open {
 		params.Version = uint32(v.versions[path])
 	}
+	defer trace("sent")
 	if err := d.s.conn.Notify(ctx, "textDocument/publishDiagnostics", params); err != nil {
 		d.s.log.Warn("publishing diagnostics", zap.String("path", path), zap.Error(err))
 	}
