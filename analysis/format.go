@@ -78,17 +78,17 @@ func Fix(src []byte, sorting bool) []byte {
 }
 
 func format(f *File, sorting, fix bool) []byte {
-	if len(f.Lines) == 0 {
+	if f.NumLines() == 0 {
 		return slices.Clone(f.Src)
 	}
 	eol := []byte("\n")
-	if end, next := LineEnd(f.Src, f.Starts[0]); next-end == 2 {
+	if end, next := LineEnd(f.Src, f.Start(0)); next-end == 2 {
 		eol = []byte("\r\n")
 	}
-	lines := make([][]byte, len(f.Lines))
-	for i := range f.Lines {
+	lines := make([][]byte, f.NumLines())
+	for i := range f.NumLines() {
 		text := f.LineText(i)
-		l := &f.Lines[i]
+		l := f.Line(i)
 		if fix && hasRule(l, RuleDuplicateURL) {
 			text = dropRepeatedURLs(text, l)
 			nl := ParseLine(text)

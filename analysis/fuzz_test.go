@@ -15,7 +15,7 @@ import (
 func words(src []byte) []string {
 	var out []string
 	f := Parse(src)
-	for i := range f.Lines {
+	for i := range f.NumLines() {
 		text := string(f.LineText(i))
 		for _, w := range strings.Fields(text) {
 			for _, part := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' }) {
@@ -29,13 +29,13 @@ func words(src []byte) []string {
 
 func checkInvariants(t *testing.T, src []byte) {
 	f := Parse(src)
-	if len(f.Lines) != len(f.Starts) {
-		t.Fatalf("%d lines, %d starts", len(f.Lines), len(f.Starts))
+	if f.NumLines() != f.NumLines() {
+		t.Fatalf("%d lines, %d starts", f.NumLines(), f.NumLines())
 	}
 	prevEnd := f.BOM
-	for i := range f.Lines {
-		l := &f.Lines[i]
-		start := f.Starts[i]
+	for i := range f.NumLines() {
+		l := f.Line(i)
+		start := f.Start(i)
 		if start < prevEnd || start+int(l.Len) > len(src) {
 			t.Fatalf("line %d at %d+%d outside [%d,%d]", i, start, l.Len, prevEnd, len(src))
 		}

@@ -11,21 +11,18 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // Parse parses a whole file. It never fails: a malformed line yields a partial tree and
 // diagnostics. Time and memory are linear in len(src).
 func Parse(src []byte) *File {
-	f := &File{Src: src}
+	bomLen := 0
 	if bytes.HasPrefix(src, bom) {
-		f.BOM = len(bom)
+		bomLen = len(bom)
 	}
-	n := bytes.Count(src, []byte{'\n'}) + 1
-	f.Lines = make([]Line, 0, n)
-	f.Starts = make([]int, 0, n)
+	b := NewFileBuilder(src, bomLen)
 	var p lineParser
-	for start := f.BOM; start < len(src); {
+	for start := bomLen; start < len(src); {
 		end, next := LineEnd(src, start)
-		f.Starts = append(f.Starts, start)
-		f.Lines = append(f.Lines, p.parseLine(src[start:end]))
+		b.Add(start, p.parseLine(src[start:end]))
 		start = next
 	}
-	return f
+	return b.File()
 }
 
 // LineEnd finds the line that begins at start: its content ends at end (exclusive), and
@@ -48,35 +45,9 @@ func LineEnd(src []byte, start int) (end, next int) {
 	return start + nl, start + nl + 1
 }
 
-// LineAt returns the index of the line containing offset (the last line at or before it).
-func (f *File) LineAt(offset int) int {
-	lo, hi := 0, len(f.Starts)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if f.Starts[m] <= offset {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo - 1
-}
-
-// LineText returns the content of line i without its line end.
-func (f *File) LineText(i int) []byte {
-	s := f.Starts[i]
-	return f.Src[s : s+int(f.Lines[i].Len)]
-}
-
-// LineSpan returns the file span of line i without its line end.
-func (f *File) LineSpan(i int) Span {
-	s := f.Starts[i]
-	return Span{Start: s, End: s + int(f.Lines[i].Len)}
-}
-
 // Diagnostic is a single-line finding with file offsets.
 type Diagnostic struct {
-	Line int // index into File.Lines
+	Line int // the line's index, for File.Line
 	LineDiag
 	Span Span
 }
@@ -84,9 +55,9 @@ type Diagnostic struct {
 // Diagnostics returns the findings of every single-line rule, in file order.
 func (f *File) Diagnostics() []Diagnostic {
 	var out []Diagnostic
-	for i := range f.Lines {
-		for _, d := range f.Lines[i].Diags() {
-			out = append(out, Diagnostic{Line: i, LineDiag: d, Span: d.Span.In(f.Starts[i])})
+	for i := range f.NumLines() {
+		for _, d := range f.Line(i).Diags() {
+			out = append(out, Diagnostic{Line: i, LineDiag: d, Span: d.Span.In(f.Start(i))})
 		}
 	}
 	return out

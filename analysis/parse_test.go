@@ -138,7 +138,7 @@ func TestLineEnds(t *testing.T) {
 	for _, tt := range tests {
 		f := Parse([]byte(tt.src))
 		var got []string
-		for i := range f.Lines {
+		for i := range f.NumLines() {
 			got = append(got, string(f.LineText(i)))
 		}
 		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.lines) {
@@ -176,11 +176,11 @@ func TestHugeLine(t *testing.T) {
 	src := append([]byte("huge = "), line...)
 	src = append(src, "\nnext\n"...)
 	f := Parse(src)
-	if len(f.Lines) != 2 || string(f.LineText(1)) != "next" {
-		t.Fatalf("got %d lines", len(f.Lines))
+	if f.NumLines() != 2 || string(f.LineText(1)) != "next" {
+		t.Fatalf("got %d lines", f.NumLines())
 	}
-	if f.Lines[0].Body.Len() != len(line)-1 {
-		t.Errorf("body length %d, want %d", f.Lines[0].Body.Len(), len(line)-1)
+	if f.Line(0).Body.Len() != len(line)-1 {
+		t.Errorf("body length %d, want %d", f.Line(0).Body.Len(), len(line)-1)
 	}
 }
 
@@ -190,8 +190,8 @@ func TestRealCorpusSingleLineRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := Parse(src)
-	if len(f.Lines) != 582 {
-		t.Fatalf("%d lines, want 582", len(f.Lines))
+	if f.NumLines() != 582 {
+		t.Fatalf("%d lines, want 582", f.NumLines())
 	}
 	var got []string
 	for _, d := range f.Diagnostics() {

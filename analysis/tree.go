@@ -2,13 +2,14 @@ package analysis
 
 // A File is the syntax tree of one notes file. Lines hold spans relative to their own
 // start (LineSpan), so that an edit re-parses only the lines it touches and reuses the
-// others unchanged; Starts gives each line's absolute offset.
+// others unchanged; Start gives each line's absolute offset. A File is immutable.
 type File struct {
-	Src    []byte
-	Lines  []Line
-	Starts []int // Starts[i] is the byte offset of Lines[i]; len(Starts) == len(Lines)
+	Src []byte
 	// BOM is the length of a leading byte order mark (0 or 3), which is not part of line 0.
 	BOM int
+
+	chunks []lineChunk // line i is chunks[i/chunkSize].lines[i%chunkSize]
+	n      int
 }
 
 // LineKind classifies a line.

@@ -49,9 +49,9 @@ func BenchmarkComplete(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		ln := (i * 97) % len(f.Lines)
+		ln := (i * 97) % f.NumLines()
 		i++
-		snap.Complete(path, f.Starts[ln]+min(int(f.Lines[ln].Len), 3))
+		snap.Complete(path, f.Start(ln)+min(int(f.Line(ln).Len), 3))
 	}
 }
 
@@ -91,8 +91,8 @@ func BenchmarkEditHead(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		ln := (len(f.Lines)/3 + i*101) % len(f.Lines)
-		pos := f.Starts[ln] + 1
+		ln := (f.NumLines()/3 + i*101) % f.NumLines()
+		pos := f.Start(ln) + 1
 		if i%2 == 0 {
 			edited = append(append(append(edited[:0], src[:pos]...), 'q'), src[pos:]...)
 		} else {

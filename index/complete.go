@@ -43,7 +43,7 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 	if ln < 0 {
 		return s.completeTopics("", "", analysis.Span{Start: offset, End: offset}, path, -1)
 	}
-	start := f.Starts[ln]
+	start := f.Start(ln)
 	line := f.LineText(ln)
 	rel := offset - start
 	if rel < 0 || rel > len(line) {
@@ -54,7 +54,7 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 		typed := before[open+2:]
 		return s.completeTerms(string(typed), analysis.Span{Start: start + open + 2, End: offset})
 	}
-	l := &f.Lines[ln]
+	l := f.Line(ln)
 	if l.Sep != analysis.SepNone && int(l.SepSpan.Start) < rel {
 		return nil // in a body
 	}

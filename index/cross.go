@@ -102,7 +102,7 @@ func crossEditOf(path string, c *lineChange, old, cur *analysis.File, names, ali
 	e := crossEdit{path: path, from: int32(c.From), oldTo: int32(c.OldTo), delta: int32(c.To - c.OldTo)}
 	collect := func(f *analysis.File, from, to int) {
 		for i := from; i < to; i++ {
-			l := &f.Lines[i]
+			l := f.Line(i)
 			if len(l.Segments) > 0 {
 				e.stubKeys = append(e.stubKeys, l.Key)
 			}
@@ -128,8 +128,8 @@ func (s *Snapshot) computeCross() *crossState {
 		f := fi.ast
 		var stubs []stubFinding
 		var broken []brokenRef
-		for i := range f.Lines {
-			l := &f.Lines[i]
+		for i := range f.NumLines() {
+			l := f.Line(i)
 			if l.IsStub() {
 				if other, ln, ok := s.meaningfulEntry(l.Key); ok {
 					stubs = append(stubs, stubFinding{int32(i), l.Key, other.path, ln})
@@ -223,7 +223,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		for _, p := range s.paths {
 			fi := s.files[p]
 			for _, ln := range fi.entriesOf(k) {
-				if fi.ast.Lines[ln].IsStub() {
+				if fi.ast.Line(int(ln)).IsStub() {
 					st.stubs[p] = append(st.stubs[p], stubFinding{ln, k, other.path, otherLine})
 				}
 			}
@@ -240,7 +240,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 				if i > 0 && lines[i-1] == ln {
 					continue // a line that refers to k twice is listed twice
 				}
-				for r, ref := range fi.ast.Lines[ln].Refs() {
+				for r, ref := range fi.ast.Line(int(ln)).Refs() {
 					if ref.Key == k && !ref.Soft {
 						st.broken[p] = append(st.broken[p], brokenRef{ln, int32(r), k})
 					}

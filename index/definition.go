@@ -34,9 +34,9 @@ func (s *Snapshot) References(path string, offset int) []Location {
 				continue
 			}
 			for _, l := range lines {
-				for _, r := range other.ast.Lines[l].Refs() {
+				for _, r := range other.ast.Line(int(l)).Refs() {
 					if r.Key == rk {
-						sp := r.Span.In(other.ast.Starts[l])
+						sp := r.Span.In(other.ast.Start(int(l)))
 						out = append(out, Location{Path: p, Span: sp, Selection: sp})
 					}
 				}

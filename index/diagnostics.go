@@ -53,9 +53,9 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 		out = append(out, d)
 	}
 	f := fi.ast
-	for i := range f.Lines {
-		for _, d := range f.Lines[i].Diags() {
-			add(Diagnostic{Span: d.Span.In(f.Starts[i]), Rule: d.Rule, Message: d.Message})
+	for i := range f.NumLines() {
+		for _, d := range f.Line(i).Diags() {
+			add(Diagnostic{Span: d.Span.In(f.Start(i)), Rule: d.Rule, Message: d.Message})
 		}
 	}
 	if s.cfg.Sorting {
@@ -198,7 +198,7 @@ func (s *Snapshot) redundantStubs(fi *fileIndex, add func(Diagnostic)) {
 // meaningfulEntry finds the first entry of key with a definition or a URL.
 func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 	meaningful := func(fi *fileIndex, ln int32) bool {
-		l := &fi.ast.Lines[ln]
+		l := fi.ast.Line(int(ln))
 		return l.Sep.Defines() && l.Body.Len() > 0 || len(l.URLs) > 0
 	}
 	for _, p := range s.paths {
@@ -224,13 +224,13 @@ func (s *Snapshot) brokenReferences(fi *fileIndex, add func(Diagnostic)) {
 	f := fi.ast
 	for _, b := range s.crossFindings().broken[fi.path] {
 		i := int(b.line)
-		r := f.Lines[i].Refs()[b.ref]
+		r := f.Line(i).Refs()[b.ref]
 		target := r.Target.Text(f.LineText(i))
 		msg := fmt.Sprintf("no term %q in the workspace", target)
 		if sugg := s.suggest(r.Key); len(sugg) > 0 {
 			msg += "; did you mean " + quoteList(sugg) + "?"
 		}
-		add(Diagnostic{Span: r.Span.In(f.Starts[i]), Rule: analysis.RuleBrokenReference, Message: msg})
+		add(Diagnostic{Span: r.Span.In(f.Start(i)), Rule: analysis.RuleBrokenReference, Message: msg})
 	}
 }
 

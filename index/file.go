@@ -86,7 +86,7 @@ func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fil
 func changedKeys(c *lineChange, old, cur *analysis.File) (names, aliases, topics []string) {
 	collect := func(f *analysis.File, from, to int) {
 		for i := from; i < to; i++ {
-			l := &f.Lines[i]
+			l := f.Line(i)
 			text := f.LineText(i)
 			for k, seg := range l.Segments {
 				names = append(names, l.SegmentKey(k))
@@ -104,7 +104,7 @@ func changedKeys(c *lineChange, old, cur *analysis.File) (names, aliases, topics
 
 func indexFile(path string, ast *analysis.File) *fileIndex {
 	fi := &fileIndex{path: path, ast: ast, unsorted: &lazy[[]int]{}}
-	if len(ast.Lines) >= parallelIndexLines {
+	if ast.NumLines() >= parallelIndexLines {
 		done := make(chan struct{})
 		go func() {
 			fi.indexLines()
@@ -179,7 +179,7 @@ func sign(x int) int {
 // that the topic tables of the old version still hold.
 func samePaths(old, cur *analysis.File, c *lineChange) bool {
 	for i := c.From; i < c.To; i++ {
-		o, n := &old.Lines[i], &cur.Lines[i]
+		o, n := old.Line(i), cur.Line(i)
 		if o.Key != n.Key || len(o.Segments) != len(n.Segments) {
 			return false
 		}
@@ -209,7 +209,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		if h, ok := defHashOf(fi.ast, i, &norm); ok {
 			next.defHash.remove(h, int32(i))
 		}
-		for _, r := range fi.ast.Lines[i].Refs() {
+		for _, r := range fi.ast.Line(i).Refs() {
 			if r.Key != "" {
 				next.refs[r.Key] = slices.DeleteFunc(slices.Clone(next.refs[r.Key]), func(l int32) bool { return l == int32(i) })
 				if len(next.refs[r.Key]) == 0 {
@@ -257,8 +257,8 @@ func (fi *fileIndex) indexTopics() {
 	// Sized from the segment count: a large file has about two topics in five segments and
 	// far fewer distinct names and parents. A table that grows rehashes and leaves garbage.
 	segs := 0
-	for i := range ast.Lines {
-		segs += len(ast.Lines[i].Segments)
+	for i := range ast.NumLines() {
+		segs += len(ast.Line(i).Segments)
 	}
 	fi.topics = make(map[string]*topic, segs/2)
 	fi.roots = nil
@@ -272,8 +272,8 @@ func (fi *fileIndex) indexTopics() {
 	// are kept so that a shared prefix costs a string comparison, not a map lookup.
 	var prevKeys []string
 	var prevTopics []*topic
-	for i := range ast.Lines {
-		l := &ast.Lines[i]
+	for i := range ast.NumLines() {
+		l := ast.Line(i)
 		if len(l.Segments) == 0 {
 			continue
 		}
@@ -334,11 +334,11 @@ func (fi *fileIndex) indexTopics() {
 func (fi *fileIndex) indexLines() {
 	ast := fi.ast
 	fi.refs = map[string][]int32{}
-	fi.lineHash = newLineTable(len(ast.Lines))
-	fi.defHash = newLineTable(len(ast.Lines) / 2)
-	fi.sortKeys = make([]lineKey, len(ast.Lines))
+	fi.lineHash = newLineTable(ast.NumLines())
+	fi.defHash = newLineTable(ast.NumLines() / 2)
+	fi.sortKeys = make([]lineKey, ast.NumLines())
 	var norm []byte
-	for i := range ast.Lines {
+	for i := range ast.NumLines() {
 		fi.sortKeys[i] = lineSortKey(ast, i)
 		fi.addLine(i, &norm, false)
 	}
@@ -353,7 +353,7 @@ func (fi *fileIndex) addLine(i int, norm *[]byte, shared bool) {
 	if h, ok := defHashOf(fi.ast, i, norm); ok {
 		fi.defHash.add(h, int32(i))
 	}
-	for _, r := range fi.ast.Lines[i].Refs() {
+	for _, r := range fi.ast.Line(i).Refs() {
 		if r.Key != "" {
 			refs := fi.refs[r.Key]
 			if shared {
@@ -369,7 +369,7 @@ func (fi *fileIndex) addLine(i int, norm *[]byte, shared bool) {
 
 // lineHashOf hashes the normalized text of line i, for duplicate-line.
 func lineHashOf(ast *analysis.File, i int, norm *[]byte) (uint64, bool) {
-	if ast.Lines[i].Kind == analysis.Blank {
+	if ast.Line(i).Kind == analysis.Blank {
 		return 0, false
 	}
 	*norm = appendNormalized((*norm)[:0], ast.LineText(i))
@@ -379,7 +379,7 @@ func lineHashOf(ast *analysis.File, i int, norm *[]byte) (uint64, bool) {
 // defHashOf hashes the term and normalized definition of line i, for
 // duplicate-definition.
 func defHashOf(ast *analysis.File, i int, norm *[]byte) (uint64, bool) {
-	l := &ast.Lines[i]
+	l := ast.Line(i)
 	if len(l.Segments) == 0 || !l.Sep.Defines() || l.Body.Len() == 0 {
 		return 0, false
 	}
@@ -449,7 +449,7 @@ func lineNormalized(ast *analysis.File, i int) []byte {
 
 // defNormalized returns the normalized key and definition of line i of ast.
 func defNormalized(ast *analysis.File, i int) []byte {
-	l := &ast.Lines[i]
+	l := ast.Line(i)
 	text := ast.LineText(i)
 	norm := append(appendNormalized(nil, l.Key), 0)
 	return appendNormalized(norm, text[l.Body.Start:l.Body.End])

@@ -44,7 +44,7 @@ func (s *Snapshot) definitions(key string) []Definition {
 	for _, r := range s.topicRecs(key) {
 		f := r.fi.ast
 		for _, ln := range r.entries() {
-			l := &f.Lines[ln]
+			l := f.Line(int(ln))
 			text := f.LineText(int(ln))
 			d := Definition{
 				Location:  s.entryLocation(r.fi, int(ln), len(l.Segments)-1),

@@ -148,7 +148,7 @@ func (s *Snapshot) nameRecord(key string, buf []byte) (nameRec, []byte, bool) {
 // nameIn describes name key whose first topic in fi is topicKey; buf is scratch space.
 func nameIn(fi *fileIndex, key, topicKey string, buf []byte) (nameRec, []byte) {
 	t := fi.topics[topicKey]
-	seg := fi.ast.Lines[t.first].Segments[t.seg]
+	seg := fi.ast.Line(int(t.first)).Segments[t.seg]
 	bare := key
 	if n := seg.Ordinal.Len(); n > 0 {
 		bare = strings.TrimLeft(key[n:], " ")
@@ -490,7 +490,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			if singular := key[:len(key)-1]; !s.hasTopic(singular) {
 				continue
 			}
-			name := fi.ast.Lines[t.first].SegmentKey(int(t.seg))
+			name := fi.ast.Line(int(t.first)).SegmentKey(int(t.seg))
 			report(int(index[name[:len(name)-1]]), int(index[name]), reasonPlural)
 		}
 	}
@@ -503,14 +503,14 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 // diagnostic renders a finding of file fi against the snapshot's current trees.
 func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
 	other := s.files[n.other]
-	name := fi.ast.Lines[n.line].Segments[n.seg].Name
-	oname := other.ast.Lines[n.otherLine].Segments[n.otherSeg].Name
+	name := fi.ast.Line(int(n.line)).Segments[n.seg].Name
+	oname := other.ast.Line(int(n.otherLine)).Segments[n.otherSeg].Name
 	otherText := oname.Text(other.ast.LineText(int(n.otherLine)))
 	return Diagnostic{
-		Span:    name.In(fi.ast.Starts[n.line]),
+		Span:    name.In(fi.ast.Start(int(n.line))),
 		Rule:    analysis.RuleNearDuplicate,
 		Message: fmt.Sprintf("%q (%s) looks like the same name: %s", otherText, where(other, n.otherLine, fi), n.why),
-		Related: []Related{{Path: n.other, Span: oname.In(other.ast.Starts[n.otherLine]), Message: "the other spelling"}},
+		Related: []Related{{Path: n.other, Span: oname.In(other.ast.Start(int(n.otherLine))), Message: "the other spelling"}},
 	}
 }
 

@@ -3,7 +3,6 @@ package index
 import (
 	"bytes"
 	"runtime"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/notesls/notesls/analysis"
@@ -29,7 +28,7 @@ type lineChange struct {
 // parsed the whole file.
 func reparseRange(prev *analysis.File, src []byte) (*analysis.File, *lineChange) {
 	old := prev.Src
-	if prev.BOM != 0 || bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) || len(prev.Lines) == 0 {
+	if prev.BOM != 0 || bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) || prev.NumLines() == 0 {
 		return parseParallel(src), nil
 	}
 	prefix := commonPrefix(old, src)
@@ -46,40 +45,31 @@ func reparseRange(prev *analysis.File, src []byte) (*analysis.File, *lineChange)
 	}
 	headEnd := 0
 	if keepHead > 0 {
-		headEnd = prev.Starts[keepHead]
+		headEnd = prev.Start(keepHead)
 	}
 	// Lines wholly after the change: those starting at or after len(old)-suffix, and not
 	// right after a CR that the change could join.
 	oldTailStart := len(old) - suffix
 	keepTail := prev.LineAt(oldTailStart) + 1
-	for keepTail < len(prev.Lines) && prev.Starts[keepTail] < oldTailStart+1 {
+	for keepTail < prev.NumLines() && prev.Start(keepTail) < oldTailStart+1 {
 		keepTail++
 	}
 	delta := len(src) - len(old)
-	f := &analysis.File{Src: src}
-	f.Lines = make([]analysis.Line, 0, len(prev.Lines)+8)
-	f.Starts = make([]int, 0, len(prev.Lines)+8)
-	f.Lines = append(f.Lines, prev.Lines[:keepHead]...)
-	f.Starts = append(f.Starts, prev.Starts[:keepHead]...)
+	b := analysis.NewFileBuilder(src, 0)
+	b.Copy(prev, 0, keepHead, 0)
 	midEnd := len(src)
-	if keepTail < len(prev.Lines) {
-		midEnd = prev.Starts[keepTail] + delta
+	if keepTail < prev.NumLines() {
+		midEnd = prev.Start(keepTail) + delta
 	}
 	var lp analysis.LineParser
-	for start := headEnd; start < midEnd; {
+	to := keepHead
+	for start := headEnd; start < midEnd; to++ {
 		end, next := analysis.LineEnd(src, start)
-		f.Starts = append(f.Starts, start)
-		f.Lines = append(f.Lines, lp.Parse(src[start:end]))
+		b.Add(start, lp.Parse(src[start:end]))
 		start = next
 	}
-	change := &lineChange{From: keepHead, To: len(f.Lines), OldTo: keepTail}
-	if keepTail < len(prev.Lines) {
-		f.Lines = append(f.Lines, prev.Lines[keepTail:]...)
-		for _, s := range prev.Starts[keepTail:] {
-			f.Starts = append(f.Starts, s+delta)
-		}
-	}
-	return f, change
+	b.Copy(prev, keepTail, prev.NumLines(), delta)
+	return b.File(), &lineChange{From: keepHead, To: to, OldTo: keepTail}
 }
 
 // commonPrefix returns the length of the longest common prefix of a and b. It compares
@@ -113,71 +103,15 @@ func commonSuffix(a, b []byte) int {
 	return i
 }
 
-// parallelThreshold is the size above which a file is parsed in chunks on all cores:
+// parallelThreshold is the size above which a file is parsed in parts on all cores:
 // below it, starting goroutines costs more than it saves.
 const parallelThreshold = 4 << 20
 
-// parseParallel parses src like analysis.Parse, in chunks cut at line ends.
+// parseParallel parses src like analysis.Parse, on every core when it is large.
 func parseParallel(src []byte) *analysis.File {
 	workers := runtime.GOMAXPROCS(0)
 	if len(src) < parallelThreshold || workers < 2 {
 		return analysis.Parse(src)
 	}
-	start := 0
-	if bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) {
-		start = 3
-	}
-	bounds := []int{start}
-	for w := 1; w < workers; w++ {
-		cut := start + (len(src)-start)*w/workers
-		nl := bytes.IndexByte(src[cut:], '\n')
-		if nl < 0 {
-			break
-		}
-		cut += nl + 1
-		if cut > bounds[len(bounds)-1] && cut < len(src) {
-			bounds = append(bounds, cut)
-		}
-	}
-	bounds = append(bounds, len(src))
-	// Count each chunk's lines first, so that every worker parses straight into its part
-	// of one table: a table of a million lines is too large to build twice.
-	chunks := len(bounds) - 1
-	counts := make([]int, chunks)
-	var wg sync.WaitGroup
-	for i := range chunks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for at := bounds[i]; at < bounds[i+1]; counts[i]++ {
-				_, at = analysis.LineEnd(src, at)
-			}
-		}()
-	}
-	wg.Wait()
-	total := 0
-	offsets := make([]int, chunks)
-	for i, c := range counts {
-		offsets[i] = total
-		total += c
-	}
-	f := &analysis.File{Src: src, BOM: start, Lines: make([]analysis.Line, total), Starts: make([]int, total)}
-	for i := range chunks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lines := f.Lines[offsets[i] : offsets[i]+counts[i]]
-			starts := f.Starts[offsets[i] : offsets[i]+counts[i]]
-			var lp analysis.LineParser
-			at := bounds[i]
-			for k := range lines {
-				end, next := analysis.LineEnd(src, at)
-				starts[k] = at
-				lines[k] = lp.Parse(src[at:end])
-				at = next
-			}
-		}()
-	}
-	wg.Wait()
-	return f
+	return analysis.ParseParallel(src, workers)
 }

@@ -94,7 +94,7 @@ func (s *Snapshot) displayAvoiding(key, path string, line int) string {
 		return key
 	}
 	r, ln, seg := spellingLine(recs, path, line)
-	l := &r.fi.ast.Lines[ln]
+	l := r.fi.ast.Line(ln)
 	text := r.fi.ast.LineText(ln)
 	var b strings.Builder
 	for i := 0; i <= seg; i++ {
@@ -117,7 +117,7 @@ func spellingLine(recs []topicRef, path string, line int) (topicRef, int, int) {
 	for _, other := range recs {
 		for _, e := range other.entries() {
 			if other.fi.path != path || int(e) != line {
-				return other, int(e), len(other.fi.ast.Lines[e].Segments) - 1
+				return other, int(e), len(other.fi.ast.Line(int(e)).Segments) - 1
 			}
 		}
 	}
@@ -141,7 +141,7 @@ func (s *Snapshot) definingLines(key string) []Location {
 	var out []Location
 	for _, r := range recs {
 		for _, ln := range r.entries() {
-			out = append(out, s.entryLocation(r.fi, int(ln), len(r.fi.ast.Lines[ln].Segments)-1))
+			out = append(out, s.entryLocation(r.fi, int(ln), len(r.fi.ast.Line(int(ln)).Segments)-1))
 		}
 	}
 	if len(out) == 0 && len(recs) > 0 {
@@ -151,8 +151,8 @@ func (s *Snapshot) definingLines(key string) []Location {
 }
 
 func (s *Snapshot) entryLocation(fi *fileIndex, line, seg int) Location {
-	start := fi.ast.Starts[line]
-	l := &fi.ast.Lines[line]
+	start := fi.ast.Start(line)
+	l := fi.ast.Line(line)
 	return Location{
 		Path:      fi.path,
 		Span:      fi.ast.LineSpan(line),
@@ -179,8 +179,8 @@ func (s *Snapshot) termUnder(path string, offset int) ([]string, analysis.Span) 
 // It returns the topic keys and the span that names them.
 func (s *Snapshot) termAt(fi *fileIndex, ln int, offset int) ([]string, analysis.Span) {
 	f := fi.ast
-	start := f.Starts[ln]
-	l := &f.Lines[ln]
+	start := f.Start(ln)
+	l := f.Line(ln)
 	rel := int32(offset - start)
 	for _, r := range l.Refs() {
 		if r.Span.Start <= rel && rel <= r.Span.End && r.Key != "" {

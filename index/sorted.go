@@ -11,13 +11,13 @@ import (
 // fewest lines a user has to move.
 func unsortedLines(f *analysis.File, keys []lineKey) []int {
 	var out []int
-	for start := 0; start < len(f.Lines); {
-		if f.Lines[start].Kind == analysis.Blank {
+	for start := 0; start < f.NumLines(); {
+		if f.Line(start).Kind == analysis.Blank {
 			start++
 			continue
 		}
 		end := start
-		for end < len(f.Lines) && f.Lines[end].Kind != analysis.Blank {
+		for end < f.NumLines() && f.Line(end).Kind != analysis.Blank {
 			end++
 		}
 		out = append(out, unsortedInBlock(f, keys, start, end)...)
@@ -55,7 +55,7 @@ type lineKey struct {
 // lineSortKey returns the sort key of line i of f.
 func lineSortKey(f *analysis.File, i int) lineKey {
 	k := sortKey(f.LineText(i))
-	k.blank = f.Lines[i].Kind == analysis.Blank
+	k.blank = f.Line(i).Kind == analysis.Blank
 	return k
 }
 

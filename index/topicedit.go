@@ -57,7 +57,7 @@ func (u *topicUpdate) own(key string) *topic {
 }
 
 func (u *topicUpdate) removeLine(f *analysis.File, i int, c *lineChange) {
-	l := &f.Lines[i]
+	l := f.Line(i)
 	if len(l.Segments) == 0 {
 		return
 	}
@@ -91,7 +91,7 @@ func (u *topicUpdate) removeLine(f *analysis.File, i int, c *lineChange) {
 
 func (u *topicUpdate) addLine(i int) {
 	f := u.fi.ast
-	l := &f.Lines[i]
+	l := f.Line(i)
 	if len(l.Segments) == 0 {
 		return
 	}
@@ -261,8 +261,8 @@ func (u *topicUpdate) settle(c *lineChange) {
 // firstLineOf finds the first line from line `from` on whose path has the topic key at
 // the given depth.
 func firstLineOf(f *analysis.File, key string, depth, from int) int32 {
-	for i := from; i < len(f.Lines); i++ {
-		l := &f.Lines[i]
+	for i := from; i < f.NumLines(); i++ {
+		l := f.Line(i)
 		if len(l.Segments) > depth && l.TopicKey(depth) == key {
 			return int32(i)
 		}

@@ -135,13 +135,13 @@ func TestUnsortedMovesBreakOrderOncePerMove(t *testing.T) {
 func TestParsesCleanly(t *testing.T) {
 	src := render(t, Generate(Config{Lines: 50000, Seed: 8}))
 	f := analysis.Parse(src)
-	if len(f.Lines) != 50000 {
-		t.Fatalf("parser sees %d lines, want 50000", len(f.Lines))
+	if f.NumLines() != 50000 {
+		t.Fatalf("parser sees %d lines, want 50000", f.NumLines())
 	}
 	kinds := map[analysis.SepKind]int{}
 	refs, aliases, ordinals, urls := 0, 0, 0, 0
-	for i := range f.Lines {
-		l := &f.Lines[i]
+	for i := range f.NumLines() {
+		l := f.Line(i)
 		if l.Kind == analysis.Blank || len(l.Segments) == 0 || len(l.Segments) > 4 {
 			t.Fatalf("line %d %q: kind %v with %d segments", i+1, f.LineText(i), l.Kind, len(l.Segments))
 		}
@@ -266,8 +266,8 @@ func TestTermsScale(t *testing.T) {
 	count := func(n int) int {
 		f := analysis.Parse(render(t, Generate(Config{Lines: n, Seed: 1})))
 		keys := map[string]bool{}
-		for i := range f.Lines {
-			keys[f.Lines[i].Key] = true
+		for i := range f.NumLines() {
+			keys[f.Line(i).Key] = true
 		}
 		return len(keys)
 	}
