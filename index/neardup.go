@@ -327,14 +327,25 @@ func newNearLookup(recs []nameRec) *nearLookup {
 	return l
 }
 
-// with returns the lookup plus the added names.
+// with returns the lookup plus the added names. Past maxLookupLayers the layers over
+// the full build are merged into one, and when that one grows to a quarter of the full
+// build, all is built anew from the live names.
 func (l *nearLookup) with(added []nameRec, st *nearState) *nearLookup {
 	if l.depth >= maxLookupLayers {
-		var live []nameRec
-		for _, i := range st.names {
-			live = append(live, st.recs[i])
+		bottom := l
+		var merged []nameRec
+		for ; bottom.under != nil; bottom = bottom.under {
+			merged = append(merged, bottom.recs...)
 		}
-		return newNearLookup(live)
+		if len(merged)+len(added) > bottom.size/4 {
+			var live []nameRec
+			for _, i := range st.names {
+				live = append(live, st.recs[i])
+			}
+			return newNearLookup(live)
+		}
+		l = newNearLookup(merged)
+		l.under, l.depth, l.size = bottom, 1, bottom.size+l.size
 	}
 	top := newNearLookup(added)
 	top.under, top.depth, top.size = l, l.depth+1, l.size+top.size

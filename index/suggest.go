@@ -37,6 +37,7 @@ type suggestIndex struct {
 	// so every candidate is checked against the snapshot.
 	under *suggestIndex
 	depth int
+	size  int // names added to buckets by this layer (a full build: all of them)
 }
 
 // maxSuggestLayers bounds the layers before the index is built anew.
@@ -46,7 +47,10 @@ const maxSuggestLayers = 64
 // thin layer over old's index when that was built, else a fresh build on demand.
 func followSuggest(old *lazy[suggestIndex], added []string) *lazy[suggestIndex] {
 	base, ok := old.ready()
-	if !ok || base.depth >= maxSuggestLayers {
+	if ok && base.depth >= maxSuggestLayers {
+		base, ok = base.flatten()
+	}
+	if !ok {
 		return &lazy[suggestIndex]{}
 	}
 	layer := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}, under: &base, depth: base.depth + 1}
@@ -58,10 +62,34 @@ func followSuggest(old *lazy[suggestIndex], added []string) *lazy[suggestIndex] 
 	return l
 }
 
-func (idx suggestIndex) add(k string) {
+// flatten merges the layers over the full build into one, with idx's answers, which
+// hold for the same names. It fails when the merged layer would be so large, against
+// the full build, that building anew is the better deal.
+func (idx suggestIndex) flatten() (suggestIndex, bool) {
+	bottom := &idx
+	for bottom.under != nil {
+		bottom = bottom.under
+	}
+	merged := suggestIndex{buckets: map[suggestBucket][]string{}, answers: idx.answers, under: bottom, depth: 1}
+	seen := map[string]bool{}
+	for layer := &idx; layer != bottom; layer = layer.under {
+		for _, keys := range layer.buckets {
+			for _, k := range keys {
+				if !seen[k] {
+					seen[k] = true
+					merged.add(k)
+				}
+			}
+		}
+	}
+	return merged, len(seen) <= bottom.size/4
+}
+
+func (idx *suggestIndex) add(k string) {
 	if k == "" {
 		return
 	}
+	idx.size++
 	n := utf8.RuneCountInString(k)
 	first, last := ends(k)
 	idx.buckets[suggestBucket{first, false, n}] = append(idx.buckets[suggestBucket{first, false, n}], k)
