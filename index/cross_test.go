@@ -81,3 +81,24 @@ func TestCrossFindingsFollowEdits(t *testing.T) {
 		}
 	}
 }
+
+// TestPreparedSuggestionsFollowEdits: after Prepare, an edit's snapshot layers over the
+// built suggestion indexes instead of leaving them to be built on the next broken
+// reference.
+func TestPreparedSuggestionsFollowEdits(t *testing.T) {
+	src := corpus(t)
+	w := NewWorkspace(DefaultConfig())
+	snap, _ := w.Update("a.notes", src)
+	snap.Prepare()
+	edited := append([]byte("brand new -- topic = x [[brand nw -- topic]]\n"), src...)
+	next, _ := w.Update("a.notes", edited)
+	for name, l := range map[string]*lazy[suggestIndex]{"names": next.suggestNames, "paths": next.suggestPaths} {
+		if _, ok := l.ready(); !ok {
+			t.Errorf("%s index not ready after an edit of a prepared snapshot", name)
+		}
+	}
+	fresh := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": edited})
+	if got, want := renderDiagnostics(next, "a.notes"), renderDiagnostics(fresh, "a.notes"); got != want {
+		t.Errorf("findings differ from a fresh index:\n%s", lineDiff(got, want))
+	}
+}

@@ -279,7 +279,9 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 				continue // opening a file as it is on disk changes nothing but its version
 			}
 			w.s.mappers.put(path, u.text)
+			trace("update")
 			_, aff := w.idx.Update(path, u.text.Content())
+			trace("update-done")
 			touch(path)
 			touch(aff...)
 		case updateFromDisk:
@@ -383,7 +385,9 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 		}
 	}
 	if len(files) > 0 {
-		fitMemoryLimit(w.idx.UpdateMany(files))
+		snap := w.idx.UpdateMany(files)
+		fitMemoryLimit(snap)
+		go snap.Prepare()
 	}
 	w.s.log.Info("indexed", zap.Strings("roots", roots), zap.Int("files", len(loaded)), zap.Duration("took", time.Since(start)))
 	if prog != nil {
