@@ -2,6 +2,7 @@ package index
 
 import (
 	"maps"
+	"slices"
 	"testing"
 )
 
@@ -82,15 +83,19 @@ func TestCrossFindingsFollowEdits(t *testing.T) {
 	}
 }
 
-// TestPreparedSuggestionsFollowEdits: after Prepare, an edit's snapshot layers over the
-// built suggestion indexes instead of leaving them to be built on the next broken
-// reference.
+// TestPreparedSuggestionsFollowEdits: after Prepare, the snapshots of later edits, of
+// bodies and then of paths, layer over the built suggestion indexes instead of leaving
+// them to be built on the next broken reference.
 func TestPreparedSuggestionsFollowEdits(t *testing.T) {
 	src := corpus(t)
 	w := NewWorkspace(DefaultConfig())
 	snap, _ := w.Update("a.notes", src)
 	snap.Prepare()
-	edited := append([]byte("brand new -- topic = x [[brand nw -- topic]]\n"), src...)
+	edited := slices.Concat([]byte("brand new -- topic = x\n"), src)
+	w.Update("a.notes", edited)
+	edited = slices.Concat([]byte("brand new -- topic = xy\n"), src) // a body only
+	w.Update("a.notes", edited)
+	edited = slices.Concat([]byte("brand new -- topic = xy [[brand nw -- topic]]\nnew\n"), src)
 	next, _ := w.Update("a.notes", edited)
 	for name, l := range map[string]*lazy[suggestIndex]{"names": next.suggestNames, "paths": next.suggestPaths} {
 		if _, ok := l.ready(); !ok {

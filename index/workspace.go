@@ -186,8 +186,10 @@ func affectedBy(snap *Snapshot, path string) []string {
 // the caller has checked that every file's topic tables are old's.
 func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
 	s.near = followNear(old.near, nil, nil)
-	s.suggestNames.from = old.suggestNames
-	s.suggestPaths.from = old.suggestPaths
+	// The same names make the same indexes: sharing them (rather than chaining to them)
+	// keeps them ready for the next snapshot that adds names to layer over.
+	s.suggestNames = old.suggestNames
+	s.suggestPaths = old.suggestPaths
 }
 
 // lazy is a value computed once per snapshot, or taken over from an earlier snapshot
