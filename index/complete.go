@@ -86,6 +86,9 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 // A topic that exists only on the line being typed (path, line) is what the user is
 // writing, not a proposal.
 func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, path string, line int) *CompletionResult {
+	if parent == "" {
+		return s.completeRoots(typed, replace, path, line)
+	}
 	var childKeys []string
 	for _, p := range s.paths {
 		if parent == "" {
@@ -128,6 +131,64 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 	return s.finish(cands, replace, func(c candidate) string {
 		return lastSegment(s.displayAvoiding(c.key, path, line))
 	})
+}
+
+// completeRoots is completeTopics at the top level, where every line starts: it walks
+// the top-level topics most used first, so that a short prefix stops after the list is
+// full instead of ranking every top-level topic of the workspace.
+func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path string, line int) *CompletionResult {
+	m := newMatcher(typed)
+	cands := newTopK(keepCandidates, compareCandidates)
+	ranked := s.rankedRoots.get(s.rankRoots)
+	best := 0 // candidates of the best rank, which come in their final order
+	for i, rt := range ranked {
+		if best == keepCandidates {
+			cands.seen += len(ranked) - i // not looked at, but they would match or not: cut
+			break
+		}
+		rank, ok := m.match(rt.key)
+		if !ok || line >= 0 && s.onlyOn(rt.key, path, line) {
+			continue
+		}
+		if rank == rankPrefix {
+			best++
+		}
+		cands.add(candidate{key: rt.key, rank: rank, kind: CompletionTopic, uses: rt.uses})
+	}
+	return s.finish(cands, replace, func(c candidate) string {
+		return lastSegment(s.displayAvoiding(c.key, path, line))
+	})
+}
+
+// rankedTopic is a topic with its use count, for lists ordered as completion ranks them.
+type rankedTopic struct {
+	key  string
+	uses int
+}
+
+// rankRoots lists the top-level topics of the workspace, most used first, then by key:
+// the order of completion candidates of one rank.
+func (s *Snapshot) rankRoots() []rankedTopic {
+	var out []rankedTopic
+	seen := map[string]bool{}
+	for _, p := range s.paths {
+		for _, k := range s.files[p].roots {
+			if len(s.paths) > 1 {
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+			}
+			out = append(out, rankedTopic{k, s.uses(k)})
+		}
+	}
+	slices.SortFunc(out, func(a, b rankedTopic) int {
+		if a.uses != b.uses {
+			return b.uses - a.uses
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	return out
 }
 
 // completeTerms proposes every term and alias matching typed, for "[[".
@@ -193,8 +254,8 @@ func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[cand
 		}
 	}
 	for k, n := range refs {
-		if t := fi.topics[k]; t != nil {
-			if rank, ok := m.match(k); ok {
+		if rank, ok := m.match(k); ok { // most keys do not match: look them up after
+			if t := fi.topics[k]; t != nil {
 				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(t.uses) + n})
 			}
 		}
@@ -363,7 +424,8 @@ func newMatcher(typed string) matcher {
 }
 
 func (m matcher) match(key string) (int, bool) {
-	if m.typed == "" || strings.HasPrefix(key, m.typed) {
+	// The first byte settles most keys without a call to compare the rest.
+	if m.typed == "" || len(key) >= len(m.typed) && key[0] == m.typed[0] && key[:len(m.typed)] == m.typed {
 		return rankPrefix, true
 	}
 	if len(m.runes) >= minWordPrefix {

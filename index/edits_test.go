@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"slices"
@@ -60,6 +61,19 @@ func TestEditsAgainstFreshIndex(t *testing.T) {
 			}
 			if got, want := describeTopics(snap.files["a.notes"]), describeTopics(fresh.files["a.notes"]); got != want {
 				t.Fatalf("seed %d edit %d: topics differ:\n%s", seed, i, lineDiff(got, want))
+			}
+			// Completion at the start of a line and after a letter or two of it: the
+			// ranked top-level topics may come from an earlier snapshot.
+			f := snap.Tree(edited)
+			cl := r.IntN(f.NumLines())
+			for _, col := range []int{0, 1, 2} {
+				if col > int(f.Line(cl).Len) {
+					break
+				}
+				off := f.Start(cl) + col
+				if got, want := fmt.Sprint(snap.Complete(edited, off)), fmt.Sprint(fresh.Complete(edited, off)); got != want {
+					t.Fatalf("seed %d edit %d: completion at %s line %d col %d differs:\n got %s\nwant %s", seed, i, edited, cl, col, got, want)
+				}
 			}
 		}
 	}

@@ -31,6 +31,8 @@ type Snapshot struct {
 	suggestPaths *lazy[suggestIndex]
 	// Computed on first use, or carried over from an earlier snapshot's through the edits.
 	cross *crossLazy
+	// Shared with the next snapshot while its topics and references stay the same.
+	rankedRoots *lazy[[]rankedTopic]
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
@@ -58,7 +60,8 @@ func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
 	}
 	slices.Sort(paths)
 	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{},
-		near: &nearLazy{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &crossLazy{}}
+		near: &nearLazy{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &crossLazy{},
+		rankedRoots: &lazy[[]rankedTopic]{}}
 }
 
 // Snapshot returns the current snapshot.
@@ -79,7 +82,11 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
-		snap.cross = followCross(old.cross, crossEditOf(path, change, prev.ast, fi.ast, nil, nil, nil))
+		edit := crossEditOf(path, change, prev.ast, fi.ast, nil, nil, nil)
+		snap.cross = followCross(old.cross, edit)
+		if len(edit.refKeys) == 0 { // typing in a body: the use counts stand
+			snap.rankedRoots = old.rankedRoots
+		}
 	case changedLines:
 		names, aliases, topics := changedKeys(change, prev.ast, fi.ast)
 		snap.cross = followCross(old.cross, crossEditOf(path, change, prev.ast, fi.ast, names, aliases, topics))
@@ -154,6 +161,7 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	snap := newSnapshot(cfg, old.files)
 	snap.inheritTopicCaches(old)
 	snap.cross = old.cross // no finding of it depends on the configuration
+	snap.rankedRoots = old.rankedRoots
 	w.snap.Store(snap)
 	return snap
 }
