@@ -105,11 +105,9 @@ func (d *diagnostics) run(ctx context.Context) {
 			return
 		case <-d.wake:
 		}
-		trace("wake")
 		if !d.debounce(ctx) {
 			return
 		}
-		trace("debounced")
 		d.mu.Lock()
 		first, rest := d.first, d.rest
 		d.first, d.rest = nil, map[string]bool{}
@@ -196,10 +194,7 @@ func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 	content, ok := v.snap.Content(path)
 	out := []protocol.Diagnostic{}
 	if ok {
-		dd := v.snap.Diagnostics(path)
-		trace("computed")
-		out = d.s.toProtocolDiagnostics(v, path, content, dd)
-		trace("converted")
+		out = d.s.toProtocolDiagnostics(v, path, content, v.snap.Diagnostics(path))
 	}
 	if len(out) == 0 && !open && !d.sent[path] {
 		return // nothing to say, nothing to clear
@@ -216,7 +211,6 @@ func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 	if open {
 		params.Version = uint32(v.versions[path])
 	}
-	defer trace("sent")
 	if err := d.s.conn.Notify(ctx, "textDocument/publishDiagnostics", params); err != nil {
 		d.s.log.Warn("publishing diagnostics", zap.String("path", path), zap.Error(err))
 	}

@@ -279,9 +279,7 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 				continue // opening a file as it is on disk changes nothing but its version
 			}
 			w.s.mappers.put(path, u.text)
-			trace("update")
 			_, aff := w.idx.Update(path, u.text.Content())
-			trace("update-done")
 			touch(path)
 			touch(aff...)
 		case updateFromDisk:
