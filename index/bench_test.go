@@ -3,6 +3,8 @@ package index
 import (
 	"os"
 	"testing"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // BenchmarkCheckFile indexes a file and computes all its diagnostics, the work of
@@ -101,5 +103,19 @@ func BenchmarkEditHead(b *testing.B) {
 		i++
 		snap, _ := w.Update(path, edited)
 		snap.Diagnostics(path)
+	}
+}
+
+// BenchmarkCompleteTermsTyped proposes terms for a few letters typed after "[[", which
+// matches by prefix, by word and by typo.
+func BenchmarkCompleteTermsTyped(b *testing.B) {
+	path, src := benchFile(b)
+	snap, _ := NewWorkspace(DefaultConfig()).Update(path, src)
+	b.ReportAllocs()
+	typed := []string{"shard", "replic", "We", "degrad", "content limiti", "autocorrection 4"}
+	i := 0
+	for b.Loop() {
+		snap.completeTerms(typed[i%len(typed)], analysis.Span{})
+		i++
 	}
 }

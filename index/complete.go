@@ -201,6 +201,30 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 			return s.completeTopics(parent, typed[i+len(" -- "):], last, "", -1)
 		}
 	}
+	var ranked rankedCandidates
+	if strings.TrimSpace(typed) == "" {
+		// Right after "[[": every term, the most used first. The ranking is the same for
+		// every such request until uses change, so it is made once.
+		ranked = *s.untypedTerms.get(func() *rankedCandidates { return s.rankTerms(typed) })
+	} else {
+		ranked = *s.rankTerms(typed)
+	}
+	return s.finishSorted(ranked.cands, ranked.cut, replace, func(c candidate) string {
+		if c.label != "" {
+			return c.label
+		}
+		return s.display(c.key)
+	})
+}
+
+// rankedCandidates are the best candidates, best first; cut says others were left out.
+type rankedCandidates struct {
+	cands []candidate
+	cut   bool
+}
+
+// rankTerms ranks every term and alias against typed, for completeTerms.
+func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
 	if len(s.paths) == 1 {
@@ -208,14 +232,13 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 	} else {
 		seen := map[string]bool{}
 		for _, p := range s.paths {
-			for k := range s.files[p].topics {
-				if !seen[k] {
+			tl := s.files[p].termList()
+			tl.eachMatch(&m, func(i, rank int) {
+				if k := tl.keys[i]; !seen[k] {
 					seen[k] = true
-					if rank, ok := m.match(k); ok {
-						cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: s.uses(k)})
-					}
+					cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: s.uses(k)})
 				}
-			}
+			})
 		}
 	}
 	for _, p := range s.paths {
@@ -227,26 +250,29 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 			}
 		}
 	}
-	return s.finish(cands, replace, func(c candidate) string {
-		if c.label != "" {
-			return c.label
-		}
-		return s.display(c.key)
-	})
+	sorted, cut := cands.sorted()
+	return &rankedCandidates{sorted, cut}
 }
 
 // rankTermsOfOneFile adds the matching topics of the workspace's only file to cands. A
-// topic's use count is its lines plus the references to it; few topics are referred to,
-// so the topics are first ranked on their lines alone, and only the referred-to ones are
-// looked up and ranked again: any other topic in the best list would be there either way.
+// topic's use count is its lines plus the references to it. When something was typed,
+// few topics match and each is looked up. When nothing was, every topic matches: few
+// are referred to, so the topics are first ranked on their lines alone, and only the
+// referred-to ones are looked up and ranked again: any other topic in the best list
+// would be there either way.
 func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[candidate]) {
-	byLines := newTopK(keepCandidates, compareCandidates)
-	for k, t := range fi.topics {
-		if rank, ok := m.match(k); ok {
-			byLines.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(t.uses)})
-		}
-	}
+	tl := fi.termList()
 	refs := s.refTotals()
+	if m.typed != "" {
+		tl.eachMatch(&m, func(i, rank int) {
+			cands.add(candidate{key: tl.keys[i], rank: rank, kind: CompletionTerm, uses: int(tl.uses[i]) + refs[tl.keys[i]]})
+		})
+		return
+	}
+	byLines := newTopK(keepCandidates, compareCandidates)
+	for i, k := range tl.keys {
+		byLines.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(tl.uses[i])})
+	}
 	best, _ := byLines.sorted()
 	for _, c := range best {
 		if _, referred := refs[c.key]; !referred {
@@ -254,10 +280,8 @@ func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[cand
 		}
 	}
 	for k, n := range refs {
-		if rank, ok := m.match(k); ok { // most keys do not match: look them up after
-			if t := fi.topics[k]; t != nil {
-				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(t.uses) + n})
-			}
+		if t := fi.topics[k]; t != nil {
+			cands.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(t.uses) + n})
 		}
 	}
 	// What the first pass saw beyond its list counts as left out.
@@ -298,8 +322,14 @@ func (s *Snapshot) uses(key string) int {
 const keepCandidates = 2 * maxCompletions
 
 func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, label func(candidate) string) *CompletionResult {
-	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
 	cands, cut := top.sorted()
+	return s.finishSorted(cands, cut, replace, label)
+}
+
+// finishSorted makes the items of ranked candidates: labels without repeats, each with
+// the term's definitions as they are now.
+func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, label func(candidate) string) *CompletionResult {
+	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
 	res.Incomplete = cut
 	seen := map[string]bool{}
 	for _, c := range cands {
@@ -404,6 +434,10 @@ type matcher struct {
 	typed  string // folded
 	runes  []rune
 	maxTyp int
+	// counts holds how often each ASCII byte occurs in typed, for a quick bound on the
+	// edit distance; ascii is false when typed has other runes and the bound is not used.
+	counts [128]int8
+	ascii  bool
 }
 
 // minWordPrefix is the length from which the prefix of an inner word counts: one letter
@@ -420,7 +454,39 @@ func newMatcher(typed string) matcher {
 	case len(runes) >= 3:
 		maxTypos = 1
 	}
-	return matcher{typed: t, runes: runes, maxTyp: maxTypos}
+	m := matcher{typed: t, runes: runes, maxTyp: maxTypos, ascii: len(runes) < 128}
+	for _, r := range runes {
+		if r >= utf8.RuneSelf {
+			m.ascii = false
+			break
+		}
+		m.counts[r]++
+	}
+	return m
+}
+
+// tooManyMissing reports whether more than k letters of the typed text (with repeats)
+// are missing from the first len(typed)+k bytes of key. Each edit supplies at most one
+// missing letter, so then no prefix of key is within k edits of the typed text: a bound
+// that costs a pass over a few bytes, where the distance table costs a cell for every
+// pair of them.
+func (m *matcher) tooManyMissing(key []byte, k int) bool {
+	if !m.ascii {
+		return false
+	}
+	counts := m.counts
+	missing := len(m.runes)
+	for i := 0; i < len(key) && i < len(m.runes)+k; i++ {
+		c := key[i]
+		if c >= utf8.RuneSelf {
+			return false // the bound counts bytes; other runes are left to the table
+		}
+		if counts[c] > 0 {
+			counts[c]--
+			missing--
+		}
+	}
+	return missing > k
 }
 
 func (m matcher) match(key string) (int, bool) {
@@ -459,10 +525,10 @@ func (m matcher) match(key string) (int, bool) {
 // substitutions) from some prefix of key. It fills the edit-distance table row by row,
 // typed letter by letter, over the key's first len(typed)+k runes, and stops as soon as a
 // whole row exceeds k: no later row can do better.
-func prefixWithin(typed []rune, key string, k int) bool {
+func prefixWithin[T string | []byte](typed []rune, key T, k int) bool {
 	var buf [64]rune
 	cols := buf[:0]
-	for _, r := range key {
+	for _, r := range string(key) {
 		if len(cols) == len(typed)+k || len(cols) == cap(buf) {
 			break
 		}

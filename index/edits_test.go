@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // TestEditsAgainstFreshIndex makes random edits of every kind, lines in place, lines
@@ -73,6 +75,11 @@ func TestEditsAgainstFreshIndex(t *testing.T) {
 				off := f.Start(cl) + col
 				if got, want := fmt.Sprint(snap.Complete(edited, off)), fmt.Sprint(fresh.Complete(edited, off)); got != want {
 					t.Fatalf("seed %d edit %d: completion at %s line %d col %d differs:\n got %s\nwant %s", seed, i, edited, cl, col, got, want)
+				}
+				// And inside "[[", the first letters of the line as the typed text.
+				typed := string(f.LineText(cl)[:col])
+				if got, want := fmt.Sprint(snap.completeTerms(typed, analysis.Span{})), fmt.Sprint(fresh.completeTerms(typed, analysis.Span{})); got != want {
+					t.Fatalf("seed %d edit %d: term completion of %q differs:\n got %s\nwant %s", seed, i, typed, got, want)
 				}
 			}
 		}

@@ -32,7 +32,8 @@ type Snapshot struct {
 	// Computed on first use, or carried over from an earlier snapshot's through the edits.
 	cross *crossLazy
 	// Shared with the next snapshot while its topics and references stay the same.
-	rankedRoots *lazy[[]rankedTopic]
+	rankedRoots  *lazy[[]rankedTopic]
+	untypedTerms *lazy[*rankedCandidates]
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
@@ -61,7 +62,7 @@ func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
 	slices.Sort(paths)
 	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{},
 		near: &nearLazy{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &crossLazy{},
-		rankedRoots: &lazy[[]rankedTopic]{}}
+		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}}
 }
 
 // Snapshot returns the current snapshot.
@@ -85,7 +86,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		edit := crossEditOf(path, change, prev.ast, fi.ast, nil, nil, nil)
 		snap.cross = followCross(old.cross, edit)
 		if len(edit.refKeys) == 0 { // typing in a body: the use counts stand
-			snap.rankedRoots = old.rankedRoots
+			snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
 		}
 	case changedLines:
 		names, aliases, topics := changedKeys(change, prev.ast, fi.ast)
@@ -161,7 +162,7 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	snap := newSnapshot(cfg, old.files)
 	snap.inheritTopicCaches(old)
 	snap.cross = old.cross // no finding of it depends on the configuration
-	snap.rankedRoots = old.rankedRoots
+	snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
 	w.snap.Store(snap)
 	return snap
 }

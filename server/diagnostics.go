@@ -134,6 +134,9 @@ func (d *diagnostics) run(ctx context.Context) {
 			}
 			d.publish(ctx, v, p)
 		}
+		if !d.editsPending() {
+			go d.s.prepare(v.snap) // while the user reads the findings
+		}
 	}
 }
 
@@ -181,6 +184,17 @@ func (d *diagnostics) requeue(paths []string) {
 	}
 	d.mu.Unlock()
 	d.wakeUp()
+}
+
+// prepare builds the snapshot's caches ahead of need, off the request path; a panic in
+// the index is logged, not fatal.
+func (s *Server) prepare(snap *index.Snapshot) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic while preparing caches", zap.Any("panic", r), zap.Stack("stack"))
+		}
+	}()
+	snap.Prepare()
 }
 
 // publish sends one file's diagnostics; a panic in the index is logged, not fatal.
