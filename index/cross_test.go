@@ -91,6 +91,9 @@ func TestPreparedSuggestionsFollowEdits(t *testing.T) {
 	w := NewWorkspace(DefaultConfig())
 	snap, _ := w.Update("a.notes", src)
 	snap.Prepare()
+	if _, ok := snap.files["a.notes"].terms.ready(); !ok {
+		t.Error("no term list after Prepare")
+	}
 	edited := slices.Concat([]byte("brand new -- topic = x\n"), src)
 	w.Update("a.notes", edited)
 	edited = slices.Concat([]byte("brand new -- topic = xy\n"), src) // a body only

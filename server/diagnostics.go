@@ -31,6 +31,11 @@ const (
 	// multi-cursor change, a formatter) still cost one computation.
 	quietBeforeEdit = 5 * time.Millisecond
 
+	// idleBeforePrepare is the pause in editing after which the server builds the caches
+	// that a change of paths dropped (see index.Snapshot.Prepare), so that the next
+	// completion does not wait for them.
+	idleBeforePrepare = 300 * time.Millisecond
+
 	// diagnosticSource names the server in every diagnostic.
 	diagnosticSource = "notesls"
 )
@@ -134,9 +139,7 @@ func (d *diagnostics) run(ctx context.Context) {
 			}
 			d.publish(ctx, v, p)
 		}
-		if !d.editsPending() {
-			go d.s.prepare(v.snap) // while the user reads the findings
-		}
+		d.prepareWhenIdle()
 	}
 }
 
@@ -167,6 +170,19 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 			return true
 		}
 	}
+}
+
+// prepareWhenIdle builds the caches of the current view once edits have paused for
+// idleBeforePrepare: built after every keystroke, they would compete with the next one.
+func (d *diagnostics) prepareWhenIdle() {
+	time.AfterFunc(idleBeforePrepare, func() {
+		d.mu.Lock()
+		idle := time.Since(d.lastEdit) >= idleBeforePrepare && len(d.first) == 0
+		d.mu.Unlock()
+		if v := d.s.ws.current.Load(); idle && v != nil {
+			d.s.prepare(v.snap)
+		}
+	})
 }
 
 func (d *diagnostics) editsPending() bool {
