@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/notesls/notesls/analysis"
@@ -83,5 +84,65 @@ func TestEditsAgainstFreshIndex(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// describeLineTables renders the hash tables of whole lines, and the references.
+func describeLineTables(fi *fileIndex) string {
+	var out []string
+	for name, t := range map[string]*lineTable{"line": &fi.lineHash, "def": &fi.defHash} {
+		t.each(func(h uint64, first int32) {
+			out = append(out, fmt.Sprintf("%s %x %v", name, h, t.lines(h)))
+		})
+		for h := range t.more {
+			if !t.has(h) {
+				out = append(out, fmt.Sprintf("%s %x: listed, no first line", name, h))
+			}
+		}
+	}
+	for k, lines := range fi.refs {
+		out = append(out, fmt.Sprintf("ref %q %v", k, lines))
+	}
+	slices.Sort(out)
+	return strings.Join(out, "\n")
+}
+
+// TestOldSnapshotsStayAsTheyWere: versions share tables and trees, and a later edit
+// copies what it changes. After a run of edits, every earlier snapshot must still
+// describe its own text exactly as a fresh index of that text does.
+func TestOldSnapshotsStayAsTheyWere(t *testing.T) {
+	src := corpus(t)
+	w := NewWorkspace(DefaultConfig())
+	w.Update("a.notes", src)
+	r := rand.New(rand.NewPCG(9, 10))
+	type version struct {
+		snap *Snapshot
+		src  []byte
+	}
+	var versions []version
+	inserts := []string{"x", "\n", "a -- b = c\n", " -- y", "[[z]] ", "(BFF)", "webhooks -- "}
+	for i := range 80 {
+		pos := r.IntN(len(src))
+		if i%3 == 0 {
+			pos = bytes.LastIndexByte(src[:pos], '\n') + 1 // a path, at a line start
+		}
+		if r.IntN(4) == 0 {
+			src = slices.Concat(src[:pos], src[min(len(src), pos+1+r.IntN(30)):])
+		} else {
+			src = slices.Concat(src[:pos], []byte(inserts[r.IntN(len(inserts))]), src[pos:])
+		}
+		snap, _ := w.Update("a.notes", src)
+		snap.Diagnostics("a.notes") // the caches later versions build on
+		versions = append(versions, version{snap, src})
+	}
+	for i, v := range versions {
+		fresh := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": v.src})
+		if got, want := describeTopics(v.snap.files["a.notes"]), describeTopics(fresh.files["a.notes"]); got != want {
+			t.Fatalf("version %d: topics changed after it was made:\n%s", i, lineDiff(got, want))
+		}
+		if got, want := describeLineTables(v.snap.files["a.notes"]), describeLineTables(fresh.files["a.notes"]); got != want {
+			t.Fatalf("version %d: line tables changed after it was made:\n%s", i, lineDiff(got, want))
+		}
+		sameTree(t, v.snap.Tree("a.notes"), fresh.Tree("a.notes"))
 	}
 }
