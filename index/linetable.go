@@ -14,7 +14,7 @@ import (
 // the table, not the whole of it.
 type lineTable struct {
 	first [tableShards]map[uint64]int32
-	owned [tableShards]bool // shards this table made or copied, free to change
+	owned [tableShards]bool  // shards this table made or copied, free to change
 	more  map[uint64][]int32 // every line of the hash, in order, when there are several
 	// shared says the lists in more may belong to another table too (after clone), so
 	// they are copied before they change.
