@@ -115,7 +115,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		var uses int
 		if len(s.paths) == 1 {
 			// One file, the common case: its record gives both answers in one lookup.
-			t := s.files[s.paths[0]].topics[k]
+			t := s.files[s.paths[0]].topics.get(k)
 			if t.uses == 1 && int(t.first) == line && s.paths[0] == path {
 				continue
 			}
@@ -280,7 +280,7 @@ func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[cand
 		}
 	}
 	for k, n := range refs {
-		if t := fi.topics[k]; t != nil {
+		if t := fi.topics.get(k); t != nil {
 			cands.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(t.uses) + n})
 		}
 	}
@@ -294,12 +294,12 @@ func (s *Snapshot) onlyOn(key, path string, line int) bool {
 	if fi == nil {
 		return false
 	}
-	t := fi.topics[key]
+	t := fi.topics.get(key)
 	if t == nil || t.uses != 1 || int(t.first) != line {
 		return false
 	}
 	for _, p := range s.paths {
-		if p != path && s.files[p].topics[key] != nil {
+		if p != path && s.files[p].topics.get(key) != nil {
 			return false
 		}
 	}
@@ -310,7 +310,7 @@ func (s *Snapshot) onlyOn(key, path string, line int) bool {
 func (s *Snapshot) uses(key string) int {
 	n := s.refTotals()[key]
 	for _, p := range s.paths {
-		if t := s.files[p].topics[key]; t != nil {
+		if t := s.files[p].topics.get(key); t != nil {
 			n += int(t.uses)
 		}
 	}

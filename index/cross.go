@@ -263,7 +263,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 
 // entriesOf lists the lines of fi whose whole path is key.
 func (fi *fileIndex) entriesOf(key string) []int32 {
-	t := fi.topics[key]
+	t := fi.topics.get(key)
 	if t == nil || t.entry < 0 {
 		return nil
 	}

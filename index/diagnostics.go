@@ -203,7 +203,7 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 	}
 	for _, p := range s.paths {
 		fi := s.files[p]
-		t := fi.topics[key]
+		t := fi.topics.get(key)
 		if t == nil || t.entry < 0 {
 			continue
 		}

@@ -16,7 +16,7 @@ type fileIndex struct {
 	path string
 	ast  *analysis.File
 
-	topics map[string]*topic // every path prefix in the file, by key
+	topics shardedMap[*topic] // every path prefix in the file, by key
 	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
 	children     map[string][]string // topic key -> child topic keys, first-seen order
 	moreEntries  map[string][]int32  // topic key -> its entry lines after the first
@@ -263,7 +263,7 @@ func (fi *fileIndex) indexTopics() {
 	for i := range ast.NumLines() {
 		segs += len(ast.Line(i).Segments)
 	}
-	fi.topics = make(map[string]*topic, segs/2)
+	fi.topics = newShardedMap[*topic](segs / 2)
 	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)
@@ -290,7 +290,7 @@ func (fi *fileIndex) indexTopics() {
 				t = prevTopics[s]
 			} else {
 				shared = false
-				t = fi.topics[key]
+				t = fi.topics.get(key)
 			}
 			if s < len(prevKeys) {
 				prevKeys[s], prevTopics[s] = key, t
@@ -303,7 +303,7 @@ func (fi *fileIndex) indexTopics() {
 				}
 				slab = append(slab, topic{first: int32(i), entry: -1, seg: int16(s)})
 				t = &slab[len(slab)-1]
-				fi.topics[key] = t
+				fi.topics.set(key, t)
 				prevTopics[s] = t
 				seg := l.SegmentKey(s)
 				fi.lastSeg.add(seg, key)
@@ -324,7 +324,7 @@ func (fi *fileIndex) indexTopics() {
 			}
 			parent = key
 		}
-		if t := fi.topics[l.Key]; t.entry < 0 {
+		if t := fi.topics.get(l.Key); t.entry < 0 {
 			t.entry = int32(i)
 		} else {
 			fi.moreEntries[l.Key] = append(fi.moreEntries[l.Key], int32(i))

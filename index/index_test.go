@@ -473,19 +473,19 @@ func TestNearDuplicatesFollowEdits(t *testing.T) {
 // incrementally updated index with one built from scratch.
 func describeTopics(fi *fileIndex) string {
 	var out []string
-	for k, t := range fi.topics {
+	for k, t := range fi.topics.all() {
 		ch := slices.Clone(fi.children[k])
 		slices.Sort(ch)
 		out = append(out, fmt.Sprintf("topic %q first=%d entry=%d uses=%d seg=%d more=%v aliases=%q children=%q",
 			k, t.first, t.entry, t.uses, t.seg, fi.moreEntries[k], fi.topicAliases[k], ch))
 	}
 	for k := range fi.children {
-		if fi.topics[k] == nil {
+		if fi.topics.get(k) == nil {
 			out = append(out, "children of unknown topic "+k)
 		}
 	}
 	for k, v := range fi.moreEntries {
-		if len(v) == 0 || fi.topics[k] == nil {
+		if len(v) == 0 || fi.topics.get(k) == nil {
 			out = append(out, fmt.Sprintf("stray entries %q %v", k, v))
 		}
 	}
@@ -598,7 +598,7 @@ func TestTermRankingShortcut(t *testing.T) {
 		fast := newTopK(keepCandidates, compareCandidates)
 		snap.rankTermsOfOneFile(fi, m, fast)
 		full := newTopK(keepCandidates, compareCandidates)
-		for k := range fi.topics {
+		for k := range fi.topics.all() {
 			if rank, ok := m.match(k); ok {
 				full.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: snap.uses(k)})
 			}

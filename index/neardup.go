@@ -147,7 +147,7 @@ func (s *Snapshot) nameRecord(key string, buf []byte) (nameRec, []byte, bool) {
 
 // nameIn describes name key whose first topic in fi is topicKey; buf is scratch space.
 func nameIn(fi *fileIndex, key, topicKey string, buf []byte) (nameRec, []byte) {
-	t := fi.topics[topicKey]
+	t := fi.topics.get(topicKey)
 	seg := fi.ast.Line(int(t.first)).Segments[t.seg]
 	bare := key
 	if n := seg.Ordinal.Len(); n > 0 {
@@ -494,7 +494,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 	// Singular and plural side by side: top-level or under one parent.
 	for _, p := range s.paths {
 		fi := s.files[p]
-		for key, t := range fi.topics {
+		for key, t := range fi.topics.all() {
 			if !strings.HasSuffix(key, "s") || strings.HasSuffix(key, " -- s") || key == "s" {
 				continue
 			}

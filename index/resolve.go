@@ -30,7 +30,7 @@ func (s *Snapshot) topicRecs(key string) []topicRef {
 	var out []topicRef
 	for _, p := range s.paths {
 		fi := s.files[p]
-		if t := fi.topics[key]; t != nil {
+		if t := fi.topics.get(key); t != nil {
 			out = append(out, topicRef{fi, t, key})
 		}
 	}
@@ -39,7 +39,7 @@ func (s *Snapshot) topicRecs(key string) []topicRef {
 
 func (s *Snapshot) hasTopic(key string) bool {
 	for _, fi := range s.files {
-		if fi.topics[key] != nil {
+		if fi.topics.get(key) != nil {
 			return true
 		}
 	}
@@ -73,7 +73,7 @@ func (s *Snapshot) resolve(key string) []string {
 // resolves reports whether a reference key names anything, without listing what.
 func (s *Snapshot) resolves(key string) bool {
 	for _, fi := range s.files {
-		if fi.topics[key] != nil || len(fi.aliases[key]) > 0 {
+		if fi.topics.get(key) != nil || len(fi.aliases[key]) > 0 {
 			return true
 		}
 		if _, ok := fi.lastSeg.one[key]; ok {

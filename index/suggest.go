@@ -100,7 +100,7 @@ func (idx *suggestIndex) add(k string) {
 func (s *Snapshot) known(k string, paths bool) bool {
 	for _, fi := range s.files {
 		if paths {
-			if fi.topics[k] != nil {
+			if fi.topics.get(k) != nil {
 				return true
 			}
 			continue
@@ -147,7 +147,7 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 	for _, p := range s.paths {
 		fi := s.files[p]
 		if paths {
-			for k := range fi.topics {
+			for k := range fi.topics.all() {
 				add(k)
 			}
 			continue

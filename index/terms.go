@@ -99,10 +99,10 @@ func (x *startIndex) places(prefix []byte, f func(pos int)) {
 func (fi *fileIndex) termList() *termList {
 	return fi.terms.get(func() *termList {
 		// Topic keys take about forty bytes; a block that grows copies itself.
-		text := append(make([]byte, 0, 48*len(fi.topics)), '\n')
-		tl := &termList{text: text, offs: make([]int32, 0, len(fi.topics)),
-			keys: make([]string, 0, len(fi.topics)), uses: make([]int32, 0, len(fi.topics))}
-		for k, t := range fi.topics {
+		text := append(make([]byte, 0, 48*fi.topics.len()), '\n')
+		tl := &termList{text: text, offs: make([]int32, 0, fi.topics.len()),
+			keys: make([]string, 0, fi.topics.len()), uses: make([]int32, 0, fi.topics.len())}
+		for k, t := range fi.topics.all() {
 			tl.offs = append(tl.offs, int32(len(tl.text)))
 			tl.text = append(append(tl.text, k...), '\n')
 			tl.keys = append(tl.keys, k)

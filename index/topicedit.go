@@ -14,7 +14,7 @@ import (
 // stays as it was. The result is what indexTopics would build, at the cost of the changed
 // lines and a copy of the maps.
 func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
-	fi.topics = maps.Clone(fi.topics)
+	fi.topics = fi.topics.clone()
 	fi.children = maps.Clone(fi.children)
 	fi.roots = slices.Clone(fi.roots)
 	fi.lastSeg = keyTable{one: maps.Clone(fi.lastSeg.one), more: maps.Clone(fi.lastSeg.more)}
@@ -46,12 +46,12 @@ type topicUpdate struct {
 
 // own returns a private copy of the topic of key, entered in the table.
 func (u *topicUpdate) own(key string) *topic {
-	t := u.fi.topics[key]
+	t := u.fi.topics.get(key)
 	if t == nil || u.owned[t] {
 		return t
 	}
 	cp := *t
-	u.fi.topics[key] = &cp
+	u.fi.topics.set(key, &cp)
 	u.owned[&cp] = true
 	return &cp
 }
@@ -103,7 +103,7 @@ func (u *topicUpdate) addLine(i int) {
 		t := u.own(key)
 		if t == nil {
 			t = &topic{first: int32(i), entry: -1, seg: int16(s)}
-			u.fi.topics[key] = t
+			u.fi.topics.set(key, t)
 			u.owned[t] = true
 			u.fi.lastSeg.add(l.SegmentKey(s), key) // put in order by settle
 			if s == 0 {
@@ -141,7 +141,7 @@ func (u *topicUpdate) addLine(i int) {
 
 // shift adds delta to every line number from `from` on: first lines, entries, aliases.
 func (u *topicUpdate) shift(from, delta int32) {
-	for key, t := range u.fi.topics {
+	for key, t := range u.fi.topics.all() {
 		moveFirst := t.first >= from && !u.lostFirst[key]
 		if moveFirst || t.entry >= from {
 			t = u.own(key)
@@ -184,14 +184,14 @@ func (u *topicUpdate) settle(c *lineChange) {
 	f := u.fi.ast
 	names := map[string]bool{}
 	for key, depth := range u.touched {
-		t := u.fi.topics[key]
+		t := u.fi.topics.get(key)
 		if t == nil {
 			continue
 		}
 		name := lastSegment(key)
 		names[name] = true
 		if t.uses == 0 {
-			delete(u.fi.topics, key)
+			u.fi.topics.del(key)
 			delete(u.fi.moreEntries, key)
 			delete(u.fi.topicAliases, key)
 			delete(u.fi.children, key) // its children are gone too: they used it
@@ -225,7 +225,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 	var recs []alias
 	for _, rs := range u.fi.aliases {
 		for _, a := range rs {
-			if _, ok := u.touched[a.topic]; ok && u.fi.topics[a.topic] != nil {
+			if _, ok := u.touched[a.topic]; ok && u.fi.topics.get(a.topic) != nil {
 				recs = append(recs, a)
 			}
 		}
@@ -245,13 +245,13 @@ func (u *topicUpdate) settle(c *lineChange) {
 	for name := range names {
 		var keys []string
 		for _, k := range u.fi.lastSeg.appendTo(nil, name) {
-			if u.fi.topics[k] != nil && !slices.Contains(keys, k) {
+			if u.fi.topics.get(k) != nil && !slices.Contains(keys, k) {
 				keys = append(keys, k)
 			}
 		}
 		delete(u.fi.lastSeg.one, name)
 		delete(u.fi.lastSeg.more, name)
-		slices.SortStableFunc(keys, func(a, b string) int { return int(u.fi.topics[a].first - u.fi.topics[b].first) })
+		slices.SortStableFunc(keys, func(a, b string) int { return int(u.fi.topics.get(a).first - u.fi.topics.get(b).first) })
 		for _, k := range keys {
 			u.fi.lastSeg.add(name, k)
 		}
