@@ -236,6 +236,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		next.sortKeys[i] = lineSortKey(ast, i)
 		next.addLine(i, &norm, true)
 	}
+	setAfterPrev(ast, next.sortKeys, c.From, c.To+1)
 	next.unsorted = &lazy[[]int]{}
 	if c.To == c.OldTo && sameOrder(fi, &next, c) {
 		next.unsorted.from = fi.unsorted
@@ -345,6 +346,7 @@ func (fi *fileIndex) indexLines() {
 		fi.sortKeys[i] = lineSortKey(ast, i)
 		fi.addLine(i, &norm, false)
 	}
+	setAfterPrev(ast, fi.sortKeys, 1, ast.NumLines())
 }
 
 // addLine enters line i into the line tables; norm is scratch space. shared says the

@@ -50,6 +50,17 @@ type lineKey struct {
 	// blank marks a blank line, which ends a block: scanning for one reads these keys,
 	// not the larger syntax tree.
 	blank bool
+	// afterPrev says the line sorts at or after the line before it. An edit changes it
+	// for its own lines and the one after them only, and with it the order check of a
+	// block that is mostly sorted compares almost no lines.
+	afterPrev bool
+}
+
+// setAfterPrev computes afterPrev for lines [from, to) of f.
+func setAfterPrev(f *analysis.File, keys []lineKey, from, to int) {
+	for i := max(from, 1); i < min(to, len(keys)); i++ {
+		keys[i].afterPrev = compareLines(f, keys, i-1, i) <= 0
+	}
 }
 
 // lineSortKey returns the sort key of line i of f.
@@ -90,7 +101,7 @@ func sortKey(text []byte) lineKey {
 func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
 	sorted := true
 	for i := start + 1; i < end; i++ {
-		if compareLines(f, keys, i-1, i) > 0 {
+		if !keys[i].afterPrev {
 			sorted = false
 			break
 		}
@@ -105,9 +116,16 @@ func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
 	prev := make([]int32, n)
 	for i := 0; i < n; i++ {
 		lo, hi := 0, len(tails)
-		// A nearly sorted block mostly extends the longest run: one comparison, not log n.
-		if hi > 0 && compareLines(f, keys, start+int(tails[hi-1]), start+i) <= 0 {
-			lo = hi
+		// A nearly sorted block mostly extends the longest run, often by the line right
+		// after its last: then the line's own bit answers, else one comparison, not log n.
+		if hi > 0 {
+			if last := int(tails[hi-1]); last == i-1 {
+				if keys[start+i].afterPrev {
+					lo = hi
+				}
+			} else if compareLines(f, keys, start+last, start+i) <= 0 {
+				lo = hi
+			}
 		}
 		for lo < hi {
 			m := (lo + hi) / 2
