@@ -94,7 +94,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		if parent == "" {
 			childKeys = append(childKeys, s.files[p].roots...)
 		} else {
-			childKeys = append(childKeys, s.files[p].children[parent]...)
+			childKeys = append(childKeys, s.files[p].children.get(parent)...)
 		}
 	}
 	if len(s.paths) > 1 {

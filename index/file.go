@@ -18,13 +18,13 @@ type fileIndex struct {
 
 	topics shardedMap[*topic] // every path prefix in the file, by key
 	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
-	children     map[string][]string // topic key -> child topic keys, first-seen order
-	moreEntries  map[string][]int32  // topic key -> its entry lines after the first
-	topicAliases map[string][]string // topic key -> alias texts, without repeats
-	aliases      map[string][]alias  // alias key -> the topics it names
-	lastSeg      keyTable            // last segment key -> the topics ending with it
-	refs         map[string][]int32  // reference key -> lines that refer to it
-	roots        []string            // top-level topic keys, in first-seen order
+	children     shardedMap[[]string] // topic key -> child topic keys, first-seen order
+	moreEntries  map[string][]int32   // topic key -> its entry lines after the first
+	topicAliases map[string][]string  // topic key -> alias texts, without repeats
+	aliases      map[string][]alias   // alias key -> the topics it names
+	lastSeg      keyTable             // last segment key -> the topics ending with it
+	refs         map[string][]int32   // reference key -> lines that refer to it
+	roots        []string             // top-level topic keys, in first-seen order
 
 	terms *lazy[*termList] // the topic keys for "[[" completion, while topics stay
 
@@ -268,7 +268,7 @@ func (fi *fileIndex) indexTopics() {
 	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)
-	fi.children = make(map[string][]string, segs/8)
+	fi.children = newShardedMap[[]string](segs / 8)
 	fi.moreEntries = map[string][]int32{}
 	fi.topicAliases = map[string][]string{}
 	var slab []topic
@@ -311,7 +311,7 @@ func (fi *fileIndex) indexTopics() {
 				if s == 0 {
 					fi.roots = append(fi.roots, key)
 				} else {
-					fi.children[parent] = append(fi.children[parent], key)
+					fi.children.set(parent, append(fi.children.get(parent), key))
 				}
 			}
 			t.uses++

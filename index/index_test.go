@@ -474,12 +474,12 @@ func TestNearDuplicatesFollowEdits(t *testing.T) {
 func describeTopics(fi *fileIndex) string {
 	var out []string
 	for k, t := range fi.topics.all() {
-		ch := slices.Clone(fi.children[k])
+		ch := slices.Clone(fi.children.get(k))
 		slices.Sort(ch)
 		out = append(out, fmt.Sprintf("topic %q first=%d entry=%d uses=%d seg=%d more=%v aliases=%q children=%q",
 			k, t.first, t.entry, t.uses, t.seg, fi.moreEntries[k], fi.topicAliases[k], ch))
 	}
-	for k := range fi.children {
+	for k := range fi.children.all() {
 		if fi.topics.get(k) == nil {
 			out = append(out, "children of unknown topic "+k)
 		}
@@ -492,7 +492,7 @@ func describeTopics(fi *fileIndex) string {
 	roots := slices.Clone(fi.roots)
 	slices.Sort(roots)
 	out = append(out, fmt.Sprintf("roots %q", roots))
-	for name, first := range fi.lastSeg.one {
+	for name, first := range fi.lastSeg.one.all() {
 		all := fi.lastSeg.appendTo(nil, name)
 		slices.Sort(all)
 		out = append(out, fmt.Sprintf("name %q first=%q all=%q", name, first, all))

@@ -151,12 +151,12 @@ func (t *lineTable) has(h uint64) bool {
 
 // keyTable maps a key to one or more keys, the common single value kept flat.
 type keyTable struct {
-	one  map[string]string   // every key, with its first value
+	one  shardedMap[string]  // every key, with its first value
 	more map[string][]string // all values, when there are several
 }
 
 func newKeyTable(size int) keyTable {
-	return keyTable{one: make(map[string]string, size), more: make(map[string][]string, size/2)}
+	return keyTable{one: newShardedMap[string](size), more: make(map[string][]string, size/2)}
 }
 
 func (t *keyTable) add(k, v string) {
@@ -164,11 +164,11 @@ func (t *keyTable) add(k, v string) {
 		t.more[k] = append(vs, v)
 		return
 	}
-	if first, ok := t.one[k]; ok {
+	if first, ok := t.one.lookup(k); ok {
 		t.more[k] = []string{first, v}
 		return
 	}
-	t.one[k] = v
+	t.one.set(k, v)
 }
 
 // appendTo appends the values of k to dst.
@@ -176,7 +176,7 @@ func (t *keyTable) appendTo(dst []string, k string) []string {
 	if vs, ok := t.more[k]; ok {
 		return append(dst, vs...)
 	}
-	if v, ok := t.one[k]; ok {
+	if v, ok := t.one.lookup(k); ok {
 		return append(dst, v)
 	}
 	return dst

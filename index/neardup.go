@@ -137,7 +137,7 @@ func followNear(old *nearLazy, affected []string, moved *lineShift) *nearLazy {
 // nameRecord returns where name key first appears in the workspace.
 func (s *Snapshot) nameRecord(key string, buf []byte) (nameRec, []byte, bool) {
 	for _, p := range s.paths {
-		if topicKey, ok := s.files[p].lastSeg.one[key]; ok {
+		if topicKey, ok := s.files[p].lastSeg.one.lookup(key); ok {
 			rec, buf := nameIn(s.files[p], key, topicKey, buf)
 			return rec, buf, true
 		}
@@ -397,7 +397,7 @@ func eachVariant(s string, f func(uint64)) {
 func (s *Snapshot) computeNearDuplicates() *nearState {
 	total := 0
 	for _, fi := range s.files {
-		total += len(fi.lastSeg.one)
+		total += fi.lastSeg.one.len()
 	}
 	names := make([]nameRec, 0, total)
 	index := make(map[string]int32, total)
@@ -405,7 +405,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 	// The distinct names of a file are the keys of its last-segment table; the first topic
 	// recorded for a name is where the name first appears.
 	for _, p := range s.paths {
-		for key, topicKey := range s.files[p].lastSeg.one {
+		for key, topicKey := range s.files[p].lastSeg.one.all() {
 			if _, ok := index[key]; ok {
 				continue
 			}

@@ -22,7 +22,7 @@ func (r topicRef) entries() []int32 {
 	return append([]int32{r.t.entry}, r.fi.moreEntries[r.key]...)
 }
 
-func (r topicRef) children() []string { return r.fi.children[r.key] }
+func (r topicRef) children() []string { return r.fi.children.get(r.key) }
 func (r topicRef) aliases() []string  { return r.fi.topicAliases[r.key] }
 
 // topicRecs returns every file's record of a topic key, in workspace order.
@@ -76,7 +76,7 @@ func (s *Snapshot) resolves(key string) bool {
 		if fi.topics.get(key) != nil || len(fi.aliases[key]) > 0 {
 			return true
 		}
-		if _, ok := fi.lastSeg.one[key]; ok {
+		if _, ok := fi.lastSeg.one.lookup(key); ok {
 			return true
 		}
 	}

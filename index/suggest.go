@@ -105,7 +105,7 @@ func (s *Snapshot) known(k string, paths bool) bool {
 			}
 			continue
 		}
-		if _, ok := fi.lastSeg.one[k]; ok || len(fi.aliases[k]) > 0 {
+		if _, ok := fi.lastSeg.one.lookup(k); ok || len(fi.aliases[k]) > 0 {
 			return true
 		}
 	}
@@ -155,7 +155,7 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 		for k := range fi.aliases {
 			add(k)
 		}
-		for k := range fi.lastSeg.one {
+		for k := range fi.lastSeg.one.all() {
 			add(k)
 		}
 	}

@@ -15,9 +15,9 @@ import (
 // lines and a copy of the maps.
 func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topics = fi.topics.clone()
-	fi.children = maps.Clone(fi.children)
+	fi.children = fi.children.clone()
 	fi.roots = slices.Clone(fi.roots)
-	fi.lastSeg = keyTable{one: maps.Clone(fi.lastSeg.one), more: maps.Clone(fi.lastSeg.more)}
+	fi.lastSeg = keyTable{one: fi.lastSeg.one.clone(), more: maps.Clone(fi.lastSeg.more)}
 	fi.aliases = maps.Clone(fi.aliases)
 	fi.topicAliases = maps.Clone(fi.topicAliases)
 	fi.moreEntries = maps.Clone(fi.moreEntries)
@@ -109,7 +109,7 @@ func (u *topicUpdate) addLine(i int) {
 			if s == 0 {
 				u.fi.roots = append(u.fi.roots, key)
 			} else {
-				u.fi.children[parent] = append(slices.Clip(u.fi.children[parent]), key)
+				u.fi.children.set(parent, append(slices.Clip(u.fi.children.get(parent)), key))
 			}
 		}
 		t.uses++
@@ -194,14 +194,14 @@ func (u *topicUpdate) settle(c *lineChange) {
 			u.fi.topics.del(key)
 			delete(u.fi.moreEntries, key)
 			delete(u.fi.topicAliases, key)
-			delete(u.fi.children, key) // its children are gone too: they used it
+			u.fi.children.del(key) // its children are gone too: they used it
 			if depth == 0 {
 				u.fi.roots = slices.DeleteFunc(u.fi.roots, func(k string) bool { return k == key })
 			} else {
 				p := key[:len(key)-len(name)-len(" -- ")]
-				u.fi.children[p] = slices.DeleteFunc(slices.Clone(u.fi.children[p]), func(k string) bool { return k == key })
-				if len(u.fi.children[p]) == 0 {
-					delete(u.fi.children, p)
+				u.fi.children.set(p, slices.DeleteFunc(slices.Clone(u.fi.children.get(p)), func(k string) bool { return k == key }))
+				if len(u.fi.children.get(p)) == 0 {
+					u.fi.children.del(p)
 				}
 			}
 			continue
@@ -249,7 +249,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 				keys = append(keys, k)
 			}
 		}
-		delete(u.fi.lastSeg.one, name)
+		u.fi.lastSeg.one.del(name)
 		delete(u.fi.lastSeg.more, name)
 		slices.SortStableFunc(keys, func(a, b string) int { return int(u.fi.topics.get(a).first - u.fi.topics.get(b).first) })
 		for _, k := range keys {
