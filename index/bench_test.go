@@ -119,3 +119,28 @@ func BenchmarkCompleteTermsTyped(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkEditNewline breaks a line in two and joins it again: the edits that move
+// every later line.
+func BenchmarkEditNewline(b *testing.B) {
+	path, src := benchFile(b)
+	w := NewWorkspace(DefaultConfig())
+	w.Update(path, src)
+	w.Snapshot().Diagnostics(path)
+	f := w.Snapshot().Tree(path)
+	edited := append([]byte(nil), src...)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ln := (f.NumLines()/3 + i*101) % f.NumLines()
+		pos := f.Start(ln) + int(f.Line(ln).Len)/2
+		if i%2 == 0 {
+			edited = append(append(append(edited[:0], src[:pos]...), '\n'), src[pos:]...)
+		} else {
+			edited = append(edited[:0], src...)
+		}
+		i++
+		snap, _ := w.Update(path, edited)
+		snap.Diagnostics(path)
+	}
+}
