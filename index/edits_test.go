@@ -19,6 +19,15 @@ import (
 // depend on it and the other way round.
 func TestEditsAgainstFreshIndex(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			editsAgainstFreshIndex(t, seed)
+		})
+	}
+}
+
+func editsAgainstFreshIndex(t *testing.T, seed uint64) {
+	{
 		srcs := map[string][]byte{
 			"a.notes": corpus(t),
 			"b.notes": []byte("jump server = another host\nwebhook = dup\nx = see [[sharding]] and [[nowhere]]\nincidents\nCAP\nsharding\ny = [[z]] [[data store -- sharding]]\n"),
@@ -27,7 +36,7 @@ func TestEditsAgainstFreshIndex(t *testing.T) {
 		w.UpdateMany(maps.Clone(srcs))
 		r := rand.New(rand.NewPCG(seed, 100))
 		inserts := []string{"x", "s", " -- y", "(BFF)", "\n", "\n\n", "a -- b = c\nd\n", " ", "[[z]] ", "[[jump server]]", " = ", "https://e.com/x ", "webhooks -- ", "load-shedding\n", "\"", "é", "API -- ", "z\n", "incidents = x\n", "[[data store -- database]] ", "[[API -- y]]"}
-		for i := range 300 {
+		for i := range 200 {
 			edited := "a.notes"
 			if r.IntN(4) == 0 {
 				edited = "b.notes"
