@@ -2,6 +2,7 @@ package index
 
 import (
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/notesls/notesls/analysis"
@@ -27,17 +28,19 @@ func BenchmarkEdit(b *testing.B) {
 	w := NewWorkspace(DefaultConfig())
 	w.Update(path, src)
 	w.Snapshot().Diagnostics(path)
-	edited := append([]byte(nil), src...)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		// Type a letter into the middle of some body, then take it out again.
-		pos := len(src)/3 + (i%97)*101
-		i++
-		for pos < len(src) && src[pos] != ' ' {
-			pos++
+		// Type a letter into the middle of some line, then take it out again. Every
+		// version gets its own bytes, as the server's do: the index keeps them.
+		var edited []byte
+		if i%2 == 0 {
+			pos := len(src)/3 + (i%97)*101
+			edited = slices.Concat(src[:pos], []byte{'x'}, src[pos:])
+		} else {
+			edited = slices.Clone(src)
 		}
-		edited = append(append(append(edited[:0], src[:pos]...), 'x'), src[pos:]...)
+		i++
 		snap, _ := w.Update(path, edited)
 		snap.Diagnostics(path)
 	}
@@ -89,16 +92,16 @@ func BenchmarkEditHead(b *testing.B) {
 	w.Update(path, src)
 	w.Snapshot().Diagnostics(path)
 	f := w.Snapshot().Tree(path)
-	edited := append([]byte(nil), src...)
+	var edited []byte
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		ln := (f.NumLines()/3 + i*101) % f.NumLines()
 		pos := f.Start(ln) + 1
 		if i%2 == 0 {
-			edited = append(append(append(edited[:0], src[:pos]...), 'q'), src[pos:]...)
+			edited = slices.Concat(src[:pos], []byte{'q'}, src[pos:])
 		} else {
-			edited = append(edited[:0], src...)
+			edited = slices.Clone(src)
 		}
 		i++
 		snap, _ := w.Update(path, edited)
@@ -128,16 +131,16 @@ func BenchmarkEditNewline(b *testing.B) {
 	w.Update(path, src)
 	w.Snapshot().Diagnostics(path)
 	f := w.Snapshot().Tree(path)
-	edited := append([]byte(nil), src...)
+	var edited []byte
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		ln := (f.NumLines()/3 + i*101) % f.NumLines()
 		pos := f.Start(ln) + int(f.Line(ln).Len)/2
 		if i%2 == 0 {
-			edited = append(append(append(edited[:0], src[:pos]...), '\n'), src[pos:]...)
+			edited = slices.Concat(src[:pos], []byte{'\n'}, src[pos:])
 		} else {
-			edited = append(edited[:0], src...)
+			edited = slices.Clone(src)
 		}
 		i++
 		snap, _ := w.Update(path, edited)

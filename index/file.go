@@ -17,7 +17,8 @@ type fileIndex struct {
 	ast  *analysis.File
 
 	topics shardedMap[*topic] // every path prefix in the file, by key
-	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
+	stamp  uint32             // counts the updates of the topic tables, for topic.stamp
+	// The rarer facts of topics live beside them, so that a topic takes 20 bytes:
 	children     shardedMap[[]string] // topic key -> child topic keys, first-seen order
 	moreEntries  map[string][]int32   // topic key -> its entry lines after the first
 	topicAliases map[string][]string  // topic key -> alias texts, without repeats
@@ -40,6 +41,9 @@ type topic struct {
 	entry int32 // first line whose whole path is this topic, or -1
 	uses  int32 // lines under the topic, itself included
 	seg   int16 // the topic's last segment index on its first line
+	// stamp is the version of the file's topic tables that made this record: an update
+	// changes the records of its own stamp in place and copies the others.
+	stamp uint32
 }
 
 type alias struct {

@@ -21,7 +21,8 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.aliases = maps.Clone(fi.aliases)
 	fi.topicAliases = maps.Clone(fi.topicAliases)
 	fi.moreEntries = maps.Clone(fi.moreEntries)
-	u := topicUpdate{fi: fi, owned: map[*topic]bool{}, touched: map[string]int16{},
+	fi.stamp++
+	u := topicUpdate{fi: fi, stamp: fi.stamp, touched: map[string]int16{},
 		lostFirst: map[string]bool{}, foundFirst: map[string]bool{}}
 	for i := c.From; i < c.OldTo; i++ {
 		u.removeLine(old, i, c)
@@ -37,7 +38,8 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 
 type topicUpdate struct {
 	fi      *fileIndex
-	owned   map[*topic]bool  // topics copied in this update, free to change
+	stamp   uint32           // marks the topics this update made or copied, free to change
+	slab    []topic          // where they live, a few allocations for many topics
 	touched map[string]int16 // topic key -> depth, for every topic of a changed line
 	// lostFirst holds the topics whose first line was replaced; foundFirst those of them
 	// that the new lines gave a first line again.
@@ -47,13 +49,27 @@ type topicUpdate struct {
 // own returns a private copy of the topic of key, entered in the table.
 func (u *topicUpdate) own(key string) *topic {
 	t := u.fi.topics.get(key)
-	if t == nil || u.owned[t] {
+	if t == nil || t.stamp == u.stamp {
 		return t
 	}
-	cp := *t
-	u.fi.topics.set(key, &cp)
-	u.owned[&cp] = true
-	return &cp
+	return u.copyTopic(key, t)
+}
+
+// copyTopic enters a copy of t, the topic of key, that this update may change.
+func (u *topicUpdate) copyTopic(key string, t *topic) *topic {
+	cp := u.newTopic(*t)
+	u.fi.topics.set(key, cp)
+	return cp
+}
+
+// newTopic returns a topic of this update with t's fields.
+func (u *topicUpdate) newTopic(t topic) *topic {
+	if len(u.slab) == cap(u.slab) {
+		u.slab = make([]topic, 0, max(64, 2*cap(u.slab)))
+	}
+	t.stamp = u.stamp
+	u.slab = append(u.slab, t)
+	return &u.slab[len(u.slab)-1]
 }
 
 func (u *topicUpdate) removeLine(f *analysis.File, i int, c *lineChange) {
@@ -102,9 +118,8 @@ func (u *topicUpdate) addLine(i int) {
 		u.touched[key] = int16(s)
 		t := u.own(key)
 		if t == nil {
-			t = &topic{first: int32(i), entry: -1, seg: int16(s)}
+			t = u.newTopic(topic{first: int32(i), entry: -1, seg: int16(s)})
 			u.fi.topics.set(key, t)
-			u.owned[t] = true
 			u.fi.lastSeg.add(l.SegmentKey(s), key) // put in order by settle
 			if s == 0 {
 				u.fi.roots = append(u.fi.roots, key)
@@ -141,10 +156,15 @@ func (u *topicUpdate) addLine(i int) {
 
 // shift adds delta to every line number from `from` on: first lines, entries, aliases.
 func (u *topicUpdate) shift(from, delta int32) {
+	// Most topics of a large file move: room for their copies at once.
+	u.slab = make([]topic, 0, u.fi.topics.len())
 	for key, t := range u.fi.topics.all() {
-		moveFirst := t.first >= from && !u.lostFirst[key]
+		// A topic that lost its first line had it among the replaced lines, before from.
+		moveFirst := t.first >= from
 		if moveFirst || t.entry >= from {
-			t = u.own(key)
+			if t.stamp != u.stamp {
+				t = u.copyTopic(key, t)
+			}
 			if moveFirst {
 				t.first += delta
 			}
