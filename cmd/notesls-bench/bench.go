@@ -16,6 +16,7 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	"unicode/utf16"
 )
 
 // Options configure one benchmark run.
@@ -23,8 +24,9 @@ type Options struct {
 	Workspace    string
 	File         string // the file to open; default the workspace's biggest *.notes
 	Command      []string
-	Requests     int // per request kind
-	Edits        int // measured single-character edits (an insert and its delete are two)
+	Requests     int    // per request kind
+	Edits        int    // measured single-character edits (an insert and its delete are two)
+	Insert       string // the character each edit types and deletes again; "" means "x"
 	Seed         uint64
 	LanguageID   string
 	Timeout      time.Duration // per request and per awaited diagnostics
@@ -373,28 +375,38 @@ func isRPCError(err error) bool {
 	return errors.As(err, &re)
 }
 
-// edits sends single-character edits, alternately inserting "x" at a random position and
-// deleting it again, and times each until the server publishes diagnostics for that
-// version (or, for a server that sends no version, until its next publish).
+// edits sends single-character edits, alternately inserting the Insert character ("x"
+// by default, "\n" for Enter) at a random position and deleting it again, and times each
+// until the server publishes diagnostics for that version (or, for a server that sends no
+// version, until its next publish).
 func (s *session) edits(doc *document, uri, key string, sync int, rng *rand.Rand, deadline time.Time) Latency {
 	var rec recorder
 	version := 1
 	streak := 0
 	var at position
+	typed := s.opts.Insert
+	if typed == "" {
+		typed = "x"
+	}
 	for i := 0; i < s.opts.Edits && time.Now().Before(deadline); i++ {
 		version++
 		var change map[string]any
 		insert := i%2 == 0
 		if insert {
 			at = doc.randomPosition(rng)
+			// A line end typed right after a lone CR would join it into one CRLF: pick
+			// another place (a few tries; a file of lone CRs keeps the last).
+			for try := 0; try < 100 && typed == "\n" && doc.afterLoneCR(at); try++ {
+				at = doc.randomPosition(rng)
+			}
 			if sync == 2 {
-				change = map[string]any{"range": lspRange{at, at}, "text": "x"}
+				change = map[string]any{"range": lspRange{at, at}, "text": typed}
 			} else {
-				change = map[string]any{"text": doc.withInsert(at, "x")}
+				change = map[string]any{"text": doc.withInsert(at, typed)}
 			}
 		} else {
 			if sync == 2 {
-				change = map[string]any{"range": lspRange{at, position{at.Line, at.Character + 1}}, "text": ""}
+				change = map[string]any{"range": lspRange{at, afterInsert(at, typed)}, "text": ""}
 			} else {
 				change = map[string]any{"text": doc.text}
 			}
@@ -661,4 +673,13 @@ func (t *tailBuffer) String() string {
 		return strings.Join(headLines, "\n") + "\n[...]\n" + strings.Join(tail, "\n")
 	}
 	return strings.Join(all, "\n")
+}
+
+// afterInsert returns the position right after text inserted at p: the start of the next
+// line for a line end, else p moved by the text's UTF-16 length.
+func afterInsert(p position, text string) position {
+	if text == "\n" {
+		return position{Line: p.Line + 1}
+	}
+	return position{Line: p.Line, Character: p.Character + len(utf16.Encode([]rune(text)))}
 }

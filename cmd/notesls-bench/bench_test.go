@@ -278,6 +278,28 @@ func TestMeasuresFakeServer(t *testing.T) {
 	}
 }
 
+// TestTypesEnter: with -insert "\n" every edit breaks a line and the next joins it
+// again; the fake server checks each range and, after each pair, that the text is the
+// one it opened.
+func TestTypesEnter(t *testing.T) {
+	ws, _ := writeWorkspace(t)
+	opts := Options{Workspace: ws, Command: fakeCommand(t, "ok"), Requests: 5, Edits: 20, Seed: 5, Insert: "\n",
+		ServerStderr: filepath.Join(t.TempDir(), "stderr"),
+		LanguageID:   "notes", Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: time.Minute}
+	rep, err := Run(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := rep.EditToDiagnostics; e.Count != 20 || e.Errors != 0 || e.Timeouts != 0 {
+		t.Errorf("edits: %+v, want 20 measured", e)
+	}
+	if rep.Shutdown != "clean (exit 0)" {
+		t.Errorf("shutdown: %s (the fake server exits non-zero when a change was wrong)", rep.Shutdown)
+		b, _ := os.ReadFile(opts.ServerStderr)
+		t.Logf("server stderr:\n%s", b)
+	}
+}
+
 func TestServerWithoutVersions(t *testing.T) {
 	ws, _ := writeWorkspace(t)
 	rep, err := Run(Options{Workspace: ws, Command: fakeCommand(t, "noversion"), Requests: 5, Edits: 6, Seed: 1,
@@ -331,6 +353,8 @@ func TestUsage(t *testing.T) {
 		{"-workspace", "x"},
 		{"-workspace", "x", "-requests", "-1", "--", "srv"},
 		{"-nope"},
+		{"-workspace", "x", "-insert", "ab", "--", "srv"},
+		{"-workspace", "x", "-insert", `\r`, "--", "srv"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(args, &out, &errb); code != 2 {

@@ -1,6 +1,6 @@
 // Command notesls-bench measures a language server over stdio on a notes workspace.
 //
-//	notesls-bench -workspace DIR [-requests 1000] [-edits 200] [-seed S] [-json] -- CMD ARGS...
+//	notesls-bench -workspace DIR [-requests 1000] [-edits 200] [-insert x] [-seed S] [-json] -- CMD ARGS...
 //
 // It starts CMD (any LSP server: the command line is an argument), initializes it with
 // DIR as the workspace folder, opens DIR's biggest *.notes file and reports:
@@ -8,7 +8,8 @@
 //   - hover, definition and completion latency (p50, p99, max) over -requests requests
 //     each, one at a time, at random positions (random line, random UTF-16 column);
 //   - edit-to-diagnostics latency over -edits single-character incremental edits (insert
-//     "x", then delete it), each until the next publishDiagnostics of that version;
+//     "x", or the -insert character, `\n` for Enter; then delete it), each until the next
+//     publishDiagnostics of that version;
 //   - the server's peak RSS (VmHWM) before shutdown.
 //
 // Every wait is bounded (-timeout, -start-timeout, -deadline), so it never hangs. Exit
@@ -21,8 +22,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 func main() {
@@ -37,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.File, "file", "", "file to open (default: the workspace's biggest *.notes)")
 	fs.IntVar(&o.Requests, "requests", 1000, "hover, definition and completion requests, each")
 	fs.IntVar(&o.Edits, "edits", 200, "single-character edits to time (inserts and deletes alternate)")
+	insert := fs.String("insert", "x", `the character each edit types and deletes again, with Go escapes: "\\n" is Enter`)
 	fs.Uint64Var(&o.Seed, "seed", 1, "seed for the random positions")
 	fs.StringVar(&o.LanguageID, "language-id", "notes", "languageId sent in didOpen")
 	fs.DurationVar(&o.Timeout, "timeout", 10*time.Second, "longest wait for one answer or one edit's diagnostics")
@@ -52,6 +56,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.Command = fs.Args()
+	typed, err := strconv.Unquote(`"` + *insert + `"`)
+	if err != nil || utf8.RuneCountInString(typed) != 1 || typed == "\r" {
+		fmt.Fprintf(stderr, "notesls-bench: -insert %q: want one character other than CR\n", *insert)
+		return 2
+	}
+	o.Insert = typed
 	switch {
 	case o.Workspace == "":
 		fmt.Fprintln(stderr, "notesls-bench: -workspace is required")

@@ -102,6 +102,13 @@ func (d *document) withInsert(p position, s string) string {
 	return d.text[:off] + s + d.text[off:]
 }
 
+// afterLoneCR reports whether p is the start of a line that a lone CR ended the line
+// before.
+func (d *document) afterLoneCR(p position) bool {
+	off := d.offset(p)
+	return off > 0 && d.text[off-1] == '\r'
+}
+
 // offset converts a position to a byte offset in text.
 func (d *document) offset(p position) int {
 	off := 0
