@@ -16,9 +16,8 @@ type fileIndex struct {
 	path string
 	ast  *analysis.File
 
-	topics shardedMap[*topic] // every path prefix in the file, by key
-	stamp  uint32             // counts the updates of the topic tables, for topic.stamp
-	// The rarer facts of topics live beside them, so that a topic takes 20 bytes:
+	topics topicTable // every path prefix in the file, by key
+	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
 	children     shardedMap[[]string] // topic key -> child topic keys, first-seen order
 	moreEntries  map[string][]int32   // topic key -> its entry lines after the first
 	topicAliases map[string][]string  // topic key -> alias texts, without repeats
@@ -41,9 +40,6 @@ type topic struct {
 	entry int32 // first line whose whole path is this topic, or -1
 	uses  int32 // lines under the topic, itself included
 	seg   int16 // the topic's last segment index on its first line
-	// stamp is the version of the file's topic tables that made this record: an update
-	// changes the records of its own stamp in place and copies the others.
-	stamp uint32
 }
 
 type alias struct {
@@ -268,14 +264,13 @@ func (fi *fileIndex) indexTopics() {
 	for i := range ast.NumLines() {
 		segs += len(ast.Line(i).Segments)
 	}
-	fi.topics = newShardedMap[*topic](segs / 2)
+	fi.topics = newTopicTable(segs / 2)
 	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)
 	fi.children = newShardedMap[[]string](segs / 8)
 	fi.moreEntries = map[string][]int32{}
 	fi.topicAliases = map[string][]string{}
-	var slab []topic
 	// A sorted file repeats the path of the line before: the topics of the previous line
 	// are kept so that a shared prefix costs a string comparison, not a map lookup.
 	var prevKeys []string
@@ -303,12 +298,7 @@ func (fi *fileIndex) indexTopics() {
 				prevKeys, prevTopics = append(prevKeys, key), append(prevTopics, t)
 			}
 			if t == nil {
-				if len(slab) == cap(slab) {
-					slab = make([]topic, 0, 1024)
-				}
-				slab = append(slab, topic{first: int32(i), entry: -1, seg: int16(s)})
-				t = &slab[len(slab)-1]
-				fi.topics.set(key, t)
+				t = fi.topics.add(key, topic{first: int32(i), entry: -1, seg: int16(s)})
 				prevTopics[s] = t
 				seg := l.SegmentKey(s)
 				fi.lastSeg.add(seg, key)

@@ -12,7 +12,7 @@ import (
 // the tables' maps, undoes the old lines, moves the line numbers after them, and applies
 // the new lines, copying every topic and list it changes, so that the previous version
 // stays as it was. The result is what indexTopics would build, at the cost of the changed
-// lines and a copy of the maps.
+// lines and of the parts of the tables they touch.
 func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topics = fi.topics.clone()
 	fi.children = fi.children.clone()
@@ -21,8 +21,7 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.aliases = maps.Clone(fi.aliases)
 	fi.topicAliases = maps.Clone(fi.topicAliases)
 	fi.moreEntries = maps.Clone(fi.moreEntries)
-	fi.stamp++
-	u := topicUpdate{fi: fi, stamp: fi.stamp, touched: map[string]int16{},
+	u := topicUpdate{fi: fi, touched: map[string]int16{},
 		lostFirst: map[string]bool{}, foundFirst: map[string]bool{}}
 	for i := c.From; i < c.OldTo; i++ {
 		u.removeLine(old, i, c)
@@ -34,43 +33,19 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 		u.addLine(i)
 	}
 	u.settle(c)
+	fi.topics = fi.topics.compacted()
 }
 
 type topicUpdate struct {
 	fi      *fileIndex
-	stamp   uint32           // marks the topics this update made or copied, free to change
-	slab    []topic          // where they live, a few allocations for many topics
 	touched map[string]int16 // topic key -> depth, for every topic of a changed line
 	// lostFirst holds the topics whose first line was replaced; foundFirst those of them
 	// that the new lines gave a first line again.
 	lostFirst, foundFirst map[string]bool
 }
 
-// own returns a private copy of the topic of key, entered in the table.
-func (u *topicUpdate) own(key string) *topic {
-	t := u.fi.topics.get(key)
-	if t == nil || t.stamp == u.stamp {
-		return t
-	}
-	return u.copyTopic(key, t)
-}
-
-// copyTopic enters a copy of t, the topic of key, that this update may change.
-func (u *topicUpdate) copyTopic(key string, t *topic) *topic {
-	cp := u.newTopic(*t)
-	u.fi.topics.set(key, cp)
-	return cp
-}
-
-// newTopic returns a topic of this update with t's fields.
-func (u *topicUpdate) newTopic(t topic) *topic {
-	if len(u.slab) == cap(u.slab) {
-		u.slab = make([]topic, 0, max(64, 2*cap(u.slab)))
-	}
-	t.stamp = u.stamp
-	u.slab = append(u.slab, t)
-	return &u.slab[len(u.slab)-1]
-}
+// own returns the topic of key in a record this update may change, or nil.
+func (u *topicUpdate) own(key string) *topic { return u.fi.topics.own(key) }
 
 func (u *topicUpdate) removeLine(f *analysis.File, i int, c *lineChange) {
 	l := f.Line(i)
@@ -118,8 +93,7 @@ func (u *topicUpdate) addLine(i int) {
 		u.touched[key] = int16(s)
 		t := u.own(key)
 		if t == nil {
-			t = u.newTopic(topic{first: int32(i), entry: -1, seg: int16(s)})
-			u.fi.topics.set(key, t)
+			t = u.fi.topics.add(key, topic{first: int32(i), entry: -1, seg: int16(s)})
 			u.fi.lastSeg.add(l.SegmentKey(s), key) // put in order by settle
 			if s == 0 {
 				u.fi.roots = append(u.fi.roots, key)
@@ -156,23 +130,8 @@ func (u *topicUpdate) addLine(i int) {
 
 // shift adds delta to every line number from `from` on: first lines, entries, aliases.
 func (u *topicUpdate) shift(from, delta int32) {
-	// Most topics of a large file move: room for their copies at once.
-	u.slab = make([]topic, 0, u.fi.topics.len())
-	for key, t := range u.fi.topics.all() {
-		// A topic that lost its first line had it among the replaced lines, before from.
-		moveFirst := t.first >= from
-		if moveFirst || t.entry >= from {
-			if t.stamp != u.stamp {
-				t = u.copyTopic(key, t)
-			}
-			if moveFirst {
-				t.first += delta
-			}
-			if t.entry >= from {
-				t.entry += delta
-			}
-		}
-	}
+	// A topic that lost its first line had it among the replaced lines, before from.
+	u.fi.topics.shift(from, delta)
 	for key, more := range u.fi.moreEntries {
 		if len(more) > 0 && more[len(more)-1] >= from {
 			u.fi.moreEntries[key] = shifted(more, from, delta)
