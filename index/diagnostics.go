@@ -59,7 +59,7 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 		}
 	}
 	if s.cfg.Sorting {
-		for _, ln := range fi.unsorted.get(func() []int { return unsortedLines(f, fi.sortKeys) }) {
+		for _, ln := range fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) }) {
 			add(Diagnostic{Span: f.LineSpan(ln), Rule: analysis.RuleUnsorted,
 				Message: "line breaks the case-insensitive order of its block"})
 		}

@@ -153,5 +153,11 @@ func TestOldSnapshotsStayAsTheyWere(t *testing.T) {
 			t.Fatalf("version %d: line tables changed after it was made:\n%s", i, lineDiff(got, want))
 		}
 		sameTree(t, v.snap.Tree("a.notes"), fresh.Tree("a.notes"))
+		got, want := &v.snap.files["a.notes"].sortKeys, &fresh.files["a.notes"].sortKeys
+		for ln := range want.len() {
+			if *got.at(ln) != *want.at(ln) {
+				t.Fatalf("version %d: sort key of line %d changed after it was made", i, ln)
+			}
+		}
 	}
 }

@@ -28,7 +28,7 @@ type fileIndex struct {
 
 	terms *lazy[*termList] // the topic keys for "[[" completion, while topics stay
 
-	sortKeys []lineKey // sortKey of each line, for the unsorted rule
+	sortKeys keyList // sortKey of each line, for the unsorted rule
 	unsorted *lazy[[]int]
 	lineHash lineTable // normalized line -> lines, for duplicate-line
 	defHash  lineTable // term key + normalized definition -> lines
@@ -128,31 +128,31 @@ func indexFile(path string, ast *analysis.File) *fileIndex {
 // alone, since a line compares the same with every line whose key differs from both its
 // old and its new key.
 func sameOrder(old, cur *fileIndex, c *lineChange) bool {
-	keys := cur.sortKeys
+	keys := &cur.sortKeys
 	for i := c.From; i < c.To; i++ {
-		was, now := &old.sortKeys[i], &keys[i]
+		was, now := old.sortKeys.at(i), keys.at(i)
 		if was.blank || now.blank {
 			return false
 		}
 		start, end := i, i+1
-		for start > 0 && !keys[start-1].blank {
+		for start > 0 && !keys.at(start-1).blank {
 			start--
 		}
-		for end < len(keys) && !keys[end].blank {
+		for end < keys.len() && !keys.at(end).blank {
 			end++
 		}
 		for j := start; j < end; j++ {
 			if j == i {
 				continue
 			}
-			other := &keys[j]
+			other := keys.at(j)
 			if decidedByKeys(was, other) && decidedByKeys(now, other) {
 				if compareKeys(was, other) != compareKeys(now, other) {
 					return false
 				}
 				continue
 			}
-			if sign(compareLines(old.ast, old.sortKeys, i, j)) != sign(compareLines(cur.ast, cur.sortKeys, i, j)) {
+			if sign(compareLines(old.ast, &old.sortKeys, i, j)) != sign(compareLines(cur.ast, &cur.sortKeys, i, j)) {
 				return false
 			}
 		}
@@ -231,12 +231,12 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 			}
 		}
 	}
-	next.sortKeys = slices.Concat(fi.sortKeys[:c.From], make([]lineKey, c.To-c.From), fi.sortKeys[c.OldTo:])
+	next.sortKeys = fi.sortKeys.edited(c.From, c.OldTo, c.To)
 	for i := c.From; i < c.To; i++ {
-		next.sortKeys[i] = lineSortKey(ast, i)
+		next.sortKeys.set(i, lineSortKey(ast, i))
 		next.addLine(i, &norm, true)
 	}
-	setAfterPrev(ast, next.sortKeys, c.From, c.To+1)
+	setAfterPrev(ast, &next.sortKeys, c.From, c.To+1)
 	next.unsorted = &lazy[[]int]{}
 	if c.To == c.OldTo && sameOrder(fi, &next, c) {
 		next.unsorted.from = fi.unsorted
@@ -334,13 +334,13 @@ func (fi *fileIndex) indexLines() {
 	fi.refs = map[string][]int32{}
 	fi.lineHash = newLineTable(ast.NumLines())
 	fi.defHash = newLineTable(ast.NumLines() / 2)
-	fi.sortKeys = make([]lineKey, ast.NumLines())
+	fi.sortKeys = newKeyList(ast.NumLines())
 	var norm []byte
 	for i := range ast.NumLines() {
-		fi.sortKeys[i] = lineSortKey(ast, i)
+		*fi.sortKeys.at(i) = lineSortKey(ast, i)
 		fi.addLine(i, &norm, false)
 	}
-	setAfterPrev(ast, fi.sortKeys, 1, ast.NumLines())
+	setAfterPrev(ast, &fi.sortKeys, 1, ast.NumLines())
 }
 
 // addLine enters line i into the line tables; norm is scratch space. shared says the

@@ -9,7 +9,7 @@ import (
 // unsortedLines returns the lines that break the case-insensitive order of their block
 // (lines between blank lines): those outside a longest sorted subsequence, which are the
 // fewest lines a user has to move.
-func unsortedLines(f *analysis.File, keys []lineKey) []int {
+func unsortedLines(f *analysis.File, keys *keyList) []int {
 	var out []int
 	for start := 0; start < f.NumLines(); {
 		if f.Line(start).Kind == analysis.Blank {
@@ -28,8 +28,8 @@ func unsortedLines(f *analysis.File, keys []lineKey) []int {
 
 // compareLines orders lines i and j by their sort keys, and by their text when the keys
 // cannot tell.
-func compareLines(f *analysis.File, keys []lineKey, i, j int) int {
-	a, b := &keys[i], &keys[j]
+func compareLines(f *analysis.File, keys *keyList, i, j int) int {
+	a, b := keys.at(i), keys.at(j)
 	switch {
 	case a.valid >= 1 && b.valid >= 1 && a.hi != b.hi:
 		return cmp.Compare(a.hi, b.hi)
@@ -57,9 +57,13 @@ type lineKey struct {
 }
 
 // setAfterPrev computes afterPrev for lines [from, to) of f.
-func setAfterPrev(f *analysis.File, keys []lineKey, from, to int) {
-	for i := max(from, 1); i < min(to, len(keys)); i++ {
-		keys[i].afterPrev = compareLines(f, keys, i-1, i) <= 0
+func setAfterPrev(f *analysis.File, keys *keyList, from, to int) {
+	for i := max(from, 1); i < min(to, keys.len()); i++ {
+		if after := compareLines(f, keys, i-1, i) <= 0; after != keys.at(i).afterPrev {
+			k := *keys.at(i)
+			k.afterPrev = after
+			keys.set(i, k)
+		}
 	}
 }
 
@@ -98,10 +102,10 @@ func sortKey(text []byte) lineKey {
 	return k
 }
 
-func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
+func unsortedInBlock(f *analysis.File, keys *keyList, start, end int) []int {
 	sorted := true
 	for i := start + 1; i < end; i++ {
-		if !keys[i].afterPrev {
+		if !keys.at(i).afterPrev {
 			sorted = false
 			break
 		}
@@ -120,7 +124,7 @@ func unsortedInBlock(f *analysis.File, keys []lineKey, start, end int) []int {
 		// after its last: then the line's own bit answers, else one comparison, not log n.
 		if hi > 0 {
 			if last := int(tails[hi-1]); last == i-1 {
-				if keys[start+i].afterPrev {
+				if keys.at(start + i).afterPrev {
 					lo = hi
 				}
 			} else if compareLines(f, keys, start+last, start+i) <= 0 {
