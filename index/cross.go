@@ -235,7 +235,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		}
 		for _, p := range s.paths {
 			fi := s.files[p]
-			lines := fi.refs[k]
+			lines := fi.refs.get(k)
 			for i, ln := range lines {
 				if i > 0 && lines[i-1] == ln {
 					continue // a line that refers to k twice is listed twice

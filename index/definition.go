@@ -28,7 +28,7 @@ func (s *Snapshot) References(path string, offset int) []Location {
 	var out []Location
 	for _, p := range s.paths {
 		other := s.files[p]
-		for rk, lines := range other.refs {
+		for rk, lines := range other.refs.all() {
 			resolved := s.resolve(rk)
 			if !slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(resolved, k) }) {
 				continue

@@ -109,7 +109,7 @@ func describeLineTables(fi *fileIndex) string {
 			}
 		}
 	}
-	for k, lines := range fi.refs {
+	for k, lines := range fi.refs.all() {
 		out = append(out, fmt.Sprintf("ref %q %v", k, lines))
 	}
 	slices.Sort(out)

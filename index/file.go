@@ -3,7 +3,6 @@ package index
 import (
 	"cmp"
 	"hash/maphash"
-	"maps"
 	"slices"
 	"unicode/utf8"
 
@@ -23,7 +22,7 @@ type fileIndex struct {
 	topicAliases map[string][]string  // topic key -> alias texts, without repeats
 	aliases      map[string][]alias   // alias key -> the topics it names
 	lastSeg      keyTable             // last segment key -> the topics ending with it
-	refs         map[string][]int32   // reference key -> lines that refer to it
+	refs         shardedMap[[]int32]  // reference key -> lines that refer to it
 	roots        []string             // top-level topic keys, in first-seen order
 
 	terms *lazy[*termList] // the topic keys for "[[" completion, while topics stay
@@ -203,7 +202,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 	next.ast = ast
 	next.lineHash = fi.lineHash.clone()
 	next.defHash = fi.defHash.clone()
-	next.refs = maps.Clone(fi.refs)
+	next.refs = fi.refs.clone()
 	var norm []byte
 	for i := c.From; i < c.OldTo; i++ {
 		if h, ok := lineHashOf(fi.ast, i, &norm); ok {
@@ -214,9 +213,9 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		}
 		for _, r := range fi.ast.Line(i).Refs() {
 			if r.Key != "" {
-				next.refs[r.Key] = slices.DeleteFunc(slices.Clone(next.refs[r.Key]), func(l int32) bool { return l == int32(i) })
-				if len(next.refs[r.Key]) == 0 {
-					delete(next.refs, r.Key)
+				next.refs.set(r.Key, slices.DeleteFunc(slices.Clone(next.refs.get(r.Key)), func(l int32) bool { return l == int32(i) }))
+				if len(next.refs.get(r.Key)) == 0 {
+					next.refs.del(r.Key)
 				}
 			}
 		}
@@ -225,9 +224,9 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		from := int32(c.OldTo)
 		next.lineHash.shift(from, delta)
 		next.defHash.shift(from, delta)
-		for k, lines := range next.refs {
+		for k, lines := range next.refs.all() {
 			if lines[len(lines)-1] >= from {
-				next.refs[k] = shifted(lines, from, delta)
+				next.refs.set(k, shifted(lines, from, delta))
 			}
 		}
 	}
@@ -331,7 +330,7 @@ func (fi *fileIndex) indexTopics() {
 // references.
 func (fi *fileIndex) indexLines() {
 	ast := fi.ast
-	fi.refs = map[string][]int32{}
+	fi.refs = newShardedMap[[]int32](0)
 	fi.lineHash = newLineTable(ast.NumLines())
 	fi.defHash = newLineTable(ast.NumLines() / 2)
 	fi.sortKeys = newKeyList(ast.NumLines())
@@ -354,13 +353,13 @@ func (fi *fileIndex) addLine(i int, norm *[]byte, shared bool) {
 	}
 	for _, r := range fi.ast.Line(i).Refs() {
 		if r.Key != "" {
-			refs := fi.refs[r.Key]
+			refs := fi.refs.get(r.Key)
 			if shared {
 				refs = slices.Clone(refs)
 				at, _ := slices.BinarySearch(refs, int32(i))
-				fi.refs[r.Key] = slices.Insert(refs, at, int32(i))
+				fi.refs.set(r.Key, slices.Insert(refs, at, int32(i)))
 			} else {
-				fi.refs[r.Key] = append(refs, int32(i))
+				fi.refs.set(r.Key, append(refs, int32(i)))
 			}
 		}
 	}

@@ -83,7 +83,7 @@ func (s *Snapshot) refTotals() map[string]int {
 	s.refOnce.Do(func() {
 		s.refCounts = map[string]int{}
 		for _, p := range s.paths {
-			for rk, lines := range s.files[p].refs {
+			for rk, lines := range s.files[p].refs.all() {
 				for _, k := range s.resolve(rk) {
 					s.refCounts[k] += len(lines)
 				}
