@@ -25,7 +25,7 @@ type textChange struct {
 
 // applyChanges applies changes in order, each relative to the text the previous one left,
 // and returns a mapper over the result. On error nothing is applied.
-func applyChanges(m *Mapper, changes []textChange) (*Mapper, error) {
+func applyChanges(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, error) {
 	for i, c := range changes {
 		if c.Range == nil {
 			m = NewMapper([]byte(c.Text))
@@ -35,19 +35,27 @@ func applyChanges(m *Mapper, changes []textChange) (*Mapper, error) {
 		if err != nil {
 			return nil, fmt.Errorf("change %d: %w", i, err)
 		}
-		m = m.Splice(span, c.Text)
+		m = m.spliceInto(room, span, c.Text)
+		room = nil // used up: a later change of the same message allocates
 	}
 	return m, nil
 }
+
+// largeDocument is the size from which a document keeps room for its next version.
+const largeDocument = 1 << 20
+
+// roomSlack is the growth the room allows: a paste of a few kilobytes still fits.
+const roomSlack = 64 << 10
 
 // documentStore holds the open documents by index path.
 type documentStore struct {
 	mu   sync.Mutex
 	docs map[string]*document
+	room map[string]*spliceRoom // memory for the next version of a large document
 }
 
 func newDocumentStore() *documentStore {
-	return &documentStore{docs: make(map[string]*document)}
+	return &documentStore{docs: make(map[string]*document), room: make(map[string]*spliceRoom)}
 }
 
 func (s *documentStore) get(path string) (*document, bool) {
@@ -61,6 +69,8 @@ func (s *documentStore) open(d *document) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.docs[d.path] = d
+	delete(s.room, d.path)
+	s.prepareRoom(d)
 }
 
 // change applies changes to the open document at path and returns the new document.
@@ -71,13 +81,32 @@ func (s *documentStore) change(path string, version int32, changes []textChange)
 	if !ok {
 		return nil, fmt.Errorf("document %s is not open", path)
 	}
-	m, err := applyChanges(d.mapper, changes)
+	room := s.room[path]
+	delete(s.room, path) // the new version owns it; an older one keeps its own bytes
+	m, err := applyChanges(d.mapper, changes, room)
 	if err != nil {
 		return nil, err
 	}
 	nd := &document{uri: d.uri, path: d.path, version: version, mapper: m}
 	s.docs[path] = nd
+	s.prepareRoom(nd)
 	return nd, nil
+}
+
+// prepareRoom allocates, off the caller's path, room for the version after d when d is
+// large.
+func (s *documentStore) prepareRoom(d *document) {
+	if len(d.mapper.Content()) < largeDocument {
+		return
+	}
+	go func() {
+		room := roomFor(d.mapper, roomSlack)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.docs[d.path] == d { // still the current version: the room is for its successor
+			s.room[d.path] = room
+		}
+	}()
 }
 
 func (s *documentStore) close(path string) (*document, bool) {
@@ -85,6 +114,7 @@ func (s *documentStore) close(path string) (*document, bool) {
 	defer s.mu.Unlock()
 	d, ok := s.docs[path]
 	delete(s.docs, path)
+	delete(s.room, path)
 	return d, ok
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
@@ -126,7 +127,13 @@ func FuzzIncrementalSync(f *testing.F) {
 		one := NewMapper([]byte(initial))
 		for i, c := range changes {
 			var err error
-			one, err = applyChanges(one, []textChange{c})
+			// Every other change is built in room made ahead, as for a large document;
+			// a small room (an edit that grows the text more) is not used.
+			var room *spliceRoom
+			if i%2 == 0 {
+				room = roomFor(one, i%3)
+			}
+			one, err = applyChanges(one, []textChange{c}, room)
 			if err != nil {
 				t.Fatalf("change %d %+v: %v", i, c, err)
 			}
@@ -135,7 +142,7 @@ func FuzzIncrementalSync(f *testing.F) {
 			t.Fatalf("one change per didChange:\n got %q\nwant %q", got, want)
 		}
 
-		all, err := applyChanges(NewMapper([]byte(initial)), changes)
+		all, err := applyChanges(NewMapper([]byte(initial)), changes, nil)
 		if err != nil {
 			t.Fatalf("all changes in one didChange: %v", err)
 		}
@@ -180,5 +187,34 @@ func TestDocumentStore(t *testing.T) {
 	}
 	if len(s.paths()) != 0 {
 		t.Fatal("document still open after close")
+	}
+}
+
+// TestLargeDocumentEditsInRoom: after a large document opens or changes, room for its
+// next version is made in the background, and the next change builds its text there.
+func TestLargeDocumentEditsInRoom(t *testing.T) {
+	s := newDocumentStore()
+	text := strings.Repeat("a line of a large document\n", largeDocument/20)
+	s.open(&document{uri: "file:///big.notes", path: "/big.notes", version: 1, mapper: NewMapper([]byte(text))})
+	for version := int32(2); version < 5; version++ {
+		var room *spliceRoom
+		for deadline := time.Now().Add(5 * time.Second); room == nil && time.Now().Before(deadline); {
+			s.mu.Lock()
+			room = s.room["/big.notes"]
+			s.mu.Unlock()
+			time.Sleep(time.Millisecond)
+		}
+		if room == nil {
+			t.Fatalf("version %d: no room prepared", version)
+		}
+		rng := protocol.Range{Start: protocol.Position{Line: 3, Character: 2}, End: protocol.Position{Line: 3, Character: 2}}
+		d, err := s.change("/big.notes", version, []textChange{{Range: &rng, Text: "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = text[:3*27+2] + "x" + text[3*27+2:]
+		if got := d.mapper.Content(); string(got) != text || &got[:1][0] != &room.content[:1][0] {
+			t.Fatalf("version %d: text right %v, built in the room %v", version, string(got) == text, &got[:1][0] == &room.content[:1][0])
+		}
 	}
 }

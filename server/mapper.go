@@ -59,9 +59,20 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // a large file costs a copy, not a rescan. Whether offset q starts a line depends only on
 // the bytes at q-1 and q, which is what bounds the rescan.
 func (m *Mapper) Splice(span analysis.Span, text string) *Mapper {
+	return m.spliceInto(nil, span, text)
+}
+
+// spliceInto is Splice that builds the new content and line table in room, when they
+// fit: buffers allocated ahead of the edit, off its path.
+func (m *Mapper) spliceInto(room *spliceRoom, span analysis.Span, text string) *Mapper {
 	old := m.content
 	s, e := span.Start, span.End
-	content := make([]byte, 0, len(old)-(e-s)+len(text))
+	var content []byte
+	if size := len(old) - (e - s) + len(text); room != nil && cap(room.content) >= size {
+		content = room.content[:0]
+	} else {
+		content = make([]byte, 0, size)
+	}
 	content = append(content, old[:s]...)
 	content = append(content, text...)
 	content = append(content, old[e:]...)
@@ -71,7 +82,12 @@ func (m *Mapper) Splice(span analysis.Span, text string) *Mapper {
 	delta := len(text) - (e - s)
 	keep := sort.SearchInts(m.lineStart, s) // line starts before s stay
 	after := sort.SearchInts(m.lineStart, e+1)
-	starts := make([]int, 0, len(m.lineStart)+strings.Count(text, "\n")+strings.Count(text, "\r"))
+	var starts []int
+	if size := len(m.lineStart) + strings.Count(text, "\n") + strings.Count(text, "\r"); room != nil && cap(room.starts) >= size {
+		starts = room.starts[:0]
+	} else {
+		starts = make([]int, 0, size)
+	}
 	starts = append(starts, m.lineStart[:keep]...)
 	for q := s; q <= s+len(text) && q <= len(content); q++ {
 		if isLineStart(content, q) {
@@ -251,4 +267,19 @@ func utf16Len(b []byte) int {
 		i += size
 	}
 	return n
+}
+
+// spliceRoom is memory for the next version of a large document, allocated after an edit
+// and before the next: a keystroke in a 10 MB file then allocates nothing large. That
+// matters when the heap is near its limit, where the collector makes a goroutine that
+// allocates 10 MB pay with marking work first.
+type spliceRoom struct {
+	content []byte
+	starts  []int
+}
+
+// roomFor allocates room for a version of m's text that grows by up to slack bytes and
+// lines.
+func roomFor(m *Mapper, slack int) *spliceRoom {
+	return &spliceRoom{content: make([]byte, 0, len(m.content)+slack), starts: make([]int, 0, len(m.lineStart)+slack)}
 }
