@@ -112,6 +112,7 @@ if [ "${BENCH_GO:-1}" != 0 ]; then
 fi
 
 lsp=""
+lsp_enter=""
 if [ "${BENCH_LSP:-1}" != 0 ]; then
   echo "notesls-bench on a $lsp_lines-line workspace" >&2
   set +e
@@ -120,6 +121,14 @@ if [ "${BENCH_LSP:-1}" != 0 ]; then
   set -e
   [ $lsp_status = 0 ] || lsp="notesls-bench failed (exit $lsp_status):
 $lsp"
+  # The same edits typing Enter, which moves every later line.
+  echo "notesls-bench typing Enter" >&2
+  set +e
+  lsp_enter=$(ulimit -v $((mem_mb * 1024)); timeout "$limit" "$tmp/notesls-bench" -workspace "$tmp/ws" -requests 10 -edits 200 -insert '\n' -seed "$seed" -- "$tmp/notesls" 2>&1)
+  lsp_status=$?
+  set -e
+  [ $lsp_status = 0 ] || lsp_enter="notesls-bench failed (exit $lsp_status):
+$lsp_enter"
 fi
 
 # The report.
@@ -168,5 +177,11 @@ if [ -n "$lsp" ]; then
   echo
   echo '```'
   echo "${lsp//$tmp/\$TMP}"
+  echo '```'
+  echo
+  echo "### notesls-bench -insert '\\n' (Enter), same workspace"
+  echo
+  echo '```'
+  echo "${lsp_enter//$tmp/\$TMP}"
   echo '```'
 fi
