@@ -23,20 +23,29 @@ func BenchmarkCheckFile(b *testing.B) {
 
 // BenchmarkEdit measures one keystroke in a large file: re-index and recompute the file's
 // diagnostics, what the server does before publishing. NOTESLS_BENCH_FILE picks the file.
+// It types a letter into the middle of some line, then takes it out again.
 func BenchmarkEdit(b *testing.B) {
+	benchmarkEdits(b, func(f *analysis.File, src []byte, i int) (int, byte) {
+		return len(src)/3 + (i%97)*101, 'x'
+	})
+}
+
+// benchmarkEdits times the edits that typing makes: on even rounds the character at the
+// place that at gives, on odd rounds the original text back. Every version gets its own
+// bytes, as the server's do: the index keeps them.
+func benchmarkEdits(b *testing.B, at func(f *analysis.File, src []byte, i int) (pos int, typed byte)) {
 	path, src := benchFile(b)
 	w := NewWorkspace(DefaultConfig())
 	w.Update(path, src)
 	w.Snapshot().Diagnostics(path)
+	f := w.Snapshot().Tree(path)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		// Type a letter into the middle of some line, then take it out again. Every
-		// version gets its own bytes, as the server's do: the index keeps them.
 		var edited []byte
 		if i%2 == 0 {
-			pos := len(src)/3 + (i%97)*101
-			edited = slices.Concat(src[:pos], []byte{'x'}, src[pos:])
+			pos, typed := at(f, src, i)
+			edited = slices.Concat(src[:pos], []byte{typed}, src[pos:])
 		} else {
 			edited = slices.Clone(src)
 		}
@@ -87,26 +96,10 @@ func BenchmarkCompleteTerms(b *testing.B) {
 // BenchmarkEditHead types a letter into a path, which changes the topics, then takes it
 // out again.
 func BenchmarkEditHead(b *testing.B) {
-	path, src := benchFile(b)
-	w := NewWorkspace(DefaultConfig())
-	w.Update(path, src)
-	w.Snapshot().Diagnostics(path)
-	f := w.Snapshot().Tree(path)
-	var edited []byte
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
+	benchmarkEdits(b, func(f *analysis.File, src []byte, i int) (int, byte) {
 		ln := (f.NumLines()/3 + i*101) % f.NumLines()
-		pos := f.Start(ln) + 1
-		if i%2 == 0 {
-			edited = slices.Concat(src[:pos], []byte{'q'}, src[pos:])
-		} else {
-			edited = slices.Clone(src)
-		}
-		i++
-		snap, _ := w.Update(path, edited)
-		snap.Diagnostics(path)
-	}
+		return f.Start(ln) + 1, 'q'
+	})
 }
 
 // BenchmarkCompleteTermsTyped proposes terms for a few letters typed after "[[", which
@@ -126,24 +119,8 @@ func BenchmarkCompleteTermsTyped(b *testing.B) {
 // BenchmarkEditNewline breaks a line in two and joins it again: the edits that move
 // every later line.
 func BenchmarkEditNewline(b *testing.B) {
-	path, src := benchFile(b)
-	w := NewWorkspace(DefaultConfig())
-	w.Update(path, src)
-	w.Snapshot().Diagnostics(path)
-	f := w.Snapshot().Tree(path)
-	var edited []byte
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
+	benchmarkEdits(b, func(f *analysis.File, src []byte, i int) (int, byte) {
 		ln := (f.NumLines()/3 + i*101) % f.NumLines()
-		pos := f.Start(ln) + int(f.Line(ln).Len)/2
-		if i%2 == 0 {
-			edited = slices.Concat(src[:pos], []byte{'\n'}, src[pos:])
-		} else {
-			edited = slices.Clone(src)
-		}
-		i++
-		snap, _ := w.Update(path, edited)
-		snap.Diagnostics(path)
-	}
+		return f.Start(ln) + int(f.Line(ln).Len)/2, '\n'
+	})
 }

@@ -2,8 +2,6 @@ package index
 
 import (
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -45,54 +43,8 @@ type crossEdit struct {
 	refKeys     []string
 }
 
-// maxCrossEdits bounds a chain of uncomputed edits; a longer one is cheaper to compute
-// from scratch than to follow.
-const maxCrossEdits = 256
-
-// crossLazy computes a snapshot's crossState once: in full, or from an earlier state and
-// the edits made since.
-type crossLazy struct {
-	mu    sync.Mutex
-	state atomic.Pointer[crossState]
-	base  *crossLazy // a computed earlier state, or nil for a full pass
-	edits []crossEdit
-}
-
 func (s *Snapshot) crossFindings() *crossState {
-	l := s.cross
-	if st := l.state.Load(); st != nil {
-		return st
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if st := l.state.Load(); st != nil {
-		return st
-	}
-	var st *crossState
-	if l.base != nil {
-		st = s.updateCross(l.base.state.Load(), l.edits)
-	} else {
-		st = s.computeCross()
-	}
-	l.state.Store(st)
-	l.base, l.edits = nil, nil
-	return st
-}
-
-// followCross makes the lazy state of a snapshot that differs from old's by edit.
-func followCross(old *crossLazy, edit crossEdit) *crossLazy {
-	if old.state.Load() != nil {
-		return &crossLazy{base: old, edits: []crossEdit{edit}}
-	}
-	old.mu.Lock() // not computed: chain to what old itself would start from
-	defer old.mu.Unlock()
-	if old.state.Load() != nil {
-		return &crossLazy{base: old, edits: []crossEdit{edit}}
-	}
-	if old.base == nil || len(old.edits) >= maxCrossEdits {
-		return &crossLazy{}
-	}
-	return &crossLazy{base: old.base, edits: append(slices.Clip(old.edits), edit)}
+	return s.cross.get(s.computeCross, s.updateCross)
 }
 
 // crossEditOf describes an edit of path that replaced lines [c.From, c.OldTo) of old by

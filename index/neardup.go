@@ -6,8 +6,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -74,17 +72,14 @@ type nearFinding struct {
 // two ways, without comparing every pair: names meet only when they share a skeleton, a
 // one-deletion variant, or a parent.
 func (s *Snapshot) nearDuplicates() nearResult {
-	return s.near.get(s).result
+	return s.near.get(s.computeNearDuplicates, s.updateNear).result
 }
 
-// nearLazy computes a snapshot's nearState once: in full, or from an earlier state by
-// looking again at the names that edits since then touched.
-type nearLazy struct {
-	mu       sync.Mutex
-	state    atomic.Pointer[nearState]
-	base     *nearLazy   // a computed earlier state, or nil for a full pass
-	affected []string    // name keys on the lines changed since base
-	moves    []lineShift // line numbers moved since base, in order
+// nearEdit is what one edit changed for the near-duplicates: the name keys on the lines
+// it replaced and put in, and how it moved the lines after them (nil: not moved).
+type nearEdit struct {
+	affected []string
+	moved    *lineShift
 }
 
 // A lineShift says that in one file, the lines from `from` on moved by delta.
@@ -93,45 +88,18 @@ type lineShift struct {
 	from, delta int32
 }
 
-func (l *nearLazy) get(s *Snapshot) *nearState {
-	if st := l.state.Load(); st != nil {
-		return st
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if st := l.state.Load(); st != nil {
-		return st
-	}
-	var st *nearState
-	if l.base != nil {
-		st = s.updateNearDuplicates(l.base.state.Load(), l.affected, l.moves)
-	} else {
-		st = s.computeNearDuplicates()
-	}
-	l.state.Store(st)
-	l.base, l.affected, l.moves = nil, nil, nil
-	return st
-}
-
-// followNear makes the lazy state of a snapshot that differs from old's by lines that
-// hold the names in affected, the lines after them moved as moved says (nil: not moved).
-func followNear(old *nearLazy, affected []string, moved *lineShift) *nearLazy {
+// updateNear derives the state from prev through edits: the names they touched are
+// looked at again, the lines they moved are moved.
+func (s *Snapshot) updateNear(prev *nearState, edits []nearEdit) *nearState {
+	var affected []string
 	var moves []lineShift
-	if moved != nil {
-		moves = []lineShift{*moved}
+	for _, e := range edits {
+		affected = append(affected, e.affected...)
+		if e.moved != nil {
+			moves = append(moves, *e.moved)
+		}
 	}
-	if old.state.Load() != nil {
-		return &nearLazy{base: old, affected: affected, moves: moves}
-	}
-	old.mu.Lock() // not computed: chain to what old itself would start from
-	defer old.mu.Unlock()
-	if st := old.state.Load(); st != nil {
-		return &nearLazy{base: old, affected: affected, moves: moves}
-	}
-	if old.base == nil {
-		return &nearLazy{}
-	}
-	return &nearLazy{base: old.base, affected: slices.Concat(old.affected, affected), moves: slices.Concat(old.moves, moves)}
+	return s.updateNearDuplicates(prev, affected, moves)
 }
 
 // nameRecord returns where name key first appears in the workspace.

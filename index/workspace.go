@@ -26,11 +26,11 @@ type Snapshot struct {
 	// Computed on first use from the topic tables only, so a snapshot whose files share
 	// their topic tables with an earlier one takes these over.
 	// Pointers, so that a later snapshot taking one over does not keep this one alive.
-	near         *nearLazy
+	near         *followed[nearState, nearEdit]
 	suggestNames *lazy[suggestIndex]
 	suggestPaths *lazy[suggestIndex]
 	// Computed on first use, or carried over from an earlier snapshot's through the edits.
-	cross *crossLazy
+	cross *followed[crossState, crossEdit]
 	// Shared with the next snapshot while its topics and references stay the same.
 	rankedRoots  *lazy[[]rankedTopic]
 	untypedTerms *lazy[*rankedCandidates]
@@ -61,7 +61,7 @@ func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
 	}
 	slices.Sort(paths)
 	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{},
-		near: &nearLazy{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &crossLazy{},
+		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
 		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}}
 }
 
@@ -84,18 +84,18 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
 		edit := crossEditOf(path, change, prev.ast, fi.ast, nil, nil, nil)
-		snap.cross = followCross(old.cross, edit)
+		snap.cross = follow(old.cross, edit)
 		if len(edit.refKeys) == 0 { // typing in a body: the use counts stand
 			snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
 		}
 	case changedLines:
 		names, aliases, topics := changedKeys(change, prev.ast, fi.ast)
-		snap.cross = followCross(old.cross, crossEditOf(path, change, prev.ast, fi.ast, names, aliases, topics))
+		snap.cross = follow(old.cross, crossEditOf(path, change, prev.ast, fi.ast, names, aliases, topics))
 		var moved *lineShift
 		if change.To != change.OldTo {
 			moved = &lineShift{path: path, from: int32(change.OldTo), delta: int32(change.To - change.OldTo)}
 		}
-		snap.near = followNear(old.near, names, moved)
+		snap.near = follow(old.near, nearEdit{names, moved})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
 	}
@@ -194,7 +194,7 @@ func affectedBy(snap *Snapshot, path string) []string {
 // inheritTopicCaches lets s take over the caches of old that depend on topics alone:
 // the caller has checked that every file's topic tables are old's.
 func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
-	s.near = followNear(old.near, nil, nil)
+	s.near = follow(old.near, nearEdit{})
 	// The same names make the same indexes: sharing them (rather than chaining to them)
 	// keeps them ready for the next snapshot that adds names to layer over.
 	s.suggestNames = old.suggestNames
@@ -221,6 +221,56 @@ func (l *lazy[T]) get(compute func() T) T {
 		l.done.Store(true)
 	})
 	return l.val
+}
+
+// followed is a value of a snapshot computed once: in full, or from the value of an
+// earlier snapshot and the edits made since, E each. An uncomputed snapshot's edits are
+// added to the next one's, so a chain of snapshots nobody asked about costs one update.
+type followed[T, E any] struct {
+	mu    sync.Mutex
+	state atomic.Pointer[T]
+	base  *followed[T, E] // a computed earlier value, or nil for a full computation
+	edits []E
+}
+
+// maxFollowedEdits bounds a chain of uncomputed edits; a longer one is cheaper to
+// compute from scratch than to follow.
+const maxFollowedEdits = 256
+
+func (l *followed[T, E]) get(full func() *T, update func(prev *T, edits []E) *T) *T {
+	if v := l.state.Load(); v != nil {
+		return v
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v := l.state.Load(); v != nil {
+		return v
+	}
+	var v *T
+	if l.base != nil {
+		v = update(l.base.state.Load(), l.edits)
+	} else {
+		v = full()
+	}
+	l.state.Store(v)
+	l.base, l.edits = nil, nil // the earlier snapshot's value may go
+	return v
+}
+
+// follow makes the value of a snapshot that differs from old's by edit.
+func follow[T, E any](old *followed[T, E], edit E) *followed[T, E] {
+	if old.state.Load() != nil {
+		return &followed[T, E]{base: old, edits: []E{edit}}
+	}
+	old.mu.Lock() // not computed: chain to what old itself would start from
+	defer old.mu.Unlock()
+	if old.state.Load() != nil {
+		return &followed[T, E]{base: old, edits: []E{edit}}
+	}
+	if old.base == nil || len(old.edits) >= maxFollowedEdits {
+		return &followed[T, E]{}
+	}
+	return &followed[T, E]{base: old.base, edits: append(slices.Clip(old.edits), edit)}
 }
 
 // ready returns the value if it has been computed.
