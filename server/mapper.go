@@ -123,6 +123,12 @@ func isASCII(s string) bool {
 	return true
 }
 
+// over returns a mapper over content, which holds the same bytes as m's: it shares m's
+// line table.
+func (m *Mapper) over(content []byte) *Mapper {
+	return &Mapper{content: content, lineStart: m.lineStart, ascii: m.ascii}
+}
+
 // Content returns the text the Mapper was built on.
 func (m *Mapper) Content() []byte { return m.content }
 

@@ -276,7 +276,11 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 		switch u.kind {
 		case updateText:
 			if cur, ok := w.idx.Snapshot().Content(path); ok && bytes.Equal(cur, u.text.Content()) {
-				continue // opening a file as it is on disk changes nothing but its version
+				// Opening a file as it is on disk changes nothing but its version. The
+				// editor's line table fits the indexed bytes too, so the first request
+				// does not build one.
+				w.s.mappers.put(path, u.text.over(cur))
+				continue
 			}
 			w.s.mappers.put(path, u.text)
 			_, aff := w.idx.Update(path, u.text.Content())
