@@ -8,10 +8,11 @@ import (
 )
 
 // updateTopics brings the topic tables, shared with the previous version, up to date
-// after lines [c.From, c.OldTo) of old were replaced by lines [c.From, c.To): it copies
-// the tables' maps, undoes the old lines, moves the line numbers after them, and applies
-// the new lines, copying every topic and list it changes, so that the previous version
-// stays as it was. The result is what indexTopics would build, at the cost of the changed
+// after lines [c.From, c.OldTo) of old were replaced by lines [c.From, c.To): it takes
+// copies of the tables (the large ones share their shards and chunks until they change
+// one), undoes the old lines, moves the line numbers after them, and applies the new
+// lines, copying every record and list it changes, so that the previous version stays
+// as it was. The result is what indexTopics would build, at the cost of the changed
 // lines and of the parts of the tables they touch.
 func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topics = fi.topics.clone()
