@@ -135,14 +135,14 @@ func (s *Snapshot) laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable,
 	if len(earlier) == 0 {
 		return
 	}
-	t.each(func(h uint64, ln int32) {
+	for h, ln := range t.first.all() {
 		for _, e := range earlier {
 			if table(e).has(h) {
 				report(h, ln) // fi's other lines of h came from t.more above
 				break
 			}
 		}
-	})
+	}
 }
 
 // duplicates reports duplicate lines and duplicate definitions on the later line.

@@ -100,9 +100,9 @@ func editsAgainstFreshIndex(t *testing.T, seed uint64) {
 func describeLineTables(fi *fileIndex) string {
 	var out []string
 	for name, t := range map[string]*lineTable{"line": &fi.lineHash, "def": &fi.defHash} {
-		t.each(func(h uint64, first int32) {
+		for h := range t.first.all() {
 			out = append(out, fmt.Sprintf("%s %x %v", name, h, t.lines(h)))
-		})
+		}
 		for h := range t.more {
 			if !t.has(h) {
 				out = append(out, fmt.Sprintf("%s %x: listed, no first line", name, h))

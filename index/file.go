@@ -17,13 +17,13 @@ type fileIndex struct {
 
 	topics topicTable // every path prefix in the file, by key
 	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
-	children     shardedMap[[]string] // topic key -> child topic keys, first-seen order
-	moreEntries  map[string][]int32   // topic key -> its entry lines after the first
-	topicAliases map[string][]string  // topic key -> alias texts, without repeats
-	aliases      map[string][]alias   // alias key -> the topics it names
-	lastSeg      keyTable             // last segment key -> the topics ending with it
-	refs         shardedMap[[]int32]  // reference key -> lines that refer to it
-	roots        []string             // top-level topic keys, in first-seen order
+	children     shardedMap[string, []string] // topic key -> child topic keys, first-seen order
+	moreEntries  map[string][]int32           // topic key -> its entry lines after the first
+	topicAliases map[string][]string          // topic key -> alias texts, without repeats
+	aliases      map[string][]alias           // alias key -> the topics it names
+	lastSeg      keyTable                     // last segment key -> the topics ending with it
+	refs         shardedMap[string, []int32]  // reference key -> lines that refer to it
+	roots        []string                     // top-level topic keys, in first-seen order
 
 	terms *lazy[*termList] // the topic keys for "[[" completion, while topics stay
 
@@ -267,7 +267,7 @@ func (fi *fileIndex) indexTopics() {
 	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)
-	fi.children = newShardedMap[[]string](segs / 8)
+	fi.children = newShardedMap[string, []string](segs / 8)
 	fi.moreEntries = map[string][]int32{}
 	fi.topicAliases = map[string][]string{}
 	// A sorted file repeats the path of the line before: the topics of the previous line
@@ -330,7 +330,7 @@ func (fi *fileIndex) indexTopics() {
 // references.
 func (fi *fileIndex) indexLines() {
 	ast := fi.ast
-	fi.refs = newShardedMap[[]int32](0)
+	fi.refs = newShardedMap[string, []int32](0)
 	fi.lineHash = newLineTable(ast.NumLines())
 	fi.defHash = newLineTable(ast.NumLines() / 2)
 	fi.sortKeys = newKeyList(ast.NumLines())

@@ -7,65 +7,30 @@ import (
 
 // lineTable maps a hash to the lines that have it. Nearly every hash has one line, kept
 // in a flat map; hashes of two or more lines move to a second map. At a million lines this
-// saves a million small slices.
-//
-// The flat map is cut into shards by hash, each copied only when a version changes it:
-// a keystroke changes one or two lines, so the next version copies one or two shards of
-// the table, not the whole of it.
+// saves a million small slices. The flat map is sharded (see shardedMap): a keystroke
+// changes one or two lines, so the next version copies one or two shards of it.
 type lineTable struct {
-	first [tableShards]map[uint64]int32
-	owned [tableShards]bool  // shards this table made or copied, free to change
+	first shardedMap[uint64, int32]
 	more  map[uint64][]int32 // every line of the hash, in order, when there are several
 	// shared says the lists in more may belong to another table too (after clone), so
 	// they are copied before they change.
 	shared bool
 }
 
-const tableShards = 64
-
 func newLineTable(size int) lineTable {
-	t := lineTable{more: map[uint64][]int32{}}
-	for i := range t.first {
-		t.first[i] = make(map[uint64]int32, size/tableShards)
-		t.owned[i] = true
-	}
-	return t
-}
-
-// firstOf returns the first line of h.
-func (t *lineTable) firstOf(h uint64) (int32, bool) {
-	l, ok := t.first[h%tableShards][h]
-	return l, ok
-}
-
-// setFirst records the first line of h, copying its shard if another table shares it.
-func (t *lineTable) setFirst(h uint64, line int32) {
-	t.writable(h)[h] = line
-}
-
-func (t *lineTable) deleteFirst(h uint64) {
-	delete(t.writable(h), h)
-}
-
-func (t *lineTable) writable(h uint64) map[uint64]int32 {
-	i := h % tableShards
-	if !t.owned[i] {
-		t.first[i] = maps.Clone(t.first[i])
-		t.owned[i] = true
-	}
-	return t.first[i]
+	return lineTable{first: newShardedMap[uint64, int32](size), more: map[uint64][]int32{}}
 }
 
 func (t *lineTable) add(h uint64, line int32) {
-	first, ok := t.firstOf(h)
+	first, ok := t.first.lookup(h)
 	if !ok {
-		t.setFirst(h, line) // the common case: one lookup and one insert
+		t.first.set(h, line) // the common case: one lookup and one insert
 		return
 	}
 	lines, ok := t.more[h]
 	if !ok {
 		t.more[h] = []int32{min(first, line), max(first, line)}
-		t.setFirst(h, min(first, line))
+		t.first.set(h, min(first, line))
 		return
 	}
 	if !t.shared && line > lines[len(lines)-1] {
@@ -75,7 +40,7 @@ func (t *lineTable) add(h uint64, line int32) {
 	// Keep the lines in order: an edit may add a line before others of its hash.
 	i, _ := slices.BinarySearch(lines, line)
 	t.more[h] = slices.Insert(slices.Clone(lines), i, line)
-	t.setFirst(h, t.more[h][0])
+	t.first.set(h, t.more[h][0])
 }
 
 // lines returns the lines of a hash, in order.
@@ -83,25 +48,16 @@ func (t *lineTable) lines(h uint64) []int32 {
 	if lines, ok := t.more[h]; ok {
 		return lines
 	}
-	if first, ok := t.firstOf(h); ok {
+	if first, ok := t.first.lookup(h); ok {
 		return []int32{first}
 	}
 	return nil
 }
 
-// each calls f with every hash and its first line.
-func (t *lineTable) each(f func(h uint64, first int32)) {
-	for _, shard := range t.first {
-		for h, l := range shard {
-			f(h, l)
-		}
-	}
-}
-
 // clone returns a table that can change while the original is shared: it shares every
 // shard until it changes one.
 func (t *lineTable) clone() lineTable {
-	return lineTable{first: t.first, more: maps.Clone(t.more), shared: true}
+	return lineTable{first: t.first.clone(), more: maps.Clone(t.more), shared: true}
 }
 
 // remove takes line out of the lines of h. Slices are replaced, never changed in place,
@@ -112,29 +68,27 @@ func (t *lineTable) remove(h uint64, line int32) {
 		switch len(rest) {
 		case 0:
 			delete(t.more, h)
-			t.deleteFirst(h)
+			t.first.del(h)
 		case 1:
 			delete(t.more, h)
-			t.setFirst(h, rest[0])
+			t.first.set(h, rest[0])
 		default:
 			t.more[h] = rest
-			t.setFirst(h, rest[0])
+			t.first.set(h, rest[0])
 		}
 		return
 	}
-	if first, ok := t.firstOf(h); ok && first == line {
-		t.deleteFirst(h)
+	if first, ok := t.first.lookup(h); ok && first == line {
+		t.first.del(h)
 	}
 }
 
 // shift adds delta to every line number from `from` on, after lines were inserted or
 // removed before them.
 func (t *lineTable) shift(from, delta int32) {
-	for i, shard := range t.first {
-		for h, l := range shard {
-			if l >= from {
-				t.writable(uint64(i))[h] = l + delta
-			}
+	for h, l := range t.first.all() {
+		if l >= from {
+			t.first.set(h, l+delta)
 		}
 	}
 	for h, lines := range t.more {
@@ -145,18 +99,18 @@ func (t *lineTable) shift(from, delta int32) {
 }
 
 func (t *lineTable) has(h uint64) bool {
-	_, ok := t.firstOf(h)
+	_, ok := t.first.lookup(h)
 	return ok
 }
 
 // keyTable maps a key to one or more keys, the common single value kept flat.
 type keyTable struct {
-	one  shardedMap[string]  // every key, with its first value
-	more map[string][]string // all values, when there are several
+	one  shardedMap[string, string] // every key, with its first value
+	more map[string][]string        // all values, when there are several
 }
 
 func newKeyTable(size int) keyTable {
-	return keyTable{one: newShardedMap[string](size), more: make(map[string][]string, size/2)}
+	return keyTable{one: newShardedMap[string, string](size), more: make(map[string][]string, size/2)}
 }
 
 func (t *keyTable) add(k, v string) {

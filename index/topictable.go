@@ -8,7 +8,7 @@ import "slices"
 // move (Enter in the middle of a file): every later topic's first line changes, and the
 // records are then adjusted chunk by chunk, in order, without touching the map.
 type topicTable struct {
-	index  shardedMap[int32]
+	index  shardedMap[string, int32]
 	chunks [][]topic // record i is chunks[i/topicChunk][i%topicChunk]
 	owned  []bool    // chunks this table made or copied, free to change
 	n      int       // records, those of deleted topics included
@@ -21,7 +21,7 @@ const (
 )
 
 func newTopicTable(size int) topicTable {
-	return topicTable{index: newShardedMap[int32](size)}
+	return topicTable{index: newShardedMap[string, int32](size)}
 }
 
 // get returns the topic of key, or nil. The record is shared between versions: read it,
