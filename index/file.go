@@ -27,7 +27,7 @@ type fileIndex struct {
 
 	terms *lazy[*termList] // the topic keys for "[[" completion, while topics stay
 
-	sortKeys keyList // sortKey of each line, for the unsorted rule
+	sortKeys chunkList[lineKey] // sortKey of each line, for the unsorted rule
 	unsorted *lazy[[]int]
 	lineHash lineTable // normalized line -> lines, for duplicate-line
 	defHash  lineTable // term key + normalized definition -> lines
@@ -230,9 +230,9 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 			}
 		}
 	}
-	next.sortKeys = fi.sortKeys.edited(c.From, c.OldTo, c.To)
+	next.sortKeys = fi.sortKeys.spliced(c.From, c.OldTo, c.To)
 	for i := c.From; i < c.To; i++ {
-		next.sortKeys.set(i, lineSortKey(ast, i))
+		*next.sortKeys.writable(i) = lineSortKey(ast, i)
 		next.addLine(i, &norm, true)
 	}
 	setAfterPrev(ast, &next.sortKeys, c.From, c.To+1)
@@ -333,7 +333,7 @@ func (fi *fileIndex) indexLines() {
 	fi.refs = newShardedMap[string, []int32](0)
 	fi.lineHash = newLineTable(ast.NumLines())
 	fi.defHash = newLineTable(ast.NumLines() / 2)
-	fi.sortKeys = newKeyList(ast.NumLines())
+	fi.sortKeys = newChunkList[lineKey](ast.NumLines())
 	var norm []byte
 	for i := range ast.NumLines() {
 		*fi.sortKeys.at(i) = lineSortKey(ast, i)

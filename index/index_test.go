@@ -631,9 +631,9 @@ func TestRadixSort(t *testing.T) {
 func TestSortKeysAgreeWithText(t *testing.T) {
 	text := string(corpus(t)) + "\nÉcole\necole\nKelvin \u212a\nkelvin k\nab\nab\x00\nAB\nabcdefgh\nabcdefghé\nabcdefghijklmnopq\nABCDEFGHIJKLMNOPr\n"
 	f := analysis.Parse([]byte(text))
-	keys := newKeyList(f.NumLines())
+	keys := newChunkList[lineKey](f.NumLines())
 	for i := range f.NumLines() {
-		keys.set(i, sortKey(f.LineText(i)))
+		*keys.writable(i) = sortKey(f.LineText(i))
 	}
 	r := rand.New(rand.NewPCG(11, 12))
 	for range 20000 {

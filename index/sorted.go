@@ -9,7 +9,7 @@ import (
 // unsortedLines returns the lines that break the case-insensitive order of their block
 // (lines between blank lines): those outside a longest sorted subsequence, which are the
 // fewest lines a user has to move.
-func unsortedLines(f *analysis.File, keys *keyList) []int {
+func unsortedLines(f *analysis.File, keys *chunkList[lineKey]) []int {
 	var out []int
 	for start := 0; start < f.NumLines(); {
 		if f.Line(start).Kind == analysis.Blank {
@@ -28,7 +28,7 @@ func unsortedLines(f *analysis.File, keys *keyList) []int {
 
 // compareLines orders lines i and j by their sort keys, and by their text when the keys
 // cannot tell.
-func compareLines(f *analysis.File, keys *keyList, i, j int) int {
+func compareLines(f *analysis.File, keys *chunkList[lineKey], i, j int) int {
 	a, b := keys.at(i), keys.at(j)
 	switch {
 	case a.valid >= 1 && b.valid >= 1 && a.hi != b.hi:
@@ -57,12 +57,10 @@ type lineKey struct {
 }
 
 // setAfterPrev computes afterPrev for lines [from, to) of f.
-func setAfterPrev(f *analysis.File, keys *keyList, from, to int) {
+func setAfterPrev(f *analysis.File, keys *chunkList[lineKey], from, to int) {
 	for i := max(from, 1); i < min(to, keys.len()); i++ {
 		if after := compareLines(f, keys, i-1, i) <= 0; after != keys.at(i).afterPrev {
-			k := *keys.at(i)
-			k.afterPrev = after
-			keys.set(i, k)
+			keys.writable(i).afterPrev = after
 		}
 	}
 }
@@ -102,7 +100,7 @@ func sortKey(text []byte) lineKey {
 	return k
 }
 
-func unsortedInBlock(f *analysis.File, keys *keyList, start, end int) []int {
+func unsortedInBlock(f *analysis.File, keys *chunkList[lineKey], start, end int) []int {
 	sorted := true
 	for i := start + 1; i < end; i++ {
 		if !keys.at(i).afterPrev {

@@ -18,7 +18,7 @@ func (t *topicTable) describe() map[string]topic {
 // TestTopicTableVersions: a clone changes, adds, deletes, shifts and compacts records
 // without the table it came from seeing any of it.
 func TestTopicTableVersions(t *testing.T) {
-	const n = 5*topicChunk + 7
+	const n = 5*listChunk + 7
 	base := newTopicTable(n)
 	want := map[string]topic{}
 	for i := range n {
@@ -58,8 +58,8 @@ func TestTopicTableVersions(t *testing.T) {
 		t.Errorf("the changed clone holds %d topics, want %d (or records differ)", len(got), len(want))
 	}
 	compact := next.compacted()
-	if compact.n != len(want) || compact.holes != 0 {
-		t.Errorf("compacted: %d records with %d holes, want %d and none", compact.n, compact.holes, len(want))
+	if compact.recs.len() != len(want) || compact.holes != 0 {
+		t.Errorf("compacted: %d records with %d holes, want %d and none", compact.recs.len(), compact.holes, len(want))
 	}
 	if got := compact.describe(); !maps.Equal(got, want) {
 		t.Error("compacting changed the topics")

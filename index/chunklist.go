@@ -1,0 +1,88 @@
+package index
+
+import "slices"
+
+// chunkList is a list in chunks of a fixed size that versions share: a version that
+// changes an item copies that item's chunk, not the list. It holds a file's sort keys
+// (2.4 MB at 100,000 lines, of which a keystroke changes one) and its topic records. A
+// list is built by one writer and then never changed; clone gives a new writer a copy
+// that shares every chunk until it changes one.
+type chunkList[T any] struct {
+	chunks [][]T  // item i is chunks[i/listChunk][i%listChunk]
+	owned  []bool // chunks this list made or copied, free to change
+	n      int
+}
+
+const (
+	listChunkShift = 10
+	listChunk      = 1 << listChunkShift
+)
+
+// newChunkList returns n zero items.
+func newChunkList[T any](n int) chunkList[T] {
+	var l chunkList[T]
+	for at := 0; at < n; at += listChunk {
+		l.chunks = append(l.chunks, make([]T, min(listChunk, n-at), listChunk))
+		l.owned = append(l.owned, true)
+	}
+	l.n = n
+	return l
+}
+
+func (l *chunkList[T]) len() int { return l.n }
+
+// at returns item i, shared with other versions: change items through writable.
+func (l *chunkList[T]) at(i int) *T { return &l.chunks[i>>listChunkShift][i&(listChunk-1)] }
+
+// writable returns item i in a chunk this list may change, copied first if shared. A
+// chunk keeps room for a full chunk, so that items added later never move it.
+func (l *chunkList[T]) writable(i int) *T {
+	c := i >> listChunkShift
+	if !l.owned[c] {
+		l.chunks[c] = append(make([]T, 0, listChunk), l.chunks[c]...)
+		l.owned[c] = true
+	}
+	return &l.chunks[c][i&(listChunk-1)]
+}
+
+// push adds an item at the end and returns it.
+func (l *chunkList[T]) push(v T) *T {
+	c := l.n >> listChunkShift
+	if c == len(l.chunks) {
+		l.chunks = append(l.chunks, make([]T, 0, listChunk))
+		l.owned = append(l.owned, true)
+	} else if !l.owned[c] {
+		l.chunks[c] = append(make([]T, 0, listChunk), l.chunks[c]...)
+		l.owned[c] = true
+	}
+	l.chunks[c] = append(l.chunks[c], v)
+	l.n++
+	return l.at(l.n - 1)
+}
+
+// clone returns a list that shares every chunk with l until it changes one.
+func (l *chunkList[T]) clone() chunkList[T] {
+	return chunkList[T]{chunks: slices.Clone(l.chunks), owned: make([]bool, len(l.chunks)), n: l.n}
+}
+
+// spliced returns the list of a version in which items [from, oldTo) were replaced by
+// to-from items, zero until written. The items before from stay shared, and so do those
+// after the edit when it kept the number of items; otherwise those are copied.
+func (l *chunkList[T]) spliced(from, oldTo, to int) chunkList[T] {
+	if to == oldTo {
+		return l.clone()
+	}
+	out := newChunkList[T](l.n + to - oldTo)
+	keep := from >> listChunkShift // whole chunks before the edit
+	copy(out.chunks, l.chunks[:keep])
+	for c := range keep {
+		out.owned[c] = false
+	}
+	for i := keep << listChunkShift; i < from; i++ {
+		*out.at(i) = *l.at(i)
+	}
+	for i := oldTo; i < l.n; i++ {
+		*out.at(i + to - oldTo) = *l.at(i)
+	}
+	return out
+}
