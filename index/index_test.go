@@ -45,6 +45,12 @@ func at(t testing.TB, src []byte, line int, sub string, delta int) int {
 
 func lineOf(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n")) + 1 }
 
+// reparse is reparseRange without the change.
+func reparse(prev *analysis.File, src []byte) *analysis.File {
+	f, _ := reparseRange(prev, src)
+	return f
+}
+
 func sameTree(t *testing.T, got, want *analysis.File) {
 	t.Helper()
 	if got.NumLines() != want.NumLines() {

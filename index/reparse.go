@@ -10,22 +10,16 @@ import (
 
 func encodeRune(p []byte, r rune) int { return utf8.EncodeRune(p, r) }
 
-// reparse parses src reusing the lines of prev that lie outside the changed region: the
-// lines before the first differing byte and after the last one keep their trees, so an
-// edit costs the lines it touches plus a copy of the line table.
-func reparse(prev *analysis.File, src []byte) *analysis.File {
-	f, _ := reparseRange(prev, src)
-	return f
-}
-
 // A lineChange says which lines an edit re-parsed: lines [From, To) of the new file took
 // the place of lines [From, OldTo) of the old one; all others are the same lines.
 type lineChange struct {
 	From, To, OldTo int
 }
 
-// reparseRange is reparse that also reports the lines it re-parsed; ok is false when it
-// parsed the whole file.
+// reparseRange parses src reusing the lines of prev that lie outside the changed region:
+// the lines before the first differing byte and after the last one keep their trees (and
+// share their chunks), so an edit costs the lines it touches. It reports the lines it
+// re-parsed, or nil when it parsed the whole file.
 func reparseRange(prev *analysis.File, src []byte) (*analysis.File, *lineChange) {
 	old := prev.Src
 	if prev.BOM != 0 || bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) || prev.NumLines() == 0 {
