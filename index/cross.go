@@ -2,8 +2,6 @@ package index
 
 import (
 	"slices"
-
-	"github.com/notesls/notesls/analysis"
 )
 
 // crossState holds, for every file, the redundant stubs and the broken references: the
@@ -47,30 +45,14 @@ func (s *Snapshot) crossFindings() *crossState {
 	return s.cross.get(s.computeCross, s.updateCross)
 }
 
-// crossEditOf describes an edit of path that replaced lines [c.From, c.OldTo) of old by
-// [c.From, c.To) of cur. names, aliases and topics are the changed keys of the edit when
-// paths changed, nil when only bodies did.
-func crossEditOf(path string, c *lineChange, old, cur *analysis.File, names, aliases, topics []string) crossEdit {
-	e := crossEdit{path: path, from: int32(c.From), oldTo: int32(c.OldTo), delta: int32(c.To - c.OldTo)}
-	collect := func(f *analysis.File, from, to int) {
-		for i := from; i < to; i++ {
-			l := f.Line(i)
-			if len(l.Segments) > 0 {
-				e.stubKeys = append(e.stubKeys, l.Key)
-			}
-			for _, r := range l.Refs() {
-				if r.Key != "" {
-					e.refKeys = append(e.refKeys, r.Key)
-				}
-			}
-		}
-	}
-	collect(old, c.From, c.OldTo)
-	collect(cur, c.From, c.To)
-	// A reference resolves through full paths, aliases and names: a change to any of
-	// them may make one resolve or break.
-	e.refKeys = slices.Concat(e.refKeys, names, aliases, topics)
-	return e
+// crossEditOf describes an edit of path that replaced lines [c.From, c.OldTo) by
+// [c.From, c.To), whose keys are k.
+func crossEditOf(path string, c *lineChange, k editKeys) crossEdit {
+	return crossEdit{path: path, from: int32(c.From), oldTo: int32(c.OldTo), delta: int32(c.To - c.OldTo),
+		stubKeys: k.entries,
+		// A reference resolves through full paths, aliases and names: a change to any of
+		// them may make one resolve or break.
+		refKeys: slices.Concat(k.refs, k.names, k.aliases, k.topics)}
 }
 
 func (s *Snapshot) computeCross() *crossState {

@@ -83,25 +83,45 @@ func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fil
 	return fi, changedLines, change
 }
 
-// changedKeys lists, for the lines an edit replaced (old) and put in (cur), the segment
-// keys, alias keys and topic keys: what caches over names must look at again.
-func changedKeys(c *lineChange, old, cur *analysis.File) (names, aliases, topics []string) {
+// editKeys are the keys on the lines an edit replaced and put in: what caches over
+// names, entries and references must look at again.
+type editKeys struct {
+	names, aliases, topics []string // segment, alias and topic keys
+	entries                []string // the whole path of every entry line
+	refs                   []string // reference keys
+}
+
+// changedKeys collects the keys of lines [c.From, c.OldTo) of old and [c.From, c.To) of
+// cur; the names, aliases and topics only when paths changed.
+func changedKeys(c *lineChange, old, cur *analysis.File, paths bool) editKeys {
+	var k editKeys
 	collect := func(f *analysis.File, from, to int) {
 		for i := from; i < to; i++ {
 			l := f.Line(i)
+			if len(l.Segments) > 0 {
+				k.entries = append(k.entries, l.Key)
+			}
+			for _, r := range l.Refs() {
+				if r.Key != "" {
+					k.refs = append(k.refs, r.Key)
+				}
+			}
+			if !paths {
+				continue
+			}
 			text := f.LineText(i)
-			for k, seg := range l.Segments {
-				names = append(names, l.SegmentKey(k))
-				topics = append(topics, l.TopicKey(k))
+			for s, seg := range l.Segments {
+				k.names = append(k.names, l.SegmentKey(s))
+				k.topics = append(k.topics, l.TopicKey(s))
 				if !seg.Alias.IsZero() {
-					aliases = append(aliases, analysis.NameKey(text[seg.Alias.Start:seg.Alias.End]))
+					k.aliases = append(k.aliases, analysis.NameKey(text[seg.Alias.Start:seg.Alias.End]))
 				}
 			}
 		}
 	}
 	collect(old, c.From, c.OldTo)
 	collect(cur, c.From, c.To)
-	return names, aliases, topics
+	return k
 }
 
 func indexFile(path string, ast *analysis.File) *fileIndex {

@@ -83,14 +83,15 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
-		edit := crossEditOf(path, change, prev.ast, fi.ast, nil, nil, nil)
-		snap.cross = follow(old.cross, edit)
-		if len(edit.refKeys) == 0 { // typing in a body: the use counts stand
+		keys := changedKeys(change, prev.ast, fi.ast, false)
+		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
+		if len(keys.refs) == 0 { // typing in a body: the use counts stand
 			snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
 		}
 	case changedLines:
-		names, aliases, topics := changedKeys(change, prev.ast, fi.ast)
-		snap.cross = follow(old.cross, crossEditOf(path, change, prev.ast, fi.ast, names, aliases, topics))
+		keys := changedKeys(change, prev.ast, fi.ast, true)
+		names, aliases, topics := keys.names, keys.aliases, keys.topics
+		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		var moved *lineShift
 		if change.To != change.OldTo {
 			moved = &lineShift{path: path, from: int32(change.OldTo), delta: int32(change.To - change.OldTo)}
