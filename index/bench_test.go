@@ -1,7 +1,9 @@
 package index
 
 import (
+	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -123,4 +125,27 @@ func BenchmarkEditNewline(b *testing.B) {
 		ln := (f.NumLines()/3 + i*101) % f.NumLines()
 		return f.Start(ln) + int(f.Line(ln).Len)/2, '\n'
 	})
+}
+
+// BenchmarkOneLineFiles indexes 10,000 one-line files, as a folder of tiny notes is, and
+// reports the heap each file keeps.
+func BenchmarkOneLineFiles(b *testing.B) {
+	const files = 10_000
+	srcs := make(map[string][]byte, files)
+	for i := range files {
+		srcs[fmt.Sprintf("notes/f%05d.notes", i)] = fmt.Appendf(nil, "topic %d -- sub %d = a definition of it [[topic %d]]\n", i, i, (i+1)%files)
+	}
+	var kept uint64
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		ws := NewWorkspace(Config{})
+		ws.UpdateMany(srcs)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		kept = after.HeapAlloc - before.HeapAlloc
+		runtime.KeepAlive(ws)
+	}
+	b.ReportMetric(float64(kept)/files, "heap-B/file")
 }

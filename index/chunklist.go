@@ -22,7 +22,7 @@ const (
 func newChunkList[T any](n int) chunkList[T] {
 	var l chunkList[T]
 	for at := 0; at < n; at += listChunk {
-		l.chunks = append(l.chunks, make([]T, min(listChunk, n-at), listChunk))
+		l.chunks = append(l.chunks, make([]T, min(listChunk, n-at)))
 		l.owned = append(l.owned, true)
 	}
 	l.n = n
@@ -34,26 +34,46 @@ func (l *chunkList[T]) len() int { return l.n }
 // at returns item i, shared with other versions: change items through writable.
 func (l *chunkList[T]) at(i int) *T { return &l.chunks[i>>listChunkShift][i&(listChunk-1)] }
 
-// writable returns item i in a chunk this list may change, copied first if shared. A
-// chunk keeps room for a full chunk, so that items added later never move it.
+// writable returns item i in a chunk this list may change, copied first if shared.
 func (l *chunkList[T]) writable(i int) *T {
 	c := i >> listChunkShift
 	if !l.owned[c] {
-		l.chunks[c] = append(make([]T, 0, listChunk), l.chunks[c]...)
+		l.chunks[c] = slices.Clone(l.chunks[c])
 		l.owned[c] = true
 	}
 	return &l.chunks[c][i&(listChunk-1)]
 }
 
-// push adds an item at the end and returns it.
+// minChunkRoom is the room of a list's first chunk when it starts: a small file's list
+// is a few items, and a full chunk for each of ten thousand one-line files would be most
+// of their memory. The first chunk grows by doubling; the later ones start full size.
+const minChunkRoom = 8
+
+// reserve makes room for n items in all, so that pushing up to them moves no item: a
+// writer that keeps pointers to items while it pushes more reserves first.
+func (l *chunkList[T]) reserve(n int) {
+	for c := l.n >> listChunkShift; c<<listChunkShift < n; c++ {
+		room := min(listChunk, n-c<<listChunkShift)
+		if c == len(l.chunks) {
+			l.chunks = append(l.chunks, make([]T, 0, room))
+			l.owned = append(l.owned, true)
+		} else if cap(l.chunks[c]) < room || !l.owned[c] {
+			l.chunks[c] = append(make([]T, 0, max(room, len(l.chunks[c]))), l.chunks[c]...)
+			l.owned[c] = true
+		}
+	}
+}
+
+// push adds an item at the end and returns it. Growing the first chunk moves its items:
+// pointers to them taken before are stale, unless the writer reserved the room.
 func (l *chunkList[T]) push(v T) *T {
 	c := l.n >> listChunkShift
-	if c == len(l.chunks) {
-		l.chunks = append(l.chunks, make([]T, 0, listChunk))
-		l.owned = append(l.owned, true)
-	} else if !l.owned[c] {
-		l.chunks[c] = append(make([]T, 0, listChunk), l.chunks[c]...)
-		l.owned[c] = true
+	if c == len(l.chunks) || !l.owned[c] || len(l.chunks[c]) == cap(l.chunks[c]) {
+		room := listChunk
+		if c == 0 {
+			room = min(listChunk, max(minChunkRoom, 2*l.n))
+		}
+		l.reserve(c<<listChunkShift + room)
 	}
 	l.chunks[c] = append(l.chunks[c], v)
 	l.n++

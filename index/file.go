@@ -284,6 +284,9 @@ func (fi *fileIndex) indexTopics() {
 		segs += len(ast.Line(i).Segments)
 	}
 	fi.topics = newTopicTable(segs / 2)
+	// The loop below keeps pointers to records while it adds more: the first chunk, the
+	// only one that grows, gets its room at once.
+	fi.topics.recs.reserve(min(segs, listChunk))
 	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)

@@ -20,10 +20,17 @@ type shardKey interface{ string | uint64 }
 
 const mapShards = 64
 
+// newShardedMap returns an empty map sized for about size keys. Its shards are made when
+// first written: a small file fills a few of them, and sixty-four empty maps for each of
+// ten thousand one-line files would be most of their memory.
 func newShardedMap[K shardKey, V any](size int) shardedMap[K, V] {
 	var m shardedMap[K, V]
-	for i := range m.shards {
-		m.shards[i] = make(map[K]V, size/mapShards)
+	if per := size / mapShards; per > 0 {
+		for i := range m.shards {
+			m.shards[i] = make(map[K]V, per)
+		}
+	}
+	for i := range m.owned {
 		m.owned[i] = true
 	}
 	return m
@@ -57,10 +64,13 @@ func (m *shardedMap[K, V]) del(k K) {
 }
 
 func (m *shardedMap[K, V]) writable(i uint64) map[K]V {
-	if !m.owned[i] {
+	switch {
+	case m.shards[i] == nil:
+		m.shards[i] = map[K]V{}
+	case !m.owned[i]:
 		m.shards[i] = maps.Clone(m.shards[i])
-		m.owned[i] = true
 	}
+	m.owned[i] = true
 	return m.shards[i]
 }
 
