@@ -33,7 +33,7 @@ type candidate struct {
 // and alias. It returns nil where nothing is proposed.
 func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 	var f *analysis.File
-	if fi := s.files[path]; fi != nil {
+	if fi := s.file(path); fi != nil {
 		f = fi.ast
 	}
 	if f == nil {
@@ -90,14 +90,10 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		return s.completeRoots(typed, replace, path, line)
 	}
 	var childKeys []string
-	for _, p := range s.paths {
-		if parent == "" {
-			childKeys = append(childKeys, s.files[p].roots...)
-		} else {
-			childKeys = append(childKeys, s.files[p].children.get(parent)...)
-		}
+	for _, fi := range s.topicFiles(parent) {
+		childKeys = append(childKeys, fi.children.get(parent)...)
 	}
-	if len(s.paths) > 1 {
+	if s.only == nil {
 		slices.Sort(childKeys)
 		childKeys = slices.Compact(childKeys)
 	}
@@ -113,10 +109,10 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 			continue
 		}
 		var uses int
-		if len(s.paths) == 1 {
+		if s.only != nil {
 			// One file, the common case: its record gives both answers in one lookup.
-			t := s.files[s.paths[0]].topics.get(k)
-			if t.uses == 1 && int(t.first) == line && s.paths[0] == path {
+			t := s.only.topics.get(k)
+			if t.uses == 1 && int(t.first) == line && s.only.path == path {
 				continue
 			}
 			uses = int(t.uses) + s.refTotals()[k]
@@ -171,9 +167,9 @@ type rankedTopic struct {
 func (s *Snapshot) rankRoots() []rankedTopic {
 	var out []rankedTopic
 	seen := map[string]bool{}
-	for _, p := range s.paths {
-		for _, k := range s.files[p].roots {
-			if len(s.paths) > 1 {
+	for _, fi := range s.allFiles() {
+		for _, k := range fi.roots {
+			if s.only == nil {
 				if seen[k] {
 					continue
 				}
@@ -227,12 +223,12 @@ type rankedCandidates struct {
 func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	if len(s.paths) == 1 {
-		s.rankTermsOfOneFile(s.files[s.paths[0]], m, cands)
+	if s.only != nil {
+		s.rankTermsOfOneFile(s.only, m, cands)
 	} else {
 		seen := map[string]bool{}
-		for _, p := range s.paths {
-			tl := s.files[p].termList()
+		for _, fi := range s.allFiles() {
+			tl := fi.termList()
 			tl.eachMatch(&m, func(i, rank int) {
 				if k := tl.keys[i]; !seen[k] {
 					seen[k] = true
@@ -241,15 +237,13 @@ func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 			})
 		}
 	}
-	for _, p := range s.paths {
-		for ak, as := range s.files[p].aliases {
-			if rank, ok := m.match(ak); ok {
-				for _, a := range as {
-					cands.add(candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias, uses: s.uses(a.topic)})
-				}
+	s.eachAlias(func(ak string, as []alias) {
+		if rank, ok := m.match(ak); ok {
+			for _, a := range as {
+				cands.add(candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias, uses: s.uses(a.topic)})
 			}
 		}
-	}
+	})
 	sorted, cut := cands.sorted()
 	return &rankedCandidates{sorted, cut}
 }
@@ -290,7 +284,7 @@ func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[cand
 
 // onlyOn reports whether topic key appears on no line but (path, line).
 func (s *Snapshot) onlyOn(key, path string, line int) bool {
-	fi := s.files[path]
+	fi := s.file(path)
 	if fi == nil {
 		return false
 	}
@@ -298,21 +292,32 @@ func (s *Snapshot) onlyOn(key, path string, line int) bool {
 	if t == nil || t.uses != 1 || int(t.first) != line {
 		return false
 	}
-	for _, p := range s.paths {
-		if p != path && s.files[p].topics.get(key) != nil {
-			return false
+	return s.tables == nil || len(s.tables.topics.get(key)) == 1 // no other file has it
+}
+
+// eachAlias calls f with every alias key of the workspace and, once per file that
+// defines it, that file's aliases of the key.
+func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
+	if s.tables == nil {
+		if s.only != nil {
+			for ak, as := range s.only.aliases {
+				f(ak, as)
+			}
+		}
+		return
+	}
+	for ak, ids := range s.tables.aliases.m.all() {
+		for _, id := range ids {
+			f(ak, s.byID[id].aliases[ak])
 		}
 	}
-	return true
 }
 
 // uses counts how often a topic is used: the lines under it and the references to it.
 func (s *Snapshot) uses(key string) int {
 	n := s.refTotals()[key]
-	for _, p := range s.paths {
-		if t := s.files[p].topics.get(key); t != nil {
-			n += int(t.uses)
-		}
+	for _, fi := range s.topicFiles(key) {
+		n += int(fi.topics.get(key).uses)
 	}
 	return n
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"slices"
+	"unicode/utf8"
 )
 
 // crossState holds, for every file, the redundant stubs and the broken references: the
@@ -12,6 +13,9 @@ import (
 type crossState struct {
 	stubs  map[string][]stubFinding
 	broken map[string][]brokenRef
+	// changed lists the files whose findings differ from those of the state this one was
+	// updated from; nil for a state computed in full, which may differ anywhere.
+	changed map[string]bool
 }
 
 // stubFinding is a redundant stub: line is a stub of key, which (other, otherLine)
@@ -57,8 +61,8 @@ func crossEditOf(path string, c *lineChange, k editKeys) crossEdit {
 
 func (s *Snapshot) computeCross() *crossState {
 	st := &crossState{stubs: map[string][]stubFinding{}, broken: map[string][]brokenRef{}}
-	for _, p := range s.paths {
-		fi := s.files[p]
+	for _, fi := range s.allFiles() {
+		p := fi.path
 		f := fi.ast
 		var stubs []stubFinding
 		var broken []brokenRef
@@ -114,18 +118,21 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		}
 		return line, true
 	}
-	st := &crossState{stubs: make(map[string][]stubFinding, len(prev.stubs)), broken: make(map[string][]brokenRef, len(prev.broken))}
+	st := &crossState{stubs: make(map[string][]stubFinding, len(prev.stubs)), broken: make(map[string][]brokenRef, len(prev.broken)),
+		changed: map[string]bool{}}
 	for p, list := range prev.stubs {
-		if s.files[p] == nil {
+		if s.file(p) == nil {
 			continue
 		}
 		var out []stubFinding
 		for _, f := range list {
 			if stubKeys[f.key] {
+				st.changed[p] = true
 				continue
 			}
 			line, ok := moved(p, f.line)
 			if !ok {
+				st.changed[p] = true
 				continue
 			}
 			// The describing entry has f.key too, so no edit replaced it: it only moved.
@@ -135,16 +142,19 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		st.stubs[p] = out
 	}
 	for p, list := range prev.broken {
-		if s.files[p] == nil {
+		if s.file(p) == nil {
 			continue
 		}
 		var out []brokenRef
 		for _, b := range list {
 			if refKeys[b.key] {
+				st.changed[p] = true
 				continue
 			}
 			if line, ok := moved(p, b.line); ok {
 				out = append(out, brokenRef{line, b.ref, b.key})
+			} else {
+				st.changed[p] = true
 			}
 		}
 		st.broken[p] = out
@@ -154,11 +164,11 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		if !ok {
 			continue
 		}
-		for _, p := range s.paths {
-			fi := s.files[p]
+		for _, fi := range s.topicFiles(k) {
 			for _, ln := range fi.entriesOf(k) {
 				if fi.ast.Line(int(ln)).IsStub() {
-					st.stubs[p] = append(st.stubs[p], stubFinding{ln, k, other.path, otherLine})
+					st.stubs[fi.path] = append(st.stubs[fi.path], stubFinding{ln, k, other.path, otherLine})
+					st.changed[fi.path] = true
 				}
 			}
 		}
@@ -167,8 +177,8 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		if s.resolves(k) {
 			continue
 		}
-		for _, p := range s.paths {
-			fi := s.files[p]
+		for _, fi := range s.refFiles(k) {
+			p := fi.path
 			lines := fi.refs.get(k)
 			for i, ln := range lines {
 				if i > 0 && lines[i-1] == ln {
@@ -177,11 +187,13 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 				for r, ref := range fi.ast.Line(int(ln)).Refs() {
 					if ref.Key == k && !ref.Soft {
 						st.broken[p] = append(st.broken[p], brokenRef{ln, int32(r), k})
+						st.changed[p] = true
 					}
 				}
 			}
 		}
 	}
+	st.markSuggestionsOf(refKeys)
 	for p, list := range st.stubs {
 		if len(list) == 0 {
 			delete(st.stubs, p)
@@ -202,4 +214,46 @@ func (fi *fileIndex) entriesOf(key string) []int32 {
 		return nil
 	}
 	return append([]int32{t.entry}, fi.moreEntries[key]...)
+}
+
+// markSuggestionsOf marks the files of the broken references whose "did you mean" may
+// name one of names now, or named it before: those within the suggestion distance that
+// share their first or last two runes, as suggest's buckets require.
+func (st *crossState) markSuggestionsOf(names map[string]bool) {
+	if len(names) == 0 {
+		return
+	}
+	type shape struct {
+		n           int
+		first, last [2]rune
+	}
+	var shapes []shape
+	for k := range names {
+		if k != "" {
+			f, l := ends(k)
+			shapes = append(shapes, shape{utf8.RuneCountInString(k), f, l})
+		}
+	}
+	for p, list := range st.broken {
+		if st.changed[p] {
+			continue
+		}
+		for _, b := range list {
+			n := utf8.RuneCountInString(b.key)
+			f, l := ends(b.key)
+			if slices.ContainsFunc(shapes, func(s shape) bool {
+				return abs(s.n-n) <= suggestDistance(n) && (s.first == f || s.last == l)
+			}) {
+				st.changed[p] = true
+				break
+			}
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -26,18 +26,13 @@ func (s *Snapshot) References(path string, offset int) []Location {
 		return nil
 	}
 	var out []Location
-	for _, p := range s.paths {
-		other := s.files[p]
-		for rk, lines := range other.refs.all() {
-			resolved := s.resolve(rk)
-			if !slices.ContainsFunc(keys, func(k string) bool { return slices.Contains(resolved, k) }) {
-				continue
-			}
-			for _, l := range lines {
+	for _, rk := range s.refKeysNaming(keys) {
+		for _, other := range s.refFiles(rk) {
+			for _, l := range other.refs.get(rk) {
 				for _, r := range other.ast.Line(int(l)).Refs() {
 					if r.Key == rk {
 						sp := r.Span.In(other.ast.Start(int(l)))
-						out = append(out, Location{Path: p, Span: sp, Selection: sp})
+						out = append(out, Location{Path: other.path, Span: sp, Selection: sp})
 					}
 				}
 			}
@@ -53,4 +48,29 @@ func (s *Snapshot) References(path string, offset int) []Location {
 		return a.Span.Start - b.Span.Start
 	})
 	return slices.CompactFunc(out, func(a, b Location) bool { return a == b })
+}
+
+// refKeysNaming lists the reference keys that resolve to any of the topics: a reference
+// names a topic by its full path, an alias or its last segment, so those are the only
+// keys to look up, whatever the workspace's size.
+func (s *Snapshot) refKeysNaming(topics []string) []string {
+	var cands []string
+	for _, k := range topics {
+		cands = append(cands, k)
+		for _, r := range s.topicRecs(k) {
+			for _, a := range r.aliases() {
+				cands = append(cands, analysis.NameKey([]byte(a)))
+			}
+			cands = append(cands, r.fi.ast.Line(int(r.t.first)).SegmentKey(int(r.t.seg)))
+		}
+	}
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	out := cands[:0]
+	for _, rk := range cands {
+		if slices.ContainsFunc(s.resolve(rk), func(k string) bool { return slices.Contains(topics, k) }) {
+			out = append(out, rk)
+		}
+	}
+	return out
 }

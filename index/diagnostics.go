@@ -12,7 +12,7 @@ import (
 // with the configured severities, sorted by position then rule. It is computed once per
 // snapshot and file.
 func (s *Snapshot) Diagnostics(path string) []Diagnostic {
-	fi := s.files[path]
+	fi := s.file(path)
 	if fi == nil {
 		return []Diagnostic{}
 	}
@@ -97,10 +97,10 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 
 // firstEqual finds the first line in the workspace, before (fi, ln), whose normalized
 // form under hash h equals want: in the files before fi, then in fi's earlier lines.
-func (s *Snapshot) firstEqual(fi *fileIndex, ln int32, h uint64, want []byte,
+// holders lists the files with a line of hash h, in workspace order.
+func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []byte,
 	table func(*fileIndex) *lineTable, norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
-	for _, p := range s.paths {
-		other := s.files[p]
+	for _, other := range holders {
 		for _, cand := range table(other).lines(h) {
 			if other == fi && cand >= ln {
 				break
@@ -117,30 +117,21 @@ func (s *Snapshot) firstEqual(fi *fileIndex, ln int32, h uint64, want []byte,
 }
 
 // laterCopies calls report for every line of fi that has an earlier line with the same
-// hash, in fi or in a file before it: the candidates for a duplicate finding.
-func (s *Snapshot) laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, report func(h uint64, ln int32)) {
-	var earlier []*fileIndex
-	for _, p := range s.paths {
-		if s.files[p] == fi {
-			break
-		}
-		earlier = append(earlier, s.files[p])
-	}
+// hash, in fi or in a file before it: the candidates for a duplicate finding. earlier
+// tells whether a file before fi has a line of a hash; nil says no file can.
+func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, report func(h uint64, ln int32)) {
 	t := table(fi)
 	for h, lines := range t.more {
 		for _, ln := range lines[1:] {
 			report(h, ln)
 		}
 	}
-	if len(earlier) == 0 {
+	if earlier == nil {
 		return
 	}
 	for h, ln := range t.first.all() {
-		for _, e := range earlier {
-			if table(e).has(h) {
-				report(h, ln) // fi's other lines of h came from t.more above
-				break
-			}
+		if earlier(h) {
+			report(h, ln) // fi's other lines of h came from t.more above
 		}
 	}
 }
@@ -150,12 +141,17 @@ func (s *Snapshot) duplicates(fi *fileIndex, add func(Diagnostic)) {
 	byLine := func(x *fileIndex) *lineTable { return &x.lineHash }
 	byDef := func(x *fileIndex) *lineTable { return &x.defHash }
 	dupLine := map[int32]bool{}
-	s.laterCopies(fi, byLine, func(h uint64, ln int32) {
+	var lineEarlier, defEarlier func(uint64) bool
+	if s.tables != nil {
+		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
+		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
+	}
+	laterCopies(fi, byLine, lineEarlier, func(h uint64, ln int32) {
 		if dupLine[ln] {
 			return
 		}
 		want := lineNormalized(fi.ast, int(ln))
-		if first, fl, ok := s.firstEqual(fi, ln, h, want, byLine, lineNormalized); ok {
+		if first, fl, ok := firstEqual(s.lineFiles(h), fi, ln, h, want, byLine, lineNormalized); ok {
 			dupLine[ln] = true
 			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateLine,
 				Message: "duplicate of " + where(first, fl, fi),
@@ -163,13 +159,13 @@ func (s *Snapshot) duplicates(fi *fileIndex, add func(Diagnostic)) {
 		}
 	})
 	seenDef := map[int32]bool{}
-	s.laterCopies(fi, byDef, func(h uint64, ln int32) {
+	laterCopies(fi, byDef, defEarlier, func(h uint64, ln int32) {
 		if dupLine[ln] || seenDef[ln] {
 			return
 		}
 		seenDef[ln] = true
 		want := defNormalized(fi.ast, int(ln))
-		if first, fl, ok := s.firstEqual(fi, ln, h, want, byDef, defNormalized); ok {
+		if first, fl, ok := firstEqual(s.defFiles(h), fi, ln, h, want, byDef, defNormalized); ok {
 			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateDef,
 				Message: "the same definition of this term is given at " + where(first, fl, fi),
 				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first defined here"}}})
@@ -188,7 +184,7 @@ func where(fi *fileIndex, ln int32, from *fileIndex) string {
 // redundantStubs reports stubs whose term also has an entry with a definition or URL.
 func (s *Snapshot) redundantStubs(fi *fileIndex, add func(Diagnostic)) {
 	for _, st := range s.crossFindings().stubs[fi.path] {
-		other := s.files[st.other]
+		other := s.file(st.other)
 		add(Diagnostic{Span: fi.ast.LineSpan(int(st.line)), Rule: analysis.RuleRedundantStub,
 			Message: "stub of a term that " + where(other, st.otherLine, fi) + " already describes",
 			Related: []Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}})
@@ -201,10 +197,9 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 		l := fi.ast.Line(int(ln))
 		return l.Sep.Defines() && l.Body.Len() > 0 || len(l.URLs) > 0
 	}
-	for _, p := range s.paths {
-		fi := s.files[p]
+	for _, fi := range s.topicFiles(key) {
 		t := fi.topics.get(key)
-		if t == nil || t.entry < 0 {
+		if t.entry < 0 {
 			continue
 		}
 		if meaningful(fi, t.entry) {

@@ -71,7 +71,7 @@ func editsAgainstFreshIndex(t *testing.T, seed uint64) {
 					t.Fatalf("seed %d edit %d: %s differs:\n%s", seed, i, p, lineDiff(got, want))
 				}
 			}
-			if got, want := describeTopics(snap.files["a.notes"]), describeTopics(fresh.files["a.notes"]); got != want {
+			if got, want := describeTopics(snap.file("a.notes")), describeTopics(fresh.file("a.notes")); got != want {
 				t.Fatalf("seed %d edit %d: topics differ:\n%s", seed, i, lineDiff(got, want))
 			}
 			// Completion at the start of a line and after a letter or two of it: the
@@ -146,14 +146,14 @@ func TestOldSnapshotsStayAsTheyWere(t *testing.T) {
 	}
 	for i, v := range versions {
 		fresh := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": v.src})
-		if got, want := describeTopics(v.snap.files["a.notes"]), describeTopics(fresh.files["a.notes"]); got != want {
+		if got, want := describeTopics(v.snap.file("a.notes")), describeTopics(fresh.file("a.notes")); got != want {
 			t.Fatalf("version %d: topics changed after it was made:\n%s", i, lineDiff(got, want))
 		}
-		if got, want := describeLineTables(v.snap.files["a.notes"]), describeLineTables(fresh.files["a.notes"]); got != want {
+		if got, want := describeLineTables(v.snap.file("a.notes")), describeLineTables(fresh.file("a.notes")); got != want {
 			t.Fatalf("version %d: line tables changed after it was made:\n%s", i, lineDiff(got, want))
 		}
 		sameTree(t, v.snap.Tree("a.notes"), fresh.Tree("a.notes"))
-		got, want := &v.snap.files["a.notes"].sortKeys, &fresh.files["a.notes"].sortKeys
+		got, want := &v.snap.file("a.notes").sortKeys, &fresh.file("a.notes").sortKeys
 		for ln := range want.len() {
 			if *got.at(ln) != *want.at(ln) {
 				t.Fatalf("version %d: sort key of line %d changed after it was made", i, ln)

@@ -13,6 +13,7 @@ import (
 // version and never changed, so snapshots share it freely.
 type fileIndex struct {
 	path string
+	id   fileID // set by the snapshot that holds it; versions of a file share it
 	ast  *analysis.File
 
 	topics topicTable // every path prefix in the file, by key

@@ -82,8 +82,8 @@ func (s *Snapshot) childNames(key string) []string {
 func (s *Snapshot) refTotals() map[string]int {
 	s.refOnce.Do(func() {
 		s.refCounts = map[string]int{}
-		for _, p := range s.paths {
-			for rk, lines := range s.files[p].refs.all() {
+		for _, fi := range s.allFiles() {
+			for rk, lines := range fi.refs.all() {
 				for _, k := range s.resolve(rk) {
 					s.refCounts[k] += len(lines)
 				}

@@ -543,7 +543,7 @@ func TestTopicTablesFollowEdits(t *testing.T) {
 		src = edited
 		snap, _ := w.Update("a.notes", src)
 		fresh, _ := NewWorkspace(DefaultConfig()).Update("a.notes", src)
-		if got, want := describeTopics(snap.files["a.notes"]), describeTopics(fresh.files["a.notes"]); got != want {
+		if got, want := describeTopics(snap.file("a.notes")), describeTopics(fresh.file("a.notes")); got != want {
 			t.Fatalf("edit %d at line %d: topic tables differ from a fresh build:\n%s", i, ln, lineDiff(got, want))
 		}
 		if got, want := renderDiagnostics(snap, "a.notes"), renderDiagnostics(fresh, "a.notes"); got != want {
@@ -598,7 +598,7 @@ func TestPrefixWithin(t *testing.T) {
 func TestTermRankingShortcut(t *testing.T) {
 	src := corpus(t)
 	snap, _ := NewWorkspace(DefaultConfig()).Update("c.notes", src)
-	fi := snap.files["c.notes"]
+	fi := snap.file("c.notes")
 	for _, typed := range []string{"", "s", "se", "jump", "api -- rest", "obsrv"} {
 		m := newMatcher(typed)
 		fast := newTopK(keepCandidates, compareCandidates)

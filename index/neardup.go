@@ -53,6 +53,9 @@ type nearState struct {
 	pairs  map[namePair]string
 	result nearResult
 	lookup *nearLookup // the full pass's tables, with a layer per update that added names
+	// changed lists the files whose findings may differ from those of the state this one
+	// was updated from; nil for a state computed in full, which may differ anywhere.
+	changed map[string]bool
 }
 
 // nearResult holds the near-duplicate findings by path. It names lines, not offsets, so a
@@ -99,18 +102,52 @@ func (s *Snapshot) updateNear(prev *nearState, edits []nearEdit) *nearState {
 			moves = append(moves, *e.moved)
 		}
 	}
-	return s.updateNearDuplicates(prev, affected, moves)
+	st := s.updateNearDuplicates(prev, affected, moves)
+	if st == prev {
+		cp := *prev
+		st = &cp
+	}
+	st.changed = changedNames(prev, st, affected)
+	return st
+}
+
+// changedNames lists the files whose near-duplicate findings may differ between prev and
+// st, which differ in the names affected: where those names are, before and after, and
+// where every name that could pair with them is. Pairs form only between candidates,
+// whichever file the names are in, so no other file's findings can change.
+func changedNames(prev, st *nearState, affected []string) map[string]bool {
+	changed := map[string]bool{}
+	mark := func(rec nameRec) {
+		changed[rec.path] = true
+		if st.lookup == nil {
+			return
+		}
+		for _, other := range st.lookup.candidates(rec) {
+			if b, ok := st.name(other); ok {
+				changed[b.path] = true
+			}
+		}
+	}
+	for _, k := range affected {
+		if rec, ok := prev.name(k); ok {
+			mark(rec)
+		}
+		if rec, ok := st.name(k); ok {
+			mark(rec)
+		}
+	}
+	return changed
 }
 
 // nameRecord returns where name key first appears in the workspace.
 func (s *Snapshot) nameRecord(key string, buf []byte) (nameRec, []byte, bool) {
-	for _, p := range s.paths {
-		if topicKey, ok := s.files[p].lastSeg.one.lookup(key); ok {
-			rec, buf := nameIn(s.files[p], key, topicKey, buf)
-			return rec, buf, true
-		}
+	files := s.nameFiles(key)
+	if len(files) == 0 {
+		return nameRec{}, buf, false
 	}
-	return nameRec{}, buf, false
+	topicKey, _ := files[0].lastSeg.one.lookup(key)
+	rec, buf := nameIn(files[0], key, topicKey, buf)
+	return rec, buf, true
 }
 
 // nameIn describes name key whose first topic in fi is topicKey; buf is scratch space.
@@ -151,8 +188,8 @@ func (s *Snapshot) nearReason(a, b nameRec) (string, bool) {
 // level, a fellow root) ending with singular.
 func (s *Snapshot) sideBySide(singular, plural string) bool {
 	var topics []string
-	for _, p := range s.paths {
-		topics = s.files[p].lastSeg.appendTo(topics[:0], plural)
+	for _, fi := range s.nameFiles(plural) {
+		topics = fi.lastSeg.appendTo(topics[:0], plural)
 		for _, t := range topics {
 			if s.hasTopic(t[:len(t)-1]) {
 				return true
@@ -363,8 +400,9 @@ func eachVariant(s string, f func(uint64)) {
 
 // computeNearDuplicates is the full pass over every name of the workspace.
 func (s *Snapshot) computeNearDuplicates() *nearState {
+	files := s.allFiles()
 	total := 0
-	for _, fi := range s.files {
+	for _, fi := range files {
 		total += fi.lastSeg.one.len()
 	}
 	names := make([]nameRec, 0, total)
@@ -372,12 +410,12 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 	var buf []byte
 	// The distinct names of a file are the keys of its last-segment table; the first topic
 	// recorded for a name is where the name first appears.
-	for _, p := range s.paths {
-		for key, topicKey := range s.files[p].lastSeg.one.all() {
+	for _, fi := range files {
+		for key, topicKey := range fi.lastSeg.one.all() {
 			if _, ok := index[key]; ok {
 				continue
 			}
-			rec, b := nameIn(s.files[p], key, topicKey, buf)
+			rec, b := nameIn(fi, key, topicKey, buf)
 			buf = b
 			index[key] = int32(len(names))
 			names = append(names, rec)
@@ -460,8 +498,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 		lo = hi
 	}
 	// Singular and plural side by side: top-level or under one parent.
-	for _, p := range s.paths {
-		fi := s.files[p]
+	for _, fi := range files {
 		for key, t := range fi.topics.all() {
 			if !strings.HasSuffix(key, "s") || strings.HasSuffix(key, " -- s") || key == "s" {
 				continue
@@ -481,7 +518,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 
 // diagnostic renders a finding of file fi against the snapshot's current trees.
 func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
-	other := s.files[n.other]
+	other := s.file(n.other)
 	name := fi.ast.Line(int(n.line)).Segments[n.seg].Name
 	oname := other.ast.Line(int(n.otherLine)).Segments[n.otherSeg].Name
 	otherText := oname.Text(other.ast.LineText(int(n.otherLine)))

@@ -27,23 +27,12 @@ func (r topicRef) aliases() []string  { return r.fi.topicAliases[r.key] }
 
 // topicRecs returns every file's record of a topic key, in workspace order.
 func (s *Snapshot) topicRecs(key string) []topicRef {
-	var out []topicRef
-	for _, p := range s.paths {
-		fi := s.files[p]
-		if t := fi.topics.get(key); t != nil {
-			out = append(out, topicRef{fi, t, key})
-		}
+	files := s.topicFiles(key)
+	out := make([]topicRef, 0, len(files))
+	for _, fi := range files {
+		out = append(out, topicRef{fi, fi.topics.get(key), key})
 	}
 	return out
-}
-
-func (s *Snapshot) hasTopic(key string) bool {
-	for _, fi := range s.files {
-		if fi.topics.get(key) != nil {
-			return true
-		}
-	}
-	return false
 }
 
 // resolve returns the topics a reference key names, trying in order: a full path, an
@@ -55,32 +44,30 @@ func (s *Snapshot) resolve(key string) []string {
 	if s.hasTopic(key) {
 		return []string{key}
 	}
-	var out []string
-	for _, p := range s.paths {
-		for _, a := range s.files[p].aliases[key] {
-			out = append(out, a.topic)
-		}
-	}
+	out := s.aliasTopics(key)
 	if len(out) == 0 {
-		for _, p := range s.paths {
-			out = s.files[p].lastSeg.appendTo(out, key)
+		for _, fi := range s.nameFiles(key) {
+			out = fi.lastSeg.appendTo(out, key)
 		}
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// resolves reports whether a reference key names anything, without listing what.
-func (s *Snapshot) resolves(key string) bool {
-	for _, fi := range s.files {
-		if fi.topics.get(key) != nil || len(fi.aliases[key]) > 0 {
-			return true
-		}
-		if _, ok := fi.lastSeg.one.lookup(key); ok {
-			return true
+// aliasTopics lists the topics alias key names, in workspace order, possibly repeated.
+func (s *Snapshot) aliasTopics(key string) []string {
+	var out []string
+	for _, fi := range s.aliasFiles(key) {
+		for _, a := range fi.aliases[key] {
+			out = append(out, a.topic)
 		}
 	}
-	return false
+	return out
+}
+
+// resolves reports whether a reference key names anything, without listing what.
+func (s *Snapshot) resolves(key string) bool {
+	return s.hasTopic(key) || s.hasAlias(key) || s.hasName(key)
 }
 
 // display returns how a topic was first written: its segment names joined by " -- ".
@@ -163,7 +150,7 @@ func (s *Snapshot) entryLocation(fi *fileIndex, line, seg int) Location {
 // termUnder finds the term under the cursor at offset in path, as termAt does; no keys
 // means nothing known is there.
 func (s *Snapshot) termUnder(path string, offset int) ([]string, analysis.Span) {
-	fi := s.files[path]
+	fi := s.file(path)
 	if fi == nil {
 		return nil, analysis.Span{}
 	}
@@ -231,13 +218,7 @@ func (s *Snapshot) knownTermAt(text []byte, pos, lineStart int) ([]string, analy
 				bestKeys, best = []string{key}, sp
 				continue
 			}
-			var keys []string
-			for _, p := range s.paths {
-				for _, a := range s.files[p].aliases[key] {
-					keys = append(keys, a.topic)
-				}
-			}
-			if len(keys) > 0 {
+			if keys := s.aliasTopics(key); len(keys) > 0 {
 				slices.Sort(keys)
 				bestKeys, best = slices.Compact(keys), sp
 			}

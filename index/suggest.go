@@ -98,18 +98,10 @@ func (idx *suggestIndex) add(k string) {
 
 // known reports whether k is still a name (or, for paths, a topic) of the snapshot.
 func (s *Snapshot) known(k string, paths bool) bool {
-	for _, fi := range s.files {
-		if paths {
-			if fi.topics.get(k) != nil {
-				return true
-			}
-			continue
-		}
-		if _, ok := fi.lastSeg.one.lookup(k); ok || len(fi.aliases[k]) > 0 {
-			return true
-		}
+	if paths {
+		return s.hasTopic(k)
 	}
-	return false
+	return s.hasName(k) || s.hasAlias(k)
 }
 
 // suggestions returns the index of names (last segments and aliases), or of full paths
@@ -130,8 +122,8 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 func (s *Snapshot) Prepare() {
 	s.suggestions(false)
 	s.suggestions(true)
-	for _, p := range s.paths {
-		s.files[p].termList()
+	for _, fi := range s.allFiles() {
+		fi.termList()
 	}
 }
 
@@ -144,8 +136,7 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 			idx.add(k)
 		}
 	}
-	for _, p := range s.paths {
-		fi := s.files[p]
+	for _, fi := range s.allFiles() {
 		if paths {
 			for k := range fi.topics.all() {
 				add(k)
@@ -210,10 +201,7 @@ func all(items []string, ok func(string) bool) bool {
 // and the names in extra by their distance to key.
 func (idx suggestIndex) closestOf(key string, known func(string) bool, deep bool, extra []string) []string {
 	n := utf8.RuneCountInString(key)
-	maxDist := 1
-	if n >= 5 {
-		maxDist = 2
-	}
+	maxDist := suggestDistance(n)
 	first, last := ends(key)
 	type cand struct {
 		text string
@@ -249,4 +237,13 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, deep bool
 		out = append(out, c.text)
 	}
 	return out
+}
+
+// suggestDistance is how many edits a suggestion may be from a broken key of n runes:
+// two from five runes on, one below, where two edits make most short names alike.
+func suggestDistance(n int) int {
+	if n >= 5 {
+		return 2
+	}
+	return 1
 }

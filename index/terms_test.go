@@ -13,7 +13,7 @@ import (
 func TestTermListMatchesMatcher(t *testing.T) {
 	src := append(corpus(t), "über -- straße = x\nétat -- état civil = y\n日本語 -- 日本 = z\na/b -- c-d = w\n"...)
 	snap, _ := NewWorkspace(DefaultConfig()).Update("a.notes", src)
-	fi := snap.files["a.notes"]
+	fi := snap.file("a.notes")
 	keys := slices.Sorted(func(yield func(string) bool) {
 		for k := range fi.topics.all() {
 			if !yield(k) {

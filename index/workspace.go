@@ -1,6 +1,7 @@
 package index
 
 import (
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -20,8 +21,15 @@ type Workspace struct {
 // safe to call from many goroutines.
 type Snapshot struct {
 	cfg   Config
-	files map[string]*fileIndex
-	paths []string // sorted: the workspace order for "first" and "later"
+	ids   map[string]fileID // shared by the snapshots with the same files
+	byID  []*fileIndex      // nil where a file was removed
+	paths []string          // sorted: the workspace order for "first" and "later"
+	only  *fileIndex        // the file of a one-file workspace, whose tables are the workspace's
+	// tables are the workspace-wide tables, from two files on.
+	tables *keyTables
+	// affected lists the other files whose findings the edit that made this snapshot may
+	// have changed, when Update could tell them; see Update.
+	affected []string
 
 	// Computed on first use from the topic tables only, so a snapshot whose files share
 	// their topic tables with an earlier one takes these over.
@@ -50,19 +58,74 @@ type diagResult struct {
 // NewWorkspace returns an empty workspace.
 func NewWorkspace(cfg Config) *Workspace {
 	w := &Workspace{}
-	w.snap.Store(newSnapshot(cfg, map[string]*fileIndex{}))
+	w.snap.Store(newSnapshot(cfg, fileSet{ids: map[string]fileID{}}))
 	return w
 }
 
-func newSnapshot(cfg Config, files map[string]*fileIndex) *Snapshot {
-	paths := make([]string, 0, len(files))
-	for p := range files {
-		paths = append(paths, p)
+// fileSet is the files of a snapshot: ids by path, files by id, and the sorted paths.
+type fileSet struct {
+	ids   map[string]fileID
+	byID  []*fileIndex
+	paths []string
+}
+
+func newSnapshot(cfg Config, fs fileSet) *Snapshot {
+	if fs.paths == nil {
+		fs.paths = make([]string, 0, len(fs.ids))
+		for p := range fs.ids {
+			fs.paths = append(fs.paths, p)
+		}
+		slices.Sort(fs.paths)
 	}
-	slices.Sort(paths)
-	return &Snapshot{cfg: cfg, files: files, paths: paths, diags: map[string]*diagResult{},
+	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
 		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}}
+	if len(fs.paths) == 1 {
+		s.only = s.file(fs.paths[0])
+	}
+	return s
+}
+
+func (s *Snapshot) fileSet() fileSet { return fileSet{ids: s.ids, byID: s.byID, paths: s.paths} }
+
+// file returns the index of path, or nil.
+func (s *Snapshot) file(path string) *fileIndex {
+	id, ok := s.ids[path]
+	if !ok {
+		return nil
+	}
+	return s.byID[id]
+}
+
+// withFile returns the files with path's index set to fi: the path keeps its id, or a
+// new file gets the next one.
+func (fs fileSet) withFile(path string, fi *fileIndex) fileSet {
+	id, ok := fs.ids[path]
+	if !ok {
+		id = fileID(len(fs.byID))
+		fs.ids = maps.Clone(fs.ids)
+		fs.ids[path] = id
+		fs.byID = append(slices.Clip(fs.byID), nil)
+		at, _ := slices.BinarySearch(fs.paths, path)
+		fs.paths = slices.Insert(slices.Clone(fs.paths), at, path)
+	} else {
+		fs.byID = slices.Clone(fs.byID)
+	}
+	fi.id = id
+	fs.byID[id] = fi
+	return fs
+}
+
+// without returns the files without path.
+func (fs fileSet) without(path string) fileSet {
+	id := fs.ids[path]
+	fs.ids = maps.Clone(fs.ids)
+	delete(fs.ids, path)
+	fs.byID = slices.Clone(fs.byID)
+	fs.byID[id] = nil
+	at, _ := slices.BinarySearch(fs.paths, path)
+	fs.paths = slices.Delete(slices.Clone(fs.paths), at, at+1)
+	return fs
 }
 
 // Snapshot returns the current snapshot.
@@ -70,26 +133,25 @@ func (w *Workspace) Snapshot() *Snapshot { return w.snap.Load() }
 
 // Update adds or replaces one file. It re-parses only the lines the change touched and
 // re-indexes only this file. affected lists the files whose diagnostics may differ, the
-// updated one first.
+// updated one first; see Snapshot.Affected for the rest of the answer.
 func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	prev := old.files[path]
+	prev := old.file(path)
 	fi, how, change := buildFile(path, src, prev)
-	files := cloneFiles(old.files)
-	files[path] = fi
-	snap = newSnapshot(old.cfg, files)
+	snap = newSnapshot(old.cfg, old.fileSet().withFile(path, fi))
+	var keys editKeys
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
-		keys := changedKeys(change, prev.ast, fi.ast, false)
+		keys = changedKeys(change, prev.ast, fi.ast, false)
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		if len(keys.refs) == 0 { // typing in a body: the use counts stand
 			snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
 		}
 	case changedLines:
-		keys := changedKeys(change, prev.ast, fi.ast, true)
+		keys = changedKeys(change, prev.ast, fi.ast, true)
 		names, aliases, topics := keys.names, keys.aliases, keys.topics
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		var moved *lineShift
@@ -100,8 +162,112 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
 	}
+	var hashes changedHashes
+	if how != changedAll {
+		hashes = hashesOf(change, prev.ast, fi.ast)
+	}
+	snap.tables = followTables(old, snap, prev, fi, how, hashes, keys)
+	if snap.tables != nil && old.tables != nil && how != changedAll {
+		snap.affected = snap.holdersOfHashes(path, hashes)
+	} else {
+		snap.affected = snap.othersThan(path)
+	}
 	w.snap.Store(snap)
-	return snap, affectedBy(snap, path)
+	return snap, append([]string{path}, snap.affected...)
+}
+
+// holdersOfHashes lists the files but path that hold a line or definition of hashes:
+// their duplicate findings may differ. The findings of other rules that cross files are
+// looked at again through the keys, see Affected.
+func (s *Snapshot) holdersOfHashes(path string, hashes changedHashes) []string {
+	seen := map[string]bool{path: true}
+	var out []string
+	add := func(files []*fileIndex) {
+		for _, fi := range files {
+			if !seen[fi.path] {
+				seen[fi.path] = true
+				out = append(out, fi.path)
+			}
+		}
+	}
+	for _, h := range hashes.lines {
+		add(s.lineFiles(h))
+	}
+	for _, h := range hashes.defs {
+		add(s.defFiles(h))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// othersThan lists every file but path.
+func (s *Snapshot) othersThan(path string) []string {
+	out := make([]string, 0, len(s.paths))
+	for _, p := range s.paths {
+		if p != path {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Affected lists the files whose findings may differ from those of the snapshot the
+// cross-line findings were last computed for, beyond those Update returned: the
+// redundant stubs, broken references and their suggestions, and near-duplicates that
+// the edits since changed, found through their keys. It computes those findings. A
+// caller that publishes findings asks it of each snapshot it publishes, and that
+// caller alone should compute findings, or the changes a computation covers are missed.
+func (s *Snapshot) Affected() []string {
+	cross := s.crossFindings()
+	near := s.near.get(s.computeNearDuplicates, s.updateNear)
+	if cross.changed == nil || near.changed == nil {
+		return slices.Clone(s.paths)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, set := range []map[string]bool{cross.changed, near.changed} {
+		for p := range set {
+			if !seen[p] && s.file(p) != nil {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// followTables returns the workspace tables of snap, which differs from old in one file,
+// prev before and cur after (prev is nil for a new file, cur for a removed one).
+func followTables(old, snap *Snapshot, prev, cur *fileIndex, how fileChange, hashes changedHashes, keys editKeys) *keyTables {
+	switch {
+	case len(snap.paths) < 2:
+		return nil
+	case old.tables == nil:
+		return buildKeyTables(snap.allFiles())
+	}
+	t := old.tables.clone()
+	switch {
+	case prev != nil && cur != nil && how != changedAll:
+		t.updateKeys(cur, keys, hashes)
+	default:
+		if prev != nil {
+			t.removeFile(prev)
+		}
+		if cur != nil {
+			t.addFile(cur)
+		}
+	}
+	return t
+}
+
+// allFiles lists the files in workspace order.
+func (s *Snapshot) allFiles() []*fileIndex {
+	out := make([]*fileIndex, len(s.paths))
+	for i, p := range s.paths {
+		out[i] = s.file(p)
+	}
+	return out
 }
 
 // UpdateMany adds or replaces many files at once, indexing them in parallel.
@@ -109,13 +275,13 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	files := cloneFiles(old.files)
 	type job struct {
 		path string
 		src  []byte
 		prev *fileIndex
 	}
 	jobs := make(chan job)
+	built := make(map[string]*fileIndex, len(srcs))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -125,17 +291,31 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 			for j := range jobs {
 				fi, _, _ := buildFile(j.path, j.src, j.prev)
 				mu.Lock()
-				files[j.path] = fi
+				built[j.path] = fi
 				mu.Unlock()
 			}
 		}()
 	}
 	for p, src := range srcs {
-		jobs <- job{p, src, old.files[p]}
+		jobs <- job{p, src, old.file(p)}
 	}
 	close(jobs)
 	wg.Wait()
-	snap := newSnapshot(old.cfg, files)
+	fs := fileSet{ids: maps.Clone(old.ids), byID: slices.Clone(old.byID)}
+	for p, fi := range built {
+		id, ok := fs.ids[p]
+		if !ok {
+			id = fileID(len(fs.byID))
+			fs.ids[p] = id
+			fs.byID = append(fs.byID, nil)
+		}
+		fi.id = id
+		fs.byID[id] = fi
+	}
+	snap := newSnapshot(old.cfg, fs)
+	if len(snap.paths) >= 2 {
+		snap.tables = buildKeyTables(snap.allFiles())
+	}
 	w.snap.Store(snap)
 	return snap
 }
@@ -145,14 +325,15 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	if old.files[path] == nil {
+	prev := old.file(path)
+	if prev == nil {
 		return old, nil
 	}
-	files := cloneFiles(old.files)
-	delete(files, path)
-	snap = newSnapshot(old.cfg, files)
+	snap = newSnapshot(old.cfg, old.fileSet().without(path))
+	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
+	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
-	return snap, append([]string{path}, affectedBy(snap, path)...)
+	return snap, append([]string{path}, snap.affected...)
 }
 
 // SetConfig replaces the configuration; every file's diagnostics may change.
@@ -160,36 +341,13 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	snap := newSnapshot(cfg, old.files)
+	snap := newSnapshot(cfg, old.fileSet())
+	snap.tables = old.tables
 	snap.inheritTopicCaches(old)
 	snap.cross = old.cross // no finding of it depends on the configuration
 	snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
 	w.snap.Store(snap)
 	return snap
-}
-
-func cloneFiles(m map[string]*fileIndex) map[string]*fileIndex {
-	c := make(map[string]*fileIndex, len(m)+1)
-	for k, v := range m {
-		c[k] = v
-	}
-	return c
-}
-
-// affectedBy lists the files whose findings a change to path may alter: the file itself
-// first, then every other file, since duplicates, references and near-duplicates cross
-// files. Publishing only what differs is the caller's business.
-func affectedBy(snap *Snapshot, path string) []string {
-	out := make([]string, 0, len(snap.paths))
-	if snap.files[path] != nil {
-		out = append(out, path)
-	}
-	for _, p := range snap.paths {
-		if p != path {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // inheritTopicCaches lets s take over the caches of old that depend on topics alone:
@@ -291,7 +449,7 @@ func (s *Snapshot) Files() []string { return slices.Clone(s.paths) }
 
 // Content returns a file's bytes as indexed.
 func (s *Snapshot) Content(path string) ([]byte, bool) {
-	fi := s.files[path]
+	fi := s.file(path)
 	if fi == nil {
 		return nil, false
 	}
@@ -300,7 +458,7 @@ func (s *Snapshot) Content(path string) ([]byte, bool) {
 
 // Tree returns a file's syntax tree.
 func (s *Snapshot) Tree(path string) *analysis.File {
-	fi := s.files[path]
+	fi := s.file(path)
 	if fi == nil {
 		return nil
 	}

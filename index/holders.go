@@ -1,0 +1,311 @@
+package index
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// fileID names a file in the workspace tables. A path keeps its id while it is in the
+// workspace; a removed file's id is not given again.
+type fileID uint32
+
+// holderTable maps a key to the files that hold it, sorted by id: the workspace-wide
+// answer to "which files have this topic, name, alias, reference or line", which per-file
+// tables can only give by asking every file. Lists are replaced, never changed in place,
+// since versions share them.
+type holderTable[K shardKey] struct {
+	m shardedMap[K, []fileID]
+}
+
+func newHolderTable[K shardKey](size int) holderTable[K] {
+	return holderTable[K]{m: newShardedMap[K, []fileID](size)}
+}
+
+func (t *holderTable[K]) get(k K) []fileID { return t.m.get(k) }
+
+// add records that file id holds k; singles lends the one-file list that most keys have.
+func (t *holderTable[K]) add(k K, id fileID, singles *singleLists) {
+	ids := t.m.get(k)
+	if len(ids) == 0 {
+		t.m.set(k, singles.of(id))
+		return
+	}
+	i, found := slices.BinarySearch(ids, id)
+	if found {
+		return
+	}
+	t.m.set(k, slices.Insert(slices.Clip(ids), i, id))
+}
+
+// remove records that file id no longer holds k.
+func (t *holderTable[K]) remove(k K, id fileID) {
+	ids := t.m.get(k)
+	i, found := slices.BinarySearch(ids, id)
+	if !found {
+		return
+	}
+	if len(ids) == 1 {
+		t.m.del(k)
+		return
+	}
+	t.m.set(k, slices.Delete(slices.Clone(ids), i, i+1))
+}
+
+func (t *holderTable[K]) clone() holderTable[K] { return holderTable[K]{m: t.m.clone()} }
+
+// singleLists holds the one-item id lists that the tables share: a million keys held by
+// one file each cost no list of their own. The backing array only grows by copying, so
+// lists handed out earlier never change.
+type singleLists struct{ ids []fileID }
+
+func (s *singleLists) of(id fileID) []fileID {
+	if int(id) >= len(s.ids) {
+		grown := make([]fileID, max(int(id)+1, 2*len(s.ids)))
+		for i := range grown {
+			grown[i] = fileID(i)
+		}
+		s.ids = grown
+	}
+	return s.ids[id : id+1 : id+1]
+}
+
+// keyTables are the workspace-wide tables: for every kind of key a cross-file rule or a
+// query looks up, the files that hold it. They exist once a workspace has two files; with
+// one, that file's own tables answer.
+type keyTables struct {
+	topics  holderTable[string] // topic key (every path prefix)
+	names   holderTable[string] // last-segment key
+	aliases holderTable[string] // alias key
+	refs    holderTable[string] // reference key
+	lines   holderTable[uint64] // normalized line hash, for duplicate-line
+	defs    holderTable[uint64] // term and normalized definition hash, for duplicate-definition
+	singles *singleLists
+}
+
+func (t *keyTables) clone() *keyTables {
+	return &keyTables{topics: t.topics.clone(), names: t.names.clone(), aliases: t.aliases.clone(),
+		refs: t.refs.clone(), lines: t.lines.clone(), defs: t.defs.clone(), singles: t.singles}
+}
+
+// buildKeyTables enters every key of every file.
+func buildKeyTables(files []*fileIndex) *keyTables {
+	size := 0
+	for _, fi := range files {
+		size += fi.ast.NumLines()
+	}
+	t := &keyTables{topics: newHolderTable[string](size / 2), names: newHolderTable[string](size / 4),
+		aliases: newHolderTable[string](0), refs: newHolderTable[string](0),
+		lines: newHolderTable[uint64](size), defs: newHolderTable[uint64](size / 2), singles: &singleLists{}}
+	for _, fi := range files {
+		t.addFile(fi)
+	}
+	return t
+}
+
+// addFile enters every key of fi.
+func (t *keyTables) addFile(fi *fileIndex) {
+	id := fi.id
+	for k := range fi.topics.all() {
+		t.topics.add(k, id, t.singles)
+	}
+	for k := range fi.lastSeg.one.all() {
+		t.names.add(k, id, t.singles)
+	}
+	for k := range fi.aliases {
+		t.aliases.add(k, id, t.singles)
+	}
+	for k := range fi.refs.all() {
+		t.refs.add(k, id, t.singles)
+	}
+	for h := range fi.lineHash.first.all() {
+		t.lines.add(h, id, t.singles)
+	}
+	for h := range fi.defHash.first.all() {
+		t.defs.add(h, id, t.singles)
+	}
+}
+
+// removeFile takes every key of fi out.
+func (t *keyTables) removeFile(fi *fileIndex) {
+	id := fi.id
+	for k := range fi.topics.all() {
+		t.topics.remove(k, id)
+	}
+	for k := range fi.lastSeg.one.all() {
+		t.names.remove(k, id)
+	}
+	for k := range fi.aliases {
+		t.aliases.remove(k, id)
+	}
+	for k := range fi.refs.all() {
+		t.refs.remove(k, id)
+	}
+	for h := range fi.lineHash.first.all() {
+		t.lines.remove(h, id)
+	}
+	for h := range fi.defHash.first.all() {
+		t.defs.remove(h, id)
+	}
+}
+
+// changedHashes are the line and definition hashes of the lines an edit replaced and
+// put in.
+type changedHashes struct{ lines, defs []uint64 }
+
+func hashesOf(c *lineChange, old, cur *analysis.File) changedHashes {
+	var out changedHashes
+	var norm []byte
+	collect := func(f *analysis.File, from, to int) {
+		for i := from; i < to; i++ {
+			if h, ok := lineHashOf(f, i, &norm); ok {
+				out.lines = append(out.lines, h)
+			}
+			if h, ok := defHashOf(f, i, &norm); ok {
+				out.defs = append(out.defs, h)
+			}
+		}
+	}
+	collect(old, c.From, c.OldTo)
+	collect(cur, c.From, c.To)
+	return out
+}
+
+// updateKeys brings the tables up to date with an edit of one file from prev to cur
+// whose changed lines hold keys and hashes: each is entered or taken out as cur holds it.
+func (t *keyTables) updateKeys(cur *fileIndex, keys editKeys, hashes changedHashes) {
+	id := cur.id
+	set := func(h *holderTable[string], k string, holds bool) {
+		if holds {
+			h.add(k, id, t.singles)
+		} else {
+			h.remove(k, id)
+		}
+	}
+	for _, k := range keys.topics {
+		set(&t.topics, k, cur.topics.get(k) != nil)
+	}
+	for _, k := range keys.names {
+		_, ok := cur.lastSeg.one.lookup(k)
+		set(&t.names, k, ok)
+	}
+	for _, k := range keys.aliases {
+		set(&t.aliases, k, len(cur.aliases[k]) > 0)
+	}
+	for _, k := range keys.refs {
+		_, ok := cur.refs.lookup(k)
+		set(&t.refs, k, ok)
+	}
+	for _, h := range hashes.lines {
+		if cur.lineHash.has(h) {
+			t.lines.add(h, id, t.singles)
+		} else {
+			t.lines.remove(h, id)
+		}
+	}
+	for _, h := range hashes.defs {
+		if cur.defHash.has(h) {
+			t.defs.add(h, id, t.singles)
+		} else {
+			t.defs.remove(h, id)
+		}
+	}
+}
+
+// holdersOf lists the files that hold k, in workspace order: from the workspace table
+// pick picks, or in a one-file workspace from that file's own tables, which holds asks.
+func holdersOf[K shardKey](s *Snapshot, pick func(*keyTables) *holderTable[K], k K, holds func(*fileIndex) bool) []*fileIndex {
+	if s.tables == nil {
+		if s.only != nil && holds(s.only) {
+			return []*fileIndex{s.only}
+		}
+		return nil
+	}
+	ids := pick(s.tables).get(k)
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]*fileIndex, len(ids))
+	for i, id := range ids {
+		out[i] = s.byID[id]
+	}
+	if len(out) > 1 {
+		slices.SortFunc(out, func(a, b *fileIndex) int { return strings.Compare(a.path, b.path) })
+	}
+	return out
+}
+
+// anyHolds is holdersOf's answer to "does any file hold k", without a list.
+func anyHolds[K shardKey](s *Snapshot, pick func(*keyTables) *holderTable[K], k K, holds func(*fileIndex) bool) bool {
+	if s.tables == nil {
+		return s.only != nil && holds(s.only)
+	}
+	return len(pick(s.tables).get(k)) > 0
+}
+
+func pickTopics(t *keyTables) *holderTable[string]  { return &t.topics }
+func pickNames(t *keyTables) *holderTable[string]   { return &t.names }
+func pickAliases(t *keyTables) *holderTable[string] { return &t.aliases }
+func pickRefs(t *keyTables) *holderTable[string]    { return &t.refs }
+func pickLines(t *keyTables) *holderTable[uint64]   { return &t.lines }
+func pickDefs(t *keyTables) *holderTable[uint64]    { return &t.defs }
+
+// topicFiles lists the files that have topic key.
+func (s *Snapshot) topicFiles(key string) []*fileIndex {
+	return holdersOf(s, pickTopics, key, func(fi *fileIndex) bool { return fi.topics.get(key) != nil })
+}
+
+func (s *Snapshot) hasTopic(key string) bool {
+	return anyHolds(s, pickTopics, key, func(fi *fileIndex) bool { return fi.topics.get(key) != nil })
+}
+
+// nameFiles lists the files that have a topic whose last segment is key.
+func (s *Snapshot) nameFiles(key string) []*fileIndex {
+	return holdersOf(s, pickNames, key, func(fi *fileIndex) bool { _, ok := fi.lastSeg.one.lookup(key); return ok })
+}
+
+func (s *Snapshot) hasName(key string) bool {
+	return anyHolds(s, pickNames, key, func(fi *fileIndex) bool { _, ok := fi.lastSeg.one.lookup(key); return ok })
+}
+
+// aliasFiles lists the files that define alias key.
+func (s *Snapshot) aliasFiles(key string) []*fileIndex {
+	return holdersOf(s, pickAliases, key, func(fi *fileIndex) bool { return len(fi.aliases[key]) > 0 })
+}
+
+func (s *Snapshot) hasAlias(key string) bool {
+	return anyHolds(s, pickAliases, key, func(fi *fileIndex) bool { return len(fi.aliases[key]) > 0 })
+}
+
+// refFiles lists the files with a reference whose key is key.
+func (s *Snapshot) refFiles(key string) []*fileIndex {
+	return holdersOf(s, pickRefs, key, func(fi *fileIndex) bool { _, ok := fi.refs.lookup(key); return ok })
+}
+
+// lineFiles lists the files with a line of normalized hash h.
+func (s *Snapshot) lineFiles(h uint64) []*fileIndex {
+	return holdersOf(s, pickLines, h, func(fi *fileIndex) bool { return fi.lineHash.has(h) })
+}
+
+// defFiles lists the files with a definition of hash h.
+func (s *Snapshot) defFiles(h uint64) []*fileIndex {
+	return holdersOf(s, pickDefs, h, func(fi *fileIndex) bool { return fi.defHash.has(h) })
+}
+
+// heldBefore reports whether a file before fi in workspace order holds k, without a list.
+func heldBefore[K shardKey](s *Snapshot, pick func(*keyTables) *holderTable[K], k K, fi *fileIndex) bool {
+	if s.tables == nil {
+		return false
+	}
+	ids := pick(s.tables).get(k)
+	if len(ids) < 2 {
+		return false
+	}
+	for _, id := range ids {
+		if s.byID[id].path < fi.path {
+			return true
+		}
+	}
+	return false
+}
