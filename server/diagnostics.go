@@ -56,6 +56,12 @@ type diagnostics struct {
 	// sent holds the files whose last publication was not empty, or that were open:
 	// those need an empty list when their findings go. Owned by the run goroutine.
 	sent map[string]bool
+	// pointedAt maps a file to the files whose published findings name one of its lines
+	// ("duplicate of a.notes:12"): when it changes, those messages may be stale even
+	// where their findings stand. Owned by the run goroutine.
+	pointedAt map[string]map[string]bool
+	// pointsAt is the inverse, to forget a file's old pointers when it is republished.
+	pointsAt map[string][]string
 
 	// lastEdit and quietBefore time the edits (guarded by mu): quietBefore is the pause
 	// that came before the latest one.
@@ -64,7 +70,8 @@ type diagnostics struct {
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
-	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{}}
+	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{},
+		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}}
 }
 
 // schedule queues the edited files (published first, in order) and the other affected ones.
@@ -119,14 +126,28 @@ func (d *diagnostics) run(ctx context.Context) {
 		d.mu.Unlock()
 
 		v := d.s.ws.current.Load()
+		for _, p := range first {
+			d.publish(ctx, v, p)
+		}
+		// The edited files' findings are out; now the others that the edits may have
+		// changed: what the index reports beyond the edits' own keys, and the files
+		// whose findings point into an edited one.
+		for _, p := range d.lateAffected(v) {
+			rest[p] = true
+		}
+		for _, p := range first {
+			for q := range d.pointedAt[p] {
+				rest[q] = true
+			}
+		}
+		for _, p := range first {
+			delete(rest, p)
+		}
 		others := make([]string, 0, len(rest))
 		for p := range rest {
 			others = append(others, p)
 		}
 		sort.Strings(others)
-		for _, p := range first {
-			d.publish(ctx, v, p)
-		}
 		for i, p := range others {
 			if ctx.Err() != nil {
 				return
@@ -169,6 +190,46 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 		case <-t.C:
 			return true
 		}
+	}
+}
+
+// lateAffected asks the index which other files the edits' cross-line findings reached;
+// a panic in the index is logged, not fatal.
+func (d *diagnostics) lateAffected(v *view) (paths []string) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.s.log.Error("panic while finding affected files", zap.Any("panic", r), zap.Stack("stack"))
+		}
+	}()
+	return v.snap.Affected()
+}
+
+// notePointers records which files the findings just published for path point into.
+func (d *diagnostics) notePointers(path string, diags []index.Diagnostic) {
+	for _, q := range d.pointsAt[path] {
+		delete(d.pointedAt[q], path)
+		if len(d.pointedAt[q]) == 0 {
+			delete(d.pointedAt, q)
+		}
+	}
+	var targets []string
+	for _, dg := range diags {
+		for _, r := range dg.Related {
+			if r.Path != path && !contains(targets, r.Path) {
+				targets = append(targets, r.Path)
+			}
+		}
+	}
+	if len(targets) == 0 {
+		delete(d.pointsAt, path)
+		return
+	}
+	d.pointsAt[path] = targets
+	for _, q := range targets {
+		if d.pointedAt[q] == nil {
+			d.pointedAt[q] = map[string]bool{}
+		}
+		d.pointedAt[q][path] = true
 	}
 }
 
@@ -223,9 +284,12 @@ func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 	_, open := v.versions[path]
 	content, ok := v.snap.Content(path)
 	out := []protocol.Diagnostic{}
+	var found []index.Diagnostic
 	if ok {
-		out = d.s.toProtocolDiagnostics(v, path, content, v.snap.Diagnostics(path))
+		found = v.snap.Diagnostics(path)
+		out = d.s.toProtocolDiagnostics(v, path, content, found)
 	}
+	d.notePointers(path, found)
 	if len(out) == 0 && !open && !d.sent[path] {
 		return // nothing to say, nothing to clear
 	}

@@ -248,3 +248,56 @@ func TestLSPOpenDocumentOverridesDisk(t *testing.T) {
 	c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": ua}})
 	c.waitDiagnostics(ua, func(p publishParams) bool { return rulesOf(p) == "broken-reference" })
 }
+
+// An edit of one file republishes the other files whose findings it changed, and only
+// those: a reference that now resolves (found through the index's keys), a duplicate
+// whose first line moved (found through what was published).
+func TestLSPEditRepublishesOtherFiles(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	b := filepath.Join(dir, "b.notes")
+	d := filepath.Join(dir, "d.notes")
+	unrelated := filepath.Join(dir, "c.notes")
+	aText := "alpha = first\nshared = the same line\n"
+	lspWriteFile(t, a, aText)
+	lspWriteFile(t, b, "beta = see [[gamma]]\n")
+	lspWriteFile(t, d, "shared = the same line\n")
+	lspWriteFile(t, unrelated, "zulu = unrelated (open\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	codes := func(p publishParams) string {
+		var out []string
+		for _, d := range *p.Diagnostics {
+			out = append(out, d.Code+": "+d.Message)
+		}
+		return strings.Join(out, "\n")
+	}
+	if got := codes(c.waitDiagnostics(lspFileURI(b), nil)); !strings.Contains(got, "broken-reference") {
+		t.Fatalf("b.notes at start:\n%s", got)
+	}
+	if got := codes(c.waitDiagnostics(lspFileURI(d), nil)); !strings.Contains(got, a+":2") {
+		t.Fatalf("d.notes at start:\n%s", got)
+	}
+	c.waitDiagnostics(lspFileURI(unrelated), nil)
+	c.didOpen(lspFileURI(a), aText)
+	mark := c.noteCount()
+
+	// A new first line defines gamma and moves the line d.notes duplicates.
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": lspFileURI(a), "version": 2},
+		"contentChanges": []map[string]any{{"range": lspRange{}, "text": "gamma = now defined\n"}},
+	})
+	c.waitDiagnostics(lspFileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
+	c.waitDiagnostics(lspFileURI(d), func(p publishParams) bool { return strings.Contains(codes(p), a+":3") })
+	// c.notes goes out once, at the start. The publisher would send it right after
+	// d.notes were it affected; index.TestAffectedByEdits pins the sets exactly.
+	c.result("textDocument/hover", textDocPos(lspFileURI(a), lspPosition{Line: 0, Character: 1}), new(json.RawMessage))
+	if code := c.shutdownAndExit(); code != 0 {
+		t.Fatalf("exit status %d", code)
+	}
+	for _, m := range c.notesSince(mark) {
+		if m.Method == "textDocument/publishDiagnostics" && strings.Contains(string(m.Params), lspFileURI(unrelated)) {
+			t.Errorf("c.notes, which the edit cannot change, was published again: %s", m.Params)
+		}
+	}
+}
