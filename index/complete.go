@@ -226,16 +226,10 @@ func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 	if s.only != nil {
 		s.rankTermsOfOneFile(s.only, m, cands)
 	} else {
-		seen := map[string]bool{}
-		for _, fi := range s.allFiles() {
-			tl := fi.termList()
-			tl.eachMatch(&m, func(i, rank int) {
-				if k := tl.keys[i]; !seen[k] {
-					seen[k] = true
-					cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: s.uses(k)})
-				}
-			})
-		}
+		tl := s.termList()
+		tl.eachMatch(&m, func(i, rank int) {
+			cands.add(candidate{key: tl.keys[i], rank: rank, kind: CompletionTerm, uses: s.uses(tl.keys[i])})
+		})
 	}
 	s.eachAlias(func(ak string, as []alias) {
 		if rank, ok := m.match(ak); ok {

@@ -116,15 +116,13 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 // Prepare builds ahead of need what a request would otherwise wait for, for a caller
 // that has time now (a server after indexing, or once diagnostics are out): the
 // suggestion indexes, which the first broken reference typed would wait for and which
-// later snapshots layer over only once they exist, and each file's term list for "[["
+// later snapshots layer over only once they exist, and the workspace's term list for "[["
 // completion, which a change of paths makes anew. Each takes tens of milliseconds at
 // 100,000 lines, and nothing when already built.
 func (s *Snapshot) Prepare() {
 	s.suggestions(false)
 	s.suggestions(true)
-	for _, fi := range s.allFiles() {
-		fi.termList()
-	}
+	s.termList()
 }
 
 func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {

@@ -98,19 +98,53 @@ func (x *startIndex) places(prefix []byte, f func(pos int)) {
 
 func (fi *fileIndex) termList() *termList {
 	return fi.terms.get(func() *termList {
-		// Topic keys take about forty bytes; a block that grows copies itself.
-		text := append(make([]byte, 0, 48*fi.topics.len()), '\n')
-		tl := &termList{text: text, offs: make([]int32, 0, fi.topics.len()),
-			keys: make([]string, 0, fi.topics.len()), uses: make([]int32, 0, fi.topics.len())}
-		for k, t := range fi.topics.all() {
-			tl.offs = append(tl.offs, int32(len(tl.text)))
-			tl.text = append(append(tl.text, k...), '\n')
-			tl.keys = append(tl.keys, k)
-			tl.uses = append(tl.uses, t.uses)
-		}
-		tl.keyStarts, tl.wordStarts = buildStartIndexes(tl.text)
-		return tl
+		return newTermList(fi.topics.len(), func(yield func(string, int32) bool) {
+			for k, t := range fi.topics.all() {
+				if !yield(k, t.uses) {
+					return
+				}
+			}
+		})
 	})
+}
+
+// termList returns the term list of the workspace: the only file's, or one over every
+// file's topics, each once, kept while no file's topics change.
+func (s *Snapshot) termList() *termList {
+	if s.tables == nil {
+		if s.only == nil {
+			return newTermList(0, func(func(string, int32) bool) {})
+		}
+		return s.only.termList()
+	}
+	return s.terms.get(func() *termList {
+		return newTermList(s.tables.topics.m.len(), func(yield func(string, int32) bool) {
+			for k, ids := range s.tables.topics.m.all() {
+				uses := int32(0)
+				for _, id := range ids {
+					uses += s.byID[id].topics.get(k).uses
+				}
+				if !yield(k, uses) {
+					return
+				}
+			}
+		})
+	})
+}
+
+// newTermList lays out n topic keys, given with their line counts by topics.
+func newTermList(n int, topics func(yield func(string, int32) bool)) *termList {
+	// Topic keys take about forty bytes; a block that grows copies itself.
+	text := append(make([]byte, 0, 48*n), '\n')
+	tl := &termList{text: text, offs: make([]int32, 0, n), keys: make([]string, 0, n), uses: make([]int32, 0, n)}
+	for k, uses := range topics {
+		tl.offs = append(tl.offs, int32(len(tl.text)))
+		tl.text = append(append(tl.text, k...), '\n')
+		tl.keys = append(tl.keys, k)
+		tl.uses = append(tl.uses, uses)
+	}
+	tl.keyStarts, tl.wordStarts = buildStartIndexes(tl.text)
+	return tl
 }
 
 // keyAt returns the index of the key whose text holds offset at.

@@ -42,6 +42,9 @@ type Snapshot struct {
 	// Shared with the next snapshot while its topics and references stay the same.
 	rankedRoots  *lazy[[]rankedTopic]
 	untypedTerms *lazy[*rankedCandidates]
+	// The topic keys of every file for "[[" completion, from two files on; shared with the
+	// next snapshot while no file's topics change.
+	terms *lazy[*termList]
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
@@ -79,7 +82,7 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
-		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}}
+		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}, terms: &lazy[*termList]{}}
 	if len(fs.paths) == 1 {
 		s.only = s.file(fs.paths[0])
 	}
@@ -145,6 +148,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
+		snap.terms = old.terms
 		keys = changedKeys(change, prev.ast, fi.ast, false)
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		if len(keys.refs) == 0 { // typing in a body: the use counts stand
@@ -344,6 +348,7 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	snap := newSnapshot(cfg, old.fileSet())
 	snap.tables = old.tables
 	snap.inheritTopicCaches(old)
+	snap.terms = old.terms
 	snap.cross = old.cross // no finding of it depends on the configuration
 	snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
 	w.snap.Store(snap)
