@@ -24,6 +24,12 @@ type Config struct {
 	Severity map[string]analysis.Severity
 	// Sorting enables the unsorted rule and sorting in formatting. Default true.
 	Sorting bool
+	// MaxFileSize is the size in bytes above which a file's cross-line rules are skipped
+	// (see limits.go); 0 means no limit.
+	MaxFileSize int
+	// MaxCrossFindings is how many cross-line findings one file reports at most; 0
+	// means no limit.
+	MaxCrossFindings int
 }
 
 // RuleOff as a severity turns a rule off.
@@ -33,7 +39,9 @@ const RuleOff analysis.Severity = 0xff
 const ConfigFileName = ".notesls.json"
 
 // DefaultConfig is the configuration when no file says otherwise.
-func DefaultConfig() Config { return Config{Sorting: true} }
+func DefaultConfig() Config {
+	return Config{Sorting: true, MaxFileSize: defaultMaxFileSize, MaxCrossFindings: defaultMaxCrossFindings}
+}
 
 // SeverityOf returns the severity the configuration gives the named rule: its override,
 // else its default from Rules. It returns RuleOff for a rule turned off, and for a name that
@@ -105,8 +113,18 @@ func ParseConfig(data []byte) (Config, error) {
 				return fmt.Errorf(`"sorting": want true or false, got %s`, brief(raw))
 			}
 			cfg.Sorting = *on
+		case "maxFileSize", "maxCrossLineFindings":
+			var n *int
+			if err := json.Unmarshal(raw, &n); err != nil || n == nil || *n < 0 {
+				return fmt.Errorf(`"%s": want a whole number, 0 for no limit, got %s`, key, brief(raw))
+			}
+			if key == "maxFileSize" {
+				cfg.MaxFileSize = *n
+			} else {
+				cfg.MaxCrossFindings = *n
+			}
 		default:
-			return fmt.Errorf("unknown key %q (known: \"include\", \"rules\", \"sorting\")", key)
+			return fmt.Errorf("unknown key %q (known: \"include\", \"rules\", \"sorting\", \"maxFileSize\", \"maxCrossLineFindings\")", key)
 		}
 		return nil
 	})

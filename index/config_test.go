@@ -31,14 +31,17 @@ func TestParseConfig(t *testing.T) {
 				"redundant-stub":      analysis.SeverityHint,
 				"empty-definition":    analysis.SeverityInfo,
 			}, Sorting: true}},
-		{"all keys", `{"include": ["a/**"], "rules": {}, "sorting": false}`,
-			Config{Include: []string{"a/**"}, Severity: map[string]analysis.Severity{}, Sorting: false}},
+		{"all keys", `{"include": ["a/**"], "rules": {}, "sorting": false, "maxFileSize": 5, "maxCrossLineFindings": 0}`,
+			Config{Include: []string{"a/**"}, Severity: map[string]analysis.Severity{}, Sorting: false, MaxFileSize: 5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseConfig([]byte(tt.in))
 			if err != nil {
 				t.Fatalf("ParseConfig(%s): %v", tt.in, err)
+			}
+			if !strings.Contains(tt.in, "max") { // the limits as they are by default
+				tt.want.MaxFileSize, tt.want.MaxCrossFindings = defaultMaxFileSize, defaultMaxCrossFindings
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ParseConfig(%s) = %+v, want %+v", tt.in, got, tt.want)
@@ -102,7 +105,7 @@ func TestRulesTable(t *testing.T) {
 	want := []string{"malformed-separator", "empty-segment", "missing-term", "empty-definition",
 		"broken-reference", "malformed-reference", "malformed-task", "duplicate-line",
 		"duplicate-definition", "duplicate-url", "redundant-stub", "near-duplicate",
-		"unbalanced-brackets", "unsorted", "invalid-encoding", "trailing-whitespace"}
+		"unbalanced-brackets", "unsorted", "invalid-encoding", "trailing-whitespace", "limit-reached"}
 	var got []string
 	for _, r := range Rules {
 		got = append(got, r.Name)
@@ -122,7 +125,7 @@ func TestRulesTable(t *testing.T) {
 		analysis.RuleMalformedReference, analysis.RuleMalformedTask, analysis.RuleDuplicateLine,
 		analysis.RuleDuplicateDef, analysis.RuleDuplicateURL, analysis.RuleRedundantStub,
 		analysis.RuleNearDuplicate, analysis.RuleUnbalanced, analysis.RuleUnsorted,
-		analysis.RuleInvalidEncoding, analysis.RuleTrailingWhitespace} {
+		analysis.RuleInvalidEncoding, analysis.RuleTrailingWhitespace, RuleLimitReached} {
 		if _, ok := LookupRule(name); !ok {
 			t.Errorf("analysis emits rule %q, which index.Rules lacks", name)
 		}

@@ -64,15 +64,34 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 				Message: "line breaks the case-insensitive order of its block"})
 		}
 	}
-	s.duplicates(fi, add)
-	s.redundantStubs(fi, add)
-	s.brokenReferences(fi, add)
-	// Near-duplicates can be the most numerous findings of a large file: the list grows
-	// once to its final size rather than by doubling.
-	findings := (<-near)[fi.path]
-	out = slices.Grow(out, len(findings))
-	for _, n := range findings {
-		add(n.diagnostic(s, fi))
+	if s.oversized(fi) {
+		<-near
+		add(s.oversizedFinding(fi))
+	} else {
+		budget := newFindingBudget(s.cfg.MaxCrossFindings)
+		// may says whether a finding of rule is reported, counting it; asked before the
+		// finding's message is made, which for a broken reference costs its suggestions.
+		may := func(rule string) bool { return s.cfg.SeverityOf(rule) != RuleOff && budget.take() }
+		cross := func(d Diagnostic) {
+			if may(d.Rule) {
+				add(d)
+			}
+		}
+		s.duplicates(fi, cross)
+		s.redundantStubs(fi, cross)
+		s.brokenReferences(fi, may, add)
+		// Near-duplicates can be the most numerous findings of a large file: the list
+		// grows once to its final size rather than by doubling.
+		findings := (<-near)[fi.path]
+		out = slices.Grow(out, len(findings))
+		for _, n := range findings {
+			if may(analysis.RuleNearDuplicate) {
+				add(n.diagnostic(s, fi))
+			}
+		}
+		if budget.skipped > 0 {
+			add(s.budgetFinding(fi, budget.skipped))
+		}
 	}
 	slices.SortFunc(out, func(a, b Diagnostic) int {
 		if a.Span.Start != b.Span.Start {
@@ -214,10 +233,14 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 	return nil, 0, false
 }
 
-// brokenReferences reports [[x]] that resolve to nothing, with the closest known terms.
-func (s *Snapshot) brokenReferences(fi *fileIndex, add func(Diagnostic)) {
+// brokenReferences reports [[x]] that resolve to nothing, with the closest known terms;
+// may says whether one more may be reported.
+func (s *Snapshot) brokenReferences(fi *fileIndex, may func(rule string) bool, add func(Diagnostic)) {
 	f := fi.ast
 	for _, b := range s.crossFindings().broken[fi.path] {
+		if !may(analysis.RuleBrokenReference) {
+			continue
+		}
 		i := int(b.line)
 		r := f.Line(i).Refs()[b.ref]
 		target := r.Target.Text(f.LineText(i))

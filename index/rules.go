@@ -111,6 +111,12 @@ var Rules = []Rule{
 		Title:    "Trailing white space",
 		Help:     "Spaces or tabs end the line. `notesls --check --fix` trims them.",
 	},
+	{
+		Name:     "limit-reached",
+		Severity: analysis.SeverityInfo,
+		Title:    "Cross-line checks skipped",
+		Help:     "The file is larger than `maxFileSize` (default 20 MB), so the rules that compare its lines with other lines (duplicate-line, duplicate-definition, redundant-stub, broken-reference, near-duplicate) were not run on it; or it has more cross-line findings than `maxCrossLineFindings` (default 100,000), and the rest were not reported. The finding, on line 1, names the limit and how to raise it in `.notesls.json`.",
+	},
 }
 
 // LookupRule returns the rule with the given name.

@@ -16,6 +16,9 @@ type Diagnostic struct {
 	// Unnecessary marks text that can go without loss (a redundant stub), which editors
 	// render faded.
 	Unnecessary bool
+	// Limit names the setting whose limit cut the file's checks short, on a
+	// limit-reached finding.
+	Limit string
 }
 
 // Related points to another place that explains a finding, such as the first of two

@@ -62,6 +62,12 @@ type diagnostics struct {
 	pointedAt map[string]map[string]bool
 	// pointsAt is the inverse, to forget a file's old pointers when it is republished.
 	pointsAt map[string][]string
+	// toldSkipped holds, by file, the setting whose limit was last reported to the
+	// client's log, so that each is logged once and not on every keystroke. Owned by run.
+	toldSkipped map[string]string
+	// asked is the last snapshot whose affected files were asked for: the answer is
+	// the change since the one before, so asking again would repeat it.
+	asked *index.Snapshot
 
 	// lastEdit and quietBefore time the edits (guarded by mu): quietBefore is the pause
 	// that came before the latest one.
@@ -71,7 +77,7 @@ type diagnostics struct {
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
 	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{},
-		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}}
+		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}, toldSkipped: map[string]string{}}
 }
 
 // schedule queues the edited files (published first, in order) and the other affected ones.
@@ -196,6 +202,10 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 // lateAffected asks the index which other files the edits' cross-line findings reached;
 // a panic in the index is logged, not fatal.
 func (d *diagnostics) lateAffected(v *view) (paths []string) {
+	if v.snap == d.asked {
+		return nil
+	}
+	d.asked = v.snap
 	defer func() {
 		if r := recover(); r != nil {
 			d.s.log.Error("panic while finding affected files", zap.Any("panic", r), zap.Stack("stack"))
@@ -230,6 +240,32 @@ func (d *diagnostics) notePointers(path string, diags []index.Diagnostic) {
 			d.pointedAt[q] = map[string]bool{}
 		}
 		d.pointedAt[q][path] = true
+	}
+}
+
+// tellSkipped writes to the client's log, once per file and limit, that a limit cut
+// the file's checks short: the finding on line 1 says so too, but a log line is where a
+// user looking for missing findings reads first.
+func (d *diagnostics) tellSkipped(ctx context.Context, path string, diags []index.Diagnostic) {
+	limit, msg := "", ""
+	for _, dg := range diags {
+		if dg.Limit != "" {
+			limit, msg = dg.Limit, dg.Message
+			break
+		}
+	}
+	if limit == d.toldSkipped[path] {
+		return
+	}
+	if limit == "" {
+		delete(d.toldSkipped, path)
+		return
+	}
+	d.toldSkipped[path] = limit
+	d.s.log.Info("checks skipped", zap.String("path", path), zap.String("why", msg))
+	params := protocol.LogMessageParams{Type: protocol.MessageTypeInfo, Message: path + ": " + msg}
+	if err := d.s.conn.Notify(ctx, "window/logMessage", params); err != nil {
+		d.s.log.Warn("logging a skipped check", zap.String("path", path), zap.Error(err))
 	}
 }
 
@@ -290,6 +326,7 @@ func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 		out = d.s.toProtocolDiagnostics(v, path, content, found)
 	}
 	d.notePointers(path, found)
+	d.tellSkipped(ctx, path, found)
 	if len(out) == 0 && !open && !d.sent[path] {
 		return // nothing to say, nothing to clear
 	}

@@ -19,11 +19,13 @@ type settings struct {
 	rules   map[string]analysis.Severity
 	sorting *bool
 	include []string
+	// The limits of the cross-line rules, see index.Config.
+	maxFileSize, maxCrossFindings *int
 }
 
 // settingsKeys are the keys a settings object may carry; the editor may send others
 // (such as "trace"), which are not ours to judge.
-var settingsKeys = []string{"include", "rules", "sorting"}
+var settingsKeys = []string{"include", "rules", "sorting", "maxFileSize", "maxCrossLineFindings"}
 
 // parseSettings reads editor settings: {"notesls": {"rules": {...}, "sorting": bool}} or
 // the same object without the outer key. Absent or null settings are empty.
@@ -90,6 +92,14 @@ func parseConfigObject(data []byte, keys map[string]json.RawMessage) (settings, 
 	if _, ok := keys["include"]; ok {
 		st.include = cfg.Include
 	}
+	if _, ok := keys["maxFileSize"]; ok {
+		n := cfg.MaxFileSize
+		st.maxFileSize = &n
+	}
+	if _, ok := keys["maxCrossLineFindings"]; ok {
+		n := cfg.MaxCrossFindings
+		st.maxCrossFindings = &n
+	}
 	return st, nil
 }
 
@@ -110,5 +120,11 @@ func (st settings) applyTo(cfg *index.Config) {
 	}
 	if st.include != nil {
 		cfg.Include = st.include
+	}
+	if st.maxFileSize != nil {
+		cfg.MaxFileSize = *st.maxFileSize
+	}
+	if st.maxCrossFindings != nil {
+		cfg.MaxCrossFindings = *st.maxCrossFindings
 	}
 }

@@ -301,3 +301,34 @@ func TestLSPEditRepublishesOtherFiles(t *testing.T) {
 		}
 	}
 }
+
+// A file past a limit says so on line 1 and once in the client's log, not on every edit.
+func TestLSPLimitReachedIsLoggedOnce(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.notes")
+	text := "alpha = one\nalpha = one\nsee [[nowhere]] and more words to pass the limit\n"
+	lspWriteFile(t, filepath.Join(dir, ".notesls.json"), `{"maxFileSize": 60}`)
+	lspWriteFile(t, big, text)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	p := c.waitDiagnostics(lspFileURI(big), nil)
+	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "limit-reached" || (*p.Diagnostics)[0].Range.Start.Line != 0 ||
+		!strings.Contains((*p.Diagnostics)[0].Message, `"maxFileSize"`) {
+		t.Fatalf("big.notes: %s, want one limit-reached on line 1 naming the setting", diagnosticsString(p))
+	}
+	c.didOpen(lspFileURI(big), text)
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": lspFileURI(big), "version": 2},
+		"contentChanges": []map[string]any{{"range": lspRange{}, "text": "x"}},
+	})
+	c.waitDiagnostics(lspFileURI(big), hasVersion(2))
+	logged := 0
+	for _, m := range c.notesSince(0) {
+		if m.Method == "window/logMessage" && strings.Contains(string(m.Params), "maxFileSize") {
+			logged++
+		}
+	}
+	if logged != 1 {
+		t.Errorf("the limit was logged %d times, want once", logged)
+	}
+}

@@ -1,0 +1,72 @@
+package index
+
+import "fmt"
+
+// RuleLimitReached is the info finding that says a file's cross-line rules were skipped
+// or cut short, so that a limit never hides findings silently.
+const RuleLimitReached = "limit-reached"
+
+const (
+	// defaultMaxFileSize is the size past which a file's cross-line rules are skipped:
+	// far above any notes file kept by hand (the largest seen are a few megabytes), low
+	// enough that a generated or pasted dump does not cost the workspace seconds on
+	// every keystroke.
+	defaultMaxFileSize = 20_000_000
+
+	// defaultMaxCrossFindings bounds the cross-line findings of one file: more than an
+	// editor lists usefully, and each costs its message (a broken reference's
+	// suggestions among them) and its bytes on the wire. Ordinary files stay far below.
+	defaultMaxCrossFindings = 100_000
+)
+
+// oversized reports whether fi is past the size limit of the cross-line rules.
+func (s *Snapshot) oversized(fi *fileIndex) bool {
+	return s.cfg.MaxFileSize > 0 && len(fi.ast.Src) > s.cfg.MaxFileSize
+}
+
+// findingBudget counts a file's cross-line findings against the limit.
+type findingBudget struct {
+	left    int // findings still allowed; below zero when unlimited
+	skipped int
+}
+
+func newFindingBudget(limit int) *findingBudget {
+	if limit <= 0 {
+		return &findingBudget{left: -1}
+	}
+	return &findingBudget{left: limit}
+}
+
+// take reports whether one more finding may be reported, and counts it.
+func (b *findingBudget) take() bool {
+	switch {
+	case b.left < 0:
+		return true
+	case b.left == 0:
+		b.skipped++
+		return false
+	}
+	b.left--
+	return true
+}
+
+// oversizedFinding says that fi's cross-line rules were not run.
+func (s *Snapshot) oversizedFinding(fi *fileIndex) Diagnostic {
+	return Diagnostic{Span: fi.ast.LineSpan(0), Rule: RuleLimitReached, Limit: "maxFileSize",
+		Message: fmt.Sprintf("cross-line rules (duplicates, stubs, references, near-duplicates) skipped: the file is %s, over the limit of %s; raise \"maxFileSize\" in %s (0: no limit)",
+			megabytes(len(fi.ast.Src)), megabytes(s.cfg.MaxFileSize), ConfigFileName)}
+}
+
+// budgetFinding says how many cross-line findings of fi went unreported.
+func (s *Snapshot) budgetFinding(fi *fileIndex, skipped int) Diagnostic {
+	return Diagnostic{Span: fi.ast.LineSpan(0), Rule: RuleLimitReached, Limit: "maxCrossLineFindings",
+		Message: fmt.Sprintf("%d more cross-line findings not reported: the limit is %d a file; raise \"maxCrossLineFindings\" in %s (0: no limit)",
+			skipped, s.cfg.MaxCrossFindings, ConfigFileName)}
+}
+
+func megabytes(n int) string {
+	if n < 1e6 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
