@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,6 +66,10 @@ type diagnostics struct {
 	// toldSkipped holds, by file, the setting whose limit was last reported to the
 	// client's log, so that each is logged once and not on every keystroke. Owned by run.
 	toldSkipped map[string]string
+	// late brings the findings of slow files back to the run goroutine; delivered holds,
+	// by file, the generation of the view whose findings were sent last.
+	late      chan computed
+	delivered map[string]uint64
 	// asked is the last snapshot whose affected files were asked for: the answer is
 	// the change since the one before, so asking again would repeat it.
 	asked *index.Snapshot
@@ -77,7 +82,8 @@ type diagnostics struct {
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
 	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{},
-		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}, toldSkipped: map[string]string{}}
+		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}, toldSkipped: map[string]string{},
+		late: make(chan computed), delivered: map[string]uint64{}}
 }
 
 // schedule queues the edited files (published first, in order) and the other affected ones.
@@ -121,6 +127,9 @@ func (d *diagnostics) run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
+		case c := <-d.late:
+			d.deliver(ctx, c)
+			continue
 		case <-d.wake:
 		}
 		if !d.debounce(ctx) {
@@ -310,35 +319,88 @@ func (s *Server) prepare(snap *index.Snapshot) {
 	snap.Prepare()
 }
 
-// publish sends one file's diagnostics; a panic in the index is logged, not fatal.
+// slowFileWait is how long the publisher waits for one file's findings before it goes
+// on with the other files and publishes that one when it is ready: long enough that an
+// ordinary file is published in order, short enough that one huge or hostile file does
+// not hold the rest of the workspace's diagnostics back.
+const slowFileWait = 200 * time.Millisecond
+
+// computed is one file's findings, ready to publish.
+type computed struct {
+	v     *view
+	path  string
+	found []index.Diagnostic
+	out   []protocol.Diagnostic
+	ok    bool // the file is in the view
+	err   bool // computing them panicked
+}
+
+// publish sends one file's diagnostics. When they take longer than slowFileWait, it
+// returns and they are sent from the run loop once ready, unless newer ones went first.
 func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
+	done := make(chan computed, 1)
+	go func() { done <- d.compute(v, path) }()
+	t := time.NewTimer(slowFileWait)
+	defer t.Stop()
+	select {
+	case c := <-done:
+		d.deliver(ctx, c)
+	case <-t.C:
+		d.s.log.Info("slow diagnostics, publishing the other files first", zap.String("path", path))
+		go func() {
+			select {
+			case d.late <- <-done:
+			case <-ctx.Done():
+			}
+		}()
+	case <-ctx.Done():
+	}
+}
+
+// compute finds one file's diagnostics; a panic in the index is logged, not fatal.
+func (d *diagnostics) compute(v *view, path string) (c computed) {
+	c = computed{v: v, path: path, out: []protocol.Diagnostic{}}
 	defer func() {
 		if r := recover(); r != nil {
 			d.s.log.Error("panic while computing diagnostics", zap.String("path", path), zap.Any("panic", r), zap.Stack("stack"))
+			c.err = true
 		}
 	}()
-	_, open := v.versions[path]
+	if d.s.opts.TestHooks && strings.Contains(path, stuckFileMarker) {
+		select {} // a computation that never ends, as a pathological file's might
+	}
 	content, ok := v.snap.Content(path)
-	out := []protocol.Diagnostic{}
-	var found []index.Diagnostic
 	if ok {
-		found = v.snap.Diagnostics(path)
-		out = d.s.toProtocolDiagnostics(v, path, content, found)
+		c.ok = true
+		c.found = v.snap.Diagnostics(path)
+		c.out = d.s.toProtocolDiagnostics(v, path, content, c.found)
 	}
-	d.notePointers(path, found)
-	d.tellSkipped(ctx, path, found)
-	if len(out) == 0 && !open && !d.sent[path] {
-		return // nothing to say, nothing to clear
-	}
-	if !ok && !d.sent[path] {
+	return c
+}
+
+// deliver sends computed findings, unless findings of a later view were sent already.
+// It runs on the run goroutine, which owns the publication state.
+func (d *diagnostics) deliver(ctx context.Context, c computed) {
+	path, v := c.path, c.v
+	if c.err || d.delivered[path] > v.gen {
 		return
 	}
-	if len(out) > 0 || open {
+	d.delivered[path] = v.gen
+	_, open := v.versions[path]
+	d.notePointers(path, c.found)
+	d.tellSkipped(ctx, path, c.found)
+	if len(c.out) == 0 && !open && !d.sent[path] {
+		return // nothing to say, nothing to clear
+	}
+	if !c.ok && !d.sent[path] {
+		return
+	}
+	if len(c.out) > 0 || open {
 		d.sent[path] = true
 	} else {
 		delete(d.sent, path)
 	}
-	params := &protocol.PublishDiagnosticsParams{URI: v.uri(path), Diagnostics: out}
+	params := &protocol.PublishDiagnosticsParams{URI: v.uri(path), Diagnostics: c.out}
 	if open {
 		params.Version = uint32(v.versions[path])
 	}

@@ -59,12 +59,23 @@ func Serve(ctx context.Context, stream jsonrpc2.Stream, opts Options) error {
 	cancel()
 	s.cancelAll()
 	_ = conn.Close()
-	wg.Wait()
+	// The goroutines stop at their next step; a computation in the index does not look
+	// at ctx, and one on a huge file must not keep the editor waiting for the exit.
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(exitGrace):
+		s.log.Warn("exiting with work in progress", zap.Duration("after", exitGrace))
+	}
 	if s.lifecycle() >= stateShutdown {
 		return nil
 	}
 	return ErrExitWithoutShutdown
 }
+
+// exitGrace bounds how long Serve waits, once it ends, for work in progress.
+const exitGrace = 500 * time.Millisecond
 
 // Server is one connection's state.
 type Server struct {

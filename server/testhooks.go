@@ -12,6 +12,10 @@ import (
 // instead of hanging.
 const testHookTimeout = 10 * time.Second
 
+// stuckFileMarker names files whose diagnostics never finish computing, with
+// Options.TestHooks: a test that one file never holds the others, a request or exit.
+const stuckFileMarker = "notesls-test-stuck"
+
 // testHooks are requests that exist only with Options.TestHooks, to observe behaviour no
 // real request can trigger on demand: a request still running when $/cancelRequest comes,
 // a handler that panics, a handler that fails.

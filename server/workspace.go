@@ -34,6 +34,7 @@ type view struct {
 	versions map[string]int32                // open documents only
 	uris     map[string]protocol.DocumentURI // every path the editor named, as it named it
 	roots    []string                        // the workspace folders
+	gen      uint64                          // the generation of changes it includes
 }
 
 func (v *view) uri(path string) protocol.DocumentURI {
@@ -178,7 +179,7 @@ func (w *workspace) run(ctx context.Context) {
 		w.mu.Unlock()
 
 		first, affected := w.safeApply(ctx, work)
-		v := &view{snap: w.idx.Snapshot(), versions: copyMap(w.versions), uris: copyMap(w.uris), roots: append([]string(nil), w.roots...)}
+		v := &view{snap: w.idx.Snapshot(), versions: copyMap(w.versions), uris: copyMap(w.uris), roots: append([]string(nil), w.roots...), gen: gen}
 		w.current.Store(v)
 		w.doneMu.Lock()
 		w.doneGen = gen

@@ -332,3 +332,27 @@ func TestLSPLimitReachedIsLoggedOnce(t *testing.T) {
 		t.Errorf("the limit was logged %d times, want once", logged)
 	}
 }
+
+// A file whose findings never finish computing holds back neither the other files'
+// diagnostics, nor a request, nor the exit (the test hook makes that file's
+// computation block for good).
+func TestLSPNoFileHoldsAnotherHostage(t *testing.T) {
+	dir := t.TempDir()
+	stuck := filepath.Join(dir, "a-notesls-test-stuck.notes") // published first, in path order
+	other := filepath.Join(dir, "b.notes")
+	lspWriteFile(t, stuck, "alpha = first\n")
+	lspWriteFile(t, other, "beta = second (open\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	if p := c.waitDiagnostics(lspFileURI(other), nil); len(*p.Diagnostics) != 1 {
+		t.Fatalf("b.notes: %s, want its one finding", diagnosticsString(p))
+	}
+	var hover struct{ Contents struct{ Value string } }
+	c.result("textDocument/hover", textDocPos(lspFileURI(other), lspPosition{Line: 0, Character: 1}), &hover)
+	if !strings.Contains(hover.Contents.Value, "second") {
+		t.Errorf("hover on beta: %q", hover.Contents.Value)
+	}
+	if code := c.shutdownAndExit(); code != 0 {
+		t.Errorf("exit status %d, want 0", code)
+	}
+}
