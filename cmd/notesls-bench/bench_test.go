@@ -517,8 +517,8 @@ func TestFirstHover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h := rep.FirstHover; h.Ms < ms(fakeIndexDelay) || h.Tries < 2 || h.Empty || h.At.Line != 1 {
-		t.Errorf("while indexing: first hover %+v, want >= %v after retries, inside [[delta]] on line 2", h, fakeIndexDelay)
+	if h := rep.FirstHover; h.Tries != fakeIndexHovers+1 || h.Ms < ms(fakeIndexHovers*firstHoverRetry) || h.Empty || h.At.Line != 1 {
+		t.Errorf("while indexing: first hover %+v, want %d tries, inside [[delta]] on line 2", h, fakeIndexHovers+1)
 	}
 	if h := rep.Refs.FirstHover; h.Tries != 1 || h.Empty {
 		t.Errorf("refs file, opened after indexing: first hover %+v, want one try", h)
@@ -529,12 +529,12 @@ func TestFirstHover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h := rep.FirstHover; !h.Empty || h.Ms < ms(fakeOpenDelay) || h.Ms > 5000 || h.Tries < 2 {
+	if h := rep.FirstHover; !h.Empty || h.Ms < ms(fakeOpenDelay) || h.Ms > 5000 || h.Tries < 1 {
 		t.Errorf("never a hover: first hover %+v, want empty once the diagnostics came", h)
 	}
 	var out bytes.Buffer
 	writeTable(&out, rep)
-	if !strings.Contains(out.String(), "tries, line 2, empty)") {
+	if !strings.Contains(out.String(), ", line 2, empty)") {
 		t.Errorf("table:\n%s", out.String())
 	}
 }
@@ -545,12 +545,12 @@ func TestDeadlineSharedByEveryKind(t *testing.T) {
 	ws, _, refs := writeRefsWorkspace(t)
 	start := time.Now()
 	rep, err := Run(Options{Workspace: ws, Refs: refs, Command: fakeCommand(t, "slow"), Requests: 10000, Edits: 10000, Seed: 1,
-		Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: 3 * time.Second})
+		Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: 4 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 8*time.Second {
-		t.Errorf("took %v with a 3 s deadline", d)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v with a 4 s deadline", d)
 	}
 	for name, l := range map[string]Latency{
 		"hover": rep.Hover, "definition": rep.Definition, "completion": rep.Completion,

@@ -26,9 +26,11 @@ const (
 	fakeOpenDelay  = 30 * time.Millisecond
 	fakeDebounce   = 20 * time.Millisecond
 	fakeBallast    = 64 << 20 // bytes touched at initialize, to show in VmHWM
-	// In mode "slowindex" the server answers hovers with null and publishes nothing
-	// until this long after the first didOpen, as a server indexing the workspace does.
-	fakeIndexDelay = 150 * time.Millisecond
+	// In mode "slowindex" the server answers its first fakeIndexHovers hovers with null
+	// and publishes the diagnostics of the files opened meanwhile only after them, as a
+	// server indexing the workspace does; counted rather than timed, so that the
+	// benchmark's retries are known whatever the machine's load.
+	fakeIndexHovers = 3
 	// In mode "slow" every hover, definition and completion takes this long.
 	fakeSlowDelay = 20 * time.Millisecond
 	// Completion offers this many items inside "[[", and fakePathItems after " -- ".
@@ -50,8 +52,9 @@ type fakeServer struct {
 	faults  []string
 	// heads maps the lower-cased head of every line of the workspace's *.notes files, read
 	// from disk at initialize, to its file's URI and line: what [[references]] resolve to.
-	heads    map[string]headLoc
-	openedAt time.Time // the first didOpen
+	heads      map[string]headLoc
+	nullHovers int      // hovers answered null while "indexing" (mode slowindex)
+	waiting    []string // files opened while indexing, published after it
 }
 
 type headLoc struct {
@@ -90,9 +93,11 @@ func runFake(mode string) int {
 			if mode == "silent" {
 				continue
 			}
-			ballast = make([]byte, fakeBallast)
-			for i := range ballast {
-				ballast[i] = byte(i)
+			if mode != "slow" { // the deadline test wants its time for requests
+				ballast = make([]byte, fakeBallast)
+				for i := range ballast {
+					ballast[i] = byte(i)
+				}
 			}
 			var p struct {
 				RootURI          string `json:"rootUri"`
@@ -127,15 +132,14 @@ func runFake(mode string) int {
 			s.text[p.TextDocument.URI] = p.TextDocument.Text
 			s.opened[p.TextDocument.URI] = p.TextDocument.Text
 			s.version[p.TextDocument.URI] = p.TextDocument.Version
-			if s.openedAt.IsZero() {
-				s.openedAt = time.Now()
-			}
-			delay := fakeOpenDelay
-			if mode == "slowindex" {
-				delay = max(delay, time.Until(s.openedAt.Add(fakeIndexDelay)))
+			indexing := mode == "slowindex" && s.nullHovers < fakeIndexHovers
+			if indexing {
+				s.waiting = append(s.waiting, p.TextDocument.URI)
 			}
 			s.mu.Unlock()
-			s.publishAfter(p.TextDocument.URI, delay)
+			if !indexing {
+				s.publishAfter(p.TextDocument.URI, fakeOpenDelay)
+			}
 		case "textDocument/didChange":
 			s.change(m.Params)
 		case "textDocument/hover", "textDocument/definition", "textDocument/completion":
@@ -151,10 +155,19 @@ func runFake(mode string) int {
 			case "textDocument/hover":
 				time.Sleep(fakeHoverDelay)
 				s.mu.Lock()
-				indexing := time.Since(s.openedAt) < fakeIndexDelay
+				indexing := mode == "slowindex" && s.nullHovers < fakeIndexHovers
+				var done []string
+				if indexing {
+					if s.nullHovers++; s.nullHovers == fakeIndexHovers {
+						done, s.waiting = s.waiting, nil
+					}
+				}
 				s.mu.Unlock()
-				if mode == "nohover" || mode == "slowindex" && indexing {
+				if mode == "nohover" || indexing {
 					s.reply(&m, nil)
+					for _, uri := range done {
+						s.publishAfter(uri, fakeOpenDelay)
+					}
 					continue
 				}
 				s.reply(&m, map[string]any{"contents": map[string]any{"kind": "markdown", "value": "**term**"}})
