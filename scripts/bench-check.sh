@@ -2,7 +2,9 @@
 # Measures `notesls --check` on generated corpora of 100k and 1M lines against the baseline
 # a user has today (`LC_ALL=C sort -f FILE | uniq -di`, on the same file in the same run),
 # runs the Go benchmarks of analysis/ and index/, measures the language server with
-# notesls-bench on a 100k-line workspace, and prints a markdown block for
+# notesls-bench on a 100k-line workspace, measures workspaces of many files (the same
+# notes split over 1, 100 and 1,000 files; 10,000 one-line files; 1M lines in 1,000
+# files with a references file open), and prints a markdown block for
 # docs/benchmarks.md. Nothing here is a pass/fail gate: it reports what it measured.
 #
 # Environment:
@@ -14,8 +16,23 @@
 #   BENCH_MEM_MB   address-space limit of each measured command, MiB (default 8192), so
 #                  that a runaway run fails alone instead of pushing the shared machine
 #                  into swap or the OOM killer
+# Many files (each part on unless set to 0):
+#   BENCH_SPLIT=0    skip --check of BENCH_SPLIT_LINES (default 100000) lines written as
+#                    BENCH_SPLIT_FILES (default "1 100 1000") files, and the server on the
+#                    last split with refs.notes open
+#   BENCH_TINY=0     skip BENCH_TINY_FILES (default 10000) one-line files: --check, and the
+#                    server's first hover
+#   BENCH_MILLION=0  skip BENCH_MILLION_LINES (default 1000000) lines in
+#                    BENCH_MILLION_FILES (default 1000) files: the server's first
+#                    diagnostics, keystrokes and RSS with refs.notes open
+#   BENCH_REFS       lines of the refs.notes written beside those corpora (default 1000)
+#   BENCH_LSP_TIMEOUT  longest wait for one answer in the many-file server runs, seconds
+#                    (default 30); their first diagnostics may take BENCH_TIMEOUT/4 and
+#                    the whole run stops measuring at 3/4 of BENCH_TIMEOUT
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+load_start="$(uptime | sed 's/^ *//'), $(nproc) CPUs"
 
 sizes=${BENCH_SIZES:-"100000 1000000"}
 seed=${BENCH_SEED:-1}
@@ -42,19 +59,20 @@ go build -o "$tmp/notesls-bench" ./cmd/notesls-bench
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
-# measure NAME CMD...: runs CMD with stdout discarded, bounded by $limit seconds; sets
-# wall_ms, rss_kb ("n/a" without GNU time) and status (the exit code; 124 = timed out).
+# measure NAME CMD...: runs CMD with stdout discarded (or written to $MEASURE_OUT when
+# set), bounded by $limit seconds; sets wall_ms, rss_kb ("n/a" without GNU time) and
+# status (the exit code; 124 = timed out).
 measure() {
   local name=$1; shift
-  local t0 t1
+  local t0 t1 out=${MEASURE_OUT:-/dev/null}
   t0=$(now_ms)
   set +e
   (
     ulimit -v $((mem_mb * 1024))
     if [ $have_time = 1 ]; then
-      exec timeout "$limit" /usr/bin/time -v -o "$tmp/$name.time" "$@" >/dev/null 2>"$tmp/$name.err"
+      exec timeout "$limit" /usr/bin/time -v -o "$tmp/$name.time" "$@" >"$out" 2>"$tmp/$name.err"
     else
-      exec timeout "$limit" "$@" >/dev/null 2>"$tmp/$name.err"
+      exec timeout "$limit" "$@" >"$out" 2>"$tmp/$name.err"
     fi
   )
   status=$?
@@ -131,6 +149,92 @@ $lsp"
 $lsp_enter"
 fi
 
+# Many files. check_split NAME DIR: --check of a directory, with the summary line.
+declare -A split_ms split_rss split_status split_findings
+check_dir() {
+  local name=$1 dir=$2
+  measure "$name" "$tmp/notesls" --check "$dir"
+  split_ms[$name]=$wall_ms split_rss[$name]=$rss_kb split_status[$name]=$status
+  split_findings[$name]=$(grep -E '^[0-9]+ files?,' "$tmp/$name.err" | tail -1 || true)
+  if [ "$status" != 0 ] && [ "$status" != 1 ]; then
+    local why=""
+    [ "$status" = 124 ] && why=" (timed out after ${limit}s)"
+    grep -qi "out of memory" "$tmp/$name.err" && why=" (out of memory under the ${mem_mb} MiB limit)"
+    split_findings[$name]="exit status $status$why: $(tail -c 200 "$tmp/$name.err" | tr '\n' ' ')"
+  fi
+}
+# lsp_run NAME DIR REQUESTS EDITS: notesls-bench on DIR with DIR/refs.notes open; sets
+# lsp_out[NAME] to its report (or why it failed) and lsp_cmd[NAME] to the command.
+lsp_timeout=${BENCH_LSP_TIMEOUT:-30}
+declare -A lsp_out lsp_cmd
+lsp_run() {
+  local name=$1 dir=$2 requests=$3 edits=$4
+  local args=(-workspace "$dir" -refs "$dir/refs.notes" -requests "$requests" -edits "$edits" -seed "$seed"
+    -timeout "${lsp_timeout}s" -start-timeout "$((limit / 4))s" -deadline "$((limit * 3 / 4))s")
+  lsp_cmd[$name]="notesls-bench ${args[*]} -- notesls"
+  MEASURE_OUT="$tmp/$name.out" measure "$name" "$tmp/notesls-bench" "${args[@]}" -- "$tmp/notesls"
+  lsp_out[$name]=$(cat "$tmp/$name.out")
+  if [ "$status" != 0 ]; then
+    local why=""
+    [ "$status" = 124 ] && why=" (timed out after ${limit}s)"
+    lsp_out[$name]="notesls-bench exit status $status$why:
+${lsp_out[$name]}
+$(tail -c 2000 "$tmp/$name.err")"
+  fi
+}
+refs_lines=${BENCH_REFS:-1000}
+# lsp_summary NAME: the figures the targets name, read from the report.
+lsp_summary() {
+  local out=${lsp_out[$1]}
+  local first hover edits
+  first=$(grep -m1 -E '^first diagnostics' <<<"$out" | sed 's/^first diagnostics *//' || true)
+  hover=$(grep -m1 -E '^first hover' <<<"$out" | sed 's/^first hover *//' || true)
+  edits=$(awk '/edit -> diagnostics/ { name = ($1 == "edit") ? "opened file" : $1; printf "%s%s %s / %s / %s ms (%d edits, %d timeouts)", sep, name, $(NF-3), $(NF-2), $(NF-1), $(NF-8), $(NF-6); sep = "; " }' <<<"$out" || true)
+  echo "- First diagnostics of the opened file: ${first:-none}; first hover: ${hover:-none}."
+  echo "- Keystroke to diagnostics, p50 / p99 / max (target: p99 under 50 ms): ${edits:-not measured}."
+  echo "- $(grep -m1 -E '^peak RSS' <<<"$out" | tr -s ' ' || echo "peak RSS not reported")."
+}
+
+split_lines=${BENCH_SPLIT_LINES:-100000}
+split_files=${BENCH_SPLIT_FILES:-"1 100 1000"}
+split_last=""
+if [ "${BENCH_SPLIT:-1}" != 0 ]; then
+  for k in $split_files; do
+    echo "notesls --check on $split_lines lines in $k files" >&2
+    "$tmp/notesgen" -lines "$split_lines" -seed "$seed" -files "$k" -dir "$tmp/split-$k" -refs "$refs_lines"
+    # --check sees the corpus alone, as it was split; refs.notes is for the server run.
+    mv "$tmp/split-$k/refs.notes" "$tmp/refs-$k.notes"
+    check_dir "split-$k" "$tmp/split-$k"
+    split_last=$k
+  done
+  echo "notesls-bench on $split_lines lines in $split_last files with refs.notes open" >&2
+  mv "$tmp/refs-$split_last.notes" "$tmp/split-$split_last/refs.notes"
+  lsp_run split "$tmp/split-$split_last" 200 100
+  for k in $split_files; do rm -rf "$tmp/split-$k" "$tmp/refs-$k.notes"; done
+fi
+
+tiny_files=${BENCH_TINY_FILES:-10000}
+tiny_refs=$((refs_lines < tiny_files / 10 ? refs_lines : tiny_files / 10))
+if [ "${BENCH_TINY:-1}" != 0 ]; then
+  echo "notesls --check and the server on $tiny_files one-line files" >&2
+  "$tmp/notesgen" -lines "$tiny_files" -seed "$seed" -files "$tiny_files" -dir "$tmp/tiny" -refs "$tiny_refs"
+  mv "$tmp/tiny/refs.notes" "$tmp/refs-tiny.notes"
+  check_dir tiny "$tmp/tiny"
+  mv "$tmp/refs-tiny.notes" "$tmp/tiny/refs.notes"
+  lsp_run tiny "$tmp/tiny" 50 20
+  rm -rf "$tmp/tiny"
+fi
+
+million_lines=${BENCH_MILLION_LINES:-1000000}
+million_files=${BENCH_MILLION_FILES:-1000}
+if [ "${BENCH_MILLION:-1}" != 0 ]; then
+  echo "notesls-bench on $million_lines lines in $million_files files with refs.notes open" >&2
+  "$tmp/notesgen" -lines "$million_lines" -seed "$seed" -files "$million_files" -dir "$tmp/million" -refs "$refs_lines"
+  lsp_run million "$tmp/million" 200 100
+  rm -rf "$tmp/million"
+fi
+load_end="$(uptime | sed 's/^ *//'), $(nproc) CPUs"
+
 # The report.
 cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
@@ -183,5 +287,66 @@ if [ -n "$lsp" ]; then
   echo
   echo '```'
   echo "${lsp_enter//$tmp/\$TMP}"
+  echo '```'
+fi
+
+if [ "${BENCH_SPLIT:-1}" != 0 ] || [ "${BENCH_TINY:-1}" != 0 ] || [ "${BENCH_MILLION:-1}" != 0 ]; then
+  echo
+  echo "### Many files"
+  echo
+  echo "Load at the start: $load_start. At the end: $load_end."
+  echo "Corpora: \`notesgen -lines N -seed $seed -files K -dir DIR\`, with \`-refs R\` for the server"
+  echo "runs, which open the biggest corpus file and DIR/refs.notes (R entries whose"
+  echo "references name terms of the other files, 5% misspelled). Limits: ${limit}s and ${mem_mb} MiB"
+  echo "of address space per command."
+fi
+if [ "${BENCH_SPLIT:-1}" != 0 ]; then
+  echo
+  echo "#### notesls --check DIR, $split_lines lines split into K files"
+  echo
+  echo "\`notesgen -lines $split_lines -seed $seed -files K -dir DIR -refs $refs_lines\`, refs.notes moved out"
+  echo "of DIR for --check and back for the server run on the last split."
+  echo
+  echo "| files | --check wall | --check peak RSS | exit | summary |"
+  echo "|---:|---:|---:|---:|---|"
+  for k in $split_files; do
+    echo "| $k | $(secs "${split_ms[split-$k]}") s | $(mb "${split_rss[split-$k]}") MiB | ${split_status[split-$k]} | ${split_findings[split-$k]:-no summary line} |"
+  done
+  echo
+  echo "#### Server, $split_lines lines in $split_last files, refs.notes ($refs_lines lines) open"
+  echo
+  lsp_summary split
+  echo
+  echo '```'
+  echo "\$ ${lsp_cmd[split]//$tmp/\$TMP}"
+  echo "${lsp_out[split]//$tmp/\$TMP}"
+  echo '```'
+fi
+if [ "${BENCH_TINY:-1}" != 0 ]; then
+  echo
+  echo "#### $tiny_files one-line files"
+  echo
+  echo "\`notesgen -lines $tiny_files -seed $seed -files $tiny_files -dir DIR -refs $tiny_refs\`, refs.notes moved"
+  echo "out of DIR for --check."
+  echo
+  echo "\`notesls --check DIR\`: $(secs "${split_ms[tiny]}") s wall, $(mb "${split_rss[tiny]}") MiB peak RSS, exit ${split_status[tiny]}; ${split_findings[tiny]:-no summary line}."
+  echo "Server: $(grep -m1 -E '^first hover' <<<"${lsp_out[tiny]}" | tr -s ' ' || echo "no first hover line"); $(grep -m1 -E '^first diagnostics' <<<"${lsp_out[tiny]}" | tr -s ' ' || echo "no first diagnostics line") (refs.notes: $tiny_refs lines)."
+  echo
+  echo '```'
+  echo "\$ ${lsp_cmd[tiny]//$tmp/\$TMP}"
+  echo "${lsp_out[tiny]//$tmp/\$TMP}"
+  echo '```'
+fi
+if [ "${BENCH_MILLION:-1}" != 0 ]; then
+  echo
+  echo "#### Server, $million_lines lines in $million_files files, refs.notes ($refs_lines lines) open"
+  echo
+  echo "\`notesgen -lines $million_lines -seed $seed -files $million_files -dir DIR -refs $refs_lines\`"
+  echo
+  lsp_summary million
+  echo
+  echo '```'
+  echo "\$ ${lsp_cmd[million]//$tmp/\$TMP}"
+  echo "${lsp_out[million]//$tmp/\$TMP}"
   echo '```'
 fi

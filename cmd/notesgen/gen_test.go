@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -330,4 +331,132 @@ func BenchmarkGenerate100k(b *testing.B) {
 		size = len(c.arena) + c.Len()
 	}
 	b.SetBytes(int64(size))
+}
+
+// TestRefsResolveIntoOtherFiles splits a corpus into files as -files does, adds the
+// references file and asks the index about every reference in it: each one resolves to
+// definitions in the corpus files, except the planted misspellings, which are exactly
+// the file's findings.
+func TestRefsResolveIntoOtherFiles(t *testing.T) {
+	const files = 40
+	c := Generate(Config{Lines: 20000, Seed: 12, Rates: rates(DefaultDefectRate)})
+	cfg := RefsConfig{Lines: 400, Seed: 12, Broken: 0.1}
+	r := GenerateRefs(c, cfg)
+	if again := GenerateRefs(c, cfg); !bytes.Equal(r.Bytes(), again.Bytes()) {
+		t.Fatal("two runs differ")
+	}
+	if other := GenerateRefs(c, RefsConfig{Lines: 400, Seed: 13, Broken: 0.1}); bytes.Equal(r.Bytes(), other.Bytes()) {
+		t.Fatal("another seed gives the same references")
+	}
+	if len(r.Lines) != cfg.Lines {
+		t.Fatalf("%d lines, want %d", len(r.Lines), cfg.Lines)
+	}
+	for i := 1; i < len(r.Lines); i++ {
+		if analysis.CompareFolded([]byte(r.Lines[i-1]), []byte(r.Lines[i])) > 0 {
+			t.Fatalf("line %d %q sorts before line %d", i+1, r.Lines[i], i)
+		}
+	}
+	total := 0
+	for _, form := range []string{"path", "last", "alias", "broken"} {
+		if r.Targets[form] == 0 {
+			t.Errorf("no reference by %s: %v", form, r.Targets)
+		}
+		total += r.Targets[form]
+	}
+	if b := float64(r.Targets["broken"]) / float64(total); b < 0.05 || b > 0.15 {
+		t.Errorf("%d of %d references broken, want about 10%%", r.Targets["broken"], total)
+	}
+
+	srcs := map[string][]byte{RefsFileName: r.Bytes()}
+	n := c.Len()
+	for i := 0; i < files; i++ {
+		var b bytes.Buffer
+		if err := c.WriteTo(&b, n*i/files, n*(i+1)/files); err != nil {
+			t.Fatal(err)
+		}
+		srcs[filepath.Join("parts", fmt.Sprintf("part-%04d.notes", i+1))] = b.Bytes()
+	}
+	snap := index.NewWorkspace(index.Config{Sorting: true}).UpdateMany(srcs)
+	brokenAt := map[int]bool{} // offsets inside broken references
+	for _, d := range snap.Diagnostics(RefsFileName) {
+		if d.Rule != BrokenReference.String() {
+			t.Errorf("refs file: %s finding %q", d.Rule, d.Message)
+			continue
+		}
+		for o := d.Span.Start; o < d.Span.End; o++ {
+			brokenAt[o] = true
+		}
+	}
+
+	src := r.Bytes()
+	refs, broken, fileSet := 0, 0, map[string]bool{}
+	for off := 0; ; {
+		i := bytes.Index(src[off:], []byte("[["))
+		if i < 0 {
+			break
+		}
+		start := off + i + 2
+		end := start + bytes.Index(src[start:], []byte("]]"))
+		off = end + 2
+		refs++
+		if brokenAt[start] {
+			broken++
+			continue
+		}
+		_, targets := snap.Definition(RefsFileName, (start+end)/2)
+		if len(targets) == 0 {
+			t.Errorf("[[%s]] leads nowhere", src[start:end])
+		}
+		for _, l := range targets {
+			if l.Path == RefsFileName {
+				t.Errorf("[[%s]] leads into the references file itself", src[start:end])
+			}
+			fileSet[l.Path] = true
+		}
+	}
+	if refs != total || broken != r.Targets["broken"] {
+		t.Errorf("%d references of which %d broken; the generator wrote %d, %d broken", refs, broken, total, r.Targets["broken"])
+	}
+	if len(fileSet) < files/2 {
+		t.Errorf("references lead into %d of %d files", len(fileSet), files)
+	}
+}
+
+func TestCommandWritesRefs(t *testing.T) {
+	dir := t.TempDir()
+	var stderr bytes.Buffer
+	with, without := filepath.Join(dir, "with"), filepath.Join(dir, "without")
+	if code := run([]string{"-lines", "3000", "-seed", "4", "-files", "5", "-dir", with, "-refs", "50"}, nil, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if code := run([]string{"-lines", "3000", "-seed", "4", "-files", "5", "-dir", without}, nil, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	refs, err := os.ReadFile(filepath.Join(with, RefsFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := bytes.Count(refs, []byte("\n")); got != 50 || !bytes.Contains(refs, []byte("[[")) {
+		t.Errorf("%s: %d lines, want 50 with references", RefsFileName, got)
+	}
+	for i := 1; i <= 5; i++ {
+		name := "part-000" + string(rune('0'+i)) + ".notes"
+		a, _ := os.ReadFile(filepath.Join(with, name))
+		b, _ := os.ReadFile(filepath.Join(without, name))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("%s differs with -refs", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(without, RefsFileName)); err == nil {
+		t.Error("refs file written without -refs")
+	}
+	for _, bad := range [][]string{
+		{"-refs", "10"},
+		{"-dir", dir, "-refs", "-1"},
+		{"-dir", dir, "-refs", "10", "-refs-broken", "1.5"},
+	} {
+		if code := run(bad, nil, &stderr); code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, code)
+		}
+	}
 }

@@ -1,6 +1,6 @@
 // Command notesgen writes a synthetic notes corpus for benchmarks and tests.
 //
-//	notesgen -lines N -seed S [-o FILE] [-files K -dir DIR] [-defects RATE] [-RULE RATE ...]
+//	notesgen -lines N -seed S [-o FILE] [-files K -dir DIR [-refs N]] [-defects RATE] [-RULE RATE ...]
 //
 // The corpus recombines the vocabulary and line shapes of the real corpus
 // (testdata/system-design.notes): topic paths of one to four segments, every separator,
@@ -12,6 +12,12 @@
 // A small share of lines carries each defect a checker should find: -defects sets the
 // share for every kind, and a flag named after a rule (-near-duplicate 0.01) sets one.
 // The same flags always give the same bytes.
+//
+// With -dir, -refs N also writes refs.notes beside the corpus files: N entries filed under
+// topics of the corpus, whose bodies reference terms of the other files (by full path,
+// last segment or alias), a share -refs-broken of them misspelled so that they resolve to
+// nothing. It is the file a user keeps open while the rest of the workspace sits on disk,
+// and it leaves the corpus files unchanged.
 package main
 
 import (
@@ -36,13 +42,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	files := fs.Int("files", 1, "split the corpus into this many files, each sorted (needs -dir)")
 	dir := fs.String("dir", "", "directory for -files output, created if missing")
 	rate := fs.Float64("defects", DefaultDefectRate, "share of lines carrying each defect, 0..1")
+	refs := fs.Int("refs", 0, "with -dir: also write "+RefsFileName+", this many lines of [[references]] into the corpus")
+	refsBroken := fs.Float64("refs-broken", DefaultRefsBroken, "share of "+RefsFileName+"'s references that resolve to nothing, 0..1")
 	stats := fs.Bool("stats", false, "print the number of planted defects of each kind to stderr")
 	var perRule [numDefects]*float64
 	for d := Defect(0); d < numDefects; d++ {
 		perRule[d] = fs.Float64(d.String(), -1, "share of lines with a "+d.String()+" defect (default: -defects)")
 	}
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: notesgen -lines N -seed S [-o FILE] [-files K -dir DIR] [-defects RATE] [-RULE RATE ...]")
+		fmt.Fprintln(stderr, "usage: notesgen -lines N -seed S [-o FILE] [-files K -dir DIR [-refs N]] [-defects RATE] [-RULE RATE ...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -72,12 +80,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "notesgen: -files K needs -dir DIR, and -dir excludes -o")
 		return 2
 	}
+	if *refs < 0 || (*refs > 0 && *dir == "") || *refsBroken < 0 || *refsBroken > 1 {
+		fmt.Fprintln(stderr, "notesgen: -refs N needs -dir DIR and N >= 0; -refs-broken is a share 0..1")
+		return 2
+	}
 
 	c := Generate(cfg)
 	var err error
 	switch {
 	case *dir != "":
 		err = c.WriteFiles(*dir, *files)
+		if err == nil && *refs > 0 {
+			r := GenerateRefs(c, RefsConfig{Lines: *refs, Seed: *seed, Broken: *refsBroken})
+			err = os.WriteFile(filepath.Join(*dir, RefsFileName), r.Bytes(), 0o644)
+			if *stats {
+				fmt.Fprintf(stderr, "%s\t%d lines, references by form: %d path, %d last, %d alias, %d broken\n", RefsFileName,
+					len(r.Lines), r.Targets["path"], r.Targets["last"], r.Targets["alias"], r.Targets["broken"])
+			}
+		}
 	case *out != "":
 		err = writeFile(*out, c, 0, c.Len())
 	default:

@@ -23,6 +23,7 @@ import (
 type Options struct {
 	Workspace    string
 	File         string // the file to open; default the workspace's biggest *.notes
+	Refs         string // a second file to open, of [[references]] into the others; "" for none
 	Command      []string
 	Requests     int    // per request kind
 	Edits        int    // measured single-character edits (an insert and its delete are two)
@@ -51,19 +52,67 @@ type Report struct {
 	// file; -1 if none came within the start timeout.
 	FirstDiagnosticsMs float64 `json:"firstDiagnosticsMs"`
 	FirstDiagnostics   int     `json:"firstDiagnosticsCount"`
-	Hover              Latency `json:"hover"`
-	Definition         Latency `json:"definition"`
-	Completion         Latency `json:"completion"`
+	// FirstHover is the wait from didOpen to the first hover the server answers.
+	FirstHover FirstHover `json:"firstHover"`
+	// Hover, Definition and Completion are asked at random positions of the file.
+	Hover      Latency `json:"hover"`
+	Definition Latency `json:"definition"`
+	Completion Latency `json:"completion"`
 	// EditToDiagnostics runs from a didChange to the next publishDiagnostics for the
 	// file whose version is at least the edit's (any publish, if the server sends no
 	// version); timeouts count edits that got none within the timeout.
 	EditToDiagnostics Latency `json:"editToDiagnostics"`
+	// Targeted are the requests asked where the opened file has something to ask about.
+	Targeted Targeted `json:"targeted"`
+	// Refs is the second opened file (-refs), measured the same way; nil without it.
+	Refs *FileReport `json:"refs,omitempty"`
 	// PeakRSSBytes is the server process's VmHWM read from /proc just before shutdown;
 	// 0 if it could not be read (the reason is in Notes).
 	PeakRSSBytes int64    `json:"peakRssBytes"`
 	Shutdown     string   `json:"shutdown"` // how the server ended
 	Notes        []string `json:"notes,omitempty"`
 }
+
+// FirstHover is how long the server took to answer a hover on a file just opened. The
+// hover is sent right after didOpen and again every firstHoverRetry while its answer is
+// empty and the file's first diagnostics have not come (a server still indexing may
+// answer nothing); an answer still empty after them is what the place holds.
+type FirstHover struct {
+	Ms    float64  `json:"ms"` // from didOpen to the answer; -1 if none came
+	Tries int      `json:"tries"`
+	Empty bool     `json:"empty"` // the last answer was empty
+	At    position `json:"position"`
+}
+
+// Targeted are requests at the places of a file where a user asks something of the
+// whole workspace: hover and definition inside the [[references]], completion right
+// after a " -- " of a head (the children of the path before it) and after "[[" with 0 to
+// maxTyped characters of the reference typed.
+type Targeted struct {
+	References            int     `json:"references"`    // [[...]] in the file
+	PathOperators         int     `json:"pathOperators"` // " -- " in its heads
+	HoverAtReference      Latency `json:"hoverAtReference"`
+	DefinitionAtReference Latency `json:"definitionAtReference"`
+	CompletionAfterPath   Latency `json:"completionAfterPath"`
+	CompletionInReference Latency `json:"completionInReference"`
+}
+
+// FileReport is what was measured on the second opened file.
+type FileReport struct {
+	File               string     `json:"file"`
+	FileLines          int        `json:"fileLines"`
+	FileBytes          int        `json:"fileBytes"`
+	FirstDiagnosticsMs float64    `json:"firstDiagnosticsMs"`
+	FirstDiagnostics   int        `json:"firstDiagnosticsCount"`
+	FirstHover         FirstHover `json:"firstHover"`
+	Targeted
+	EditToDiagnostics Latency `json:"editToDiagnostics"`
+}
+
+// firstHoverRetry spaces the repeated first hovers: often enough to see the moment the
+// server can answer within a few milliseconds, rarely enough not to load it while it
+// indexes.
+const firstHoverRetry = 5 * time.Millisecond
 
 // maxConsecutiveTimeouts ends a phase whose server stopped answering, rather than
 // waiting out every remaining request's timeout.
@@ -94,22 +143,25 @@ func Run(opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep.Workspace = ws
-	file, n, err := pickFile(ws, opts.File)
+	file, n, err := pickFile(ws, opts.File, opts.Refs)
 	if err != nil {
 		return nil, err
 	}
 	rep.File, rep.NotesFiles = file, n
-	content, err := os.ReadFile(file)
+	main, err := load(file)
 	if err != nil {
 		return nil, err
 	}
-	if !validUTF8(string(content)) {
-		return nil, fmt.Errorf("%s is not valid UTF-8; a JSON string cannot carry it unchanged", file)
-	}
-	doc := newDocument(string(content))
-	rep.FileLines, rep.FileBytes = len(doc.lines), len(content)
-	if rep.FileLines > 0 && doc.lines[rep.FileLines-1] == "" {
-		rep.FileLines-- // the empty "line" after a final line end is no line to a reader
+	rep.FileLines, rep.FileBytes = main.lines(), len(main.doc.text)
+	var refs *openFile
+	if opts.Refs != "" {
+		if refs, err = load(opts.Refs); err != nil {
+			return nil, err
+		}
+		if refs.path == main.path {
+			return nil, fmt.Errorf("-refs names the opened file %s", main.path)
+		}
+		rep.Refs = &FileReport{File: refs.path, FileLines: refs.lines(), FileBytes: len(refs.doc.text), FirstDiagnosticsMs: -1}
 	}
 
 	s, err := start(opts)
@@ -118,16 +170,53 @@ func Run(opts Options) (*Report, error) {
 	}
 	rep.ServerPID = s.cmd.Process.Pid
 	defer s.kill()
-	if err := s.measure(rep, ws, file, doc); err != nil {
+	if err := s.measure(rep, ws, main, refs); err != nil {
 		return rep, s.withStderr(err)
 	}
 	rep.Shutdown = s.shutdown()
 	return rep, nil
 }
 
-// pickFile returns the file to open (the biggest *.notes unless one is named) and how
-// many *.notes files the workspace holds.
-func pickFile(ws, named string) (string, int, error) {
+// openFile is a file the client opens: its text and how the server names it.
+type openFile struct {
+	path string
+	uri  string
+	key  string // normURI(uri)
+	doc  *document
+}
+
+func load(name string) (*openFile, error) {
+	path, err := filepath.Abs(name)
+	if err != nil {
+		return nil, err
+	}
+	content, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if !validUTF8(string(content)) {
+		return nil, fmt.Errorf("%s is not valid UTF-8; a JSON string cannot carry it unchanged", path)
+	}
+	uri := fileURI(path)
+	return &openFile{path: path, uri: uri, key: normURI(uri), doc: newDocument(string(content))}, nil
+}
+
+// lines counts the file's lines as a reader does: the empty "line" after a final line
+// end is none.
+func (f *openFile) lines() int {
+	n := len(f.doc.lines)
+	if n > 0 && f.doc.lines[n-1] == "" {
+		n--
+	}
+	return n
+}
+
+// pickFile returns the file to open (the biggest *.notes other than the references file
+// unless one is named) and how many *.notes files the workspace holds.
+func pickFile(ws, named, refs string) (string, int, error) {
+	if refs != "" {
+		refs, _ = filepath.Abs(refs)
+	}
 	var best string
 	var bestSize int64 = -1
 	count := 0
@@ -145,6 +234,9 @@ func pickFile(ws, named string) (string, int, error) {
 		info, err := d.Info()
 		if err != nil {
 			return err
+		}
+		if path == refs {
+			return nil
 		}
 		if info.Size() > bestSize || (info.Size() == bestSize && path < best) {
 			best, bestSize = path, info.Size()
@@ -258,11 +350,10 @@ func normURI(u string) string {
 	return "file://" + p.Path
 }
 
-func (s *session) measure(rep *Report, ws, file string, doc *document) error {
+func (s *session) measure(rep *Report, ws string, main, refs *openFile) error {
 	o := s.opts
 	deadline := s.start.Add(o.Deadline)
-	wsURI, uri := fileURI(ws), fileURI(file)
-	key := normURI(uri)
+	wsURI := fileURI(ws)
 
 	result, lat, err := s.conn.call("initialize", initializeParams(ws, wsURI), o.StartTimeout)
 	if err != nil {
@@ -287,79 +378,86 @@ func (s *session) measure(rep *Report, ws, file string, doc *document) error {
 		return err
 	}
 
-	mark := s.diags.mark(key)
-	openedAt := time.Now()
-	err = s.conn.notifyWithin("textDocument/didOpen", map[string]any{
-		"textDocument": map[string]any{"uri": uri, "languageId": o.LanguageID, "version": 1, "text": doc.text},
-	}, o.StartTimeout)
+	first, err := s.open(main)
 	if err != nil {
 		return err
 	}
-	if ev, ok := s.diags.wait(key, mark, 0, o.StartTimeout); ok {
-		rep.FirstDiagnosticsMs = ms(ev.at.Sub(openedAt))
-		rep.FirstDiagnostics = ev.count
-	} else {
+	rep.FirstDiagnosticsMs, rep.FirstDiagnostics, rep.FirstHover = first.diagMs, first.diags, first.hover
+	if first.diagMs < 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("no publishDiagnostics for the opened file within %v", o.StartTimeout))
 	}
+	if refs != nil {
+		first, err := s.open(refs)
+		if err != nil {
+			return err
+		}
+		r := rep.Refs
+		r.FirstDiagnosticsMs, r.FirstDiagnostics, r.FirstHover = first.diagMs, first.diags, first.hover
+		if first.diagMs < 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("no publishDiagnostics for %s within %v", filepath.Base(refs.path), o.StartTimeout))
+		}
+	}
 
-	rng := rand.New(rand.NewPCG(o.Seed, 0x62656e6368))
-	textDoc := map[string]any{"uri": uri}
-	phases := []struct {
+	for _, c := range []struct {
 		name     string
-		method   string
 		provider json.RawMessage
-		out      *Latency
-		extra    map[string]any
-	}{
-		{"hover", "textDocument/hover", caps.HoverProvider, &rep.Hover, nil},
-		{"definition", "textDocument/definition", caps.DefinitionProvider, &rep.Definition, nil},
-		{"completion", "textDocument/completion", caps.CompletionProvider, &rep.Completion,
-			map[string]any{"context": map[string]any{"triggerKind": 1}}},
+	}{{"hover", caps.HoverProvider}, {"definition", caps.DefinitionProvider}, {"completion", caps.CompletionProvider}} {
+		if !provides(c.provider) {
+			rep.Notes = append(rep.Notes, c.name+": the server does not announce it; requests sent anyway")
+		}
+	}
+
+	// The random positions come from their own stream, as before the targeted requests
+	// existed, so that a seed still asks the same questions there.
+	rng := rand.New(rand.NewPCG(o.Seed, 0x62656e6368))
+	aimed := rand.New(rand.NewPCG(o.Seed, 0x7461726765747321))
+	random := func(d *document) func() position { return func() position { return d.randomPosition(rng) } }
+	phases := []phase{
+		{name: "hover", method: "textDocument/hover", file: main, pos: random(main.doc), out: &rep.Hover},
+		{name: "definition", method: "textDocument/definition", file: main, pos: random(main.doc), out: &rep.Definition},
+		{name: "completion", method: "textDocument/completion", file: main, pos: random(main.doc), out: &rep.Completion},
+	}
+	phases = append(phases, targetedPhases("", main, &rep.Targeted, aimed)...)
+	if refs != nil {
+		phases = append(phases, targetedPhases(filepath.Base(refs.path)+": ", refs, &rep.Refs.Targeted, aimed)...)
+	}
+	edited := []struct {
+		f   *openFile
+		out *Latency
+	}{{main, &rep.EditToDiagnostics}}
+	if refs != nil {
+		edited = append(edited, struct {
+			f   *openFile
+			out *Latency
+		}{refs, &rep.Refs.EditToDiagnostics})
+	}
+
+	// Each phase gets an equal share of the time left, so that a slow server still shows
+	// a few samples of every kind instead of the first kind only.
+	left := len(phases)
+	if sync != 0 {
+		left += len(edited)
+	}
+	share := func() time.Time {
+		end := time.Now().Add(time.Until(deadline) / time.Duration(max(left, 1)))
+		left--
+		return end
 	}
 	for _, ph := range phases {
-		if !provides(ph.provider) {
-			rep.Notes = append(rep.Notes, ph.name+": the server does not announce it; requests sent anyway")
+		if err := s.requests(rep, ph, o.Requests, share()); err != nil {
+			return err
 		}
-		var rec recorder
-		streak := 0
-		for i := 0; i < o.Requests && time.Now().Before(deadline); i++ {
-			params := map[string]any{"textDocument": textDoc, "position": doc.randomPosition(rng)}
-			for k, v := range ph.extra {
-				params[k] = v
-			}
-			res, lat, err := s.conn.call(ph.method, params, o.Timeout)
-			if err != nil {
-				timeout := errors.Is(err, errTimeout)
-				rec.fail(err, timeout)
-				if !timeout {
-					if isRPCError(err) {
-						continue // an error answer: counted, the server goes on
-					}
-					*ph.out = rec.summary()
-					return err // the connection is gone
-				}
-				if streak++; streak >= maxConsecutiveTimeouts {
-					rep.Notes = append(rep.Notes, fmt.Sprintf("%s: stopped after %d timeouts in a row", ph.name, streak))
-					break
-				}
-				continue
-			}
-			streak = 0
-			rec.add(lat)
-			if isEmptyResult(res) {
-				rec.lat.Empty++
-			}
-		}
-		*ph.out = rec.summary()
 	}
 
 	if sync == 0 {
 		rep.Notes = append(rep.Notes, "edits: the server announces no text synchronization; none sent")
 	} else {
-		rep.EditToDiagnostics = s.edits(doc, uri, key, sync, rng, deadline)
-	}
-	if rep.EditToDiagnostics.Count < o.Edits && sync != 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("edits: %d of %d measured", rep.EditToDiagnostics.Count, o.Edits))
+		for _, e := range edited {
+			*e.out = s.edits(e.f.doc, e.f.uri, e.f.key, sync, rng, share())
+			if e.out.Count < o.Edits {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("edits of %s: %d of %d measured", filepath.Base(e.f.path), e.out.Count, o.Edits))
+			}
+		}
 	}
 
 	rss, err := peakRSS(s.cmd.Process.Pid)
@@ -368,6 +466,142 @@ func (s *session) measure(rep *Report, ws, file string, doc *document) error {
 	}
 	rep.PeakRSSBytes = rss
 	return nil
+}
+
+// A phase is one kind of request, asked Requests times, one at a time.
+type phase struct {
+	name   string
+	method string
+	file   *openFile
+	pos    func() position
+	out    *Latency
+}
+
+// targetedPhases are the requests at the file's references and path operators; a kind
+// the file has no place for is left out.
+func targetedPhases(prefix string, f *openFile, t *Targeted, rng *rand.Rand) []phase {
+	refs, ops := f.doc.references(), f.doc.pathOperators()
+	t.References, t.PathOperators = len(refs), len(ops)
+	var out []phase
+	if len(refs) > 0 {
+		inRef := func() position { return f.doc.inside(rng, refs[rng.IntN(len(refs))]) }
+		out = append(out,
+			phase{name: prefix + "hover at [[ref]]", method: "textDocument/hover", file: f, pos: inRef, out: &t.HoverAtReference},
+			phase{name: prefix + "definition at [[ref]]", method: "textDocument/definition", file: f, pos: inRef, out: &t.DefinitionAtReference})
+	}
+	if len(ops) > 0 {
+		out = append(out, phase{name: prefix + `completion after " -- "`, method: "textDocument/completion", file: f, out: &t.CompletionAfterPath,
+			pos: func() position { o := ops[rng.IntN(len(ops))]; return f.doc.position(o.line, o.from) }})
+	}
+	if len(refs) > 0 {
+		out = append(out, phase{name: prefix + "completion in [[", method: "textDocument/completion", file: f, out: &t.CompletionInReference,
+			pos: func() position { return f.doc.typed(rng, refs[rng.IntN(len(refs))]) }})
+	}
+	return out
+}
+
+// requests asks n requests of one phase until end, and summarizes them into ph.out. Only
+// a lost connection is an error.
+func (s *session) requests(rep *Report, ph phase, n int, end time.Time) error {
+	var rec recorder
+	streak := 0
+	textDoc := map[string]any{"uri": ph.file.uri}
+	for i := 0; i < n && time.Now().Before(end); i++ {
+		params := map[string]any{"textDocument": textDoc, "position": ph.pos()}
+		if ph.method == "textDocument/completion" {
+			params["context"] = map[string]any{"triggerKind": 1}
+		}
+		res, lat, err := s.conn.call(ph.method, params, s.opts.Timeout)
+		if err != nil {
+			timeout := errors.Is(err, errTimeout)
+			rec.fail(err, timeout)
+			if !timeout {
+				if isRPCError(err) {
+					continue // an error answer: counted, the server goes on
+				}
+				*ph.out = rec.summary()
+				return err // the connection is gone
+			}
+			if streak++; streak >= maxConsecutiveTimeouts {
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%s: stopped after %d timeouts in a row", ph.name, streak))
+				break
+			}
+			continue
+		}
+		streak = 0
+		rec.add(lat)
+		if isEmptyResult(res) {
+			rec.lat.Empty++
+		}
+		if ph.method != "textDocument/hover" {
+			items, cross := resultItems(res, ph.file.key)
+			rec.lat.Items += items
+			if cross {
+				rec.lat.CrossFile++
+			}
+		}
+	}
+	*ph.out = rec.summary()
+	return nil
+}
+
+// firstOpen is what the client saw of a file it just opened.
+type firstOpen struct {
+	diagMs float64 // -1: none within the start timeout
+	diags  int
+	hover  FirstHover
+}
+
+// open sends didOpen, hovers at once (inside the file's first reference, else at its
+// start) until the server answers, and waits for the file's first diagnostics.
+func (s *session) open(f *openFile) (firstOpen, error) {
+	o := s.opts
+	res := firstOpen{diagMs: -1, hover: FirstHover{Ms: -1}}
+	mark := s.diags.mark(f.key)
+	at := position{}
+	if refs := f.doc.references(); len(refs) > 0 {
+		at = f.doc.middle(refs[0])
+	}
+	openedAt := time.Now()
+	err := s.conn.notifyWithin("textDocument/didOpen", map[string]any{
+		"textDocument": map[string]any{"uri": f.uri, "languageId": o.LanguageID, "version": 1, "text": f.doc.text},
+	}, o.StartTimeout)
+	if err != nil {
+		return res, err
+	}
+	res.hover = s.firstHover(f, at, openedAt, mark)
+	if ev, ok := s.diags.wait(f.key, mark, 0, max(o.StartTimeout-time.Since(openedAt), 0)); ok {
+		res.diagMs = ms(ev.at.Sub(openedAt))
+		res.diags = ev.count
+	}
+	return res, nil
+}
+
+// firstHover repeats a hover at p until it has an answer (see FirstHover), for at most
+// the start timeout after openedAt.
+func (s *session) firstHover(f *openFile, p position, openedAt time.Time, mark int) FirstHover {
+	h := FirstHover{Ms: -1, At: p}
+	params := map[string]any{"textDocument": map[string]any{"uri": f.uri}, "position": p}
+	for {
+		left := s.opts.StartTimeout - time.Since(openedAt)
+		if left <= 0 {
+			return h
+		}
+		h.Tries++
+		sent := time.Now()
+		res, lat, err := s.conn.call("textDocument/hover", params, left)
+		answered := sent.Add(lat)
+		_, published := s.diags.wait(f.key, mark, 0, 0)
+		switch {
+		case err != nil && !isRPCError(err):
+			return h // a timeout or a lost connection: no answer
+		case err == nil && (!isEmptyResult(res) || published):
+			h.Ms = ms(answered.Sub(openedAt))
+			h.Empty = isEmptyResult(res)
+			return h
+		}
+		time.Sleep(firstHoverRetry)
+	}
 }
 
 func isRPCError(err error) bool {

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -394,5 +396,222 @@ func TestStderrKeepsHeadAndTail(t *testing.T) {
 	short.Write([]byte("one\ntwo\n"))
 	if short.String() != "one\ntwo" {
 		t.Fatalf("short stderr: %q", short.String())
+	}
+}
+
+// writeRefsWorkspace makes a workspace of two corpus files and a references file, the
+// biggest of the three, whose references name heads of the other files (one names
+// nothing).
+func writeRefsWorkspace(t *testing.T) (dir, main, refs string) {
+	dir = t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	main = write("a.notes", "alpha -- beta = first\nalpha -- gamma = see [[delta]]\n😀 emoji = face\n")
+	write("b.notes", "delta = third\n")
+	var b strings.Builder
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, "alpha -- xref %02d = see [[alpha -- beta]], [[Delta]]\n", i)
+		fmt.Fprintf(&b, "café -- naïve -- xref %02d = see [[😀 emoji]] and [[nothing here]]\n", i)
+	}
+	refs = write("refs.notes", b.String())
+	return dir, main, refs
+}
+
+// TestMeasuresReferencesFile opens a corpus file and the references file: the targeted
+// requests land where the fake server offers something, definitions at references lead
+// into the other files (except at the broken one), and the references file has its own
+// first diagnostics, first hover and edits.
+func TestMeasuresReferencesFile(t *testing.T) {
+	ws, main, refs := writeRefsWorkspace(t)
+	const n = 120
+	rep, err := Run(Options{Workspace: ws, Refs: refs, Command: fakeCommand(t, "ok"), Requests: n, Edits: 10, Seed: 7,
+		Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.File != main || rep.NotesFiles != 3 {
+		t.Errorf("opened %s of %d files; want %s (the biggest other than -refs) of 3", rep.File, rep.NotesFiles, main)
+	}
+	r := rep.Refs
+	if r == nil || r.File != refs || r.FileLines != 40 {
+		t.Fatalf("refs report %+v", r)
+	}
+	if r.References != 80 || r.PathOperators != 60 || rep.Targeted.References != 1 || rep.Targeted.PathOperators != 2 {
+		t.Errorf("places: refs %d references, %d operators; opened file %d, %d", r.References, r.PathOperators, rep.Targeted.References, rep.Targeted.PathOperators)
+	}
+	for name, f := range map[string]float64{"opened": rep.FirstDiagnosticsMs, "refs": r.FirstDiagnosticsMs} {
+		if f < ms(fakeOpenDelay) {
+			t.Errorf("%s file: first diagnostics after %v ms, want >= %v", name, f, fakeOpenDelay)
+		}
+	}
+	for name, h := range map[string]FirstHover{"opened": rep.FirstHover, "refs": r.FirstHover} {
+		if h.Ms < ms(fakeHoverDelay) || h.Tries != 1 || h.Empty {
+			t.Errorf("%s file: first hover %+v, want one answered try", name, h)
+		}
+	}
+	for name, l := range map[string]Latency{
+		"refs hover": r.HoverAtReference, "refs definition": r.DefinitionAtReference,
+		"refs completion after --": r.CompletionAfterPath, "refs completion in [[": r.CompletionInReference,
+		"hover": rep.Targeted.HoverAtReference, "definition": rep.Targeted.DefinitionAtReference,
+		"completion after --": rep.Targeted.CompletionAfterPath, "completion in [[": rep.Targeted.CompletionInReference,
+	} {
+		if l.Count != n || l.Errors != 0 || l.Timeouts != 0 || !(0 < l.P50 && l.P50 <= l.P99 && l.P99 <= l.Max) {
+			t.Errorf("%s: %+v, want %d answered (positions valid UTF-16)", name, l, n)
+		}
+	}
+	for name, c := range map[string]struct {
+		l    Latency
+		each int
+	}{
+		"completion after --": {r.CompletionAfterPath, fakePathItems}, "completion in [[": {r.CompletionInReference, fakeRefItems},
+	} {
+		if c.l.Empty != 0 || c.l.Items != n*c.each {
+			t.Errorf("refs %s: %d empty, %d items; want none empty, %d items each", name, c.l.Empty, c.l.Items, c.each)
+		}
+	}
+	if rep.Completion.Empty == 0 {
+		t.Errorf("completion at random positions: none empty; the fake offers nothing in bodies")
+	}
+	// Three of the four references of a line pair resolve, each to one location elsewhere.
+	d := r.DefinitionAtReference
+	if d.CrossFile+d.Empty != n || d.Items != d.CrossFile || d.Empty < n/8 || d.Empty > n/2 {
+		t.Errorf("refs definitions: %d cross-file, %d empty, %d locations of %d", d.CrossFile, d.Empty, d.Items, n)
+	}
+	if d := rep.Targeted.DefinitionAtReference; d.CrossFile != n {
+		t.Errorf("[[delta]] of the opened file: %d of %d answers lead to b.notes", d.CrossFile, n)
+	}
+	if rep.EditToDiagnostics.Count != 10 || r.EditToDiagnostics.Count != 10 || r.EditToDiagnostics.P50 < ms(fakeDebounce) {
+		t.Errorf("edits: opened %+v, refs %+v", rep.EditToDiagnostics, r.EditToDiagnostics)
+	}
+	if rep.Shutdown != "clean (exit 0)" {
+		t.Errorf("shutdown: %s (the fake server exits non-zero when a change was wrong)", rep.Shutdown)
+	}
+
+	var out bytes.Buffer
+	writeTable(&out, rep)
+	for _, want := range []string{"also opened " + refs, "refs.notes: first hover", "refs.notes: completion in [[", `completion after " -- "`,
+		"refs.notes: edit -> diagnostics", "cross-file", "items"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+	out.Reset()
+	writeJSON(&out, rep)
+	var back Report
+	if err := json.Unmarshal(out.Bytes(), &back); err != nil || back.Refs == nil || back.Refs.CompletionInReference.Items != n*fakeRefItems {
+		t.Errorf("JSON report does not read back: %v", err)
+	}
+}
+
+// TestFirstHover: a server that answers hovers with null while it indexes is asked again
+// until it answers; one that never has a hover there is asked until the diagnostics come.
+func TestFirstHover(t *testing.T) {
+	ws, main, refs := writeRefsWorkspace(t)
+	rep, err := Run(Options{Workspace: ws, File: main, Refs: refs, Command: fakeCommand(t, "slowindex"), Requests: 3, Edits: 2, Seed: 1,
+		Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := rep.FirstHover; h.Tries != fakeIndexHovers+1 || h.Ms < ms(fakeIndexHovers*firstHoverRetry) || h.Empty || h.At.Line != 1 {
+		t.Errorf("while indexing: first hover %+v, want %d tries, inside [[delta]] on line 2", h, fakeIndexHovers+1)
+	}
+	if h := rep.Refs.FirstHover; h.Tries != 1 || h.Empty {
+		t.Errorf("refs file, opened after indexing: first hover %+v, want one try", h)
+	}
+
+	rep, err = Run(Options{Workspace: ws, File: main, Command: fakeCommand(t, "nohover"), Requests: 3, Edits: 2, Seed: 1,
+		Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := rep.FirstHover; !h.Empty || h.Ms < ms(fakeOpenDelay) || h.Ms > 5000 || h.Tries < 1 {
+		t.Errorf("never a hover: first hover %+v, want empty once the diagnostics came", h)
+	}
+	var out bytes.Buffer
+	writeTable(&out, rep)
+	if !strings.Contains(out.String(), ", line 2, empty)") {
+		t.Errorf("table:\n%s", out.String())
+	}
+}
+
+// TestDeadlineSharedByEveryKind: when the deadline binds, every kind of request and the
+// edits of both files still get measured, and the run ends near the deadline.
+func TestDeadlineSharedByEveryKind(t *testing.T) {
+	ws, _, refs := writeRefsWorkspace(t)
+	start := time.Now()
+	rep, err := Run(Options{Workspace: ws, Refs: refs, Command: fakeCommand(t, "slow"), Requests: 10000, Edits: 10000, Seed: 1,
+		Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: 4 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("took %v with a 4 s deadline", d)
+	}
+	for name, l := range map[string]Latency{
+		"hover": rep.Hover, "definition": rep.Definition, "completion": rep.Completion,
+		"refs hover": rep.Refs.HoverAtReference, "refs completion in [[": rep.Refs.CompletionInReference,
+		"edits": rep.EditToDiagnostics, "refs edits": rep.Refs.EditToDiagnostics,
+	} {
+		if l.Count < 2 {
+			t.Errorf("%s: %d measured", name, l.Count)
+		}
+	}
+}
+
+func TestTargets(t *testing.T) {
+	d := newDocument("a -- b -- c = x -- y see [[😀 b]] and [[]] and [[p [[q]]\r\n[ ] t -- u https://x -- y\nz: w -- v [[open\n")
+	var refs []string
+	for _, r := range d.references() {
+		refs = append(refs, d.lines[r.line][r.from:r.to])
+	}
+	if strings.Join(refs, "|") != "😀 b|q" {
+		t.Errorf("references %q", refs)
+	}
+	var ops []position
+	for _, o := range d.pathOperators() {
+		ops = append(ops, d.position(o.line, o.from))
+	}
+	// col is the UTF-16 column in line l right after the first match of pattern.
+	col := func(l int, pattern string) int {
+		return utf16Len(d.lines[l][:strings.Index(d.lines[l], pattern)+len(pattern)])
+	}
+	if want := []position{{0, col(0, "a -- ")}, {0, col(0, "b -- ")}, {1, col(1, "t -- ")}}; !slices.Equal(ops, want) {
+		t.Errorf("after \" -- \" at %v, want %v", ops, want)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	ref := d.references()[0]
+	for i := 0; i < 100; i++ {
+		in, typed := d.inside(rng, ref), d.typed(rng, ref)
+		// 😀 is two units: its second would split it.
+		start, emoji, b := col(0, "[["), col(0, "[[😀"), col(0, "[[😀 ")
+		if in.Line != 0 || in.Character < start || in.Character > b || in.Character == start+1 {
+			t.Fatalf("inside: %v", in)
+		}
+		if typed.Character != start && typed.Character != emoji && typed.Character != b {
+			t.Fatalf("typed: %v", typed)
+		}
+	}
+	for _, tc := range []struct {
+		raw   string
+		items int
+		cross bool
+	}{
+		{`null`, 0, false},
+		{`[]`, 0, false},
+		{`{"isIncomplete":false,"items":[{"label":"a"},{"label":"b"}]}`, 2, false},
+		{`[{"label":"a"}]`, 1, false},
+		{`{"uri":"file:///w/self.notes","range":{}}`, 1, false},
+		{`[{"uri":"file:///w/self.notes"},{"uri":"file:///w/other.notes"}]`, 2, true},
+		{`[{"targetUri":"file:///w/other.notes"}]`, 1, true},
+	} {
+		items, cross := resultItems(json.RawMessage(tc.raw), "file:///w/self.notes")
+		if items != tc.items || cross != tc.cross {
+			t.Errorf("%s: %d items, cross %v; want %d, %v", tc.raw, items, cross, tc.items, tc.cross)
+		}
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +26,16 @@ const (
 	fakeOpenDelay  = 30 * time.Millisecond
 	fakeDebounce   = 20 * time.Millisecond
 	fakeBallast    = 64 << 20 // bytes touched at initialize, to show in VmHWM
+	// In mode "slowindex" the server answers its first fakeIndexHovers hovers with null
+	// and publishes the diagnostics of the files opened meanwhile only after them, as a
+	// server indexing the workspace does; counted rather than timed, so that the
+	// benchmark's retries are known whatever the machine's load.
+	fakeIndexHovers = 3
+	// In mode "slow" every hover, definition and completion takes this long.
+	fakeSlowDelay = 20 * time.Millisecond
+	// Completion offers this many items inside "[[", and fakePathItems after " -- ".
+	fakeRefItems  = 3
+	fakePathItems = 2
 )
 
 var ballast []byte
@@ -37,6 +50,16 @@ type fakeServer struct {
 	version map[string]int
 	timers  map[string]*time.Timer
 	faults  []string
+	// heads maps the lower-cased head of every line of the workspace's *.notes files, read
+	// from disk at initialize, to its file's URI and line: what [[references]] resolve to.
+	heads      map[string]headLoc
+	nullHovers int      // hovers answered null while "indexing" (mode slowindex)
+	waiting    []string // files opened while indexing, published after it
+}
+
+type headLoc struct {
+	uri  string
+	line int
 }
 
 func runFake(mode string) int {
@@ -70,9 +93,11 @@ func runFake(mode string) int {
 			if mode == "silent" {
 				continue
 			}
-			ballast = make([]byte, fakeBallast)
-			for i := range ballast {
-				ballast[i] = byte(i)
+			if mode != "slow" { // the deadline test wants its time for requests
+				ballast = make([]byte, fakeBallast)
+				for i := range ballast {
+					ballast[i] = byte(i)
+				}
 			}
 			var p struct {
 				RootURI          string `json:"rootUri"`
@@ -84,6 +109,7 @@ func runFake(mode string) int {
 			if p.RootURI == "" || len(p.WorkspaceFolders) != 1 || p.WorkspaceFolders[0].URI != p.RootURI {
 				s.fault("initialize without the workspace: %s", m.Params)
 			}
+			s.heads = readHeads(p.RootURI)
 			s.reply(&m, map[string]any{"capabilities": map[string]any{
 				"textDocumentSync":   map[string]any{"openClose": true, "change": 2},
 				"hoverProvider":      true,
@@ -106,23 +132,55 @@ func runFake(mode string) int {
 			s.text[p.TextDocument.URI] = p.TextDocument.Text
 			s.opened[p.TextDocument.URI] = p.TextDocument.Text
 			s.version[p.TextDocument.URI] = p.TextDocument.Version
+			indexing := mode == "slowindex" && s.nullHovers < fakeIndexHovers
+			if indexing {
+				s.waiting = append(s.waiting, p.TextDocument.URI)
+			}
 			s.mu.Unlock()
-			s.publishAfter(p.TextDocument.URI, fakeOpenDelay)
+			if !indexing {
+				s.publishAfter(p.TextDocument.URI, fakeOpenDelay)
+			}
 		case "textDocument/didChange":
 			s.change(m.Params)
 		case "textDocument/hover", "textDocument/definition", "textDocument/completion":
-			if err := s.checkPosition(m.Params); err != nil {
+			line, col, err := s.checkPosition(m.Params)
+			if err != nil {
 				s.replyError(&m, -32602, err.Error())
 				continue
+			}
+			if mode == "slow" {
+				time.Sleep(fakeSlowDelay)
 			}
 			switch m.Method {
 			case "textDocument/hover":
 				time.Sleep(fakeHoverDelay)
+				s.mu.Lock()
+				indexing := mode == "slowindex" && s.nullHovers < fakeIndexHovers
+				var done []string
+				if indexing {
+					if s.nullHovers++; s.nullHovers == fakeIndexHovers {
+						done, s.waiting = s.waiting, nil
+					}
+				}
+				s.mu.Unlock()
+				if mode == "nohover" || indexing {
+					s.reply(&m, nil)
+					for _, uri := range done {
+						s.publishAfter(uri, fakeOpenDelay)
+					}
+					continue
+				}
 				s.reply(&m, map[string]any{"contents": map[string]any{"kind": "markdown", "value": "**term**"}})
 			case "textDocument/definition":
-				s.reply(&m, []any{})
+				locs := []any{}
+				if ref, ok := inReference(line, col); ok {
+					if h, ok := s.heads[strings.ToLower(ref)]; ok {
+						locs = append(locs, map[string]any{"uri": h.uri, "range": lspRange{Start: position{Line: h.line}, End: position{Line: h.line}}})
+					}
+				}
+				s.reply(&m, locs)
 			default:
-				s.reply(&m, map[string]any{"isIncomplete": false, "items": []any{map[string]any{"label": "sharding"}}})
+				s.reply(&m, map[string]any{"isIncomplete": false, "items": completionItems(line, col)})
 			}
 		case "shutdown":
 			shutdown = true
@@ -221,7 +279,9 @@ func lineCol(text string, p position) (int, error) {
 	return d.offset(p), nil
 }
 
-func (s *fakeServer) checkPosition(params json.RawMessage) error {
+// checkPosition validates a request's position and returns its line and the byte offset
+// in it.
+func (s *fakeServer) checkPosition(params json.RawMessage) (string, int, error) {
 	var p struct {
 		TextDocument struct {
 			URI string `json:"uri"`
@@ -229,16 +289,74 @@ func (s *fakeServer) checkPosition(params json.RawMessage) error {
 		Position position `json:"position"`
 	}
 	if err := json.Unmarshal(params, &p); err != nil {
-		return err
+		return "", 0, err
 	}
 	s.mu.Lock()
 	text, ok := s.text[p.TextDocument.URI]
 	s.mu.Unlock()
 	if !ok {
-		return fmt.Errorf("unknown document %s", p.TextDocument.URI)
+		return "", 0, fmt.Errorf("unknown document %s", p.TextDocument.URI)
 	}
-	_, err := lineCol(text, p.Position)
-	return err
+	if _, err := lineCol(text, p.Position); err != nil {
+		return "", 0, err
+	}
+	line := newDocument(text).lines[p.Position.Line]
+	return line, utf16ToByte(line, p.Position.Character), nil
+}
+
+// readHeads reads the heads of the workspace's files: the text before " = " of each line.
+func readHeads(rootURI string) map[string]headLoc {
+	heads := map[string]headLoc{}
+	u, err := url.Parse(rootURI)
+	if err != nil {
+		return heads
+	}
+	_ = filepath.WalkDir(u.Path, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".notes") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for i, line := range newDocument(string(b)).lines {
+			if head, _, ok := strings.Cut(line, " = "); ok {
+				heads[strings.ToLower(head)] = headLoc{uri: fileURI(path), line: i}
+			}
+		}
+		return nil
+	})
+	return heads
+}
+
+// inReference returns the target of the [[reference]] around byte col of line.
+func inReference(line string, col int) (string, bool) {
+	open := strings.LastIndex(line[:col], "[[")
+	if open < 0 || strings.Contains(line[open:col], "]]") {
+		return "", false
+	}
+	end := strings.Index(line[open:], "]]")
+	if end < 0 {
+		return "", false
+	}
+	return line[open+2 : open+end], true
+}
+
+// completionItems offers fakeRefItems inside an open "[[", fakePathItems right after a
+// " -- " of a head with nothing typed, and nothing elsewhere.
+func completionItems(line string, col int) []any {
+	before := line[:col]
+	n := 0
+	if open := strings.LastIndex(before, "[["); open >= 0 && !strings.Contains(before[open:], "]]") {
+		n = fakeRefItems
+	} else if strings.HasSuffix(before, " -- ") && !strings.Contains(before, " = ") {
+		n = fakePathItems
+	}
+	items := []any{}
+	for i := 0; i < n; i++ {
+		items = append(items, map[string]any{"label": fmt.Sprintf("item %d", i)})
+	}
+	return items
 }
 
 func (s *fakeServer) change(params json.RawMessage) {

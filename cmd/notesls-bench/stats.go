@@ -22,14 +22,18 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 // Latency summarizes one kind of request.
 type Latency struct {
-	Count    int     `json:"count"`    // answered requests (errors included)
-	Errors   int     `json:"errors"`   // error responses
-	Timeouts int     `json:"timeouts"` // no answer within the timeout
-	Empty    int     `json:"empty"`    // null or empty results
-	P50      float64 `json:"p50Ms"`
-	P99      float64 `json:"p99Ms"`
-	Max      float64 `json:"maxMs"`
-	Mean     float64 `json:"meanMs"`
+	Count    int `json:"count"`    // answered requests (errors included)
+	Errors   int `json:"errors"`   // error responses
+	Timeouts int `json:"timeouts"` // no answer within the timeout
+	Empty    int `json:"empty"`    // null or empty results
+	// Items sums what the answers offered: completion items, definition locations.
+	Items int `json:"items"`
+	// CrossFile counts definition answers with a location in another file.
+	CrossFile int     `json:"crossFile"`
+	P50       float64 `json:"p50Ms"`
+	P99       float64 `json:"p99Ms"`
+	Max       float64 `json:"maxMs"`
+	Mean      float64 `json:"meanMs"`
 	// FirstError is the first error message, to tell why requests failed.
 	FirstError string `json:"firstError,omitempty"`
 }
