@@ -223,14 +223,7 @@ type rankedCandidates struct {
 func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	if s.only != nil {
-		s.rankTermsOfOneFile(s.only, m, cands)
-	} else {
-		tl := s.termList()
-		tl.eachMatch(&m, func(i, rank int) {
-			cands.add(candidate{key: tl.keys[i], rank: rank, kind: CompletionTerm, uses: s.uses(tl.keys[i])})
-		})
-	}
+	s.rankTermList(m, cands)
 	s.eachAlias(func(ak string, as []alias) {
 		if rank, ok := m.match(ak); ok {
 			for _, a := range as {
@@ -242,14 +235,14 @@ func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 	return &rankedCandidates{sorted, cut}
 }
 
-// rankTermsOfOneFile adds the matching topics of the workspace's only file to cands. A
+// rankTermList adds the matching topics of the workspace's term list to cands. A
 // topic's use count is its lines plus the references to it. When something was typed,
 // few topics match and each is looked up. When nothing was, every topic matches: few
 // are referred to, so the topics are first ranked on their lines alone, and only the
 // referred-to ones are looked up and ranked again: any other topic in the best list
 // would be there either way.
-func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[candidate]) {
-	tl := fi.termList()
+func (s *Snapshot) rankTermList(m matcher, cands *topK[candidate]) {
+	tl := s.termList()
 	refs := s.refTotals()
 	if m.typed != "" {
 		tl.eachMatch(&m, func(i, rank int) {
@@ -268,8 +261,8 @@ func (s *Snapshot) rankTermsOfOneFile(fi *fileIndex, m matcher, cands *topK[cand
 		}
 	}
 	for k, n := range refs {
-		if t := fi.topics.get(k); t != nil {
-			cands.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(t.uses) + n})
+		if lines := s.topicUses(k); lines > 0 {
+			cands.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: lines + n})
 		}
 	}
 	// What the first pass saw beyond its list counts as left out.
@@ -308,10 +301,22 @@ func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
 }
 
 // uses counts how often a topic is used: the lines under it and the references to it.
-func (s *Snapshot) uses(key string) int {
-	n := s.refTotals()[key]
-	for _, fi := range s.topicFiles(key) {
-		n += int(fi.topics.get(key).uses)
+func (s *Snapshot) uses(key string) int { return s.refTotals()[key] + s.topicUses(key) }
+
+// topicUses counts the lines under a topic, in every file; 0 for no topic.
+func (s *Snapshot) topicUses(key string) int {
+	if s.tables == nil {
+		if s.only == nil {
+			return 0
+		}
+		if t := s.only.topics.get(key); t != nil {
+			return int(t.uses)
+		}
+		return 0
+	}
+	n := 0
+	for _, id := range s.tables.topics.get(key) {
+		n += int(s.byID[id].topics.get(key).uses)
 	}
 	return n
 }

@@ -1,8 +1,11 @@
 package index
 
 import (
+	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -27,16 +30,17 @@ func (t *holderTable[K]) get(k K) []fileID { return t.m.get(k) }
 
 // add records that file id holds k; singles lends the one-file list that most keys have.
 func (t *holderTable[K]) add(k K, id fileID, singles *singleLists) {
-	ids := t.m.get(k)
+	m := t.m.writable(shardOf(k))
+	ids := m[k]
 	if len(ids) == 0 {
-		t.m.set(k, singles.of(id))
+		m[k] = singles.of(id)
 		return
 	}
 	i, found := slices.BinarySearch(ids, id)
 	if found {
 		return
 	}
-	t.m.set(k, slices.Insert(slices.Clip(ids), i, id))
+	m[k] = slices.Insert(slices.Clip(ids), i, id)
 }
 
 // remove records that file id no longer holds k.
@@ -89,65 +93,116 @@ func (t *keyTables) clone() *keyTables {
 		refs: t.refs.clone(), lines: t.lines.clone(), defs: t.defs.clone(), singles: t.singles}
 }
 
-// buildKeyTables enters every key of every file.
+// buildKeyTables enters every key of every file. The tables are built side by side:
+// at a hundred thousand lines they are a few hundred thousand keys.
 func buildKeyTables(files []*fileIndex) *keyTables {
 	size := 0
 	for _, fi := range files {
 		size += fi.ast.NumLines()
 	}
-	t := &keyTables{topics: newHolderTable[string](size / 2), names: newHolderTable[string](size / 4),
-		aliases: newHolderTable[string](0), refs: newHolderTable[string](0),
-		lines: newHolderTable[uint64](size), defs: newHolderTable[uint64](size / 2), singles: &singleLists{}}
+	// Files in id order, so that a key's list grows at its end.
+	files = slices.SortedFunc(slices.Values(files), func(a, b *fileIndex) int { return cmp.Compare(a.id, b.id) })
+	singles := &singleLists{}
+	singles.of(files[len(files)-1].id) // made once, before the builders share it
+	t := &keyTables{singles: singles}
+	builds := []func(){
+		func() { t.topics = buildHolders(files, size/2, singles, (*fileIndex).eachTopic) },
+		func() { t.names = buildHolders(files, size/4, singles, (*fileIndex).eachName) },
+		func() { t.aliases = buildHolders(files, 0, singles, (*fileIndex).eachAlias) },
+		func() { t.refs = buildHolders(files, 0, singles, (*fileIndex).eachRef) },
+		func() { t.lines = buildHolders(files, size, singles, (*fileIndex).eachLineHash) },
+		func() { t.defs = buildHolders(files, size/2, singles, (*fileIndex).eachDefHash) },
+	}
+	jobs := make(chan func())
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(builds)) {
+		wg.Go(func() {
+			for f := range jobs {
+				f()
+			}
+		})
+	}
+	for _, f := range builds {
+		jobs <- f
+	}
+	close(jobs)
+	wg.Wait()
+	return t
+}
+
+// buildHolders makes the table of one kind of key, listed by each, of files in id order.
+func buildHolders[K shardKey](files []*fileIndex, size int, singles *singleLists, each func(*fileIndex, func(K))) holderTable[K] {
+	t := newHolderTable[K](size)
 	for _, fi := range files {
-		t.addFile(fi)
+		id := fi.id
+		each(fi, func(k K) {
+			m := t.m.writable(shardOf(k))
+			if ids := m[k]; len(ids) > 0 {
+				m[k] = append(ids, id) // a single list has no room: append copies it
+			} else {
+				m[k] = singles.of(id)
+			}
+		})
 	}
 	return t
+}
+
+func (fi *fileIndex) eachTopic(f func(string)) {
+	for k := range fi.topics.all() {
+		f(k)
+	}
+}
+
+func (fi *fileIndex) eachName(f func(string)) {
+	for k := range fi.lastSeg.one.all() {
+		f(k)
+	}
+}
+
+func (fi *fileIndex) eachAlias(f func(string)) {
+	for k := range fi.aliases {
+		f(k)
+	}
+}
+
+func (fi *fileIndex) eachRef(f func(string)) {
+	for k := range fi.refs.all() {
+		f(k)
+	}
+}
+
+func (fi *fileIndex) eachLineHash(f func(uint64)) {
+	for h := range fi.lineHash.first.all() {
+		f(h)
+	}
+}
+
+func (fi *fileIndex) eachDefHash(f func(uint64)) {
+	for h := range fi.defHash.first.all() {
+		f(h)
+	}
 }
 
 // addFile enters every key of fi.
 func (t *keyTables) addFile(fi *fileIndex) {
 	id := fi.id
-	for k := range fi.topics.all() {
-		t.topics.add(k, id, t.singles)
-	}
-	for k := range fi.lastSeg.one.all() {
-		t.names.add(k, id, t.singles)
-	}
-	for k := range fi.aliases {
-		t.aliases.add(k, id, t.singles)
-	}
-	for k := range fi.refs.all() {
-		t.refs.add(k, id, t.singles)
-	}
-	for h := range fi.lineHash.first.all() {
-		t.lines.add(h, id, t.singles)
-	}
-	for h := range fi.defHash.first.all() {
-		t.defs.add(h, id, t.singles)
-	}
+	fi.eachTopic(func(k string) { t.topics.add(k, id, t.singles) })
+	fi.eachName(func(k string) { t.names.add(k, id, t.singles) })
+	fi.eachAlias(func(k string) { t.aliases.add(k, id, t.singles) })
+	fi.eachRef(func(k string) { t.refs.add(k, id, t.singles) })
+	fi.eachLineHash(func(h uint64) { t.lines.add(h, id, t.singles) })
+	fi.eachDefHash(func(h uint64) { t.defs.add(h, id, t.singles) })
 }
 
 // removeFile takes every key of fi out.
 func (t *keyTables) removeFile(fi *fileIndex) {
 	id := fi.id
-	for k := range fi.topics.all() {
-		t.topics.remove(k, id)
-	}
-	for k := range fi.lastSeg.one.all() {
-		t.names.remove(k, id)
-	}
-	for k := range fi.aliases {
-		t.aliases.remove(k, id)
-	}
-	for k := range fi.refs.all() {
-		t.refs.remove(k, id)
-	}
-	for h := range fi.lineHash.first.all() {
-		t.lines.remove(h, id)
-	}
-	for h := range fi.defHash.first.all() {
-		t.defs.remove(h, id)
-	}
+	fi.eachTopic(func(k string) { t.topics.remove(k, id) })
+	fi.eachName(func(k string) { t.names.remove(k, id) })
+	fi.eachAlias(func(k string) { t.aliases.remove(k, id) })
+	fi.eachRef(func(k string) { t.refs.remove(k, id) })
+	fi.eachLineHash(func(h uint64) { t.lines.remove(h, id) })
+	fi.eachDefHash(func(h uint64) { t.defs.remove(h, id) })
 }
 
 // changedHashes are the line and definition hashes of the lines an edit replaced and

@@ -594,25 +594,33 @@ func TestPrefixWithin(t *testing.T) {
 }
 
 // TestTermRankingShortcut checks the two-pass ranking of "[[" completion against ranking
-// every topic with its full use count.
+// every topic with its full use count, in one file and over two.
 func TestTermRankingShortcut(t *testing.T) {
 	src := corpus(t)
-	snap, _ := NewWorkspace(DefaultConfig()).Update("c.notes", src)
-	fi := snap.file("c.notes")
-	for _, typed := range []string{"", "s", "se", "jump", "api -- rest", "obsrv"} {
-		m := newMatcher(typed)
-		fast := newTopK(keepCandidates, compareCandidates)
-		snap.rankTermsOfOneFile(fi, m, fast)
-		full := newTopK(keepCandidates, compareCandidates)
-		for k := range fi.topics.all() {
-			if rank, ok := m.match(k); ok {
-				full.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: snap.uses(k)})
+	other := []byte("sharding = again [[sharding]] [[jump server]]\nnew topic -- child = [[new topic]]\nAPI -- REST = x\n")
+	for _, files := range []map[string][]byte{{"c.notes": src}, {"c.notes": src, "d.notes": other}} {
+		snap := NewWorkspace(DefaultConfig()).UpdateMany(files)
+		keys := map[string]bool{}
+		for p := range files {
+			for k := range snap.file(p).topics.all() {
+				keys[k] = true
 			}
 		}
-		got, gotCut := fast.sorted()
-		want, wantCut := full.sorted()
-		if !reflect.DeepEqual(got, want) || gotCut != wantCut {
-			t.Errorf("typed %q: shortcut ranking differs (cut %v, want %v)", typed, gotCut, wantCut)
+		for _, typed := range []string{"", "s", "se", "jump", "api -- rest", "obsrv", "new"} {
+			m := newMatcher(typed)
+			fast := newTopK(keepCandidates, compareCandidates)
+			snap.rankTermList(m, fast)
+			full := newTopK(keepCandidates, compareCandidates)
+			for k := range keys {
+				if rank, ok := m.match(k); ok {
+					full.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: snap.uses(k)})
+				}
+			}
+			got, gotCut := fast.sorted()
+			want, wantCut := full.sorted()
+			if !reflect.DeepEqual(got, want) || gotCut != wantCut {
+				t.Errorf("%d files, typed %q: shortcut ranking differs (cut %v, want %v)", len(files), typed, gotCut, wantCut)
+			}
 		}
 	}
 }
