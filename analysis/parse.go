@@ -94,6 +94,8 @@ type lineParser struct {
 	marks     []LineSpan
 	lineRefs  []Ref
 	lineDiags []LineDiag
+
+	skip []LineSpan // checkBrackets' scratch: the "[[" and "]]" it leaves out
 }
 
 // slab hands out sub-slices of large chunks.

@@ -1,0 +1,78 @@
+package analysis
+
+import (
+	"bytes"
+	"strconv"
+	"testing"
+)
+
+// hostileShapes are lines built to make one part of the parser work hard: many spans of
+// one kind in a single line, or long runs of the bytes a scan stops at. Each is generated
+// at any size, so that benchmarks at two sizes 10x apart show the cost growing 10x.
+var hostileShapes = []struct {
+	name string
+	line func(n int) []byte // about n bytes
+}{
+	{"refs", repeatTo("", "[[a]]")},
+	{"nested", repeatTo("", "[[")},
+	{"unclosed", repeatTo("", "[[a")},
+	{"empty-refs", repeatTo("", "[[]]")},
+	{"body-refs", repeatTo("a = ", "[[a -- b]] ")},
+	{"open-square", repeatTo("", "[")},
+	{"close-square", repeatTo("", "]")},
+	{"open-paren", repeatTo("", "(")},
+	{"close-paren", repeatTo("", ")")},
+	{"quotes", repeatTo("", `"`)},
+	{"urls", numberedTo("a ", "http://x.org/", " ")},
+	{"urls-same", repeatTo("a ", "http://x.org ")},
+	{"urls-brackets", numberedTo("a = (", "https://x.org/(", " [ ")},
+	{"segments", repeatTo("a", " -- a")},
+	{"bad-separators", repeatTo("a", "--a")},
+	{"soft-arrow", repeatTo("a -> ", "b -> ")},
+	{"soft-tilde", repeatTo("a ~ ", "see ~ ")},
+	{"groups", repeatTo("a", " (b)")},
+	{"glosses", repeatTo("a", ` "b"`)},
+	{"marks", repeatTo("", "+++ ")},
+	{"control-refs", repeatTo("", "[[\x01")},
+	{"control-urls", repeatTo("", "http://x\x01 ")},
+	{"huge-segment", repeatTo("", "word ")},
+}
+
+// repeatTo returns a shape: prefix, then unit repeated to about n bytes.
+func repeatTo(prefix, unit string) func(n int) []byte {
+	return func(n int) []byte {
+		return append([]byte(prefix), bytes.Repeat([]byte(unit), max(n-len(prefix), 0)/len(unit))...)
+	}
+}
+
+// numberedTo returns a shape: prefix, then head+i+tail for i = 0, 1, ... to about n bytes.
+func numberedTo(prefix, head, tail string) func(n int) []byte {
+	return func(n int) []byte {
+		b := []byte(prefix)
+		for i := 0; len(b) < n; i++ {
+			b = append(b, head...)
+			b = strconv.AppendInt(b, int64(i), 10)
+			b = append(b, tail...)
+		}
+		return b
+	}
+}
+
+// BenchmarkHostileLine parses each hostile shape at 100 KB and 1 MB: the time of the
+// larger must be about ten times the smaller's.
+func BenchmarkHostileLine(b *testing.B) {
+	for _, shape := range hostileShapes {
+		for _, size := range []struct {
+			name string
+			n    int
+		}{{"100k", 100_000}, {"1M", 1_000_000}} {
+			line := shape.line(size.n)
+			b.Run(shape.name+"-"+size.name, func(b *testing.B) {
+				b.SetBytes(int64(len(line)))
+				for b.Loop() {
+					ParseLine(line)
+				}
+			})
+		}
+	}
+}

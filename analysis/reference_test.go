@@ -1,0 +1,255 @@
+package analysis
+
+// The parser as it was before its costs were made linear in the length of a line, kept
+// as the reference that the linear code must agree with on every line.
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// parseLineOld parses a line with the old versions of the replaced functions.
+func parseLineOld(b []byte) Line {
+	var p lineParser
+	p.b = b
+	p.parseOld()
+	l := p.line
+	l.Segments = p.segs.take(l.Segments)
+	l.URLs = p.spans.take(l.URLs)
+	if len(p.marks)+len(p.lineRefs)+len(p.lineDiags) > 0 {
+		l.extra = &lineExtra{marks: p.spans.take(p.marks), refs: p.refs.take(p.lineRefs), diags: p.diags.take(p.lineDiags)}
+	}
+	return l
+}
+
+// parseOld is parse calling the old functions.
+func (p *lineParser) parseOld() {
+	b := p.b
+	p.line.Len = int32(len(b))
+	p.checkEncoding()
+	e := len(b)
+	for e > 0 && isSpace(b[e-1]) {
+		e--
+	}
+	s := 0
+	for s < e && isSpace(b[s]) {
+		s++
+	}
+	if s == e {
+		p.line.Kind = Blank
+		if e < len(b) {
+			p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
+		}
+		return
+	}
+	p.line.Kind = Entry
+	if b[s] == '[' && !(s+1 < e && b[s+1] == '[') {
+		s = p.parseTaskBox(s, e)
+	}
+	if s < e {
+		p.parseEntry(s, e)
+	}
+	p.checkDuplicateURLs()
+	p.checkBracketsOld(e)
+	if e < len(b) {
+		p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
+	}
+	sortDiags(p.lineDiags)
+}
+
+// checkBracketsOld is checkBrackets as it was, scanning every skipped span for every
+// bracket. It reports the first unmatched "(", ")", "[", "]" or ASCII '"' of the line,
+// outside URLs and outside the "[[" "]]" of references (those have rules of their own).
+func (p *lineParser) checkBracketsOld(e int) {
+	b := p.b
+	first := firstBracket(b[:e])
+	if first < 0 {
+		return
+	}
+	var skipBuf [8]LineSpan // most lines have fewer URLs and references; no allocation then
+	skip := skipBuf[:0]
+	skip = append(skip, p.line.URLs...)
+	for _, r := range p.lineRefs {
+		if r.Soft {
+			continue
+		}
+		skip = append(skip, span(int(r.Span.Start), int(r.Span.Start)+2))
+		if r.Span.End-r.Span.Start >= 4 && b[r.Span.End-1] == ']' && b[r.Span.End-2] == ']' {
+			skip = append(skip, span(int(r.Span.End)-2, int(r.Span.End)))
+		}
+	}
+	for _, d := range p.lineDiags {
+		if d.Rule == RuleMalformedReference {
+			end := int(d.Span.Start) + 2
+			if bytes.HasSuffix(b[d.Span.Start:d.Span.End], []byte("]]")) {
+				end = int(d.Span.End) // "[[]]": its closing pair is part of it
+			}
+			skip = append(skip, span(int(d.Span.Start), end))
+		}
+	}
+	var parenBuf, squareBuf [8]int
+	parens, squares := parenBuf[:0], squareBuf[:0]
+	firstBad := -1
+	lastQuote, quotes := -1, 0
+	bad := func(i int) {
+		if firstBad < 0 || i < firstBad {
+			firstBad = i
+		}
+	}
+	for i := first; i < e; i++ {
+		c := b[i]
+		if !isBracket[c] {
+			continue
+		}
+		if j := skipEndOld(skip, i); j > i {
+			i = j - 1
+			continue
+		}
+		switch c {
+		case '(':
+			parens = append(parens, i)
+		case '[':
+			squares = append(squares, i)
+		case ')':
+			if len(parens) == 0 {
+				bad(i)
+			} else {
+				parens = parens[:len(parens)-1]
+			}
+		case ']':
+			if len(squares) == 0 {
+				bad(i)
+			} else {
+				squares = squares[:len(squares)-1]
+			}
+		case '"':
+			quotes++
+			lastQuote = i
+		}
+	}
+	if len(parens) > 0 {
+		bad(parens[0])
+	}
+	if len(squares) > 0 {
+		bad(squares[0])
+	}
+	if quotes%2 == 1 {
+		bad(lastQuote)
+	}
+	if firstBad >= 0 {
+		p.diag(RuleUnbalanced, firstBad, firstBad+1, `unmatched "`+string(b[firstBad])+`"`, false)
+	}
+}
+
+// skipEndOld returns the end of the skipped span containing i, or i.
+func skipEndOld(skip []LineSpan, i int) int {
+	for _, s := range skip {
+		if int(s.Start) <= i && i < int(s.End) {
+			return int(s.End)
+		}
+	}
+	return i
+}
+
+// randomLine strings together tokens that each start or end something the parser
+// looks for, so that short lines mix every kind of span and their edges.
+func randomLine(r *rand.Rand) []byte {
+	tokens := []string{
+		"[[", "]]", "[", "]", "(", ")", `"`, " ", "  ", "\t", "a", "B", "ab", "x y",
+		"http://x", "https://y.org/(p)", "http://x[[", "http", " -- ", "--", "---", " = ", "=", " == ",
+		" -> ", " ~ ", ": ", ":", "+++", "\x01", "\xff", "\x00", "see ", "see also ", "[ ] ", "[x]",
+		"(AB)", "A B", `"a b"`, "1. ", "é", "日本",
+	}
+	var b []byte
+	for range r.IntN(24) {
+		b = append(b, tokens[r.IntN(len(tokens))]...)
+	}
+	return b
+}
+
+// sameAsOld fails the test when the parser and the old parser disagree on line.
+func sameAsOld(t *testing.T, line []byte) {
+	t.Helper()
+	got, want := ParseLine(line), parseLineOld(line)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("ParseLine(%q)\n got %s\nwant %s", line, describe(string(line), got), describe(string(line), want))
+	}
+}
+
+// TestParseLineMatchesOld compares the parser with the old one on random lines, on the
+// hostile shapes (at sizes the old code still parses quickly), on the fuzz corpus and on
+// every line of the real corpus.
+func TestParseLineMatchesOld(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		sameAsOld(t, randomLine(r))
+	}
+	for _, shape := range hostileShapes {
+		for _, n := range []int{1, 5, 17, 300, 3000} {
+			line := shape.line(n)
+			sameAsOld(t, line)
+			// The shape with a random line around it, and cut at random.
+			sameAsOld(t, append(append(randomLine(r), line...), randomLine(r)...))
+			if len(line) > 0 {
+				sameAsOld(t, line[r.IntN(len(line)):])
+			}
+		}
+	}
+	for _, line := range fuzzSeeds(t) {
+		sameAsOld(t, line)
+	}
+	corpus, err := os.ReadFile("../testdata/system-design.notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range bytes.Split(corpus, []byte("\n")) {
+		sameAsOld(t, line)
+	}
+}
+
+// fuzzSeeds returns the lines of the stored fuzz inputs of FuzzParse.
+func fuzzSeeds(t *testing.T) [][]byte {
+	files, err := filepath.Glob("testdata/fuzz/FuzzParse/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			if !strings.HasPrefix(l, "[]byte(") {
+				continue
+			}
+			s, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(l, "[]byte("), ")"))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for _, line := range bytes.Split([]byte(s), []byte("\n")) {
+				out = append(out, line)
+			}
+		}
+	}
+	return out
+}
+
+// FuzzParseLineMatchesOld: the parser agrees with the old one on any line.
+func FuzzParseLineMatchesOld(f *testing.F) {
+	for _, s := range []string{"[[a]] (", "[[[[]]", "http://x [[a]] ]", "[[]] [ ]]", "a [[b ((]]"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		if bytes.ContainsAny(line, "\r\n") || len(line) > 1<<12 {
+			return
+		}
+		sameAsOld(t, line)
+	})
+}
