@@ -25,6 +25,7 @@ var hostileShapes = []struct {
 	{"quotes", repeatTo("", `"`)},
 	{"urls", numberedTo("a ", "http://x.org/", " ")},
 	{"urls-same", repeatTo("a ", "http://x.org ")},
+	{"urls-repeated", numberedTo("a ", "http://x.org http://x.org/", " ")},
 	{"urls-brackets", numberedTo("a = (", "https://x.org/(", " [ ")},
 	{"segments", repeatTo("a", " -- a")},
 	{"bad-separators", repeatTo("a", "--a")},

@@ -403,17 +403,39 @@ func (p *lineParser) addSoftRef(s, e int) {
 	p.lineRefs = append(p.lineRefs, Ref{Span: span(s, e), Target: span(s, e), Soft: true, Key: PathKey(b[s:e])})
 }
 
+// pairwiseURLs is the number of URLs in a line up to which checkDuplicateURLs compares
+// each with those before it: for the few URLs of a real line that costs less than
+// building a set, and bounds that quadratic step by a constant.
+const pairwiseURLs = 8
+
+// checkDuplicateURLs reports each URL that appeared earlier in the line.
 func (p *lineParser) checkDuplicateURLs() {
 	urls := p.line.URLs
-	for i := 1; i < len(urls); i++ {
-		u := p.b[urls[i].Start:urls[i].End]
-		for j := 0; j < i; j++ {
-			if bytes.Equal(u, p.b[urls[j].Start:urls[j].End]) {
-				p.diag(RuleDuplicateURL, int(urls[i].Start), int(urls[i].End), "this URL appears earlier in the line", true)
-				break
+	if len(urls) <= pairwiseURLs {
+		for i := 1; i < len(urls); i++ {
+			u := p.b[urls[i].Start:urls[i].End]
+			for j := 0; j < i; j++ {
+				if bytes.Equal(u, p.b[urls[j].Start:urls[j].End]) {
+					p.duplicateURL(urls[i])
+					break
+				}
 			}
 		}
+		return
 	}
+	seen := make(map[string]struct{}, len(urls))
+	for _, u := range urls {
+		text := p.b[u.Start:u.End]
+		if _, ok := seen[string(text)]; ok {
+			p.duplicateURL(u)
+			continue
+		}
+		seen[string(text)] = struct{}{}
+	}
+}
+
+func (p *lineParser) duplicateURL(u LineSpan) {
+	p.diag(RuleDuplicateURL, int(u.Start), int(u.End), "this URL appears earlier in the line", true)
 }
 
 // checkEncoding reports runs of bytes that are not UTF-8 text: invalid sequences, NUL

@@ -55,7 +55,7 @@ func (p *lineParser) parseOld() {
 	if s < e {
 		p.parseEntry(s, e)
 	}
-	p.checkDuplicateURLs()
+	p.checkDuplicateURLsOld()
 	p.checkBracketsOld(e)
 	if e < len(b) {
 		p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
@@ -155,6 +155,20 @@ func skipEndOld(skip []LineSpan, i int) int {
 		}
 	}
 	return i
+}
+
+// checkDuplicateURLsOld compares every URL with every one before it.
+func (p *lineParser) checkDuplicateURLsOld() {
+	urls := p.line.URLs
+	for i := 1; i < len(urls); i++ {
+		u := p.b[urls[i].Start:urls[i].End]
+		for j := 0; j < i; j++ {
+			if bytes.Equal(u, p.b[urls[j].Start:urls[j].End]) {
+				p.diag(RuleDuplicateURL, int(urls[i].Start), int(urls[i].End), "this URL appears earlier in the line", true)
+				break
+			}
+		}
+	}
 }
 
 // randomLine strings together tokens that each start or end something the parser
