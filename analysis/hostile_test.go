@@ -36,6 +36,7 @@ var hostileShapes = []struct {
 	{"marks", repeatTo("", "+++ ")},
 	{"control-refs", repeatTo("", "[[\x01")},
 	{"control-urls", repeatTo("", "http://x\x01 ")},
+	{"control-separators", repeatTo("a", "\x01--a")},
 	{"huge-segment", repeatTo("", "word ")},
 }
 

@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -95,7 +96,8 @@ type lineParser struct {
 	lineRefs  []Ref
 	lineDiags []LineDiag
 
-	skip []LineSpan // checkBrackets' scratch: the "[[" and "]]" it leaves out
+	skip    []LineSpan // checkBrackets' scratch: the "[[" and "]]" it leaves out
+	diagTmp []LineDiag // sortDiags' scratch
 }
 
 // slab hands out sub-slices of large chunks.
@@ -168,7 +170,7 @@ func (p *lineParser) parse() {
 	if e < len(b) {
 		p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
 	}
-	sortDiags(p.lineDiags)
+	p.sortDiags()
 }
 
 // parseTaskBox reads the box of a task at s and returns where its entry begins.
@@ -511,10 +513,53 @@ func hexRune(r rune) string {
 	return "U+" + string([]byte{digits[r>>12&15], digits[r>>8&15], digits[r>>4&15], digits[r&15]})
 }
 
-func sortDiags(d []LineDiag) {
-	for i := 1; i < len(d); i++ {
-		for j := i; j > 0 && d[j].Span.Start < d[j-1].Span.Start; j-- {
-			d[j], d[j-1] = d[j-1], d[j]
-		}
+// insertionSortMax is the length up to which a run is sorted by insertion: the usual
+// size of a line's findings, where merging would cost more than it saves.
+const insertionSortMax = 12
+
+// sortDiags sorts the findings by the start of their spans, keeping the order of equal
+// starts. The rules append in runs each already in order, which sorted halves detect and
+// leave unmerged; in any case it takes O(n log n), where insertion sort alone took time in
+// the number of pairs out of order: quadratic for a line of control characters between
+// references, whose findings come in two interleaved runs.
+func (p *lineParser) sortDiags() {
+	d := p.lineDiags
+	if len(d) <= insertionSortMax {
+		mergeSortDiags(d, nil)
+		return
 	}
+	p.diagTmp = slices.Grow(p.diagTmp[:0], len(d))[:len(d)]
+	mergeSortDiags(d, p.diagTmp)
+	clear(p.diagTmp) // drop the messages, which belong to the line
+}
+
+// mergeSortDiags sorts d stably, with tmp (as long as d, unless d is short) as scratch.
+func mergeSortDiags(d, tmp []LineDiag) {
+	if len(d) <= insertionSortMax {
+		for i := 1; i < len(d); i++ {
+			for j := i; j > 0 && d[j].Span.Start < d[j-1].Span.Start; j-- {
+				d[j], d[j-1] = d[j-1], d[j]
+			}
+		}
+		return
+	}
+	mid := len(d) / 2
+	mergeSortDiags(d[:mid], tmp[:mid])
+	mergeSortDiags(d[mid:], tmp[mid:])
+	if d[mid-1].Span.Start <= d[mid].Span.Start {
+		return // already in order: the common case of runs that follow each other
+	}
+	copy(tmp, d)
+	left, right := tmp[:mid], tmp[mid:len(d)]
+	k := 0
+	for len(left) > 0 && len(right) > 0 {
+		if right[0].Span.Start < left[0].Span.Start {
+			d[k], right = right[0], right[1:]
+		} else {
+			d[k], left = left[0], left[1:] // equal starts keep their order
+		}
+		k++
+	}
+	k += copy(d[k:], left)
+	copy(d[k:], right)
 }

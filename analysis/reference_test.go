@@ -60,7 +60,7 @@ func (p *lineParser) parseOld() {
 	if e < len(b) {
 		p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
 	}
-	sortDiags(p.lineDiags)
+	sortDiagsOld(p.lineDiags)
 }
 
 // checkBracketsOld is checkBrackets as it was, scanning every skipped span for every
@@ -171,6 +171,15 @@ func (p *lineParser) checkDuplicateURLsOld() {
 	}
 }
 
+// sortDiagsOld is an insertion sort: time in the number of pairs out of order.
+func sortDiagsOld(d []LineDiag) {
+	for i := 1; i < len(d); i++ {
+		for j := i; j > 0 && d[j].Span.Start < d[j-1].Span.Start; j-- {
+			d[j], d[j-1] = d[j-1], d[j]
+		}
+	}
+}
+
 // randomLine strings together tokens that each start or end something the parser
 // looks for, so that short lines mix every kind of span and their edges.
 func randomLine(r *rand.Rand) []byte {
@@ -266,4 +275,32 @@ func FuzzParseLineMatchesOld(f *testing.F) {
 		}
 		sameAsOld(t, line)
 	})
+}
+
+// TestSortDiagsMatchesOld sorts random lists of findings, with many equal starts, both
+// ways: the order of equal starts must be kept too.
+func TestSortDiagsMatchesOld(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var p lineParser
+	for range 3000 {
+		n := r.IntN(200)
+		if r.IntN(100) == 0 {
+			n = r.IntN(3000)
+		}
+		var d []LineDiag
+		for i := range n {
+			start := r.IntN(n/4 + 1)
+			if r.IntN(2) == 0 {
+				start = i // a run in order, interleaved with the random starts
+			}
+			d = append(d, LineDiag{Span: span(start, start+1), Message: strconv.Itoa(i)})
+		}
+		want := append([]LineDiag(nil), d...)
+		sortDiagsOld(want)
+		p.lineDiags = d
+		p.sortDiags()
+		if !reflect.DeepEqual(d, want) {
+			t.Fatalf("%d findings: sorted differently from the insertion sort", n)
+		}
+	}
 }
