@@ -37,6 +37,8 @@ var hostileShapes = []struct {
 	{"control-refs", repeatTo("", "[[\x01")},
 	{"control-urls", repeatTo("", "http://x\x01 ")},
 	{"control-separators", repeatTo("a", "\x01--a")},
+	{"acronym", acronymTo},
+	{"acronym-long", acronymLongTo},
 	{"huge-segment", repeatTo("", "word ")},
 }
 
@@ -58,6 +60,21 @@ func numberedTo(prefix, head, tail string) func(n int) []byte {
 		}
 		return b
 	}
+}
+
+// acronymTo is the longest acronym there is, not quite spelled by the words of its
+// parenthetical: every split of its letters among the words has to be ruled out.
+func acronymTo(n int) []byte {
+	b := append(bytes.Repeat([]byte("a"), maxAcronym-1), "b ("...)
+	b = append(b, bytes.Repeat([]byte("aa "), max(n-len(b), 0)/3)...)
+	return append(b, ')')
+}
+
+// acronymLongTo is a one-word name as long as the words of its parenthetical.
+func acronymLongTo(n int) []byte {
+	b := append(bytes.Repeat([]byte("a"), n/4), "b ("...)
+	b = append(b, bytes.Repeat([]byte("a "), n/4)...)
+	return append(b, ')')
 }
 
 // BenchmarkHostileLine parses each hostile shape at 100 KB and 1 MB: the time of the

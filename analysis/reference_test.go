@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // parseLineOld parses a line with the old versions of the replaced functions.
@@ -180,6 +181,81 @@ func sortDiagsOld(d []LineDiag) {
 	}
 }
 
+// isAcronymPairOld is IsAcronymPair trying the splits one by one. It reports whether the shorter of a and b is an acronym of the longer: its
+// letters, in order, are the leading letters (one or more each) of consecutive words of
+// the longer side, case ignored. Words are split at anything but letters and digits.
+func isAcronymPairOld(a, b []byte) bool {
+	short, long := a, b
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	// Buffers meant for the stack: this runs for every parenthetical of every line.
+	acr := make([]rune, 0, 16)
+	for _, r := range string(short) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false // an acronym is one word
+		}
+		acr = append(acr, Fold(r))
+	}
+	w := wordListOld{letters: make([]rune, 0, 128), starts: make([]int32, 0, 32)}
+	inWord := false
+	for _, r := range string(long) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if !inWord {
+				w.starts = append(w.starts, int32(len(w.letters)))
+			}
+			w.letters = append(w.letters, Fold(r))
+			inWord = true
+			continue
+		}
+		inWord = false
+	}
+	if len(acr) < 2 || len(w.starts) < 2 {
+		return false
+	}
+	for start := range w.starts {
+		if w.spellOld(acr, start, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordListOld holds the words of a text, folded, in one buffer.
+type wordListOld struct {
+	letters []rune
+	starts  []int32 // where each word begins in letters
+}
+
+func (w wordListOld) word(i int) []rune {
+	end := len(w.letters)
+	if i+1 < len(w.starts) {
+		end = int(w.starts[i+1])
+	}
+	return w.letters[w.starts[i]:end]
+}
+
+// spellOld reports whether acr is spelled by leading letters (one or more each) of
+// consecutive words from word i on.
+func (w wordListOld) spellOld(acr []rune, i int, first bool) bool {
+	if len(acr) == 0 {
+		return !first
+	}
+	if i >= len(w.starts) {
+		return false
+	}
+	word := w.word(i)
+	for n := 1; n <= len(word) && n <= len(acr); n++ {
+		if word[n-1] != acr[n-1] {
+			break
+		}
+		if w.spellOld(acr[n:], i+1, false) {
+			return true
+		}
+	}
+	return false
+}
+
 // randomLine strings together tokens that each start or end something the parser
 // looks for, so that short lines mix every kind of span and their edges.
 func randomLine(r *rand.Rand) []byte {
@@ -301,6 +377,37 @@ func TestSortDiagsMatchesOld(t *testing.T) {
 		p.sortDiags()
 		if !reflect.DeepEqual(d, want) {
 			t.Fatalf("%d findings: sorted differently from the insertion sort", n)
+		}
+	}
+}
+
+// TestAcronymPairsMatchOld compares IsAcronymPair with the old search on random pairs
+// from a few letters, where many splits spell part of the acronym.
+func TestAcronymPairsMatchOld(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	letters := []string{"a", "b", "A", "é", "É", "1"}
+	gaps := []string{" ", "-", "/", " (", ".", "\xff", "  "}
+	for range 50000 {
+		var short, long []byte
+		for range 1 + r.IntN(12) {
+			short = append(short, letters[r.IntN(3)]...)
+		}
+		if r.IntN(20) == 0 {
+			short = append(short, gaps[r.IntN(len(gaps))]...)
+		}
+		for w := range 1 + r.IntN(14) {
+			if w > 0 || r.IntN(4) == 0 {
+				long = append(long, gaps[r.IntN(len(gaps))]...)
+			}
+			for range 1 + r.IntN(4) {
+				long = append(long, letters[r.IntN(len(letters))]...)
+			}
+		}
+		if r.IntN(2) == 0 {
+			short, long = long, short
+		}
+		if got, want := IsAcronymPair(short, long), isAcronymPairOld(short, long); got != want {
+			t.Fatalf("IsAcronymPair(%q, %q) = %v, the old search says %v", short, long, got, want)
 		}
 	}
 }
