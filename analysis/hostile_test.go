@@ -95,3 +95,29 @@ func BenchmarkHostileLine(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHostileFile parses files whose shape makes finding the lines hard, at 100 KB
+// and 1 MB.
+func BenchmarkHostileFile(b *testing.B) {
+	for _, shape := range []struct {
+		name string
+		file func(n int) []byte
+	}{
+		{"lone-cr", repeatTo("", "a\r")},
+		{"lone-cr-entries", repeatTo("", "term = definition\r")},
+		{"crlf", repeatTo("", "term = definition\r\n")},
+	} {
+		for _, size := range []struct {
+			name string
+			n    int
+		}{{"100k", 100_000}, {"1M", 1_000_000}} {
+			src := shape.file(size.n)
+			b.Run(shape.name+"-"+size.name, func(b *testing.B) {
+				b.SetBytes(int64(len(src)))
+				for b.Loop() {
+					Parse(src)
+				}
+			})
+		}
+	}
+}

@@ -26,24 +26,34 @@ func Parse(src []byte) *File {
 	return b.File()
 }
 
+// lineEndWindow is how far LineEnd first looks for the end of a line; the window doubles
+// until it holds one. A line then costs time in its own length, where searching the rest
+// of the file for an LF first took time in the distance to the next LF: quadratic in a
+// file whose lines all end in a lone CR.
+const lineEndWindow = 256
+
 // LineEnd finds the line that begins at start: its content ends at end (exclusive), and
 // the next line begins at next. LF, CRLF and a lone CR all end a line.
 func LineEnd(src []byte, start int) (end, next int) {
 	rest := src[start:]
-	nl := bytes.IndexByte(rest, '\n')
-	if nl < 0 {
-		nl = len(rest)
-	}
-	if cr := bytes.IndexByte(rest[:nl], '\r'); cr >= 0 {
-		if cr == nl-1 && nl < len(rest) {
-			return start + cr, start + nl + 1 // CRLF
+	for lo, size := 0, lineEndWindow; lo < len(rest); lo, size = lo+size, 2*size {
+		window := rest[lo:min(lo+size, len(rest))]
+		nl := bytes.IndexByte(window, '\n')
+		if nl < 0 {
+			nl = len(window)
 		}
-		return start + cr, start + cr + 1 // lone CR
+		if cr := bytes.IndexByte(window[:nl], '\r'); cr >= 0 {
+			cr += lo
+			if cr+1 < len(rest) && rest[cr+1] == '\n' {
+				return start + cr, start + cr + 2 // CRLF
+			}
+			return start + cr, start + cr + 1 // lone CR
+		}
+		if nl < len(window) {
+			return start + lo + nl, start + lo + nl + 1
+		}
 	}
-	if nl == len(rest) {
-		return len(src), len(src)
-	}
-	return start + nl, start + nl + 1
+	return len(src), len(src)
 }
 
 // Diagnostic is a single-line finding with file offsets.

@@ -256,6 +256,26 @@ func (w wordListOld) spellOld(acr []rune, i int, first bool) bool {
 	return false
 }
 
+// lineEndOld is LineEnd searching the rest of the file for an LF first. It finds the line that begins at start: its content ends at end (exclusive), and
+// the next line begins at next. LF, CRLF and a lone CR all end a line.
+func lineEndOld(src []byte, start int) (end, next int) {
+	rest := src[start:]
+	nl := bytes.IndexByte(rest, '\n')
+	if nl < 0 {
+		nl = len(rest)
+	}
+	if cr := bytes.IndexByte(rest[:nl], '\r'); cr >= 0 {
+		if cr == nl-1 && nl < len(rest) {
+			return start + cr, start + nl + 1 // CRLF
+		}
+		return start + cr, start + cr + 1 // lone CR
+	}
+	if nl == len(rest) {
+		return len(src), len(src)
+	}
+	return start + nl, start + nl + 1
+}
+
 // randomLine strings together tokens that each start or end something the parser
 // looks for, so that short lines mix every kind of span and their edges.
 func randomLine(r *rand.Rand) []byte {
@@ -408,6 +428,26 @@ func TestAcronymPairsMatchOld(t *testing.T) {
 		}
 		if got, want := IsAcronymPair(short, long), isAcronymPairOld(short, long); got != want {
 			t.Fatalf("IsAcronymPair(%q, %q) = %v, the old search says %v", short, long, got, want)
+		}
+	}
+}
+
+// TestLineEndMatchesOld finds the line at every offset of random texts of LF, CR and
+// letters, with lines shorter and longer than the first window, both ways.
+func TestLineEndMatchesOld(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 300 {
+		var src []byte
+		for range r.IntN(20) {
+			src = append(src, bytes.Repeat([]byte("a"), r.IntN(3*lineEndWindow))...)
+			src = append(src, []string{"\n", "\r", "\r\n", "\n\r", "\r\r", ""}[r.IntN(6)]...)
+		}
+		for start := 0; start <= len(src); start++ {
+			end, next := LineEnd(src, start)
+			wantEnd, wantNext := lineEndOld(src, start)
+			if end != wantEnd || next != wantNext {
+				t.Fatalf("LineEnd(%q, %d) = %d, %d, want %d, %d", src, start, end, next, wantEnd, wantNext)
+			}
 		}
 	}
 }
