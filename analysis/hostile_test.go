@@ -77,19 +77,38 @@ func acronymLongTo(n int) []byte {
 	return append(b, ')')
 }
 
+// hostileSizes are the two sizes of each hostile benchmark, 10x apart.
+var hostileSizes = []struct {
+	name string
+	n    int
+}{{"100k", 100_000}, {"1M", 1_000_000}}
+
 // BenchmarkHostileLine parses each hostile shape at 100 KB and 1 MB: the time of the
 // larger must be about ten times the smaller's.
 func BenchmarkHostileLine(b *testing.B) {
 	for _, shape := range hostileShapes {
-		for _, size := range []struct {
-			name string
-			n    int
-		}{{"100k", 100_000}, {"1M", 1_000_000}} {
+		for _, size := range hostileSizes {
 			line := shape.line(size.n)
 			b.Run(shape.name+"-"+size.name, func(b *testing.B) {
 				b.SetBytes(int64(len(line)))
 				for b.Loop() {
 					ParseLine(line)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkHostileFix formats and fixes each hostile shape (a file of one line), which
+// parses it, rewrites its head and drops its repeated URLs.
+func BenchmarkHostileFix(b *testing.B) {
+	for _, shape := range hostileShapes {
+		for _, size := range hostileSizes {
+			line := shape.line(size.n)
+			b.Run(shape.name+"-"+size.name, func(b *testing.B) {
+				b.SetBytes(int64(len(line)))
+				for b.Loop() {
+					Fix(line, true)
 				}
 			})
 		}
@@ -107,10 +126,7 @@ func BenchmarkHostileFile(b *testing.B) {
 		{"lone-cr-entries", repeatTo("", "term = definition\r")},
 		{"crlf", repeatTo("", "term = definition\r\n")},
 	} {
-		for _, size := range []struct {
-			name string
-			n    int
-		}{{"100k", 100_000}, {"1M", 1_000_000}} {
+		for _, size := range hostileSizes {
 			src := shape.file(size.n)
 			b.Run(shape.name+"-"+size.name, func(b *testing.B) {
 				b.SetBytes(int64(len(src)))

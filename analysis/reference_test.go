@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -276,6 +277,25 @@ func lineEndOld(src []byte, start int) (end, next int) {
 	return start + nl, start + nl + 1
 }
 
+// dropRepeatedURLsOld removes the later copies of a URL repeated in the line, with the white
+// space before each, one at a time.
+func dropRepeatedURLsOld(text []byte, l *Line) []byte {
+	out := slices.Clone(text)
+	diags := l.Diags()
+	for i := len(diags) - 1; i >= 0; i-- {
+		d := diags[i]
+		if d.Rule != RuleDuplicateURL {
+			continue
+		}
+		start := int(d.Span.Start)
+		for start > 0 && isSpace(out[start-1]) {
+			start--
+		}
+		out = append(out[:start], out[d.Span.End:]...)
+	}
+	return out
+}
+
 // randomLine strings together tokens that each start or end something the parser
 // looks for, so that short lines mix every kind of span and their edges.
 func randomLine(r *rand.Rand) []byte {
@@ -448,6 +468,33 @@ func TestLineEndMatchesOld(t *testing.T) {
 			if end != wantEnd || next != wantNext {
 				t.Fatalf("LineEnd(%q, %d) = %d, %d, want %d, %d", src, start, end, next, wantEnd, wantNext)
 			}
+		}
+	}
+}
+
+// TestDropRepeatedURLsMatchesOld removes repeated URLs from random lines that have
+// some, and from the URL shapes.
+func TestDropRepeatedURLsMatchesOld(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	urls := []string{"http://x", "http://y", "https://x", "http://x(", "a", " ", "\t", "  ", "[[", " = "}
+	var lines [][]byte
+	for range 20000 {
+		var line []byte
+		for range r.IntN(16) {
+			line = append(line, urls[r.IntN(len(urls))]...)
+		}
+		lines = append(lines, line)
+	}
+	for _, shape := range hostileShapes {
+		lines = append(lines, shape.line(3000))
+	}
+	for _, line := range lines {
+		l := ParseLine(line)
+		if !hasRule(&l, RuleDuplicateURL) {
+			continue
+		}
+		if got, want := dropRepeatedURLs(line, &l), dropRepeatedURLsOld(line, &l); !bytes.Equal(got, want) {
+			t.Fatalf("dropRepeatedURLs(%q) = %q, want %q", line, got, want)
 		}
 	}
 }
