@@ -35,8 +35,7 @@ func (p *lineParser) checkBrackets(e int) {
 		}
 	}
 	refs, malformed := spanCursor{spans: p.skip[:nRefs]}, spanCursor{spans: p.skip[nRefs:]}
-	var parenBuf, squareBuf [8]int
-	parens, squares := parenBuf[:0], squareBuf[:0]
+	var parens, squares openers
 	firstBad := -1
 	lastQuote, quotes := -1, 0
 	bad := func(i int) {
@@ -64,31 +63,27 @@ func (p *lineParser) checkBrackets(e int) {
 		}
 		switch c {
 		case '(':
-			parens = append(parens, i)
+			parens.open(i)
 		case '[':
-			squares = append(squares, i)
+			squares.open(i)
 		case ')':
-			if len(parens) == 0 {
+			if !parens.close() {
 				bad(i)
-			} else {
-				parens = parens[:len(parens)-1]
 			}
 		case ']':
-			if len(squares) == 0 {
+			if !squares.close() {
 				bad(i)
-			} else {
-				squares = squares[:len(squares)-1]
 			}
 		case '"':
 			quotes++
 			lastQuote = i
 		}
 	}
-	if len(parens) > 0 {
-		bad(parens[0])
+	if parens.depth > 0 {
+		bad(parens.outermost)
 	}
-	if len(squares) > 0 {
-		bad(squares[0])
+	if squares.depth > 0 {
+		bad(squares.outermost)
 	}
 	if quotes%2 == 1 {
 		bad(lastQuote)
@@ -96,6 +91,30 @@ func (p *lineParser) checkBrackets(e int) {
 	if firstBad >= 0 {
 		p.diag(RuleUnbalanced, firstBad, firstBad+1, `unmatched "`+string(b[firstBad])+`"`, false)
 	}
+}
+
+// openers stands for a stack of the offsets of unclosed brackets of one kind. Only its
+// bottom is ever reported, the first unmatched opener, so a depth and the offset of the
+// opener that went onto the empty stack take its place, in constant space.
+type openers struct {
+	depth     int
+	outermost int
+}
+
+func (o *openers) open(i int) {
+	if o.depth == 0 {
+		o.outermost = i
+	}
+	o.depth++
+}
+
+// close reports whether there was an opener to close.
+func (o *openers) close() bool {
+	if o.depth == 0 {
+		return false
+	}
+	o.depth--
+	return true
 }
 
 var isBracket = [256]bool{'(': true, ')': true, '[': true, ']': true, '"': true}
