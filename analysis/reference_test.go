@@ -498,3 +498,18 @@ func TestDropRepeatedURLsMatchesOld(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAcronymPairMatchesOld: IsAcronymPair agrees with the old search on any pair short
+// enough for the old search to finish.
+func FuzzAcronymPairMatchesOld(f *testing.F) {
+	f.Add([]byte("BFF"), []byte("Backends For Frontends"))
+	f.Add([]byte("aaab"), []byte("aa aa aa-b"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		if len(a) > 24 || len(b) > 64 {
+			return // the old search is exponential in the acronym's length
+		}
+		if got, want := IsAcronymPair(a, b), isAcronymPairOld(a, b); got != want {
+			t.Fatalf("IsAcronymPair(%q, %q) = %v, the old search says %v", a, b, got, want)
+		}
+	})
+}
