@@ -10,29 +10,32 @@ func (p *lineParser) checkBrackets(e int) {
 	if first < 0 {
 		return
 	}
-	var skipBuf [8]LineSpan // most lines have fewer URLs and references; no allocation then
-	skip := skipBuf[:0]
-	skip = append(skip, p.line.URLs...)
+	// The spans to skip come in three lists, each in increasing order and disjoint, as
+	// the scan of the line found them: walking each with a cursor keeps the check linear
+	// however many URLs and references the line holds.
+	urls := spanCursor{spans: p.line.URLs}
+	p.skip = p.skip[:0]
 	for _, r := range p.lineRefs {
 		if r.Soft {
 			continue
 		}
-		skip = append(skip, span(int(r.Span.Start), int(r.Span.Start)+2))
+		p.skip = append(p.skip, span(int(r.Span.Start), int(r.Span.Start)+2))
 		if r.Span.End-r.Span.Start >= 4 && b[r.Span.End-1] == ']' && b[r.Span.End-2] == ']' {
-			skip = append(skip, span(int(r.Span.End)-2, int(r.Span.End)))
+			p.skip = append(p.skip, span(int(r.Span.End)-2, int(r.Span.End)))
 		}
 	}
+	nRefs := len(p.skip)
 	for _, d := range p.lineDiags {
 		if d.Rule == RuleMalformedReference {
 			end := int(d.Span.Start) + 2
 			if bytes.HasSuffix(b[d.Span.Start:d.Span.End], []byte("]]")) {
 				end = int(d.Span.End) // "[[]]": its closing pair is part of it
 			}
-			skip = append(skip, span(int(d.Span.Start), end))
+			p.skip = append(p.skip, span(int(d.Span.Start), end))
 		}
 	}
-	var parenBuf, squareBuf [8]int
-	parens, squares := parenBuf[:0], squareBuf[:0]
+	refs, malformed := spanCursor{spans: p.skip[:nRefs]}, spanCursor{spans: p.skip[nRefs:]}
+	var parens, squares openers
 	firstBad := -1
 	lastQuote, quotes := -1, 0
 	bad := func(i int) {
@@ -45,37 +48,42 @@ func (p *lineParser) checkBrackets(e int) {
 		if !isBracket[c] {
 			continue
 		}
-		if j := skipEnd(skip, i); j > i {
+		// A URL comes first, then a reference, then a malformed one: the order of
+		// precedence should two of them ever overlap.
+		j := urls.end(i)
+		if j == i {
+			j = refs.end(i)
+		}
+		if j == i {
+			j = malformed.end(i)
+		}
+		if j > i {
 			i = j - 1
 			continue
 		}
 		switch c {
 		case '(':
-			parens = append(parens, i)
+			parens.open(i)
 		case '[':
-			squares = append(squares, i)
+			squares.open(i)
 		case ')':
-			if len(parens) == 0 {
+			if !parens.close() {
 				bad(i)
-			} else {
-				parens = parens[:len(parens)-1]
 			}
 		case ']':
-			if len(squares) == 0 {
+			if !squares.close() {
 				bad(i)
-			} else {
-				squares = squares[:len(squares)-1]
 			}
 		case '"':
 			quotes++
 			lastQuote = i
 		}
 	}
-	if len(parens) > 0 {
-		bad(parens[0])
+	if parens.depth > 0 {
+		bad(parens.outermost)
 	}
-	if len(squares) > 0 {
-		bad(squares[0])
+	if squares.depth > 0 {
+		bad(squares.outermost)
 	}
 	if quotes%2 == 1 {
 		bad(lastQuote)
@@ -83,6 +91,30 @@ func (p *lineParser) checkBrackets(e int) {
 	if firstBad >= 0 {
 		p.diag(RuleUnbalanced, firstBad, firstBad+1, `unmatched "`+string(b[firstBad])+`"`, false)
 	}
+}
+
+// openers stands for a stack of the offsets of unclosed brackets of one kind. Only its
+// bottom is ever reported, the first unmatched opener, so a depth and the offset of the
+// opener that went onto the empty stack take its place, in constant space.
+type openers struct {
+	depth     int
+	outermost int
+}
+
+func (o *openers) open(i int) {
+	if o.depth == 0 {
+		o.outermost = i
+	}
+	o.depth++
+}
+
+// close reports whether there was an opener to close.
+func (o *openers) close() bool {
+	if o.depth == 0 {
+		return false
+	}
+	o.depth--
+	return true
 }
 
 var isBracket = [256]bool{'(': true, ')': true, '[': true, ']': true, '"': true}
@@ -97,12 +129,18 @@ func firstBracket(b []byte) int {
 	return -1
 }
 
-// skipEnd returns the end of the skipped span containing i, or i.
-func skipEnd(skip []LineSpan, i int) int {
-	for _, s := range skip {
-		if int(s.Start) <= i && i < int(s.End) {
-			return int(s.End)
-		}
+// A spanCursor walks spans that are disjoint and in increasing order, for offsets that
+// only grow: each span is passed once, whatever the number of offsets asked about.
+type spanCursor struct{ spans []LineSpan }
+
+// end returns the end of the span containing i, or i. i must be at least the offset of
+// the call before.
+func (c *spanCursor) end(i int) int {
+	for len(c.spans) > 0 && int(c.spans[0].End) <= i {
+		c.spans = c.spans[1:]
+	}
+	if len(c.spans) > 0 && int(c.spans[0].Start) <= i {
+		return int(c.spans[0].End)
 	}
 	return i
 }

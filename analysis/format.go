@@ -133,22 +133,25 @@ func hasRule(l *Line, rule string) bool {
 }
 
 // dropRepeatedURLs removes the later copies of a URL repeated in the line, with the white
-// space before each.
+// space before each, copying the text once: removing them one by one moved the rest of
+// the line each time.
 func dropRepeatedURLs(text []byte, l *Line) []byte {
-	out := slices.Clone(text)
-	diags := l.Diags()
-	for i := len(diags) - 1; i >= 0; i-- {
-		d := diags[i]
+	out := make([]byte, 0, len(text))
+	kept := 0 // text[:kept] is done with
+	for _, d := range l.Diags() {
 		if d.Rule != RuleDuplicateURL {
 			continue
 		}
+		// A URL has no white space in it: the space before this copy is after the one
+		// before.
 		start := int(d.Span.Start)
-		for start > 0 && isSpace(out[start-1]) {
+		for start > kept && isSpace(text[start-1]) {
 			start--
 		}
-		out = append(out[:start], out[d.Span.End:]...)
+		out = append(out, text[kept:start]...)
+		kept = int(d.Span.End)
 	}
-	return out
+	return append(out, text[kept:]...)
 }
 
 // formatLine returns the canonical text of one line.

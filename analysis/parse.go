@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -25,24 +26,34 @@ func Parse(src []byte) *File {
 	return b.File()
 }
 
+// lineEndWindow is how far LineEnd first looks for the end of a line; the window doubles
+// until it holds one. A line then costs time in its own length, where searching the rest
+// of the file for an LF first took time in the distance to the next LF: quadratic in a
+// file whose lines all end in a lone CR.
+const lineEndWindow = 256
+
 // LineEnd finds the line that begins at start: its content ends at end (exclusive), and
 // the next line begins at next. LF, CRLF and a lone CR all end a line.
 func LineEnd(src []byte, start int) (end, next int) {
 	rest := src[start:]
-	nl := bytes.IndexByte(rest, '\n')
-	if nl < 0 {
-		nl = len(rest)
-	}
-	if cr := bytes.IndexByte(rest[:nl], '\r'); cr >= 0 {
-		if cr == nl-1 && nl < len(rest) {
-			return start + cr, start + nl + 1 // CRLF
+	for lo, size := 0, lineEndWindow; lo < len(rest); lo, size = lo+size, 2*size {
+		window := rest[lo:min(lo+size, len(rest))]
+		nl := bytes.IndexByte(window, '\n')
+		if nl < 0 {
+			nl = len(window)
 		}
-		return start + cr, start + cr + 1 // lone CR
+		if cr := bytes.IndexByte(window[:nl], '\r'); cr >= 0 {
+			cr += lo
+			if cr+1 < len(rest) && rest[cr+1] == '\n' {
+				return start + cr, start + cr + 2 // CRLF
+			}
+			return start + cr, start + cr + 1 // lone CR
+		}
+		if nl < len(window) {
+			return start + lo + nl, start + lo + nl + 1
+		}
 	}
-	if nl == len(rest) {
-		return len(src), len(src)
-	}
-	return start + nl, start + nl + 1
+	return len(src), len(src)
 }
 
 // Diagnostic is a single-line finding with file offsets.
@@ -94,6 +105,9 @@ type lineParser struct {
 	marks     []LineSpan
 	lineRefs  []Ref
 	lineDiags []LineDiag
+
+	skip    []LineSpan // checkBrackets' scratch: the "[[" and "]]" it leaves out
+	diagTmp []LineDiag // sortDiags' scratch
 }
 
 // slab hands out sub-slices of large chunks.
@@ -166,7 +180,7 @@ func (p *lineParser) parse() {
 	if e < len(b) {
 		p.diag(RuleTrailingWhitespace, e, len(b), "trailing white space", true)
 	}
-	sortDiags(p.lineDiags)
+	p.sortDiags()
 }
 
 // parseTaskBox reads the box of a task at s and returns where its entry begins.
@@ -401,17 +415,39 @@ func (p *lineParser) addSoftRef(s, e int) {
 	p.lineRefs = append(p.lineRefs, Ref{Span: span(s, e), Target: span(s, e), Soft: true, Key: PathKey(b[s:e])})
 }
 
+// pairwiseURLs is the number of URLs in a line up to which checkDuplicateURLs compares
+// each with those before it: for the few URLs of a real line that costs less than
+// building a set, and bounds that quadratic step by a constant.
+const pairwiseURLs = 8
+
+// checkDuplicateURLs reports each URL that appeared earlier in the line.
 func (p *lineParser) checkDuplicateURLs() {
 	urls := p.line.URLs
-	for i := 1; i < len(urls); i++ {
-		u := p.b[urls[i].Start:urls[i].End]
-		for j := 0; j < i; j++ {
-			if bytes.Equal(u, p.b[urls[j].Start:urls[j].End]) {
-				p.diag(RuleDuplicateURL, int(urls[i].Start), int(urls[i].End), "this URL appears earlier in the line", true)
-				break
+	if len(urls) <= pairwiseURLs {
+		for i := 1; i < len(urls); i++ {
+			u := p.b[urls[i].Start:urls[i].End]
+			for j := 0; j < i; j++ {
+				if bytes.Equal(u, p.b[urls[j].Start:urls[j].End]) {
+					p.duplicateURL(urls[i])
+					break
+				}
 			}
 		}
+		return
 	}
+	seen := make(map[string]struct{}, len(urls))
+	for _, u := range urls {
+		text := p.b[u.Start:u.End]
+		if _, ok := seen[string(text)]; ok {
+			p.duplicateURL(u)
+			continue
+		}
+		seen[string(text)] = struct{}{}
+	}
+}
+
+func (p *lineParser) duplicateURL(u LineSpan) {
+	p.diag(RuleDuplicateURL, int(u.Start), int(u.End), "this URL appears earlier in the line", true)
 }
 
 // checkEncoding reports runs of bytes that are not UTF-8 text: invalid sequences, NUL
@@ -487,10 +523,53 @@ func hexRune(r rune) string {
 	return "U+" + string([]byte{digits[r>>12&15], digits[r>>8&15], digits[r>>4&15], digits[r&15]})
 }
 
-func sortDiags(d []LineDiag) {
-	for i := 1; i < len(d); i++ {
-		for j := i; j > 0 && d[j].Span.Start < d[j-1].Span.Start; j-- {
-			d[j], d[j-1] = d[j-1], d[j]
-		}
+// insertionSortMax is the length up to which a run is sorted by insertion: the usual
+// size of a line's findings, where merging would cost more than it saves.
+const insertionSortMax = 12
+
+// sortDiags sorts the findings by the start of their spans, keeping the order of equal
+// starts. The rules append in runs each already in order, which sorted halves detect and
+// leave unmerged; in any case it takes O(n log n), where insertion sort alone took time in
+// the number of pairs out of order: quadratic for a line of control characters between
+// references, whose findings come in two interleaved runs.
+func (p *lineParser) sortDiags() {
+	d := p.lineDiags
+	if len(d) <= insertionSortMax {
+		mergeSortDiags(d, nil)
+		return
 	}
+	p.diagTmp = slices.Grow(p.diagTmp[:0], len(d))[:len(d)]
+	mergeSortDiags(d, p.diagTmp)
+	clear(p.diagTmp) // drop the messages, which belong to the line
+}
+
+// mergeSortDiags sorts d stably, with tmp (as long as d, unless d is short) as scratch.
+func mergeSortDiags(d, tmp []LineDiag) {
+	if len(d) <= insertionSortMax {
+		for i := 1; i < len(d); i++ {
+			for j := i; j > 0 && d[j].Span.Start < d[j-1].Span.Start; j-- {
+				d[j], d[j-1] = d[j-1], d[j]
+			}
+		}
+		return
+	}
+	mid := len(d) / 2
+	mergeSortDiags(d[:mid], tmp[:mid])
+	mergeSortDiags(d[mid:], tmp[mid:])
+	if d[mid-1].Span.Start <= d[mid].Span.Start {
+		return // already in order: the common case of runs that follow each other
+	}
+	copy(tmp, d)
+	left, right := tmp[:mid], tmp[mid:len(d)]
+	k := 0
+	for len(left) > 0 && len(right) > 0 {
+		if right[0].Span.Start < left[0].Span.Start {
+			d[k], right = right[0], right[1:]
+		} else {
+			d[k], left = left[0], left[1:] // equal starts keep their order
+		}
+		k++
+	}
+	k += copy(d[k:], left)
+	copy(d[k:], right)
 }

@@ -170,6 +170,27 @@ func TestAcronymPairs(t *testing.T) {
 	}
 }
 
+// TestAcronymLimit: an acronym has at most maxAcronym letters, however many words the
+// other side has to spell it.
+func TestAcronymLimit(t *testing.T) {
+	rep := strings.Repeat
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{rep("a", maxAcronym), rep("a ", maxAcronym), true},
+		{rep("a", maxAcronym+1), rep("a ", maxAcronym+1), false},
+		{rep("a", maxAcronym-1) + "b", rep("aa ", maxAcronym/2) + "b", true},
+		{rep("a", maxAcronym-1) + "b", rep("aa ", 1000), false},
+		{rep("a", maxAcronym-1) + "b", rep("aa ", 1000) + "bb", true},
+	}
+	for _, tt := range tests {
+		if got := IsAcronymPair([]byte(tt.a), []byte(tt.b)); got != tt.want {
+			t.Errorf("IsAcronymPair(%d letters, %d bytes) = %v, want %v", len(tt.a), len(tt.b), got, tt.want)
+		}
+	}
+}
+
 // TestHugeLine parses a 10 MB line: no scanner token limit, no quadratic work.
 func TestHugeLine(t *testing.T) {
 	line := bytes.Repeat([]byte("word "), 2<<20)

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"math/bits"
 	"unicode"
 	"unicode/utf8"
 )
@@ -293,77 +294,79 @@ func trimSpaceBytes(b []byte) []byte {
 	return b[s:e]
 }
 
+// maxAcronym is the most letters an acronym may have. The spelling search keeps one bit
+// for each prefix of the acronym in a uint64, which makes it linear in the longer side;
+// acronyms in use have a dozen letters at most.
+const maxAcronym = 63
+
 // IsAcronymPair reports whether the shorter of a and b is an acronym of the longer: its
 // letters, in order, are the leading letters (one or more each) of consecutive words of
-// the longer side, case ignored. Words are split at anything but letters and digits.
+// the longer side, case ignored. Words are split at anything but letters and digits. An
+// acronym is one word of 2 to maxAcronym letters.
 func IsAcronymPair(a, b []byte) bool {
 	short, long := a, b
 	if len(short) > len(long) {
 		short, long = long, short
 	}
-	// Buffers meant for the stack: this runs for every parenthetical of every line.
-	acr := make([]rune, 0, 16)
+	var buf [maxAcronym]rune
+	acr := buf[:0]
 	for _, r := range string(short) {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 			return false // an acronym is one word
 		}
+		if len(acr) == maxAcronym {
+			return false
+		}
 		acr = append(acr, Fold(r))
 	}
-	w := wordList{letters: make([]rune, 0, 128), starts: make([]int32, 0, 32)}
+	return len(acr) >= 2 && spells(acr, long)
+}
+
+// spells reports whether acr is spelled by leading letters (one or more each) of
+// consecutive words of text, from any word on; text must have two words at least. It
+// follows every way of splitting acr at once, a word at a time: bit k of a mask stands
+// for "acr[:k] is spelled", so a word costs a few operations per letter, where trying the
+// splits one by one took time exponential in the length of acr.
+func spells(acr []rune, text []byte) bool {
+	m := len(acr)
+	whole := uint64(1) << m
+	words := 0
+	spelled := false
+	before := uint64(1) // prefixes spelled up to the word before this one; bit 0: start here
+	var after uint64    // prefixes spelled up to this word, from those in before
+	var live uint64     // the k in before whose acr[k:] begins with all of this word read so far
+	read := 0           // letters of this word read so far
 	inWord := false
-	for _, r := range string(long) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if !inWord {
-				w.starts = append(w.starts, int32(len(w.letters)))
+	for _, r := range string(text) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			if inWord {
+				inWord = false
+				spelled = spelled || after&whole != 0
+				if spelled && words >= 2 {
+					return true
+				}
+				before = after | 1
 			}
-			w.letters = append(w.letters, Fold(r))
-			inWord = true
 			continue
 		}
-		inWord = false
-	}
-	if len(acr) < 2 || len(w.starts) < 2 {
-		return false
-	}
-	for start := range w.starts {
-		if w.spell(acr, start, true) {
-			return true
+		if !inWord {
+			inWord, words, read = true, words+1, 0
+			live, after = before, 0
 		}
-	}
-	return false
-}
-
-// wordList holds the words of a text, folded, in one buffer.
-type wordList struct {
-	letters []rune
-	starts  []int32 // where each word begins in letters
-}
-
-func (w wordList) word(i int) []rune {
-	end := len(w.letters)
-	if i+1 < len(w.starts) {
-		end = int(w.starts[i+1])
-	}
-	return w.letters[w.starts[i]:end]
-}
-
-// spell reports whether acr is spelled by leading letters (one or more each) of
-// consecutive words from word i on.
-func (w wordList) spell(acr []rune, i int, first bool) bool {
-	if len(acr) == 0 {
-		return !first
-	}
-	if i >= len(w.starts) {
-		return false
-	}
-	word := w.word(i)
-	for n := 1; n <= len(word) && n <= len(acr); n++ {
-		if word[n-1] != acr[n-1] {
-			break
+		if live != 0 {
+			f := Fold(r)
+			var next uint64
+			for l := live; l != 0; l &= l - 1 {
+				k := bits.TrailingZeros64(l)
+				if k+read < m && acr[k+read] == f {
+					next |= 1 << k
+				}
+			}
+			live = next
+			after |= live << (read + 1) // acr[:k+read+1] is spelled, ending in this word
 		}
-		if w.spell(acr[n:], i+1, false) {
-			return true
-		}
+		read++
 	}
-	return false
+	spelled = spelled || inWord && after&whole != 0
+	return spelled && words >= 2
 }
