@@ -37,6 +37,7 @@ flags:
   --diff                            print the fixes as a unified diff instead of writing
                                     them; exit status 1 when a file would change
   --config FILE                     use FILE instead of the nearest .notesls.json
+  --profile.cpu FILE                write a CPU profile of the check to FILE
 
 exit status: 0 nothing reaches the failing severity, 1 something does,
              2 usage or I/O error.
@@ -51,6 +52,8 @@ type checkOptions struct {
 	diff   bool
 	config string
 	help   bool
+	// cpuProfile names the file for a CPU profile of the check, for performance reports.
+	cpuProfile string
 }
 
 // usageError is a bad command line or configuration; it exits with status 2.
@@ -125,15 +128,19 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 			default:
 				return opts, usageError{fmt.Sprintf("unknown --fail-on %q (want error, warning or info)", v)}
 			}
-		case "config":
+		case "config", "profile.cpu":
 			v, err := needValue()
 			if err != nil {
 				return opts, err
 			}
 			if v == "" {
-				return opts, usageError{"flag --config needs a file name"}
+				return opts, usageError{fmt.Sprintf("flag --%s needs a file name", name)}
 			}
-			opts.config = v
+			if name == "config" {
+				opts.config = v
+			} else {
+				opts.cpuProfile = v
+			}
 		default:
 			return opts, usageError{fmt.Sprintf("unknown flag %s", a)}
 		}
@@ -158,6 +165,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if opts.help {
 		io.WriteString(stdout, checkUsage)
 		return exitOK
+	}
+	if opts.cpuProfile != "" {
+		stop, err := startCPUProfile(opts.cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "notesls: --profile.cpu: %v\n", err)
+			return exitUsage
+		}
+		defer stop()
 	}
 	out := bufio.NewWriter(stdout)
 	code, err := check(opts, out, stderr)

@@ -63,19 +63,12 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *cpuProfile != "" {
 		// As gopls's -profile.cpu: a CPU profile of the whole session, for slow-edit reports.
-		f, err := os.Create(*cpuProfile)
+		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
 			fmt.Fprintf(stderr, "notesls: --profile.cpu: %v\n", err)
 			return 2
 		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(stderr, "notesls: --profile.cpu: %v\n", err)
-			return 2
-		}
-		defer func() {
-			pprof.StopCPUProfile()
-			f.Close()
-		}()
+		defer stop()
 	}
 	if *memProfile != "" {
 		defer writeHeapProfile(*memProfile, stderr)
@@ -141,4 +134,20 @@ func writeHeapProfile(path string, stderr io.Writer) {
 	if err := pprof.WriteHeapProfile(f); err != nil {
 		fmt.Fprintf(stderr, "notesls: --profile.mem: %v\n", err)
 	}
+}
+
+// startCPUProfile writes a CPU profile to path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
