@@ -293,7 +293,7 @@ func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
 		}
 		return
 	}
-	for ak, ids := range s.tables.aliases.m.all() {
+	for ak, ids := range s.tables.aliases.all() {
 		for _, id := range ids {
 			f(ak, s.byID[id].aliases[ak])
 		}

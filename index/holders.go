@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -16,63 +17,145 @@ type fileID uint32
 
 // holderTable maps a key to the files that hold it, sorted by id: the workspace-wide
 // answer to "which files have this topic, name, alias, reference or line", which per-file
-// tables can only give by asking every file. Lists are replaced, never changed in place,
-// since versions share them.
+// tables can only give by asking every file. Most keys are in one file: that file's id
+// is kept flat, four bytes beside the key, and only the keys of two files or more have a
+// list. At a million lines the tables hold three million keys. Lists are replaced, never
+// changed in place, since versions share them.
 type holderTable[K shardKey] struct {
-	m shardedMap[K, []fileID]
+	one     shardedMap[K, fileID]   // every key, with its first holder
+	more    shardedMap[K, []fileID] // all the holders, for keys of two files or more
+	singles *singleLists
 }
 
-func newHolderTable[K shardKey](size int) holderTable[K] {
-	return holderTable[K]{m: newShardedMap[K, []fileID](size)}
+func newHolderTable[K shardKey](size int, singles *singleLists) holderTable[K] {
+	return holderTable[K]{one: newShardedMap[K, fileID](size), more: newShardedMap[K, []fileID](0), singles: singles}
 }
 
-func (t *holderTable[K]) get(k K) []fileID { return t.m.get(k) }
+// get lists the holders of k; the list is shared, not to be changed.
+func (t *holderTable[K]) get(k K) []fileID {
+	id, ok := t.one.lookup(k)
+	if !ok {
+		return nil
+	}
+	if ids, ok := t.more.lookup(k); ok {
+		return ids
+	}
+	return t.singles.of(id)
+}
 
-// add records that file id holds k; singles lends the one-file list that most keys have.
-func (t *holderTable[K]) add(k K, id fileID, singles *singleLists) {
-	m := t.m.writable(shardOf(k))
-	ids := m[k]
-	if len(ids) == 0 {
-		m[k] = singles.of(id)
+func (t *holderTable[K]) has(k K) bool {
+	_, ok := t.one.lookup(k)
+	return ok
+}
+
+func (t *holderTable[K]) len() int { return t.one.len() }
+
+// all iterates over the keys and their holders.
+func (t *holderTable[K]) all() func(yield func(K, []fileID) bool) {
+	return func(yield func(K, []fileID) bool) {
+		for k, id := range t.one.all() {
+			ids, ok := t.more.lookup(k)
+			if !ok {
+				ids = t.singles.of(id)
+			}
+			if !yield(k, ids) {
+				return
+			}
+		}
+	}
+}
+
+// add records that file id holds k.
+func (t *holderTable[K]) add(k K, id fileID) {
+	first, ok := t.one.lookup(k)
+	switch {
+	case !ok:
+		t.one.set(k, id)
+	case first == id:
+	default:
+		ids, ok := t.more.lookup(k)
+		if !ok {
+			ids = t.singles.of(first)
+		}
+		i, found := slices.BinarySearch(ids, id)
+		if found {
+			return
+		}
+		ids = slices.Insert(slices.Clip(ids), i, id)
+		t.more.set(k, ids)
+		if ids[0] != first {
+			t.one.set(k, ids[0])
+		}
+	}
+}
+
+// addLast is add for a writer that enters files in increasing id order into a table of
+// its own, as a full build does: a key's list only grows at its end.
+func (t *holderTable[K]) addLast(k K, id fileID) {
+	first, ok := t.one.lookup(k)
+	if !ok {
+		t.one.set(k, id)
 		return
 	}
-	i, found := slices.BinarySearch(ids, id)
-	if found {
-		return
+	if ids, ok := t.more.lookup(k); ok {
+		t.more.set(k, append(ids, id))
+	} else {
+		t.more.set(k, []fileID{first, id})
 	}
-	m[k] = slices.Insert(slices.Clip(ids), i, id)
 }
 
 // remove records that file id no longer holds k.
 func (t *holderTable[K]) remove(k K, id fileID) {
-	ids := t.m.get(k)
+	ids := t.get(k)
 	i, found := slices.BinarySearch(ids, id)
 	if !found {
 		return
 	}
-	if len(ids) == 1 {
-		t.m.del(k)
-		return
+	switch len(ids) {
+	case 1:
+		t.one.del(k)
+	case 2:
+		t.more.del(k)
+		t.one.set(k, ids[1-i])
+	default:
+		ids = slices.Delete(slices.Clone(ids), i, i+1)
+		t.more.set(k, ids)
+		t.one.set(k, ids[0])
 	}
-	t.m.set(k, slices.Delete(slices.Clone(ids), i, i+1))
 }
 
-func (t *holderTable[K]) clone() holderTable[K] { return holderTable[K]{m: t.m.clone()} }
+func (t *holderTable[K]) clone() holderTable[K] {
+	return holderTable[K]{one: t.one.clone(), more: t.more.clone(), singles: t.singles}
+}
 
-// singleLists holds the one-item id lists that the tables share: a million keys held by
-// one file each cost no list of their own. The backing array only grows by copying, so
-// lists handed out earlier never change.
-type singleLists struct{ ids []fileID }
+// singleLists holds the one-item id lists that get hands out for keys of one file, so
+// that a lookup allocates nothing. The backing array only grows by copying, so lists
+// handed out earlier never change.
+type singleLists struct {
+	mu  sync.Mutex
+	ids atomic.Pointer[[]fileID]
+}
 
 func (s *singleLists) of(id fileID) []fileID {
-	if int(id) >= len(s.ids) {
-		grown := make([]fileID, max(int(id)+1, 2*len(s.ids)))
+	if p := s.ids.Load(); p != nil && int(id) < len(*p) {
+		return (*p)[id : id+1 : id+1]
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := s.ids.Load()
+	if p == nil || int(id) >= len(*p) {
+		n := int(id) + 1
+		if p != nil {
+			n = max(n, 2*len(*p))
+		}
+		grown := make([]fileID, n)
 		for i := range grown {
 			grown[i] = fileID(i)
 		}
-		s.ids = grown
+		p = &grown
+		s.ids.Store(p)
 	}
-	return s.ids[id : id+1 : id+1]
+	return (*p)[id : id+1 : id+1]
 }
 
 // keyTables are the workspace-wide tables: for every kind of key a cross-file rule or a
@@ -85,12 +168,11 @@ type keyTables struct {
 	refs    holderTable[string] // reference key
 	lines   holderTable[uint64] // normalized line hash, for duplicate-line
 	defs    holderTable[uint64] // term and normalized definition hash, for duplicate-definition
-	singles *singleLists
 }
 
 func (t *keyTables) clone() *keyTables {
 	return &keyTables{topics: t.topics.clone(), names: t.names.clone(), aliases: t.aliases.clone(),
-		refs: t.refs.clone(), lines: t.lines.clone(), defs: t.defs.clone(), singles: t.singles}
+		refs: t.refs.clone(), lines: t.lines.clone(), defs: t.defs.clone()}
 }
 
 // buildKeyTables enters every key of every file. The tables are built side by side:
@@ -103,8 +185,7 @@ func buildKeyTables(files []*fileIndex) *keyTables {
 	// Files in id order, so that a key's list grows at its end.
 	files = slices.SortedFunc(slices.Values(files), func(a, b *fileIndex) int { return cmp.Compare(a.id, b.id) })
 	singles := &singleLists{}
-	singles.of(files[len(files)-1].id) // made once, before the builders share it
-	t := &keyTables{singles: singles}
+	t := &keyTables{}
 	builds := []func(){
 		func() { t.topics = buildHolders(files, size/2, singles, (*fileIndex).eachTopic) },
 		func() { t.names = buildHolders(files, size/4, singles, (*fileIndex).eachName) },
@@ -132,17 +213,10 @@ func buildKeyTables(files []*fileIndex) *keyTables {
 
 // buildHolders makes the table of one kind of key, listed by each, of files in id order.
 func buildHolders[K shardKey](files []*fileIndex, size int, singles *singleLists, each func(*fileIndex, func(K))) holderTable[K] {
-	t := newHolderTable[K](size)
+	t := newHolderTable[K](size, singles)
 	for _, fi := range files {
 		id := fi.id
-		each(fi, func(k K) {
-			m := t.m.writable(shardOf(k))
-			if ids := m[k]; len(ids) > 0 {
-				m[k] = append(ids, id) // a single list has no room: append copies it
-			} else {
-				m[k] = singles.of(id)
-			}
-		})
+		each(fi, func(k K) { t.addLast(k, id) })
 	}
 	return t
 }
@@ -186,12 +260,12 @@ func (fi *fileIndex) eachDefHash(f func(uint64)) {
 // addFile enters every key of fi.
 func (t *keyTables) addFile(fi *fileIndex) {
 	id := fi.id
-	fi.eachTopic(func(k string) { t.topics.add(k, id, t.singles) })
-	fi.eachName(func(k string) { t.names.add(k, id, t.singles) })
-	fi.eachAlias(func(k string) { t.aliases.add(k, id, t.singles) })
-	fi.eachRef(func(k string) { t.refs.add(k, id, t.singles) })
-	fi.eachLineHash(func(h uint64) { t.lines.add(h, id, t.singles) })
-	fi.eachDefHash(func(h uint64) { t.defs.add(h, id, t.singles) })
+	fi.eachTopic(func(k string) { t.topics.add(k, id) })
+	fi.eachName(func(k string) { t.names.add(k, id) })
+	fi.eachAlias(func(k string) { t.aliases.add(k, id) })
+	fi.eachRef(func(k string) { t.refs.add(k, id) })
+	fi.eachLineHash(func(h uint64) { t.lines.add(h, id) })
+	fi.eachDefHash(func(h uint64) { t.defs.add(h, id) })
 }
 
 // removeFile takes every key of fi out.
@@ -233,7 +307,7 @@ func (t *keyTables) updateKeys(cur *fileIndex, keys editKeys, hashes changedHash
 	id := cur.id
 	set := func(h *holderTable[string], k string, holds bool) {
 		if holds {
-			h.add(k, id, t.singles)
+			h.add(k, id)
 		} else {
 			h.remove(k, id)
 		}
@@ -254,14 +328,14 @@ func (t *keyTables) updateKeys(cur *fileIndex, keys editKeys, hashes changedHash
 	}
 	for _, h := range hashes.lines {
 		if cur.lineHash.has(h) {
-			t.lines.add(h, id, t.singles)
+			t.lines.add(h, id)
 		} else {
 			t.lines.remove(h, id)
 		}
 	}
 	for _, h := range hashes.defs {
 		if cur.defHash.has(h) {
-			t.defs.add(h, id, t.singles)
+			t.defs.add(h, id)
 		} else {
 			t.defs.remove(h, id)
 		}
@@ -296,7 +370,7 @@ func anyHolds[K shardKey](s *Snapshot, pick func(*keyTables) *holderTable[K], k 
 	if s.tables == nil {
 		return s.only != nil && holds(s.only)
 	}
-	return len(pick(s.tables).get(k)) > 0
+	return pick(s.tables).has(k)
 }
 
 func pickTopics(t *keyTables) *holderTable[string]  { return &t.topics }

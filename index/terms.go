@@ -118,8 +118,8 @@ func (s *Snapshot) termList() *termList {
 		return s.only.termList()
 	}
 	return s.terms.get(func() *termList {
-		return newTermList(s.tables.topics.m.len(), func(yield func(string, int32) bool) {
-			for k, ids := range s.tables.topics.m.all() {
+		return newTermList(s.tables.topics.len(), func(yield func(string, int32) bool) {
+			for k, ids := range s.tables.topics.all() {
 				uses := int32(0)
 				for _, id := range ids {
 					uses += s.byID[id].topics.get(k).uses

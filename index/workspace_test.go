@@ -27,12 +27,12 @@ func describeKeyTables(s *Snapshot) string {
 	}
 	for name, t := range map[string]*holderTable[string]{"topic": &s.tables.topics, "name": &s.tables.names,
 		"alias": &s.tables.aliases, "ref": &s.tables.refs} {
-		for k, ids := range t.m.all() {
+		for k, ids := range t.all() {
 			out = append(out, fmt.Sprintf("%s %q %s", name, k, paths(ids)))
 		}
 	}
 	for name, t := range map[string]*holderTable[uint64]{"line": &s.tables.lines, "def": &s.tables.defs} {
-		for h, ids := range t.m.all() {
+		for h, ids := range t.all() {
 			out = append(out, fmt.Sprintf("%s %x %s", name, h, paths(ids)))
 		}
 	}
