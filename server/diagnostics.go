@@ -163,6 +163,7 @@ func (d *diagnostics) run(ctx context.Context) {
 			others = append(others, p)
 		}
 		sort.Strings(others)
+		d.s.log.Debug("publishing", zap.Strings("edited", first), zap.Int("others", len(others)))
 		for i, p := range others {
 			if ctx.Err() != nil {
 				return
