@@ -134,6 +134,23 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 			idx.add(k)
 		}
 	}
+	if s.tables != nil { // the workspace tables hold each key once
+		if paths {
+			for k := range s.tables.topics.all() {
+				idx.add(k)
+			}
+			return idx
+		}
+		for k := range s.tables.aliases.all() {
+			idx.add(k)
+		}
+		for k := range s.tables.names.all() {
+			if !s.tables.aliases.has(k) {
+				idx.add(k)
+			}
+		}
+		return idx
+	}
 	for _, fi := range s.allFiles() {
 		if paths {
 			for k := range fi.topics.all() {
