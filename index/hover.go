@@ -82,11 +82,22 @@ func (s *Snapshot) childNames(key string) []string {
 func (s *Snapshot) refTotals() map[string]int {
 	s.refOnce.Do(func() {
 		s.refCounts = map[string]int{}
-		for _, fi := range s.allFiles() {
-			for rk, lines := range fi.refs.all() {
-				for _, k := range s.resolve(rk) {
-					s.refCounts[k] += len(lines)
+		count := func(rk string, lines int) {
+			for _, k := range s.resolve(rk) {
+				s.refCounts[k] += lines
+			}
+		}
+		if s.tables != nil { // each key once, with the files that refer to it
+			for rk, ids := range s.tables.refs.all() {
+				lines := 0
+				for _, id := range ids {
+					lines += len(s.byID[id].refs.get(rk))
 				}
+				count(rk, lines)
+			}
+		} else if s.only != nil {
+			for rk, lines := range s.only.refs.all() {
+				count(rk, len(lines))
 			}
 		}
 	})
