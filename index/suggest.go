@@ -179,13 +179,21 @@ func (s *Snapshot) suggest(key string) []string {
 		return cached.([]string)
 	}
 	known := func(k string) bool { return idx.under == nil || s.known(k, paths) }
+	// The closest names are the closest of an earlier layer's answer and of the names the
+	// layers above it add: any other name ranked below that answer already. A layer that
+	// was not asked (its snapshot's findings were never computed) is looked through.
 	var out []string
-	if prev, ok := idx.under.answer(key); ok && all(prev, known) {
-		// The closest names then are the closest of those and of the names this layer
-		// adds: any other name ranked below the earlier answer already.
-		out = idx.closestOf(key, known, false, prev)
-	} else {
-		out = idx.closestOf(key, known, true, nil)
+	answered := false
+	for l := idx.under; l != nil; l = l.under {
+		if prev, ok := l.answer(key); ok {
+			if all(prev, known) {
+				out, answered = idx.closestOf(key, known, l, prev), true
+			}
+			break
+		}
+	}
+	if !answered {
+		out = idx.closestOf(key, known, nil, nil)
 	}
 	idx.answers.Store(key, out)
 	return out
@@ -212,9 +220,9 @@ func all(items []string, ok func(string) bool) bool {
 	return true
 }
 
-// closestOf ranks the names of idx's buckets (and of the layers under it, when deep)
-// and the names in extra by their distance to key.
-func (idx suggestIndex) closestOf(key string, known func(string) bool, deep bool, extra []string) []string {
+// closestOf ranks the names of idx's buckets and of the layers under it down to until
+// (not included; nil: all of them), and the names in extra, by their distance to key.
+func (idx suggestIndex) closestOf(key string, known func(string) bool, until *suggestIndex, extra []string) []string {
 	n := utf8.RuneCountInString(key)
 	maxDist := suggestDistance(n)
 	first, last := ends(key)
@@ -226,10 +234,7 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, deep bool
 	for _, k := range extra {
 		cands = append(cands, cand{k, levenshtein.ComputeDistance(key, k)})
 	}
-	for layer := &idx; layer != nil; layer = layer.under {
-		if layer != &idx && !deep {
-			break
-		}
+	for layer := &idx; layer != nil && layer != until; layer = layer.under {
 		for m := n - maxDist; m <= n+maxDist; m++ {
 			for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
 				for _, k := range layer.buckets[b] {
