@@ -174,8 +174,10 @@ func (d *diagnostics) run(ctx context.Context) {
 				d.requeue(others[i:])
 				break
 			}
+			d.deliverLate(ctx)
 			d.publish(ctx, v, p)
 		}
+		d.deliverLate(ctx)
 		d.prepareWhenIdle()
 	}
 }
@@ -355,6 +357,19 @@ func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
 			}
 		}()
 	case <-ctx.Done():
+	}
+}
+
+// deliverLate sends the findings of slow files that are ready, without waiting: between
+// two files of a long list, so that a slow edited file does not wait for the list.
+func (d *diagnostics) deliverLate(ctx context.Context) {
+	for {
+		select {
+		case c := <-d.late:
+			d.deliver(ctx, c)
+		default:
+			return
+		}
 	}
 }
 
