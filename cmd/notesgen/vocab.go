@@ -274,11 +274,37 @@ func skeleton(s string) string {
 	return b.String()
 }
 
+// sameSkeleton is skeleton(a) == skeleton(b) without building either.
+func sameSkeleton(a, b string) bool {
+	next := func(s string, i int) (rune, int) {
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r, i
+			}
+		}
+		return -1, i
+	}
+	i, j := 0, 0
+	for {
+		var ra, rb rune
+		ra, i = next(a, i)
+		rb, j = next(b, j)
+		if ra != rb {
+			return false
+		}
+		if ra < 0 {
+			return true
+		}
+	}
+}
+
 // tooClose reports whether two names could be taken for near-duplicates by any reading of
 // the rule, so that the clean vocabulary never produces one: same skeleton, edit distance
 // 1 at any length, or a plural of the other.
 func tooClose(a, b string) bool {
-	return skeleton(a) == skeleton(b) || closeSpelling(a, b)
+	return sameSkeleton(a, b) || closeSpelling(a, b)
 }
 
 // maxCloseLenDiff is the largest difference in length at which closeSpelling can hold:
@@ -292,13 +318,16 @@ func closeSpelling(a, b string) bool {
 	if abs(len(a)-len(b)) > maxCloseLenDiff {
 		return false
 	}
-	if withinOneEdit(a, b) {
-		return true
+	return withinOneEdit(a, b) || isPlural(a, b) || isPlural(b, a)
+}
+
+// isPlural reports whether y is x with s, es, or y turned into ies.
+func isPlural(x, y string) bool {
+	if stem, ok := strings.CutPrefix(y, x); ok {
+		return stem == "s" || stem == "es"
 	}
-	plural := func(x, y string) bool {
-		return x+"s" == y || x+"es" == y || (strings.HasSuffix(x, "y") && x[:len(x)-1]+"ies" == y)
-	}
-	return plural(a, b) || plural(b, a)
+	x, ok := strings.CutSuffix(x, "y")
+	return ok && len(y) == len(x)+3 && strings.HasPrefix(y, x) && y[len(x):] == "ies"
 }
 
 // clashes reports whether key is too close to a vocabulary name other than names[except].

@@ -38,6 +38,25 @@ func FuzzWithinOneEditIsLevenshteinOne(f *testing.F) {
 	})
 }
 
+// pluralRef is the plural test as first written.
+func pluralRef(x, y string) bool {
+	return x+"s" == y || x+"es" == y || (strings.HasSuffix(x, "y") && x[:len(x)-1]+"ies" == y)
+}
+
+func FuzzCloseSpellingParts(f *testing.F) {
+	for _, s := range [][2]string{{"", ""}, {"key", "keys"}, {"box", "boxes"}, {"policy", "policies"}, {"y", "ies"}, {"a-b c", "ABC"}, {"Ünïcode", "unicode"}, {"\xff", "\xfe"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if got, want := isPlural(a, b), pluralRef(a, b); got != want {
+			t.Fatalf("isPlural(%q, %q) = %v, want %v", a, b, got, want)
+		}
+		if got, want := sameSkeleton(a, b), skeleton(a) == skeleton(b); got != want {
+			t.Fatalf("sameSkeleton(%q, %q) = %v, want %v", a, b, got, want)
+		}
+	})
+}
+
 // TestClashesIsTheFullScan checks the indexed clashes against tooClose with every name,
 // on the misspellings the generator tries: letters dropped, doubled and changed, hyphens.
 func TestClashesIsTheFullScan(t *testing.T) {
