@@ -313,6 +313,27 @@ func TestPoolsHoldWhatTheSearchesDraw(t *testing.T) {
 	drain(BrokenReference, g.brokenTarget, g.brokenCandidates(), g.brokenValid, func(string) bool { return false })
 }
 
+// TestMessyRate checks that MessyDefectRate flags about half the lines, by the
+// workspace's findings.
+func TestMessyRate(t *testing.T) {
+	const n = 20000
+	c := Generate(Config{Lines: n, Seed: 1, Rates: rates(MessyDefectRate)})
+	for d := Defect(0); d < Unsorted; d++ {
+		if want := MessyDefectRate * n; float64(c.Planted[d]) < 0.8*want || c.Planted[d] > c.Asked[d] {
+			t.Errorf("%d %s planted of %d asked, want about %.0f", c.Planted[d], d, c.Asked[d], want)
+		}
+	}
+	src := render(t, c)
+	snap := index.NewWorkspace(index.DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": src})
+	flagged := map[int]bool{}
+	for _, d := range snap.Diagnostics("a.notes") {
+		flagged[bytes.Count(src[:d.Span.Start], []byte{'\n'})] = true
+	}
+	if share := float64(len(flagged)) / n; share < 0.40 || share > 0.55 {
+		t.Errorf("%d of %d lines flagged (%.1f%%), want 40..55%%", len(flagged), n, 100*share)
+	}
+}
+
 func TestOneRateOnly(t *testing.T) {
 	r := rates(0)
 	r[NearDuplicate] = 0.02
