@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -40,6 +41,11 @@ func (d Defect) String() string { return defectNames[d] }
 // corpus has about a hundred findings of each rule.
 const DefaultDefectRate = 0.001
 
+// MessyDefectRate is the rate for a messy corpus, the worst a checker meets: about 45% of
+// lines carry a finding (46% at 100k lines, 44.5% at 1M in one file or in 1000, 48% at
+// 20k, where the near-duplicates are not yet capped).
+const MessyDefectRate = 0.06
+
 // Config says what to generate.
 type Config struct {
 	Lines int
@@ -55,6 +61,15 @@ type Corpus struct {
 	// (the checker reports each pair once at each of its two names); for unsorted it
 	// counts moved lines.
 	Planted [numDefects]int
+	// Asked counts the defects the rates asked for: the lines whose draw gave each defect,
+	// and for unsorted the rate times the lines. A defect falls short of it when no line
+	// was left to carry what was owed (a line carries at most one in-line defect), when
+	// the moves of unsorted lines would meet, or when it is Capped.
+	Asked [numDefects]int
+	// Capped marks the defects whose pool of candidates ran out: every misspelling a
+	// near-duplicate or a broken reference may take was taken, so the rest of the rate
+	// cannot be honoured and is dropped.
+	Capped [numDefects]bool
 	// Misspelled lists the misspelled names planted as near-duplicates.
 	Misspelled []string
 }
@@ -132,26 +147,18 @@ type generator struct {
 	typos   map[string]bool
 	typosOf map[int][]string // misspellings planted per vocabulary name
 	stubbed map[string]bool
-	urlSeq  uint64
-	buf     []byte
+	clash   map[clashQuery]bool
+	// Pools of the misspellings left, for when a random search finds none.
+	nearPool, brokenPool pool
+	urlSeq               uint64
+	buf                  []byte
 }
 
 var vocabulary = loadVocab()
 
 // Generate builds a corpus; the same Config always gives the same bytes.
 func Generate(cfg Config) *Corpus {
-	g := &generator{
-		cfg:     cfg,
-		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x6e6f7465736c73)),
-		v:       vocabulary,
-		c:       &Corpus{},
-		usedSet: make([]bool, len(vocabulary.names)),
-		typos:   map[string]bool{},
-		typosOf: map[int][]string{},
-		stubbed: map[string]bool{},
-	}
-	g.c.arena = make([]byte, 0, cfg.Lines*100)
-	g.c.lines = make([]span, 0, cfg.Lines)
+	g := newGenerator(cfg)
 	for k := 0; len(g.c.lines) < cfg.Lines; k++ {
 		size := 1
 		if g.rng.Float64() >= singleShare {
@@ -162,6 +169,23 @@ func Generate(cfg Config) *Corpus {
 	g.sort()
 	g.unsort()
 	return g.c
+}
+
+func newGenerator(cfg Config) *generator {
+	g := &generator{
+		cfg:     cfg,
+		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x6e6f7465736c73)),
+		v:       vocabulary,
+		c:       &Corpus{},
+		usedSet: make([]bool, len(vocabulary.names)),
+		typos:   map[string]bool{},
+		typosOf: map[int][]string{},
+		stubbed: map[string]bool{},
+		clash:   map[clashQuery]bool{},
+	}
+	g.c.arena = make([]byte, 0, cfg.Lines*100)
+	g.c.lines = make([]span, 0, cfg.Lines)
+	return g
 }
 
 func (g *generator) full() bool { return len(g.c.lines) >= g.cfg.Lines }
@@ -368,12 +392,13 @@ func (g *generator) roll() {
 	for d := Defect(0); d < Unsorted; d++ {
 		if r := g.cfg.Rates[d]; r > 0 && g.rng.Float64() < r {
 			g.pending[d]++
+			g.c.Asked[d]++
 		}
 	}
 }
 
-// want reports whether a defect d is owed.
-func (g *generator) want(d Defect) bool { return g.pending[d] > 0 }
+// want reports whether a defect d is owed and can still be planted.
+func (g *generator) want(d Defect) bool { return g.pending[d] > 0 && !g.c.Capped[d] }
 
 func (g *generator) planted(d Defect) {
 	g.pending[d]--
@@ -544,7 +569,7 @@ func (g *generator) addedDefects() {
 		g.plain = slices.Delete(g.plain, i, i+1)
 		g.planted(DuplicateLine)
 	}
-	if !g.full() && g.want(RedundantStub) {
+	if !g.full() && g.want(RedundantStub) && len(g.recent) > 0 {
 		// A stub of a term that has a definition or URL; never the same term twice, which
 		// would also make a duplicate line.
 		for try := 0; try < 8; try++ {
@@ -592,17 +617,45 @@ func (g *generator) typoName() (string, bool) {
 		// on both sides), and no plural (which counts only among siblings).
 		k := nameKey(typo)
 		if typo == name || g.v.keys[k] || g.typos[k] || pluralPair(k, nameKey(name)) ||
-			letters(typo) < minTypoNameLetter || g.v.clashes(k, i) {
+			letters(typo) < minTypoNameLetter {
 			continue
 		}
+		// Earlier misspellings of the same name rule out most draws once they are many,
+		// so they are checked first, and clashes, which never changes, once a key.
 		if slices.ContainsFunc(g.typosOf[i], func(o string) bool { return tooClose(k, o) }) {
+			continue
+		}
+		if g.clashes(k, i) {
 			continue
 		}
 		g.typos[k] = true
 		g.typosOf[i] = append(g.typosOf[i], k)
 		return typo, true
 	}
-	return "", false
+	c, ok := g.fromPool(&g.nearPool, NearDuplicate, g.nearCandidates, g.nearValid)
+	if !ok {
+		return "", false
+	}
+	g.typos[c.key] = true
+	g.typosOf[c.src] = append(g.typosOf[c.src], c.key)
+	return c.typo, true
+}
+
+// clashes is the vocabulary's clashes, remembered: the misspelling search draws the same
+// few thousand keys over and over.
+func (g *generator) clashes(key string, except int) bool {
+	q := clashQuery{key, except}
+	c, ok := g.clash[q]
+	if !ok {
+		c = g.v.clashes(key, except)
+		g.clash[q] = c
+	}
+	return c
+}
+
+type clashQuery struct {
+	key    string
+	except int
 }
 
 // brokenTarget is a reference target that resolves to nothing but is one letter away from
@@ -626,8 +679,137 @@ func (g *generator) brokenTarget() (string, bool) {
 		g.typos[k] = true
 		return typo, true
 	}
-	return "", false
+	c, ok := g.fromPool(&g.brokenPool, BrokenReference, g.brokenCandidates, g.brokenValid)
+	if !ok {
+		return "", false
+	}
+	g.typos[c.key] = true
+	return c.typo, true
 }
+
+// A pool holds every misspelling one defect could still plant, for when the random search
+// (a fixed number of draws, so that a line costs the same however few misspellings are
+// left) finds none. It is built the first time that happens once every vocabulary name is
+// in use: from then on candidates only ever get fewer, so one taken meanwhile by another
+// draw, or ruled out by one, can be dropped for good. Each candidate is thus looked at
+// once, and an empty pool means the rate cannot be honoured: the defect is capped.
+type pool struct {
+	built bool
+	cands []candidate // in a seeded order, taken from the end
+}
+
+type candidate struct {
+	typo string // as written
+	key  string // nameKey(typo)
+	src  int    // the vocabulary name it misspells
+}
+
+// poolStream seeds the order of the pools apart from the corpus's random numbers, so that
+// building a pool draws nothing from them.
+const poolStream = 0x706f6f6c
+
+// fromPool takes the next candidate of p that valid still accepts, building p first; it
+// caps d when none is left. Before every name is in use it takes nothing: the draws
+// then are the generator's only source, as they always were.
+func (g *generator) fromPool(p *pool, d Defect, build func() []candidate, valid func(candidate) bool) (candidate, bool) {
+	if len(g.used) < len(g.v.names) {
+		return candidate{}, false
+	}
+	if !p.built {
+		p.built = true
+		p.cands = build()
+		rng := rand.New(rand.NewPCG(g.cfg.Seed, poolStream+uint64(d)))
+		rng.Shuffle(len(p.cands), func(i, j int) { p.cands[i], p.cands[j] = p.cands[j], p.cands[i] })
+	}
+	for len(p.cands) > 0 {
+		c := p.cands[len(p.cands)-1]
+		p.cands = p.cands[:len(p.cands)-1]
+		if valid(c) {
+			return c, true
+		}
+	}
+	p.cands = nil
+	g.c.Capped[d] = true
+	return candidate{}, false
+}
+
+// misspellings calls f with every misspelling of name the random searches can draw:
+// a letter changed (change), or else a letter dropped or doubled and the first space
+// turned into a hyphen. Letters are ASCII letters past the first byte, as letterIndex
+// picks them.
+func misspellings(name string, change bool, f func(typo string)) {
+	if !change && strings.Contains(name, " ") {
+		f(strings.Replace(name, " ", "-", 1))
+	}
+	for i := 1; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z') && !('A' <= c && c <= 'Z') {
+			continue
+		}
+		if !change {
+			f(name[:i] + name[i+1:])
+			f(name[:i] + name[i:i+1] + name[i:])
+			continue
+		}
+		for r := byte('a'); r <= 'z'; r++ {
+			if r != c && r != c+'a'-'A' {
+				f(name[:i] + string(r) + name[i+1:])
+			}
+		}
+	}
+}
+
+// nearCandidates lists the misspellings typoName accepts whatever was planted before.
+func (g *generator) nearCandidates() []candidate {
+	var out []candidate
+	seen := map[string]bool{}
+	for i, name := range g.v.names {
+		if isListName(i) || letters(name) < minTypoNameLetter {
+			continue
+		}
+		nk := nameKey(name)
+		misspellings(name, false, func(typo string) {
+			k := nameKey(typo)
+			// Unlike the random search, the pool also leaves out what is no near-duplicate of
+			// its source: a one-letter word dropped ("as a service" gives the key "as
+			// service", two edits away).
+			if seen[k] || typo == name || g.v.keys[k] || pluralPair(k, nk) || !tooClose(k, nk) ||
+				letters(typo) < minTypoNameLetter || g.clashes(k, i) {
+				return
+			}
+			seen[k] = true
+			out = append(out, candidate{typo, k, i})
+		})
+	}
+	return out
+}
+
+// nearValid is what typoName checks against earlier misspellings.
+func (g *generator) nearValid(c candidate) bool {
+	return !g.typos[c.key] && !slices.ContainsFunc(g.typosOf[c.src], func(o string) bool { return tooClose(c.key, o) })
+}
+
+// brokenCandidates lists the misspellings brokenTarget accepts whatever was planted before.
+func (g *generator) brokenCandidates() []candidate {
+	var out []candidate
+	seen := map[string]bool{}
+	for i, name := range g.v.names {
+		if letters(name) < 5 {
+			continue
+		}
+		misspellings(name, true, func(typo string) {
+			k := nameKey(typo)
+			if seen[k] || g.v.keys[k] {
+				return
+			}
+			seen[k] = true
+			out = append(out, candidate{typo, k, i})
+		})
+	}
+	return out
+}
+
+func (g *generator) brokenValid(c candidate) bool { return !g.typos[c.key] }
 
 func pluralPair(a, b string) bool { return a+"s" == b || b+"s" == a }
 
@@ -688,6 +870,7 @@ const maxUnsortedMove = 40
 func (g *generator) unsort() {
 	rate := g.cfg.Rates[Unsorted]
 	n := len(g.c.lines)
+	g.c.Asked[Unsorted] = int(math.Round(rate * float64(n)))
 	if rate <= 0 || n < 4 {
 		return
 	}

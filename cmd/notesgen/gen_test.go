@@ -71,6 +71,7 @@ func TestLineCountAndDeterminism(t *testing.T) {
 		{0, 1, DefaultDefectRate},
 		{1, 1, DefaultDefectRate},
 		{7, 2, 0.5},
+		{3000, 5, 1}, // every line owes every defect; no term is left to stub
 		{1000, 3, DefaultDefectRate},
 		{20000, 4, 0.01},
 		{20000, 4, 0},
@@ -209,8 +210,11 @@ func TestSingleLineDefectsAsPlanted(t *testing.T) {
 // without defects, and each planted defect found once; a near-duplicate pair is reported
 // at both its names, each finding naming a planted misspelling.
 func TestWorkspaceFindsWhatWasPlanted(t *testing.T) {
-	for _, rate := range []float64{0, 0.004} {
-		c := Generate(Config{Lines: 20000, Seed: 31, Rates: rates(rate)})
+	nearOnly := rates(0)
+	nearOnly[NearDuplicate] = 0.2 // 4000 asked, more than the vocabulary allows
+	for _, rs := range [][numDefects]float64{rates(0), rates(0.004), nearOnly} {
+		rate := rs[NearDuplicate]
+		c := Generate(Config{Lines: 20000, Seed: 31, Rates: rs})
 		src := render(t, c)
 		snap := index.NewWorkspace(index.Config{Sorting: true}).UpdateMany(map[string][]byte{"a.notes": src})
 		found := map[string]int{}
@@ -239,11 +243,94 @@ func TestWorkspaceFindsWhatWasPlanted(t *testing.T) {
 		if rate > 0 && c.Planted[NearDuplicate] == 0 {
 			t.Errorf("rate %v: no near-duplicate planted", rate)
 		}
+		if capped := c.Planted[NearDuplicate] < c.Asked[NearDuplicate]; capped != c.Capped[NearDuplicate] || capped != (rate == 0.2) {
+			t.Errorf("rate %v: %d near-duplicates planted of %d asked, capped %v", rate, c.Planted[NearDuplicate], c.Asked[NearDuplicate], c.Capped[NearDuplicate])
+		}
 		for rule, n := range found {
 			if !slices.Contains(defectNames[:], rule) {
 				t.Errorf("rate %v: %d findings of %s, a rule never planted", rate, n, rule)
 			}
 		}
+	}
+}
+
+// TestPoolsHoldWhatTheSearchesDraw drains the misspellings of both kinds: every one planted
+// is a candidate of its pool, none is planted twice, a near-duplicate pairs with its
+// source only, and once a defect is capped no candidate is left that it would accept.
+func TestPoolsHoldWhatTheSearchesDraw(t *testing.T) {
+	g := newGenerator(Config{Seed: 1})
+	for i := range g.v.names {
+		g.use(i)
+	}
+	// outside says which misspellings the random search may plant that its pool leaves out.
+	drain := func(d Defect, next func() (string, bool), cands []candidate, valid func(candidate) bool, outside func(key string) bool) {
+		t.Helper()
+		inPool := map[string]bool{}
+		for _, c := range cands {
+			inPool[c.key] = true
+		}
+		planted := map[string]bool{}
+		for {
+			typo, ok := next()
+			if !ok {
+				break
+			}
+			k := nameKey(typo)
+			if planted[k] || !inPool[k] && !outside(k) {
+				t.Fatalf("%s: %q planted twice or not in the pool of %d", d, typo, len(cands))
+			}
+			planted[k] = true
+			if !inPool[k] {
+				t.Logf("%s: %q planted, outside the pool", d, typo)
+			}
+		}
+		if !g.c.Capped[d] || len(planted) == 0 {
+			t.Fatalf("%s: %d planted, capped %v", d, len(planted), g.c.Capped[d])
+		}
+		for _, c := range cands {
+			if valid(c) {
+				t.Fatalf("%s: capped after %d with %q still acceptable", d, len(planted), c.typo)
+			}
+		}
+		t.Logf("%s: %d planted of %d candidates", d, len(planted), len(cands))
+	}
+	near := g.nearCandidates()
+	for _, c := range near {
+		if !tooClose(c.key, g.v.keyList[c.src]) {
+			t.Errorf("candidate %q is no near-duplicate of %q", c.key, g.v.keyList[c.src])
+		}
+	}
+	// The random search drops a one-letter word too, which leaves a name close to none
+	// ("as a service" gives "as  service", key "as service", two edits away).
+	drain(NearDuplicate, g.typoName, near, g.nearValid, func(k string) bool { return !g.v.clashes(k, -1) })
+	for src, ks := range g.typosOf {
+		for j, k := range ks {
+			if g.v.clashes(k, src) || slices.ContainsFunc(ks[:j], func(o string) bool { return tooClose(k, o) }) {
+				t.Errorf("misspelling %q of %q pairs with another name too", k, g.v.keyList[src])
+			}
+		}
+	}
+	drain(BrokenReference, g.brokenTarget, g.brokenCandidates(), g.brokenValid, func(string) bool { return false })
+}
+
+// TestMessyRate checks that MessyDefectRate flags about half the lines, by the
+// workspace's findings.
+func TestMessyRate(t *testing.T) {
+	const n = 20000
+	c := Generate(Config{Lines: n, Seed: 1, Rates: rates(MessyDefectRate)})
+	for d := Defect(0); d < Unsorted; d++ {
+		if want := MessyDefectRate * n; float64(c.Planted[d]) < 0.8*want || c.Planted[d] > c.Asked[d] {
+			t.Errorf("%d %s planted of %d asked, want about %.0f", c.Planted[d], d, c.Asked[d], want)
+		}
+	}
+	src := render(t, c)
+	snap := index.NewWorkspace(index.DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": src})
+	flagged := map[int]bool{}
+	for _, d := range snap.Diagnostics("a.notes") {
+		flagged[bytes.Count(src[:d.Span.Start], []byte{'\n'})] = true
+	}
+	if share := float64(len(flagged)) / n; share < 0.40 || share > 0.55 {
+		t.Errorf("%d of %d lines flagged (%.1f%%), want 40..55%%", len(flagged), n, 100*share)
 	}
 }
 
@@ -331,6 +418,20 @@ func BenchmarkGenerate100k(b *testing.B) {
 		size = len(c.arena) + c.Len()
 	}
 	b.SetBytes(int64(size))
+}
+
+// BenchmarkGenerateMessy generates at a high defect rate, where the misspellings a
+// near-duplicate or a broken reference may take run out: ten times the lines should cost
+// about ten times the time.
+func BenchmarkGenerateMessy(b *testing.B) {
+	for _, n := range []int{10000, 100000} {
+		b.Run(fmt.Sprintf("lines=%d", n), func(b *testing.B) {
+			cfg := Config{Lines: n, Seed: 1, Rates: rates(0.06)}
+			for b.Loop() {
+				Generate(cfg)
+			}
+		})
+	}
 }
 
 // TestRefsResolveIntoOtherFiles splits a corpus into files as -files does, adds the

@@ -19,11 +19,12 @@ var corpus string
 type vocab struct {
 	names      []string // segment names, pairwise far apart (see pruneNearDuplicates)
 	keys       map[string]bool
-	keyList    []string // keys of names, same order
-	skels      map[string]bool
-	bodies     []string // definition bodies without URLs or references, brackets balanced
-	urls       []string // URL prefixes ("https://host/first/") to which a slug is added
-	qualifiers []string // trailing parentheticals that are not acronyms
+	keyList    []string         // keys of names, same order
+	bySkeleton map[string][]int // indices into keyList by skeleton
+	byLen      [][]int          // indices into keyList by key length in bytes
+	bodies     []string         // definition bodies without URLs or references, brackets balanced
+	urls       []string         // URL prefixes ("https://host/first/") to which a slug is added
+	qualifiers []string         // trailing parentheticals that are not acronyms
 }
 
 // Limits on what counts as a usable segment name: short enough to read as a topic, long
@@ -39,7 +40,7 @@ const (
 var separatorTokens = map[string]bool{"=": true, "==": true, "->": true, "~": true}
 
 func loadVocab() *vocab {
-	v := &vocab{keys: map[string]bool{}, skels: map[string]bool{}}
+	v := &vocab{keys: map[string]bool{}, bySkeleton: map[string][]int{}}
 	names := map[string]string{} // key -> first spelling
 	bodies := map[string]bool{}
 	urls := map[string]bool{}
@@ -109,8 +110,13 @@ func loadVocab() *vocab {
 	for _, k := range pruneNearDuplicates(keys) {
 		v.names = append(v.names, names[k])
 		v.keys[k] = true
+		i := len(v.keyList)
 		v.keyList = append(v.keyList, k)
-		v.skels[skeleton(k)] = true
+		v.bySkeleton[skeleton(k)] = append(v.bySkeleton[skeleton(k)], i)
+		for len(v.byLen) <= len(k) {
+			v.byLen = append(v.byLen, nil)
+		}
+		v.byLen[len(k)] = append(v.byLen[len(k)], i)
 	}
 	v.bodies = sortedKeys(bodies)
 	v.urls = sortedKeys(urls)
@@ -268,30 +274,77 @@ func skeleton(s string) string {
 	return b.String()
 }
 
+// sameSkeleton is skeleton(a) == skeleton(b) without building either.
+func sameSkeleton(a, b string) bool {
+	next := func(s string, i int) (rune, int) {
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			i += n
+			if r = unicode.ToLower(r); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return r, i
+			}
+		}
+		return -1, i
+	}
+	i, j := 0, 0
+	for {
+		var ra, rb rune
+		ra, i = next(a, i)
+		rb, j = next(b, j)
+		if ra != rb {
+			return false
+		}
+		if ra < 0 {
+			return true
+		}
+	}
+}
+
 // tooClose reports whether two names could be taken for near-duplicates by any reading of
 // the rule, so that the clean vocabulary never produces one: same skeleton, edit distance
 // 1 at any length, or a plural of the other.
 func tooClose(a, b string) bool {
-	if skeleton(a) == skeleton(b) {
-		return true
-	}
-	if abs(len(a)-len(b)) > 3 {
+	return sameSkeleton(a, b) || closeSpelling(a, b)
+}
+
+// maxCloseLenDiff is the largest difference in length at which closeSpelling can hold:
+// one edit changes the length by at most 1, a plural ending by at most 2; 3 keeps the
+// bound the rule has always had.
+const maxCloseLenDiff = 3
+
+// closeSpelling is tooClose without the skeleton test: edit distance at most 1, or a
+// plural of the other.
+func closeSpelling(a, b string) bool {
+	if abs(len(a)-len(b)) > maxCloseLenDiff {
 		return false
 	}
-	if levenshtein(a, b) <= 1 {
-		return true
+	return withinOneEdit(a, b) || isPlural(a, b) || isPlural(b, a)
+}
+
+// isPlural reports whether y is x with s, es, or y turned into ies.
+func isPlural(x, y string) bool {
+	if stem, ok := strings.CutPrefix(y, x); ok {
+		return stem == "s" || stem == "es"
 	}
-	plural := func(x, y string) bool {
-		return x+"s" == y || x+"es" == y || (strings.HasSuffix(x, "y") && x[:len(x)-1]+"ies" == y)
-	}
-	return plural(a, b) || plural(b, a)
+	x, ok := strings.CutSuffix(x, "y")
+	return ok && len(y) == len(x)+3 && strings.HasPrefix(y, x) && y[len(x):] == "ies"
 }
 
 // clashes reports whether key is too close to a vocabulary name other than names[except].
+// It looks only where tooClose can hold: the names of the same skeleton, and those whose
+// length is within maxCloseLenDiff of the key's, so that a call costs a few dozen short
+// comparisons rather than one per name (the misspelling search makes many calls).
 func (v *vocab) clashes(key string, except int) bool {
-	for i, k := range v.keyList {
-		if i != except && tooClose(key, k) {
+	for _, i := range v.bySkeleton[skeleton(key)] {
+		if i != except {
 			return true
+		}
+	}
+	for n := max(0, len(key)-maxCloseLenDiff); n <= len(key)+maxCloseLenDiff && n < len(v.byLen); n++ {
+		for _, i := range v.byLen[n] {
+			if i != except && closeSpelling(key, v.keyList[i]) {
+				return true
+			}
 		}
 	}
 	return false
@@ -322,25 +375,23 @@ func abs(x int) int {
 	return x
 }
 
-// levenshtein is the edit distance in bytes; names here are ASCII.
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+// withinOneEdit reports whether the edit distance in bytes between a and b is at most 1
+// (names here are ASCII): equal, one byte substituted, or one byte inserted.
+func withinOneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
+	if len(b)-len(a) > 1 {
+		return false
 	}
-	return prev[len(b)]
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return i == len(a) || a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
 }
 
 // acronym gives the leading letters of a name's words in upper case ("" for one word):
