@@ -242,17 +242,38 @@ func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 // referred-to ones are looked up and ranked again: any other topic in the best list
 // would be there either way.
 func (s *Snapshot) rankTermList(m matcher, cands *topK[candidate]) {
-	tl := s.termList()
+	tl, touched := s.termList()
 	refs := s.refTotals()
+	// The list's keys and line counts hold but for the touched keys, which are looked
+	// up as they are now.
+	var current []candidate
+	for k := range touched {
+		if lines := s.topicUses(k); lines > 0 {
+			if rank, ok := m.match(k); ok {
+				current = append(current, candidate{key: k, rank: rank, kind: CompletionTerm, uses: lines})
+			}
+		}
+	}
 	if m.typed != "" {
 		tl.eachMatch(&m, func(i, rank int) {
-			cands.add(candidate{key: tl.keys[i], rank: rank, kind: CompletionTerm, uses: int(tl.uses[i]) + refs[tl.keys[i]]})
+			if k := tl.keys[i]; !touched[k] {
+				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(tl.uses[i]) + refs[k]})
+			}
 		})
+		for _, c := range current {
+			c.uses += refs[c.key]
+			cands.add(c)
+		}
 		return
 	}
 	byLines := newTopK(keepCandidates, compareCandidates)
 	for i, k := range tl.keys {
-		byLines.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(tl.uses[i])})
+		if !touched[k] {
+			byLines.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(tl.uses[i])})
+		}
+	}
+	for _, c := range current {
+		byLines.add(c)
 	}
 	best, _ := byLines.sorted()
 	for _, c := range best {

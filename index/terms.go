@@ -108,16 +108,20 @@ func (fi *fileIndex) termList() *termList {
 	})
 }
 
-// termList returns the term list of the workspace: the only file's, or one over every
-// file's topics, each once, kept while no file's topics change.
-func (s *Snapshot) termList() *termList {
+// termList returns the term list of the workspace, and the keys whose presence or line
+// count may differ from what it says, to be looked up as they are now. In a one-file
+// workspace that is the file's own list, which its version keeps while its topics stay.
+// In a workspace of many files it is one list over every file's topics as an earlier
+// snapshot had them: an edit that changes paths adds the topic keys of its lines to the
+// touched ones instead of building the list anew, which at a million topics is seconds.
+func (s *Snapshot) termList() (*termList, map[string]bool) {
 	if s.tables == nil {
 		if s.only == nil {
-			return newTermList(0, func(func(string, int32) bool) {})
+			return newTermList(0, func(func(string, int32) bool) {}), nil
 		}
-		return s.only.termList()
+		return s.only.termList(), nil
 	}
-	return s.terms.get(func() *termList {
+	return s.terms.base.get(func() *termList {
 		return newTermList(s.tables.topics.len(), func(yield func(string, int32) bool) {
 			for k, ids := range s.tables.topics.all() {
 				uses := int32(0)
@@ -129,7 +133,39 @@ func (s *Snapshot) termList() *termList {
 				}
 			}
 		})
-	})
+	}), s.terms.touched
+}
+
+// workspaceTerms is the term list of a workspace of many files: one built over every
+// topic at some snapshot, shared by the later ones, and the keys edits touched since.
+type workspaceTerms struct {
+	base    *lazy[*termList]
+	touched map[string]bool
+}
+
+// maxTouchedTerms is how many touched keys a term list carries before it is built anew:
+// each request looks every one of them up, a few thousand cost well under a millisecond.
+const maxTouchedTerms = 4096
+
+func newWorkspaceTerms() workspaceTerms { return workspaceTerms{base: &lazy[*termList]{}} }
+
+// touching returns the terms with keys touched too; a list not built yet is built from
+// the snapshot it is first asked of, so there is nothing to carry.
+func (w workspaceTerms) touching(keys func(yield func(string) bool)) workspaceTerms {
+	if _, built := w.base.ready(); !built {
+		return newWorkspaceTerms()
+	}
+	touched := make(map[string]bool, len(w.touched)+16)
+	for k := range w.touched {
+		touched[k] = true
+	}
+	for k := range keys {
+		touched[k] = true
+		if len(touched) > maxTouchedTerms {
+			return newWorkspaceTerms()
+		}
+	}
+	return workspaceTerms{base: w.base, touched: touched}
 }
 
 // newTermList lays out n topic keys, given with their line counts by topics.

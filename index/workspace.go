@@ -42,9 +42,8 @@ type Snapshot struct {
 	// Shared with the next snapshot while its topics and references stay the same.
 	rankedRoots  *lazy[[]rankedTopic]
 	untypedTerms *lazy[*rankedCandidates]
-	// The topic keys of every file for "[[" completion, from two files on; shared with the
-	// next snapshot while no file's topics change.
-	terms *lazy[*termList]
+	// The topic keys of every file for "[[" completion, from two files on.
+	terms workspaceTerms
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
@@ -82,7 +81,7 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
-		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}, terms: &lazy[*termList]{}}
+		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}, terms: newWorkspaceTerms()}
 	if len(fs.paths) == 1 {
 		s.only = s.file(fs.paths[0])
 	}
@@ -165,6 +164,12 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.near = follow(old.near, nearEdit{names, moved})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
+	}
+	switch how {
+	case changedLines:
+		snap.terms = old.terms.touching(slices.Values(keys.topics))
+	case changedAll:
+		snap.terms = old.terms.touching(topicKeysOf(prev, fi))
 	}
 	var hashes changedHashes
 	if how != changedAll {
@@ -265,6 +270,22 @@ func followTables(old, snap *Snapshot, prev, cur *fileIndex, how fileChange, has
 	return t
 }
 
+// topicKeysOf iterates over the topic keys of files; nil ones are skipped.
+func topicKeysOf(files ...*fileIndex) func(yield func(string) bool) {
+	return func(yield func(string) bool) {
+		for _, fi := range files {
+			if fi == nil {
+				continue
+			}
+			for k := range fi.topics.all() {
+				if !yield(k) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // allFiles lists the files in workspace order.
 func (s *Snapshot) allFiles() []*fileIndex {
 	out := make([]*fileIndex, len(s.paths))
@@ -335,6 +356,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	}
 	snap = newSnapshot(old.cfg, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
+	snap.terms = old.terms.touching(topicKeysOf(prev))
 	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // describeKeyTables renders the workspace tables by path, so that two workspaces that
@@ -137,6 +139,13 @@ func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64) {
 		for p := range published {
 			if _, ok := srcs[p]; !ok {
 				delete(published, p)
+			}
+		}
+		// "[[" completion, whose term list later snapshots carry over with the keys
+		// edits touched.
+		for _, typed := range []string{"", "s", "da", "jump", "inci"} {
+			if got, want := fmt.Sprint(snap.completeTerms(typed, analysis.Span{})), fmt.Sprint(fresh.completeTerms(typed, analysis.Span{})); got != want {
+				t.Fatalf("seed %d step %d: term completion of %q differs:\n got %s\nwant %s", seed, i, typed, got, want)
 			}
 		}
 		for range 3 {
