@@ -9,13 +9,19 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/notesls/notesls/analysis"
 )
 
 // minTypoLetters is the length from which two names one edit apart count as a typo:
 // shorter names one edit apart are usually different words (mttd/mttr, base/hbase).
 const minTypoLetters = 8
+
+// maxTypoRunes is the longest name (runes, without its ordinal) the typo rule compares.
+// Finding a name's typos hashes each of its one-deletion variants, which costs the square
+// of its length; and a name is a few words (the longest of the real corpus has 45 runes),
+// so that past 64 runes it is a sentence, where one letter changed is as likely meant as
+// mistyped. Longer names are compared by skeleton and plural only.
+const maxTypoRunes = 64
 
 // The reasons two names are near-duplicates, in the order they are tried.
 const (
@@ -31,7 +37,7 @@ type nameRec struct {
 	path     string
 	line     int32
 	seg      int16
-	letters  int32
+	typo     bool   // compared by the typo rule: minTypoLetters letters, maxTypoRunes runes
 	skeleton uint64 // hash of the letters and digits; 0 when there are none
 }
 
@@ -126,8 +132,9 @@ func nameIn(fi *fileIndex, key, topicKey string, buf []byte) (nameRec, []byte) {
 	if len(skel) > 0 {
 		skelHash = maphash.Bytes(seed, skel)
 	}
+	typo := letters >= minTypoLetters && utf8.RuneCountInString(bare) <= maxTypoRunes
 	return nameRec{key: key, bare: bare, path: fi.path, line: t.first, seg: t.seg,
-		letters: int32(letters), skeleton: skelHash}, skel
+		typo: typo, skeleton: skelHash}, skel
 }
 
 // nearReason tells whether two names are near-duplicates, and why. The full pass finds
@@ -138,8 +145,7 @@ func (s *Snapshot) nearReason(a, b nameRec) (string, bool) {
 		return "", false // the same name, or siblings that differ only in numbering
 	case a.skeleton != 0 && a.skeleton == b.skeleton:
 		return reasonSkeleton, true
-	case a.letters >= minTypoLetters && b.letters >= minTypoLetters && !isPluralPair(a.bare, b.bare) &&
-		!diffIsDigit(a.bare, b.bare) && levenshtein.ComputeDistance(a.bare, b.bare) == 1:
+	case a.typo && b.typo && !isPluralPair(a.bare, b.bare) && !diffIsDigit(a.bare, b.bare) && oneEditApart(a.bare, b.bare):
 		return reasonTypo, true
 	case a.key+"s" == b.key && s.sideBySide(a.key, b.key), b.key+"s" == a.key && s.sideBySide(b.key, a.key):
 		return reasonPlural, true
@@ -286,7 +292,7 @@ func newNearLookup(recs []nameRec) *nearLookup {
 		if n.skeleton != 0 {
 			l.bySkeleton = append(l.bySkeleton, n.skeleton<<nameBits|uint64(i))
 		}
-		if n.letters >= minTypoLetters {
+		if n.typo {
 			eachVariant(n.bare, func(h uint64) { l.byVariant = append(l.byVariant, h<<nameBits|uint64(i)) })
 		}
 	}
@@ -327,7 +333,7 @@ func (l *nearLookup) candidates(n nameRec) []string {
 		out = append(out, n.key[:len(n.key)-1])
 	}
 	var hashes []uint64
-	if n.letters >= minTypoLetters {
+	if n.typo {
 		eachVariant(n.bare, func(h uint64) { hashes = append(hashes, h) })
 	}
 	for layer := l; layer != nil; layer = layer.under {
@@ -426,13 +432,13 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 	type variant = uint64
 	count := 0
 	for _, n := range names {
-		if n.letters >= minTypoLetters {
+		if n.typo {
 			count += len(n.bare) + 1 // bytes bound the runes
 		}
 	}
 	variants := make([]variant, 0, count)
 	for i, n := range names {
-		if n.letters >= minTypoLetters {
+		if n.typo {
 			eachVariant(n.bare, func(h uint64) { variants = append(variants, h<<nameBits|uint64(i)) })
 		}
 	}
@@ -452,7 +458,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 				if a.bare == b.bare || isPluralPair(a.bare, b.bare) || diffIsDigit(a.bare, b.bare) {
 					continue
 				}
-				if levenshtein.ComputeDistance(a.bare, b.bare) == 1 {
+				if oneEditApart(a.bare, b.bare) {
 					report(ia, ib, reasonTypo)
 				}
 			}
@@ -537,6 +543,30 @@ func diffIsDigit(a, b string) bool {
 		return unicode.IsDigit(r)
 	}
 	return digit(a) || digit(b)
+}
+
+// oneEditApart reports whether a and b are at Levenshtein distance exactly 1, counted in
+// runes, in time linear in their length: past the first rune that differs, the rest must
+// be equal once one rune is dropped from one side or from both.
+func oneEditApart(a, b string) bool {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	for i > 0 && (i < len(a) && !utf8.RuneStart(a[i]) || i < len(b) && !utf8.RuneStart(b[i])) {
+		i-- // back to the start of the rune that differs
+	}
+	_, na := utf8.DecodeRuneInString(a[i:]) // 0 at the end
+	_, nb := utf8.DecodeRuneInString(b[i:])
+	switch {
+	case na == 0 && nb == 0:
+		return false // equal
+	case na == 0:
+		return i+nb == len(b) // b is a plus one rune
+	case nb == 0:
+		return i+na == len(a)
+	}
+	return a[i+na:] == b[i+nb:] || a[i+na:] == b[i:] || a[i:] == b[i+nb:]
 }
 
 // radixSort sorts in four passes of sixteen bits: for the millions of variants of a large
