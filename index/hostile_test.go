@@ -34,20 +34,35 @@ func hostileNumbered(n int) []byte {
 // denseLetters are the letters the dense names vary in: Latin, then Greek.
 var denseLetters = []rune("abcdefghijklmnopqrstuvwxyzαβγδεζηθικλμνξοπρστυφχψω")
 
-// hostileDense is about n names `word?x?y?z`, the three ? each one of k letters, k
-// the largest with k³ ≤ n: every name is one letter from 3(k-1) others (60 at 10,000).
-func hostileDense(n int) []byte {
-	k := 2
-	for (k+1)*(k+1)*(k+1) <= n {
-		k++
-	}
+// denseBlock is the number of letters each of the three varying places of a dense name
+// takes: 22³ = 10,648 names a block.
+const denseBlock = 22
+
+// hostileDense is blocks of 10,648 names `aaword?x?y?z`, the three ? each one of 22
+// letters: every name is one letter from 63 others, in three groups of 22 names that
+// share a one-deletion variant. Blocks differ in two letters (`aa`, `bb`, ...), so their
+// names do not meet.
+func hostileDense(blocks int) []byte {
 	var b strings.Builder
-	for _, x := range denseLetters[:k] {
-		for _, y := range denseLetters[:k] {
-			for _, z := range denseLetters[:k] {
-				fmt.Fprintf(&b, "word%cx%cy%cz = x\n", x, y, z)
+	for block := range blocks {
+		l := denseLetters[block]
+		for _, x := range denseLetters[:denseBlock] {
+			for _, y := range denseLetters[:denseBlock] {
+				for _, z := range denseLetters[:denseBlock] {
+					fmt.Fprintf(&b, "%c%cword%cx%cy%cz = x\n", l, l, x, y, z)
+				}
 			}
 		}
+	}
+	return []byte(b.String())
+}
+
+// hostileOneGroup is n names `wordlist` and one letter (CJK ideographs, which are
+// letters): all in one group, each one letter from every other.
+func hostileOneGroup(n int) []byte {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "wordlist%c = x\n", rune(0x4e00+i))
 	}
 	return []byte(b.String())
 }
@@ -84,5 +99,10 @@ func BenchmarkHostileNumberedBroken(b *testing.B) {
 }
 
 func BenchmarkHostileDenseNames(b *testing.B) {
-	benchmarkHostile(b, []string{"1k", "10k"}, hostileDense, []int{1_000, 10_000})
+	// 10,648 and 106,480 names.
+	benchmarkHostile(b, []string{"10k", "100k"}, hostileDense, []int{1, 10})
+}
+
+func BenchmarkHostileOneGroup(b *testing.B) {
+	benchmarkHostile(b, []string{"1k", "10k"}, hostileOneGroup, []int{1_000, 10_000})
 }
