@@ -9,7 +9,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/agnivade/levenshtein"
 	"github.com/notesls/notesls/analysis"
 )
 
@@ -17,63 +16,94 @@ import (
 // shorter names one edit apart are usually different words (mttd/mttr, base/hbase).
 const minTypoLetters = 8
 
-// The reasons two names are near-duplicates, in the order they are tried.
+// maxTypoRunes is the longest name (runes, without its ordinal) the typo rule compares.
+// Finding a name's typos hashes each of its one-deletion variants, which costs the square
+// of its length; and a name is a few words (the longest of the real corpus has 45 runes),
+// so that past 64 runes it is a sentence, where one letter changed is as likely meant as
+// mistyped. Longer names are compared by skeleton and plural only.
+const maxTypoRunes = 64
+
+// nearWindow bounds the comparisons of a name in a group of names that share a skeleton or
+// a one-deletion variant: in key order, each name is compared with the nearWindow names
+// before it and the nearWindow after it, so a group of 33 or fewer is compared in full. A
+// workspace has a few spellings of a name, not dozens; a generated one can put thousands of
+// names in one group, and comparing all of them would be quadratic in the group. A name
+// whose window left part of a group out says "at least" in its finding.
+const nearWindow = 32
+
+// maxNearShown is how many of its near-duplicates a name's finding names, closest first;
+// the others are counted ("and 5 more"): a longer list reads as noise.
+const maxNearShown = 3
+
+// The reasons two names are near-duplicates, in the order they are tried: closest first.
 const (
 	reasonSkeleton = "the same once spaces and punctuation are removed"
 	reasonTypo     = "one letter apart"
 	reasonPlural   = "singular and plural of one name"
 )
 
-// nameRec is a distinct segment name (by key) and where it first appears.
+// nearWhy is a reason by its rank in nearReasons.
+type nearWhy uint8
+
+const (
+	whySkeleton nearWhy = iota
+	whyTypo
+	whyPlural
+)
+
+var nearReasons = [...]string{whySkeleton: reasonSkeleton, whyTypo: reasonTypo, whyPlural: reasonPlural}
+
+func whyOf(reason string) nearWhy { return nearWhy(slices.Index(nearReasons[:], reason)) }
+
+// nameRec is a distinct segment name (by key) and the file and topic where it first
+// appears. Its line is not kept: it is the topic's, looked up when a finding is shown, so
+// that lines moving leave the records as they are.
 type nameRec struct {
 	key      string // the segment key
 	bare     string // the key without its ordinal prefix
 	path     string
-	line     int32
-	seg      int16
-	letters  int32
+	topic    string // the key of the first topic of path that ends with the name
+	typo     bool   // compared by the typo rule: minTypoLetters letters, maxTypoRunes runes
 	skeleton uint64 // hash of the letters and digits; 0 when there are none
 }
 
-// namePair is a pair of name keys, a < b.
-type namePair struct{ a, b string }
-
-func pairOf(x, y string) namePair {
-	if x > y {
-		x, y = y, x
-	}
-	return namePair{x, y}
-}
-
-// nearState is what the near-duplicate pass knows of one snapshot: every name, every
-// pair with its reason, and the findings by path.
+// nearState is what the near-duplicate pass knows of one snapshot: every name, the tables
+// to find a name's group fellows, and the findings by path.
 type nearState struct {
-	names  map[string]int32 // name key -> its record in recs
-	recs   []nameRec
-	pairs  map[namePair]string
-	result nearResult
-	lookup *nearLookup // the full pass's tables, with a layer per update that added names
-	// changed lists the files whose findings may differ from those of the state this one
-	// was updated from; nil for a state computed in full, which may differ anywhere.
+	recs    shardedMap[string, nameRec]
+	result  nearResult
+	lookup  *nearLookup // the full pass's tables, with a layer per update that added names
+	tooMany bool        // more names than the tables hold: nothing was attempted
+	// changed lists the files whose findings differ from those of the state this one was
+	// updated from; nil for a state computed in full, which may differ anywhere.
 	changed map[string]bool
 }
 
-// nearResult holds the near-duplicate findings by path. It names lines, not offsets, so a
-// later snapshot whose edits kept the line count can use it as it is.
-type nearResult map[string][]nearFinding
+// nearResult holds the near-duplicate findings by path, then by name key. A finding names
+// keys, not lines, so a later snapshot whose edits only moved lines uses it as it is; an
+// update copies the map of a path whose findings it changes, and shares the others.
+type nearResult map[string]map[string]nearFinding
 
+// nearFinding is one name's finding: the first of its near-duplicates, closest first,
+// and how many more there are.
 type nearFinding struct {
-	line      int32
-	seg       int16
-	other     string // the other name's path
-	otherLine int32
-	otherSeg  int16
-	why       string
+	key   string
+	topic string      // where the name first appears in its file
+	shown []nearMatch // at most maxNearShown
+	more  int32       // near-duplicates not shown
+	cut   bool        // a group was too large to compare in full: there may be more
 }
 
-// nearDuplicates finds pairs of segment names that are probably the same name written
-// two ways, without comparing every pair: names meet only when they share a skeleton, a
-// one-deletion variant, or a parent.
+// nearMatch is a near-duplicate of a name: its key, the file and topic where it first
+// appears, and why.
+type nearMatch struct {
+	key, path, topic string
+	why              nearWhy
+}
+
+// nearDuplicates finds the names that are probably one name written two ways, without
+// comparing every pair: names meet only when they share a skeleton, a one-deletion
+// variant, or a parent.
 func (s *Snapshot) nearDuplicates() nearResult {
 	return s.near.get(s.computeNearDuplicates, s.updateNear).result
 }
@@ -92,51 +122,19 @@ type lineShift struct {
 }
 
 // updateNear derives the state from prev through edits: the names they touched are
-// looked at again, the lines they moved are moved.
+// looked at again. Lines that moved need nothing: the state holds no line numbers.
 func (s *Snapshot) updateNear(prev *nearState, edits []nearEdit) *nearState {
 	var affected []string
-	var moves []lineShift
 	for _, e := range edits {
 		affected = append(affected, e.affected...)
-		if e.moved != nil {
-			moves = append(moves, *e.moved)
-		}
 	}
-	st := s.updateNearDuplicates(prev, affected, moves)
-	if st == prev {
+	st := s.updateNearDuplicates(prev, affected)
+	if st == prev { // nothing changed; the copy says so
 		cp := *prev
+		cp.changed = map[string]bool{}
 		st = &cp
 	}
-	st.changed = changedNames(prev, st, affected)
 	return st
-}
-
-// changedNames lists the files whose near-duplicate findings may differ between prev and
-// st, which differ in the names affected: where those names are, before and after, and
-// where every name that could pair with them is. Pairs form only between candidates,
-// whichever file the names are in, so no other file's findings can change.
-func changedNames(prev, st *nearState, affected []string) map[string]bool {
-	changed := map[string]bool{}
-	mark := func(rec nameRec) {
-		changed[rec.path] = true
-		if st.lookup == nil {
-			return
-		}
-		for _, other := range st.lookup.candidates(rec) {
-			if b, ok := st.name(other); ok {
-				changed[b.path] = true
-			}
-		}
-	}
-	for _, k := range affected {
-		if rec, ok := prev.name(k); ok {
-			mark(rec)
-		}
-		if rec, ok := st.name(k); ok {
-			mark(rec)
-		}
-	}
-	return changed
 }
 
 // nameRecord returns where name key first appears in the workspace.
@@ -163,25 +161,47 @@ func nameIn(fi *fileIndex, key, topicKey string, buf []byte) (nameRec, []byte) {
 	if len(skel) > 0 {
 		skelHash = maphash.Bytes(seed, skel)
 	}
-	return nameRec{key: key, bare: bare, path: fi.path, line: t.first, seg: t.seg,
-		letters: int32(letters), skeleton: skelHash}, skel
+	typo := letters >= minTypoLetters && utf8.RuneCountInString(bare) <= maxTypoRunes
+	return nameRec{key: key, bare: bare, path: fi.path, topic: topicKey, typo: typo, skeleton: skelHash}, skel
 }
 
-// nearReason tells whether two names are near-duplicates, and why. The full pass finds
-// exactly the pairs for which this holds; the incremental one asks it directly.
-func (s *Snapshot) nearReason(a, b nameRec) (string, bool) {
+// firstSegment returns the line and segment where the topic first appears in fi.
+func firstSegment(fi *fileIndex, topic string) (line, seg int) {
+	t := fi.topics.get(topic)
+	return int(t.first), int(t.seg)
+}
+
+// compareNames tells whether two names of one group are near-duplicates by skeleton or
+// by typo, and why.
+func compareNames(a, b nameRec) (nearWhy, bool) {
 	switch {
 	case a.bare == b.bare:
-		return "", false // the same name, or siblings that differ only in numbering
+		return 0, false // the same name, or siblings that differ only in numbering
 	case a.skeleton != 0 && a.skeleton == b.skeleton:
-		return reasonSkeleton, true
-	case a.letters >= minTypoLetters && b.letters >= minTypoLetters && !isPluralPair(a.bare, b.bare) &&
-		!diffIsDigit(a.bare, b.bare) && levenshtein.ComputeDistance(a.bare, b.bare) == 1:
-		return reasonTypo, true
-	case a.key+"s" == b.key && s.sideBySide(a.key, b.key), b.key+"s" == a.key && s.sideBySide(b.key, a.key):
-		return reasonPlural, true
+		return whySkeleton, true
+	case a.typo && b.typo && !isPluralPair(a.bare, b.bare) && !diffIsDigit(a.bare, b.bare) && oneEditApart(a.bare, b.bare):
+		return whyTypo, true
 	}
-	return "", false
+	return 0, false
+}
+
+// nearReason tells whether two names are near-duplicates, and why: compared by
+// compareNames when they are in each other's window of a group, and by the plural rule
+// in any case. The full pass finds exactly the pairs for which this holds; the
+// incremental one asks it directly.
+func (s *Snapshot) nearReason(a, b nameRec, inWindow bool) (nearWhy, bool) {
+	if a.bare == b.bare {
+		return 0, false
+	}
+	if inWindow {
+		if why, ok := compareNames(a, b); ok {
+			return why, true
+		}
+	}
+	if a.key+"s" == b.key && s.sideBySide(a.key, b.key) || b.key+"s" == a.key && s.sideBySide(b.key, a.key) {
+		return whyPlural, true
+	}
+	return 0, false
 }
 
 // sideBySide reports whether some topic ending with plural has a sibling (or, at the top
@@ -199,119 +219,220 @@ func (s *Snapshot) sideBySide(singular, plural string) bool {
 	return false
 }
 
-// name returns the record of name key.
-func (st *nearState) name(key string) (nameRec, bool) {
-	i, ok := st.names[key]
-	if !ok {
-		return nameRec{}, false
+// summarize makes the finding of name key from its near-duplicates: the first
+// maxNearShown, closest first, then by key, and a count of the others. No
+// near-duplicates, no finding.
+func summarize(a nameRec, matches []nearMatch, cut bool) (nearFinding, bool) {
+	if len(matches) == 0 {
+		return nearFinding{}, false
 	}
-	return st.recs[i], true
-}
-
-func (st *nearState) buildResult() {
-	count := map[string]int{}
-	for pr := range st.pairs {
-		a, _ := st.name(pr.a)
-		b, _ := st.name(pr.b)
-		count[a.path]++
-		count[b.path]++
+	before := func(x, y nearMatch) bool { return x.why < y.why || x.why == y.why && x.key < y.key }
+	var best [maxNearShown]nearMatch
+	n := 0
+	for _, m := range matches {
+		if n == maxNearShown && !before(m, best[n-1]) {
+			continue
+		}
+		i := min(n, maxNearShown-1)
+		for i > 0 && before(m, best[i-1]) {
+			best[i] = best[i-1]
+			i--
+		}
+		best[i] = m
+		n = min(n+1, maxNearShown)
 	}
-	st.result = make(nearResult, len(count))
-	for p, n := range count {
-		st.result[p] = make([]nearFinding, 0, n)
-	}
-	for pr, why := range st.pairs {
-		a, _ := st.name(pr.a)
-		b, _ := st.name(pr.b)
-		st.result[a.path] = append(st.result[a.path], nearFinding{a.line, a.seg, b.path, b.line, b.seg, why})
-		st.result[b.path] = append(st.result[b.path], nearFinding{b.line, b.seg, a.path, a.line, a.seg, why})
-	}
+	return nearFinding{key: a.key, topic: a.topic, shown: slices.Clone(best[:n]), more: int32(len(matches) - n), cut: cut}, true
 }
 
 // updateNearDuplicates derives this snapshot's state from prev, whose snapshot differed
-// only in lines (same count) holding the names in affected: pairs of other names stand,
-// the affected names are looked up again and paired through the lookup tables.
-func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string, moves []lineShift) *nearState {
-	if len(affected) == 0 && len(moves) == 0 {
+// only in lines holding the names in affected. The affected names are looked up again,
+// and the findings are made anew for them and for the names near them in their groups,
+// whose windows they may have entered or left; every other finding stands.
+func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nearState {
+	if len(affected) == 0 || prev.tooMany {
 		return prev
 	}
-	st := &nearState{names: maps.Clone(prev.names), recs: slices.Clip(prev.recs), pairs: maps.Clone(prev.pairs)}
-	if len(moves) > 0 {
-		st.recs = slices.Clone(prev.recs)
-		for _, m := range moves {
-			for i := range st.recs {
-				if r := &st.recs[i]; r.path == m.path && r.line >= m.from {
-					r.line += m.delta
+	st := &nearState{recs: prev.recs.clone(), result: maps.Clone(prev.result)}
+	touched := slices.Clone(affected)
+	slices.Sort(touched)
+	touched = slices.Compact(touched)
+	type change struct {
+		old, cur       nameRec
+		hadOld, hasCur bool
+	}
+	changes := make([]change, 0, len(touched))
+	var added []nameRec
+	gone := 0
+	var buf []byte
+	for _, k := range touched {
+		c := change{}
+		c.old, c.hadOld = prev.recs.lookup(k)
+		c.cur, buf, c.hasCur = s.nameRecord(k, buf)
+		switch {
+		case c.hasCur:
+			st.recs.set(k, c.cur)
+		case c.hadOld:
+			st.recs.del(k)
+		}
+		if c.hasCur && (!c.hadOld || c.old.bare != c.cur.bare) {
+			added = append(added, c.cur) // new groups to be found in
+		}
+		if c.hadOld && (!c.hasCur || c.old.bare != c.cur.bare) {
+			gone++ // an entry of the tables now dead
+		}
+		changes = append(changes, c)
+	}
+	st.lookup = prev.lookup
+	if st.lookup == nil {
+		st.lookup = st.liveLookup()
+	} else if len(added) > 0 || gone > 0 {
+		st.lookup = st.lookup.with(added, gone, st)
+	}
+	// The names to look at again: the affected ones, their plural and singular, and up to
+	// nearWindow+1 names on either side of them in each group they were or are in. Those
+	// are the names whose window an affected name entered or left, or whose window it
+	// pushed one name further (which may change whether the window is cut).
+	redo := map[string]bool{}
+	var groups []nearGroup
+	for i, c := range changes {
+		redo[touched[i]] = true
+		for j, r := range []nameRec{c.old, c.cur} {
+			if r.key == "" || j == 1 && r == c.old {
+				continue // not a name, or the same record twice
+			}
+			redo[r.key+"s"] = true
+			if k, ok := strings.CutSuffix(r.key, "s"); ok {
+				redo[k] = true
+			}
+			groups = groupsOf(r, groups[:0])
+			for _, g := range groups {
+				before, after := st.lookup.neighbours(g, r.key, st)
+				for _, k := range before {
+					redo[k] = true
+				}
+				for _, k := range after {
+					redo[k] = true
 				}
 			}
 		}
 	}
-	touched := make(map[string]bool, len(affected))
-	for _, k := range affected {
-		touched[k] = true
-	}
-	for pr := range st.pairs {
-		if touched[pr.a] || touched[pr.b] {
-			delete(st.pairs, pr)
+	owned := map[string]bool{} // the paths whose maps this update copied
+	writable := func(path string) map[string]nearFinding {
+		if !owned[path] {
+			owned[path] = true
+			st.result[path] = maps.Clone(st.result[path])
+			if st.result[path] == nil {
+				st.result[path] = map[string]nearFinding{}
+			}
 		}
+		return st.result[path]
 	}
-	lookup := prev.lookup
-	if lookup == nil {
-		lookup = newNearLookup(prev.recs)
-	}
-	var added, present []nameRec
-	var buf []byte
-	for k := range touched {
-		rec, b, ok := s.nameRecord(k, buf)
-		buf = b
-		if !ok {
-			delete(st.names, k)
+	for k := range redo {
+		var f nearFinding
+		cur, has := st.recs.lookup(k)
+		if has {
+			f, has = s.nearFindingOf(st, cur)
+		}
+		old, had := prev.recs.lookup(k)
+		var was nearFinding
+		if had {
+			was, had = prev.result[old.path][k]
+		}
+		if had && has && old.path == cur.path && sameFinding(was, f) {
 			continue
 		}
-		if _, existed := st.names[k]; !existed {
-			added = append(added, rec)
+		if had {
+			delete(writable(old.path), k)
 		}
-		st.names[k] = int32(len(st.recs))
-		st.recs = append(st.recs, rec) // a new record; the old one, if any, is left unused
-		present = append(present, rec)
-	}
-	if len(added) > 0 {
-		lookup = lookup.with(added, st)
-	}
-	st.lookup = lookup
-	for _, a := range present {
-		for _, other := range lookup.candidates(a) {
-			if b, ok := st.name(other); ok && other != a.key {
-				if why, ok := s.nearReason(a, b); ok {
-					st.pairs[pairOf(a.key, other)] = why
-				}
-			}
+		if has {
+			writable(cur.path)[k] = f
 		}
 	}
-	st.buildResult()
+	for p := range owned {
+		if len(st.result[p]) == 0 {
+			delete(st.result, p)
+		}
+	}
+	st.changed = owned
 	return st
 }
 
-// nearLookup finds the names that may pair with a name: by skeleton, by one-deletion
-// variant, by plural. An update adds a small layer over the tables of the last full build
-// instead of copying them; entries of names gone since are skipped by the caller.
+func sameFinding(x, y nearFinding) bool {
+	return x.key == y.key && x.topic == y.topic && x.more == y.more && x.cut == y.cut && slices.Equal(x.shown, y.shown)
+}
+
+// nearFindingOf makes the finding of name a from the names of its groups' windows and
+// its plural and singular.
+func (s *Snapshot) nearFindingOf(st *nearState, a nameRec) (nearFinding, bool) {
+	var window []string
+	cut := false
+	for _, g := range groupsOf(a, nil) {
+		before, after := st.lookup.neighbours(g, a.key, st)
+		if len(before) > nearWindow || len(after) > nearWindow {
+			cut = true
+		}
+		window = append(window, before[:min(len(before), nearWindow)]...)
+		window = append(window, after[:min(len(after), nearWindow)]...)
+	}
+	slices.Sort(window)
+	window = slices.Compact(window)
+	var matches []nearMatch
+	for _, k := range window {
+		b, _ := st.recs.lookup(k)
+		if why, ok := s.nearReason(a, b, true); ok {
+			matches = append(matches, nearMatch{k, b.path, b.topic, why})
+		}
+	}
+	plural := []string{a.key + "s"}
+	if k, ok := strings.CutSuffix(a.key, "s"); ok {
+		plural = append(plural, k)
+	}
+	for _, k := range plural {
+		if _, found := slices.BinarySearch(window, k); found {
+			continue
+		}
+		if b, ok := st.recs.lookup(k); ok {
+			if why, ok := s.nearReason(a, b, false); ok {
+				matches = append(matches, nearMatch{k, b.path, b.topic, why})
+			}
+		}
+	}
+	return summarize(a, matches, cut)
+}
+
+// liveLookup builds the lookup tables anew from the state's names.
+func (st *nearState) liveLookup() *nearLookup {
+	live := make([]nameRec, 0, st.recs.len())
+	for _, r := range st.recs.all() {
+		live = append(live, r)
+	}
+	return newNearLookup(live)
+}
+
+// nearLookup finds the names of a group: by skeleton, by one-deletion variant. An update
+// adds a small layer over the tables of the last full build instead of copying them;
+// entries of names gone or respelled since are dead, and skipped.
 //
 // The tables are sorted arrays of hashes, each packed above the index of its record, as
 // the full pass builds them: at a hundred thousand names a map of lists is tens of
 // megabytes of small objects that every garbage collection walks, these are a few
-// megabytes it skips.
+// megabytes it skips. Within a hash, the entries of a group larger than nearWindow+1 are
+// in key order, for the windows; a smaller group is compared in full, in any order.
 type nearLookup struct {
 	recs       []nameRec // what the low bits of the entries index
-	bySkeleton []uint64  // skeleton hash << nameBits | record index, sorted
-	byVariant  []uint64  // variant hash << nameBits | record index, sorted
+	bySkeleton []uint64  // skeleton hash << nameBits | record index
+	byVariant  []uint64  // variant hash << nameBits | record index
 	under      *nearLookup
 	depth      int
 	size       int // names in this layer and those under it
+	gone       int // dead entries: names removed or respelled since the bottom layer was built
 }
 
 // nameBits is the width of a record index in a packed table entry: sixteen million
 // names, far beyond any notes workspace; the full pass gives up above it.
 const nameBits = 24
+
+const nameMask = 1<<nameBits - 1
 
 // maxLookupLayers bounds the layers before the tables are built anew from all names.
 const maxLookupLayers = 64
@@ -319,83 +440,192 @@ const maxLookupLayers = 64
 func newNearLookup(recs []nameRec) *nearLookup {
 	recs = recs[:min(len(recs), 1<<nameBits)]
 	l := &nearLookup{recs: recs, size: len(recs)}
+	variants := 0
+	for _, n := range recs {
+		if n.typo {
+			variants += len(n.bare) + 1 // bytes bound the runes
+		}
+	}
+	l.bySkeleton = make([]uint64, 0, len(recs))
+	l.byVariant = make([]uint64, 0, variants)
 	for i, n := range recs {
 		if n.skeleton != 0 {
 			l.bySkeleton = append(l.bySkeleton, n.skeleton<<nameBits|uint64(i))
 		}
-		if n.letters >= minTypoLetters {
+		if n.typo {
 			eachVariant(n.bare, func(h uint64) { l.byVariant = append(l.byVariant, h<<nameBits|uint64(i)) })
 		}
 	}
 	radixSort(l.bySkeleton)
 	radixSort(l.byVariant)
+	l.orderLargeGroups(l.bySkeleton)
+	l.orderLargeGroups(l.byVariant)
 	return l
 }
 
-// with returns the lookup plus the added names. Past maxLookupLayers the layers over
-// the full build are merged into one, and when that one grows to a quarter of the full
-// build, all is built anew from the live names.
-func (l *nearLookup) with(added []nameRec, st *nearState) *nearLookup {
+// orderLargeGroups puts the entries of each group larger than nearWindow+1 in key order.
+// The table stays sorted by hash, which is all a binary search for a group needs.
+func (l *nearLookup) orderLargeGroups(table []uint64) {
+	for lo := 0; lo < len(table); {
+		hi := groupEnd(table, lo)
+		if hi-lo > nearWindow+1 {
+			slices.SortFunc(table[lo:hi], func(x, y uint64) int {
+				return strings.Compare(l.recs[x&nameMask].key, l.recs[y&nameMask].key)
+			})
+		}
+		lo = hi
+	}
+}
+
+// groupEnd returns the end of the group of entries that starts at lo.
+func groupEnd(table []uint64, lo int) int {
+	hi := lo + 1
+	for hi < len(table) && table[hi]>>nameBits == table[lo]>>nameBits {
+		hi++
+	}
+	return hi
+}
+
+// with returns the lookup plus the added names, gone more entries being dead. Past
+// maxLookupLayers the layers over the full build are merged into one; when that one grows
+// to a quarter of the full build, or a quarter of the full build's entries are dead, all
+// is built anew from the live names.
+func (l *nearLookup) with(added []nameRec, gone int, st *nearState) *nearLookup {
+	bottom := l
+	for bottom.under != nil {
+		bottom = bottom.under
+	}
+	gone += l.gone
+	if gone > bottom.size/4 {
+		return st.liveLookup()
+	}
 	if l.depth >= maxLookupLayers {
-		bottom := l
+		// The newest record of a key first: an older one is dead.
+		seen := map[string]bool{}
 		var merged []nameRec
-		for ; bottom.under != nil; bottom = bottom.under {
-			merged = append(merged, bottom.recs...)
+		for layer := l; layer != bottom; layer = layer.under {
+			for _, r := range layer.recs {
+				if !seen[r.key] {
+					seen[r.key] = true
+					merged = append(merged, r)
+				}
+			}
 		}
 		if len(merged)+len(added) > bottom.size/4 {
-			var live []nameRec
-			for _, i := range st.names {
-				live = append(live, st.recs[i])
-			}
-			return newNearLookup(live)
+			return st.liveLookup()
 		}
 		l = newNearLookup(merged)
 		l.under, l.depth, l.size = bottom, 1, bottom.size+l.size
 	}
+	if len(added) == 0 {
+		top := *l
+		top.gone = gone
+		return &top
+	}
 	top := newNearLookup(added)
-	top.under, top.depth, top.size = l, l.depth+1, l.size+top.size
+	top.under, top.depth, top.size, top.gone = l, l.depth+1, l.size+top.size, gone
 	return top
 }
 
-// candidates lists the keys of names that may pair with n, possibly with repeats.
-func (l *nearLookup) candidates(n nameRec) []string {
-	out := []string{n.key + "s"}
-	if strings.HasSuffix(n.key, "s") {
-		out = append(out, n.key[:len(n.key)-1])
+// nearGroup is a group of names: those with one skeleton, or one variant.
+type nearGroup struct {
+	variant bool
+	h       uint64
+}
+
+// groupsOf appends the groups of name n to out.
+func groupsOf(n nameRec, out []nearGroup) []nearGroup {
+	if n.skeleton != 0 {
+		out = append(out, nearGroup{false, n.skeleton})
 	}
-	var hashes []uint64
-	if n.letters >= minTypoLetters {
-		eachVariant(n.bare, func(h uint64) { hashes = append(hashes, h) })
+	if n.typo {
+		eachVariant(n.bare, func(h uint64) { out = append(out, nearGroup{true, h}) })
+	}
+	return out
+}
+
+// neighbours returns the keys of the live names of group g nearest to key, other than
+// key: up to nearWindow+1 before it, nearest first, and as many after it.
+func (l *nearLookup) neighbours(g nearGroup, key string, st *nearState) (before, after []string) {
+	live := func(r nameRec) bool {
+		cur, ok := st.recs.lookup(r.key)
+		return ok && cur.bare == r.bare && r.key != key
 	}
 	for layer := l; layer != nil; layer = layer.under {
-		if n.skeleton != 0 {
-			out = layer.appendMatches(out, layer.bySkeleton, n.skeleton)
+		table := layer.bySkeleton
+		if g.variant {
+			table = layer.byVariant
 		}
-		for _, h := range hashes {
-			out = layer.appendMatches(out, layer.byVariant, h)
+		i, _ := slices.BinarySearch(table, g.h<<nameBits)
+		hi := i
+		for hi < len(table) && table[hi]>>nameBits == g.h<<nameBits>>nameBits {
+			hi++
+		}
+		group := table[i:hi]
+		if len(group) <= nearWindow+1 {
+			for _, e := range group {
+				if r := layer.recs[e&nameMask]; live(r) {
+					if r.key < key {
+						before = append(before, r.key)
+					} else {
+						after = append(after, r.key)
+					}
+				}
+			}
+			continue
+		}
+		// In key order: walk out from key's place.
+		at, _ := slices.BinarySearchFunc(group, key, func(e uint64, k string) int {
+			return strings.Compare(layer.recs[e&nameMask].key, k)
+		})
+		for j, n := at-1, 0; j >= 0 && n <= nearWindow; j-- {
+			if r := layer.recs[group[j]&nameMask]; live(r) {
+				before = append(before, r.key)
+				n++
+			}
+		}
+		for j, n := at, 0; j < len(group) && n <= nearWindow; j++ {
+			if r := layer.recs[group[j]&nameMask]; live(r) {
+				after = append(after, r.key)
+				n++
+			}
 		}
 	}
-	return out
+	// A key may be in several layers; the nearest nearWindow+1 of all are among the
+	// nearest of each.
+	slices.SortFunc(before, func(x, y string) int { return strings.Compare(y, x) })
+	before = slices.Compact(before)
+	slices.Sort(after)
+	after = slices.Compact(after)
+	return before[:min(len(before), nearWindow+1)], after[:min(len(after), nearWindow+1)]
 }
 
-// appendMatches appends the keys of the entries of table whose hash bits are h's.
-func (l *nearLookup) appendMatches(out []string, table []uint64, h uint64) []string {
-	const mask = 1<<nameBits - 1
-	i, _ := slices.BinarySearch(table, h<<nameBits)
-	for ; i < len(table) && table[i]>>nameBits == h<<nameBits>>nameBits; i++ {
-		out = append(out, l.recs[table[i]&mask].key)
-	}
-	return out
-}
-
-// eachVariant calls f with the hash of s and of every string made by deleting one rune.
+// eachVariant calls f with the hash of s and of every distinct string made by deleting
+// one rune.
 func eachVariant(s string, f func(uint64)) {
 	f(maphash.String(seed, s))
 	var buf []byte
+	last := ""
 	for at, r := range s {
-		buf = append(append(buf[:0], s[:at]...), s[at+utf8.RuneLen(r):]...)
+		size := utf8.RuneLen(r)
+		if r == utf8.RuneError {
+			_, size = utf8.DecodeRuneInString(s[at:])
+		}
+		if s[at:at+size] == last {
+			continue // deleting either of two equal runes in a row makes the same string
+		}
+		last = s[at : at+size]
+		buf = append(append(buf[:0], s[:at]...), s[at+size:]...)
 		f(maphash.Bytes(seed, buf))
 	}
+}
+
+// A near pair packs a pair of names (by record index) that are near-duplicates, and
+// why, into one word that sorts by the first name, then the second, then the reason.
+func nearPair(a, b int, why nearWhy) uint64 { return uint64(a)<<32 | uint64(b)<<8 | uint64(why) }
+
+func unpackPair(p uint64) (a, b int, why nearWhy) {
+	return int(p >> 32), int(p >> 8 & nameMask), nearWhy(p & 0xff)
 }
 
 // computeNearDuplicates is the full pass over every name of the workspace.
@@ -421,81 +651,41 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			names = append(names, rec)
 		}
 	}
-	found := map[namePair]string{}
+	if len(names) >= 1<<nameBits {
+		return &nearState{result: nearResult{}, tooMany: true} // beyond sixteen million names: not attempted
+	}
+	var pairs []uint64
 	report := func(a, b int, why string) {
 		if names[a].bare == names[b].bare {
 			return // the same name, or siblings that differ only in numbering
 		}
-		if _, ok := found[pairOf(names[a].key, names[b].key)]; !ok {
-			found[pairOf(names[a].key, names[b].key)] = why
-		}
+		w := whyOf(why)
+		pairs = append(pairs, nearPair(a, b, w), nearPair(b, a, w))
 	}
-	// Same once spaces and punctuation are removed: every pair of a skeleton, found by
-	// sorting the skeletons (the high bits of the hash over the name's index, as below).
-	if len(names) >= 1<<nameBits {
-		return &nearState{result: nearResult{}} // beyond sixteen million names: not attempted
-	}
-	skeletons := make([]uint64, 0, len(names))
-	for i, n := range names {
-		if n.skeleton != 0 {
-			skeletons = append(skeletons, n.skeleton<<nameBits|uint64(i))
-		}
-	}
-	radixSort(skeletons)
-	for lo := 0; lo < len(skeletons); {
-		hi := lo + 1
-		for hi < len(skeletons) && skeletons[hi]>>nameBits == skeletons[lo]>>nameBits {
-			hi++
-		}
-		for x := lo; x < hi; x++ {
-			for y := x + 1; y < hi; y++ {
-				a, b := int(skeletons[x]&(1<<nameBits-1)), int(skeletons[y]&(1<<nameBits-1))
-				if names[a].skeleton == names[b].skeleton {
-					report(a, b, reasonSkeleton)
+	// The same skeleton, or one edit apart and both long enough (names that share a
+	// one-deletion variant): the names of each group of the tables, each compared with
+	// the nearWindow names after it, which compares it with the nearWindow before it too.
+	// A false match of the hash bits only costs one comparison.
+	lookup := newNearLookup(names)
+	cut := make([]bool, len(names))
+	for _, table := range [][]uint64{lookup.bySkeleton, lookup.byVariant} {
+		for lo := 0; lo < len(table); {
+			hi := groupEnd(table, lo)
+			group := table[lo:hi]
+			for x, ex := range group {
+				ia := int(ex & nameMask)
+				if x > nearWindow || len(group)-1-x > nearWindow {
+					cut[ia] = true
+				}
+				for _, ey := range group[x+1 : min(len(group), x+1+nearWindow)] {
+					ib := int(ey & nameMask)
+					if why, ok := compareNames(names[ia], names[ib]); ok {
+						report(ia, ib, nearReasons[why])
+					}
 				}
 			}
+			lo = hi
 		}
-		lo = hi
-	}
-	// One edit apart, both long enough: names that share a one-deletion variant. The
-	// variants are hashed into one flat table and sorted, which is far cheaper than a map
-	// of lists at a million names. A variant packs the high bits of its hash above the
-	// name's index; a false match of the hash bits only costs one distance computation.
-	type variant = uint64
-	count := 0
-	for _, n := range names {
-		if n.letters >= minTypoLetters {
-			count += len(n.bare) + 1 // bytes bound the runes
-		}
-	}
-	variants := make([]variant, 0, count)
-	for i, n := range names {
-		if n.letters >= minTypoLetters {
-			eachVariant(n.bare, func(h uint64) { variants = append(variants, h<<nameBits|uint64(i)) })
-		}
-	}
-	radixSort(variants)
-	for lo := 0; lo < len(variants); {
-		hi := lo + 1
-		for hi < len(variants) && variants[hi]>>nameBits == variants[lo]>>nameBits {
-			hi++
-		}
-		for x := lo; x < hi; x++ {
-			for y := x + 1; y < hi; y++ {
-				ia, ib := int(variants[x]&(1<<nameBits-1)), int(variants[y]&(1<<nameBits-1))
-				if ia == ib {
-					continue
-				}
-				a, b := names[ia], names[ib]
-				if a.bare == b.bare || isPluralPair(a.bare, b.bare) || diffIsDigit(a.bare, b.bare) {
-					continue
-				}
-				if levenshtein.ComputeDistance(a.bare, b.bare) == 1 {
-					report(ia, ib, reasonTypo)
-				}
-			}
-		}
-		lo = hi
 	}
 	// Singular and plural side by side: top-level or under one parent.
 	for _, fi := range files {
@@ -510,24 +700,71 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			report(int(index[name[:len(name)-1]]), int(index[name]), reasonPlural)
 		}
 	}
-	st := &nearState{names: index, recs: names, pairs: found,
-		lookup: &nearLookup{recs: names, bySkeleton: skeletons, byVariant: variants, size: len(names)}}
-	st.buildResult()
+	// Each name's pairs together, a pair found twice (in several groups) once, with its
+	// closest reason.
+	radixSort(pairs)
+	st := &nearState{recs: newShardedMap[string, nameRec](len(names)), result: nearResult{}, lookup: lookup}
+	for _, n := range names {
+		st.recs.set(n.key, n)
+	}
+	var matches []nearMatch
+	for lo := 0; lo < len(pairs); {
+		a, _, _ := unpackPair(pairs[lo])
+		matches = matches[:0]
+		hi := lo
+		for ; hi < len(pairs) && pairs[hi]>>32 == pairs[lo]>>32; hi++ {
+			if hi == lo || pairs[hi]>>8 != pairs[hi-1]>>8 {
+				_, b, why := unpackPair(pairs[hi])
+				matches = append(matches, nearMatch{names[b].key, names[b].path, names[b].topic, why})
+			}
+		}
+		if f, ok := summarize(names[a], matches, cut[a]); ok {
+			byName := st.result[names[a].path]
+			if byName == nil {
+				byName = map[string]nearFinding{}
+				st.result[names[a].path] = byName
+			}
+			byName[f.key] = f
+		}
+		lo = hi
+	}
 	return st
 }
 
-// diagnostic renders a finding of file fi against the snapshot's current trees.
+// diagnostic renders a finding of file fi against the snapshot's current trees. A name
+// with one near-duplicate says which and why, as it always did; one with more lists the
+// first few, each with its reason, and counts the others.
 func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
-	other := s.file(n.other)
-	name := fi.ast.Line(int(n.line)).Segments[n.seg].Name
-	oname := other.ast.Line(int(n.otherLine)).Segments[n.otherSeg].Name
-	otherText := oname.Text(other.ast.LineText(int(n.otherLine)))
-	return Diagnostic{
-		Span:    name.In(fi.ast.Start(int(n.line))),
+	line, seg := firstSegment(fi, n.topic)
+	d := Diagnostic{
+		Span:    fi.ast.Line(line).Segments[seg].Name.In(fi.ast.Start(line)),
 		Rule:    analysis.RuleNearDuplicate,
-		Message: fmt.Sprintf("%q (%s) looks like the same name: %s", otherText, where(other, n.otherLine, fi), n.why),
-		Related: []Related{{Path: n.other, Span: oname.In(other.ast.Start(int(n.otherLine))), Message: "the other spelling"}},
+		Related: make([]Related, 0, len(n.shown)),
 	}
+	items := make([]string, 0, len(n.shown)+1)
+	for _, m := range n.shown {
+		other := s.file(m.path)
+		ol, os := firstSegment(other, m.topic)
+		oname := other.ast.Line(ol).Segments[os].Name
+		text, at := oname.Text(other.ast.LineText(ol)), where(other, int32(ol), fi)
+		if len(n.shown) == 1 && n.more == 0 && !n.cut {
+			d.Message = fmt.Sprintf("%q (%s) looks like the same name: %s", text, at, nearReasons[m.why])
+			d.Related = append(d.Related, Related{Path: m.path, Span: oname.In(other.ast.Start(ol)), Message: "the other spelling"})
+			return d
+		}
+		items = append(items, fmt.Sprintf("%q (%s, %s)", text, at, nearReasons[m.why]))
+		d.Related = append(d.Related, Related{Path: m.path, Span: oname.In(other.ast.Start(ol)), Message: "another spelling"})
+	}
+	switch {
+	case n.more > 0 && n.cut:
+		items = append(items, fmt.Sprintf("at least %d more", n.more))
+	case n.more > 0:
+		items = append(items, fmt.Sprintf("%d more", n.more))
+	case n.cut:
+		items = append(items, "maybe others")
+	}
+	d.Message = strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1] + " look like the same name"
+	return d
 }
 
 // skeleton appends the letters and digits of s to buf and counts the letters.
@@ -574,6 +811,30 @@ func diffIsDigit(a, b string) bool {
 		return unicode.IsDigit(r)
 	}
 	return digit(a) || digit(b)
+}
+
+// oneEditApart reports whether a and b are at Levenshtein distance exactly 1, counted in
+// runes, in time linear in their length: past the first rune that differs, the rest must
+// be equal once one rune is dropped from one side or from both.
+func oneEditApart(a, b string) bool {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	for i > 0 && (i < len(a) && !utf8.RuneStart(a[i]) || i < len(b) && !utf8.RuneStart(b[i])) {
+		i-- // back to the start of the rune that differs
+	}
+	_, na := utf8.DecodeRuneInString(a[i:]) // 0 at the end
+	_, nb := utf8.DecodeRuneInString(b[i:])
+	switch {
+	case na == 0 && nb == 0:
+		return false // equal
+	case na == 0:
+		return i+nb == len(b) // b is a plus one rune
+	case nb == 0:
+		return i+na == len(a)
+	}
+	return a[i+na:] == b[i+nb:] || a[i+na:] == b[i:] || a[i:] == b[i+nb:]
 }
 
 // radixSort sorts in four passes of sixteen bits: for the millions of variants of a large

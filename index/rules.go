@@ -85,7 +85,7 @@ var Rules = []Rule{
 		Name:     "near-duplicate",
 		Severity: analysis.SeverityInfo,
 		Title:    "Near-duplicate names",
-		Help:     "Two different segment names look like the same name written two ways: equal once spaces and punctuation are removed, one edit apart (8+ letters, not a digit), or differing only by a plural `s` under the same parent. Pick one spelling.",
+		Help:     "Two different segment names look like the same name written two ways: equal once spaces and punctuation are removed, one edit apart (8+ letters and at most 64 runes, not a digit), or differing only by a plural `s` under the same parent. Each name is reported once, naming up to three of the others. Pick one spelling.",
 	},
 	{
 		Name:     "unbalanced-brackets",

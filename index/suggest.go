@@ -1,12 +1,12 @@
 package index
 
 import (
+	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/agnivade/levenshtein"
 )
 
 // maxSuggestions bounds the "did you mean" list: more than three reads as noise.
@@ -28,10 +28,41 @@ func ends(k string) (first, last [2]rune) {
 	return [2]rune{r0, r1}, [2]rune{z0, z1}
 }
 
+// maxSuggestScan is the most names of one bucket a lookup compares with the reference one
+// by one: more than any bucket of a real workspace holds. A larger bucket (numbered
+// names: "item 1" to "item 100000" share "it" and the length) is looked up through an
+// index of its names instead, so that a lookup does not cost the whole bucket.
+const maxSuggestScan = 64
+
+// maxSuggestIndexedRunes is the longest part of a name, beyond the two runes its bucket
+// shares, that the index of a large bucket holds by its deletions: a name of r such runes
+// enters it 1+r+r(r-1) times (101 at 10), so longer ones would make it large. A large
+// bucket of longer names is looked up in part: the maxSuggestScan names nearest the
+// reference in sorted order (of reversed names, for a bucket of shared last runes), which
+// finds a typo away from the runes the bucket shares.
+const maxSuggestIndexedRunes = 10
+
+// suggestNames are the names of a bucket, and the index of a large bucket, built on its
+// first lookup.
+type suggestNames struct {
+	names []string
+	once  sync.Once
+	// By deletions: each name's rest (the name without the two runes the bucket shares)
+	// with up to two runes deleted, hashed above the name's index, sorted. Names within
+	// distance d of a reference share with it a rest with up to d runes deleted from each.
+	deletions []uint64
+	slots     []int32 // slots[t] is the first of the deletions whose top slotBits bits are t or more
+	slotBits  uint
+	restLen   int // runes in the rest of every name of the bucket
+	// Or, for names longer than maxSuggestIndexedRunes: the names in sorted order, of
+	// their reversed runes for a bucket of shared last runes.
+	sorted []string
+}
+
 // suggestIndex is built once per snapshot, on the first broken reference, and kept by
 // later snapshots while the names stay the same; so are the answers it gave.
 type suggestIndex struct {
-	buckets map[suggestBucket][]string
+	buckets map[suggestBucket]*suggestNames
 	answers *sync.Map // key -> []string
 	// under is the index this one adds names to; a name gone since may still be listed,
 	// so every candidate is checked against the snapshot.
@@ -53,7 +84,7 @@ func followSuggest(old *lazy[suggestIndex], added []string) *lazy[suggestIndex] 
 	if !ok {
 		return &lazy[suggestIndex]{}
 	}
-	layer := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}, under: &base, depth: base.depth + 1}
+	layer := suggestIndex{buckets: map[suggestBucket]*suggestNames{}, answers: &sync.Map{}, under: &base, depth: base.depth + 1}
 	for _, k := range added {
 		layer.add(k)
 	}
@@ -70,11 +101,11 @@ func (idx suggestIndex) flatten() (suggestIndex, bool) {
 	for bottom.under != nil {
 		bottom = bottom.under
 	}
-	merged := suggestIndex{buckets: map[suggestBucket][]string{}, answers: idx.answers, under: bottom, depth: 1}
+	merged := suggestIndex{buckets: map[suggestBucket]*suggestNames{}, answers: idx.answers, under: bottom, depth: 1}
 	seen := map[string]bool{}
 	for layer := &idx; layer != bottom; layer = layer.under {
-		for _, keys := range layer.buckets {
-			for _, k := range keys {
+		for _, b := range layer.buckets {
+			for _, k := range b.names {
 				if !seen[k] {
 					seen[k] = true
 					merged.add(k)
@@ -92,8 +123,14 @@ func (idx *suggestIndex) add(k string) {
 	idx.size++
 	n := utf8.RuneCountInString(k)
 	first, last := ends(k)
-	idx.buckets[suggestBucket{first, false, n}] = append(idx.buckets[suggestBucket{first, false, n}], k)
-	idx.buckets[suggestBucket{last, true, n}] = append(idx.buckets[suggestBucket{last, true, n}], k)
+	for _, b := range []suggestBucket{{first, false, n}, {last, true, n}} {
+		names := idx.buckets[b]
+		if names == nil {
+			names = &suggestNames{}
+			idx.buckets[b] = names
+		}
+		names.names = append(names.names, k)
+	}
 }
 
 // known reports whether k is still a name (or, for paths, a topic) of the snapshot.
@@ -126,7 +163,7 @@ func (s *Snapshot) Prepare() {
 }
 
 func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
-	idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
+	idx := suggestIndex{buckets: map[suggestBucket]*suggestNames{}, answers: &sync.Map{}}
 	seen := map[string]bool{}
 	add := func(k string) {
 		if !seen[k] {
@@ -223,7 +260,8 @@ func all(items []string, ok func(string) bool) bool {
 // closestOf ranks the names of idx's buckets and of the layers under it down to until
 // (not included; nil: all of them), and the names in extra, by their distance to key.
 func (idx suggestIndex) closestOf(key string, known func(string) bool, until *suggestIndex, extra []string) []string {
-	n := utf8.RuneCountInString(key)
+	keyRunes := []rune(key)
+	n := len(keyRunes)
 	maxDist := suggestDistance(n)
 	first, last := ends(key)
 	type cand struct {
@@ -231,14 +269,21 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, until *su
 		dist int
 	}
 	var cands []cand
+	var sc suggestScratch
 	for _, k := range extra {
-		cands = append(cands, cand{k, levenshtein.ComputeDistance(key, k)})
+		sc.runes = appendRunes(sc.runes[:0], k)
+		cands = append(cands, cand{k, editDistanceWithin(keyRunes, sc.runes, maxDist)})
 	}
 	for layer := &idx; layer != nil && layer != until; layer = layer.under {
 		for m := n - maxDist; m <= n+maxDist; m++ {
 			for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
-				for _, k := range layer.buckets[b] {
-					if d := levenshtein.ComputeDistance(key, k); d <= maxDist && known(k) {
+				names := layer.buckets[b]
+				if names == nil {
+					continue
+				}
+				for _, k := range names.candidates(keyRunes, b.last, maxDist, &sc) {
+					sc.runes = appendRunes(sc.runes[:0], k)
+					if d := editDistanceWithin(keyRunes, sc.runes, maxDist); d <= maxDist && known(k) {
 						cands = append(cands, cand{k, d})
 					}
 				}
@@ -266,4 +311,298 @@ func suggestDistance(n int) int {
 		return 2
 	}
 	return 1
+}
+
+// candidates returns the names of the bucket that may be within maxDist of key (whose
+// runes keyRunes are): all of a small bucket, those the index finds in a large one.
+func (b *suggestNames) candidates(keyRunes []rune, last bool, maxDist int, sc *suggestScratch) []string {
+	if len(b.names) <= maxSuggestScan {
+		return b.names
+	}
+	b.once.Do(func() { b.build(last) })
+	if b.sorted != nil {
+		return b.nearestSorted(keyRunes, last)
+	}
+	// Two strings within distance d have a common subsequence made by deleting dx runes
+	// from one and dy from the other, dx, dy ≤ d: one for each substitution, plus one on
+	// one side for each insertion or deletion. Rests of lengths differing by Δ need
+	// dx-dy = Δ; for equal lengths and two deletions each, the two substitutions are at
+	// the same places on both sides, which the positioned hashes say.
+	keyRest := rest(keyRunes, last)
+	delta := len(keyRest) - b.restLen
+	sc.rh.of(keyRest)
+	sc.hashes = sc.hashes[:0]
+	for dx := range maxDist + 1 {
+		if dy := dx - delta; dy >= 0 && dy <= maxDist {
+			sc.hashes = sc.rh.appendDeletions(sc.hashes, dx, delta == 0 && dx == 2, nameBits, 0)
+		}
+	}
+	at := sc.at[:0]
+	for _, h := range sc.hashes {
+		t := h >> (64 - b.slotBits)
+		for _, e := range b.deletions[b.slots[t]:b.slots[t+1]] {
+			if e>>nameBits == h>>nameBits {
+				at = append(at, int(e&nameMask))
+			}
+		}
+	}
+	slices.Sort(at)
+	at = slices.Compact(at)
+	sc.at = at
+	out := sc.names[:0]
+	for _, j := range at {
+		out = append(out, b.names[j])
+	}
+	sc.names = out
+	return out
+}
+
+// suggestScratch is the space one lookup reuses from bucket to bucket.
+type suggestScratch struct {
+	rh     runeHashes
+	hashes []uint64
+	at     []int
+	names  []string
+	runes  []rune
+}
+
+// rest returns the runes of a name of a bucket without the two runes the bucket shares:
+// the first two, or the last two. The distance of two names that share them is the
+// distance of the rests.
+func rest(r []rune, last bool) []rune {
+	if last {
+		return r[:max(0, len(r)-2)]
+	}
+	return r[min(2, len(r)):]
+}
+
+// build makes the index of a large bucket: by deletions, or sorted for long names.
+// The names of a bucket have one length.
+func (b *suggestNames) build(last bool) {
+	if utf8.RuneCountInString(b.names[0])-2 > maxSuggestIndexedRunes || len(b.names) >= 1<<nameBits {
+		b.sorted = make([]string, len(b.names))
+		for i, k := range b.names {
+			b.sorted[i] = k
+			if last {
+				b.sorted[i] = reverseRunes(k)
+			}
+		}
+		slices.Sort(b.sorted)
+		return
+	}
+	b.restLen = len(rest([]rune(b.names[0]), last))
+	// Each name enters once with nothing deleted, r times with one rune deleted, and
+	// r(r-1)/2 times with two, positioned and not. Repeats (deleting either rune of a
+	// run) make repeated candidates, which a lookup removes. The entries are placed by
+	// their top bits, a slot for about every two, so that a lookup reads one or two.
+	r := b.restLen
+	per := 1 + r + r*(r-1)
+	b.slotBits = uint(max(1, bits.Len(uint(per*len(b.names)/2))))
+	shift := 64 - b.slotBits
+	b.deletions = make([]uint64, 0, per*len(b.names))
+	var rh runeHashes
+	var runes []rune
+	for i, k := range b.names {
+		runes = append(runes[:0], []rune(k)...)
+		rh.of(rest(runes, last))
+		for d := range 3 {
+			b.deletions = rh.appendDeletions(b.deletions, d, false, nameBits, uint64(i))
+		}
+		b.deletions = rh.appendDeletions(b.deletions, 2, true, nameBits, uint64(i))
+	}
+	sortTopBits(b.deletions, b.slotBits)
+	b.slots = make([]int32, 1<<b.slotBits+1)
+	for _, e := range b.deletions {
+		b.slots[e>>shift+1]++
+	}
+	for t := 1; t < len(b.slots); t++ {
+		b.slots[t] += b.slots[t-1]
+	}
+}
+
+// sortTopBits sorts a by its top n bits (the rest in no order), in passes of at most
+// eleven bits: the counts and the places written to of one pass stay in the cache, where
+// placing each entry straight into its slot of a table of millions would miss it nearly
+// every time.
+func sortTopBits(a []uint64, n uint) {
+	if len(a) == 0 {
+		return
+	}
+	buf := make([]uint64, len(a))
+	src, dst := a, buf
+	var count [1 << 11]int
+	for low := 64 - n; low < 64; low += 11 {
+		width := min(11, 64-low)
+		mask := uint64(1)<<width - 1
+		clear(count[:])
+		for _, v := range src {
+			count[v>>low&mask]++
+		}
+		sum := 0
+		for i := range count[:1<<width] {
+			count[i], sum = sum, sum+count[i]
+		}
+		for _, v := range src {
+			d := v >> low & mask
+			dst[count[d]] = v
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &a[0] {
+		copy(a, src)
+	}
+}
+
+// nearestSorted returns the maxSuggestScan names nearest key in the bucket's sorted order.
+func (b *suggestNames) nearestSorted(keyRunes []rune, last bool) []string {
+	key := string(keyRunes)
+	if last {
+		key = reverseRunes(key)
+	}
+	i, _ := slices.BinarySearch(b.sorted, key)
+	lo := max(0, min(i-maxSuggestScan/2, len(b.sorted)-maxSuggestScan))
+	out := slices.Clone(b.sorted[lo : lo+maxSuggestScan])
+	if last {
+		for j, k := range out {
+			out[j] = reverseRunes(k)
+		}
+	}
+	return out
+}
+
+func appendRunes(dst []rune, s string) []rune {
+	for _, r := range s {
+		dst = append(dst, r)
+	}
+	return dst
+}
+
+func reverseRunes(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
+// runeHashes are the prefix hashes of a rune string, from which the hash of the string
+// with any one or two runes deleted costs the same whatever its length. The hashes are
+// polynomial, modulo 2^64 with a random odd base: the strings hashed are at most a dozen
+// runes, far too short for the strings that collide for every base.
+type runeHashes struct {
+	prefix []uint64 // prefix[k] is the hash of r[:k]
+	pow    []uint64 // pow[k] is polyBase^k
+}
+
+func (rh *runeHashes) of(r []rune) {
+	rh.prefix = append(rh.prefix[:0], 0)
+	rh.pow = append(rh.pow[:0], 1)
+	for i, c := range r {
+		rh.prefix = append(rh.prefix, rh.prefix[i]*polyBase+uint64(c)+1)
+		rh.pow = append(rh.pow, rh.pow[i]*polyBase)
+	}
+}
+
+// appendDeletions appends to dst the hash of every string made by deleting exactly d
+// (at most 2) runes of the string, shifted left by shift and or-ed with low; positioned,
+// the hash also says which runes, so that only strings with the same two places deleted
+// hash alike.
+func (rh *runeHashes) appendDeletions(dst []uint64, d int, positioned bool, shift uint, low uint64) []uint64 {
+	n := len(rh.prefix) - 1
+	if d > n {
+		return dst
+	}
+	prefix, pow := rh.prefix, rh.pow
+	length := uint64(n-d) * 0x9e3779b97f4a7c15 // strings of other lengths hash apart
+	switch d {
+	case 0:
+		dst = append(dst, mix64(prefix[n]+length)<<shift|low)
+	case 1:
+		for i := range n {
+			h := prefix[i]*pow[n-1-i] + prefix[n] - prefix[i+1]*pow[n-1-i]
+			dst = append(dst, mix64(h+length)<<shift|low)
+		}
+	case 2:
+		for i := range n - 1 {
+			head := prefix[i] * pow[n-2-i]
+			for j := i + 1; j < n; j++ {
+				// r[:i] r[i+1:j] r[j+1:], each from the prefix hashes
+				h := head + (prefix[j]-prefix[i+1]*pow[j-i-1])*pow[n-1-j] + prefix[n] - prefix[j+1]*pow[n-1-j]
+				if positioned {
+					h += uint64(i+1)*0xc2b2ae3d27d4eb4f + uint64(j+1)*0x165667b19e3779f9
+				}
+				dst = append(dst, mix64(h+length)<<shift|low)
+			}
+		}
+	}
+	return dst
+}
+
+// polyBase is the base of the polynomial hashes: odd, random for each process.
+var polyBase = maphash.String(seed, "polyBase") | 1
+
+// mix64 scrambles the bits of x (the finalizer of SplitMix64).
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// editDistanceWithin returns the Levenshtein distance of a and b if it is at most k, else
+// k+1, in time O(k·len): only the cells within k of the diagonal can hold k or less.
+func editDistanceWithin(a, b []rune, k int) int {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > k {
+		return k + 1
+	}
+	// row[d] is the distance of a[:i] and b[:j] for j = i-k+d.
+	width := 2*k + 1
+	var rows [2][8]int // room for k up to 3 without allocating
+	prev, cur := rows[0][:], rows[1][:]
+	if width > len(prev) {
+		prev, cur = make([]int, width), make([]int, width)
+	}
+	prev, cur = prev[:width], cur[:width]
+	for d := range width {
+		prev[d] = k + 1
+		if j := d - k; j >= 0 && j <= len(b) {
+			prev[d] = j
+		}
+	}
+	for i := 1; i <= len(a); i++ {
+		best := k + 1
+		for d := range width {
+			j := i - k + d
+			if j < 0 || j > len(b) {
+				cur[d] = k + 1
+				continue
+			}
+			v := k + 1
+			if j == 0 {
+				v = i
+			} else {
+				cost := 1
+				if a[i-1] == b[j-1] {
+					cost = 0
+				}
+				v = prev[d] + cost // from (i-1, j-1)
+				if d+1 < width {
+					v = min(v, prev[d+1]+1) // from (i-1, j)
+				}
+				if d > 0 {
+					v = min(v, cur[d-1]+1) // from (i, j-1)
+				}
+			}
+			cur[d] = min(v, k+1)
+			best = min(best, cur[d])
+		}
+		if best > k {
+			return k + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)-len(a)+k]
 }

@@ -207,8 +207,8 @@ func TestSingleLineDefectsAsPlanted(t *testing.T) {
 }
 
 // TestWorkspaceFindsWhatWasPlanted runs the workspace rules over the corpus: nothing
-// without defects, and each planted defect found once; a near-duplicate pair is reported
-// at both its names, each finding naming a planted misspelling.
+// without defects, and each planted defect found once; a near-duplicate is reported once
+// at each misspelling and once at each name misspelt, each finding naming a misspelling.
 func TestWorkspaceFindsWhatWasPlanted(t *testing.T) {
 	nearOnly := rates(0)
 	nearOnly[NearDuplicate] = 0.2 // 4000 asked, more than the vocabulary allows
@@ -218,23 +218,38 @@ func TestWorkspaceFindsWhatWasPlanted(t *testing.T) {
 		src := render(t, c)
 		snap := index.NewWorkspace(index.Config{Sorting: true}).UpdateMany(map[string][]byte{"a.notes": src})
 		found := map[string]int{}
+		atMisspelling, atOther := 0, 0
 		for _, d := range snap.Diagnostics("a.notes") {
 			found[d.Rule]++
 			if d.Rule != NearDuplicate.String() {
 				continue
 			}
-			named := false
+			named, at := false, false
 			for _, m := range c.Misspelled {
-				named = named || strings.Contains(d.Message, `"`+m+`"`) || string(src[d.Span.Start:d.Span.End]) == m
+				at = at || string(src[d.Span.Start:d.Span.End]) == m
+				named = named || strings.Contains(d.Message, `"`+m+`"`) || at
 			}
 			if !named {
 				t.Errorf("near-duplicate %q: %s names no planted misspelling", src[d.Span.Start:d.Span.End], d.Message)
 			}
+			if at {
+				atMisspelling++
+			} else {
+				atOther++
+			}
 		}
 		for d := Defect(0); d < numDefects; d++ {
 			got, want := found[d.String()], c.Planted[d]
-			if d == NearDuplicate && float64(got) >= 1.9*float64(want) && got <= 2*want {
-				continue // reported at each of the pair's two names
+			if d == NearDuplicate {
+				// One finding a name: each misspelling once, and each name misspelt once,
+				// however many of its misspellings were planted.
+				// Past nearWindow names a group, the index compares a window around each
+				// name (documented in docs/format.md): a dense vocabulary may miss a few.
+				missed := want - atMisspelling
+				if missed < 0 || rate > 0.01 && missed > want/100 || rate <= 0.01 && missed > 0 || atOther > want || want > 0 && atOther == 0 {
+					t.Errorf("rate %v: %d near-duplicates at misspellings and %d at the names misspelt, %d planted", rate, atMisspelling, atOther, want)
+				}
+				continue
 			}
 			if got != want {
 				t.Errorf("rate %v: workspace finds %d %s, %d planted", rate, got, d, want)

@@ -95,7 +95,7 @@ func TestCheckRealCorpus(t *testing.T) {
 	add("empty-definition", "warning", 349, 350, 354)
 	add("duplicate-url", "warning", 309)
 	add("redundant-stub", "info", 68, 382, 388, 488)
-	// Near-duplicates: reported once a pair, at each name's first line.
+	// Near-duplicates: reported once a name, at its first line; here each has one match.
 	add("near-duplicate", "info", 334, 475, 88, 120, 434, 441, 38, 362, 293, 301, 568, 569)
 	add("unbalanced-brackets", "warning", 39, 82, 149, 281)
 

@@ -1,0 +1,123 @@
+package index
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/agnivade/levenshtein"
+)
+
+func TestEditDistanceWithin(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	alphabet := []rune("ab日-")
+	word := func() []rune {
+		w := make([]rune, r.IntN(9))
+		for i := range w {
+			w[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		return w
+	}
+	for range 100_000 {
+		a, b, k := word(), word(), r.IntN(4)
+		want := min(levenshtein.ComputeDistance(string(a), string(b)), k+1)
+		if got := editDistanceWithin(a, b, k); got != want {
+			t.Fatalf("editDistanceWithin(%q, %q, %d) = %d, want %d", string(a), string(b), k, got, want)
+		}
+	}
+}
+
+// TestSuggestLargeBuckets: buckets far larger than maxSuggestScan, looked up through
+// their deletions, give the answers of comparing every name of the bucket.
+func TestSuggestLargeBuckets(t *testing.T) {
+	src := hostileNumbered(10_000)
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": src})
+	var names []string
+	for k := range snap.file("a.notes").lastSeg.one.all() {
+		names = append(names, k)
+	}
+	brute := func(key string) []string {
+		n := utf8.RuneCountInString(key)
+		maxDist := 1
+		if n >= 5 {
+			maxDist = 2
+		}
+		kf, kl := ends(key)
+		type cand struct {
+			text string
+			dist int
+		}
+		var cands []cand
+		for _, k := range names {
+			f, l := ends(k)
+			m := utf8.RuneCountInString(k)
+			if (f == kf || l == kl) && m >= n-maxDist && m <= n+maxDist {
+				if d := levenshtein.ComputeDistance(key, k); d <= maxDist {
+					cands = append(cands, cand{k, d})
+				}
+			}
+		}
+		slices.SortFunc(cands, func(a, b cand) int {
+			if a.dist != b.dist {
+				return a.dist - b.dist
+			}
+			return strings.Compare(a.text, b.text)
+		})
+		var out []string
+		for _, c := range cands[:min(len(cands), maxSuggestions)] {
+			out = append(out, c.text)
+		}
+		return out
+	}
+	r := rand.New(rand.NewPCG(17, 18))
+	big := map[bool]int{}
+	for b, names := range snap.suggestions(false).buckets {
+		if len(names.names) > maxSuggestScan {
+			big[b.last]++
+		}
+	}
+	if big[false] == 0 || big[true] == 0 {
+		t.Fatalf("large buckets: %v", big)
+	}
+	for range 1000 {
+		key := []rune(fmt.Sprintf("item %d", 1+r.IntN(10_000)))
+		for range 1 + r.IntN(2) {
+			i := r.IntN(len(key))
+			switch r.IntN(3) {
+			case 0:
+				key = slices.Delete(key, i, i+1)
+			case 1:
+				key = slices.Insert(key, i, rune("0123456789 et"[r.IntN(13)]))
+			default:
+				key[i] = rune("0123456789 et"[r.IntN(13)])
+			}
+		}
+		if got, want := snap.suggest(string(key)), brute(string(key)); !slices.Equal(got, want) {
+			t.Fatalf("suggest(%q) = %q, want %q", string(key), got, want)
+		}
+	}
+}
+
+// TestSuggestLargeBucketsOfLongNames: a large bucket of names too long for its index is
+// looked up near the reference in sorted order; the bucket of the other end of the name
+// finds a typo next to the runes one shares.
+func TestSuggestLargeBucketsOfLongNames(t *testing.T) {
+	var b strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&b, "numbered item %05d\n%05d item numbered\n", i, i)
+	}
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": []byte(b.String())})
+	for key, want := range map[string]string{
+		"numbered itme 01234": "numbered item 01234",
+		"numbered item 01x34": "numbered item 01034",
+		"01234 item numbere":  "01234 item numbered",
+		"01234 itme numbered": "01234 item numbered",
+	} {
+		if got := snap.suggest(key); len(got) == 0 || got[0] != want || len(got) > maxSuggestions {
+			t.Errorf("suggest(%q) = %q, want %q first", key, got, want)
+		}
+	}
+}
