@@ -115,7 +115,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 			if t.uses == 1 && int(t.first) == line && s.only.path == path {
 				continue
 			}
-			uses = int(t.uses) + s.refTotals()[k]
+			uses = int(t.uses) + s.refCount(k)
 		} else {
 			if s.onlyOn(k, path, line) {
 				continue
@@ -322,7 +322,7 @@ func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
 }
 
 // uses counts how often a topic is used: the lines under it and the references to it.
-func (s *Snapshot) uses(key string) int { return s.refTotals()[key] + s.topicUses(key) }
+func (s *Snapshot) uses(key string) int { return s.refCount(key) + s.topicUses(key) }
 
 // topicUses counts the lines under a topic, in every file; 0 for no topic.
 func (s *Snapshot) topicUses(key string) int {

@@ -12,7 +12,7 @@ func (s *Snapshot) Hover(path string, offset int) *HoverResult {
 		return nil
 	}
 	key := keys[0]
-	h := &HoverResult{Span: span, Term: s.display(key), Key: key, RefCount: s.refTotals()[key]}
+	h := &HoverResult{Span: span, Term: s.display(key), Key: key, RefCount: s.refCount(key)}
 	for _, r := range s.topicRecs(key) {
 		for _, a := range r.aliases() {
 			if !slices.Contains(h.Aliases, a) {
@@ -77,6 +77,25 @@ func (s *Snapshot) childNames(key string) []string {
 	return names
 }
 
+// refCount counts the lines whose references resolve to topic key: through the few
+// reference keys that can name it, so that a hover costs the same whatever the number
+// of references in the workspace. refTotals counts them all at once, for ranking.
+func (s *Snapshot) refCount(key string) int {
+	if s.refsCounted() {
+		return s.refCounts[key]
+	}
+	n := 0
+	for _, rk := range s.refKeysNaming([]string{key}) {
+		for _, fi := range s.refFiles(rk) {
+			n += len(fi.refs.get(rk))
+		}
+	}
+	return n
+}
+
+// refsCounted reports whether refTotals has counted every topic's references already.
+func (s *Snapshot) refsCounted() bool { return s.refsDone.Load() }
+
 // refTotals counts, for every topic, the lines whose references resolve to it. It is
 // computed once per snapshot.
 func (s *Snapshot) refTotals() map[string]int {
@@ -100,6 +119,7 @@ func (s *Snapshot) refTotals() map[string]int {
 				count(rk, len(lines))
 			}
 		}
+		s.refsDone.Store(true)
 	})
 	return s.refCounts
 }

@@ -47,6 +47,7 @@ type Snapshot struct {
 
 	refOnce   sync.Once
 	refCounts map[string]int // topic key -> lines referring to it
+	refsDone  atomic.Bool    // refCounts is complete
 
 	diagMu sync.Mutex
 	diags  map[string]*diagResult

@@ -213,3 +213,26 @@ func TestAffectedByEdits(t *testing.T) {
 		})
 	}
 }
+
+// TestRefCountEqualsRefTotals: a hover counts a topic's references through the keys that
+// can name it; the count must be what counting every reference of the workspace gives.
+func TestRefCountEqualsRefTotals(t *testing.T) {
+	for _, files := range []map[string][]byte{{"a.notes": corpus(t)}, multiFileCorpus(t)} {
+		one := NewWorkspace(DefaultConfig()).UpdateMany(files)
+		all := NewWorkspace(DefaultConfig()).UpdateMany(files).refTotals()
+		checked := 0
+		for _, fi := range one.allFiles() {
+			for k := range fi.topics.all() {
+				if got, want := one.refCount(k), all[k]; got != want {
+					t.Errorf("%d files: refCount(%q) = %d, refTotals says %d", len(files), k, got, want)
+				}
+				if all[k] > 0 {
+					checked++
+				}
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%d files: no topic is referred to; the test checks nothing", len(files))
+		}
+	}
+}
