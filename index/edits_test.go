@@ -28,14 +28,22 @@ func TestEditsAgainstFreshIndex(t *testing.T) {
 
 func editsAgainstFreshIndex(t *testing.T, seed uint64) {
 	{
+		// b.notes also holds names that crowd: a group larger than the near-duplicate
+		// window, and names too long for the one-edit rule.
+		var crowd strings.Builder
+		for i := range nearWindow + 8 {
+			fmt.Fprintf(&crowd, "wordlist%c = x\n", rune(0x4e00+2*i))
+		}
+		long := strings.Repeat("lorem ipsum ", 6) + "dolor"
+		fmt.Fprintf(&crowd, "%s\n%s\n", long, strings.Replace(long, " ", "-", 1))
 		srcs := map[string][]byte{
 			"a.notes": corpus(t),
-			"b.notes": []byte("jump server = another host\nwebhook = dup\nx = see [[sharding]] and [[nowhere]]\nincidents\nCAP\nsharding\ny = [[z]] [[data store -- sharding]]\n"),
+			"b.notes": []byte("jump server = another host\nwebhook = dup\nx = see [[sharding]] and [[nowhere]]\nincidents\nCAP\nsharding\ny = [[z]] [[data store -- sharding]]\n" + crowd.String()),
 		}
 		w := NewWorkspace(DefaultConfig())
 		w.UpdateMany(maps.Clone(srcs))
 		r := rand.New(rand.NewPCG(seed, 100))
-		inserts := []string{"x", "s", " -- y", "(BFF)", "\n", "\n\n", "a -- b = c\nd\n", " ", "[[z]] ", "[[jump server]]", " = ", "https://e.com/x ", "webhooks -- ", "load-shedding\n", "\"", "é", "API -- ", "z\n", "incidents = x\n", "[[data store -- database]] ", "[[API -- y]]"}
+		inserts := []string{"x", "s", " -- y", "(BFF)", "\n", "\n\n", "a -- b = c\nd\n", " ", "[[z]] ", "[[jump server]]", " = ", "https://e.com/x ", "webhooks -- ", "load-shedding\n", "\"", "é", "API -- ", "z\n", "incidents = x\n", "[[data store -- database]] ", "[[API -- y]]", "wordlist丁 = y\n", "wordlist", "lorem ipsum lorem ipsum lorem ipsum lorem ipsum lorem ipsum lorem ipsum dolar\n"}
 		for i := range 200 {
 			edited := "a.notes"
 			if r.IntN(4) == 0 {

@@ -42,11 +42,10 @@ const maxSuggestScan = 64
 // finds a typo away from the runes the bucket shares.
 const maxSuggestIndexedRunes = 10
 
-// suggestNames are the names of a bucket, and the index of a large bucket, built on its
-// first lookup.
-type suggestNames struct {
-	names []string
+// bucketIndex is the index of a large bucket, built on its first lookup.
+type bucketIndex struct {
 	once  sync.Once
+	names []string // the bucket's
 	// By deletions: each name's rest (the name without the two runes the bucket shares)
 	// with up to two runes deleted, hashed above the name's index, sorted. Names within
 	// distance d of a reference share with it a rest with up to d runes deleted from each.
@@ -62,8 +61,9 @@ type suggestNames struct {
 // suggestIndex is built once per snapshot, on the first broken reference, and kept by
 // later snapshots while the names stay the same; so are the answers it gave.
 type suggestIndex struct {
-	buckets map[suggestBucket]*suggestNames
+	buckets map[suggestBucket][]string
 	answers *sync.Map // key -> []string
+	large   *sync.Map // suggestBucket -> *bucketIndex, for the large buckets looked up
 	// under is the index this one adds names to; a name gone since may still be listed,
 	// so every candidate is checked against the snapshot.
 	under *suggestIndex
@@ -84,7 +84,7 @@ func followSuggest(old *lazy[suggestIndex], added []string) *lazy[suggestIndex] 
 	if !ok {
 		return &lazy[suggestIndex]{}
 	}
-	layer := suggestIndex{buckets: map[suggestBucket]*suggestNames{}, answers: &sync.Map{}, under: &base, depth: base.depth + 1}
+	layer := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}, large: &sync.Map{}, under: &base, depth: base.depth + 1}
 	for _, k := range added {
 		layer.add(k)
 	}
@@ -101,11 +101,11 @@ func (idx suggestIndex) flatten() (suggestIndex, bool) {
 	for bottom.under != nil {
 		bottom = bottom.under
 	}
-	merged := suggestIndex{buckets: map[suggestBucket]*suggestNames{}, answers: idx.answers, under: bottom, depth: 1}
+	merged := suggestIndex{buckets: map[suggestBucket][]string{}, answers: idx.answers, large: &sync.Map{}, under: bottom, depth: 1}
 	seen := map[string]bool{}
 	for layer := &idx; layer != bottom; layer = layer.under {
-		for _, b := range layer.buckets {
-			for _, k := range b.names {
+		for _, keys := range layer.buckets {
+			for _, k := range keys {
 				if !seen[k] {
 					seen[k] = true
 					merged.add(k)
@@ -123,14 +123,8 @@ func (idx *suggestIndex) add(k string) {
 	idx.size++
 	n := utf8.RuneCountInString(k)
 	first, last := ends(k)
-	for _, b := range []suggestBucket{{first, false, n}, {last, true, n}} {
-		names := idx.buckets[b]
-		if names == nil {
-			names = &suggestNames{}
-			idx.buckets[b] = names
-		}
-		names.names = append(names.names, k)
-	}
+	idx.buckets[suggestBucket{first, false, n}] = append(idx.buckets[suggestBucket{first, false, n}], k)
+	idx.buckets[suggestBucket{last, true, n}] = append(idx.buckets[suggestBucket{last, true, n}], k)
 }
 
 // known reports whether k is still a name (or, for paths, a topic) of the snapshot.
@@ -144,10 +138,15 @@ func (s *Snapshot) known(k string, paths bool) bool {
 // suggestions returns the index of names (last segments and aliases), or of full paths
 // when paths is set: a reference written as a path is most likely a path with a typo.
 func (s *Snapshot) suggestions(paths bool) suggestIndex {
-	if paths {
-		return s.suggestPaths.get(func() suggestIndex { return s.buildSuggestIndex(true) })
+	build := func() suggestIndex {
+		idx := s.buildSuggestIndex(paths)
+		idx.large = &sync.Map{}
+		return idx
 	}
-	return s.suggestNames.get(func() suggestIndex { return s.buildSuggestIndex(false) })
+	if paths {
+		return s.suggestPaths.get(build)
+	}
+	return s.suggestNames.get(build)
 }
 
 // Prepare builds ahead of need what a request would otherwise wait for, for a caller
@@ -163,7 +162,7 @@ func (s *Snapshot) Prepare() {
 }
 
 func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
-	idx := suggestIndex{buckets: map[suggestBucket]*suggestNames{}, answers: &sync.Map{}}
+	idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
 	seen := map[string]bool{}
 	add := func(k string) {
 		if !seen[k] {
@@ -277,11 +276,7 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, until *su
 	for layer := &idx; layer != nil && layer != until; layer = layer.under {
 		for m := n - maxDist; m <= n+maxDist; m++ {
 			for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
-				names := layer.buckets[b]
-				if names == nil {
-					continue
-				}
-				for _, k := range names.candidates(keyRunes, b.last, maxDist, &sc) {
+				for _, k := range layer.candidates(b, keyRunes, maxDist, &sc) {
 					sc.runes = appendRunes(sc.runes[:0], k)
 					if d := editDistanceWithin(keyRunes, sc.runes, maxDist); d <= maxDist && known(k) {
 						cands = append(cands, cand{k, d})
@@ -313,13 +308,24 @@ func suggestDistance(n int) int {
 	return 1
 }
 
-// candidates returns the names of the bucket that may be within maxDist of key (whose
-// runes keyRunes are): all of a small bucket, those the index finds in a large one.
-func (b *suggestNames) candidates(keyRunes []rune, last bool, maxDist int, sc *suggestScratch) []string {
-	if len(b.names) <= maxSuggestScan {
-		return b.names
+// candidates returns the names of bucket bk that may be within maxDist of key (whose
+// runes keyRunes are): all of a small bucket, those its index finds in a large one.
+func (idx *suggestIndex) candidates(bk suggestBucket, keyRunes []rune, maxDist int, sc *suggestScratch) []string {
+	names := idx.buckets[bk]
+	if len(names) <= maxSuggestScan || idx.large == nil {
+		return names
 	}
-	b.once.Do(func() { b.build(last) })
+	v, ok := idx.large.Load(bk)
+	if !ok {
+		v, _ = idx.large.LoadOrStore(bk, &bucketIndex{})
+	}
+	b := v.(*bucketIndex)
+	b.once.Do(func() { b.build(names, bk.last) })
+	return b.lookup(keyRunes, bk.last, maxDist, sc)
+}
+
+// lookup returns the names of the bucket that may be within maxDist of key.
+func (b *bucketIndex) lookup(keyRunes []rune, last bool, maxDist int, sc *suggestScratch) []string {
 	if b.sorted != nil {
 		return b.nearestSorted(keyRunes, last)
 	}
@@ -376,9 +382,10 @@ func rest(r []rune, last bool) []rune {
 	return r[min(2, len(r)):]
 }
 
-// build makes the index of a large bucket: by deletions, or sorted for long names.
-// The names of a bucket have one length.
-func (b *suggestNames) build(last bool) {
+// build makes the index of a large bucket of names: by deletions, or sorted for long
+// names. The names of a bucket have one length.
+func (b *bucketIndex) build(names []string, last bool) {
+	b.names = names
 	if utf8.RuneCountInString(b.names[0])-2 > maxSuggestIndexedRunes || len(b.names) >= 1<<nameBits {
 		b.sorted = make([]string, len(b.names))
 		for i, k := range b.names {
@@ -455,7 +462,7 @@ func sortTopBits(a []uint64, n uint) {
 }
 
 // nearestSorted returns the maxSuggestScan names nearest key in the bucket's sorted order.
-func (b *suggestNames) nearestSorted(keyRunes []rune, last bool) []string {
+func (b *bucketIndex) nearestSorted(keyRunes []rune, last bool) []string {
 	key := string(keyRunes)
 	if last {
 		key = reverseRunes(key)

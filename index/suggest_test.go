@@ -75,7 +75,7 @@ func TestSuggestLargeBuckets(t *testing.T) {
 	r := rand.New(rand.NewPCG(17, 18))
 	big := map[bool]int{}
 	for b, names := range snap.suggestions(false).buckets {
-		if len(names.names) > maxSuggestScan {
+		if len(names) > maxSuggestScan {
 			big[b.last]++
 		}
 	}
