@@ -401,10 +401,12 @@ func (b *bucketIndex) build(names []string, last bool) {
 	// Each name enters once with nothing deleted, r times with one rune deleted, and
 	// r(r-1)/2 times with two, positioned and not. Repeats (deleting either rune of a
 	// run) make repeated candidates, which a lookup removes. The entries are placed by
-	// their top bits, a slot for about every two, so that a lookup reads one or two.
+	// their top bits, a slot for about every eight: the slots, four bytes each, take half
+	// a byte an entry and mostly stay in the cache, and a lookup reads one line of
+	// entries.
 	r := b.restLen
 	per := 1 + r + r*(r-1)
-	b.slotBits = uint(max(1, bits.Len(uint(per*len(b.names)/2))))
+	b.slotBits = uint(max(1, bits.Len(uint(per*len(b.names)/8))))
 	shift := 64 - b.slotBits
 	b.deletions = make([]uint64, 0, per*len(b.names))
 	var rh runeHashes
