@@ -165,10 +165,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.near = follow(old.near, nearEdit{names, moved})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
-	}
-	switch how {
-	case changedLines:
-		snap.terms = old.terms.touching(slices.Values(keys.topics))
+		snap.terms = old.terms.touching(slices.Values(topics))
 	case changedAll:
 		snap.terms = old.terms.touching(topicKeysOf(prev, fi))
 	}

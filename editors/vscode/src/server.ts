@@ -98,6 +98,8 @@ export interface ServerSettings {
   rules?: Record<string, Severity>;
   sorting?: boolean;
   include?: string[];
+  maxFileSize?: number;
+  maxCrossLineFindings?: number;
 }
 
 export function serverSettings(config: ConfigReader): ServerSettings {
@@ -113,6 +115,12 @@ export function serverSettings(config: ConfigReader): ServerSettings {
   const include = config.get<string[]>("include");
   if (Array.isArray(include) && include.length > 0) {
     out.include = [...include];
+  }
+  for (const key of ["maxFileSize", "maxCrossLineFindings"] as const) {
+    const n = config.get<number | null>(key);
+    if (typeof n === "number" && Number.isInteger(n) && n >= 0) {
+      out[key] = n;
+    }
   }
   return out;
 }

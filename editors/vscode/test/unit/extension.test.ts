@@ -73,14 +73,18 @@ describe("serverSettings", () => {
   const reader = (values: Record<string, unknown>) => ({ get: <T>(k: string) => values[k] as T | undefined });
 
   it("sends only what the user set", () => {
-    assert.deepEqual(serverSettings(reader({ rules: {}, sorting: null, include: [], path: "/x", "trace.server": "verbose" })), {});
+    assert.deepEqual(serverSettings(reader({ rules: {}, sorting: null, include: [], maxFileSize: null, path: "/x", "trace.server": "verbose" })), {});
   });
 
-  it("passes rules, sorting and include through", () => {
+  it("passes rules, sorting, include and the limits through", () => {
     assert.deepEqual(
-      serverSettings(reader({ rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"] })),
-      { rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"] },
+      serverSettings(reader({ rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"], maxFileSize: 0, maxCrossLineFindings: 500 })),
+      { rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"], maxFileSize: 0, maxCrossLineFindings: 500 },
     );
+  });
+
+  it("leaves out a limit that is no whole number", () => {
+    assert.deepEqual(serverSettings(reader({ maxFileSize: -1, maxCrossLineFindings: 1.5 })), {});
   });
 });
 
