@@ -109,16 +109,10 @@ func (s *Snapshot) nearDuplicates() nearResult {
 }
 
 // nearEdit is what one edit changed for the near-duplicates: the name keys on the lines
-// it replaced and put in, and how it moved the lines after them (nil: not moved).
+// it replaced and put in. Lines that only moved need nothing: the state holds no line
+// numbers.
 type nearEdit struct {
 	affected []string
-	moved    *lineShift
-}
-
-// A lineShift says that in one file, the lines from `from` on moved by delta.
-type lineShift struct {
-	path        string
-	from, delta int32
 }
 
 // updateNear derives the state from prev through edits: the names they touched are

@@ -158,11 +158,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		keys = changedKeys(change, prev.ast, fi.ast, true)
 		names, aliases, topics := keys.names, keys.aliases, keys.topics
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
-		var moved *lineShift
-		if change.To != change.OldTo {
-			moved = &lineShift{path: path, from: int32(change.OldTo), delta: int32(change.To - change.OldTo)}
-		}
-		snap.near = follow(old.near, nearEdit{names, moved})
+		snap.near = follow(old.near, nearEdit{names})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
 		snap.terms = old.terms.touching(slices.Values(topics))
