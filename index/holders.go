@@ -186,13 +186,12 @@ func buildKeyTables(files []*fileIndex) *keyTables {
 	files = slices.SortedFunc(slices.Values(files), func(a, b *fileIndex) int { return cmp.Compare(a.id, b.id) })
 	singles := &singleLists{}
 	t := &keyTables{}
-	builds := []func(){
-		func() { t.topics = buildHolders(files, size/2, singles, (*fileIndex).eachTopic) },
-		func() { t.names = buildHolders(files, size/4, singles, (*fileIndex).eachName) },
-		func() { t.aliases = buildHolders(files, 0, singles, (*fileIndex).eachAlias) },
-		func() { t.refs = buildHolders(files, 0, singles, (*fileIndex).eachRef) },
-		func() { t.lines = buildHolders(files, size, singles, (*fileIndex).eachLineHash) },
-		func() { t.defs = buildHolders(files, size/2, singles, (*fileIndex).eachDefHash) },
+	var builds []func()
+	for _, k := range stringKinds {
+		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sized(size), singles, k.each) })
+	}
+	for _, k := range hashKinds {
+		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sized(size), singles, k.each) })
 	}
 	jobs := make(chan func())
 	var wg sync.WaitGroup
@@ -257,26 +256,51 @@ func (fi *fileIndex) eachDefHash(f func(uint64)) {
 	}
 }
 
+// keyKind is one kind of key of the workspace tables: its table, how a file lists its
+// keys, and how many lines of the workspace make about one key (0: too few to size for).
+type keyKind[K shardKey] struct {
+	pick         func(*keyTables) *holderTable[K]
+	each         func(*fileIndex, func(K))
+	linesEachKey int
+}
+
+func (k keyKind[K]) sized(lines int) int {
+	if k.linesEachKey == 0 {
+		return 0
+	}
+	return lines / k.linesEachKey
+}
+
+var (
+	stringKinds = []keyKind[string]{
+		{pickTopics, (*fileIndex).eachTopic, 2}, {pickNames, (*fileIndex).eachName, 4},
+		{pickAliases, (*fileIndex).eachAlias, 0}, {pickRefs, (*fileIndex).eachRef, 0},
+	}
+	hashKinds = []keyKind[uint64]{
+		{pickLines, (*fileIndex).eachLineHash, 1}, {pickDefs, (*fileIndex).eachDefHash, 2},
+	}
+)
+
 // addFile enters every key of fi.
 func (t *keyTables) addFile(fi *fileIndex) {
-	id := fi.id
-	fi.eachTopic(func(k string) { t.topics.add(k, id) })
-	fi.eachName(func(k string) { t.names.add(k, id) })
-	fi.eachAlias(func(k string) { t.aliases.add(k, id) })
-	fi.eachRef(func(k string) { t.refs.add(k, id) })
-	fi.eachLineHash(func(h uint64) { t.lines.add(h, id) })
-	fi.eachDefHash(func(h uint64) { t.defs.add(h, id) })
+	forEachKey(t, fi, (*holderTable[string]).add, (*holderTable[uint64]).add)
 }
 
 // removeFile takes every key of fi out.
 func (t *keyTables) removeFile(fi *fileIndex) {
-	id := fi.id
-	fi.eachTopic(func(k string) { t.topics.remove(k, id) })
-	fi.eachName(func(k string) { t.names.remove(k, id) })
-	fi.eachAlias(func(k string) { t.aliases.remove(k, id) })
-	fi.eachRef(func(k string) { t.refs.remove(k, id) })
-	fi.eachLineHash(func(h uint64) { t.lines.remove(h, id) })
-	fi.eachDefHash(func(h uint64) { t.defs.remove(h, id) })
+	forEachKey(t, fi, (*holderTable[string]).remove, (*holderTable[uint64]).remove)
+}
+
+// forEachKey calls op with each key of fi, of every kind, and its table.
+func forEachKey(t *keyTables, fi *fileIndex, op func(*holderTable[string], string, fileID), hashOp func(*holderTable[uint64], uint64, fileID)) {
+	for _, k := range stringKinds {
+		table := k.pick(t)
+		k.each(fi, func(key string) { op(table, key, fi.id) })
+	}
+	for _, k := range hashKinds {
+		table := k.pick(t)
+		k.each(fi, func(key uint64) { hashOp(table, key, fi.id) })
+	}
 }
 
 // changedHashes are the line and definition hashes of the lines an edit replaced and
