@@ -143,6 +143,7 @@ func (s *Server) initializeReplied() {
 }
 
 func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error) {
+	s.initializedSeenOnce.Do(func() { close(s.initializedSeen) })
 	if s.client.watchRegistration {
 		go s.registerWatchers()
 	}

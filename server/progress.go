@@ -55,9 +55,10 @@ func (s *Server) beginProgress(ctx context.Context, title string, clientToken bo
 	p.token = json.RawMessage(fmt.Sprintf(`"notesls-%d"`, s.progressSeq))
 	go func() {
 		defer close(p.ready)
-		// Requests to the client wait until it has the initialize result.
+		// VS Code answers "Unhandled method" to a create sent between the initialize
+		// result and its own initialized notification: it registers the handler then.
 		select {
-		case <-s.initReplied:
+		case <-s.initializedSeen:
 		case <-ctx.Done():
 			return
 		}

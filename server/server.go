@@ -90,8 +90,13 @@ type Server struct {
 	// server may send nothing but progress on the client's own token.
 	initReplied     chan struct{}
 	initRepliedOnce sync.Once
-	exited          chan struct{}
-	exitOnce        sync.Once
+	// initializedSeen is closed by the client's initialized notification: a client may
+	// register its handlers for server requests (VS Code's window/workDoneProgress/create)
+	// only once it has sent it, so requests that would be refused wait for it.
+	initializedSeen     chan struct{}
+	initializedSeenOnce sync.Once
+	exited              chan struct{}
+	exitOnce            sync.Once
 
 	inflightMu sync.Mutex
 	inflight   map[jsonrpc2.ID]context.CancelFunc
@@ -117,15 +122,16 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *Server {
 		opts.DiagnosticsDelay = defaultDiagnosticsDelay
 	}
 	s := &Server{
-		ctx:         ctx,
-		conn:        conn,
-		log:         log,
-		opts:        opts,
-		exited:      make(chan struct{}),
-		initReplied: make(chan struct{}),
-		inflight:    make(map[jsonrpc2.ID]context.CancelFunc),
-		docs:        newDocumentStore(),
-		mappers:     newMapperCache(),
+		ctx:             ctx,
+		conn:            conn,
+		log:             log,
+		opts:            opts,
+		exited:          make(chan struct{}),
+		initReplied:     make(chan struct{}),
+		initializedSeen: make(chan struct{}),
+		inflight:        make(map[jsonrpc2.ID]context.CancelFunc),
+		docs:            newDocumentStore(),
+		mappers:         newMapperCache(),
 	}
 	s.ws = newWorkspace(s)
 	s.diags = newDiagnostics(s, opts.DiagnosticsDelay)

@@ -356,3 +356,32 @@ func TestLSPNoFileHoldsAnotherHostage(t *testing.T) {
 		t.Errorf("exit status %d, want 0", code)
 	}
 }
+
+// VS Code registers its handler for window/workDoneProgress/create only when it sends
+// initialized; a create sent before that is refused and the progress never shows.
+func TestLSPProgressTokenWaitsForInitialized(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	lspWriteFile(t, a, "alpha = (first\n")
+	c := startServer(t)
+	params := map[string]any{
+		"processId": os.Getpid(), "capabilities": editorCaps,
+		"rootUri":          lspFileURI(dir),
+		"workspaceFolders": []map[string]string{{"uri": lspFileURI(dir), "name": "w"}},
+	}
+	c.result("initialize", params, nil)
+	// The index is built and published without initialized; the token must wait.
+	c.waitDiagnostics(lspFileURI(a), nil)
+	for _, r := range c.serverRequests() {
+		if r.Method == "window/workDoneProgress/create" {
+			t.Fatal("window/workDoneProgress/create sent before the client's initialized")
+		}
+	}
+	c.notify("initialized", map[string]any{})
+	c.waitRequest("window/workDoneProgress/create", func(r *rpcMessage) bool {
+		return r.Method == "window/workDoneProgress/create"
+	})
+	c.waitNote("$/progress end", func(m *rpcMessage) bool {
+		return m.Method == "$/progress" && strings.Contains(string(m.Params), `"kind":"end"`)
+	})
+}
