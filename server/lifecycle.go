@@ -128,12 +128,9 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 				},
 			},
 		},
-		ServerInfo: &protocol.ServerInfo{Name: "notesls", Version: Version},
+		ServerInfo: &protocol.ServerInfo{Name: "notesls", Version: Version()},
 	}, nil
 }
-
-// Version is reported to the client in serverInfo.
-var Version = "0.1.0"
 
 // initializeReplied runs once the initialize result has been written.
 func (s *Server) initializeReplied() {

@@ -246,3 +246,24 @@ func TestLSPUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// --version names the same version as initialize's serverInfo, so a bug report's version
+// line is the one the editor's log shows.
+func TestVersionMatchesServerInfo(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"--check", "--version"}, {"serve", "-version"}} {
+		out, errOut, code := runNotes(t, repoRoot, args...)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		if code != 0 || errOut != "" || !strings.HasPrefix(lines[0], "notesls ") ||
+			!strings.HasPrefix(lines[len(lines)-1], "built with go") {
+			t.Fatalf("notesls %q: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+		c := startServer(t)
+		var res struct {
+			ServerInfo struct{ Name, Version string } `json:"serverInfo"`
+		}
+		c.result("initialize", map[string]any{"processId": os.Getpid(), "capabilities": map[string]any{}, "rootUri": nil}, &res)
+		if got := "notesls " + res.ServerInfo.Version; res.ServerInfo.Name != "notesls" || got != lines[0] {
+			t.Errorf("serverInfo %+v, want the first line of --version: %q", res.ServerInfo, lines[0])
+		}
+	}
+}

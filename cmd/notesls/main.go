@@ -3,8 +3,11 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
+
+	"github.com/notesls/notesls/server"
 )
 
 func main() {
@@ -13,6 +16,15 @@ func main() {
 
 // run dispatches on the mode so that tests can drive both modes in-process.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--version" || a == "-version" {
+			fmt.Fprint(stdout, server.VersionDetails())
+			return 0
+		}
+	}
 	for _, a := range args {
 		if a == "--check" || a == "-check" {
 			return runCheck(args, stdout, stderr)

@@ -27,6 +27,7 @@ flags:
   --log-level LEVEL       debug, info, warn or error (default info)
   --profile.cpu FILE      write a CPU profile of the session to FILE
   --profile.mem FILE      write a heap profile to FILE when the server exits
+  --version               print the version and the build's revision, then exit
 
 The server exits with status 0 after shutdown and exit, 1 when exit or the end of
 stdin comes without shutdown, 2 on a usage error.
