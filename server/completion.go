@@ -37,7 +37,8 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 			TextEdit: &protocol.TextEdit{Range: rng, NewText: it.Label},
 		}
 		if it.Documentation != "" {
-			item.Documentation = protocol.MarkupContent{Kind: protocol.Markdown, Value: plainToMarkdown(it.Documentation)}
+			kind := s.client.docFormat
+			item.Documentation = protocol.MarkupContent{Kind: kind, Value: markup{plain: kind == protocol.PlainText}.lines(it.Documentation)}
 		}
 		// The client filters items by the typed prefix; a fuzzy match (a typo) would be
 		// dropped there, so it is told to match the prefix itself.

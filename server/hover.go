@@ -28,34 +28,35 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if err != nil {
 		return nil, err
 	}
+	kind := s.client.hoverFormat
 	return &protocol.Hover{
-		Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: hoverMarkdown(f.v, h)},
+		Contents: protocol.MarkupContent{Kind: kind, Value: hoverText(f.v, h, markup{plain: kind == protocol.PlainText})},
 		Range:    &rng,
 	}, nil
 }
 
-// hoverMarkdown renders what the index knows of a term: path, aliases, every definition
+// hoverText renders what the index knows of a term: path, aliases, every definition
 // with a link to its line, URLs, child topics and how often it is referred to.
-func hoverMarkdown(v *view, h *index.HoverResult) string {
+func hoverText(v *view, h *index.HoverResult, m markup) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**%s**\n", escapeMarkdown(h.Term))
+	fmt.Fprintf(&b, "%s\n", m.bold(h.Term))
 	if len(h.Aliases) > 0 {
 		b.WriteString("\nAliases: ")
 		for i, a := range h.Aliases {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(escapeMarkdown(a))
+			b.WriteString(m.literal(a))
 		}
 		b.WriteString("\n")
 	}
 	if len(h.Definitions) > 0 {
 		b.WriteString("\n")
 		for _, d := range h.Definitions {
-			where := fmt.Sprintf("[%s:%d](%s#L%d)", escapeMarkdown(displayPath(v, d.Path)), d.Line+1, v.uri(d.Path), d.Line+1)
+			where := m.link(fmt.Sprintf("%s:%d", displayPath(v, d.Path), d.Line+1), fmt.Sprintf("%s#L%d", v.uri(d.Path), d.Line+1))
 			switch {
 			case d.Body != "":
-				fmt.Fprintf(&b, "- %s%s — %s\n", separatorLabel(d.Separator), markdownText(d.Body), where)
+				fmt.Fprintf(&b, "- %s%s — %s\n", separatorLabel(d.Separator), m.text(d.Body), where)
 			default: // a stub or a bare link: its URLs follow under Links
 				fmt.Fprintf(&b, "- %s\n", where)
 			}
@@ -64,7 +65,7 @@ func hoverMarkdown(v *view, h *index.HoverResult) string {
 	if len(h.URLs) > 0 {
 		b.WriteString("\nLinks:\n")
 		for _, u := range h.URLs {
-			fmt.Fprintf(&b, "- <%s>\n", u)
+			fmt.Fprintf(&b, "- %s\n", m.url(u))
 		}
 	}
 	if len(h.Children) > 0 {
@@ -77,7 +78,7 @@ func hoverMarkdown(v *view, h *index.HoverResult) string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(escapeMarkdown(c))
+			b.WriteString(m.literal(c))
 		}
 		b.WriteString("\n")
 	}

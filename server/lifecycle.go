@@ -32,6 +32,8 @@ type clientInfo struct {
 	workDoneProgress  bool // window.workDoneProgress
 	linkSupport       bool // textDocument.definition.linkSupport
 	workDoneToken     json.RawMessage
+	hoverFormat       protocol.MarkupKind // what hovers are written in
+	docFormat         protocol.MarkupKind // what completion documentation is written in
 }
 
 // initializeParams decodes only what the server uses, so that a client sending a newer
@@ -42,7 +44,11 @@ type initializeParams struct {
 	WorkspaceFolders      []protocol.WorkspaceFolder `json:"workspaceFolders"`
 	InitializationOptions json.RawMessage            `json:"initializationOptions"`
 	WorkDoneToken         json.RawMessage            `json:"workDoneToken"`
-	Capabilities          struct {
+	ClientInfo            struct {
+		Name    string `json:"name"`
+		Version string `json:"version"`
+	} `json:"clientInfo"`
+	Capabilities struct {
 		Workspace struct {
 			DidChangeWatchedFiles struct {
 				DynamicRegistration bool `json:"dynamicRegistration"`
@@ -53,6 +59,14 @@ type initializeParams struct {
 			Definition struct {
 				LinkSupport bool `json:"linkSupport"`
 			} `json:"definition"`
+			Hover struct {
+				ContentFormat []protocol.MarkupKind `json:"contentFormat"`
+			} `json:"hover"`
+			Completion struct {
+				CompletionItem struct {
+					DocumentationFormat []protocol.MarkupKind `json:"documentationFormat"`
+				} `json:"completionItem"`
+			} `json:"completion"`
 		} `json:"textDocument"`
 		Window struct {
 			WorkDoneProgress bool `json:"workDoneProgress"`
@@ -74,6 +88,8 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 		configurationPull: caps.Workspace.Configuration,
 		workDoneProgress:  caps.Window.WorkDoneProgress,
 		linkSupport:       caps.TextDocument.Definition.LinkSupport,
+		hoverFormat:       markupFor(caps.TextDocument.Hover.ContentFormat, p.ClientInfo.Name, p.ClientInfo.Version),
+		docFormat:         markupFor(caps.TextDocument.Completion.CompletionItem.DocumentationFormat, p.ClientInfo.Name, p.ClientInfo.Version),
 	}
 	if !isNull(p.WorkDoneToken) {
 		s.client.workDoneToken = p.WorkDoneToken
@@ -103,7 +119,8 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 		s.log.Warn("ignoring initializationOptions", zap.Error(err))
 	}
 	s.log.Info("initialize", zap.Strings("folders", roots), zap.Bool("watch", s.client.watchRegistration),
-		zap.Bool("progress", s.client.workDoneProgress), zap.Bool("links", s.client.linkSupport))
+		zap.Bool("progress", s.client.workDoneProgress), zap.Bool("links", s.client.linkSupport),
+		zap.String("hover", string(s.client.hoverFormat)))
 	s.setLifecycle(stateInitialized)
 	s.ws.start(roots, editor)
 

@@ -367,3 +367,79 @@ func runeColumn(line string, utf16Col int) int {
 }
 
 func lspEqualInts(a, b []int) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+
+// A client that cannot render Markdown, or renders it without hiding link syntax (Neovim
+// before 0.10), gets hovers and completion documentation in plain text.
+func TestLSPCorpusHoverFormatPerClient(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	uri := lspFileURI(file)
+	for _, tc := range []struct {
+		name, client, version string
+		formats               []string
+		want                  string
+	}{
+		{"eglot without markdown-mode", "Eglot", "1.9", []string{"plaintext"}, "plaintext"},
+		{"Neovim 0.7", "Neovim", "0.7.2", []string{"markdown", "plaintext"}, "plaintext"},
+		{"Neovim 0.9", "Neovim", "0.9.5", []string{"markdown", "plaintext"}, "plaintext"},
+		{"Neovim 0.10", "Neovim", "0.10.0", []string{"markdown", "plaintext"}, "markdown"},
+		{"VS Code", "Visual Studio Code", "1.139.0", []string{"markdown", "plaintext"}, "markdown"},
+		{"a client that says nothing", "", "", nil, "markdown"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := startServer(t)
+			td := map[string]any{}
+			if tc.formats != nil {
+				td["hover"] = map[string]any{"contentFormat": tc.formats}
+				td["completion"] = map[string]any{"completionItem": map[string]any{"documentationFormat": tc.formats}}
+			}
+			params := map[string]any{
+				"processId": os.Getpid(), "rootUri": lspFileURI(dir),
+				"capabilities": map[string]any{"textDocument": td},
+			}
+			if tc.client != "" {
+				params["clientInfo"] = map[string]string{"name": tc.client, "version": tc.version}
+			}
+			c.result("initialize", params, nil)
+			c.notify("initialized", map[string]any{})
+			c.didOpen(uri, text)
+			var hover struct{ Contents struct{ Kind, Value string } }
+			c.result("textDocument/hover", textDocPos(uri, linePos(t, text, 415, `extension of (CAP)`)), &hover)
+			if hover.Contents.Kind != tc.want {
+				t.Fatalf("hover kind %q, want %q", hover.Contents.Kind, tc.want)
+			}
+			value := hover.Contents.Value
+			for _, want := range []string{"CAP", "system-design.notes:141", "https://www.infoq.com/articles/cap-twelve-years-later-how-the-rules-have-changed/"} {
+				if !strings.Contains(value, want) {
+					t.Errorf("hover lacks %q:\n%s", want, value)
+				}
+			}
+			if tc.want == "plaintext" {
+				for _, raw := range []string{"**", "](", "<http", `\`} {
+					if strings.Contains(value, raw) {
+						t.Errorf("plain-text hover holds Markdown syntax %q:\n%s", raw, value)
+					}
+				}
+				lspGolden(t, "hover-cap-plain.golden", lspScrub([]byte(value), dir))
+			}
+			var list struct {
+				Items []struct {
+					Label         string
+					Documentation *struct{ Kind, Value string }
+				}
+			}
+			c.result("textDocument/completion", textDocPos(uri, linePos(t, text, 313, `\[\[()jump server`)), &list)
+			documented := 0
+			for _, it := range list.Items {
+				if it.Documentation != nil {
+					documented++
+					if it.Documentation.Kind != tc.want {
+						t.Fatalf("completion %q documentation kind %q, want %q", it.Label, it.Documentation.Kind, tc.want)
+					}
+				}
+			}
+			if documented == 0 {
+				t.Errorf("no completion after [[ carries documentation (%d items)", len(list.Items))
+			}
+		})
+	}
+}

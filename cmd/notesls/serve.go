@@ -24,7 +24,7 @@ Runs the notes language server over stdin/stdout (the Language Server Protocol).
 flags:
   --stdio                 talk over stdin/stdout (the default and only transport)
   --log-file FILE         append the log to FILE instead of stderr
-  --log-level LEVEL       debug, info, warn or error (default info)
+  --log-level LEVEL       debug, info, warn or error (default warn)
   --profile.cpu FILE      write a CPU profile of the session to FILE
   --profile.mem FILE      write a heap profile to FILE when the server exits
   --version               print the version and the build's revision, then exit
@@ -46,7 +46,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, serveUsage) }
 	logFile := fs.String("log-file", "", "")
-	logLevel := fs.String("log-level", "info", "")
+	logLevel := fs.String("log-level", "warn", "")
 	fs.Bool("stdio", true, "")
 	cpuProfile := fs.String("profile.cpu", "", "")
 	memProfile := fs.String("profile.mem", "", "")

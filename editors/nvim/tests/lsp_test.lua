@@ -362,6 +362,12 @@ test('hover: K opens a float with the hover', function()
     end
     return false
   end, 'a floating window showing the CAP hover')
+  -- Neovim 0.7-0.9 conceal only bold in a float: link syntax would be read raw.
+  local shown = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false), '\n')
+  for _, raw in ipairs({ '](', '<http', '**', 'file://' }) do
+    check(not shown:find(raw, 1, true), 'the hover float shows raw %q:\n%s', raw, shown)
+  end
+  check(shown:find('system-design.notes:141', 1, true), 'the float does not name line 141:\n%s', shown)
   vim.api.nvim_win_close(float, true)
   vim.api.nvim_set_current_win(main_win)
 end)
@@ -468,6 +474,19 @@ test(':checkhealth notesls reports the server and the running clients', function
   check(text:find('OK[^\n]-server: ' .. vim.pesc(os.getenv('NOTESLS_CMD'))), 'no OK for the server in:\n%s', text)
   check(text:find('client %d+ running, root ' .. vim.pesc(dir) .. '/ws'), 'no running client for ws in:\n%s', text)
   check(not text:find('ERROR'), 'an ERROR in:\n%s', text)
+end)
+
+-- Neovim 0.7-0.10 log every stderr line of a server as "[ERROR] rpc stderr": in normal
+-- use the server must write none.
+test('log: the server wrote nothing to stderr in normal use', function()
+  local f = io.open(log_path, 'r')
+  local added = ''
+  if f then
+    f:seek('set', log_start)
+    added = f:read('*a') or ''
+    f:close()
+  end
+  check(not added:find('stderr', 1, true), 'stderr lines in the LSP log:\n%s', added:sub(-2000))
 end)
 
 out(string.format('nvim: %d passed, %d failed', results.passed, results.failed))
