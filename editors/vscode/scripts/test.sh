@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests the VS Code extension from a clean clone, installing what it needs: npm packages
 # (npm ci, from package-lock.json), the linux-x64 server binary in bin/, then the grammar
-# and client tests, then packaging the .vsix. The project's scripts/test runs this.
+# and client tests, then packaging a .vsix for each of the six platforms. The project's
+# scripts/test runs this.
 set -euo pipefail
 ext="$(cd "$(dirname "$0")/.." && pwd)"
 root="$(cd "$ext/../.." && pwd)"
@@ -21,7 +22,7 @@ fi
 echo "-- npm test (typecheck, grammar tests, client tests)"
 npm test
 
-echo "-- npm run package"
+echo "-- scripts/package-all.sh (a .vsix per platform, each server checked from its header)"
 rm -f "$ext"/*.vsix
-npm run package
+bash "$ext/scripts/package-all.sh"
 ls -l "$ext"/*.vsix
