@@ -102,16 +102,29 @@ SEP-START and SEP-END are nil when the line has no separator."
       (forward-line 1)
       t)))
 
+(defvar-local notes--head-end-cache nil
+  "(TICK LINE-START . HEAD-END) of the line last asked about.")
+
+(defun notes--head-end (pos)
+  "Where the head of the line holding POS ends.
+Remembered for the line, so that the matches of one long line cost one scan, not one each."
+  (save-excursion
+    (goto-char pos)
+    (let ((bol (line-beginning-position))
+          (cache notes--head-end-cache))
+      (if (and cache (eq (car cache) (buffer-chars-modified-tick)) (eq (cadr cache) bol))
+          (cddr cache)
+        (let ((end (save-match-data (nth 1 (notes--line-parts)))))
+          (setq notes--head-end-cache (cons (buffer-chars-modified-tick) (cons bol end)))
+          end)))))
+
 (defun notes--in-head-matcher (regexp)
   "A font-lock matcher for REGEXP that only matches inside a line's head."
   (lambda (limit)
     (let (found)
       (while (and (not found) (re-search-forward regexp limit t))
-        (let ((beg (match-beginning 0))
-              (data (match-data)))
-          (when (< beg (save-match-data (save-excursion (goto-char beg) (nth 1 (notes--line-parts)))))
-            (set-match-data data)
-            (setq found t))))
+        (when (< (match-beginning 0) (notes--head-end (match-beginning 0)))
+          (setq found t)))
       found)))
 
 (defconst notes-font-lock-keywords
