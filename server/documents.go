@@ -28,7 +28,7 @@ type textChange struct {
 func applyChanges(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, error) {
 	for i, c := range changes {
 		if c.Range == nil {
-			m = NewMapper([]byte(c.Text))
+			m = NewMapperEncoding([]byte(c.Text), m.enc)
 			continue
 		}
 		span, err := m.RangeSpan(*c.Range)

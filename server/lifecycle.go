@@ -32,6 +32,7 @@ type clientInfo struct {
 	workDoneProgress  bool // window.workDoneProgress
 	linkSupport       bool // textDocument.definition.linkSupport
 	workDoneToken     json.RawMessage
+	encoding          PositionEncoding    // how positions count characters
 	hoverFormat       protocol.MarkupKind // what hovers are written in
 	docFormat         protocol.MarkupKind // what completion documentation is written in
 }
@@ -49,6 +50,9 @@ type initializeParams struct {
 		Version string `json:"version"`
 	} `json:"clientInfo"`
 	Capabilities struct {
+		General struct {
+			PositionEncodings []string `json:"positionEncodings"`
+		} `json:"general"`
 		Workspace struct {
 			DidChangeWatchedFiles struct {
 				DynamicRegistration bool `json:"dynamicRegistration"`
@@ -78,7 +82,19 @@ type initializeParams struct {
 // topics follow it), "[" opens a reference.
 var triggerCharacters = []string{"-", " ", "["}
 
-func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol.InitializeResult, error) {
+// initializeResult is protocol.InitializeResult with what LSP 3.17 added and the library
+// lacks.
+type initializeResult struct {
+	Capabilities serverCapabilities   `json:"capabilities"`
+	ServerInfo   *protocol.ServerInfo `json:"serverInfo,omitempty"`
+}
+
+type serverCapabilities struct {
+	protocol.ServerCapabilities
+	PositionEncoding PositionEncoding `json:"positionEncoding,omitempty"`
+}
+
+func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initializeResult, error) {
 	if s.lifecycle() != stateNew {
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "initialize sent twice")
 	}
@@ -90,7 +106,9 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 		linkSupport:       caps.TextDocument.Definition.LinkSupport,
 		hoverFormat:       markupFor(caps.TextDocument.Hover.ContentFormat, p.ClientInfo.Name, p.ClientInfo.Version),
 		docFormat:         markupFor(caps.TextDocument.Completion.CompletionItem.DocumentationFormat, p.ClientInfo.Name, p.ClientInfo.Version),
+		encoding:          chooseEncoding(caps.General.PositionEncodings),
 	}
+	s.mappers.setEncoding(s.client.encoding)
 	if !isNull(p.WorkDoneToken) {
 		s.client.workDoneToken = p.WorkDoneToken
 	}
@@ -120,12 +138,12 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 	}
 	s.log.Info("initialize", zap.Strings("folders", roots), zap.Bool("watch", s.client.watchRegistration),
 		zap.Bool("progress", s.client.workDoneProgress), zap.Bool("links", s.client.linkSupport),
-		zap.String("hover", string(s.client.hoverFormat)))
+		zap.String("hover", string(s.client.hoverFormat)), zap.String("positions", string(s.client.encoding)))
 	s.setLifecycle(stateInitialized)
 	s.ws.start(roots, editor)
 
-	return &protocol.InitializeResult{
-		Capabilities: protocol.ServerCapabilities{
+	return &initializeResult{
+		Capabilities: serverCapabilities{PositionEncoding: s.client.encoding, ServerCapabilities: protocol.ServerCapabilities{
 			// Incremental sync: an edit sends a few bytes, not the whole file.
 			TextDocumentSync: &protocol.TextDocumentSyncOptions{
 				OpenClose: true,
@@ -144,7 +162,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*protocol
 					ChangeNotifications: true,
 				},
 			},
-		},
+		}},
 		ServerInfo: &protocol.ServerInfo{Name: "notesls", Version: Version()},
 	}, nil
 }

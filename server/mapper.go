@@ -12,8 +12,9 @@ import (
 	"github.com/notesls/notesls/analysis"
 )
 
-// A Mapper converts between byte offsets in one text and LSP positions (line, UTF-16 code
-// unit), the only place in the server that does so. Lines end at "\n", "\r\n" or a lone
+// A Mapper converts between byte offsets in one text and LSP positions (line, and a column
+// in UTF-16 code units or, when the client chose the utf-8 position encoding, in bytes),
+// the only place in the server that does so. Lines end at "\n", "\r\n" or a lone
 // "\r", as LSP defines. Bytes that are not valid UTF-8 count as one code unit each, as they
 // do once an editor has decoded them to U+FFFD. A leading byte order mark takes no column:
 // editors drop it from the text they show and send. Bad input is an error, never a panic.
@@ -25,11 +26,35 @@ type Mapper struct {
 	lineStart []int
 	// ascii is true when every byte is below 0x80, so UTF-16 columns equal byte columns.
 	ascii bool
+	enc   PositionEncoding
 }
 
-// NewMapper builds the line table of content, which the Mapper keeps without copying.
-func NewMapper(content []byte) *Mapper {
-	m := &Mapper{content: content, lineStart: make([]int, 1, 1+len(content)/32)}
+// PositionEncoding is how a position's character counts: the LSP 3.17 names.
+type PositionEncoding string
+
+const (
+	UTF16 PositionEncoding = "utf-16" // code units of UTF-16: every client understands it
+	UTF8  PositionEncoding = "utf-8"  // bytes: no conversion, for clients that offer it
+)
+
+// chooseEncoding picks utf-8 when the client offers it (general.positionEncodings), else
+// UTF-16, the encoding every client must support.
+func chooseEncoding(offered []string) PositionEncoding {
+	for _, e := range offered {
+		if PositionEncoding(e) == UTF8 {
+			return UTF8
+		}
+	}
+	return UTF16
+}
+
+// NewMapper builds the line table of content, which the Mapper keeps without copying;
+// columns are UTF-16 code units.
+func NewMapper(content []byte) *Mapper { return NewMapperEncoding(content, UTF16) }
+
+// NewMapperEncoding is NewMapper with columns in enc.
+func NewMapperEncoding(content []byte, enc PositionEncoding) *Mapper {
+	m := &Mapper{content: content, lineStart: make([]int, 1, 1+len(content)/32), enc: enc}
 	ascii := true
 	if bytes.HasPrefix(content, bom) {
 		m.lineStart[0] = len(bom)
@@ -77,7 +102,7 @@ func (m *Mapper) spliceInto(room *spliceRoom, span analysis.Span, text string) *
 	content = append(content, text...)
 	content = append(content, old[e:]...)
 	if s <= len(bom) {
-		return NewMapper(content) // the byte order mark may come or go
+		return NewMapperEncoding(content, m.enc) // the byte order mark may come or go
 	}
 	delta := len(text) - (e - s)
 	keep := sort.SearchInts(m.lineStart, s) // line starts before s stay
@@ -97,7 +122,7 @@ func (m *Mapper) spliceInto(room *spliceRoom, span analysis.Span, text string) *
 	for _, p := range m.lineStart[after:] {
 		starts = append(starts, p+delta)
 	}
-	return &Mapper{content: content, lineStart: starts, ascii: m.ascii && isASCII(text)}
+	return &Mapper{content: content, lineStart: starts, ascii: m.ascii && isASCII(text), enc: m.enc}
 }
 
 // isLineStart reports whether offset q of c begins a line.
@@ -126,7 +151,7 @@ func isASCII(s string) bool {
 // over returns a mapper over content, which holds the same bytes as m's: it shares m's
 // line table.
 func (m *Mapper) over(content []byte) *Mapper {
-	return &Mapper{content: content, lineStart: m.lineStart, ascii: m.ascii}
+	return &Mapper{content: content, lineStart: m.lineStart, ascii: m.ascii, enc: m.enc}
 }
 
 // Content returns the text the Mapper was built on.
@@ -175,7 +200,10 @@ func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {
 			return protocol.Position{}, fmt.Errorf("offset %d is inside a UTF-8 sequence", offset)
 		}
 	}
-	col := utf16Len(m.content[start:offset])
+	col := offset - start
+	if m.enc != UTF8 && !m.ascii {
+		col = utf16Len(m.content[start:offset])
+	}
 	return protocol.Position{Line: uint32(line), Character: uint32(col)}, nil
 }
 
@@ -197,11 +225,19 @@ func (m *Mapper) PositionOffset(p protocol.Position) (int, error) {
 	}
 	start, end := m.lineBounds(int(p.Line))
 	want := int(p.Character)
-	if m.ascii {
-		if want > end-start {
+	if m.ascii || m.enc == UTF8 {
+		if want >= end-start {
 			return end, nil
 		}
-		return start + want, nil
+		at := start + want
+		if !m.ascii && !utf8.RuneStart(m.content[at]) {
+			// Inside a multi-byte sequence, unless the bytes there are not valid UTF-8.
+			rs := m.runeStartBefore(at, start)
+			if r, size := utf8.DecodeRune(m.content[rs:end]); rs+size > at && (r != utf8.RuneError || size > 1) {
+				return 0, fmt.Errorf("character %d of line %d is inside a UTF-8 sequence", want, p.Line)
+			}
+		}
+		return at, nil
 	}
 	col := 0
 	for i := start; i < end; {

@@ -147,3 +147,80 @@ func TestMapperRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// With the utf-8 position encoding a column counts bytes: no conversion, and a column
+// inside a multi-byte character is refused as a surrogate half is in UTF-16.
+func TestMapperUTF8Encoding(t *testing.T) {
+	tests := []struct {
+		name    string
+		content string
+		offset  int
+		want    protocol.Position
+	}{
+		{"é is two bytes", "é=x", 2, pos(0, 2)},
+		{"CJK is three", "中文 x", 6, pos(0, 6)},
+		{"emoji is four", "😀 x", 4, pos(0, 4)},
+		{"second line after multi-byte", "é\n😀x", 7, pos(1, 4)},
+		{"CRLF", "é\r\nb", 4, pos(1, 0)},
+		{"lone CR", "é\rb", 3, pos(1, 0)},
+		{"invalid byte counts one", "\xffa", 1, pos(0, 1)},
+		{"after a BOM", "\uFEFFab", 4, pos(0, 1)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := NewMapperEncoding([]byte(tt.content), UTF8)
+			got, err := m.OffsetPosition(tt.offset)
+			if err != nil || got != tt.want {
+				t.Fatalf("OffsetPosition(%d) = %v, %v; want %v", tt.offset, got, err, tt.want)
+			}
+			back, err := m.PositionOffset(got)
+			if err != nil || back != tt.offset {
+				t.Errorf("PositionOffset(%v) = %d, %v; want %d", got, back, err, tt.offset)
+			}
+			// The same mapper after an edit, and after a full replacement, keeps the encoding.
+			if sp := m.Splice(analysis.Span{Start: len(tt.content), End: len(tt.content)}, "é"); sp.enc != UTF8 {
+				t.Errorf("Splice lost the encoding: %q", sp.enc)
+			}
+		})
+	}
+	m := NewMapperEncoding([]byte("a😀b\nc"), UTF8)
+	for _, bad := range []protocol.Position{pos(0, 2), pos(0, 3), pos(0, 4)} {
+		if off, err := m.PositionOffset(bad); err == nil {
+			t.Errorf("PositionOffset(%v) = %d inside the emoji, want an error", bad, off)
+		}
+	}
+	if off, err := m.PositionOffset(pos(0, 99)); err != nil || off != 6 {
+		t.Errorf("past the line end: %d, %v; want 6 (the line's end)", off, err)
+	}
+	if got, err := applyChanges(m, []textChange{{Text: "é"}}, nil); err != nil || got.enc != UTF8 {
+		t.Errorf("a full replacement lost the encoding: %v %v", got, err)
+	}
+	for _, tc := range []struct {
+		offered []string
+		want    PositionEncoding
+	}{{nil, UTF16}, {[]string{"utf-16"}, UTF16}, {[]string{"utf-32", "utf-8", "utf-16"}, UTF8}, {[]string{"utf-32"}, UTF16}} {
+		if got := chooseEncoding(tc.offered); got != tc.want {
+			t.Errorf("chooseEncoding(%q) = %q, want %q", tc.offered, got, tc.want)
+		}
+	}
+}
+
+func TestMapperRoundTripUTF8(t *testing.T) {
+	text := "é = accent\r\n中文 -- topic\r😀 emoji [[x]]\n\n\xffz"
+	m := NewMapperEncoding([]byte(text), UTF8)
+	for off := 0; off <= len(text); off++ {
+		if off < len(text) && off > 0 && (text[off]&0xC0) == 0x80 {
+			continue
+		}
+		if off > 0 && off < len(text) && text[off-1] == '\r' && text[off] == '\n' {
+			continue
+		}
+		p, err := m.OffsetPosition(off)
+		if err != nil {
+			t.Fatalf("OffsetPosition(%d): %v", off, err)
+		}
+		if back, err := m.PositionOffset(p); err != nil || back != off {
+			t.Errorf("offset %d -> %v -> %d, %v", off, p, back, err)
+		}
+	}
+}

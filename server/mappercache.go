@@ -9,21 +9,30 @@ import (
 // request does not rebuild a large file's line table. An entry is valid while the
 // snapshot's content is the very same byte slice.
 type mapperCache struct {
-	mu sync.Mutex
-	m  map[string]*Mapper
+	mu  sync.Mutex
+	m   map[string]*Mapper
+	enc PositionEncoding // the connection's, set by initialize
 }
 
-func newMapperCache() *mapperCache { return &mapperCache{m: map[string]*Mapper{}} }
+func newMapperCache() *mapperCache { return &mapperCache{m: map[string]*Mapper{}, enc: UTF16} }
+
+// setEncoding sets the position encoding of the mappers made from now on.
+func (c *mapperCache) setEncoding(enc PositionEncoding) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.enc = enc
+}
 
 // get returns a mapper over content, the content of path.
 func (c *mapperCache) get(path string, content []byte) *Mapper {
 	c.mu.Lock()
 	m, ok := c.m[path]
+	enc := c.enc
 	c.mu.Unlock()
 	if ok && sameBytes(m.Content(), content) {
 		return m
 	}
-	m = NewMapper(content)
+	m = NewMapperEncoding(content, enc)
 	c.mu.Lock()
 	c.m[path] = m
 	c.mu.Unlock()

@@ -18,7 +18,7 @@ func (s *Server) didOpen(ctx context.Context, p *protocol.DidOpenTextDocumentPar
 	if err != nil {
 		return nil, err
 	}
-	d := &document{uri: p.TextDocument.URI, path: path, version: p.TextDocument.Version, mapper: NewMapper([]byte(p.TextDocument.Text))}
+	d := &document{uri: p.TextDocument.URI, path: path, version: p.TextDocument.Version, mapper: NewMapperEncoding([]byte(p.TextDocument.Text), s.client.encoding)}
 	s.docs.open(d)
 	s.ws.updateFile(path, fileUpdate{kind: updateText, text: d.mapper, version: d.version, uri: d.uri, open: true, edited: true})
 	return nil, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -244,5 +245,86 @@ func lspWriteFile(t *testing.T, path, text string) {
 	}
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A client that offers the utf-8 position encoding gets it: every column, sent and
+// received, counts bytes; one that does not gets UTF-16 columns.
+func TestLSPPositionEncoding(t *testing.T) {
+	text := "café -- crème 😀 = see [[brûlée]] (open\nbrûlée = dessert\n"
+	bytePos := func(pattern string) lspPosition {
+		loc := regexp.MustCompile(pattern).FindStringSubmatchIndex(text)
+		lineStart := strings.LastIndexByte(text[:loc[2]], '\n') + 1
+		return lspPosition{Line: strings.Count(text[:loc[2]], "\n"), Character: loc[2] - lineStart}
+	}
+	for _, tc := range []struct {
+		offered []string
+		want    string
+	}{
+		{[]string{"utf-8", "utf-16"}, "utf-8"},
+		{[]string{"utf-16"}, "utf-16"},
+		{nil, "utf-16"},
+	} {
+		t.Run(tc.want+fmt.Sprint(len(tc.offered)), func(t *testing.T) {
+			at := func(pattern string) lspPosition {
+				if tc.want == "utf-8" {
+					return bytePos(pattern)
+				}
+				return lspPositionOf(t, text, pattern)
+			}
+			dir := t.TempDir()
+			file := filepath.Join(dir, "a.notes")
+			lspWriteFile(t, file, text)
+			uri := lspFileURI(file)
+			c := startServer(t)
+			caps := map[string]any{"textDocument": map[string]any{"definition": map[string]any{"linkSupport": true}}}
+			if tc.offered != nil {
+				caps["general"] = map[string]any{"positionEncodings": tc.offered}
+			}
+			var res struct {
+				Capabilities struct {
+					PositionEncoding string `json:"positionEncoding"`
+					HoverProvider    bool   `json:"hoverProvider"`
+				} `json:"capabilities"`
+			}
+			c.result("initialize", map[string]any{"processId": os.Getpid(), "capabilities": caps, "rootUri": lspFileURI(dir)}, &res)
+			if res.Capabilities.PositionEncoding != tc.want || !res.Capabilities.HoverProvider {
+				t.Fatalf("capabilities %+v, want positionEncoding %q beside the others", res.Capabilities, tc.want)
+			}
+			c.notify("initialized", map[string]any{})
+			c.didOpen(uri, text)
+			p := c.waitDiagnostics(uri, func(p publishParams) bool { return p.Version != nil })
+			var found bool
+			for _, d := range *p.Diagnostics {
+				if d.Code == "unbalanced-brackets" {
+					found = true
+					if want := at(`(\()open`); d.Range.Start != want {
+						t.Errorf("unbalanced-brackets at %+v, want %+v", d.Range.Start, want)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no unbalanced-brackets finding: %s", diagnosticsString(p))
+			}
+			var links []struct {
+				TargetURI            string   `json:"targetUri"`
+				OriginSelectionRange lspRange `json:"originSelectionRange"`
+			}
+			c.result("textDocument/definition", textDocPos(uri, at(`\[\[br(û)lée`)), &links)
+			if len(links) != 1 || links[0].OriginSelectionRange.Start != at(`(\[)\[brûlée`) || links[0].OriginSelectionRange.End != at(`\[\[brûlée\]\]()`) {
+				t.Errorf("definition from [[brûlée]]: %+v", links)
+			}
+			// An edit after the emoji, addressed in the chosen encoding, lands where meant.
+			c.notify("textDocument/didChange", map[string]any{
+				"textDocument":   map[string]any{"uri": uri, "version": 2},
+				"contentChanges": []map[string]any{{"range": lspRange{at(`(\(open)`), at(`\((open)`)}, "text": ""}},
+			})
+			p = c.waitDiagnostics(uri, func(p publishParams) bool { return p.Version != nil && *p.Version == 2 })
+			for _, d := range *p.Diagnostics {
+				if d.Code == "unbalanced-brackets" {
+					t.Errorf("the edit did not delete the \"(\": %s", diagnosticsString(p))
+				}
+			}
+		})
 	}
 }
