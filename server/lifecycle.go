@@ -153,8 +153,10 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			CompletionProvider: &protocol.CompletionOptions{
 				TriggerCharacters: triggerCharacters,
 			},
-			DefinitionProvider: true,
-			ReferencesProvider: true,
+			DefinitionProvider:              true,
+			ReferencesProvider:              true,
+			DocumentFormattingProvider:      true,
+			DocumentRangeFormattingProvider: true,
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

@@ -177,6 +177,26 @@ func (m *Mapper) lineBounds(line int) (start, end int) {
 	return start, end
 }
 
+// wholeLines widens a span to the lines it touches, line ends included: from the start of
+// its first line to the start of the line after its last. A span ending at the very start
+// of a line does not touch that line.
+func (m *Mapper) wholeLines(s analysis.Span) (start, end int) {
+	first := max(0, sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] > s.Start })-1)
+	last := first
+	if s.End > s.Start {
+		last = max(first, sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] >= s.End })-1)
+	}
+	start = m.lineStart[first]
+	if first == 0 {
+		start = 0 // a byte order mark belongs to the first line
+	}
+	end = len(m.content)
+	if last+1 < len(m.lineStart) {
+		end = m.lineStart[last+1]
+	}
+	return start, end
+}
+
 // OffsetPosition converts a byte offset to an LSP position. An offset between the "\r" and
 // "\n" of a line end maps to the end of that line.
 func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {

@@ -167,10 +167,12 @@ func (s *Server) methodTable() map[string]method {
 
 		// Language features: each on its own goroutine over the snapshot that includes
 		// every change received before it, cancellable with $/cancelRequest.
-		"textDocument/hover":      concurrent(s.hover),
-		"textDocument/completion": concurrent(s.completion),
-		"textDocument/definition": concurrent(s.definition),
-		"textDocument/references": concurrent(s.references),
+		"textDocument/hover":           concurrent(s.hover),
+		"textDocument/completion":      concurrent(s.completion),
+		"textDocument/definition":      concurrent(s.definition),
+		"textDocument/references":      concurrent(s.references),
+		"textDocument/formatting":      concurrent(s.formatting),
+		"textDocument/rangeFormatting": concurrent(s.rangeFormatting),
 	}
 	if s.opts.TestHooks {
 		for name, h := range s.testHooks() {
