@@ -157,6 +157,10 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			ReferencesProvider:              true,
 			DocumentFormattingProvider:      true,
 			DocumentRangeFormattingProvider: true,
+			DocumentSymbolProvider:          true,
+			FoldingRangeProvider:            true,
+			DocumentLinkProvider:            &protocol.DocumentLinkOptions{},
+			SelectionRangeProvider:          true,
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

@@ -173,6 +173,10 @@ func (s *Server) methodTable() map[string]method {
 		"textDocument/references":      concurrent(s.references),
 		"textDocument/formatting":      concurrent(s.formatting),
 		"textDocument/rangeFormatting": concurrent(s.rangeFormatting),
+		"textDocument/documentSymbol":  concurrent(s.documentSymbol),
+		"textDocument/foldingRange":    concurrent(s.foldingRange),
+		"textDocument/documentLink":    concurrent(s.documentLink),
+		"textDocument/selectionRange":  concurrent(s.selectionRange),
 	}
 	if s.opts.TestHooks {
 		for name, h := range s.testHooks() {

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+type lspSymbol struct {
+	Name           string      `json:"name"`
+	Detail         string      `json:"detail"`
+	Kind           int         `json:"kind"`
+	Range          lspRange    `json:"range"`
+	SelectionRange lspRange    `json:"selectionRange"`
+	Children       []lspSymbol `json:"children"`
+}
+
+func renderSymbols(b *strings.Builder, syms []lspSymbol, depth int) {
+	for _, s := range syms {
+		fmt.Fprintf(b, "%s%s (kind %d) lines %d-%d", strings.Repeat("  ", depth), s.Name, s.Kind, s.Range.Start.Line+1, s.Range.End.Line+1)
+		if s.Detail != "" {
+			fmt.Fprintf(b, ": %s", s.Detail)
+		}
+		b.WriteByte('\n')
+		renderSymbols(b, s.Children, depth+1)
+	}
+}
+
+// The outline, folds, links and selection ranges of the real corpus, through the binary.
+func TestLSPCorpusOutline(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, text)
+	doc := map[string]any{"textDocument": map[string]any{"uri": uri}}
+
+	var syms []lspSymbol
+	c.result("textDocument/documentSymbol", doc, &syms)
+	var b strings.Builder
+	renderSymbols(&b, syms, 0)
+	outline := b.String()
+	for _, want := range []string{"\ndata store (kind 3) lines ", "\n  database (kind 3) lines ", "\n    sharding (kind 3) lines ", "\n      by key, range, directory (kind 20) lines "} {
+		if !strings.Contains(outline, want) {
+			t.Errorf("outline lacks %q", want)
+		}
+	}
+	var walk func(parent lspRange, syms []lspSymbol)
+	walk = func(parent lspRange, syms []lspSymbol) {
+		for _, s := range syms {
+			if lspBefore(s.Range.Start, parent.Start) || lspBefore(parent.End, s.Range.End) ||
+				lspBefore(s.SelectionRange.Start, s.Range.Start) || lspBefore(s.Range.End, s.SelectionRange.End) {
+				t.Errorf("%s: range %+v, selection %+v, parent %+v", s.Name, s.Range, s.SelectionRange, parent)
+			}
+			walk(s.Range, s.Children)
+		}
+	}
+	walk(lspRange{End: lspPosition{Line: 1 << 30}}, syms)
+	lspGolden(t, "outline.golden", []byte(outline))
+
+	var folds []struct {
+		StartLine int    `json:"startLine"`
+		EndLine   int    `json:"endLine"`
+		Kind      string `json:"kind"`
+	}
+	c.result("textDocument/foldingRange", doc, &folds)
+	var fb strings.Builder
+	for _, f := range folds {
+		if f.EndLine <= f.StartLine || f.Kind != "region" {
+			t.Errorf("fold %+v", f)
+		}
+		fmt.Fprintf(&fb, "%d-%d\n", f.StartLine+1, f.EndLine+1)
+	}
+	lspGolden(t, "folds.golden", []byte(fb.String()))
+
+	var links []struct {
+		Range  lspRange `json:"range"`
+		Target string   `json:"target"`
+	}
+	c.result("textDocument/documentLink", doc, &links)
+	capURL := "https://www.infoq.com/articles/cap-twelve-years-later-how-the-rules-have-changed/"
+	found := false
+	for _, l := range links {
+		if l.Target == capURL && l.Range.Start.Line == 140 {
+			found = true
+		}
+	}
+	if want := len(regexp.MustCompile(`https?://`).FindAllString(text, -1)); !found || len(links) != want {
+		t.Errorf("%d links (want one per URL: %d), CAP's on line 141 found: %v", len(links), want, found)
+	}
+
+	type selRange struct {
+		Range  lspRange  `json:"range"`
+		Parent *selRange `json:"parent"`
+	}
+	var sel []selRange
+	at := linePos(t, text, 198, `^data store -- d(a)tabase`)
+	c.result("textDocument/selectionRange", map[string]any{"textDocument": map[string]any{"uri": uri}, "positions": []lspPosition{at}}, &sel)
+	if len(sel) != 1 {
+		t.Fatalf("selection ranges: %+v", sel)
+	}
+	var chain []lspRange
+	for r := &sel[0]; r != nil; r = r.Parent {
+		if len(chain) > 0 && (lspBefore(chain[len(chain)-1].Start, r.Range.Start) || lspBefore(r.Range.End, chain[len(chain)-1].End) || r.Range == chain[len(chain)-1]) {
+			t.Errorf("selection %+v does not strictly hold %+v", r.Range, chain[len(chain)-1])
+		}
+		chain = append(chain, r.Range)
+	}
+	if r := chain[0]; r.Start != linePos(t, text, 198, `^data store -- (d)atabase`) || r.End != linePos(t, text, 198, `^data store -- database()`) {
+		t.Errorf("first selection %+v, want the segment database", r)
+	}
+	line198 := lspRange{Start: lspPosition{Line: 197}, End: linePos(t, text, 198, `$`)}
+	if len(chain) < 4 || !slicesContains(chain, line198) || chain[len(chain)-1].End.Line <= 197 {
+		t.Errorf("selection chain %+v: want segment, head, line 198 %+v, then its topic's lines", chain, line198)
+	}
+}
+
+func slicesContains(rs []lspRange, r lspRange) bool {
+	for _, x := range rs {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func lspBefore(a, b lspPosition) bool {
+	return a.Line < b.Line || a.Line == b.Line && a.Character < b.Character
+}
