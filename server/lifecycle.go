@@ -161,6 +161,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			FoldingRangeProvider:            true,
 			DocumentLinkProvider:            &protocol.DocumentLinkOptions{},
 			SelectionRangeProvider:          true,
+			DocumentHighlightProvider:       true,
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

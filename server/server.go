@@ -167,16 +167,17 @@ func (s *Server) methodTable() map[string]method {
 
 		// Language features: each on its own goroutine over the snapshot that includes
 		// every change received before it, cancellable with $/cancelRequest.
-		"textDocument/hover":           concurrent(s.hover),
-		"textDocument/completion":      concurrent(s.completion),
-		"textDocument/definition":      concurrent(s.definition),
-		"textDocument/references":      concurrent(s.references),
-		"textDocument/formatting":      concurrent(s.formatting),
-		"textDocument/rangeFormatting": concurrent(s.rangeFormatting),
-		"textDocument/documentSymbol":  concurrent(s.documentSymbol),
-		"textDocument/foldingRange":    concurrent(s.foldingRange),
-		"textDocument/documentLink":    concurrent(s.documentLink),
-		"textDocument/selectionRange":  concurrent(s.selectionRange),
+		"textDocument/hover":             concurrent(s.hover),
+		"textDocument/completion":        concurrent(s.completion),
+		"textDocument/definition":        concurrent(s.definition),
+		"textDocument/references":        concurrent(s.references),
+		"textDocument/formatting":        concurrent(s.formatting),
+		"textDocument/rangeFormatting":   concurrent(s.rangeFormatting),
+		"textDocument/documentSymbol":    concurrent(s.documentSymbol),
+		"textDocument/foldingRange":      concurrent(s.foldingRange),
+		"textDocument/documentLink":      concurrent(s.documentLink),
+		"textDocument/selectionRange":    concurrent(s.selectionRange),
+		"textDocument/documentHighlight": concurrent(s.documentHighlight),
 	}
 	if s.opts.TestHooks {
 		for name, h := range s.testHooks() {

@@ -8,7 +8,6 @@ var unimplemented = map[string]bool{
 	"textDocument/codeLens":                  true,
 	"textDocument/declaration":               true,
 	"textDocument/documentColor":             true,
-	"textDocument/documentHighlight":         true,
 	"textDocument/implementation":            true,
 	"textDocument/onTypeFormatting":          true,
 	"textDocument/prepareRename":             true,

@@ -128,3 +128,35 @@ func slicesContains(rs []lspRange, r lspRange) bool {
 func lspBefore(a, b lspPosition) bool {
 	return a.Line < b.Line || a.Line == b.Line && a.Character < b.Character
 }
+
+// Highlighting [[jump server]] marks its definition in line 312 and its references.
+func TestLSPCorpusHighlight(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, text)
+	var hl []struct {
+		Range lspRange `json:"range"`
+		Kind  int      `json:"kind"`
+	}
+	c.result("textDocument/documentHighlight", textDocPos(uri, linePos(t, text, 313, `\[\[(j)ump server`)), &hl)
+	var got []string
+	for _, h := range hl {
+		got = append(got, fmt.Sprintf("%d:%d-%d kind %d", h.Range.Start.Line+1, h.Range.Start.Character, h.Range.End.Character, h.Kind))
+	}
+	def := linePos(t, text, 312, `^(j)ump server`)
+	ref := linePos(t, text, 313, `(\[)\[jump server`)
+	want := []string{
+		fmt.Sprintf("312:%d-%d kind 3", def.Character, def.Character+len("jump server")),
+		fmt.Sprintf("313:%d-%d kind 2", ref.Character, ref.Character+len("[[jump server]]")),
+	}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("highlights %q, want %q", got, want)
+	}
+	var none []any
+	c.result("textDocument/documentHighlight", textDocPos(uri, linePos(t, text, 415, `extension (o)f CAP`)), &none)
+	if len(none) != 0 {
+		t.Errorf("highlights on a plain word: %v", none)
+	}
+}
