@@ -27,7 +27,7 @@ func (s *Server) rangeFormatting(ctx context.Context, p *protocol.DocumentRangeF
 	if err != nil || f == nil {
 		return []protocol.TextEdit{}, err
 	}
-	span, err := f.mapper.RangeSpan(p.Range)
+	span, err := f.mapper.ClampedRangeSpan(p.Range)
 	if err != nil {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "range: %v", err)
 	}

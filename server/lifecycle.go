@@ -91,7 +91,8 @@ type initializeResult struct {
 
 type serverCapabilities struct {
 	protocol.ServerCapabilities
-	PositionEncoding PositionEncoding `json:"positionEncoding,omitempty"`
+	PositionEncoding  PositionEncoding `json:"positionEncoding,omitempty"`
+	InlayHintProvider bool             `json:"inlayHintProvider,omitempty"`
 }
 
 func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initializeResult, error) {
@@ -143,7 +144,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 	s.ws.start(roots, editor)
 
 	return &initializeResult{
-		Capabilities: serverCapabilities{PositionEncoding: s.client.encoding, ServerCapabilities: protocol.ServerCapabilities{
+		Capabilities: serverCapabilities{PositionEncoding: s.client.encoding, InlayHintProvider: true, ServerCapabilities: protocol.ServerCapabilities{
 			// Incremental sync: an edit sends a few bytes, not the whole file.
 			TextDocumentSync: &protocol.TextDocumentSyncOptions{
 				OpenClose: true,

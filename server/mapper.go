@@ -294,6 +294,24 @@ func (m *Mapper) SpanRange(s analysis.Span) (protocol.Range, error) {
 	return protocol.Range{Start: start, End: end}, nil
 }
 
+// ClampedRangeSpan is RangeSpan for a range that says "this much of the document": a
+// line past the last one means the end of the text, as clients send for "everything".
+func (m *Mapper) ClampedRangeSpan(r protocol.Range) (analysis.Span, error) {
+	if int64(r.End.Line) >= int64(len(m.lineStart)) {
+		last := len(m.lineStart) - 1
+		_, end := m.lineBounds(last)
+		endPos, err := m.OffsetPosition(end)
+		if err != nil {
+			return analysis.Span{}, err
+		}
+		r.End = endPos
+		if int64(r.Start.Line) > int64(last) {
+			r.Start = endPos
+		}
+	}
+	return m.RangeSpan(r)
+}
+
 // RangeSpan converts an LSP range to a byte span.
 func (m *Mapper) RangeSpan(r protocol.Range) (analysis.Span, error) {
 	start, err := m.PositionOffset(r.Start)

@@ -178,6 +178,7 @@ func (s *Server) methodTable() map[string]method {
 		"textDocument/documentLink":      concurrent(s.documentLink),
 		"textDocument/selectionRange":    concurrent(s.selectionRange),
 		"textDocument/documentHighlight": concurrent(s.documentHighlight),
+		"textDocument/inlayHint":         concurrent(s.inlayHint),
 	}
 	if s.opts.TestHooks {
 		for name, h := range s.testHooks() {

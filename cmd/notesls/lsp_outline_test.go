@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -159,4 +160,62 @@ func TestLSPCorpusHighlight(t *testing.T) {
 	if len(none) != 0 {
 		t.Errorf("highlights on a plain word: %v", none)
 	}
+}
+
+// After each [[reference]] an inlay hint says where it leads; a broken one gets none.
+func TestLSPCorpusInlayHints(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	lspWriteFile(t, filepath.Join(dir, "other.notes"), "twice = one\ntwice = two\n")
+	lines := strings.Split(text, "\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, text+"see [[twice]] and [[nowhere at all]]\n")
+	var hints []struct {
+		Position    lspPosition `json:"position"`
+		Label       string      `json:"label"`
+		PaddingLeft bool        `json:"paddingLeft"`
+	}
+	c.result("textDocument/inlayHint", map[string]any{
+		"textDocument": map[string]any{"uri": uri},
+		"range":        lspRange{End: lspPosition{Line: len(lines) + 1}},
+	}, &hints)
+	byLine := map[int]string{}
+	for _, h := range hints {
+		byLine[h.Position.Line+1] += h.Label
+		if !h.PaddingLeft {
+			t.Errorf("hint %+v without padding", h)
+		}
+	}
+	if want := "→ system-design.notes:312"; byLine[313] != want {
+		t.Errorf("hint on 313: %q, want %q", byLine[313], want)
+	}
+	if want := "→ 2 definitions"; byLine[len(lines)] != want {
+		t.Errorf("hint on the added line: %q, want %q (and none for the broken reference)", byLine[len(lines)], want)
+	}
+	if at := linePos(t, text, 313, `\[\[jump server\]\]()`); !slicesContainsHintAt(hints, at) {
+		t.Errorf("no hint right after [[jump server]] at %+v", at)
+	}
+	// A range of one line answers that line's hints only.
+	var one []struct{ Position lspPosition }
+	c.result("textDocument/inlayHint", map[string]any{
+		"textDocument": map[string]any{"uri": uri},
+		"range":        lspRange{Start: lspPosition{Line: 312}, End: lspPosition{Line: 313}},
+	}, &one)
+	if len(one) != 1 || one[0].Position.Line != 312 {
+		t.Errorf("hints of line 313 alone: %+v", one)
+	}
+}
+
+func slicesContainsHintAt(hints []struct {
+	Position    lspPosition `json:"position"`
+	Label       string      `json:"label"`
+	PaddingLeft bool        `json:"paddingLeft"`
+}, at lspPosition) bool {
+	for _, h := range hints {
+		if h.Position == at {
+			return true
+		}
+	}
+	return false
 }
