@@ -163,6 +163,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			DocumentLinkProvider:            &protocol.DocumentLinkOptions{},
 			SelectionRangeProvider:          true,
 			DocumentHighlightProvider:       true,
+			CodeLensProvider:                &protocol.CodeLensOptions{ResolveProvider: true},
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

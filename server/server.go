@@ -179,6 +179,8 @@ func (s *Server) methodTable() map[string]method {
 		"textDocument/selectionRange":    concurrent(s.selectionRange),
 		"textDocument/documentHighlight": concurrent(s.documentHighlight),
 		"textDocument/inlayHint":         concurrent(s.inlayHint),
+		"textDocument/codeLens":          concurrent(s.codeLens),
+		"codeLens/resolve":               concurrent(s.codeLensResolve),
 	}
 	if s.opts.TestHooks {
 		for name, h := range s.testHooks() {

@@ -5,7 +5,6 @@ package server
 // client's trace that the omission is known.
 var unimplemented = map[string]bool{
 	"textDocument/codeAction":                true,
-	"textDocument/codeLens":                  true,
 	"textDocument/declaration":               true,
 	"textDocument/documentColor":             true,
 	"textDocument/implementation":            true,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -218,4 +219,51 @@ func slicesContainsHintAt(hints []struct {
 		}
 	}
 	return false
+}
+
+// A lens on each term's first defining line counts its references once resolved.
+func TestLSPCorpusCodeLens(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, text)
+	var lenses []map[string]any
+	c.result("textDocument/codeLens", map[string]any{"textDocument": map[string]any{"uri": uri}}, &lenses)
+	var jump map[string]any
+	for _, l := range lenses {
+		if l["command"] != nil {
+			t.Fatalf("lens resolved before codeLens/resolve: %v", l)
+		}
+		start := l["range"].(map[string]any)["start"].(map[string]any)
+		if start["line"].(float64) == 311 {
+			jump = l
+		}
+	}
+	if len(lenses) < 100 || jump == nil {
+		t.Fatalf("%d lenses, line 312's among them: %v", len(lenses), jump != nil)
+	}
+	var resolved struct {
+		Command struct {
+			Title     string            `json:"title"`
+			Command   string            `json:"command"`
+			Arguments []json.RawMessage `json:"arguments"`
+		} `json:"command"`
+	}
+	c.result("codeLens/resolve", jump, &resolved)
+	var locs []struct {
+		URI   string   `json:"uri"`
+		Range lspRange `json:"range"`
+	}
+	if len(resolved.Command.Arguments) == 3 {
+		_ = json.Unmarshal(resolved.Command.Arguments[2], &locs)
+	}
+	if resolved.Command.Title != "1 reference" || resolved.Command.Command != "notesls.showReferences" ||
+		len(locs) != 1 || locs[0].Range.Start.Line != 312 || locs[0].URI != uri {
+		t.Errorf("resolved lens of jump server: %+v, locations %+v", resolved.Command, locs)
+	}
+	// A lens the server did not make is refused, not a crash.
+	if msg := c.call("codeLens/resolve", map[string]any{"range": lspRange{}, "data": 42}); msg.Error == nil {
+		t.Errorf("a foreign lens resolved: %s", msg.Result)
+	}
 }

@@ -30,6 +30,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("notesls.showOutput", () => {
       output?.show(true);
     }),
+    // A code lens's "N references": the server sends LSP locations; VS Code's peek wants
+    // its own types.
+    vscode.commands.registerCommand("notesls.showReferences", async (uri: string, position: unknown, locations: unknown[]) => {
+      const c = client;
+      if (!c) {
+        return;
+      }
+      const conv = c.protocol2CodeConverter;
+      await vscode.commands.executeCommand(
+        "editor.action.showReferences",
+        vscode.Uri.parse(uri),
+        conv.asPosition(position as never),
+        await Promise.all(locations.map((l) => conv.asLocation(l as never))),
+      );
+    }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       // The binary is fixed when the process starts; rule settings travel over
       // workspace/didChangeConfiguration without a restart.

@@ -21,6 +21,9 @@ import {
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DocumentFormattingRequest,
+  DocumentSymbol,
+  DocumentSymbolRequest,
   ExitNotification,
   HoverRequest,
   InitializeRequest,
@@ -337,6 +340,29 @@ describe("notesls over stdio, as VS Code starts it", () => {
       "targetUri" in r ? { uri: r.targetUri, line: r.targetSelectionRange.start.line } : { uri: r.uri, line: r.range.start.line },
     );
     assert.deepEqual(targets, [{ uri, line: 311 }]);
+  });
+
+  it("gives the Outline its topics, nested: data store > database > sharding", async () => {
+    const symbols = (await conn.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } })) as DocumentSymbol[];
+    assert.ok(Array.isArray(symbols) && symbols.length > 0 && "children" in symbols[0], "no hierarchical symbols");
+    const dataStore = symbols.find((s) => s.name === "data store");
+    const database = dataStore?.children?.find((s) => s.name === "database");
+    assert.ok(database?.children?.some((s) => s.name === "sharding"), `no data store > database > sharding in ${JSON.stringify(symbols.map((s) => s.name))}`);
+    assert.ok(
+      dataStore!.range.start.line <= database!.range.start.line && database!.range.end.line <= dataStore!.range.end.line,
+      "a child's range outside its parent's",
+    );
+  });
+
+  it("formats the document as `notesls --check --fix` does (Format Document)", async () => {
+    const edits = await conn.sendRequest(DocumentFormattingRequest.type, {
+      textDocument: { uri },
+      options: { tabSize: 4, insertSpaces: true },
+    });
+    assert.ok(edits && edits.length > 0, "no formatting edits for the corpus, which has malformed lines");
+    // Line 83's "API --gateway" is rewritten and, sorting being on, moved to its place.
+    assert.ok(edits.some((e) => e.range.start.line <= 82 && 82 < e.range.end.line), "no edit takes line 83 away");
+    assert.ok(edits.some((e) => e.newText.includes("API -- gateway\n")), `no edit writes "API -- gateway": ${JSON.stringify(edits.slice(0, 3))}`);
   });
 
   it("completes after `data store -- database -- ` with the topic's children", async () => {
