@@ -28,16 +28,50 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	if err != nil {
 		return nil, err
 	}
+	var refs []referringLine
+	if h.RefCount > 0 {
+		refs = s.referringLines(f, off)
+	}
 	kind := s.client.hoverFormat
 	return &protocol.Hover{
-		Contents: protocol.MarkupContent{Kind: kind, Value: hoverText(f.v, h, markup{plain: kind == protocol.PlainText})},
+		Contents: protocol.MarkupContent{Kind: kind, Value: hoverText(f.v, h, refs, markup{plain: kind == protocol.PlainText})},
 		Range:    &rng,
 	}, nil
 }
 
+// maxHoverRefs bounds the referring lines a hover lists; the count says how many more.
+const maxHoverRefs = 10
+
+// A referringLine is a line holding a reference to the hovered term.
+type referringLine struct {
+	path string
+	line int // 0-based
+}
+
+// referringLines lists the first lines, in file and line order, that refer to the term
+// under off.
+func (s *Server) referringLines(f *fileView, off int) []referringLine {
+	var out []referringLine
+	for _, r := range f.v.snap.References(f.path, off) {
+		_, sel, ok := s.location(f.v, r.Path, r.Span, r.Selection)
+		if !ok {
+			continue
+		}
+		l := referringLine{path: r.Path, line: int(sel.Start.Line)}
+		if n := len(out); n > 0 && out[n-1] == l {
+			continue
+		}
+		if len(out) == maxHoverRefs {
+			break
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // hoverText renders what the index knows of a term: path, aliases, every definition
-// with a link to its line, URLs, child topics and how often it is referred to.
-func hoverText(v *view, h *index.HoverResult, m markup) string {
+// with a link to its line, URLs, child topics, how often it is referred to and from where.
+func hoverText(v *view, h *index.HoverResult, refs []referringLine, m markup) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", m.bold(h.Term))
 	if len(h.Aliases) > 0 {
@@ -84,10 +118,17 @@ func hoverText(v *view, h *index.HoverResult, m markup) string {
 	}
 	switch h.RefCount {
 	case 0:
+		return b.String()
 	case 1:
-		b.WriteString("\nReferred to by 1 line.\n")
+		b.WriteString("\nReferred to by 1 line:\n")
 	default:
-		fmt.Fprintf(&b, "\nReferred to by %d lines.\n", h.RefCount)
+		fmt.Fprintf(&b, "\nReferred to by %d lines:\n", h.RefCount)
+	}
+	for _, r := range refs {
+		fmt.Fprintf(&b, "- %s\n", m.link(fmt.Sprintf("%s:%d", displayPath(v, r.path), r.line+1), fmt.Sprintf("%s#L%d", v.uri(r.path), r.line+1)))
+	}
+	if more := h.RefCount - len(refs); more > 0 && len(refs) > 0 {
+		fmt.Fprintf(&b, "- and %d more\n", more)
 	}
 	return b.String()
 }

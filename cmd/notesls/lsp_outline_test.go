@@ -267,3 +267,30 @@ func TestLSPCorpusCodeLens(t *testing.T) {
 		t.Errorf("a foreign lens resolved: %s", msg.Result)
 	}
 }
+
+// A hover lists the lines that refer to the term, ten at most, then how many more.
+func TestLSPHoverListsReferringLines(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("target = the term\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "user %02d = see [[target]]\n", i)
+	}
+	file := filepath.Join(dir, "a.notes")
+	lspWriteFile(t, file, b.String())
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, b.String())
+	var hover struct{ Contents struct{ Kind, Value string } }
+	c.result("textDocument/hover", textDocPos(uri, lspPosition{Line: 0, Character: 1}), &hover)
+	v := hover.Contents.Value
+	for _, want := range []string{"Referred to by 12 lines:", "[a.notes:2](" + uri + "#L2)", "[a.notes:11](" + uri + "#L11)", "- and 2 more"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("hover lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "a.notes:12") || strings.Count(v, "#L") != 11 {
+		t.Errorf("hover lists more than ten referring lines (plus the definition):\n%s", v)
+	}
+}
