@@ -26,19 +26,32 @@ type textChange struct {
 // applyChanges applies changes in order, each relative to the text the previous one left,
 // and returns a mapper over the result. On error nothing is applied.
 func applyChanges(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, error) {
+	m, _, err := applyChangesClamped(m, changes, room)
+	return m, err
+}
+
+// applyChangesClamped is applyChanges that also reports how many ranges reached past the
+// text's last line and were clamped to its end: refusing them would leave the server's
+// text silently different from the editor's until the next full change.
+func applyChangesClamped(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, int, error) {
+	clamped := 0
 	for i, c := range changes {
 		if c.Range == nil {
 			m = NewMapperEncoding([]byte(c.Text), m.enc)
 			continue
 		}
-		span, err := m.RangeSpan(*c.Range)
+		r, wasPast := m.clampRange(*c.Range)
+		if wasPast {
+			clamped++
+		}
+		span, err := m.RangeSpan(r)
 		if err != nil {
-			return nil, fmt.Errorf("change %d: %w", i, err)
+			return nil, 0, fmt.Errorf("change %d: %w", i, err)
 		}
 		m = m.spliceInto(room, span, c.Text)
 		room = nil // used up: a later change of the same message allocates
 	}
-	return m, nil
+	return m, clamped, nil
 }
 
 // largeDocument is the size from which a document keeps room for its next version.
@@ -74,23 +87,24 @@ func (s *documentStore) open(d *document) {
 }
 
 // change applies changes to the open document at path and returns the new document.
-func (s *documentStore) change(path string, version int32, changes []textChange) (*document, error) {
+// It also says how many change ranges were clamped to the end of the text.
+func (s *documentStore) change(path string, version int32, changes []textChange) (*document, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.docs[path]
 	if !ok {
-		return nil, fmt.Errorf("document %s is not open", path)
+		return nil, 0, fmt.Errorf("document %s is not open", path)
 	}
 	room := s.room[path]
 	delete(s.room, path) // the new version owns it; an older one keeps its own bytes
-	m, err := applyChanges(d.mapper, changes, room)
+	m, clamped, err := applyChangesClamped(d.mapper, changes, room)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	nd := &document{uri: d.uri, path: d.path, version: version, mapper: m}
 	s.docs[path] = nd
 	s.prepareRoom(nd)
-	return nd, nil
+	return nd, clamped, nil
 }
 
 // prepareRoom allocates, off the caller's path, room for the version after d when d is

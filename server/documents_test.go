@@ -164,22 +164,28 @@ func TestDocumentStore(t *testing.T) {
 	s := newDocumentStore()
 	s.open(&document{uri: "untitled:Untitled-1", path: "untitled:Untitled-1", version: 1, mapper: NewMapper([]byte("é\n"))})
 	r := protocol.Range{Start: pos(0, 1), End: pos(0, 1)}
-	d, err := s.change("untitled:Untitled-1", 2, []textChange{{Range: &r, Text: " = 😀"}})
+	d, _, err := s.change("untitled:Untitled-1", 2, []textChange{{Range: &r, Text: " = 😀"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := string(d.mapper.Content()); got != "é = 😀\n" || d.version != 2 {
 		t.Fatalf("after change: %q v%d", got, d.version)
 	}
-	// A bad range leaves the document as it was.
-	bad := protocol.Range{Start: pos(5, 0), End: pos(5, 0)}
-	if _, err := s.change("untitled:Untitled-1", 3, []textChange{{Text: "whole"}, {Range: &bad, Text: "x"}}); err == nil {
-		t.Fatal("change past the end: no error")
+	// A bad range (inside the emoji's surrogate pair) leaves the document as it was.
+	bad := protocol.Range{Start: pos(0, 5), End: pos(0, 5)}
+	if _, _, err := s.change("untitled:Untitled-1", 3, []textChange{{Range: &bad, Text: "x"}}); err == nil {
+		t.Fatal("change inside a surrogate pair: no error")
 	}
 	if d, _ := s.get("untitled:Untitled-1"); string(d.mapper.Content()) != "é = 😀\n" || d.version != 2 {
 		t.Fatalf("failed change was applied: %q v%d", d.mapper.Content(), d.version)
 	}
-	if _, err := s.change("file:///nope", 1, nil); err == nil {
+	// A range past the last line is clamped to the end of the text, and counted.
+	past := protocol.Range{Start: pos(5, 0), End: pos(7, 3)}
+	d, clamped, err := s.change("untitled:Untitled-1", 3, []textChange{{Range: &past, Text: "x"}})
+	if err != nil || clamped != 1 || string(d.mapper.Content()) != "é = 😀\nx" {
+		t.Fatalf("change past the end: %q, %d clamped, %v", d.mapper.Content(), clamped, err)
+	}
+	if _, _, err := s.change("file:///nope", 1, nil); err == nil {
 		t.Fatal("change of a document not open: no error")
 	}
 	if _, ok := s.close("untitled:Untitled-1"); !ok {
@@ -208,7 +214,7 @@ func TestLargeDocumentEditsInRoom(t *testing.T) {
 			t.Fatalf("version %d: no room prepared", version)
 		}
 		rng := protocol.Range{Start: protocol.Position{Line: 3, Character: 2}, End: protocol.Position{Line: 3, Character: 2}}
-		d, err := s.change("/big.notes", version, []textChange{{Range: &rng, Text: "x"}})
+		d, _, err := s.change("/big.notes", version, []textChange{{Range: &rng, Text: "x"}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -35,11 +36,27 @@ func (s *Server) fileAt(ctx context.Context, u protocol.DocumentURI, pos protoco
 		return nil, 0, nil
 	}
 	m := s.mappers.get(path, content)
+	if int(pos.Line) >= m.LineCount() {
+		// The editor's text is ahead of ours, or the client counts lines differently: an
+		// answer of "nothing here" is what it can use, an error only fills its log.
+		s.log.Debug("position past the end of the text", zap.String("uri", string(u)),
+			zap.Uint32("line", pos.Line), zap.Int("lines", m.LineCount()))
+		return nil, 0, nil
+	}
 	off, err := m.PositionOffset(pos)
 	if err != nil {
 		return nil, 0, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "position %d:%d: %v", pos.Line, pos.Character, err)
 	}
 	return &fileView{v: v, path: path, mapper: m}, off, nil
+}
+
+// fileContent is fileAt without a position: the file's view, mapper and text.
+func (s *Server) fileContent(ctx context.Context, u protocol.DocumentURI) (*fileView, []byte, error) {
+	f, _, err := s.fileAt(ctx, u, protocol.Position{})
+	if err != nil || f == nil {
+		return nil, nil, err
+	}
+	return f, f.mapper.Content(), nil
 }
 
 // location converts a span of a workspace file; ok is false when the file or span is gone.

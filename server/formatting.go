@@ -68,12 +68,3 @@ func lineEdits(m *Mapper, old []byte, base int, fixed []byte) ([]protocol.TextEd
 	}
 	return edits, nil
 }
-
-// fileContent is fileAt without a position: the file's view, mapper and text.
-func (s *Server) fileContent(ctx context.Context, u protocol.DocumentURI) (*fileView, []byte, error) {
-	f, _, err := s.fileAt(ctx, u, protocol.Position{})
-	if err != nil || f == nil {
-		return nil, nil, err
-	}
-	return f, f.mapper.Content(), nil
-}

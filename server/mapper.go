@@ -297,19 +297,29 @@ func (m *Mapper) SpanRange(s analysis.Span) (protocol.Range, error) {
 // ClampedRangeSpan is RangeSpan for a range that says "this much of the document": a
 // line past the last one means the end of the text, as clients send for "everything".
 func (m *Mapper) ClampedRangeSpan(r protocol.Range) (analysis.Span, error) {
-	if int64(r.End.Line) >= int64(len(m.lineStart)) {
-		last := len(m.lineStart) - 1
-		_, end := m.lineBounds(last)
-		endPos, err := m.OffsetPosition(end)
-		if err != nil {
-			return analysis.Span{}, err
-		}
-		r.End = endPos
-		if int64(r.Start.Line) > int64(last) {
-			r.Start = endPos
-		}
-	}
+	r, _ = m.clampRange(r)
 	return m.RangeSpan(r)
+}
+
+// clampRange moves the ends of r that lie on a line past the last one to the end of the
+// text, and reports whether it moved any.
+func (m *Mapper) clampRange(r protocol.Range) (protocol.Range, bool) {
+	last := uint32(len(m.lineStart) - 1)
+	if r.Start.Line <= last && r.End.Line <= last {
+		return r, false
+	}
+	_, end := m.lineBounds(int(last))
+	endPos, err := m.OffsetPosition(end)
+	if err != nil {
+		return r, false // cannot happen: the end of the text is a position
+	}
+	if r.End.Line > last {
+		r.End = endPos
+	}
+	if r.Start.Line > last {
+		r.Start = endPos
+	}
+	return r, true
 }
 
 // RangeSpan converts an LSP range to a byte span.

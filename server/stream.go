@@ -91,7 +91,12 @@ func (s *Stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		}
 		msg, err := jsonrpc2.DecodeMessage(body)
 		if err == nil {
-			return msg, int64(len(body)), nil
+			// The library reads "id": null as no id, a notification; JSON-RPC wants such a
+			// request refused, and the sender would wait for an answer forever.
+			if _, isNote := msg.(*jsonrpc2.Notification); !isNote || !hasNullID(body) {
+				return msg, int64(len(body)), nil
+			}
+			err = errors.New(`"id" is null`)
 		}
 		s.reject(ctx, body, err)
 	}
@@ -211,18 +216,25 @@ func readBody(r io.Reader, length int64) ([]byte, error) {
 var idPattern = regexp.MustCompile(`"id"\s*:\s*(-?[0-9]+|"(?:[^"\\]|\\.)*")`)
 
 // reject answers a frame that is not a message: -32700 when its JSON is invalid, -32600
-// when it is valid JSON but no valid request. Without a recognisable id there is no one to
-// answer; the frame is only logged.
+// when it is valid JSON but no valid request. The answer carries the frame's id when it
+// is a string or a number, else null, as JSON-RPC 2.0 says. Only what looks like a
+// response (an object without "method") is not answered: a reply to it would be answered
+// in turn.
 func (s *Stream) reject(ctx context.Context, body []byte, decodeErr error) {
 	code, msg := jsonrpc2.ParseError, "parse error: invalid JSON"
-	var id []byte
+	id := []byte("null")
 	if stdjson.Valid(body) {
 		code, msg = jsonrpc2.InvalidRequest, "invalid request: "+decodeErr.Error()
 		var probe struct {
 			ID     stdjson.RawMessage `json:"id"`
 			Method stdjson.RawMessage `json:"method"`
 		}
-		if stdjson.Unmarshal(body, &probe) == nil && len(probe.ID) > 0 && probe.Method != nil {
+		isObject := stdjson.Unmarshal(body, &probe) == nil
+		if isObject && probe.Method == nil {
+			s.log.Warn("ignoring a malformed response", zap.Error(decodeErr), zap.Int("bytes", len(body)))
+			return
+		}
+		if len(probe.ID) > 0 {
 			if c := probe.ID[0]; c == '"' || c == '-' || ('0' <= c && c <= '9') {
 				id = probe.ID
 			}
@@ -232,9 +244,6 @@ func (s *Stream) reject(ctx context.Context, body []byte, decodeErr error) {
 	}
 	s.log.Warn("rejecting frame", zap.Int32("code", int32(code)), zap.ByteString("id", id),
 		zap.Error(decodeErr), zap.Int("bytes", len(body)))
-	if id == nil {
-		return
-	}
 	resp, err := json.Marshal(map[string]any{
 		"jsonrpc": "2.0",
 		"id":      stdjson.RawMessage(id),
@@ -282,4 +291,97 @@ func truncate(s string) string {
 		return s[:max] + "..."
 	}
 	return s
+}
+
+// hasNullID reports whether the JSON object body has a top-level "id" whose value is
+// null. It skips values without decoding them, so a large didOpen costs one pass.
+func hasNullID(body []byte) bool {
+	if !bytes.Contains(body, []byte(`"id"`)) {
+		return false
+	}
+	i := skipSpace(body, 0)
+	if i >= len(body) || body[i] != '{' {
+		return false
+	}
+	i++
+	for {
+		i = skipSpace(body, i)
+		if i >= len(body) || body[i] != '"' {
+			return false
+		}
+		keyEnd := skipString(body, i)
+		key := body[i:keyEnd]
+		i = skipSpace(body, keyEnd)
+		if i >= len(body) || body[i] != ':' {
+			return false
+		}
+		i = skipSpace(body, i+1)
+		valueEnd := skipValue(body, i)
+		if string(key) == `"id"` {
+			return string(body[i:valueEnd]) == "null"
+		}
+		i = skipSpace(body, valueEnd)
+		if i >= len(body) || body[i] != ',' {
+			return false
+		}
+		i++
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string starting at b[i] == '"'.
+func skipString(b []byte, i int) int {
+	i++
+	for i < len(b) {
+		j := bytes.IndexAny(b[i:], `"\`)
+		if j < 0 {
+			return len(b)
+		}
+		i += j
+		if b[i] == '\\' {
+			i += 2
+			continue
+		}
+		return i + 1
+	}
+	return len(b)
+}
+
+// skipValue returns the index after the JSON value starting at b[i].
+func skipValue(b []byte, i int) int {
+	if i >= len(b) {
+		return i
+	}
+	switch b[i] {
+	case '"':
+		return skipString(b, i)
+	case '{', '[':
+		depth := 0
+		for i < len(b) {
+			switch b[i] {
+			case '"':
+				i = skipString(b, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(b) && b[i] != ',' && b[i] != '}' && b[i] != ']' && b[i] != ' ' && b[i] != '\n' && b[i] != '\r' && b[i] != '\t' {
+		i++
+	}
+	return i
 }

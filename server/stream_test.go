@@ -104,25 +104,50 @@ func TestStreamBadHeaders(t *testing.T) {
 func TestStreamRejectsInvalidJSON(t *testing.T) {
 	in := frame(`{"jsonrpc":"2.0","id":7,"method":"textDocument/hover","params":{`) + // truncated
 		frame(`{"jsonrpc":"2.0","id":"s-1","method":5}`) + // valid JSON, not a request
-		frame(`not json at all`) + // no id: nothing to answer
+		frame(`not json at all`) + // no id: answered with id null
+		frame(`{"jsonrpc":"2.0","id":{},"method":"textDocument/hover"}`) + // ids of the wrong type
+		frame(`{"jsonrpc":"2.0","id":[1],"method":"textDocument/hover"}`) +
+		frame(`{"jsonrpc":"2.0","id":true,"method":"textDocument/hover"}`) +
+		frame(`{"jsonrpc":"2.0","method":"textDocument/hover","params":{"id":1,"text":"\"id\": null"},"id" : null}`) + // a null id
+		frame(`[{"jsonrpc":"2.0","id":9,"method":"batch"}]`) + // batches are not LSP
+		frame(`{"jsonrpc":"2.0","result":{"id":null}}`) + // a response without id: never answered
+		frame(`{"jsonrpc":"2.0","method":"note","params":{"id":null}}`) + // a notification, nested id
 		frame(`{"jsonrpc":"2.0","method":"after","id":3}`)
 	conn := &pipeConn{in: strings.NewReader(in)}
 	s := NewStream(conn, nil)
-	if got := readAll(t, s); strings.Join(got, ",") != "after" {
-		t.Fatalf("methods %v, want [after]", got)
+	if got := readAll(t, s); strings.Join(got, ",") != "note,after" {
+		t.Fatalf("methods %v, want [note after]", got)
 	}
 	got := responses(t, conn.out.Bytes())
-	if len(got) != 2 {
-		t.Fatalf("%d responses, want 2: %v", len(got), got)
-	}
 	want := []struct {
 		id   any
 		code float64
-	}{{7.0, -32700}, {"s-1", -32600}}
+	}{{7.0, -32700}, {"s-1", -32600}, {nil, -32700}, {nil, -32600}, {nil, -32600}, {nil, -32600}, {nil, -32600}, {nil, -32600}}
+	if len(got) != len(want) {
+		t.Fatalf("%d responses, want %d: %v", len(got), len(want), got)
+	}
 	for i, w := range want {
 		e, _ := got[i]["error"].(map[string]any)
-		if got[i]["id"] != w.id || e == nil || e["code"] != w.code {
+		id, hasID := got[i]["id"]
+		if !hasID || id != w.id || e == nil || e["code"] != w.code {
 			t.Errorf("response %d = %v, want id %v code %v", i, got[i], w.id, w.code)
+		}
+	}
+}
+
+func TestHasNullID(t *testing.T) {
+	for body, want := range map[string]bool{
+		`{"id":null,"method":"m"}`: true,
+		` { "method" : "m" , "params":{"a":[1,{"b":"}"}]}, "id" :  null }`: true,
+		`{"method":"m","params":{"id":null}}`:                              false,
+		`{"method":"m","params":"\"id\":null"}`:                            false,
+		`{"method":"m","id":1}`:                                            false,
+		`{"method":"m"}`:                                                   false,
+		`[{"id":null}]`:                                                    false,
+		`{"method":"m","params":{"x":"a\\"},"id":null}`:                    true,
+	} {
+		if got := hasNullID([]byte(body)); got != want {
+			t.Errorf("hasNullID(%s) = %v, want %v", body, got, want)
 		}
 	}
 }

@@ -54,7 +54,11 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 		}
 		changes[i] = textChange{Range: c.Range, Text: *c.Text}
 	}
-	d, err := s.docs.change(path, p.TextDocument.Version, changes)
+	d, clamped, err := s.docs.change(path, p.TextDocument.Version, changes)
+	if clamped > 0 {
+		s.log.Warn("didChange range past the end of the text, clamped to its end",
+			zap.String("uri", string(p.TextDocument.URI)), zap.Int("changes", clamped), zap.Int32("version", p.TextDocument.Version))
+	}
 	if err != nil {
 		// The editor and the server now disagree about the text; say so loudly, the
 		// next full change or reopen repairs it.

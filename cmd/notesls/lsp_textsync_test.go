@@ -328,3 +328,42 @@ func TestLSPPositionEncoding(t *testing.T) {
 		})
 	}
 }
+
+// A change range past the end of the text is clamped to its end, so the server's text
+// stays the editor's; a request at a line past the end is answered "nothing here".
+func TestLSPPastTheEnd(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a.notes")
+	text := "alpha = first\n"
+	lspWriteFile(t, file, text)
+	uri := lspFileURI(file)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	c.didOpen(uri, text)
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"range": lspRange{lspPosition{Line: 40}, lspPosition{Line: 41, Character: 3}}, "text": "beta = (second\n"}},
+	})
+	p := c.waitDiagnostics(uri, func(p publishParams) bool { return p.Version != nil && *p.Version == 2 })
+	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "unbalanced-brackets" || (*p.Diagnostics)[0].Range.Start.Line != 1 {
+		t.Fatalf("after a change past the end: %s, want the appended line's unbalanced bracket on line 2", diagnosticsString(p))
+	}
+	if !strings.Contains(c.stderr.String(), "clamped") {
+		t.Errorf("the clamp was not logged:\n%s", c.stderr.String())
+	}
+	for _, method := range []string{"textDocument/hover", "textDocument/definition", "textDocument/completion", "textDocument/references", "textDocument/documentHighlight"} {
+		msg := c.call(method, map[string]any{
+			"textDocument": map[string]any{"uri": uri}, "position": lspPosition{Line: 500, Character: 2},
+			"context": map[string]any{"includeDeclaration": true},
+		})
+		if msg.Error != nil {
+			t.Errorf("%s past the end: error %+v, want an empty answer", method, msg.Error)
+			continue
+		}
+		switch r := strings.TrimSpace(string(msg.Result)); r {
+		case "null", "[]", `{"isIncomplete":false,"items":[]}`:
+		default:
+			t.Errorf("%s past the end: %s, want null or empty", method, r)
+		}
+	}
+}
