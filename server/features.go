@@ -59,6 +59,20 @@ func (s *Server) fileContent(ctx context.Context, u protocol.DocumentURI) (*file
 	return f, f.mapper.Content(), nil
 }
 
+// fileTree is fileContent with the file's syntax tree; f is nil when the index holds no
+// such file, and the feature answers "nothing here".
+func (s *Server) fileTree(ctx context.Context, u protocol.DocumentURI) (*fileView, *analysis.File, error) {
+	f, _, err := s.fileContent(ctx, u)
+	if err != nil || f == nil {
+		return nil, nil, err
+	}
+	tree := f.v.snap.Tree(f.path)
+	if tree == nil {
+		return nil, nil, nil
+	}
+	return f, tree, nil
+}
+
 // location converts a span of a workspace file; ok is false when the file or span is gone.
 func (s *Server) location(v *view, path string, rangeSpan, selSpan analysis.Span) (protocol.Range, protocol.Range, bool) {
 	content, ok := v.snap.Content(path)

@@ -11,13 +11,9 @@ import (
 // foldingRange answers one fold per block and per run of lines under one topic, nested.
 func (s *Server) foldingRange(ctx context.Context, p *protocol.FoldingRangeParams) ([]protocol.FoldingRange, error) {
 	out := []protocol.FoldingRange{}
-	f, _, err := s.fileContent(ctx, p.TextDocument.URI)
+	f, tree, err := s.fileTree(ctx, p.TextDocument.URI)
 	if err != nil || f == nil {
 		return out, err
-	}
-	tree := f.v.snap.Tree(f.path)
-	if tree == nil {
-		return out, nil
 	}
 	for _, fold := range analysis.Folds(tree) {
 		// Lines counted by the mapper, which counts them as the editor does.

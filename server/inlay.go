@@ -26,13 +26,9 @@ type inlayHint struct {
 // says so.
 func (s *Server) inlayHint(ctx context.Context, p *inlayHintParams) ([]inlayHint, error) {
 	out := []inlayHint{}
-	f, _, err := s.fileContent(ctx, p.TextDocument.URI)
-	if err != nil || f == nil {
+	f, tree, err := s.fileTree(ctx, p.TextDocument.URI)
+	if err != nil || f == nil || tree.NumLines() == 0 {
 		return out, err
-	}
-	tree := f.v.snap.Tree(f.path)
-	if tree == nil || tree.NumLines() == 0 {
-		return out, nil
 	}
 	span, err := f.mapper.ClampedRangeSpan(p.Range)
 	if err != nil {

@@ -24,13 +24,9 @@ type lensData struct {
 // an editor resolves the visible ones.
 func (s *Server) codeLens(ctx context.Context, p *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	out := []protocol.CodeLens{}
-	f, _, err := s.fileContent(ctx, p.TextDocument.URI)
+	f, tree, err := s.fileTree(ctx, p.TextDocument.URI)
 	if err != nil || f == nil {
 		return out, err
-	}
-	tree := f.v.snap.Tree(f.path)
-	if tree == nil {
-		return out, nil
 	}
 	seen := map[string]bool{}
 	for i := range tree.NumLines() {

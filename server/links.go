@@ -9,13 +9,9 @@ import (
 // documentLink answers every URL of the file, its own target.
 func (s *Server) documentLink(ctx context.Context, p *protocol.DocumentLinkParams) ([]protocol.DocumentLink, error) {
 	out := []protocol.DocumentLink{}
-	f, content, err := s.fileContent(ctx, p.TextDocument.URI)
+	f, tree, err := s.fileTree(ctx, p.TextDocument.URI)
 	if err != nil || f == nil {
 		return out, err
-	}
-	tree := f.v.snap.Tree(f.path)
-	if tree == nil {
-		return out, nil
 	}
 	for i := range tree.NumLines() {
 		start := tree.Start(i)
@@ -25,7 +21,7 @@ func (s *Server) documentLink(ctx context.Context, p *protocol.DocumentLinkParam
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, protocol.DocumentLink{Range: rng, Target: protocol.DocumentURI(content[span.Start:span.End])})
+			out = append(out, protocol.DocumentLink{Range: rng, Target: protocol.DocumentURI(f.mapper.Content()[span.Start:span.End])})
 		}
 	}
 	return out, nil

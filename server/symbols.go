@@ -11,13 +11,9 @@ import (
 // documentSymbol answers the outline: one symbol per distinct path, nested, the first
 // definition as detail.
 func (s *Server) documentSymbol(ctx context.Context, p *protocol.DocumentSymbolParams) ([]protocol.DocumentSymbol, error) {
-	f, _, err := s.fileContent(ctx, p.TextDocument.URI)
+	f, tree, err := s.fileTree(ctx, p.TextDocument.URI)
 	if err != nil || f == nil {
 		return []protocol.DocumentSymbol{}, err
-	}
-	tree := f.v.snap.Tree(f.path)
-	if tree == nil {
-		return []protocol.DocumentSymbol{}, nil
 	}
 	return documentSymbols(f.mapper, analysis.Outline(tree))
 }
