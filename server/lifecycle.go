@@ -164,6 +164,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			SelectionRangeProvider:          true,
 			DocumentHighlightProvider:       true,
 			CodeLensProvider:                &protocol.CodeLensOptions{ResolveProvider: true},
+			SemanticTokensProvider:          semanticTokensProvider(),
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

@@ -227,6 +227,33 @@ func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {
 	return protocol.Position{Line: uint32(line), Character: uint32(col)}, nil
 }
 
+// positionsInLine converts ascending offsets that all lie on one line, counting each
+// column on from the one before: a long line's many tokens cost one pass, not one each.
+func (m *Mapper) positionsInLine(offsets []int) ([]protocol.Position, error) {
+	out := make([]protocol.Position, len(offsets))
+	if len(offsets) == 0 {
+		return out, nil
+	}
+	p, err := m.OffsetPosition(offsets[0])
+	if err != nil {
+		return nil, err
+	}
+	out[0] = p
+	for i := 1; i < len(offsets); i++ {
+		from, to := offsets[i-1], offsets[i]
+		if to < from || to > len(m.content) {
+			return nil, fmt.Errorf("offsets %d then %d: not ascending in the text", from, to)
+		}
+		cols := to - from
+		if m.enc != UTF8 && !m.ascii {
+			cols = utf16Len(m.content[from:to])
+		}
+		p.Character += uint32(cols)
+		out[i] = p
+	}
+	return out, nil
+}
+
 // runeStartBefore finds the start of the rune containing offset, not before min.
 func (m *Mapper) runeStartBefore(offset, min int) int {
 	i := offset

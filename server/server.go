@@ -109,6 +109,7 @@ type Server struct {
 	ws      *workspace
 	diags   *diagnostics
 	mappers *mapperCache
+	tokens  lastTokens // each document's last semantic tokens, for deltas
 
 	progressSeq int // owned by the workspace goroutine
 }
@@ -167,20 +168,23 @@ func (s *Server) methodTable() map[string]method {
 
 		// Language features: each on its own goroutine over the snapshot that includes
 		// every change received before it, cancellable with $/cancelRequest.
-		"textDocument/hover":             concurrent(s.hover),
-		"textDocument/completion":        concurrent(s.completion),
-		"textDocument/definition":        concurrent(s.definition),
-		"textDocument/references":        concurrent(s.references),
-		"textDocument/formatting":        concurrent(s.formatting),
-		"textDocument/rangeFormatting":   concurrent(s.rangeFormatting),
-		"textDocument/documentSymbol":    concurrent(s.documentSymbol),
-		"textDocument/foldingRange":      concurrent(s.foldingRange),
-		"textDocument/documentLink":      concurrent(s.documentLink),
-		"textDocument/selectionRange":    concurrent(s.selectionRange),
-		"textDocument/documentHighlight": concurrent(s.documentHighlight),
-		"textDocument/inlayHint":         concurrent(s.inlayHint),
-		"textDocument/codeLens":          concurrent(s.codeLens),
-		"codeLens/resolve":               concurrent(s.codeLensResolve),
+		"textDocument/hover":                     concurrent(s.hover),
+		"textDocument/completion":                concurrent(s.completion),
+		"textDocument/definition":                concurrent(s.definition),
+		"textDocument/references":                concurrent(s.references),
+		"textDocument/formatting":                concurrent(s.formatting),
+		"textDocument/rangeFormatting":           concurrent(s.rangeFormatting),
+		"textDocument/documentSymbol":            concurrent(s.documentSymbol),
+		"textDocument/foldingRange":              concurrent(s.foldingRange),
+		"textDocument/documentLink":              concurrent(s.documentLink),
+		"textDocument/selectionRange":            concurrent(s.selectionRange),
+		"textDocument/documentHighlight":         concurrent(s.documentHighlight),
+		"textDocument/inlayHint":                 concurrent(s.inlayHint),
+		"textDocument/codeLens":                  concurrent(s.codeLens),
+		"codeLens/resolve":                       concurrent(s.codeLensResolve),
+		"textDocument/semanticTokens/full":       concurrent(s.semanticTokensFull),
+		"textDocument/semanticTokens/full/delta": concurrent(s.semanticTokensDelta),
+		"textDocument/semanticTokens/range":      concurrent(s.semanticTokensRange),
 	}
 	if s.opts.TestHooks {
 		for name, h := range s.testHooks() {

@@ -294,3 +294,92 @@ func TestLSPHoverListsReferringLines(t *testing.T) {
 		t.Errorf("hover lists more than ten referring lines (plus the definition):\n%s", v)
 	}
 }
+
+// Semantic tokens of the corpus: line 198 decoded, a delta after an edit smaller than the
+// whole, a range of one line holding that line's tokens only.
+func TestLSPCorpusSemanticTokens(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	c := startServer(t)
+	var init struct {
+		Capabilities struct {
+			SemanticTokensProvider struct {
+				Legend struct {
+					TokenTypes []string `json:"tokenTypes"`
+				} `json:"legend"`
+				Range bool `json:"range"`
+				Full  struct {
+					Delta bool `json:"delta"`
+				} `json:"full"`
+			} `json:"semanticTokensProvider"`
+		} `json:"capabilities"`
+	}
+	c.result("initialize", map[string]any{"processId": 1, "rootUri": lspFileURI(dir), "capabilities": editorCaps}, &init)
+	c.notify("initialized", map[string]any{})
+	legend := init.Capabilities.SemanticTokensProvider.Legend.TokenTypes
+	if len(legend) == 0 || !init.Capabilities.SemanticTokensProvider.Range || !init.Capabilities.SemanticTokensProvider.Full.Delta {
+		t.Fatalf("semanticTokensProvider %+v", init.Capabilities.SemanticTokensProvider)
+	}
+	uri := lspFileURI(file)
+	c.didOpen(uri, text)
+	var full struct {
+		ResultID string `json:"resultId"`
+		Data     []int  `json:"data"`
+	}
+	c.result("textDocument/semanticTokens/full", map[string]any{"textDocument": map[string]any{"uri": uri}}, &full)
+	if len(full.Data)%5 != 0 || full.ResultID == "" {
+		t.Fatalf("data of %d numbers, resultId %q", len(full.Data), full.ResultID)
+	}
+	lines := strings.Split(text, "\n")
+	decode := func(data []int) map[int][]string {
+		out := map[int][]string{}
+		line, char := 0, 0
+		for i := 0; i+4 < len(data); i += 5 {
+			if data[i] > 0 {
+				line, char = line+data[i], 0
+			}
+			char += data[i+1]
+			runes := []rune(lines[line]) // the corpus's tokens here are BMP: units = runes
+			out[line+1] = append(out[line+1], fmt.Sprintf("%s:%s", legend[data[i+3]], string(runes[char:char+data[i+2]])))
+		}
+		return out
+	}
+	got := decode(full.Data)
+	if want := "namespace:data store operator:-- namespace:database operator:-- namespace:sharding operator:-- namespace:by key, range, directory decorator:https://dgraph.io"; !strings.HasPrefix(strings.Join(got[198], " "), want) {
+		t.Errorf("line 198 tokens:\n %s\nwant a start of\n %s", strings.Join(got[198], " "), want)
+	}
+	if want := "namespace:jumpbox keyword:= variable:[[jump server]]"; strings.Join(got[313], " ") != want {
+		t.Errorf("line 313 tokens: %s, want %s", strings.Join(got[313], " "), want)
+	}
+	// An edit of line 83, then a delta from the full answer.
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"range": lspRange{linePos(t, text, 83, `^API( )--gateway`), linePos(t, text, 83, `^API --()gateway`)}, "text": " -- "}},
+	})
+	c.waitDiagnostics(uri, func(p publishParams) bool { return p.Version != nil && *p.Version == 2 })
+	var delta struct {
+		ResultID string `json:"resultId"`
+		Edits    []struct {
+			Start       int   `json:"start"`
+			DeleteCount int   `json:"deleteCount"`
+			Data        []int `json:"data"`
+		} `json:"edits"`
+	}
+	c.result("textDocument/semanticTokens/full/delta", map[string]any{"textDocument": map[string]any{"uri": uri}, "previousResultId": full.ResultID}, &delta)
+	if len(delta.Edits) != 1 || delta.ResultID == full.ResultID || len(delta.Edits[0].Data) >= len(full.Data)/10 {
+		t.Errorf("delta: %d edits, id %q; want one small edit", len(delta.Edits), delta.ResultID)
+	} else {
+		e := delta.Edits[0]
+		patched := append(append(append([]int{}, full.Data[:e.Start]...), e.Data...), full.Data[e.Start+e.DeleteCount:]...)
+		var fresh struct{ Data []int }
+		c.result("textDocument/semanticTokens/full", map[string]any{"textDocument": map[string]any{"uri": uri}}, &fresh)
+		if fmt.Sprint(patched) != fmt.Sprint(fresh.Data) {
+			t.Errorf("the delta applied to the old tokens differs from a full answer")
+		}
+	}
+	var one struct{ Data []int }
+	c.result("textDocument/semanticTokens/range", map[string]any{"textDocument": map[string]any{"uri": uri},
+		"range": lspRange{lspPosition{Line: 312}, lspPosition{Line: 312, Character: 5}}}, &one)
+	if len(one.Data) != 15 || one.Data[0] != 312 {
+		t.Errorf("range of line 313: %v, want its three tokens", one.Data)
+	}
+}
