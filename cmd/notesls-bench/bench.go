@@ -34,6 +34,9 @@ type Options struct {
 	StartTimeout time.Duration // initialize and the first diagnostics
 	Deadline     time.Duration // the whole run
 	ServerStderr string        // file to copy the server's stderr to
+	// Scenarios are what to measure (scenario.go): "probes" (the requests and edits
+	// above), "typing", "enter", "open". Empty means probes.
+	Scenarios []string
 }
 
 // Report is what a run measured. Times are in milliseconds.
@@ -66,6 +69,8 @@ type Report struct {
 	Targeted Targeted `json:"targeted"`
 	// Refs is the second opened file (-refs), measured the same way; nil without it.
 	Refs *FileReport `json:"refs,omitempty"`
+	// Scenarios are the editor-like workloads measured besides (or instead of) the probes.
+	Scenarios *ScenarioReport `json:"scenarios,omitempty"`
 	// PeakRSSBytes is the server process's VmHWM read from /proc just before shutdown;
 	// 0 if it could not be read (the reason is in Notes).
 	PeakRSSBytes int64    `json:"peakRssBytes"`
@@ -138,6 +143,9 @@ type session struct {
 // open the file is an error; slow or failing requests are measured and reported.
 func Run(opts Options) (*Report, error) {
 	rep := &Report{Command: opts.Command, Seed: opts.Seed, FirstDiagnosticsMs: -1}
+	if opts.count("typing", "enter", "open") > 0 {
+		rep.Scenarios = &ScenarioReport{}
+	}
 	ws, err := filepath.Abs(opts.Workspace)
 	if err != nil {
 		return nil, err
@@ -179,10 +187,11 @@ func Run(opts Options) (*Report, error) {
 
 // openFile is a file the client opens: its text and how the server names it.
 type openFile struct {
-	path string
-	uri  string
-	key  string // normURI(uri)
-	doc  *document
+	path    string
+	uri     string
+	key     string // normURI(uri)
+	doc     *document
+	version int // of the last didOpen or didChange sent
 }
 
 func load(name string) (*openFile, error) {
@@ -378,7 +387,12 @@ func (s *session) measure(rep *Report, ws string, main, refs *openFile) error {
 		return err
 	}
 
-	first, err := s.open(main)
+	var first firstOpen
+	if o.has("open") {
+		rep.Scenarios.Open, first, err = s.openCold(main)
+	} else {
+		first, err = s.open(main)
+	}
 	if err != nil {
 		return err
 	}
@@ -432,11 +446,14 @@ func (s *session) measure(rep *Report, ws string, main, refs *openFile) error {
 		}{refs, &rep.Refs.EditToDiagnostics})
 	}
 
+	if !o.has("probes") {
+		phases, edited = nil, nil
+	}
 	// Each phase gets an equal share of the time left, so that a slow server still shows
 	// a few samples of every kind instead of the first kind only.
 	left := len(phases)
 	if sync != 0 {
-		left += len(edited)
+		left += len(edited) + o.count("typing", "enter")
 	}
 	share := func() time.Time {
 		end := time.Now().Add(time.Until(deadline) / time.Duration(max(left, 1)))
@@ -453,10 +470,22 @@ func (s *session) measure(rep *Report, ws string, main, refs *openFile) error {
 		rep.Notes = append(rep.Notes, "edits: the server announces no text synchronization; none sent")
 	} else {
 		for _, e := range edited {
-			*e.out = s.edits(e.f.doc, e.f.uri, e.f.key, sync, rng, share())
+			random := func() position { return e.f.doc.randomPosition(rng) }
+			*e.out = s.edits(e.f, sync, random, o.Insert, share())
 			if e.out.Count < o.Edits {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("edits of %s: %d of %d measured", filepath.Base(e.f.path), e.out.Count, o.Edits))
 			}
+		}
+		if o.has("enter") {
+			middle := func() position { return position{Line: len(main.doc.lines) / 2} }
+			rep.Scenarios.Enter = s.edits(main, sync, middle, "\n", share())
+		}
+		if o.has("typing") {
+			typedIn := main
+			if refs != nil {
+				typedIn = refs // as a user adds an entry to a small file beside the big ones
+			}
+			rep.Scenarios.Typing = s.typing(typedIn, main, sync, aimed, share())
 		}
 	}
 
@@ -563,10 +592,7 @@ func (s *session) open(f *openFile) (firstOpen, error) {
 		at = f.doc.middle(refs[0])
 	}
 	openedAt := time.Now()
-	err := s.conn.notifyWithin("textDocument/didOpen", map[string]any{
-		"textDocument": map[string]any{"uri": f.uri, "languageId": o.LanguageID, "version": 1, "text": f.doc.text},
-	}, o.StartTimeout)
-	if err != nil {
+	if err := s.sendOpen(f); err != nil {
 		return res, err
 	}
 	res.hover = s.firstHover(f, at, openedAt, mark)
@@ -604,6 +630,14 @@ func (s *session) firstHover(f *openFile, p position, openedAt time.Time, mark i
 	}
 }
 
+// sendOpen sends the file's didOpen, as version 1.
+func (s *session) sendOpen(f *openFile) error {
+	f.version = 1
+	return s.conn.notifyWithin("textDocument/didOpen", map[string]any{
+		"textDocument": map[string]any{"uri": f.uri, "languageId": s.opts.LanguageID, "version": 1, "text": f.doc.text},
+	}, s.opts.StartTimeout)
+}
+
 func isRPCError(err error) bool {
 	var re *rpcError
 	return errors.As(err, &re)
@@ -613,25 +647,25 @@ func isRPCError(err error) bool {
 // by default, "\n" for Enter) at a random position and deleting it again, and times each
 // until the server publishes diagnostics for that version (or, for a server that sends no
 // version, until its next publish).
-func (s *session) edits(doc *document, uri, key string, sync int, rng *rand.Rand, deadline time.Time) Latency {
+func (s *session) edits(f *openFile, sync int, pick func() position, typed string, deadline time.Time) Latency {
 	var rec recorder
-	version := 1
+	doc, uri, key := f.doc, f.uri, f.key
 	streak := 0
 	var at position
-	typed := s.opts.Insert
 	if typed == "" {
 		typed = "x"
 	}
 	for i := 0; i < s.opts.Edits && time.Now().Before(deadline); i++ {
-		version++
+		f.version++
+		version := f.version
 		var change map[string]any
 		insert := i%2 == 0
 		if insert {
-			at = doc.randomPosition(rng)
+			at = pick()
 			// A line end typed right after a lone CR would join it into one CRLF: pick
 			// another place (a few tries; a file of lone CRs keeps the last).
 			for try := 0; try < 100 && typed == "\n" && doc.afterLoneCR(at); try++ {
-				at = doc.randomPosition(rng)
+				at = pick()
 			}
 			if sync == 2 {
 				change = map[string]any{"range": lspRange{at, at}, "text": typed}

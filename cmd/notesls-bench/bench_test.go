@@ -615,3 +615,50 @@ func TestTargets(t *testing.T) {
 		}
 	}
 }
+
+// The editor-like scenarios against the fake server, which checks every version and
+// range it is sent and, at exit, that the typed entry was taken away again.
+func TestScenarios(t *testing.T) {
+	ws, _ := writeWorkspace(t)
+	opts := Options{Workspace: ws, Command: fakeCommand(t, "ok"), Requests: 5, Edits: 10, Seed: 7,
+		Scenarios: []string{"typing", "enter", "open"}, ServerStderr: filepath.Join(t.TempDir(), "stderr"),
+		LanguageID: "notes", Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: time.Minute}
+	rep, err := Run(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := rep.Scenarios
+	if sc == nil || sc.Typing == nil || sc.Open == nil {
+		t.Fatalf("scenarios: %+v", sc)
+	}
+	typed := len([]rune(sc.Typing.Typed))
+	if c, d := sc.Typing.KeystrokeToCompletion, sc.Typing.KeystrokeToDiagnostics; c.Count != typed || d.Count != typed || c.Errors+d.Timeouts != 0 {
+		t.Errorf("typing %q: completion %+v, diagnostics %+v; want %d of each", sc.Typing.Typed, c, d, typed)
+	}
+	if !strings.Contains(sc.Typing.Typed, " -- ") || !strings.Contains(sc.Typing.Typed, "[[") {
+		t.Errorf("typed entry %q: want a path and a reference, to ask completion both", sc.Typing.Typed)
+	}
+	if sc.Enter.Count != 10 || sc.Enter.Timeouts != 0 {
+		t.Errorf("enter: %+v, want 10", sc.Enter)
+	}
+	if o := sc.Open; o.Hover.Count == 0 || o.Hover.Count+o.Definition.Count+o.Completion.Count > 3*opts.Requests {
+		t.Errorf("open: %+v", o)
+	}
+	if rep.Hover.Count != 0 || rep.EditToDiagnostics.Count != 0 {
+		t.Errorf("probes ran without being asked: hover %d, edits %d", rep.Hover.Count, rep.EditToDiagnostics.Count)
+	}
+	if rep.Shutdown != "clean (exit 0)" {
+		b, _ := os.ReadFile(opts.ServerStderr)
+		t.Errorf("shutdown: %s; server stderr:\n%s", rep.Shutdown, b)
+	}
+	var out bytes.Buffer
+	writeTable(&out, rep)
+	for _, want := range []string{"typing in", "keystroke -> completion", "enter in the middle", "open: hover in the first second"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+	if _, err := parseScenarios("typing,nope"); err == nil {
+		t.Error("an unknown scenario was accepted")
+	}
+}

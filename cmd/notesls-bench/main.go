@@ -19,6 +19,16 @@
 //     publishDiagnostics of that version;
 //   - the server's peak RSS (VmHWM) before shutdown.
 //
+// -scenario picks what to measure, comma-separated (default probes, all of the above):
+//   - typing: a new entry (a path of the file, a new name, a [[reference]] to one of its
+//     terms) typed a character at a time on a new last line of the -refs file (else the
+//     opened one), each didChange followed at once by a completion at the cursor, as VS
+//     Code sends them, and that version's diagnostics awaited; then taken away again;
+//   - enter: -edits Enters in the middle line of the opened file, each deleted again, to
+//     that version's diagnostics;
+//   - open: hover, definition and completion in turn at random positions during the first
+//     second after didOpen, before the server has published anything.
+//
 // With -refs R (such as the refs.notes of `notesgen -refs`) it opens R as well, after
 // the first file, and measures it the same way: first diagnostics and hover, the
 // targeted requests, whose references resolve into the other files, and edits.
@@ -61,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.StartTimeout, "start-timeout", 2*time.Minute, "longest wait for initialize and for the first diagnostics")
 	fs.DurationVar(&o.Deadline, "deadline", 15*time.Minute, "the whole run stops measuring after this")
 	fs.StringVar(&o.ServerStderr, "server-stderr", "", "copy the server's stderr to this file")
+	scenarios := fs.String("scenario", "probes", "what to measure, comma-separated: probes (the requests and edits above), typing (an entry typed a character at a time, each followed by completion, diagnostics awaited), enter (Enter in the middle of the file), open (requests in the first second after didOpen)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: notesls-bench -workspace DIR [flags] -- SERVER-COMMAND [ARGS...]")
@@ -76,6 +87,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o.Insert = typed
+	if o.Scenarios, err = parseScenarios(*scenarios); err != nil {
+		fmt.Fprintf(stderr, "notesls-bench: -scenario: %v\n", err)
+		return 2
+	}
 	switch {
 	case o.Workspace == "":
 		fmt.Fprintln(stderr, "notesls-bench: -workspace is required")
@@ -138,12 +153,33 @@ func writeTable(w io.Writer, r *Report) {
 			{prefix + "completion in [[", t.CompletionInReference, t.References > 0},
 		}
 	}
-	rows = append(rows, targeted("", r.Targeted)...)
-	rows = append(rows, row{"edit -> diagnostics", r.EditToDiagnostics, true})
-	if f := r.Refs; f != nil {
-		name := filepath.Base(f.File) + ": "
-		rows = append(rows, targeted(name, f.Targeted)...)
-		rows = append(rows, row{name + "edit -> diagnostics", f.EditToDiagnostics, true})
+	probes := r.Hover.Count+r.Definition.Count+r.Completion.Count+r.EditToDiagnostics.Count > 0
+	for i := range rows {
+		rows[i].show = probes
+	}
+	if probes {
+		rows = append(rows, targeted("", r.Targeted)...)
+		rows = append(rows, row{"edit -> diagnostics", r.EditToDiagnostics, true})
+		if f := r.Refs; f != nil {
+			name := filepath.Base(f.File) + ": "
+			rows = append(rows, targeted(name, f.Targeted)...)
+			rows = append(rows, row{name + "edit -> diagnostics", f.EditToDiagnostics, true})
+		}
+	}
+	if sc := r.Scenarios; sc != nil {
+		if o := sc.Open; o != nil {
+			rows = append(rows, row{"open: hover in the first second", o.Hover, true},
+				row{"open: definition in the first second", o.Definition, true},
+				row{"open: completion in the first second", o.Completion, true})
+		}
+		if ty := sc.Typing; ty != nil {
+			name := "typing in " + filepath.Base(ty.File)
+			rows = append(rows, row{name + ": keystroke -> completion", ty.KeystrokeToCompletion, true},
+				row{name + ": keystroke -> diagnostics", ty.KeystrokeToDiagnostics, true})
+		}
+		if sc.Enter.Count > 0 {
+			rows = append(rows, row{"enter in the middle -> diagnostics", sc.Enter, true})
+		}
 	}
 	width := len("edit -> diagnostics")
 	for _, x := range rows {
