@@ -286,8 +286,10 @@ func (fi *fileIndex) indexTopics() {
 	}
 	fi.topics = newTopicTable(segs / 2)
 	// The loop below keeps pointers to records while it adds more: the first chunk, the
-	// only one that grows, gets its room at once.
+	// only one that grows, gets its room at once, for a topic in every segment, and gives
+	// back what it did not use at the end.
 	fi.topics.recs.reserve(min(segs, listChunk))
+	defer fi.topics.recs.trim()
 	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)

@@ -4,12 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"testing"
 )
 
 // BenchmarkWorkspaceHeap indexes every *.notes file of the folder NOTESLS_BENCH_DIR (a
 // notesgen corpus) and reports the heap the workspace keeps, per line and in all: the
-// live heap the server's garbage collector works against.
+// live heap the server's garbage collector works against. NOTESLS_BENCH_HEAPPROFILE
+// names a file for a heap profile taken while the workspace is held.
 func BenchmarkWorkspaceHeap(b *testing.B) {
 	dir := os.Getenv("NOTESLS_BENCH_DIR")
 	if dir == "" {
@@ -43,6 +45,16 @@ func BenchmarkWorkspaceHeap(b *testing.B) {
 		runtime.GC()
 		runtime.ReadMemStats(&after)
 		kept = after.HeapAlloc - before.HeapAlloc
+		if out := os.Getenv("NOTESLS_BENCH_HEAPPROFILE"); out != "" {
+			f, err := os.Create(out)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := pprof.WriteHeapProfile(f); err != nil {
+				b.Fatal(err)
+			}
+			f.Close()
+		}
 		runtime.KeepAlive(ws)
 	}
 	b.ReportMetric(float64(kept)/float64(lines), "heap-B/line")

@@ -66,3 +66,38 @@ func TestShardsFor(t *testing.T) {
 		}
 	}
 }
+
+// TestChunkListTrim reserves more than it pushes, trims, and checks the items and that
+// the list still grows and clones as before.
+func TestChunkListTrim(t *testing.T) {
+	for _, n := range []int{0, 1, 7, listChunk - 1, listChunk, listChunk + 3, 3 * listChunk} {
+		var l chunkList[int]
+		l.reserve(min(2*n+5, listChunk))
+		for i := range n {
+			*l.push(i) = i
+		}
+		l.trim()
+		if c := len(l.chunks) - 1; c >= 0 && cap(l.chunks[c])-len(l.chunks[c]) > len(l.chunks[c])/8 {
+			t.Errorf("n %d: last chunk of %d items has room for %d", n, len(l.chunks[c]), cap(l.chunks[c]))
+		}
+		// The list is done: a new version is a clone, which copies what it changes.
+		next := l.clone()
+		for i := range 5 {
+			*next.push(n+i) = n + i
+		}
+		*next.writable(0) = -1
+		if next.len() != n+5 || l.len() != n {
+			t.Fatalf("n %d: lengths %d and %d", n, next.len(), l.len())
+		}
+		for i := range n {
+			if got := *l.at(i); got != i {
+				t.Fatalf("n %d: item %d of the first version = %d", n, i, got)
+			}
+		}
+		for i := 1; i < n+5; i++ {
+			if got := *next.at(i); got != i {
+				t.Fatalf("n %d: item %d = %d", n, i, got)
+			}
+		}
+	}
+}
