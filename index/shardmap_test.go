@@ -83,7 +83,7 @@ func TestChunkListTrim(t *testing.T) {
 		// The list is done: a new version is a clone, which copies what it changes.
 		next := l.clone()
 		for i := range 5 {
-			*next.push(n+i) = n + i
+			*next.push(n + i) = n + i
 		}
 		*next.writable(0) = -1
 		if next.len() != n+5 || l.len() != n {
