@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -197,4 +198,18 @@ func FuzzCompareFolded(f *testing.F) {
 			t.Fatalf("CompareFolded(%q, %q) = %d, want the sign of %d", a, b, got, want)
 		}
 	})
+}
+
+// TestInvariantsRandomLines checks the tree's invariants, among them that each segment's
+// attributes lie in its line and that the segment keys derived from where each ends are
+// the keys of the names, on files of random lines mixing every kind of span.
+func TestInvariantsRandomLines(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		var src []byte
+		for range r.IntN(8) {
+			src = append(append(src, randomLine(r)...), "\n\r\n\r"[r.IntN(3):][:1]...)
+		}
+		checkInvariants(t, src)
+	}
 }

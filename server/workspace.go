@@ -389,7 +389,7 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 	}
 	if len(files) > 0 {
 		snap := w.idx.UpdateMany(files)
-		fitMemoryLimit(snap)
+		fitMemoryLimit()
 		go w.s.prepare(snap)
 	}
 	w.s.log.Info("indexed", zap.Strings("roots", roots), zap.Int("files", len(loaded)), zap.Duration("took", time.Since(start)))
