@@ -21,10 +21,19 @@ import (
 // moment. The fixed part is room for garbage, so that the collector of a small or middling
 // workspace runs every hundred megabytes or more of allocation rather than every few.
 // At /tmp/c1000r (100,000 lines in 1,000 files, an index of 90 MB) that is about 280 MB,
-// at /tmp/m1000 (a million lines, 860 MB) about 1.4 GB: peak RSS under 300 MB and 1.5 GB.
+// at /tmp/m1000 (a million lines, 860 MB) about 1.35 GB: peak RSS under 300 MB and 1.4 GB.
+//
+// While a workspace is indexed there is no live heap to fit to yet, and without a limit
+// the heap doubled between collections: a million lines peaked at 1.6 GB there, then
+// held 1.3 GB. The limit meanwhile is fitted to an estimate of the index,
+// indexBytesPerTextByte times the text to index on top of what is live.
 const (
-	limitPerLiveByte = 1.5
+	limitPerLiveByte = 1.4
 	limitHeadroom    = 144 << 20
+	// indexBytesPerTextByte is what an index and its text take per byte of text: 8.7 at
+	// 1,000 files of 100 or 1,000 lines (BenchmarkWorkspaceHeap); more for many tiny files,
+	// for which the floor holds.
+	indexBytesPerTextByte = 9
 )
 
 // minMemoryLimit keeps a small workspace from collecting garbage needlessly often.
@@ -40,16 +49,29 @@ func memoryLimitFor(live uint64) int64 {
 // between collections, which for an editor's background process is memory taken from
 // everything else. It collects garbage once to learn the live heap: one more cycle among
 // the many that indexing took.
-func fitMemoryLimit() {
+// It returns the live heap and the limit, 0 when GOMEMLIMIT is set.
+func fitMemoryLimit() (live uint64, limit int64) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return 0, 0
+	}
+	live = liveHeap()
+	limit = memoryLimitFor(live)
+	debug.SetMemoryLimit(limit)
+	return live, limit
+}
+
+// fitMemoryLimitBeforeIndexing sets the limit for indexing text bytes more, unless
+// GOMEMLIMIT says otherwise: as for the live heap an estimate of the index would have,
+// the live heap as of the last collection and the index of the text.
+func fitMemoryLimitBeforeIndexing(text int) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetMemoryLimit(memoryLimitFor(liveHeap()))
+	debug.SetMemoryLimit(memoryLimitFor(lastLiveHeap() + uint64(indexBytesPerTextByte*text)))
 }
 
-// liveHeap collects garbage and returns the heap that is left.
-func liveHeap() uint64 {
-	runtime.GC()
+// lastLiveHeap returns the heap that the last collection left, without collecting.
+func lastLiveHeap() uint64 {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(sample)
 	if sample[0].Value.Kind() != metrics.KindUint64 {
@@ -58,4 +80,10 @@ func liveHeap() uint64 {
 		return ms.HeapAlloc
 	}
 	return sample[0].Value.Uint64()
+}
+
+// liveHeap collects garbage and returns the heap that is left.
+func liveHeap() uint64 {
+	runtime.GC()
+	return lastLiveHeap()
 }

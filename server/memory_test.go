@@ -21,7 +21,8 @@ func TestMemoryLimitFor(t *testing.T) {
 		}
 		prev = got
 	}
-	if got, want := memoryLimitFor(1<<30), int64(1.5*(1<<30))+limitHeadroom; got != want {
+	perLive := limitPerLiveByte
+	if got, want := memoryLimitFor(1<<30), int64(perLive*(1<<30))+limitHeadroom; got != want {
 		t.Errorf("1 GiB live: limit %d, want %d", got, want)
 	}
 }
@@ -35,6 +36,10 @@ func TestFitMemoryLimit(t *testing.T) {
 	runtime.KeepAlive(small)
 	if got := debug.SetMemoryLimit(-1); got != minMemoryLimit {
 		t.Errorf("small workspace: limit %d, want the floor %d", got, minMemoryLimit)
+	}
+	fitMemoryLimitBeforeIndexing(200 << 20)
+	if got, want := debug.SetMemoryLimit(-1), memoryLimitFor(lastLiveHeap()+indexBytesPerTextByte*200<<20); got < want*9/10 || got > want*11/10 {
+		t.Errorf("before indexing 200 MB: limit %d, want about %d", got, want)
 	}
 	big := w.UpdateMany(map[string][]byte{"b.notes": bytes.Repeat([]byte("term -- sub = body text\n"), 1<<20)})
 	fitMemoryLimit()
