@@ -17,18 +17,20 @@ import (
 //
 // The proportional part covers what grows with the index after it is built: the caches
 // built on it when the server is first idle (completion terms, suggestions, near
-// duplicates: a third of the index) and the two versions of a file an edit holds for a
-// moment. The fixed part is room for garbage, so that the collector of a small or middling
-// workspace runs every hundred megabytes or more of allocation rather than every few.
-// At /tmp/c1000r (100,000 lines in 1,000 files, an index of 90 MB) that is about 280 MB,
-// at /tmp/m1000 (a million lines, 860 MB) about 1.35 GB: peak RSS under 300 MB and 1.4 GB.
+// duplicates: 40% of the index at a million lines) and the two versions of a file an
+// edit holds for a moment, with some room beyond. The fixed part is room for garbage, so
+// that the collector of a small or middling workspace runs every hundred megabytes or
+// more of allocation rather than every few. At /tmp/c1000r (100,000 lines in 1,000
+// files, 88 MiB live after indexing) that is 280 MiB; at /tmp/m1000 (a million lines,
+// 850 MiB) 1,460 MiB, where 1.4 x live (1,335 MiB) left the collector so little room over
+// the caches that it took half the CPU.
 //
 // While a workspace is indexed there is no live heap to fit to yet, and without a limit
 // the heap doubled between collections: a million lines peaked at 1.6 GB there, then
 // held 1.3 GB. The limit meanwhile is fitted to an estimate of the index,
 // indexBytesPerTextByte times the text to index on top of what is live.
 const (
-	limitPerLiveByte = 1.4
+	limitPerLiveByte = 1.55
 	limitHeadroom    = 144 << 20
 	// indexBytesPerTextByte is what an index and its text take per byte of text: 8.7 at
 	// 1,000 files of 100 or 1,000 lines (BenchmarkWorkspaceHeap); more for many tiny files,
