@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -48,11 +49,24 @@ func checkInvariants(t *testing.T, src []byte) {
 		inLine("head", l.Head)
 		inLine("body", l.Body)
 		inLine("box", l.Box)
-		for _, s := range l.Segments {
+		text := f.LineText(i)
+		for k, s := range l.Segments {
 			inLine("segment", s.Span)
-			inLine("name", s.Name)
-			if int(s.KeyEnd) > len(l.Key) || s.KeyStart > s.KeyEnd {
-				t.Fatalf("line %d: key range %d:%d of %q", i, s.KeyStart, s.KeyEnd, l.Key)
+			inLine("name", s.Name())
+			if s.Name().Start != s.Span.Start || s.Name().End > s.Span.End {
+				t.Fatalf("line %d: name %v outside segment %v", i, s.Name(), s.Span)
+			}
+			a := l.Attrs(k)
+			inLine("alias", a.Alias)
+			inLine("qualifier", a.Qualifier)
+			inLine("gloss", a.Gloss)
+			inLine("ordinal", a.Ordinal)
+			if int(s.keyEnd) > len(l.Key) {
+				t.Fatalf("line %d: key end %d of %q", i, s.keyEnd, l.Key)
+			}
+			// The segment keys, derived from where each ends, are the keys of the names.
+			if got, want := l.SegmentKey(k), NameKey(text[s.Name().Start:s.Name().End]); got != want {
+				t.Fatalf("line %d: segment %d key %q, want %q", i, k, got, want)
 			}
 		}
 		for _, u := range l.URLs {
@@ -184,4 +198,18 @@ func FuzzCompareFolded(f *testing.F) {
 			t.Fatalf("CompareFolded(%q, %q) = %d, want the sign of %d", a, b, got, want)
 		}
 	})
+}
+
+// TestInvariantsRandomLines checks the tree's invariants, among them that each segment's
+// attributes lie in its line and that the segment keys derived from where each ends are
+// the keys of the names, on files of random lines mixing every kind of span.
+func TestInvariantsRandomLines(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		var src []byte
+		for range r.IntN(8) {
+			src = append(append(src, randomLine(r)...), "\n\r\n\r"[r.IntN(3):][:1]...)
+		}
+		checkInvariants(t, src)
+	}
 }

@@ -78,7 +78,8 @@ func (f *File) LineSpan(i int) Span {
 // A FileBuilder assembles a File from parsed lines and from runs of lines of an earlier
 // version, sharing the earlier version's chunks where the line numbers line up.
 type FileBuilder struct {
-	f *File
+	f      *File
+	expect int // the lines the caller expects in all, 0 when it cannot tell
 }
 
 // NewFileBuilder starts a File over src, whose byte order mark takes bom bytes.
@@ -86,13 +87,25 @@ func NewFileBuilder(src []byte, bom int) *FileBuilder {
 	return &FileBuilder{f: &File{Src: src, BOM: bom}}
 }
 
+// Expect says about how many lines the File will have in all, so that each chunk is
+// made the size it will have: a 100-line file grown by doubling took 128 lines of room,
+// and left 127 lines of garbage behind. Too few or too many only costs memory.
+func (b *FileBuilder) Expect(lines int) { b.expect = lines }
+
 // Add appends a line that begins at offset start.
 func (b *FileBuilder) Add(start int, l Line) {
 	f := b.f
 	if f.n&chunkMask == 0 {
 		c := lineChunk{base: start}
-		if f.n > 0 { // a file of more than one chunk: this one will most likely fill up
-			c.lines, c.starts = make([]Line, 0, chunkSize), make([]int, 0, chunkSize)
+		room := 0 // a first chunk of unknown size grows from small: a single line stays cheap
+		switch {
+		case b.expect > f.n:
+			room = min(chunkSize, b.expect-f.n)
+		case f.n > 0: // a file of more than one chunk: this one will most likely fill up
+			room = chunkSize
+		}
+		if room > 0 {
+			c.lines, c.starts = make([]Line, 0, room), make([]int, 0, room)
 		}
 		f.chunks = append(f.chunks, c)
 	}

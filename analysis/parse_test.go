@@ -18,18 +18,19 @@ func describe(text string, l Line) string {
 		out = append(out, "box="+l.Box.Text(b))
 	}
 	for i, s := range l.Segments {
-		seg := "seg=" + s.Name.Text(b) + "/" + l.TopicKey(i)
-		if !s.Alias.IsZero() {
-			seg += " alias=" + s.Alias.Text(b)
+		seg := "seg=" + s.Name().Text(b) + "/" + l.TopicKey(i)
+		a := l.Attrs(i)
+		if !a.Alias.IsZero() {
+			seg += " alias=" + a.Alias.Text(b)
 		}
-		if !s.Qualifier.IsZero() {
-			seg += " qual=" + s.Qualifier.Text(b)
+		if !a.Qualifier.IsZero() {
+			seg += " qual=" + a.Qualifier.Text(b)
 		}
-		if !s.Gloss.IsZero() {
-			seg += " gloss=" + s.Gloss.Text(b)
+		if !a.Gloss.IsZero() {
+			seg += " gloss=" + a.Gloss.Text(b)
 		}
-		if !s.Ordinal.IsZero() {
-			seg += " ord=" + s.Ordinal.Text(b)
+		if !a.Ordinal.IsZero() {
+			seg += " ord=" + a.Ordinal.Text(b)
 		}
 		out = append(out, seg)
 	}

@@ -153,31 +153,35 @@ func (p *lineParser) addSegment(s, e int, key *keyBuilder) {
 	if nameEnd <= s {
 		nameEnd = e
 	}
-	seg.Name = span(s, nameEnd)
+	seg.nameEnd = int32(nameEnd)
 	name := b[s:nameEnd]
+	var attrs SegmentAttrs
 	if !paren.IsZero() {
 		if IsAcronymPair(name, b[paren.Start:paren.End]) {
-			seg.Alias = paren
+			attrs.Alias = paren
 		} else {
-			seg.Qualifier = paren
+			attrs.Qualifier = paren
 		}
 	}
 	if !quote.IsZero() {
-		if seg.Alias.IsZero() && IsAcronymPair(name, b[quote.Start:quote.End]) {
-			seg.Alias = quote
+		if attrs.Alias.IsZero() && IsAcronymPair(name, b[quote.Start:quote.End]) {
+			attrs.Alias = quote
 		} else {
-			seg.Gloss = quote
+			attrs.Gloss = quote
 		}
 	}
 	if n := ordinalLen(name); n > 0 {
-		seg.Ordinal = span(s, s+n)
+		attrs.Ordinal = span(s, s+n)
+	}
+	if attrs != (SegmentAttrs{}) {
+		p.segAttrs = append(p.segAttrs, attrs)
+		seg.attrs = int32(len(p.segAttrs))
 	}
 	if key.Len() > 0 {
 		key.WriteString(" -- ")
 	}
-	seg.KeyStart = int32(key.Len())
 	appendKey(key, name)
-	seg.KeyEnd = int32(key.Len())
+	seg.keyEnd = int32(key.Len())
 	p.line.Segments = append(p.line.Segments, seg)
 }
 

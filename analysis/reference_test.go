@@ -24,8 +24,9 @@ func parseLineOld(b []byte) Line {
 	l := p.line
 	l.Segments = p.segs.take(l.Segments)
 	l.URLs = p.spans.take(l.URLs)
-	if len(p.marks)+len(p.lineRefs)+len(p.lineDiags) > 0 {
-		l.extra = &lineExtra{marks: p.spans.take(p.marks), refs: p.refs.take(p.lineRefs), diags: p.diags.take(p.lineDiags)}
+	if len(p.marks)+len(p.lineRefs)+len(p.lineDiags)+len(p.segAttrs) > 0 {
+		l.extra = &lineExtra{marks: p.spans.take(p.marks), refs: p.refs.take(p.lineRefs), diags: p.diags.take(p.lineDiags),
+			segAttrs: p.attrs.take(p.segAttrs)}
 	}
 	return l
 }

@@ -80,6 +80,18 @@ func (l *chunkList[T]) push(v T) *T {
 	return l.at(l.n - 1)
 }
 
+// trim gives the last chunk the room it uses, when reserve left it much more: a
+// writer that reserved for the most items it might push calls it when done.
+func (l *chunkList[T]) trim() {
+	c := len(l.chunks) - 1
+	if c < 0 || !l.owned[c] {
+		return
+	}
+	if last := l.chunks[c]; cap(last)-len(last) > len(last)/8 {
+		l.chunks[c] = slices.Clip(slices.Clone(last))
+	}
+}
+
 // clone returns a list that shares every chunk with l until it changes one.
 func (l *chunkList[T]) clone() chunkList[T] {
 	return chunkList[T]{chunks: slices.Clone(l.chunks), owned: make([]bool, len(l.chunks)), n: l.n}

@@ -111,11 +111,11 @@ func changedKeys(c *lineChange, old, cur *analysis.File, paths bool) editKeys {
 				continue
 			}
 			text := f.LineText(i)
-			for s, seg := range l.Segments {
+			for s := range l.Segments {
 				k.names = append(k.names, l.SegmentKey(s))
 				k.topics = append(k.topics, l.TopicKey(s))
-				if !seg.Alias.IsZero() {
-					k.aliases = append(k.aliases, analysis.NameKey(text[seg.Alias.Start:seg.Alias.End]))
+				if a := l.Alias(s); !a.IsZero() {
+					k.aliases = append(k.aliases, analysis.NameKey(text[a.Start:a.End]))
 				}
 			}
 		}
@@ -208,7 +208,7 @@ func samePaths(old, cur *analysis.File, c *lineChange) bool {
 		}
 		ot, nt := old.LineText(i), cur.LineText(i)
 		for k := range o.Segments {
-			if o.Segments[k].Alias.Text(ot) != n.Segments[k].Alias.Text(nt) {
+			if o.Alias(k).Text(ot) != n.Alias(k).Text(nt) {
 				return false
 			}
 		}
@@ -286,8 +286,10 @@ func (fi *fileIndex) indexTopics() {
 	}
 	fi.topics = newTopicTable(segs / 2)
 	// The loop below keeps pointers to records while it adds more: the first chunk, the
-	// only one that grows, gets its room at once.
+	// only one that grows, gets its room at once, for a topic in every segment, and gives
+	// back what it did not use at the end.
 	fi.topics.recs.reserve(min(segs, listChunk))
+	defer fi.topics.recs.trim()
 	fi.roots = nil
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)
@@ -332,7 +334,7 @@ func (fi *fileIndex) indexTopics() {
 				}
 			}
 			t.uses++
-			if a := l.Segments[s].Alias; !a.IsZero() {
+			if a := l.Alias(s); !a.IsZero() {
 				ak := analysis.NameKey(text[a.Start:a.End])
 				at := string(text[a.Start:a.End])
 				fi.aliases[ak] = append(fi.aliases[ak], alias{topic: key, text: at, line: int32(i)})

@@ -145,9 +145,8 @@ func (s *Snapshot) nameRecord(key string, buf []byte) (nameRec, []byte, bool) {
 // nameIn describes name key whose first topic in fi is topicKey; buf is scratch space.
 func nameIn(fi *fileIndex, key, topicKey string, buf []byte) (nameRec, []byte) {
 	t := fi.topics.get(topicKey)
-	seg := fi.ast.Line(int(t.first)).Segments[t.seg]
 	bare := key
-	if n := seg.Ordinal.Len(); n > 0 {
+	if n := fi.ast.Line(int(t.first)).Attrs(int(t.seg)).Ordinal.Len(); n > 0 {
 		bare = strings.TrimLeft(key[n:], " ")
 	}
 	letters, skel := skeleton(bare, buf[:0])
@@ -731,7 +730,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
 	line, seg := firstSegment(fi, n.topic)
 	d := Diagnostic{
-		Span:    fi.ast.Line(line).Segments[seg].Name.In(fi.ast.Start(line)),
+		Span:    fi.ast.Line(line).Segments[seg].Name().In(fi.ast.Start(line)),
 		Rule:    analysis.RuleNearDuplicate,
 		Related: make([]Related, 0, len(n.shown)),
 	}
@@ -739,7 +738,7 @@ func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
 	for _, m := range n.shown {
 		other := s.file(m.path)
 		ol, os := firstSegment(other, m.topic)
-		oname := other.ast.Line(ol).Segments[os].Name
+		oname := other.ast.Line(ol).Segments[os].Name()
 		text, at := oname.Text(other.ast.LineText(ol)), where(other, int32(ol), fi)
 		if len(n.shown) == 1 && n.more == 0 && !n.cut {
 			d.Message = fmt.Sprintf("%q (%s) looks like the same name: %s", text, at, nearReasons[m.why])

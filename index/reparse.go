@@ -50,11 +50,12 @@ func reparseRange(prev *analysis.File, src []byte) (*analysis.File, *lineChange)
 	}
 	delta := len(src) - len(old)
 	b := analysis.NewFileBuilder(src, 0)
-	b.Copy(prev, 0, keepHead, 0)
 	midEnd := len(src)
 	if keepTail < prev.NumLines() {
 		midEnd = prev.Start(keepTail) + delta
 	}
+	b.Expect(keepHead + analysis.CountLines(src[headEnd:midEnd]) + prev.NumLines() - keepTail)
+	b.Copy(prev, 0, keepHead, 0)
 	var lp analysis.LineParser
 	to := keepHead
 	for start := headEnd; start < midEnd; to++ {

@@ -88,7 +88,7 @@ func (s *Snapshot) displayAvoiding(key, path string, line int) string {
 		if i > 0 {
 			b.WriteString(" -- ")
 		}
-		n := l.Segments[i].Name
+		n := l.Segments[i].Name()
 		b.Write(text[n.Start:n.End])
 	}
 	return b.String()
@@ -143,7 +143,7 @@ func (s *Snapshot) entryLocation(fi *fileIndex, line, seg int) Location {
 	return Location{
 		Path:      fi.path,
 		Span:      fi.ast.LineSpan(line),
-		Selection: l.Segments[seg].Name.In(start),
+		Selection: l.Segments[seg].Name().In(start),
 	}
 }
 
@@ -178,10 +178,10 @@ func (s *Snapshot) termAt(fi *fileIndex, ln int, offset int) ([]string, analysis
 	}
 	for i, seg := range l.Segments {
 		if seg.Span.Start <= rel && rel <= seg.Span.End {
-			if !seg.Alias.IsZero() && seg.Alias.Start <= rel && rel <= seg.Alias.End {
-				return []string{l.TopicKey(i)}, seg.Alias.In(start)
+			if a := l.Alias(i); !a.IsZero() && a.Start <= rel && rel <= a.End {
+				return []string{l.TopicKey(i)}, a.In(start)
 			}
-			return []string{l.TopicKey(i)}, seg.Name.In(start)
+			return []string{l.TopicKey(i)}, seg.Name().In(start)
 		}
 	}
 	return s.knownTermAt(f.LineText(ln), int(rel), start)

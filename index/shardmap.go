@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"iter"
 	"maps"
+	"math/bits"
 )
 
 // shardedMap is a map cut into shards by hash, for the large tables that versions of a
@@ -11,21 +12,45 @@ import (
 // the whole table. A map is built by one writer and then never changed; clone gives a new
 // writer a copy that shares every shard until it changes one. Keys are strings, or
 // hashes already (uint64), which pick their shard themselves.
+//
+// The number of shards follows the size: about shardTarget keys each, up to maxShards. A
+// small file's table is one map, where sixty-four nearly empty maps took three times the
+// memory of its keys (every map has a header and a group of eight slots at least); a
+// large one still copies a few thousand keys when it changes one. At a million lines the
+// workspace tables hold three million keys: in sixty-four shards a keystroke copied 4 MB
+// of them, the garbage that kept the collector busy.
 type shardedMap[K shardKey, V any] struct {
-	shards [mapShards]map[K]V
-	owned  [mapShards]bool // shards this map made or copied, free to change
+	shards []map[K]V // a power of two of them
+	owned  []bool    // shards this map made or copied, free to change
 }
 
 type shardKey interface{ string | uint64 }
 
-const mapShards = 64
+const (
+	maxShards = 1024
+	// shardTarget is the number of keys a shard is sized for. A shard that grows to
+	// shardSplit keys splits the map into more shards: a map built small and grown by
+	// edits keeps its copies short, and each key is moved O(1) times on the average.
+	shardTarget = 1024
+	shardSplit  = 4 * shardTarget
+)
+
+// shardsFor returns the number of shards for about size keys.
+func shardsFor(size int) int {
+	n := (size + shardTarget - 1) / shardTarget
+	if n <= 1 {
+		return 1
+	}
+	return min(maxShards, 1<<bits.Len(uint(n-1)))
+}
 
 // newShardedMap returns an empty map sized for about size keys. Its shards are made when
-// first written: a small file fills a few of them, and sixty-four empty maps for each of
-// ten thousand one-line files would be most of their memory.
+// first written.
 func newShardedMap[K shardKey, V any](size int) shardedMap[K, V] {
-	var m shardedMap[K, V]
-	if per := size / mapShards; per > 0 {
+	n := shardsFor(size)
+	m := shardedMap[K, V]{shards: make([]map[K]V, n), owned: make([]bool, n)}
+	if size > 0 {
+		per := size / n
 		for i := range m.shards {
 			m.shards[i] = make(map[K]V, per)
 		}
@@ -36,34 +61,63 @@ func newShardedMap[K shardKey, V any](size int) shardedMap[K, V] {
 	return m
 }
 
-func shardOf[K shardKey](k K) uint64 {
+func (m *shardedMap[K, V]) shardOf(k K) int {
+	if len(m.shards) == 1 {
+		return 0
+	}
+	return int(hashOf(k) & uint64(len(m.shards)-1))
+}
+
+func hashOf[K shardKey](k K) uint64 {
 	switch k := any(k).(type) {
 	case string:
-		return maphash.String(seed, k) % mapShards
+		return maphash.String(seed, k)
 	case uint64:
-		return k % mapShards
+		return k
 	}
 	panic("shardedMap: a key type without a shard")
 }
 
 // get returns the value of k, or the zero value.
-func (m *shardedMap[K, V]) get(k K) V { return m.shards[shardOf(k)][k] }
+func (m *shardedMap[K, V]) get(k K) V {
+	if m.shards == nil {
+		var zero V
+		return zero
+	}
+	return m.shards[m.shardOf(k)][k]
+}
 
 func (m *shardedMap[K, V]) lookup(k K) (V, bool) {
-	v, ok := m.shards[shardOf(k)][k]
+	if m.shards == nil {
+		var zero V
+		return zero, false
+	}
+	v, ok := m.shards[m.shardOf(k)][k]
 	return v, ok
 }
 
-func (m *shardedMap[K, V]) set(k K, v V) { m.writable(shardOf(k))[k] = v }
+func (m *shardedMap[K, V]) set(k K, v V) {
+	if m.shards == nil {
+		*m = newShardedMap[K, V](0)
+	}
+	s := m.writable(m.shardOf(k))
+	s[k] = v
+	if len(s) > shardSplit && len(m.shards) < maxShards {
+		m.split()
+	}
+}
 
 func (m *shardedMap[K, V]) del(k K) {
-	i := shardOf(k)
+	if m.shards == nil {
+		return
+	}
+	i := m.shardOf(k)
 	if _, ok := m.shards[i][k]; ok {
 		delete(m.writable(i), k)
 	}
 }
 
-func (m *shardedMap[K, V]) writable(i uint64) map[K]V {
+func (m *shardedMap[K, V]) writable(i int) map[K]V {
 	switch {
 	case m.shards[i] == nil:
 		m.shards[i] = map[K]V{}
@@ -72,6 +126,18 @@ func (m *shardedMap[K, V]) writable(i uint64) map[K]V {
 	}
 	m.owned[i] = true
 	return m.shards[i]
+}
+
+// split moves the keys into as many shards as their number calls for. The shards are
+// new, so versions sharing the old ones keep them.
+func (m *shardedMap[K, V]) split() {
+	out := newShardedMap[K, V](m.len())
+	for _, s := range m.shards {
+		for k, v := range s {
+			out.shards[out.shardOf(k)][k] = v
+		}
+	}
+	*m = out
 }
 
 func (m *shardedMap[K, V]) len() int {
@@ -98,5 +164,10 @@ func (m *shardedMap[K, V]) all() iter.Seq2[K, V] {
 
 // clone returns a map that shares every shard with m until it changes one.
 func (m *shardedMap[K, V]) clone() shardedMap[K, V] {
-	return shardedMap[K, V]{shards: m.shards}
+	if m.shards == nil {
+		return shardedMap[K, V]{}
+	}
+	shards := make([]map[K]V, len(m.shards))
+	copy(shards, m.shards)
+	return shardedMap[K, V]{shards: shards, owned: make([]bool, len(shards))}
 }

@@ -62,7 +62,7 @@ func (u *topicUpdate) removeLine(f *analysis.File, i int, c *lineChange) {
 		if t.first >= int32(c.From) && t.first < int32(c.OldTo) {
 			u.lostFirst[key] = true
 		}
-		if a := l.Segments[s].Alias; !a.IsZero() {
+		if a := l.Alias(s); !a.IsZero() {
 			ak := analysis.NameKey(text[a.Start:a.End])
 			u.fi.aliases[ak] = slices.DeleteFunc(slices.Clone(u.fi.aliases[ak]), func(x alias) bool {
 				return x.line == int32(i) && x.topic == key
@@ -108,7 +108,7 @@ func (u *topicUpdate) addLine(i int) {
 		} else {
 			t.first = min(t.first, int32(i))
 		}
-		if a := l.Segments[s].Alias; !a.IsZero() {
+		if a := l.Alias(s); !a.IsZero() {
 			ak := analysis.NameKey(text[a.Start:a.End])
 			rec := alias{topic: key, text: string(text[a.Start:a.End]), line: int32(i)}
 			recs := slices.Clone(u.fi.aliases[ak])

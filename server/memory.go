@@ -2,31 +2,90 @@ package server
 
 import (
 	"os"
+	"runtime"
 	"runtime/debug"
-
-	"github.com/notesls/notesls/index"
+	"runtime/metrics"
 )
 
-// memoryPerIndexedByte is the heap the server may take per byte of indexed text before
-// the garbage collector works harder: an index takes about seven times the text, and an
-// edit holds the old and the new version for a moment.
-const memoryPerIndexedByte = 16
+// The soft memory limit is fitted to the live heap after indexing, not to the text: the
+// index of a workspace of many small files takes twice as much per byte as that of a few
+// large ones, so a limit of sixteen times the text left the collector 60 MB of room at
+// 100,000 lines in 1,000 files (it ran all the time: a third of the CPU profile) and
+// 400 MB at a million lines. The limit is
+//
+//	live × limitPerLiveByte + limitHeadroom
+//
+// The proportional part covers what grows with the index after it is built: the caches
+// built on it when the server is first idle (completion terms, suggestions, near
+// duplicates: 40% of the index at a million lines) and the two versions of a file an
+// edit holds for a moment, with some room beyond. The fixed part is room for garbage, so
+// that the collector of a small or middling workspace runs every hundred megabytes or
+// more of allocation rather than every few. At /tmp/c1000r (100,000 lines in 1,000
+// files, 88 MiB live after indexing) that is 280 MiB; at /tmp/m1000 (a million lines,
+// 850 MiB) 1,460 MiB, where 1.4 x live (1,335 MiB) left the collector so little room over
+// the caches that it took half the CPU.
+//
+// While a workspace is indexed there is no live heap to fit to yet, and without a limit
+// the heap doubled between collections: a million lines peaked at 1.6 GB there, then
+// held 1.3 GB. The limit meanwhile is fitted to an estimate of the index,
+// indexBytesPerTextByte times the text to index on top of what is live.
+const (
+	limitPerLiveByte = 1.55
+	limitHeadroom    = 144 << 20
+	// indexBytesPerTextByte is what an index and its text take per byte of text: 8.7 at
+	// 1,000 files of 100 or 1,000 lines (BenchmarkWorkspaceHeap); more for many tiny files,
+	// for which the floor holds.
+	indexBytesPerTextByte = 9
+)
 
 // minMemoryLimit keeps a small workspace from collecting garbage needlessly often.
 const minMemoryLimit = 256 << 20
 
-// fitMemoryLimit sets a soft memory limit sized to the workspace, unless GOMEMLIMIT says
-// otherwise. Without it Go lets the heap grow to twice the live data between collections,
-// which for an editor's background process is memory taken from everything else.
-func fitMemoryLimit(snap *index.Snapshot) {
+// memoryLimitFor returns the limit for a live heap of live bytes after indexing.
+func memoryLimitFor(live uint64) int64 {
+	return max(minMemoryLimit, int64(float64(live)*limitPerLiveByte)+limitHeadroom)
+}
+
+// fitMemoryLimit sets a soft memory limit sized to the workspace just indexed, unless
+// GOMEMLIMIT says otherwise. Without it Go lets the heap grow to twice the live data
+// between collections, which for an editor's background process is memory taken from
+// everything else. It collects garbage once to learn the live heap: one more cycle among
+// the many that indexing took.
+// It returns the live heap and the limit, 0 when GOMEMLIMIT is set.
+func fitMemoryLimit() (live uint64, limit int64) {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return 0, 0
+	}
+	live = liveHeap()
+	limit = memoryLimitFor(live)
+	debug.SetMemoryLimit(limit)
+	return live, limit
+}
+
+// fitMemoryLimitBeforeIndexing sets the limit for indexing text bytes more, unless
+// GOMEMLIMIT says otherwise: as for the live heap an estimate of the index would have,
+// the live heap as of the last collection and the index of the text.
+func fitMemoryLimitBeforeIndexing(text int) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	total := 0
-	for _, p := range snap.Files() {
-		if c, ok := snap.Content(p); ok {
-			total += len(c)
-		}
+	debug.SetMemoryLimit(memoryLimitFor(lastLiveHeap() + uint64(indexBytesPerTextByte*text)))
+}
+
+// lastLiveHeap returns the heap that the last collection left, without collecting.
+func lastLiveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
 	}
-	debug.SetMemoryLimit(int64(max(minMemoryLimit, memoryPerIndexedByte*total)))
+	return sample[0].Value.Uint64()
+}
+
+// liveHeap collects garbage and returns the heap that is left.
+func liveHeap() uint64 {
+	runtime.GC()
+	return lastLiveHeap()
 }

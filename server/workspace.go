@@ -388,8 +388,15 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 		}
 	}
 	if len(files) > 0 {
+		text := 0
+		for _, data := range files {
+			text += len(data)
+		}
+		fitMemoryLimitBeforeIndexing(text)
 		snap := w.idx.UpdateMany(files)
-		fitMemoryLimit(snap)
+		if live, limit := fitMemoryLimit(); limit > 0 {
+			w.s.log.Info("memory limit", zap.Uint64("liveMiB", live>>20), zap.Int64("limitMiB", limit>>20))
+		}
 		go w.s.prepare(snap)
 	}
 	w.s.log.Info("indexed", zap.Strings("roots", roots), zap.Int("files", len(loaded)), zap.Duration("took", time.Since(start)))

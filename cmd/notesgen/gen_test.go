@@ -150,11 +150,11 @@ func TestParsesCleanly(t *testing.T) {
 		kinds[l.Sep]++
 		refs += len(l.Refs())
 		urls += len(l.URLs)
-		for _, s := range l.Segments {
-			if !s.Alias.IsZero() {
+		for s := range l.Segments {
+			if !l.Alias(s).IsZero() {
 				aliases++
 			}
-			if !s.Ordinal.IsZero() {
+			if !l.Attrs(s).Ordinal.IsZero() {
 				ordinals++
 			}
 		}

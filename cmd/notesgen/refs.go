@@ -82,10 +82,10 @@ func GenerateRefs(c *Corpus, cfg RefsConfig) *Refs {
 	for i := 0; i < c.Len(); i++ {
 		l := g.lp.Parse(c.Line(i))
 		line := c.Line(i)
-		for _, s := range l.Segments {
-			g.names[analysis.NameKey(line[s.Name.Start:s.Name.End])] = true
-			if !s.Alias.IsZero() {
-				g.names[analysis.NameKey(line[s.Alias.Start:s.Alias.End])] = true
+		for k, s := range l.Segments {
+			g.names[analysis.NameKey(line[s.Name().Start:s.Name().End])] = true
+			if a := l.Alias(k); !a.IsZero() {
+				g.names[analysis.NameKey(line[a.Start:a.End])] = true
 			}
 		}
 	}
@@ -131,7 +131,7 @@ func (g *refsGen) pick(minSegments int) (analysis.Line, []byte, bool) {
 func names(l analysis.Line, line []byte) []string {
 	out := make([]string, len(l.Segments))
 	for i, s := range l.Segments {
-		out[i] = string(line[s.Name.Start:s.Name.End])
+		out[i] = string(line[s.Name().Start:s.Name().End])
 	}
 	return out
 }
@@ -158,7 +158,7 @@ func (g *refsGen) target(broken float64) (string, string) {
 		return "", ""
 	}
 	ns := names(l, line)
-	last := l.Segments[len(l.Segments)-1]
+	last := l.Alias(len(l.Segments) - 1)
 	if broken > 0 && g.rng.Float64() < broken {
 		if typo, ok := g.typo(ns[len(ns)-1]); ok {
 			if g.rng.IntN(2) == 0 && len(ns) > 1 {
@@ -168,8 +168,8 @@ func (g *refsGen) target(broken float64) (string, string) {
 		}
 	}
 	switch r := g.rng.IntN(10); {
-	case r < 2 && !last.Alias.IsZero():
-		return string(line[last.Alias.Start:last.Alias.End]), "alias"
+	case r < 2 && !last.IsZero():
+		return string(line[last.Start:last.End]), "alias"
 	case r < 5:
 		return ns[len(ns)-1], "last"
 	}

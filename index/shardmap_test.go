@@ -1,0 +1,103 @@
+package index
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestShardedMapAgainstMap sets and deletes random keys in a chain of clones, across
+// the sizes at which a map splits into more shards, and checks every version against
+// a plain map: a version keeps its keys whatever the versions made from it do.
+func TestShardedMapAgainstMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, start := range []int{0, 10, shardTarget * 3} {
+		type version struct {
+			m    shardedMap[string, int]
+			want map[string]int
+		}
+		m := newShardedMap[string, int](start)
+		want := map[string]int{}
+		var versions []version
+		for round := range 12 {
+			n := rng.IntN(2 * shardSplit)
+			for range n {
+				k := fmt.Sprint(rng.IntN(20 * shardSplit))
+				if rng.IntN(4) == 0 {
+					m.del(k)
+					delete(want, k)
+				} else {
+					v := rng.Int()
+					m.set(k, v)
+					want[k] = v
+				}
+			}
+			versions = append(versions, version{m, maps.Clone(want)})
+			for i, v := range versions {
+				if v.m.len() != len(v.want) {
+					t.Fatalf("start %d, round %d, version %d: %d keys, want %d", start, round, i, v.m.len(), len(v.want))
+				}
+				for k, x := range v.m.all() {
+					if y, ok := v.want[k]; !ok || x != y {
+						t.Fatalf("start %d, round %d, version %d: %q = %d, want %d (%v)", start, round, i, k, x, y, ok)
+					}
+					if got, ok := v.m.lookup(k); !ok || got != x {
+						t.Fatalf("start %d, round %d, version %d: lookup %q = %d, %v", start, round, i, k, got, ok)
+					}
+				}
+			}
+			m = m.clone()
+		}
+		for _, s := range m.shards {
+			if len(s) > shardSplit && len(m.shards) < maxShards {
+				t.Errorf("start %d: a shard of %d keys among %d", start, len(s), len(m.shards))
+			}
+		}
+	}
+}
+
+// TestShardsFor checks the shard counts: one for a small table, powers of two, at most
+// maxShards.
+func TestShardsFor(t *testing.T) {
+	for size, want := range map[int]int{0: 1, 1: 1, shardTarget: 1, shardTarget + 1: 2, 3 * shardTarget: 4, 1 << 30: maxShards} {
+		if got := shardsFor(size); got != want {
+			t.Errorf("shardsFor(%d) = %d, want %d", size, got, want)
+		}
+	}
+}
+
+// TestChunkListTrim reserves more than it pushes, trims, and checks the items and that
+// the list still grows and clones as before.
+func TestChunkListTrim(t *testing.T) {
+	for _, n := range []int{0, 1, 7, listChunk - 1, listChunk, listChunk + 3, 3 * listChunk} {
+		var l chunkList[int]
+		l.reserve(min(2*n+5, listChunk))
+		for i := range n {
+			*l.push(i) = i
+		}
+		l.trim()
+		if c := len(l.chunks) - 1; c >= 0 && cap(l.chunks[c])-len(l.chunks[c]) > len(l.chunks[c])/8 {
+			t.Errorf("n %d: last chunk of %d items has room for %d", n, len(l.chunks[c]), cap(l.chunks[c]))
+		}
+		// The list is done: a new version is a clone, which copies what it changes.
+		next := l.clone()
+		for i := range 5 {
+			*next.push(n + i) = n + i
+		}
+		*next.writable(0) = -1
+		if next.len() != n+5 || l.len() != n {
+			t.Fatalf("n %d: lengths %d and %d", n, next.len(), l.len())
+		}
+		for i := range n {
+			if got := *l.at(i); got != i {
+				t.Fatalf("n %d: item %d of the first version = %d", n, i, got)
+			}
+		}
+		for i := 1; i < n+5; i++ {
+			if got := *next.at(i); got != i {
+				t.Fatalf("n %d: item %d = %d", n, i, got)
+			}
+		}
+	}
+}
