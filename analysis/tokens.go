@@ -44,10 +44,11 @@ func LineTokens(f *File, i int) []Token {
 	}
 	add(l.Box, TokenTask)
 	for k, seg := range l.Segments {
-		add(seg.Ordinal, TokenOrdinal)
-		add(seg.Alias, TokenAlias)
-		add(seg.Qualifier, TokenQualifier)
-		add(seg.Gloss, TokenGloss)
+		attrs := l.Attrs(k)
+		add(attrs.Ordinal, TokenOrdinal)
+		add(attrs.Alias, TokenAlias)
+		add(attrs.Qualifier, TokenQualifier)
+		add(attrs.Gloss, TokenGloss)
 		if k+1 < len(l.Segments) {
 			// The operator between two segments, without the spaces around it.
 			text := f.Src[start+int(seg.Span.End) : start+int(l.Segments[k+1].Span.Start)]
@@ -99,7 +100,7 @@ func LineTokens(f *File, i int) []Token {
 	}
 	j := 0
 	for _, seg := range l.Segments {
-		name := seg.Name.In(start)
+		name := seg.Name().In(start)
 		at := name.Start
 		for j < len(fine) && fine[j].Span.End <= at {
 			out = append(out, fine[j])
