@@ -165,6 +165,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			DocumentHighlightProvider:       true,
 			CodeLensProvider:                &protocol.CodeLensOptions{ResolveProvider: true},
 			SemanticTokensProvider:          semanticTokensProvider(),
+			RenameProvider:                  &protocol.RenameOptions{PrepareProvider: true},
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

@@ -180,6 +180,8 @@ func (s *Server) methodTable() map[string]method {
 		"textDocument/selectionRange":            concurrent(s.selectionRange),
 		"textDocument/documentHighlight":         concurrent(s.documentHighlight),
 		"textDocument/inlayHint":                 concurrent(s.inlayHint),
+		"textDocument/prepareRename":             concurrent(s.prepareRename),
+		"textDocument/rename":                    concurrent(s.rename),
 		"textDocument/codeLens":                  concurrent(s.codeLens),
 		"codeLens/resolve":                       concurrent(s.codeLensResolve),
 		"textDocument/semanticTokens/full":       concurrent(s.semanticTokensFull),

@@ -9,8 +9,6 @@ var unimplemented = map[string]bool{
 	"textDocument/documentColor":        true,
 	"textDocument/implementation":       true,
 	"textDocument/onTypeFormatting":     true,
-	"textDocument/prepareRename":        true,
-	"textDocument/rename":               true,
 	"textDocument/signatureHelp":        true,
 	"textDocument/typeDefinition":       true,
 	"textDocument/willSaveWaitUntil":    true,

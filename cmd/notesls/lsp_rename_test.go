@@ -1,0 +1,105 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Renaming data store to storage in a two-file workspace: every line under the topic and
+// every reference spelling it, in both files, sorted after; and the refusals.
+func TestLSPRename(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	b := filepath.Join(dir, "b.notes")
+	aText := "cache = fast memory\n" +
+		"data store -- database -- sharding = split by key\n" +
+		"data store -- database = tables, see [[data store -- queue]]\n" +
+		"data store -- queue = first in, first out\n" +
+		"data store = where data lives\n" +
+		"zebra = last\n"
+	bText := "alpha = see [[data store]] and [[database]]\n" +
+		"beta -> data store -- queue\n" +
+		"gamma = nothing to rename here\n"
+	lspWriteFile(t, a, aText)
+	lspWriteFile(t, b, bText)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	aURI, bURI := lspFileURI(a), lspFileURI(b)
+	c.didOpen(aURI, aText)
+
+	var prep struct {
+		Range       lspRange `json:"range"`
+		Placeholder string   `json:"placeholder"`
+	}
+	at := lspPosition{Line: 2, Character: 3} // in "data store" of line 3
+	c.result("textDocument/prepareRename", textDocPos(aURI, at), &prep)
+	if prep.Placeholder != "data store" || prep.Range != (lspRange{lspPosition{Line: 2}, lspPosition{Line: 2, Character: 10}}) {
+		t.Errorf("prepareRename: %+v", prep)
+	}
+	if msg := c.call("textDocument/prepareRename", textDocPos(aURI, lspPosition{Line: 0, Character: 12})); msg.Error == nil {
+		t.Errorf("prepareRename on a body word: %s, want a refusal", msg.Result)
+	}
+
+	var edit struct {
+		Changes map[string][]lspTextEdit `json:"changes"`
+	}
+	c.result("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": aURI}, "position": at, "newName": "storage"}, &edit)
+	gotA := applyLSPEdits(t, aText, edit.Changes[aURI])
+	gotB := applyLSPEdits(t, bText, edit.Changes[bURI])
+	wantA := "cache = fast memory\n" +
+		"storage -- database -- sharding = split by key\n" +
+		"storage -- database = tables, see [[storage -- queue]]\n" +
+		"storage -- queue = first in, first out\n" +
+		"storage = where data lives\n" +
+		"zebra = last\n"
+	wantB := "alpha = see [[storage]] and [[database]]\n" +
+		"beta -> storage -- queue\n" +
+		"gamma = nothing to rename here\n"
+	if gotA != wantA || gotB != wantB || len(edit.Changes) != 2 {
+		t.Fatalf("after the rename:\na.notes:\n%s\nb.notes:\n%s\n(%d files changed)", gotA, gotB, len(edit.Changes))
+	}
+	// The renamed workspace checks clean: sorted, every reference resolving.
+	renamed := t.TempDir()
+	lspWriteFile(t, filepath.Join(renamed, "a.notes"), gotA)
+	lspWriteFile(t, filepath.Join(renamed, "b.notes"), gotB)
+	if out, _, code := runNotes(t, renamed, "--check", "--fail-on", "info", "."); code != 0 {
+		t.Errorf("--check of the renamed workspace: exit %d\n%s", code, out)
+	}
+
+	// Renaming a name spelled alone in a reference renames the reference too, and the
+	// block is sorted again: "zz" moves to the end.
+	c.result("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": aURI},
+		"position": lspPosition{Line: 1, Character: 15}, "newName": "zz"}, &edit)
+	gotA = applyLSPEdits(t, aText, edit.Changes[aURI])
+	if want := "cache = fast memory\n" +
+		"data store -- queue = first in, first out\n" +
+		"data store -- zz -- sharding = split by key\n" +
+		"data store -- zz = tables, see [[data store -- queue]]\n" +
+		"data store = where data lives\n" +
+		"zebra = last\n"; gotA != want {
+		t.Errorf("rename of database to zz, a.notes:\n%s\nwant\n%s", gotA, want)
+	}
+	if got := applyLSPEdits(t, bText, edit.Changes[bURI]); !strings.Contains(got, "[[zz]]") {
+		t.Errorf("rename of database to zz: b.notes:\n%s", got)
+	}
+
+	for name, why := range map[string]string{
+		"":          "empty",
+		"a -- b":    "path operator",
+		"x [[y]]":   "reference",
+		"x = y":     "separator",
+		"two\nline": "line end",
+		"cache":     "a.notes:1",
+		"x (y)":     "one name",
+	} {
+		msg := c.call("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": aURI}, "position": at, "newName": name})
+		if msg.Error == nil || !strings.Contains(msg.Error.Message, why) {
+			t.Errorf("rename to %q: %+v %s, want a refusal naming %q", name, msg.Error, msg.Result, why)
+		}
+	}
+	if _, err := os.Stat(a); err != nil {
+		t.Fatal(err)
+	}
+}

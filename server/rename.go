@@ -1,0 +1,69 @@
+package server
+
+import (
+	"context"
+	"errors"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/index"
+)
+
+// requestFailed is LSP's code for a request that was understood and refused; editors show
+// its message.
+const requestFailed jsonrpc2.Code = -32803
+
+type prepareRenameResult struct {
+	Range       protocol.Range `json:"range"`
+	Placeholder string         `json:"placeholder"`
+}
+
+// prepareRename answers the segment under the cursor and its name, or refuses elsewhere.
+func (s *Server) prepareRename(ctx context.Context, p *protocol.PrepareRenameParams) (*prepareRenameResult, error) {
+	f, off, err := s.fileAt(ctx, p.TextDocument.URI, p.Position)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	t, ok := f.v.snap.PrepareRename(f.path, off)
+	if !ok {
+		return nil, jsonrpc2.NewError(requestFailed, "only a path segment can be renamed: put the cursor on a topic's name")
+	}
+	rng, err := f.mapper.SpanRange(t.Span)
+	if err != nil {
+		return nil, err
+	}
+	return &prepareRenameResult{Range: rng, Placeholder: t.Name}, nil
+}
+
+// rename renames the topic under the cursor in every file, as one workspace edit of a few
+// text edits a file.
+func (s *Server) rename(ctx context.Context, p *protocol.RenameParams) (*protocol.WorkspaceEdit, error) {
+	f, off, err := s.fileAt(ctx, p.TextDocument.URI, p.Position)
+	if err != nil || f == nil {
+		return nil, err
+	}
+	files, err := f.v.snap.Rename(f.path, off, p.NewName)
+	var refused *index.RenameError
+	if errors.As(err, &refused) {
+		return nil, jsonrpc2.NewError(requestFailed, "cannot rename: "+refused.Reason)
+	}
+	if err != nil {
+		return nil, err
+	}
+	edit := &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{}}
+	for path, text := range files {
+		old, ok := f.v.snap.Content(path)
+		if !ok {
+			continue
+		}
+		edits, err := lineEdits(s.mappers.get(path, old), old, 0, text)
+		if err != nil {
+			return nil, err
+		}
+		if len(edits) > 0 {
+			edit.Changes[f.v.uri(path)] = edits
+		}
+	}
+	return edit, nil
+}
