@@ -2,6 +2,7 @@ package index
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -73,4 +74,33 @@ func (s *Snapshot) refKeysNaming(topics []string) []string {
 		}
 	}
 	return out
+}
+
+// Uses returns every place in the workspace that uses the term under the cursor: the
+// references that resolve to it (by path, alias or name, hard or soft), and the lines
+// whose path runs through it (its descendants' entries, at its segment). With
+// includeDeclaration, its defining lines too. In file and offset order.
+func (s *Snapshot) Uses(path string, offset int, includeDeclaration bool) []Location {
+	keys, _ := s.termUnder(path, offset)
+	out := s.References(path, offset)
+	for _, k := range keys {
+		seg := strings.Count(k, " -- ")
+		for _, d := range s.descendants(k)[1:] {
+			for _, fi := range s.topicFiles(d) {
+				for _, ln := range fi.entryLines(d) {
+					out = append(out, s.entryLocation(fi, ln, seg))
+				}
+			}
+		}
+		if includeDeclaration {
+			out = append(out, s.definingLines(k)...)
+		}
+	}
+	slices.SortFunc(out, func(a, b Location) int {
+		if a.Path != b.Path {
+			return strings.Compare(a.Path, b.Path)
+		}
+		return a.Selection.Start - b.Selection.Start
+	})
+	return slices.CompactFunc(out, func(a, b Location) bool { return a.Path == b.Path && a.Selection == b.Selection })
 }

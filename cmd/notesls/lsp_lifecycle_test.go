@@ -118,7 +118,7 @@ func TestLSPUnknownRequest(t *testing.T) {
 	c.initialize("", editorCaps, nil)
 	lspWantError(t, c.call("notes/noSuchMethod", map[string]any{}), codeMethodNotFound)
 	lspWantError(t, c.call("$/noSuchMethod", map[string]any{}), codeMethodNotFound)
-	lspWantError(t, c.call("textDocument/rename", map[string]any{}), codeMethodNotFound)
+	lspWantError(t, c.call("textDocument/declaration", map[string]any{}), codeMethodNotFound)
 	stillServes(t, c)
 }
 

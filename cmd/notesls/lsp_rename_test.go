@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,5 +102,39 @@ func TestLSPRename(t *testing.T) {
 	}
 	if _, err := os.Stat(a); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// References to a topic: the references to it, the lines whose path runs through it,
+// and with includeDeclaration its definition.
+func TestLSPReferencesUses(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	text := "db -- index = faster reads\n" +
+		"db -- replica -- lag = delay\n" +
+		"db = a database (DB)\n" +
+		"other = see [[db]]\n"
+	lspWriteFile(t, a, text)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(a)
+	c.didOpen(uri, text)
+	lines := func(include bool) []int {
+		var refs []struct{ Range lspRange }
+		c.result("textDocument/references", map[string]any{
+			"textDocument": map[string]any{"uri": uri}, "position": lspPosition{Line: 2, Character: 0},
+			"context": map[string]any{"includeDeclaration": include},
+		}, &refs)
+		var out []int
+		for _, r := range refs {
+			out = append(out, r.Range.Start.Line+1)
+		}
+		return out
+	}
+	if got := fmt.Sprint(lines(false)); got != "[1 2 4]" {
+		t.Errorf("references without the declaration on lines %s, want [1 2 4]: the two lines under db and the [[db]]", got)
+	}
+	if got := fmt.Sprint(lines(true)); got != "[1 2 3 4]" {
+		t.Errorf("references with the declaration on lines %s, want [1 2 3 4]", got)
 	}
 }
