@@ -48,6 +48,16 @@ func (e *RenameError) Error() string { return e.Reason }
 // renamed line are put in order again, so the rename leaves no unsorted line behind.
 // References through an alias, and by a name several topics share, are left as they are.
 func (s *Snapshot) Rename(path string, offset int, newName string) (map[string][]byte, error) {
+	return s.rename(path, offset, newName, false)
+}
+
+// RenameInto is Rename that may merge the topic into an existing one of the new name: the
+// quick fix of a near-duplicate, whose two spellings are meant to be one.
+func (s *Snapshot) RenameInto(path string, offset int, newName string) (map[string][]byte, error) {
+	return s.rename(path, offset, newName, true)
+}
+
+func (s *Snapshot) rename(path string, offset int, newName string, merge bool) (map[string][]byte, error) {
 	t, ok := s.PrepareRename(path, offset)
 	if !ok {
 		return nil, &RenameError{"only a path segment can be renamed"}
@@ -65,7 +75,7 @@ func (s *Snapshot) Rename(path string, offset int, newName string) (map[string][
 			return map[string][]byte{}, nil
 		}
 		// Only the spelling changes (case, spaces): the same topic, written anew.
-	} else if s.hasTopic(newKey) {
+	} else if !merge && s.hasTopic(newKey) {
 		where := ""
 		if recs := s.topicRecs(newKey); len(recs) > 0 {
 			where = fmt.Sprintf(" (%s:%d)", recs[0].fi.path, recs[0].t.first+1)

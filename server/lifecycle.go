@@ -166,6 +166,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			CodeLensProvider:                &protocol.CodeLensOptions{ResolveProvider: true},
 			SemanticTokensProvider:          semanticTokensProvider(),
 			RenameProvider:                  &protocol.RenameOptions{PrepareProvider: true},
+			CodeActionProvider:              &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

@@ -182,6 +182,7 @@ func (s *Server) methodTable() map[string]method {
 		"textDocument/inlayHint":                 concurrent(s.inlayHint),
 		"textDocument/prepareRename":             concurrent(s.prepareRename),
 		"textDocument/rename":                    concurrent(s.rename),
+		"textDocument/codeAction":                concurrent(s.codeAction),
 		"textDocument/codeLens":                  concurrent(s.codeLens),
 		"codeLens/resolve":                       concurrent(s.codeLensResolve),
 		"textDocument/semanticTokens/full":       concurrent(s.semanticTokensFull),

@@ -4,7 +4,6 @@ package server
 // get -32601 like any unknown method; the note only tells a reader of the log or the
 // client's trace that the omission is known.
 var unimplemented = map[string]bool{
-	"textDocument/codeAction":           true,
 	"textDocument/declaration":          true,
 	"textDocument/documentColor":        true,
 	"textDocument/implementation":       true,

@@ -138,3 +138,99 @@ func TestLSPReferencesUses(t *testing.T) {
 		t.Errorf("references with the declaration on lines %s, want [1 2 3 4]", got)
 	}
 }
+
+type lspCodeAction struct {
+	Title       string `json:"title"`
+	Kind        string `json:"kind"`
+	IsPreferred bool   `json:"isPreferred"`
+	Diagnostics []struct {
+		Code string `json:"code"`
+	} `json:"diagnostics"`
+	Edit struct {
+		Changes map[string][]lspTextEdit `json:"changes"`
+	} `json:"edit"`
+}
+
+// Quick fixes on the corpus, each the edit --fix makes or a safe local one, and fix-all
+// equal to --fix.
+func TestLSPCorpusCodeActions(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, text)
+	p := c.waitDiagnostics(uri, nil)
+	actions := func(line int, only ...string) []lspCodeAction {
+		var diags []lspDiagnostic
+		for _, d := range *p.Diagnostics {
+			if d.Range.Start.Line == line-1 {
+				diags = append(diags, d)
+			}
+		}
+		ctx := map[string]any{"diagnostics": diags}
+		if len(only) > 0 {
+			ctx["only"] = only
+		}
+		var out []lspCodeAction
+		c.result("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+			"range": lspRange{lspPosition{Line: line - 1}, lspPosition{Line: line - 1, Character: 1}}, "context": ctx}, &out)
+		return out
+	}
+	lines := strings.Split(text, "\n")
+	for _, tc := range []struct {
+		line      int
+		title     string
+		wantLine  string // what the line reads after the fix; "" for deleted
+		wantRule  string
+		otherFile bool
+	}{
+		{83, "Fix the line (malformed-separator)", "API -- gateway", "malformed-separator", false},
+		{68, "Delete the redundant stub", "", "redundant-stub", false},
+	} {
+		var got *lspCodeAction
+		for _, a := range actions(tc.line, "quickfix") {
+			if a.Title == tc.title {
+				got = &a
+			}
+		}
+		if got == nil || got.Kind != "quickfix" || len(got.Diagnostics) != 1 || got.Diagnostics[0].Code != tc.wantRule {
+			t.Errorf("line %d: no %q quick fix linked to its finding: %+v", tc.line, tc.title, got)
+			continue
+		}
+		after := strings.Split(applyLSPEdits(t, text, got.Edit.Changes[uri]), "\n")
+		if tc.wantLine == "" {
+			if len(after) != len(lines)-1 || after[tc.line-1] != lines[tc.line] {
+				t.Errorf("line %d: the stub was not deleted alone", tc.line)
+			}
+		} else if after[tc.line-1] != tc.wantLine || len(after) != len(lines) {
+			t.Errorf("line %d after the fix: %q, want %q", tc.line, after[tc.line-1], tc.wantLine)
+		}
+	}
+	// The near-duplicate "best practicies" (362) renames into "best practices" (38).
+	var rename *lspCodeAction
+	for _, a := range actions(362, "quickfix") {
+		if strings.HasPrefix(a.Title, "Rename ") {
+			rename = &a
+		}
+	}
+	if rename == nil || !strings.Contains(rename.Title, `"best practicies" to "best practices"`) {
+		t.Errorf("no rename quick fix on the near-duplicate of line 362: %+v", rename)
+	} else if after := applyLSPEdits(t, text, rename.Edit.Changes[uri]); strings.Contains(after, "best practicies") {
+		t.Errorf("after the rename the misspelling remains")
+	}
+	// Fix all is --fix.
+	var fixAll *lspCodeAction
+	for _, a := range actions(1, "source.fixAll") {
+		if a.Kind == "source.fixAll.notesls" {
+			fixAll = &a
+		}
+	}
+	var format []lspTextEdit
+	c.result("textDocument/formatting", map[string]any{"textDocument": map[string]any{"uri": uri}, "options": map[string]any{"tabSize": 2, "insertSpaces": true}}, &format)
+	if fixAll == nil || applyLSPEdits(t, text, fixAll.Edit.Changes[uri]) != applyLSPEdits(t, text, format) {
+		t.Errorf("fix all: %+v, want the formatting's (--fix's) result", fixAll)
+	}
+	if got := actions(1, "refactor"); len(got) != 0 {
+		t.Errorf("asked only for refactorings: %+v", got)
+	}
+}

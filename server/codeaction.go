@@ -1,0 +1,238 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/analysis"
+	"github.com/notesls/notesls/index"
+)
+
+// The source actions of notes files: every safe fix (what --fix does), and sorting.
+const (
+	sourceFixAll protocol.CodeActionKind = "source.fixAll.notesls"
+	sourceSort   protocol.CodeActionKind = "source.sortLines.notesls"
+)
+
+var codeActionKinds = []protocol.CodeActionKind{protocol.QuickFix, sourceFixAll, sourceSort}
+
+// codeAction offers a quick fix for each finding in the range that has one, and the
+// source actions for the whole file.
+func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) ([]protocol.CodeAction, error) {
+	out := []protocol.CodeAction{}
+	f, tree, err := s.fileTree(ctx, p.TextDocument.URI)
+	if err != nil || f == nil || tree.NumLines() == 0 {
+		return out, err
+	}
+	span, err := f.mapper.ClampedRangeSpan(p.Range)
+	if err != nil {
+		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "range: %v", err)
+	}
+	first, last := tree.LineAt(span.Start), tree.LineAt(span.End)
+	content := f.mapper.Content()
+	fix := &fixer{s: s, f: f, tree: tree, content: content, uri: p.TextDocument.URI}
+	if wants(p.Context.Only, protocol.QuickFix) {
+		for _, d := range f.v.snap.Diagnostics(f.path) {
+			ln := tree.LineAt(d.Span.Start)
+			if ln < first || ln > last {
+				continue
+			}
+			for _, a := range fix.quickFixes(d, ln) {
+				a.Diagnostics = matching(p.Context.Diagnostics, d, f.mapper)
+				out = append(out, a)
+			}
+		}
+	}
+	sorting := f.v.snap.Config().Sorting
+	if wants(p.Context.Only, sourceFixAll) {
+		if a, ok := fix.wholeFile("Fix all: format and apply every safe fix (as --fix)", sourceFixAll, analysis.Fix(content, sorting)); ok {
+			out = append(out, a)
+		}
+	}
+	if wants(p.Context.Only, sourceSort) {
+		if a, ok := fix.wholeFile("Sort the lines of every block", sourceSort, sortBlocks(tree, content, 0, tree.NumLines())); ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// wants reports whether a client asking for only these kinds wants kind.
+func wants(only []protocol.CodeActionKind, kind protocol.CodeActionKind) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if o == kind || strings.HasPrefix(string(kind), string(o)+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// matching picks the client's diagnostics that are the finding, so the editor links them.
+func matching(sent []protocol.Diagnostic, d index.Diagnostic, m *Mapper) []protocol.Diagnostic {
+	rng, err := m.SpanRange(d.Span)
+	if err != nil {
+		return nil
+	}
+	var out []protocol.Diagnostic
+	for _, c := range sent {
+		if fmt.Sprint(c.Code) == d.Rule && c.Range.Start == rng.Start {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+type fixer struct {
+	s       *Server
+	f       *fileView
+	tree    *analysis.File
+	content []byte
+	uri     protocol.DocumentURI
+}
+
+func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
+	switch d.Rule {
+	case analysis.RuleMalformedSeparator, analysis.RuleTrailingWhitespace, analysis.RuleDuplicateURL, analysis.RuleEmptySegment:
+		line := x.tree.LineText(ln)
+		fixed := bytes.TrimRight(analysis.Fix(append(slices.Clone(line), '\n'), false), "\n")
+		if bytes.Equal(fixed, line) {
+			return nil
+		}
+		return x.lineAction(fmt.Sprintf("Fix the line (%s)", d.Rule), ln, string(fixed), true)
+	case analysis.RuleRedundantStub:
+		return x.deleteLine("Delete the redundant stub", ln)
+	case analysis.RuleDuplicateLine, analysis.RuleDuplicateDef:
+		return x.deleteLine("Delete this repeat", ln)
+	case analysis.RuleUnsorted:
+		start, end := blockAround(x.tree, ln)
+		sorted := sortBlocks(x.tree, x.content, start, end)
+		if a, ok := x.wholeFile("Sort the block", protocol.QuickFix, sorted); ok {
+			a.IsPreferred = true
+			return []protocol.CodeAction{a}
+		}
+	case analysis.RuleNearDuplicate:
+		return x.mergeNames(d)
+	}
+	return nil
+}
+
+// lineAction replaces line ln's text (its line end kept).
+func (x *fixer) lineAction(title string, ln int, text string, preferred bool) []protocol.CodeAction {
+	rng, err := x.f.mapper.SpanRange(x.tree.LineSpan(ln))
+	if err != nil {
+		return nil
+	}
+	return []protocol.CodeAction{{Title: title, Kind: protocol.QuickFix, IsPreferred: preferred,
+		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: rng, NewText: text}}}}}}
+}
+
+// deleteLine removes line ln with its line end.
+func (x *fixer) deleteLine(title string, ln int) []protocol.CodeAction {
+	start := x.tree.Start(ln)
+	_, next := analysis.LineEnd(x.content, start)
+	rng, err := x.f.mapper.SpanRange(analysis.Span{Start: start, End: next})
+	if err != nil {
+		return nil
+	}
+	return []protocol.CodeAction{{Title: title, Kind: protocol.QuickFix, IsPreferred: true,
+		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: rng, NewText: ""}}}}}}
+}
+
+// wholeFile turns the file's new text into an action of a few edits; ok is false when
+// nothing would change.
+func (x *fixer) wholeFile(title string, kind protocol.CodeActionKind, text []byte) (protocol.CodeAction, bool) {
+	edits, err := lineEdits(x.f.mapper, x.content, 0, text)
+	if err != nil || len(edits) == 0 {
+		return protocol.CodeAction{}, false
+	}
+	return protocol.CodeAction{Title: title, Kind: kind,
+		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: edits}}}, true
+}
+
+// mergeNames offers to rename the near-duplicate name into the other spelling, every line
+// of it in every file.
+func (x *fixer) mergeNames(d index.Diagnostic) []protocol.CodeAction {
+	if len(d.Related) == 0 {
+		return nil
+	}
+	r := d.Related[0]
+	other, ok := x.f.v.snap.Content(r.Path)
+	if !ok || r.Span.End > len(other) {
+		return nil
+	}
+	name := string(other[r.Span.Start:r.Span.End])
+	here := string(x.content[d.Span.Start:d.Span.End])
+	files, err := x.f.v.snap.RenameInto(x.f.path, d.Span.Start, name)
+	if err != nil || len(files) == 0 {
+		return nil
+	}
+	edit := &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{}}
+	for path, text := range files {
+		old, _ := x.f.v.snap.Content(path)
+		edits, err := lineEdits(x.s.mappers.get(path, old), old, 0, text)
+		if err != nil {
+			return nil
+		}
+		if len(edits) > 0 {
+			edit.Changes[x.f.v.uri(path)] = edits
+		}
+	}
+	return []protocol.CodeAction{{Title: fmt.Sprintf("Rename %q to %q everywhere", here, name), Kind: protocol.QuickFix, Edit: edit}}
+}
+
+// blockAround returns the lines [start, end) of the block (lines between blank ones)
+// holding line ln.
+func blockAround(f *analysis.File, ln int) (int, int) {
+	start, end := ln, ln+1
+	for start > 0 && f.Line(start-1).Kind != analysis.Blank {
+		start--
+	}
+	for end < f.NumLines() && f.Line(end).Kind != analysis.Blank {
+		end++
+	}
+	return start, end
+}
+
+// sortBlocks returns the text with the lines of each block within [first, last) sorted
+// as formatting sorts them, and nothing else changed.
+func sortBlocks(f *analysis.File, content []byte, first, last int) []byte {
+	var out bytes.Buffer
+	out.Grow(len(content))
+	out.Write(content[:f.Start(first)])
+	for i := first; i < last; {
+		if f.Line(i).Kind == analysis.Blank {
+			_, next := analysis.LineEnd(content, f.Start(i))
+			out.Write(content[f.Start(i):next])
+			i++
+			continue
+		}
+		_, end := blockAround(f, i)
+		end = min(end, last)
+		lines := make([][]byte, 0, end-i)
+		ends := make([][]byte, 0, end-i)
+		for j := i; j < end; j++ {
+			e, next := analysis.LineEnd(content, f.Start(j))
+			lines = append(lines, f.LineText(j))
+			ends = append(ends, content[e:next])
+		}
+		slices.SortStableFunc(lines, analysis.CompareFolded)
+		for j, l := range lines {
+			out.Write(l)
+			out.Write(ends[j])
+		}
+		i = end
+	}
+	if last < f.NumLines() {
+		out.Write(content[f.Start(last):])
+	}
+	return out.Bytes()
+}
