@@ -2,7 +2,9 @@ package index
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/notesls/notesls/analysis"
@@ -27,6 +29,24 @@ func (s *Snapshot) Diagnostics(path string) []Diagnostic {
 	return r.diags
 }
 
+// DiagnosticsOnce returns what Diagnostics does, computed again unless the snapshot holds
+// it already, and without keeping it: for a caller that asks once per file, as --check
+// does, so that a file's findings go once it has printed them.
+func (s *Snapshot) DiagnosticsOnce(path string) []Diagnostic {
+	fi := s.file(path)
+	if fi == nil {
+		return []Diagnostic{}
+	}
+	s.diagMu.Lock()
+	r := s.diags[path]
+	s.diagMu.Unlock()
+	if r != nil {
+		r.once.Do(func() { r.diags = s.computeDiagnostics(fi) })
+		return r.diags
+	}
+	return s.computeDiagnostics(fi)
+}
+
 // fixable rules are those that `--check --fix` repairs.
 var fixable = map[string]bool{
 	analysis.RuleMalformedSeparator: true,
@@ -40,7 +60,12 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 	// own rules.
 	near := make(chan nearResult, 1)
 	go func() { near <- s.nearDuplicates() }()
-	out := []Diagnostic{}
+	// A messy file has a finding on every other line: the list is made once at its final
+	// size rather than grown by doubling, which at a million lines wasted 200 MB. The
+	// cross-line findings, whose number is known only once they are found, are made first
+	// and go last, where they always went.
+	var cross []Diagnostic
+	dst := &cross
 	add := func(d Diagnostic) {
 		sev := s.cfg.SeverityOf(d.Rule)
 		if sev == RuleOff {
@@ -50,19 +75,12 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 		d.Path = fi.path
 		d.Fixable = fixable[d.Rule]
 		d.Unnecessary = d.Rule == analysis.RuleRedundantStub
-		out = append(out, d)
+		*dst = append(*dst, d)
 	}
 	f := fi.ast
-	for i := range f.NumLines() {
-		for _, d := range f.Line(i).Diags() {
-			add(Diagnostic{Span: d.Span.In(f.Start(i)), Rule: d.Rule, Message: d.Message})
-		}
-	}
+	var unsorted []int
 	if s.cfg.Sorting {
-		for _, ln := range fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) }) {
-			add(Diagnostic{Span: f.LineSpan(ln), Rule: analysis.RuleUnsorted,
-				Message: "line breaks the case-insensitive order of its block"})
-		}
+		unsorted = fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) })
 	}
 	if s.oversized(fi) {
 		<-near
@@ -72,27 +90,43 @@ func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
 		// may says whether a finding of rule is reported, counting it; asked before the
 		// finding's message is made, which for a broken reference costs its suggestions.
 		may := func(rule string) bool { return s.cfg.SeverityOf(rule) != RuleOff && budget.take() }
-		cross := func(d Diagnostic) {
+		crossOne := func(d Diagnostic) {
 			if may(d.Rule) {
 				add(d)
 			}
 		}
-		s.duplicates(fi, cross)
-		s.redundantStubs(fi, cross)
+		s.duplicates(fi, crossOne)
+		s.redundantStubs(fi, crossOne)
 		s.brokenReferences(fi, may, add)
-		// Near-duplicates can be the most numerous findings of a large file: the list
-		// grows once to its final size rather than by doubling.
+		// By key, not in the map's order, which changes from run to run: when the budget
+		// runs out, the same names must be the ones reported.
 		findings := (<-near)[fi.path]
-		out = slices.Grow(out, len(findings))
-		for _, n := range findings {
+		cross = slices.Grow(cross, len(findings)+1)
+		for _, key := range slices.Sorted(maps.Keys(findings)) {
 			if may(analysis.RuleNearDuplicate) {
-				add(n.diagnostic(s, fi))
+				add(findings[key].diagnostic(s, fi))
 			}
 		}
 		if budget.skipped > 0 {
 			add(s.budgetFinding(fi, budget.skipped))
 		}
 	}
+	size := len(unsorted) + len(cross)
+	for i := range f.NumLines() {
+		size += len(f.Line(i).Diags())
+	}
+	out := make([]Diagnostic, 0, size)
+	dst = &out
+	for i := range f.NumLines() {
+		for _, d := range f.Line(i).Diags() {
+			add(Diagnostic{Span: d.Span.In(f.Start(i)), Rule: d.Rule, Message: d.Message})
+		}
+	}
+	for _, ln := range unsorted {
+		add(Diagnostic{Span: f.LineSpan(ln), Rule: analysis.RuleUnsorted,
+			Message: "line breaks the case-insensitive order of its block"})
+	}
+	out = append(out, cross...)
 	slices.SortFunc(out, func(a, b Diagnostic) int {
 		if a.Span.Start != b.Span.Start {
 			return a.Span.Start - b.Span.Start
@@ -137,21 +171,31 @@ func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []
 
 // laterCopies calls report for every line of fi that has an earlier line with the same
 // hash, in fi or in a file before it: the candidates for a duplicate finding. earlier
-// tells whether a file before fi has a line of a hash; nil says no file can.
+// tells whether a file before fi has a line of a hash; nil says no file can. The lines
+// come in order, not in the tables' order, which changes from run to run: when the
+// maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
 func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, report func(h uint64, ln int32)) {
+	type copyOf struct {
+		ln int32
+		h  uint64
+	}
+	var copies []copyOf
 	t := table(fi)
 	for h, lines := range t.more {
 		for _, ln := range lines[1:] {
-			report(h, ln)
+			copies = append(copies, copyOf{ln, h})
 		}
 	}
-	if earlier == nil {
-		return
-	}
-	for h, ln := range t.first.all() {
-		if earlier(h) {
-			report(h, ln) // fi's other lines of h came from t.more above
+	if earlier != nil {
+		for h, ln := range t.first.all() {
+			if earlier(h) {
+				copies = append(copies, copyOf{ln, h}) // fi's other lines of h came from t.more above
+			}
 		}
+	}
+	slices.SortFunc(copies, func(a, b copyOf) int { return cmp.Compare(a.ln, b.ln) })
+	for _, c := range copies {
+		report(c.h, c.ln)
 	}
 }
 
