@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -29,22 +30,34 @@ func (s *Snapshot) Diagnostics(path string) []Diagnostic {
 	return r.diags
 }
 
-// DiagnosticsOnce returns what Diagnostics does, computed again unless the snapshot holds
-// it already, and without keeping it: for a caller that asks once per file, as --check
-// does, so that a file's findings go once it has printed them.
-func (s *Snapshot) DiagnosticsOnce(path string) []Diagnostic {
+// EachDiagnostic calls yield with the findings of Diagnostics one at a time, in its order,
+// until yield returns false. Unless the snapshot holds them already, each is made only
+// when it is handed out and none is kept: a caller that asks once per file, as --check
+// does, holds one finding at a time instead of all of them (450,000 at a million messy
+// lines, 120 bytes each and their messages as much again).
+func (s *Snapshot) EachDiagnostic(path string, yield func(Diagnostic) bool) {
 	fi := s.file(path)
 	if fi == nil {
-		return []Diagnostic{}
+		return
 	}
 	s.diagMu.Lock()
 	r := s.diags[path]
 	s.diagMu.Unlock()
 	if r != nil {
 		r.once.Do(func() { r.diags = s.computeDiagnostics(fi) })
-		return r.diags
+		for _, d := range r.diags {
+			if !yield(d) {
+				return
+			}
+		}
+		return
 	}
-	return s.computeDiagnostics(fi)
+	p := s.pendingDiagnostics(fi)
+	for i := range p.list {
+		if !yield(p.make(i)) {
+			return
+		}
+	}
 }
 
 // fixable rules are those that `--check --fix` repairs.
@@ -56,96 +69,207 @@ var fixable = map[string]bool{
 }
 
 func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
+	p := s.pendingDiagnostics(fi)
+	out := make([]Diagnostic, len(p.list))
+	for i := range p.list {
+		out[i] = p.make(i)
+	}
+	return out
+}
+
+// The kinds of pending finding, by where its message and related places come from.
+const (
+	fromLine     uint8 = iota // a rule of one line: the b-th of line a's diagnostics
+	fromUnsorted              // line a breaks the order of its block
+	fromDupLine               // line a is a duplicate of line b of other
+	fromDupDef                // line a repeats the definition on line b of other
+	fromStub                  // the a-th redundant stub of the file's cross state
+	fromBroken                // the a-th broken reference of the file's cross state
+	fromMade                  // the a-th of the findings made at once (near-duplicates, limits)
+)
+
+// A pendingDiag is a finding known by its span and by where its message comes from; the
+// message, its related places and the rest of the Diagnostic are made when it is handed
+// out. A messy file has a finding on every other line, and the Diagnostic of each with its
+// message and related places took about 150 bytes; this takes 40.
+type pendingDiag struct {
+	span  analysis.Span
+	other *fileIndex
+	a, b  int32
+	from  uint8
+}
+
+// pendingDiags are one file's findings, sorted by position then rule and message.
+type pendingDiags struct {
+	s      *Snapshot
+	fi     *fileIndex
+	list   []pendingDiag
+	stubs  []stubFinding
+	broken []brokenRef
+	made   []Diagnostic
+}
+
+// pendingDiagnostics finds every finding of fi, single-line and cross-line alike, in the
+// order Diagnostics returns them.
+func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	// The workspace-wide near-duplicate pass is the longest; it runs beside this file's
 	// own rules.
 	near := make(chan nearResult, 1)
 	go func() { near <- s.nearDuplicates() }()
-	// A messy file has a finding on every other line: the list is made once at its final
-	// size rather than grown by doubling, which at a million lines wasted 200 MB. The
-	// cross-line findings, whose number is known only once they are found, are made first
-	// and go last, where they always went.
-	var cross []Diagnostic
-	dst := &cross
-	add := func(d Diagnostic) {
-		sev := s.cfg.SeverityOf(d.Rule)
-		if sev == RuleOff {
-			return
-		}
-		d.Severity = sev
-		d.Path = fi.path
-		d.Fixable = fixable[d.Rule]
-		d.Unnecessary = d.Rule == analysis.RuleRedundantStub
-		*dst = append(*dst, d)
-	}
+	p := &pendingDiags{s: s, fi: fi}
+	on := func(rule string) bool { return s.cfg.SeverityOf(rule) != RuleOff }
 	f := fi.ast
 	var unsorted []int
 	if s.cfg.Sorting {
 		unsorted = fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) })
 	}
+	// The cross-line findings are found first, since the budget counts them, and go last,
+	// where they always went: the list is made once at its final size.
+	var cross []pendingDiag
 	if s.oversized(fi) {
 		<-near
-		add(s.oversizedFinding(fi))
+		if d := s.oversizedFinding(fi); on(d.Rule) {
+			cross = append(cross, p.madeOne(d))
+		}
 	} else {
 		budget := newFindingBudget(s.cfg.MaxCrossFindings)
 		// may says whether a finding of rule is reported, counting it; asked before the
 		// finding's message is made, which for a broken reference costs its suggestions.
-		may := func(rule string) bool { return s.cfg.SeverityOf(rule) != RuleOff && budget.take() }
-		crossOne := func(d Diagnostic) {
-			if may(d.Rule) {
-				add(d)
+		may := func(rule string) bool { return on(rule) && budget.take() }
+		s.duplicates(fi, func(d pendingDiag) {
+			if may(p.rule(&d)) {
+				cross = append(cross, d)
+			}
+		})
+		findings := (<-near)[fi.path]
+		cs := s.crossFindings()
+		p.stubs, p.broken = cs.stubs[fi.path], cs.broken[fi.path]
+		cross = slices.Grow(cross, len(p.stubs)+len(p.broken)+len(findings)+1)
+		for i, st := range p.stubs {
+			if may(analysis.RuleRedundantStub) {
+				cross = append(cross, pendingDiag{span: f.LineSpan(int(st.line)), a: int32(i), from: fromStub})
 			}
 		}
-		s.duplicates(fi, crossOne)
-		s.redundantStubs(fi, crossOne)
-		s.brokenReferences(fi, may, add)
+		for i, b := range p.broken {
+			if may(analysis.RuleBrokenReference) {
+				r := f.Line(int(b.line)).Refs()[b.ref]
+				cross = append(cross, pendingDiag{span: r.Span.In(f.Start(int(b.line))), a: int32(i), from: fromBroken})
+			}
+		}
 		// By key, not in the map's order, which changes from run to run: when the budget
 		// runs out, the same names must be the ones reported.
-		findings := (<-near)[fi.path]
-		cross = slices.Grow(cross, len(findings)+1)
 		for _, key := range slices.Sorted(maps.Keys(findings)) {
 			if may(analysis.RuleNearDuplicate) {
-				add(findings[key].diagnostic(s, fi))
+				cross = append(cross, p.madeOne(findings[key].diagnostic(s, fi)))
 			}
 		}
 		if budget.skipped > 0 {
-			add(s.budgetFinding(fi, budget.skipped))
+			if d := s.budgetFinding(fi, budget.skipped); on(d.Rule) {
+				cross = append(cross, p.madeOne(d))
+			}
 		}
 	}
 	size := len(unsorted) + len(cross)
 	for i := range f.NumLines() {
 		size += len(f.Line(i).Diags())
 	}
-	out := make([]Diagnostic, 0, size)
-	dst = &out
+	p.list = make([]pendingDiag, 0, size)
 	for i := range f.NumLines() {
-		for _, d := range f.Line(i).Diags() {
-			add(Diagnostic{Span: d.Span.In(f.Start(i)), Rule: d.Rule, Message: d.Message})
-		}
-	}
-	for _, ln := range unsorted {
-		add(Diagnostic{Span: f.LineSpan(ln), Rule: analysis.RuleUnsorted,
-			Message: "line breaks the case-insensitive order of its block"})
-	}
-	out = append(out, cross...)
-	slices.SortFunc(out, func(a, b Diagnostic) int {
-		if a.Span.Start != b.Span.Start {
-			return a.Span.Start - b.Span.Start
-		}
-		if a.Rule != b.Rule {
-			if a.Rule < b.Rule {
-				return -1
+		for j, d := range f.Line(i).Diags() {
+			if on(d.Rule) {
+				p.list = append(p.list, pendingDiag{span: d.Span.In(f.Start(i)), a: int32(i), b: int32(j), from: fromLine})
 			}
-			return 1
 		}
-		if a.Message < b.Message {
-			return -1
+	}
+	if on(analysis.RuleUnsorted) {
+		for _, ln := range unsorted {
+			p.list = append(p.list, pendingDiag{span: f.LineSpan(ln), a: int32(ln), from: fromUnsorted})
 		}
-		if a.Message > b.Message {
-			return 1
+	}
+	p.list = append(p.list, cross...)
+	// The message is made only to order two findings of one rule at one place.
+	slices.SortFunc(p.list, func(a, b pendingDiag) int {
+		if a.span.Start != b.span.Start {
+			return a.span.Start - b.span.Start
 		}
-		return 0
+		if c := strings.Compare(p.rule(&a), p.rule(&b)); c != 0 {
+			return c
+		}
+		return strings.Compare(p.message(&a), p.message(&b))
 	})
-	return out
+	return p
+}
+
+// madeOne keeps a finding made whole, and returns it pending.
+func (p *pendingDiags) madeOne(d Diagnostic) pendingDiag {
+	p.made = append(p.made, d)
+	return pendingDiag{span: d.Span, a: int32(len(p.made) - 1), from: fromMade}
+}
+
+func (p *pendingDiags) rule(d *pendingDiag) string {
+	switch d.from {
+	case fromLine:
+		return p.fi.ast.Line(int(d.a)).Diags()[d.b].Rule
+	case fromUnsorted:
+		return analysis.RuleUnsorted
+	case fromDupLine:
+		return analysis.RuleDuplicateLine
+	case fromDupDef:
+		return analysis.RuleDuplicateDef
+	case fromStub:
+		return analysis.RuleRedundantStub
+	case fromBroken:
+		return analysis.RuleBrokenReference
+	}
+	return p.made[d.a].Rule
+}
+
+func (p *pendingDiags) message(d *pendingDiag) string {
+	msg, _ := p.messageAndRelated(d)
+	return msg
+}
+
+// messageAndRelated makes the message of a pending finding and its related places.
+func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
+	fi := p.fi
+	switch d.from {
+	case fromLine:
+		return fi.ast.Line(int(d.a)).Diags()[d.b].Message, nil
+	case fromUnsorted:
+		return "line breaks the case-insensitive order of its block", nil
+	case fromDupLine:
+		return "duplicate of " + where(d.other, d.b, fi),
+			[]Related{{Path: d.other.path, Span: d.other.ast.LineSpan(int(d.b)), Message: "first written here"}}
+	case fromDupDef:
+		return "the same definition of this term is given at " + where(d.other, d.b, fi),
+			[]Related{{Path: d.other.path, Span: d.other.ast.LineSpan(int(d.b)), Message: "first defined here"}}
+	case fromStub:
+		st := p.stubs[d.a]
+		other := p.s.file(st.other)
+		return "stub of a term that " + where(other, st.otherLine, fi) + " already describes",
+			[]Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}
+	case fromBroken:
+		return p.s.brokenMessage(fi, p.broken[d.a]), nil
+	}
+	m := &p.made[d.a]
+	return m.Message, m.Related
+}
+
+// make makes the i-th finding whole, with its configured severity.
+func (p *pendingDiags) make(i int) Diagnostic {
+	pd := &p.list[i]
+	var d Diagnostic
+	if pd.from == fromMade {
+		d = p.made[pd.a]
+	} else {
+		d.Span, d.Rule = pd.span, p.rule(pd)
+		d.Message, d.Related = p.messageAndRelated(pd)
+	}
+	d.Severity = p.s.cfg.SeverityOf(d.Rule)
+	d.Path = p.fi.path
+	d.Fixable = fixable[d.Rule]
+	d.Unnecessary = d.Rule == analysis.RuleRedundantStub
+	return d
 }
 
 // firstEqual finds the first line in the workspace, before (fi, ln), whose normalized
@@ -200,7 +324,7 @@ func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(
 }
 
 // duplicates reports duplicate lines and duplicate definitions on the later line.
-func (s *Snapshot) duplicates(fi *fileIndex, add func(Diagnostic)) {
+func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
 	byLine := func(x *fileIndex) *lineTable { return &x.lineHash }
 	byDef := func(x *fileIndex) *lineTable { return &x.defHash }
 	dupLine := map[int32]bool{}
@@ -216,9 +340,7 @@ func (s *Snapshot) duplicates(fi *fileIndex, add func(Diagnostic)) {
 		want := lineNormalized(fi.ast, int(ln))
 		if first, fl, ok := firstEqual(s.lineFiles(h), fi, ln, h, want, byLine, lineNormalized); ok {
 			dupLine[ln] = true
-			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateLine,
-				Message: "duplicate of " + where(first, fl, fi),
-				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first written here"}}})
+			add(pendingDiag{span: fi.ast.LineSpan(int(ln)), other: first, a: ln, b: fl, from: fromDupLine})
 		}
 	})
 	seenDef := map[int32]bool{}
@@ -229,9 +351,7 @@ func (s *Snapshot) duplicates(fi *fileIndex, add func(Diagnostic)) {
 		seenDef[ln] = true
 		want := defNormalized(fi.ast, int(ln))
 		if first, fl, ok := firstEqual(s.defFiles(h), fi, ln, h, want, byDef, defNormalized); ok {
-			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateDef,
-				Message: "the same definition of this term is given at " + where(first, fl, fi),
-				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first defined here"}}})
+			add(pendingDiag{span: fi.ast.LineSpan(int(ln)), other: first, a: ln, b: fl, from: fromDupDef})
 		}
 	})
 }
@@ -242,16 +362,6 @@ func where(fi *fileIndex, ln int32, from *fileIndex) string {
 		return fmt.Sprintf("line %d", ln+1)
 	}
 	return fmt.Sprintf("%s:%d", fi.path, ln+1)
-}
-
-// redundantStubs reports stubs whose term also has an entry with a definition or URL.
-func (s *Snapshot) redundantStubs(fi *fileIndex, add func(Diagnostic)) {
-	for _, st := range s.crossFindings().stubs[fi.path] {
-		other := s.file(st.other)
-		add(Diagnostic{Span: fi.ast.LineSpan(int(st.line)), Rule: analysis.RuleRedundantStub,
-			Message: "stub of a term that " + where(other, st.otherLine, fi) + " already describes",
-			Related: []Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}})
-	}
 }
 
 // meaningfulEntry finds the first entry of key with a definition or a URL.
@@ -277,23 +387,17 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 	return nil, 0, false
 }
 
-// brokenReferences reports [[x]] that resolve to nothing, with the closest known terms;
-// may says whether one more may be reported.
-func (s *Snapshot) brokenReferences(fi *fileIndex, may func(rule string) bool, add func(Diagnostic)) {
+// brokenMessage says that a reference resolves to nothing, with the closest known terms.
+func (s *Snapshot) brokenMessage(fi *fileIndex, b brokenRef) string {
 	f := fi.ast
-	for _, b := range s.crossFindings().broken[fi.path] {
-		if !may(analysis.RuleBrokenReference) {
-			continue
-		}
-		i := int(b.line)
-		r := f.Line(i).Refs()[b.ref]
-		target := r.Target.Text(f.LineText(i))
-		msg := fmt.Sprintf("no term %q in the workspace", target)
-		if sugg := s.suggest(r.Key); len(sugg) > 0 {
-			msg += "; did you mean " + quoteList(sugg) + "?"
-		}
-		add(Diagnostic{Span: r.Span.In(f.Start(i)), Rule: analysis.RuleBrokenReference, Message: msg})
+	i := int(b.line)
+	r := f.Line(i).Refs()[b.ref]
+	target := r.Target.Text(f.LineText(i))
+	msg := fmt.Sprintf("no term %q in the workspace", target)
+	if sugg := s.suggest(r.Key); len(sugg) > 0 {
+		msg += "; did you mean " + quoteList(sugg) + "?"
 	}
+	return msg
 }
 
 func quoteList(items []string) string {

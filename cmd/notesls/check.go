@@ -391,16 +391,18 @@ func (t *reportTotals) fails(failOn analysis.Severity) bool {
 	return false
 }
 
-// findingOrder is a diagnostic of one file with its positions resolved, what sorting the
-// file's findings needs.
-type findingOrder struct {
-	line, column, endLine, endColumn int32
-	diag                             int32 // its index in the file's diagnostics
+// A placed diagnostic has its positions resolved, what ordering findings needs.
+type placed struct {
+	index.Diagnostic
+	line, column, endLine, endColumn int
 }
 
 // writeReport resolves every file's diagnostics against the content the snapshot holds and
 // hands them to w ordered by path, position, then severity, rule and message, so that the
 // output is the same on every run.
+//
+// A file's diagnostics come ordered by offset, and a position grows with its offset: only
+// those at one position may need reordering, so only they are held, not the file's.
 func writeReport(snap *index.Snapshot, paths []string, contents map[string][]byte, w reportWriter) (reportTotals, error) {
 	tot := reportTotals{Files: len(paths)}
 	if err := w.begin(len(paths)); err != nil {
@@ -419,51 +421,27 @@ func writeReport(snap *index.Snapshot, paths []string, contents map[string][]byt
 		indexes[p] = x
 		return x
 	}
-	// Discover lists distinct paths in order already; sorting a copy keeps the output
-	// ordered by path whoever calls.
-	byPath := slices.Clone(paths)
-	sort.Strings(byPath)
-	var order []findingOrder
+	var run []placed // the diagnostics at one position
 	var f finding
-	for _, p := range byPath {
-		x := lines(p)
-		tot.Lines += x.Lines()
-		diags := snap.DiagnosticsOnce(p)
-		order = order[:0]
-		for i, d := range diags {
-			if d.Severity < analysis.SeverityError || d.Severity > analysis.SeverityHint {
-				continue // turned off (RuleOff) or not a severity at all
-			}
-			line, column := x.OffsetPosition(d.Span.Start)
-			endLine, endColumn := x.OffsetPosition(d.Span.End)
-			order = append(order, findingOrder{int32(line), int32(column), int32(endLine), int32(endColumn), int32(i)})
-		}
-		slices.SortStableFunc(order, func(a, b findingOrder) int {
-			if c := cmp.Compare(a.line, b.line); c != 0 {
-				return c
-			}
-			if c := cmp.Compare(a.column, b.column); c != 0 {
-				return c
-			}
+	flush := func(path string) error {
+		slices.SortStableFunc(run, func(a, b placed) int {
 			if c := cmp.Compare(a.endLine, b.endLine); c != 0 {
 				return c
 			}
 			if c := cmp.Compare(a.endColumn, b.endColumn); c != 0 {
 				return c
 			}
-			da, db := &diags[a.diag], &diags[b.diag]
-			if c := cmp.Compare(da.Severity, db.Severity); c != 0 {
+			if c := cmp.Compare(a.Severity, b.Severity); c != 0 {
 				return c
 			}
-			if c := strings.Compare(da.Rule, db.Rule); c != 0 {
+			if c := strings.Compare(a.Rule, b.Rule); c != 0 {
 				return c
 			}
-			return strings.Compare(da.Message, db.Message)
+			return strings.Compare(a.Message, b.Message)
 		})
-		for _, o := range order {
-			d := &diags[o.diag]
+		for _, d := range run {
 			f = finding{
-				Path: p, Line: int(o.line), Column: int(o.column), EndLine: int(o.endLine), EndColumn: int(o.endColumn),
+				Path: path, Line: d.line, Column: d.column, EndLine: d.endLine, EndColumn: d.endColumn,
 				Severity: d.Severity, Rule: d.Rule, Message: d.Message,
 				Related: f.Related[:0], Fixable: d.Fixable, Unnecessary: d.Unnecessary,
 			}
@@ -477,8 +455,41 @@ func writeReport(snap *index.Snapshot, paths []string, contents map[string][]byt
 			}
 			tot.add(&f)
 			if err := w.write(&f); err != nil {
-				return tot, err
+				return err
 			}
+		}
+		clear(run) // let the messages go
+		run = run[:0]
+		return nil
+	}
+	// Discover lists distinct paths in order already; sorting a copy keeps the output
+	// ordered by path whoever calls.
+	byPath := slices.Clone(paths)
+	sort.Strings(byPath)
+	for _, p := range byPath {
+		x := lines(p)
+		tot.Lines += x.Lines()
+		var err error
+		snap.EachDiagnostic(p, func(d index.Diagnostic) bool {
+			if d.Severity < analysis.SeverityError || d.Severity > analysis.SeverityHint {
+				return true // turned off (RuleOff) or not a severity at all
+			}
+			pd := placed{Diagnostic: d}
+			pd.line, pd.column = x.OffsetPosition(d.Span.Start)
+			pd.endLine, pd.endColumn = x.OffsetPosition(d.Span.End)
+			if len(run) > 0 && (run[0].line != pd.line || run[0].column != pd.column) {
+				if err = flush(p); err != nil {
+					return false
+				}
+			}
+			run = append(run, pd)
+			return true
+		})
+		if err == nil {
+			err = flush(p)
+		}
+		if err != nil {
+			return tot, err
 		}
 	}
 	return tot, w.end()
