@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/notesls/notesls/analysis"
@@ -238,15 +239,15 @@ func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
 	case fromUnsorted:
 		return "line breaks the case-insensitive order of its block", nil
 	case fromDupLine:
-		return "duplicate of " + where(d.other, d.b, fi),
+		return whereMessage("duplicate of ", d.other, d.b, fi, ""),
 			[]Related{{Path: d.other.path, Span: d.other.ast.LineSpan(int(d.b)), Message: "first written here"}}
 	case fromDupDef:
-		return "the same definition of this term is given at " + where(d.other, d.b, fi),
+		return whereMessage("the same definition of this term is given at ", d.other, d.b, fi, ""),
 			[]Related{{Path: d.other.path, Span: d.other.ast.LineSpan(int(d.b)), Message: "first defined here"}}
 	case fromStub:
 		st := p.stubs[d.a]
 		other := p.s.file(st.other)
-		return "stub of a term that " + where(other, st.otherLine, fi) + " already describes",
+		return whereMessage("stub of a term that ", other, st.otherLine, fi, " already describes"),
 			[]Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}
 	case fromBroken:
 		return p.s.brokenMessage(fi, p.broken[d.a]), nil
@@ -274,15 +275,18 @@ func (p *pendingDiags) make(i int) Diagnostic {
 
 // firstEqual finds the first line in the workspace, before (fi, ln), whose normalized
 // form under hash h equals want: in the files before fi, then in fi's earlier lines.
-// holders lists the files with a line of hash h, in workspace order.
+// holders lists the files with a line of hash h, in workspace order. norm appends a line's
+// normalized form to scratch, which it reuses: a messy file compares a line with every
+// earlier line of its hash, and a copy each cost more than the findings.
 func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []byte,
-	table func(*fileIndex) *lineTable, norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
+	table func(*fileIndex) *lineTable, norm normalizer, scratch *[]byte) (*fileIndex, int32, bool) {
 	for _, other := range holders {
 		for _, cand := range table(other).lines(h) {
 			if other == fi && cand >= ln {
 				break
 			}
-			if bytes.Equal(norm(other.ast, int(cand)), want) {
+			*scratch = norm((*scratch)[:0], other.ast, int(cand))
+			if bytes.Equal(*scratch, want) {
 				return other, cand, true
 			}
 		}
@@ -293,67 +297,107 @@ func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []
 	return nil, 0, false
 }
 
-// laterCopies calls report for every line of fi that has an earlier line with the same
-// hash, in fi or in a file before it: the candidates for a duplicate finding. earlier
+// A normalizer appends the normalized form of line i of f to dst: lines compare equal as
+// duplicates when their forms do.
+type normalizer func(dst []byte, f *analysis.File, i int) []byte
+
+// appendLineNormalized is lineNormalized into dst.
+func appendLineNormalized(dst []byte, f *analysis.File, i int) []byte {
+	return appendNormalized(dst, f.LineText(i))
+}
+
+// appendDefNormalized is defNormalized into dst.
+func appendDefNormalized(dst []byte, f *analysis.File, i int) []byte {
+	l := f.Line(i)
+	text := f.LineText(i)
+	dst = append(appendNormalized(dst, l.Key), 0)
+	return appendNormalized(dst, text[l.Body.Start:l.Body.End])
+}
+
+// laterCopies lists every line of fi that has an earlier line with the same hash, in fi or
+// in a file before it: the candidates for a duplicate finding, with their hashes. earlier
 // tells whether a file before fi has a line of a hash; nil says no file can. The lines
-// come in order, not in the tables' order, which changes from run to run: when the
-// maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
-func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, report func(h uint64, ln int32)) {
-	type copyOf struct {
-		ln int32
-		h  uint64
-	}
-	var copies []copyOf
+// come in order, each once, not in the tables' order, which changes from run to run: when
+// the maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
+func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool) []lineCopy {
 	t := table(fi)
+	n := 0
+	for _, lines := range t.more {
+		n += len(lines) - 1
+	}
+	copies := make([]lineCopy, 0, n)
 	for h, lines := range t.more {
 		for _, ln := range lines[1:] {
-			copies = append(copies, copyOf{ln, h})
+			copies = append(copies, lineCopy{ln, h})
 		}
 	}
 	if earlier != nil {
 		for h, ln := range t.first.all() {
 			if earlier(h) {
-				copies = append(copies, copyOf{ln, h}) // fi's other lines of h came from t.more above
+				copies = append(copies, lineCopy{ln, h}) // fi's other lines of h came from t.more above
 			}
 		}
 	}
-	slices.SortFunc(copies, func(a, b copyOf) int { return cmp.Compare(a.ln, b.ln) })
-	for _, c := range copies {
-		report(c.h, c.ln)
-	}
+	slices.SortFunc(copies, func(a, b lineCopy) int { return cmp.Compare(a.ln, b.ln) })
+	return copies
 }
 
-// duplicates reports duplicate lines and duplicate definitions on the later line.
+// lineCopy is a line and its hash.
+type lineCopy struct {
+	ln int32
+	h  uint64
+}
+
+// duplicates reports duplicate lines and duplicate definitions on the later line. Lines
+// come in order, so what it keeps is a list of the duplicate lines found, not a set.
 func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
 	byLine := func(x *fileIndex) *lineTable { return &x.lineHash }
 	byDef := func(x *fileIndex) *lineTable { return &x.defHash }
-	dupLine := map[int32]bool{}
 	var lineEarlier, defEarlier func(uint64) bool
 	if s.tables != nil {
 		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
 		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
 	}
-	laterCopies(fi, byLine, lineEarlier, func(h uint64, ln int32) {
-		if dupLine[ln] {
-			return
+	var want, scratch []byte
+	var dupLines []int32 // in order
+	for _, c := range laterCopies(fi, byLine, lineEarlier) {
+		want = appendLineNormalized(want[:0], fi.ast, int(c.ln))
+		if first, fl, ok := firstEqual(s.lineFiles(c.h), fi, c.ln, c.h, want, byLine, appendLineNormalized, &scratch); ok {
+			dupLines = append(dupLines, c.ln)
+			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupLine})
 		}
-		want := lineNormalized(fi.ast, int(ln))
-		if first, fl, ok := firstEqual(s.lineFiles(h), fi, ln, h, want, byLine, lineNormalized); ok {
-			dupLine[ln] = true
-			add(pendingDiag{span: fi.ast.LineSpan(int(ln)), other: first, a: ln, b: fl, from: fromDupLine})
+	}
+	for _, c := range laterCopies(fi, byDef, defEarlier) {
+		// A duplicate line repeats its definition too: it is reported once.
+		for len(dupLines) > 0 && dupLines[0] < c.ln {
+			dupLines = dupLines[1:]
 		}
-	})
-	seenDef := map[int32]bool{}
-	laterCopies(fi, byDef, defEarlier, func(h uint64, ln int32) {
-		if dupLine[ln] || seenDef[ln] {
-			return
+		if len(dupLines) > 0 && dupLines[0] == c.ln {
+			continue
 		}
-		seenDef[ln] = true
-		want := defNormalized(fi.ast, int(ln))
-		if first, fl, ok := firstEqual(s.defFiles(h), fi, ln, h, want, byDef, defNormalized); ok {
-			add(pendingDiag{span: fi.ast.LineSpan(int(ln)), other: first, a: ln, b: fl, from: fromDupDef})
+		want = appendDefNormalized(want[:0], fi.ast, int(c.ln))
+		if first, fl, ok := firstEqual(s.defFiles(c.h), fi, c.ln, c.h, want, byDef, appendDefNormalized, &scratch); ok {
+			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupDef})
 		}
-	})
+	}
+}
+
+// whereMessage is prefix + where(fi, ln, from) + suffix, made in one allocation: there is
+// one a duplicate or stub.
+func whereMessage(prefix string, fi *fileIndex, ln int32, from *fileIndex, suffix string) string {
+	var b strings.Builder
+	b.Grow(len(prefix) + len(fi.path) + 16 + len(suffix))
+	b.WriteString(prefix)
+	if fi == from {
+		b.WriteString("line ")
+	} else {
+		b.WriteString(fi.path)
+		b.WriteByte(':')
+	}
+	var num [20]byte
+	b.Write(strconv.AppendInt(num[:0], int64(ln)+1, 10))
+	b.WriteString(suffix)
+	return b.String()
 }
 
 // where names a line for a message: "line 12", or "other.notes:12" in another file.

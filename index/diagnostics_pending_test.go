@@ -144,3 +144,38 @@ func TestEachDiagnosticStops(t *testing.T) {
 	}
 	snap.EachDiagnostic("missing.notes", func(Diagnostic) bool { t.Error("a finding in a missing file"); return true })
 }
+
+// BenchmarkDiagnosticsMessy makes every finding of a messy file of 20,000 lines (about
+// half of them flagged), once the workspace-wide passes are done: the findings pending and
+// made one at a time, against the reference that makes each whole as it is found.
+func BenchmarkDiagnosticsMessy(b *testing.B) {
+	cfg, err := ParseConfig([]byte(`{"maxFileSize": 0, "maxCrossLineFindings": 0}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	snap := NewWorkspace(cfg).UpdateMany(map[string][]byte{"m.notes": messyNotes(rand.New(rand.NewPCG(1, 1)), 20000, nil)})
+	fi := snap.file("m.notes")
+	n := len(snap.Diagnostics("m.notes")) // the workspace-wide passes, once
+	b.Run("pending", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			snap.computeDiagnostics(fi)
+		}
+		b.ReportMetric(float64(n), "findings")
+	})
+	b.Run("one-at-a-time", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			p := snap.pendingDiagnostics(fi)
+			for i := range p.list {
+				_ = p.make(i)
+			}
+		}
+	})
+	b.Run("whole", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			snap.wholeDiagnostics(fi)
+		}
+	})
+}

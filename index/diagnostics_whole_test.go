@@ -1,6 +1,8 @@
 package index
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -118,12 +120,12 @@ func (s *Snapshot) wholeDuplicates(fi *fileIndex, add func(Diagnostic)) {
 		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
 		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
 	}
-	laterCopies(fi, byLine, lineEarlier, func(h uint64, ln int32) {
+	wholeLaterCopies(fi, byLine, lineEarlier, func(h uint64, ln int32) {
 		if dupLine[ln] {
 			return
 		}
 		want := lineNormalized(fi.ast, int(ln))
-		if first, fl, ok := firstEqual(s.lineFiles(h), fi, ln, h, want, byLine, lineNormalized); ok {
+		if first, fl, ok := wholeFirstEqual(s.lineFiles(h), fi, ln, h, want, byLine, lineNormalized); ok {
 			dupLine[ln] = true
 			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateLine,
 				Message: "duplicate of " + where(first, fl, fi),
@@ -131,13 +133,13 @@ func (s *Snapshot) wholeDuplicates(fi *fileIndex, add func(Diagnostic)) {
 		}
 	})
 	seenDef := map[int32]bool{}
-	laterCopies(fi, byDef, defEarlier, func(h uint64, ln int32) {
+	wholeLaterCopies(fi, byDef, defEarlier, func(h uint64, ln int32) {
 		if dupLine[ln] || seenDef[ln] {
 			return
 		}
 		seenDef[ln] = true
 		want := defNormalized(fi.ast, int(ln))
-		if first, fl, ok := firstEqual(s.defFiles(h), fi, ln, h, want, byDef, defNormalized); ok {
+		if first, fl, ok := wholeFirstEqual(s.defFiles(h), fi, ln, h, want, byDef, defNormalized); ok {
 			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateDef,
 				Message: "the same definition of this term is given at " + where(first, fl, fi),
 				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first defined here"}}})
@@ -171,5 +173,56 @@ func (s *Snapshot) wholeBrokenReferences(fi *fileIndex, may func(rule string) bo
 			msg += "; did you mean " + quoteList(sugg) + "?"
 		}
 		add(Diagnostic{Span: r.Span.In(f.Start(i)), Rule: analysis.RuleBrokenReference, Message: msg})
+	}
+}
+
+// firstEqual finds the first line in the workspace, before (fi, ln), whose normalized
+// form under hash h equals want: in the files before fi, then in fi's earlier lines.
+// holders lists the files with a line of hash h, in workspace order.
+func wholeFirstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []byte,
+	table func(*fileIndex) *lineTable, norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
+	for _, other := range holders {
+		for _, cand := range table(other).lines(h) {
+			if other == fi && cand >= ln {
+				break
+			}
+			if bytes.Equal(norm(other.ast, int(cand)), want) {
+				return other, cand, true
+			}
+		}
+		if other == fi {
+			break
+		}
+	}
+	return nil, 0, false
+}
+
+// laterCopies calls report for every line of fi that has an earlier line with the same
+// hash, in fi or in a file before it: the candidates for a duplicate finding. earlier
+// tells whether a file before fi has a line of a hash; nil says no file can. The lines
+// come in order, not in the tables' order, which changes from run to run: when the
+// maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
+func wholeLaterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, report func(h uint64, ln int32)) {
+	type copyOf struct {
+		ln int32
+		h  uint64
+	}
+	var copies []copyOf
+	t := table(fi)
+	for h, lines := range t.more {
+		for _, ln := range lines[1:] {
+			copies = append(copies, copyOf{ln, h})
+		}
+	}
+	if earlier != nil {
+		for h, ln := range t.first.all() {
+			if earlier(h) {
+				copies = append(copies, copyOf{ln, h}) // fi's other lines of h came from t.more above
+			}
+		}
+	}
+	slices.SortFunc(copies, func(a, b copyOf) int { return cmp.Compare(a.ln, b.ln) })
+	for _, c := range copies {
+		report(c.h, c.ln)
 	}
 }
