@@ -431,30 +431,41 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 	return nil, 0, false
 }
 
-// brokenMessage says that a reference resolves to nothing, with the closest known terms.
+// brokenMessage says that a reference resolves to nothing, with the closest known terms,
+// made in one allocation: a messy file has tens of thousands of them.
 func (s *Snapshot) brokenMessage(fi *fileIndex, b brokenRef) string {
 	f := fi.ast
 	i := int(b.line)
 	r := f.Line(i).Refs()[b.ref]
 	target := r.Target.Text(f.LineText(i))
-	msg := fmt.Sprintf("no term %q in the workspace", target)
-	if sugg := s.suggest(r.Key); len(sugg) > 0 {
-		msg += "; did you mean " + quoteList(sugg) + "?"
+	sugg := s.suggest(r.Key)
+	size := len(target) + 40
+	for _, it := range sugg {
+		size += len(it) + 8
 	}
-	return msg
+	msg := make([]byte, 0, size)
+	msg = append(msg, "no term "...)
+	msg = strconv.AppendQuote(msg, target) // as %q
+	msg = append(msg, " in the workspace"...)
+	if len(sugg) > 0 {
+		msg = append(msg, "; did you mean "...)
+		msg = appendQuoteList(msg, sugg)
+		msg = append(msg, '?')
+	}
+	return string(msg)
 }
 
-func quoteList(items []string) string {
-	var b bytes.Buffer
+// appendQuoteList appends "a", "b" or "c".
+func appendQuoteList(dst []byte, items []string) []byte {
 	for i, it := range items {
 		if i > 0 {
 			if i == len(items)-1 {
-				b.WriteString(" or ")
+				dst = append(dst, " or "...)
 			} else {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
 		}
-		fmt.Fprintf(&b, "%q", it)
+		dst = strconv.AppendQuote(dst, it)
 	}
-	return b.String()
+	return dst
 }

@@ -226,3 +226,18 @@ func wholeLaterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier 
 		report(c.h, c.ln)
 	}
 }
+
+func quoteList(items []string) string {
+	var b bytes.Buffer
+	for i, it := range items {
+		if i > 0 {
+			if i == len(items)-1 {
+				b.WriteString(" or ")
+			} else {
+				b.WriteString(", ")
+			}
+		}
+		fmt.Fprintf(&b, "%q", it)
+	}
+	return b.String()
+}
