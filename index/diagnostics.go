@@ -2,8 +2,12 @@ package index
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
+	"maps"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -27,6 +31,36 @@ func (s *Snapshot) Diagnostics(path string) []Diagnostic {
 	return r.diags
 }
 
+// EachDiagnostic calls yield with the findings of Diagnostics one at a time, in its order,
+// until yield returns false. Unless the snapshot holds them already, each is made only
+// when it is handed out and none is kept: a caller that asks once per file, as --check
+// does, holds one finding at a time instead of all of them (450,000 at a million messy
+// lines, 120 bytes each and their messages as much again).
+func (s *Snapshot) EachDiagnostic(path string, yield func(Diagnostic) bool) {
+	fi := s.file(path)
+	if fi == nil {
+		return
+	}
+	s.diagMu.Lock()
+	r := s.diags[path]
+	s.diagMu.Unlock()
+	if r != nil {
+		r.once.Do(func() { r.diags = s.computeDiagnostics(fi) })
+		for _, d := range r.diags {
+			if !yield(d) {
+				return
+			}
+		}
+		return
+	}
+	p := s.pendingDiagnostics(fi)
+	for i := range p.list {
+		if !yield(p.make(i)) {
+			return
+		}
+	}
+}
+
 // fixable rules are those that `--check --fix` repairs.
 var fixable = map[string]bool{
 	analysis.RuleMalformedSeparator: true,
@@ -36,95 +70,223 @@ var fixable = map[string]bool{
 }
 
 func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
+	p := s.pendingDiagnostics(fi)
+	out := make([]Diagnostic, len(p.list))
+	for i := range p.list {
+		out[i] = p.make(i)
+	}
+	return out
+}
+
+// The kinds of pending finding, by where its message and related places come from.
+const (
+	fromLine     uint8 = iota // a rule of one line: the b-th of line a's diagnostics
+	fromUnsorted              // line a breaks the order of its block
+	fromDupLine               // line a is a duplicate of line b of other
+	fromDupDef                // line a repeats the definition on line b of other
+	fromStub                  // the a-th redundant stub of the file's cross state
+	fromBroken                // the a-th broken reference of the file's cross state
+	fromMade                  // the a-th of the findings made at once (near-duplicates, limits)
+)
+
+// A pendingDiag is a finding known by its span and by where its message comes from; the
+// message, its related places and the rest of the Diagnostic are made when it is handed
+// out. A messy file has a finding on every other line, and the Diagnostic of each with its
+// message and related places took about 150 bytes; this takes 40.
+type pendingDiag struct {
+	span  analysis.Span
+	other *fileIndex
+	a, b  int32
+	from  uint8
+}
+
+// pendingDiags are one file's findings, sorted by position then rule and message.
+type pendingDiags struct {
+	s      *Snapshot
+	fi     *fileIndex
+	list   []pendingDiag
+	stubs  []stubFinding
+	broken []brokenRef
+	made   []Diagnostic
+}
+
+// pendingDiagnostics finds every finding of fi, single-line and cross-line alike, in the
+// order Diagnostics returns them.
+func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	// The workspace-wide near-duplicate pass is the longest; it runs beside this file's
 	// own rules.
 	near := make(chan nearResult, 1)
 	go func() { near <- s.nearDuplicates() }()
-	out := []Diagnostic{}
-	add := func(d Diagnostic) {
-		sev := s.cfg.SeverityOf(d.Rule)
-		if sev == RuleOff {
-			return
-		}
-		d.Severity = sev
-		d.Path = fi.path
-		d.Fixable = fixable[d.Rule]
-		d.Unnecessary = d.Rule == analysis.RuleRedundantStub
-		out = append(out, d)
-	}
+	p := &pendingDiags{s: s, fi: fi}
+	on := func(rule string) bool { return s.cfg.SeverityOf(rule) != RuleOff }
 	f := fi.ast
-	for i := range f.NumLines() {
-		for _, d := range f.Line(i).Diags() {
-			add(Diagnostic{Span: d.Span.In(f.Start(i)), Rule: d.Rule, Message: d.Message})
-		}
-	}
+	var unsorted []int
 	if s.cfg.Sorting {
-		for _, ln := range fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) }) {
-			add(Diagnostic{Span: f.LineSpan(ln), Rule: analysis.RuleUnsorted,
-				Message: "line breaks the case-insensitive order of its block"})
-		}
+		unsorted = fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) })
 	}
+	// The cross-line findings are found first, since the budget counts them, and go last,
+	// where they always went: the list is made once at its final size.
+	var cross []pendingDiag
 	if s.oversized(fi) {
 		<-near
-		add(s.oversizedFinding(fi))
+		if d := s.oversizedFinding(fi); on(d.Rule) {
+			cross = append(cross, p.madeOne(d))
+		}
 	} else {
 		budget := newFindingBudget(s.cfg.MaxCrossFindings)
 		// may says whether a finding of rule is reported, counting it; asked before the
 		// finding's message is made, which for a broken reference costs its suggestions.
-		may := func(rule string) bool { return s.cfg.SeverityOf(rule) != RuleOff && budget.take() }
-		cross := func(d Diagnostic) {
-			if may(d.Rule) {
-				add(d)
+		may := func(rule string) bool { return on(rule) && budget.take() }
+		s.duplicates(fi, func(d pendingDiag) {
+			if may(p.rule(&d)) {
+				cross = append(cross, d)
+			}
+		})
+		findings := (<-near)[fi.path]
+		cs := s.crossFindings()
+		p.stubs, p.broken = cs.stubs[fi.path], cs.broken[fi.path]
+		cross = slices.Grow(cross, len(p.stubs)+len(p.broken)+len(findings)+1)
+		for i, st := range p.stubs {
+			if may(analysis.RuleRedundantStub) {
+				cross = append(cross, pendingDiag{span: f.LineSpan(int(st.line)), a: int32(i), from: fromStub})
 			}
 		}
-		s.duplicates(fi, cross)
-		s.redundantStubs(fi, cross)
-		s.brokenReferences(fi, may, add)
-		// Near-duplicates can be the most numerous findings of a large file: the list
-		// grows once to its final size rather than by doubling.
-		findings := (<-near)[fi.path]
-		out = slices.Grow(out, len(findings))
-		for _, n := range findings {
+		for i, b := range p.broken {
+			if may(analysis.RuleBrokenReference) {
+				r := f.Line(int(b.line)).Refs()[b.ref]
+				cross = append(cross, pendingDiag{span: r.Span.In(f.Start(int(b.line))), a: int32(i), from: fromBroken})
+			}
+		}
+		// By key, not in the map's order, which changes from run to run: when the budget
+		// runs out, the same names must be the ones reported.
+		for _, key := range slices.Sorted(maps.Keys(findings)) {
 			if may(analysis.RuleNearDuplicate) {
-				add(n.diagnostic(s, fi))
+				cross = append(cross, p.madeOne(findings[key].diagnostic(s, fi)))
 			}
 		}
 		if budget.skipped > 0 {
-			add(s.budgetFinding(fi, budget.skipped))
+			if d := s.budgetFinding(fi, budget.skipped); on(d.Rule) {
+				cross = append(cross, p.madeOne(d))
+			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Diagnostic) int {
-		if a.Span.Start != b.Span.Start {
-			return a.Span.Start - b.Span.Start
-		}
-		if a.Rule != b.Rule {
-			if a.Rule < b.Rule {
-				return -1
+	size := len(unsorted) + len(cross)
+	for i := range f.NumLines() {
+		size += len(f.Line(i).Diags())
+	}
+	p.list = make([]pendingDiag, 0, size)
+	for i := range f.NumLines() {
+		for j, d := range f.Line(i).Diags() {
+			if on(d.Rule) {
+				p.list = append(p.list, pendingDiag{span: d.Span.In(f.Start(i)), a: int32(i), b: int32(j), from: fromLine})
 			}
-			return 1
 		}
-		if a.Message < b.Message {
-			return -1
+	}
+	if on(analysis.RuleUnsorted) {
+		for _, ln := range unsorted {
+			p.list = append(p.list, pendingDiag{span: f.LineSpan(ln), a: int32(ln), from: fromUnsorted})
 		}
-		if a.Message > b.Message {
-			return 1
+	}
+	p.list = append(p.list, cross...)
+	// The message is made only to order two findings of one rule at one place.
+	slices.SortFunc(p.list, func(a, b pendingDiag) int {
+		if a.span.Start != b.span.Start {
+			return a.span.Start - b.span.Start
 		}
-		return 0
+		if c := strings.Compare(p.rule(&a), p.rule(&b)); c != 0 {
+			return c
+		}
+		return strings.Compare(p.message(&a), p.message(&b))
 	})
-	return out
+	return p
+}
+
+// madeOne keeps a finding made whole, and returns it pending.
+func (p *pendingDiags) madeOne(d Diagnostic) pendingDiag {
+	p.made = append(p.made, d)
+	return pendingDiag{span: d.Span, a: int32(len(p.made) - 1), from: fromMade}
+}
+
+func (p *pendingDiags) rule(d *pendingDiag) string {
+	switch d.from {
+	case fromLine:
+		return p.fi.ast.Line(int(d.a)).Diags()[d.b].Rule
+	case fromUnsorted:
+		return analysis.RuleUnsorted
+	case fromDupLine:
+		return analysis.RuleDuplicateLine
+	case fromDupDef:
+		return analysis.RuleDuplicateDef
+	case fromStub:
+		return analysis.RuleRedundantStub
+	case fromBroken:
+		return analysis.RuleBrokenReference
+	}
+	return p.made[d.a].Rule
+}
+
+func (p *pendingDiags) message(d *pendingDiag) string {
+	msg, _ := p.messageAndRelated(d)
+	return msg
+}
+
+// messageAndRelated makes the message of a pending finding and its related places.
+func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
+	fi := p.fi
+	switch d.from {
+	case fromLine:
+		return fi.ast.Line(int(d.a)).Diags()[d.b].Message, nil
+	case fromUnsorted:
+		return "line breaks the case-insensitive order of its block", nil
+	case fromDupLine:
+		return whereMessage("duplicate of ", d.other, d.b, fi, ""),
+			[]Related{{Path: d.other.path, Span: d.other.ast.LineSpan(int(d.b)), Message: "first written here"}}
+	case fromDupDef:
+		return whereMessage("the same definition of this term is given at ", d.other, d.b, fi, ""),
+			[]Related{{Path: d.other.path, Span: d.other.ast.LineSpan(int(d.b)), Message: "first defined here"}}
+	case fromStub:
+		st := p.stubs[d.a]
+		other := p.s.file(st.other)
+		return whereMessage("stub of a term that ", other, st.otherLine, fi, " already describes"),
+			[]Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}
+	case fromBroken:
+		return p.s.brokenMessage(fi, p.broken[d.a]), nil
+	}
+	m := &p.made[d.a]
+	return m.Message, m.Related
+}
+
+// make makes the i-th finding whole, with its configured severity.
+func (p *pendingDiags) make(i int) Diagnostic {
+	pd := &p.list[i]
+	var d Diagnostic
+	if pd.from == fromMade {
+		d = p.made[pd.a]
+	} else {
+		d.Span, d.Rule = pd.span, p.rule(pd)
+		d.Message, d.Related = p.messageAndRelated(pd)
+	}
+	d.Severity = p.s.cfg.SeverityOf(d.Rule)
+	d.Path = p.fi.path
+	d.Fixable = fixable[d.Rule]
+	d.Unnecessary = d.Rule == analysis.RuleRedundantStub
+	return d
 }
 
 // firstEqual finds the first line in the workspace, before (fi, ln), whose normalized
 // form under hash h equals want: in the files before fi, then in fi's earlier lines.
-// holders lists the files with a line of hash h, in workspace order.
+// holders lists the files with a line of hash h, in workspace order. norm appends a line's
+// normalized form to scratch, which it reuses: a messy file compares a line with every
+// earlier line of its hash, and a copy each cost more than the findings.
 func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []byte,
-	table func(*fileIndex) *lineTable, norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
+	table func(*fileIndex) *lineTable, norm normalizer, scratch *[]byte) (*fileIndex, int32, bool) {
 	for _, other := range holders {
 		for _, cand := range table(other).lines(h) {
 			if other == fi && cand >= ln {
 				break
 			}
-			if bytes.Equal(norm(other.ast, int(cand)), want) {
+			*scratch = norm((*scratch)[:0], other.ast, int(cand))
+			if bytes.Equal(*scratch, want) {
 				return other, cand, true
 			}
 		}
@@ -135,61 +297,107 @@ func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []
 	return nil, 0, false
 }
 
-// laterCopies calls report for every line of fi that has an earlier line with the same
-// hash, in fi or in a file before it: the candidates for a duplicate finding. earlier
-// tells whether a file before fi has a line of a hash; nil says no file can.
-func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, report func(h uint64, ln int32)) {
-	t := table(fi)
-	for h, lines := range t.more {
-		for _, ln := range lines[1:] {
-			report(h, ln)
-		}
-	}
-	if earlier == nil {
-		return
-	}
-	for h, ln := range t.first.all() {
-		if earlier(h) {
-			report(h, ln) // fi's other lines of h came from t.more above
-		}
-	}
+// A normalizer appends the normalized form of line i of f to dst: lines compare equal as
+// duplicates when their forms do.
+type normalizer func(dst []byte, f *analysis.File, i int) []byte
+
+// appendLineNormalized is lineNormalized into dst.
+func appendLineNormalized(dst []byte, f *analysis.File, i int) []byte {
+	return appendNormalized(dst, f.LineText(i))
 }
 
-// duplicates reports duplicate lines and duplicate definitions on the later line.
-func (s *Snapshot) duplicates(fi *fileIndex, add func(Diagnostic)) {
+// appendDefNormalized is defNormalized into dst.
+func appendDefNormalized(dst []byte, f *analysis.File, i int) []byte {
+	l := f.Line(i)
+	text := f.LineText(i)
+	dst = append(appendNormalized(dst, l.Key), 0)
+	return appendNormalized(dst, text[l.Body.Start:l.Body.End])
+}
+
+// laterCopies lists every line of fi that has an earlier line with the same hash, in fi or
+// in a file before it: the candidates for a duplicate finding, with their hashes. earlier
+// tells whether a file before fi has a line of a hash; nil says no file can. The lines
+// come in order, each once, not in the tables' order, which changes from run to run: when
+// the maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
+func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool) []lineCopy {
+	t := table(fi)
+	n := 0
+	for _, lines := range t.more {
+		n += len(lines) - 1
+	}
+	copies := make([]lineCopy, 0, n)
+	for h, lines := range t.more {
+		for _, ln := range lines[1:] {
+			copies = append(copies, lineCopy{ln, h})
+		}
+	}
+	if earlier != nil {
+		for h, ln := range t.first.all() {
+			if earlier(h) {
+				copies = append(copies, lineCopy{ln, h}) // fi's other lines of h came from t.more above
+			}
+		}
+	}
+	slices.SortFunc(copies, func(a, b lineCopy) int { return cmp.Compare(a.ln, b.ln) })
+	return copies
+}
+
+// lineCopy is a line and its hash.
+type lineCopy struct {
+	ln int32
+	h  uint64
+}
+
+// duplicates reports duplicate lines and duplicate definitions on the later line. Lines
+// come in order, so what it keeps is a list of the duplicate lines found, not a set.
+func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
 	byLine := func(x *fileIndex) *lineTable { return &x.lineHash }
 	byDef := func(x *fileIndex) *lineTable { return &x.defHash }
-	dupLine := map[int32]bool{}
 	var lineEarlier, defEarlier func(uint64) bool
 	if s.tables != nil {
 		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
 		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
 	}
-	laterCopies(fi, byLine, lineEarlier, func(h uint64, ln int32) {
-		if dupLine[ln] {
-			return
+	var want, scratch []byte
+	var dupLines []int32 // in order
+	for _, c := range laterCopies(fi, byLine, lineEarlier) {
+		want = appendLineNormalized(want[:0], fi.ast, int(c.ln))
+		if first, fl, ok := firstEqual(s.lineFiles(c.h), fi, c.ln, c.h, want, byLine, appendLineNormalized, &scratch); ok {
+			dupLines = append(dupLines, c.ln)
+			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupLine})
 		}
-		want := lineNormalized(fi.ast, int(ln))
-		if first, fl, ok := firstEqual(s.lineFiles(h), fi, ln, h, want, byLine, lineNormalized); ok {
-			dupLine[ln] = true
-			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateLine,
-				Message: "duplicate of " + where(first, fl, fi),
-				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first written here"}}})
+	}
+	for _, c := range laterCopies(fi, byDef, defEarlier) {
+		// A duplicate line repeats its definition too: it is reported once.
+		for len(dupLines) > 0 && dupLines[0] < c.ln {
+			dupLines = dupLines[1:]
 		}
-	})
-	seenDef := map[int32]bool{}
-	laterCopies(fi, byDef, defEarlier, func(h uint64, ln int32) {
-		if dupLine[ln] || seenDef[ln] {
-			return
+		if len(dupLines) > 0 && dupLines[0] == c.ln {
+			continue
 		}
-		seenDef[ln] = true
-		want := defNormalized(fi.ast, int(ln))
-		if first, fl, ok := firstEqual(s.defFiles(h), fi, ln, h, want, byDef, defNormalized); ok {
-			add(Diagnostic{Span: fi.ast.LineSpan(int(ln)), Rule: analysis.RuleDuplicateDef,
-				Message: "the same definition of this term is given at " + where(first, fl, fi),
-				Related: []Related{{Path: first.path, Span: first.ast.LineSpan(int(fl)), Message: "first defined here"}}})
+		want = appendDefNormalized(want[:0], fi.ast, int(c.ln))
+		if first, fl, ok := firstEqual(s.defFiles(c.h), fi, c.ln, c.h, want, byDef, appendDefNormalized, &scratch); ok {
+			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupDef})
 		}
-	})
+	}
+}
+
+// whereMessage is prefix + where(fi, ln, from) + suffix, made in one allocation: there is
+// one a duplicate or stub.
+func whereMessage(prefix string, fi *fileIndex, ln int32, from *fileIndex, suffix string) string {
+	var b strings.Builder
+	b.Grow(len(prefix) + len(fi.path) + 16 + len(suffix))
+	b.WriteString(prefix)
+	if fi == from {
+		b.WriteString("line ")
+	} else {
+		b.WriteString(fi.path)
+		b.WriteByte(':')
+	}
+	var num [20]byte
+	b.Write(strconv.AppendInt(num[:0], int64(ln)+1, 10))
+	b.WriteString(suffix)
+	return b.String()
 }
 
 // where names a line for a message: "line 12", or "other.notes:12" in another file.
@@ -198,16 +406,6 @@ func where(fi *fileIndex, ln int32, from *fileIndex) string {
 		return fmt.Sprintf("line %d", ln+1)
 	}
 	return fmt.Sprintf("%s:%d", fi.path, ln+1)
-}
-
-// redundantStubs reports stubs whose term also has an entry with a definition or URL.
-func (s *Snapshot) redundantStubs(fi *fileIndex, add func(Diagnostic)) {
-	for _, st := range s.crossFindings().stubs[fi.path] {
-		other := s.file(st.other)
-		add(Diagnostic{Span: fi.ast.LineSpan(int(st.line)), Rule: analysis.RuleRedundantStub,
-			Message: "stub of a term that " + where(other, st.otherLine, fi) + " already describes",
-			Related: []Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}})
-	}
 }
 
 // meaningfulEntry finds the first entry of key with a definition or a URL.
@@ -233,36 +431,41 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 	return nil, 0, false
 }
 
-// brokenReferences reports [[x]] that resolve to nothing, with the closest known terms;
-// may says whether one more may be reported.
-func (s *Snapshot) brokenReferences(fi *fileIndex, may func(rule string) bool, add func(Diagnostic)) {
+// brokenMessage says that a reference resolves to nothing, with the closest known terms,
+// made in one allocation: a messy file has tens of thousands of them.
+func (s *Snapshot) brokenMessage(fi *fileIndex, b brokenRef) string {
 	f := fi.ast
-	for _, b := range s.crossFindings().broken[fi.path] {
-		if !may(analysis.RuleBrokenReference) {
-			continue
-		}
-		i := int(b.line)
-		r := f.Line(i).Refs()[b.ref]
-		target := r.Target.Text(f.LineText(i))
-		msg := fmt.Sprintf("no term %q in the workspace", target)
-		if sugg := s.suggest(r.Key); len(sugg) > 0 {
-			msg += "; did you mean " + quoteList(sugg) + "?"
-		}
-		add(Diagnostic{Span: r.Span.In(f.Start(i)), Rule: analysis.RuleBrokenReference, Message: msg})
+	i := int(b.line)
+	r := f.Line(i).Refs()[b.ref]
+	target := r.Target.Text(f.LineText(i))
+	sugg := s.suggest(r.Key)
+	size := len(target) + 40
+	for _, it := range sugg {
+		size += len(it) + 8
 	}
+	msg := make([]byte, 0, size)
+	msg = append(msg, "no term "...)
+	msg = strconv.AppendQuote(msg, target) // as %q
+	msg = append(msg, " in the workspace"...)
+	if len(sugg) > 0 {
+		msg = append(msg, "; did you mean "...)
+		msg = appendQuoteList(msg, sugg)
+		msg = append(msg, '?')
+	}
+	return string(msg)
 }
 
-func quoteList(items []string) string {
-	var b bytes.Buffer
+// appendQuoteList appends "a", "b" or "c".
+func appendQuoteList(dst []byte, items []string) []byte {
 	for i, it := range items {
 		if i > 0 {
 			if i == len(items)-1 {
-				b.WriteString(" or ")
+				dst = append(dst, " or "...)
 			} else {
-				b.WriteString(", ")
+				dst = append(dst, ", "...)
 			}
 		}
-		fmt.Fprintf(&b, "%q", it)
+		dst = strconv.AppendQuote(dst, it)
 	}
-	return b.String()
+	return dst
 }

@@ -23,6 +23,7 @@ func TestParseCheckArgs(t *testing.T) {
 		{[]string{"--check", "--fix", "--diff"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, fix: true, diff: true}},
 		{[]string{"--check", "--config", "c.json"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, config: "c.json"}},
 		{[]string{"--check", "--", "--fix", "-"}, checkOptions{paths: []string{"--fix", "-"}, format: "text", failOn: analysis.SeverityError}},
+		{[]string{"--check", "--profile.cpu", "c.prof", "--profile.mem=m.prof"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, cpuProfile: "c.prof", memProfile: "m.prof"}},
 		{[]string{"--check", "-h"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, help: true}},
 	}
 	for _, tt := range tests {
@@ -50,6 +51,7 @@ func TestParseCheckArgsErrors(t *testing.T) {
 		{[]string{"--check", "--fix=yes"}, "--fix takes no value"},
 		{[]string{"--check", "--diff", "--format", "json"}, "--diff"},
 		{[]string{"--check", "--config="}, "--config"},
+		{[]string{"--check", "--profile.mem"}, "--profile.mem needs a value"},
 	}
 	for _, tt := range tests {
 		_, err := parseCheckArgs(tt.args)

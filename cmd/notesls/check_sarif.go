@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"io"
 	"net/url"
 	"os"
@@ -133,14 +132,24 @@ func sarifLevel(s analysis.Severity) string {
 	return "note"
 }
 
-func writeSARIF(w io.Writer, rep *report, cfg index.Config, version string) error {
-	cwd, _ := os.Getwd()
-	driver := sarifDriver{Name: toolName, Version: version, InformationURI: toolURI, Rules: []sarifRule{}}
-	ruleIndex := map[string]int{}
+// sarifWriter prints the SARIF log: the rule table first, then a result a finding.
+type sarifWriter struct {
+	w         io.Writer
+	cfg       index.Config
+	version   string
+	cwd       string
+	ruleIndex map[string]int
+	results   *jsonArray
+}
+
+func (s *sarifWriter) begin(int) error {
+	s.cwd, _ = os.Getwd()
+	driver := sarifDriver{Name: toolName, Version: s.version, InformationURI: toolURI, Rules: []sarifRule{}}
+	s.ruleIndex = map[string]int{}
 	for i, r := range index.Rules {
-		ruleIndex[r.Name] = i
-		def := sarifRuleDefault{Level: sarifLevel(cfg.SeverityOf(r.Name))}
-		if cfg.SeverityOf(r.Name) == index.RuleOff {
+		s.ruleIndex[r.Name] = i
+		def := sarifRuleDefault{Level: sarifLevel(s.cfg.SeverityOf(r.Name))}
+		if s.cfg.SeverityOf(r.Name) == index.RuleOff {
 			off := false
 			def = sarifRuleDefault{Enabled: &off, Level: sarifLevel(r.Severity)}
 		}
@@ -155,37 +164,42 @@ func writeSARIF(w io.Writer, rep *report, cfg index.Config, version string) erro
 		})
 	}
 	run := sarifRun{Tool: sarifTool{Driver: driver}, Results: []sarifResult{}, ColumnKind: "unicodeCodePoints"}
-	for _, f := range rep.Findings {
-		res := sarifResult{
-			RuleID:  f.Rule,
-			Level:   sarifLevel(f.Severity),
-			Message: sarifText{f.Message},
-			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifactFor(f.Path, cwd),
-				Region: sarifRegion{StartLine: f.Line, StartColumn: f.Column,
-					EndLine: f.EndLine, EndColumn: f.EndColumn},
-			}}},
-		}
-		if i, ok := ruleIndex[f.Rule]; ok {
-			res.RuleIndex = &i
-		}
-		for i, r := range f.Related {
-			rl := sarifRelatedLocation{ID: i + 1, PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifactFor(r.Path, cwd),
-				Region:           sarifRegion{StartLine: r.Line, StartColumn: r.Column},
-			}}
-			if r.Message != "" {
-				rl.Message = &sarifText{r.Message}
-			}
-			res.RelatedLocations = append(res.RelatedLocations, rl)
-		}
-		run.Results = append(run.Results, res)
+	doc, err := encodeJSON(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	if err != nil {
+		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
+	s.results, err = startJSONArray(s.w, doc, "results")
+	return err
 }
+
+func (s *sarifWriter) write(f *finding) error {
+	res := sarifResult{
+		RuleID:  f.Rule,
+		Level:   sarifLevel(f.Severity),
+		Message: sarifText{f.Message},
+		Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifactFor(f.Path, s.cwd),
+			Region: sarifRegion{StartLine: f.Line, StartColumn: f.Column,
+				EndLine: f.EndLine, EndColumn: f.EndColumn},
+		}}},
+	}
+	if i, ok := s.ruleIndex[f.Rule]; ok {
+		res.RuleIndex = &i
+	}
+	for i, r := range f.Related {
+		rl := sarifRelatedLocation{ID: i + 1, PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifactFor(r.Path, s.cwd),
+			Region:           sarifRegion{StartLine: r.Line, StartColumn: r.Column},
+		}}
+		if r.Message != "" {
+			rl.Message = &sarifText{r.Message}
+		}
+		res.RelatedLocations = append(res.RelatedLocations, rl)
+	}
+	return s.results.add(res)
+}
+
+func (s *sarifWriter) end() error { return s.results.close() }
 
 // sarifArtifactFor names a file as SARIF wants it: a relative URI under %SRCROOT% when the
 // file is inside the working directory, else an absolute file URI.
