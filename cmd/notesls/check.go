@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -32,7 +33,11 @@ Checks notes files: each PATH is a file, or a directory walked for *.notes files
 include globs of .notesls.json. No PATH means the current directory.
 
 flags:
-  --format text|json|sarif|github   output format (default text)
+  --format text|full|json|sarif|github
+                                    output format: text, one line a finding (the default
+                                    when stdout is no terminal); full, each finding with
+                                    its line and a caret under it, coloured unless
+                                    NO_COLOR is set (the default on a terminal)
   --fail-on error|warning|info      lowest severity that makes the exit status 1
                                     (default error; info includes hints)
   --fix                             format the files and apply every safe fix, writing
@@ -41,6 +46,7 @@ flags:
                                     them; exit status 1 when a file would change
   --config FILE                     use FILE instead of the nearest .notesls.json
   --profile.cpu FILE                write a CPU profile of the check to FILE
+  --version                         print the version and the build's revision
   --profile.mem FILE                write a heap profile to FILE once the report is out
 
 exit status: 0 nothing reaches the failing severity, 1 something does,
@@ -51,6 +57,10 @@ exit status: 0 nothing reaches the failing severity, 1 something does,
 type checkOptions struct {
 	paths  []string
 	format string
+	// formatSet is true when --format was given; without it a terminal gets "full".
+	formatSet bool
+	// progress shows a progress line on stderr (a terminal) while many files are read.
+	progress bool
 	failOn analysis.Severity // a finding at this severity or a more severe one fails
 	fix    bool
 	diff   bool
@@ -115,10 +125,10 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 				return opts, err
 			}
 			switch v {
-			case "text", "json", "sarif", "github":
+			case "text", "full", "json", "sarif", "github":
 				opts.format, formatSet = v, true
 			default:
-				return opts, usageError{fmt.Sprintf("unknown --format %q (want text, json, sarif or github)", v)}
+				return opts, usageError{fmt.Sprintf("unknown --format %q (want text, full, json, sarif or github)", v)}
 			}
 		case "fail-on":
 			v, err := needValue()
@@ -161,6 +171,7 @@ func parseCheckArgs(args []string) (checkOptions, error) {
 	if len(opts.paths) == 0 {
 		opts.paths = []string{"."}
 	}
+	opts.formatSet = formatSet
 	return opts, nil
 }
 
@@ -184,6 +195,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		defer stop()
 	}
+	if !opts.formatSet && isTerminal(stdout) {
+		opts.format = "full"
+	}
+	opts.progress = isTerminal(stderr)
 	out := bufio.NewWriter(stdout)
 	code, err := check(opts, out, stderr)
 	if ferr := out.Flush(); err == nil && ferr != nil {
@@ -201,6 +216,9 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// readFile is os.ReadFile, replaceable to test a file that vanishes after the walk.
+var readFile = os.ReadFile
+
 // check runs one check; an error means exit status 2.
 func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 	cfg, cfgDir, err := loadConfig(opts)
@@ -212,8 +230,16 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 		return 0, err
 	}
 	contents := make(map[string][]byte, len(paths))
+	progress := newReadProgress(stderr, opts.progress, len(paths))
+	kept := paths[:0]
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			// Deleted since the walk found it (an editor's save, a branch switch): the
+			// others are still worth checking.
+			fmt.Fprintf(stderr, "notesls: %s: removed while being checked; skipped\n", p)
+			continue
+		}
 		if err != nil {
 			var pe *os.PathError
 			if errors.As(err, &pe) {
@@ -222,7 +248,11 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 			return 0, fmt.Errorf("%s: %v", p, err)
 		}
 		contents[p] = data
+		kept = append(kept, p)
+		progress.step(len(data))
 	}
+	progress.done()
+	paths = kept
 
 	if opts.diff {
 		changed, err := diffFiles(out, paths, contents, cfg.Sorting)
@@ -252,6 +282,8 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 		w = &sarifWriter{w: out, cfg: cfg, version: toolVersion()}
 	case "github":
 		w = &githubWriter{w: out}
+	case "full":
+		w = newFullWriter(out, contents, !noColor())
 	default:
 		w = &textWriter{w: out}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -310,5 +311,64 @@ func TestGitHubEscapes(t *testing.T) {
 	}
 	if want := "::warning file=notes/b%2Cc%3Ad.notes,line=2,col=3,endLine=2,endColumn=4,title=unbalanced-brackets::unmatched \"(\" at 100%25 of%0Athe line%0D"; lines[2] != want {
 		t.Errorf("escaped line = %q, want %q", lines[2], want)
+	}
+}
+
+// --format full: each finding, its line, a caret under its range; plain with NO_COLOR.
+func TestCheckFormatFull(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	var out, errOut bytes.Buffer
+	code := run([]string{"--check", "--format", "full", filepath.Join("..", "..", "testdata", "system-design.notes")}, nil, &out, &errOut)
+	if code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	want := "testdata/system-design.notes:83:5: error: path operator written as \"--\": write \" -- \" [malformed-separator]\n" +
+		"83 | API --gateway\n" +
+		"   |     ^^\n"
+	if !strings.Contains(filepath.ToSlash(out.String()), want) {
+		t.Errorf("full output lacks\n%s\ngot:\n%s", want, out.String()[:min(len(out.String()), 1500)])
+	}
+	if strings.Contains(out.String(), "\x1b[") {
+		t.Error("colour despite NO_COLOR")
+	}
+	if n := strings.Count(out.String(), " | "); n < 2*25 {
+		t.Errorf("%d source and caret rows, want two for each of the 25 findings", n)
+	}
+	os.Unsetenv("NO_COLOR")
+	t.Setenv("TERM", "xterm")
+	out.Reset()
+	run([]string{"--check", "--format", "full", filepath.Join("..", "..", "testdata", "system-design.notes")}, nil, &out, &errOut)
+	if !strings.Contains(out.String(), "\x1b[1;31merror\x1b[0m") {
+		t.Errorf("no coloured error without NO_COLOR:\n%.500s", out.String())
+	}
+	// Not a terminal, no --format: one line a finding, as scripts read it.
+	out.Reset()
+	run([]string{"--check", filepath.Join("..", "..", "testdata", "system-design.notes")}, nil, &out, &errOut)
+	if strings.Contains(out.String(), " | ") || strings.Count(out.String(), "\n") != 25 {
+		t.Errorf("default output to a pipe is not the text form:\n%.300s", out.String())
+	}
+}
+
+// A file removed between the walk and the read is a warning; the others are checked.
+func TestCheckFileVanished(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.notes"), filepath.Join(dir, "b.notes")
+	for _, p := range []string{a, b} {
+		if err := os.WriteFile(p, []byte("x = (open\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defer func(old func(string) ([]byte, error)) { readFile = old }(readFile)
+	readFile = func(p string) ([]byte, error) {
+		if p == b {
+			return nil, &fs.PathError{Op: "open", Path: p, Err: fs.ErrNotExist}
+		}
+		return os.ReadFile(p)
+	}
+	var out, errOut bytes.Buffer
+	code := run([]string{"--check", "--format", "text", dir}, nil, &out, &errOut)
+	if code != 0 || !strings.Contains(errOut.String(), "b.notes: removed while being checked; skipped") ||
+		!strings.Contains(out.String(), "a.notes:1:5") || strings.Contains(out.String(), "b.notes") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
 	}
 }
