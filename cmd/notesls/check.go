@@ -61,11 +61,11 @@ type checkOptions struct {
 	formatSet bool
 	// progress shows a progress line on stderr (a terminal) while many files are read.
 	progress bool
-	failOn analysis.Severity // a finding at this severity or a more severe one fails
-	fix    bool
-	diff   bool
-	config string
-	help   bool
+	failOn   analysis.Severity // a finding at this severity or a more severe one fails
+	fix      bool
+	diff     bool
+	config   string
+	help     bool
 	// cpuProfile names the file for a CPU profile of the check, for performance reports.
 	cpuProfile string
 	// memProfile names the file for a heap profile taken when the report has been

@@ -15,15 +15,16 @@ func TestParseCheckArgs(t *testing.T) {
 	}{
 		{[]string{"--check"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError}},
 		{[]string{"-check", "a.notes", "dir"}, checkOptions{paths: []string{"a.notes", "dir"}, format: "text", failOn: analysis.SeverityError}},
-		{[]string{"a", "--check", "--format", "json", "b"}, checkOptions{paths: []string{"a", "b"}, format: "json", failOn: analysis.SeverityError}},
-		{[]string{"--check", "--format=sarif", "--fail-on=warning"}, checkOptions{paths: []string{"."}, format: "sarif", failOn: analysis.SeverityWarning}},
-		{[]string{"--check", "--format", "github", "--fail-on", "info"}, checkOptions{paths: []string{"."}, format: "github", failOn: analysis.SeverityHint}},
+		{[]string{"a", "--check", "--format", "json", "b"}, checkOptions{paths: []string{"a", "b"}, format: "json", formatSet: true, failOn: analysis.SeverityError}},
+		{[]string{"--check", "--format=sarif", "--fail-on=warning"}, checkOptions{paths: []string{"."}, format: "sarif", formatSet: true, failOn: analysis.SeverityWarning}},
+		{[]string{"--check", "--format", "github", "--fail-on", "info"}, checkOptions{paths: []string{"."}, format: "github", formatSet: true, failOn: analysis.SeverityHint}},
 		{[]string{"--check", "--fix", "x"}, checkOptions{paths: []string{"x"}, format: "text", failOn: analysis.SeverityError, fix: true}},
 		{[]string{"--check", "--diff"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, diff: true}},
 		{[]string{"--check", "--fix", "--diff"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, fix: true, diff: true}},
 		{[]string{"--check", "--config", "c.json"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, config: "c.json"}},
 		{[]string{"--check", "--", "--fix", "-"}, checkOptions{paths: []string{"--fix", "-"}, format: "text", failOn: analysis.SeverityError}},
 		{[]string{"--check", "--profile.cpu", "c.prof", "--profile.mem=m.prof"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, cpuProfile: "c.prof", memProfile: "m.prof"}},
+		{[]string{"--check", "--format", "full"}, checkOptions{paths: []string{"."}, format: "full", formatSet: true, failOn: analysis.SeverityError}},
 		{[]string{"--check", "-h"}, checkOptions{paths: []string{"."}, format: "text", failOn: analysis.SeverityError, help: true}},
 	}
 	for _, tt := range tests {
