@@ -156,9 +156,16 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 // completion, which a change of paths makes anew. Each takes tens of milliseconds at
 // 100,000 lines, and nothing when already built.
 func (s *Snapshot) Prepare() {
+	s.PrepareFindings()
+	s.termList()
+}
+
+// PrepareFindings builds the part of Prepare that findings wait for: the suggestion
+// indexes of broken references. A server starts it beside the first findings it
+// computes, which need it, and leaves the rest of Prepare for when edits pause.
+func (s *Snapshot) PrepareFindings() {
 	s.suggestions(false)
 	s.suggestions(true)
-	s.termList()
 }
 
 func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {

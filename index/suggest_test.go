@@ -3,6 +3,8 @@ package index
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -119,5 +121,33 @@ func TestSuggestLargeBucketsOfLongNames(t *testing.T) {
 		if got := snap.suggest(key); len(got) == 0 || got[0] != want || len(got) > maxSuggestions {
 			t.Errorf("suggest(%q) = %q, want %q first", key, got, want)
 		}
+	}
+}
+
+// BenchmarkBuildSuggestIndex builds the suggestion indexes of names and of paths of the
+// workspace in NOTESLS_BENCH_DIR (a notesgen corpus of many files), what the first broken
+// reference after indexing waits for.
+func BenchmarkBuildSuggestIndex(b *testing.B) {
+	dir := os.Getenv("NOTESLS_BENCH_DIR")
+	if dir == "" {
+		b.Skip("NOTESLS_BENCH_DIR is not set")
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*.notes"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("no notes files in %s: %v", dir, err)
+	}
+	srcs := map[string][]byte{}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs[p] = src
+	}
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
+	b.ReportAllocs()
+	for b.Loop() {
+		snap.buildSuggestIndex(false)
+		snap.buildSuggestIndex(true)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -144,6 +145,19 @@ func (d *diagnostics) run(ctx context.Context) {
 		for _, p := range first {
 			d.publish(ctx, v, p)
 		}
+		// Then the open documents among the others (a workspace indexed while the editor
+		// opened them): they are what the user looks at, and a list of a thousand files
+		// in path order would leave them for last.
+		var open []string
+		for p := range rest {
+			if _, ok := v.versions[p]; ok && !contains(first, p) {
+				open = append(open, p)
+			}
+		}
+		sort.Strings(open)
+		for _, p := range open {
+			d.publish(ctx, v, p)
+		}
 		// The edited files' findings are out; now the others that the edits may have
 		// changed: what the index reports beyond the edits' own keys, and the files
 		// whose findings point into an edited one.
@@ -155,7 +169,7 @@ func (d *diagnostics) run(ctx context.Context) {
 				rest[q] = true
 			}
 		}
-		for _, p := range first {
+		for _, p := range slices.Concat(first, open) {
 			delete(rest, p)
 		}
 		others := make([]string, 0, len(rest))
@@ -289,7 +303,7 @@ func (d *diagnostics) prepareWhenIdle() {
 		idle := time.Since(d.lastEdit) >= idleBeforePrepare && len(d.first) == 0
 		d.mu.Unlock()
 		if v := d.s.ws.current.Load(); idle && v != nil {
-			d.s.prepare(v.snap)
+			d.s.prepare(v.snap.Prepare)
 		}
 	})
 }
@@ -313,13 +327,13 @@ func (d *diagnostics) requeue(paths []string) {
 
 // prepare builds the snapshot's caches ahead of need, off the request path; a panic in
 // the index is logged, not fatal.
-func (s *Server) prepare(snap *index.Snapshot) {
+func (s *Server) prepare(build func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("panic while preparing caches", zap.Any("panic", r), zap.Stack("stack"))
 		}
 	}()
-	snap.Prepare()
+	build()
 }
 
 // slowFileWait is how long the publisher waits for one file's findings before it goes
