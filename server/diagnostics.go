@@ -145,17 +145,22 @@ func (d *diagnostics) run(ctx context.Context) {
 		for _, p := range first {
 			d.publish(ctx, v, p)
 		}
-		// Then the open documents among the others (a workspace indexed while the editor
-		// opened them): they are what the user looks at, and a list of a thousand files
-		// in path order would leave them for last.
+		// Then the open documents among the others: they are what the user looks at, and
+		// a list of a thousand files in path order would leave them for last. Open is
+		// asked of the documents, not of the view: a document opened while the workspace
+		// was indexed is not in the first view yet, though its text (the file's) is.
 		var open []string
 		for p := range rest {
-			if _, ok := v.versions[p]; ok && !contains(first, p) {
+			if _, ok := d.s.docs.get(p); ok && !contains(first, p) {
 				open = append(open, p)
 			}
 		}
 		sort.Strings(open)
-		for _, p := range open {
+		for i, p := range open {
+			if d.editsPending() {
+				open = open[:i] // the rest wait in the list, after the new edit
+				break
+			}
 			d.publish(ctx, v, p)
 		}
 		// The edited files' findings are out; now the others that the edits may have

@@ -373,7 +373,17 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 	files := make(map[string][]byte, len(paths))
 	var loaded []string
 	for i, p := range paths {
-		if _, ok := pending[p]; ok || w.isOpen(p) {
+		if d, ok := w.s.docs.get(p); ok {
+			// An open document is indexed with the others, with the editor's text: its
+			// update, which may still be pending, then finds the text indexed and changes
+			// nothing, where adding one file to a large workspace after the others copies
+			// the shards of every table it touches (seconds at a million lines), and its
+			// findings would wait for that.
+			files[p] = d.mapper.Content()
+			loaded = append(loaded, p)
+			continue
+		}
+		if _, ok := pending[p]; ok {
 			continue
 		}
 		data, err := os.ReadFile(p)
