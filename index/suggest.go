@@ -152,19 +152,18 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 }
 
 // Prepare builds ahead of need what a request would otherwise wait for, for a caller
-// that has time now (a server after indexing, or once diagnostics are out): the
-// suggestion indexes, which the first broken reference typed would wait for and which
-// later snapshots layer over only once they exist, and the workspace's term list for "[["
-// completion, which a change of paths makes anew. Each takes tens of milliseconds at
-// 100,000 lines, and nothing when already built.
+// that has time now (a server once diagnostics are out and edits pause): the suggestion
+// indexes, which the first broken reference typed would wait for and which later
+// snapshots layer over only once they exist, and the workspace's term list for "[["
+// completion, which a change of paths makes anew. At 100,000 lines each takes tens of
+// milliseconds, at a million lines seconds; nothing when already built.
 func (s *Snapshot) Prepare() {
 	s.PrepareFindings()
 	s.termList()
 }
 
 // PrepareFindings builds the part of Prepare that findings wait for: the suggestion
-// indexes of broken references. A server starts it beside the first findings it
-// computes, which need it, and leaves the rest of Prepare for when edits pause.
+// indexes of broken references.
 func (s *Snapshot) PrepareFindings() {
 	s.suggestions(false)
 	s.suggestions(true)

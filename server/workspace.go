@@ -400,10 +400,10 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 	if len(files) > 0 {
 		snap := w.idx.UpdateMany(files)
 		fitMemoryLimit(snap)
-		// The suggestion indexes are built beside the first findings, which wait for
-		// them; the rest of Prepare (the "[[" term list, seconds at a million lines)
-		// would compete with those findings and waits until edits pause.
-		go w.s.prepare(snap.PrepareFindings)
+		// Nothing is prepared now: the first findings, the open documents' first, build
+		// what they need (the suggestion indexes only for a broken reference), and
+		// Prepare (the "[[" term list is seconds at a million lines) would compete with
+		// them; it runs when edits pause after the first publication.
 	}
 	w.s.log.Info("indexed", zap.Strings("roots", roots), zap.Int("files", len(loaded)), zap.Duration("took", time.Since(start)))
 	if prog != nil {
