@@ -79,6 +79,10 @@ type diagnostics struct {
 	// that came before the latest one.
 	lastEdit    time.Time
 	quietBefore time.Duration
+	// rounds counts the publication rounds begun (guarded by mu), so that a Prepare
+	// waits for a pause in the work, not only in the edits: a client waiting for slow
+	// findings sends no edit either.
+	rounds uint64
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
@@ -139,6 +143,7 @@ func (d *diagnostics) run(ctx context.Context) {
 		d.mu.Lock()
 		first, rest := d.first, d.rest
 		d.first, d.rest = nil, map[string]bool{}
+		d.rounds++
 		d.mu.Unlock()
 
 		v := d.s.ws.current.Load()
@@ -301,11 +306,16 @@ func (d *diagnostics) tellSkipped(ctx context.Context, path string, diags []inde
 }
 
 // prepareWhenIdle builds the caches of the current view once edits have paused for
-// idleBeforePrepare: built after every keystroke, they would compete with the next one.
+// idleBeforePrepare and no publication round began since this one ended: built after
+// every keystroke, they would compete with the next one, and at a million lines the
+// "[[" term list takes seconds of a core, which no edit in that time should share.
 func (d *diagnostics) prepareWhenIdle() {
+	d.mu.Lock()
+	round := d.rounds
+	d.mu.Unlock()
 	time.AfterFunc(idleBeforePrepare, func() {
 		d.mu.Lock()
-		idle := time.Since(d.lastEdit) >= idleBeforePrepare && len(d.first) == 0
+		idle := time.Since(d.lastEdit) >= idleBeforePrepare && len(d.first) == 0 && len(d.rest) == 0 && d.rounds == round
 		d.mu.Unlock()
 		if v := d.s.ws.current.Load(); idle && v != nil {
 			d.s.prepare(v.snap.Prepare)
