@@ -3,9 +3,11 @@ package index
 import (
 	"hash/maphash"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -150,18 +152,31 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 }
 
 // Prepare builds ahead of need what a request would otherwise wait for, for a caller
-// that has time now (a server after indexing, or once diagnostics are out): the
-// suggestion indexes, which the first broken reference typed would wait for and which
-// later snapshots layer over only once they exist, and the workspace's term list for "[["
-// completion, which a change of paths makes anew. Each takes tens of milliseconds at
-// 100,000 lines, and nothing when already built.
+// that has time now (a server once diagnostics are out and edits pause): the suggestion
+// indexes, which the first broken reference typed would wait for and which later
+// snapshots layer over only once they exist, and the workspace's term list for "[["
+// completion, which a change of paths makes anew. At 100,000 lines each takes tens of
+// milliseconds, at a million lines seconds; nothing when already built.
 func (s *Snapshot) Prepare() {
-	s.suggestions(false)
-	s.suggestions(true)
+	s.PrepareFindings()
 	s.termList()
 }
 
+// PrepareFindings builds the part of Prepare that findings wait for: the suggestion
+// indexes of broken references.
+func (s *Snapshot) PrepareFindings() {
+	s.suggestions(false)
+	s.suggestions(true)
+}
+
 func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
+	if s.tables != nil { // the workspace tables hold each key once
+		if paths {
+			return buildSuggestIndexOf(shardsOf(&s.tables.topics.one, nil))
+		}
+		return buildSuggestIndexOf(slices.Concat(shardsOf(&s.tables.aliases.one, nil),
+			shardsOf(&s.tables.names.one, s.tables.aliases.has)))
+	}
 	idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
 	seen := map[string]bool{}
 	add := func(k string) {
@@ -169,23 +184,6 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 			seen[k] = true
 			idx.add(k)
 		}
-	}
-	if s.tables != nil { // the workspace tables hold each key once
-		if paths {
-			for k := range s.tables.topics.all() {
-				idx.add(k)
-			}
-			return idx
-		}
-		for k := range s.tables.aliases.all() {
-			idx.add(k)
-		}
-		for k := range s.tables.names.all() {
-			if !s.tables.aliases.has(k) {
-				idx.add(k)
-			}
-		}
-		return idx
 	}
 	for _, fi := range s.allFiles() {
 		if paths {
@@ -199,6 +197,62 @@ func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
 		}
 		for k := range fi.lastSeg.one.all() {
 			add(k)
+		}
+	}
+	return idx
+}
+
+// keyShard is one shard of a workspace table's keys, with the keys of it to skip.
+type keyShard struct {
+	keys map[string]fileID
+	skip func(string) bool // nil: none
+}
+
+// shardsOf cuts the keys of a workspace table into its shards, for a build in parallel.
+func shardsOf(m *shardedMap[string, fileID], skip func(string) bool) []keyShard {
+	out := make([]keyShard, 0, len(m.shards))
+	for _, sh := range m.shards {
+		if len(sh) > 0 {
+			out = append(out, keyShard{sh, skip})
+		}
+	}
+	return out
+}
+
+// buildSuggestIndexOf builds the index of the keys of shards, which hold each key once:
+// the shards are shared out among the cores, each adds its keys to an index of its own,
+// and the buckets are joined. At a million lines the keys are millions, seconds of work
+// for one core, and the first findings after indexing wait for it.
+func buildSuggestIndexOf(shards []keyShard) suggestIndex {
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(shards)))
+	parts := make([]suggestIndex, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range parts {
+		parts[w] = suggestIndex{buckets: map[suggestBucket][]string{}}
+		wg.Go(func() {
+			part := &parts[w]
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(shards) {
+					return
+				}
+				sh := shards[i]
+				for k := range sh.keys {
+					if sh.skip == nil || !sh.skip(k) {
+						part.add(k)
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	idx := parts[0]
+	idx.answers = &sync.Map{}
+	for _, part := range parts[1:] {
+		idx.size += part.size
+		for b, keys := range part.buckets {
+			idx.buckets[b] = append(idx.buckets[b], keys...)
 		}
 	}
 	return idx

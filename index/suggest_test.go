@@ -3,6 +3,8 @@ package index
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -119,5 +121,144 @@ func TestSuggestLargeBucketsOfLongNames(t *testing.T) {
 		if got := snap.suggest(key); len(got) == 0 || got[0] != want || len(got) > maxSuggestions {
 			t.Errorf("suggest(%q) = %q, want %q first", key, got, want)
 		}
+	}
+}
+
+// BenchmarkBuildSuggestIndex builds the suggestion indexes of names and of paths of the
+// workspace in NOTESLS_BENCH_DIR (a notesgen corpus of many files), what the first broken
+// reference after indexing waits for.
+func BenchmarkBuildSuggestIndex(b *testing.B) {
+	dir := os.Getenv("NOTESLS_BENCH_DIR")
+	if dir == "" {
+		b.Skip("NOTESLS_BENCH_DIR is not set")
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*.notes"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("no notes files in %s: %v", dir, err)
+	}
+	srcs := map[string][]byte{}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs[p] = src
+	}
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
+	b.ReportAllocs()
+	for b.Loop() {
+		snap.buildSuggestIndex(false)
+		snap.buildSuggestIndex(true)
+	}
+}
+
+// TestSuggestIndexOfTablesAgainstFiles: the index built in parallel from the workspace
+// tables holds, bucket by bucket, the names (and the paths) that the files list, each
+// once, as one built by walking the files does.
+func TestSuggestIndexOfTablesAgainstFiles(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	words := []string{"data", "store", "cache", "shard", "log", "queue", "item", "Backends For Frontends (BFF)", "BFF", "rate limit", "日本"}
+	word := func() string {
+		w := words[r.IntN(len(words))]
+		if r.IntN(3) == 0 {
+			w += fmt.Sprint(r.IntN(200))
+		}
+		return w
+	}
+	for round := range 20 {
+		srcs := map[string][]byte{}
+		for f := range 2 + r.IntN(30) {
+			var b strings.Builder
+			for range r.IntN(300) {
+				b.WriteString(word())
+				for range r.IntN(3) {
+					b.WriteString(" -- " + word())
+				}
+				b.WriteString(" = x\n")
+			}
+			srcs[fmt.Sprintf("f%02d.notes", f)] = []byte(b.String())
+		}
+		snap := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
+		for _, paths := range []bool{false, true} {
+			want := map[suggestBucket][]string{}
+			seen := map[string]bool{}
+			for _, fi := range snap.allFiles() {
+				var keys []string
+				if paths {
+					for k := range fi.topics.all() {
+						keys = append(keys, k)
+					}
+				} else {
+					for k := range fi.aliases {
+						keys = append(keys, k)
+					}
+					for k := range fi.lastSeg.one.all() {
+						keys = append(keys, k)
+					}
+				}
+				for _, k := range keys {
+					if k == "" || seen[k] {
+						continue
+					}
+					seen[k] = true
+					n := utf8.RuneCountInString(k)
+					first, last := ends(k)
+					want[suggestBucket{first, false, n}] = append(want[suggestBucket{first, false, n}], k)
+					want[suggestBucket{last, true, n}] = append(want[suggestBucket{last, true, n}], k)
+				}
+			}
+			got := snap.buildSuggestIndex(paths)
+			if got.size != len(seen) || len(got.buckets) != len(want) {
+				t.Fatalf("round %d, paths %v: %d names in %d buckets, want %d in %d", round, paths, got.size, len(got.buckets), len(seen), len(want))
+			}
+			for b, names := range want {
+				g := slices.Sorted(slices.Values(got.buckets[b]))
+				slices.Sort(names)
+				if !slices.Equal(g, names) {
+					t.Fatalf("round %d, paths %v, bucket %v: %q, want %q", round, paths, b, g, names)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkWorkspaceEdit types a letter into part-0500.notes of the workspace in
+// NOTESLS_BENCH_DIR and takes it out again, as notesls-bench does, and computes what a
+// server computes before the edited file's findings go out: the update, the file's
+// findings, and the other files the edit affected.
+func BenchmarkWorkspaceEdit(b *testing.B) {
+	dir := os.Getenv("NOTESLS_BENCH_DIR")
+	if dir == "" {
+		b.Skip("NOTESLS_BENCH_DIR is not set")
+	}
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.notes"))
+	srcs := map[string][]byte{}
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs[p] = src
+	}
+	edited := filepath.Join(dir, "part-0500.notes")
+	w := NewWorkspace(DefaultConfig())
+	w.UpdateMany(srcs)
+	w.Snapshot().Diagnostics(edited)
+	w.Snapshot().Affected()
+	w.Snapshot().PrepareFindings()
+	src := srcs[edited]
+	r := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		text := slices.Clone(src)
+		if i%2 == 0 {
+			at := r.IntN(len(src))
+			text = slices.Concat(src[:at], []byte("x"), src[at:])
+		}
+		i++
+		snap, _ := w.Update(edited, text)
+		snap.Diagnostics(edited)
+		snap.Affected()
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -78,6 +79,10 @@ type diagnostics struct {
 	// that came before the latest one.
 	lastEdit    time.Time
 	quietBefore time.Duration
+	// rounds counts the publication rounds begun (guarded by mu), so that a Prepare
+	// waits for a pause in the work, not only in the edits: a client waiting for slow
+	// findings sends no edit either.
+	rounds uint64
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
@@ -138,10 +143,29 @@ func (d *diagnostics) run(ctx context.Context) {
 		d.mu.Lock()
 		first, rest := d.first, d.rest
 		d.first, d.rest = nil, map[string]bool{}
+		d.rounds++
 		d.mu.Unlock()
 
 		v := d.s.ws.current.Load()
 		for _, p := range first {
+			d.publish(ctx, v, p)
+		}
+		// Then the open documents among the others: they are what the user looks at, and
+		// a list of a thousand files in path order would leave them for last. Open is
+		// asked of the documents, not of the view: a document opened while the workspace
+		// was indexed is not in the first view yet, though its text (the file's) is.
+		var open []string
+		for p := range rest {
+			if _, ok := d.s.docs.get(p); ok && !contains(first, p) {
+				open = append(open, p)
+			}
+		}
+		sort.Strings(open)
+		for i, p := range open {
+			if d.editsPending() {
+				open = open[:i] // the rest wait in the list, after the new edit
+				break
+			}
 			d.publish(ctx, v, p)
 		}
 		// The edited files' findings are out; now the others that the edits may have
@@ -155,7 +179,7 @@ func (d *diagnostics) run(ctx context.Context) {
 				rest[q] = true
 			}
 		}
-		for _, p := range first {
+		for _, p := range slices.Concat(first, open) {
 			delete(rest, p)
 		}
 		others := make([]string, 0, len(rest))
@@ -175,7 +199,7 @@ func (d *diagnostics) run(ctx context.Context) {
 				break
 			}
 			d.deliverLate(ctx)
-			d.publish(ctx, v, p)
+			d.publishYielding(ctx, v, p)
 		}
 		d.deliverLate(ctx)
 		d.prepareWhenIdle()
@@ -282,14 +306,19 @@ func (d *diagnostics) tellSkipped(ctx context.Context, path string, diags []inde
 }
 
 // prepareWhenIdle builds the caches of the current view once edits have paused for
-// idleBeforePrepare: built after every keystroke, they would compete with the next one.
+// idleBeforePrepare and no publication round began since this one ended: built after
+// every keystroke, they would compete with the next one, and at a million lines the
+// "[[" term list takes seconds of a core, which no edit in that time should share.
 func (d *diagnostics) prepareWhenIdle() {
+	d.mu.Lock()
+	round := d.rounds
+	d.mu.Unlock()
 	time.AfterFunc(idleBeforePrepare, func() {
 		d.mu.Lock()
-		idle := time.Since(d.lastEdit) >= idleBeforePrepare && len(d.first) == 0
+		idle := time.Since(d.lastEdit) >= idleBeforePrepare && len(d.first) == 0 && len(d.rest) == 0 && d.rounds == round
 		d.mu.Unlock()
 		if v := d.s.ws.current.Load(); idle && v != nil {
-			d.s.prepare(v.snap)
+			d.s.prepare(v.snap.Prepare)
 		}
 	})
 }
@@ -313,13 +342,13 @@ func (d *diagnostics) requeue(paths []string) {
 
 // prepare builds the snapshot's caches ahead of need, off the request path; a panic in
 // the index is logged, not fatal.
-func (s *Server) prepare(snap *index.Snapshot) {
+func (s *Server) prepare(build func()) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("panic while preparing caches", zap.Any("panic", r), zap.Stack("stack"))
 		}
 	}()
-	snap.Prepare()
+	build()
 }
 
 // slowFileWait is how long the publisher waits for one file's findings before it goes
@@ -341,22 +370,53 @@ type computed struct {
 // publish sends one file's diagnostics. When they take longer than slowFileWait, it
 // returns and they are sent from the run loop once ready, unless newer ones went first.
 func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
+	d.publishOr(ctx, v, path, nil)
+}
+
+// editPoll is how often publishYielding looks for a new edit: a small part of the 50 ms
+// an edit's findings have, and rare enough to cost nothing.
+const editPoll = 2 * time.Millisecond
+
+// publishYielding is publish for a file that was not edited: it also returns when an
+// edit arrives, whose file then goes out without waiting for this one's findings, which
+// follow when ready as a slow file's do. An unedited file of a thousand-line workspace
+// takes milliseconds, at a million lines tens of them, and the edit would wait for it.
+func (d *diagnostics) publishYielding(ctx context.Context, v *view, path string) {
+	tick := time.NewTicker(editPoll)
+	defer tick.Stop()
+	d.publishOr(ctx, v, path, tick.C)
+}
+
+func (d *diagnostics) publishOr(ctx context.Context, v *view, path string, poll <-chan time.Time) {
 	done := make(chan computed, 1)
 	go func() { done <- d.compute(v, path) }()
-	t := time.NewTimer(slowFileWait)
-	defer t.Stop()
-	select {
-	case c := <-done:
-		d.deliver(ctx, c)
-	case <-t.C:
-		d.s.log.Info("slow diagnostics, publishing the other files first", zap.String("path", path))
+	later := func() {
 		go func() {
 			select {
 			case d.late <- <-done:
 			case <-ctx.Done():
 			}
 		}()
-	case <-ctx.Done():
+	}
+	t := time.NewTimer(slowFileWait)
+	defer t.Stop()
+	for {
+		select {
+		case c := <-done:
+			d.deliver(ctx, c)
+			return
+		case <-t.C:
+			d.s.log.Info("slow diagnostics, publishing the other files first", zap.String("path", path))
+			later()
+			return
+		case <-poll:
+			if d.editsPending() {
+				later()
+				return
+			}
+		case <-ctx.Done():
+			return
+		}
 	}
 }
 

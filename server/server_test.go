@@ -3,7 +3,10 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -258,5 +261,47 @@ func TestParseID(t *testing.T) {
 		if !ok || got != want {
 			t.Errorf("parseID(%s) = %v %v, want %v", raw, got, ok, want)
 		}
+	}
+}
+
+// TestServeOpenDocumentFirstAfterIndexing: a document opened while the workspace is
+// indexed gets its findings, of the editor's text, before most of the other files get
+// theirs, and none of the disk's text.
+func TestServeOpenDocumentFirstAfterIndexing(t *testing.T) {
+	dir := t.TempDir()
+	const files = 300
+	for i := range files {
+		// Every file has a finding (a broken reference), so every one is published.
+		text := fmt.Sprintf("topic %d = see [[nowhere %d]]\n", i, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%03d.notes", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opened := filepath.Join(dir, fmt.Sprintf("f%03d.notes", files-1)) // last in path order
+	c := startPipe(t, Options{})
+	var res protocol.InitializeResult
+	if err := c.call("initialize", map[string]any{"capabilities": map[string]any{}, "rootUri": string(pathURI(dir))}, &res); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]any{})
+	uri := pathURI(opened)
+	editorText := "edited = see [[nowhere]] and [[elsewhere]]\n"
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri, LanguageID: "notes", Version: 1, Text: editorText,
+	}})
+	got := c.waitDiags(uri, func(p []protocol.PublishDiagnosticsParams) bool { return len(p) > 0 })
+	if n := len(got[0].Diagnostics); n != 2 {
+		t.Errorf("first publication of the open document: %d findings, want the editor text's 2: %+v", n, got[0])
+	}
+	c.mu.Lock()
+	before := 0
+	for u, p := range c.diags {
+		if u != uri && len(p) > 0 {
+			before++
+		}
+	}
+	c.mu.Unlock()
+	if before > files/2 {
+		t.Errorf("%d of %d other files were published before the open document", before, files-1)
 	}
 }

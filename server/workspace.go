@@ -373,7 +373,17 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 	files := make(map[string][]byte, len(paths))
 	var loaded []string
 	for i, p := range paths {
-		if _, ok := pending[p]; ok || w.isOpen(p) {
+		if d, ok := w.s.docs.get(p); ok {
+			// An open document is indexed with the others, with the editor's text: its
+			// update, which may still be pending, then finds the text indexed and changes
+			// nothing, where adding one file to a large workspace after the others copies
+			// the shards of every table it touches (seconds at a million lines), and its
+			// findings would wait for that.
+			files[p] = d.mapper.Content()
+			loaded = append(loaded, p)
+			continue
+		}
+		if _, ok := pending[p]; ok {
 			continue
 		}
 		data, err := os.ReadFile(p)
@@ -393,11 +403,14 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 			text += len(data)
 		}
 		fitMemoryLimitBeforeIndexing(text)
-		snap := w.idx.UpdateMany(files)
+		w.idx.UpdateMany(files)
 		if live, limit := fitMemoryLimit(); limit > 0 {
 			w.s.log.Info("memory limit", zap.Uint64("liveMiB", live>>20), zap.Int64("limitMiB", limit>>20))
 		}
-		go w.s.prepare(snap)
+		// Nothing is prepared now: the first findings, the open documents' first, build
+		// what they need (the suggestion indexes only for a broken reference), and
+		// Prepare (the "[[" term list is seconds at a million lines) would compete with
+		// them; it runs when edits pause after the first publication.
 	}
 	w.s.log.Info("indexed", zap.Strings("roots", roots), zap.Int("files", len(loaded)), zap.Duration("took", time.Since(start)))
 	if prog != nil {
