@@ -104,3 +104,21 @@ func (s *Snapshot) Uses(path string, offset int, includeDeclaration bool) []Loca
 	})
 	return slices.CompactFunc(out, func(a, b Location) bool { return a.Path == b.Path && a.Selection == b.Selection })
 }
+
+// Suggestions returns, for a [[reference]] under the cursor that resolves to nothing,
+// its target as written and the known terms closest to it (what its broken-reference
+// finding suggests); ok is false on anything else.
+func (s *Snapshot) Suggestions(path string, offset int) (target analysis.Span, terms []string, ok bool) {
+	fi := s.file(path)
+	if fi == nil || fi.ast.NumLines() == 0 {
+		return analysis.Span{}, nil, false
+	}
+	ln := fi.ast.LineAt(offset)
+	start := fi.ast.Start(ln)
+	for _, r := range fi.ast.Line(ln).Refs() {
+		if sp := r.Span.In(start); sp.Contains(offset) && r.Key != "" && !r.Soft && !s.resolves(r.Key) {
+			return r.Target.In(start), s.suggest(r.Key), true
+		}
+	}
+	return analysis.Span{}, nil, false
+}

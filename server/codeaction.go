@@ -121,8 +121,58 @@ func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 		}
 	case analysis.RuleNearDuplicate:
 		return x.mergeNames(d)
+	case analysis.RuleBrokenReference:
+		return x.brokenReference(d, ln)
 	}
 	return nil
+}
+
+// brokenReference offers each suggested term in place of the target, then an entry for
+// the target at its sorted place in the reference's block.
+func (x *fixer) brokenReference(d index.Diagnostic, ln int) []protocol.CodeAction {
+	target, terms, ok := x.f.v.snap.Suggestions(x.f.path, d.Span.Start)
+	if !ok {
+		return nil
+	}
+	rng, err := x.f.mapper.SpanRange(target)
+	if err != nil {
+		return nil
+	}
+	var out []protocol.CodeAction
+	for i, t := range terms {
+		out = append(out, protocol.CodeAction{Title: fmt.Sprintf("Change to [[%s]]", t), Kind: protocol.QuickFix, IsPreferred: i == 0,
+			Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: rng, NewText: t}}}}})
+	}
+	name := string(x.content[target.Start:target.End])
+	at := x.sortedPlace(ln, []byte(name))
+	pos, err := x.f.mapper.OffsetPosition(at)
+	if err != nil {
+		return out
+	}
+	eol := "\n"
+	if end, next := analysis.LineEnd(x.content, x.tree.Start(ln)); next-end == 2 {
+		eol = "\r\n"
+	}
+	entry := name + eol
+	if at == len(x.content) && at > 0 && x.content[at-1] != '\n' && x.content[at-1] != '\r' {
+		entry = eol + name // after a last line without a line end
+	}
+	out = append(out, protocol.CodeAction{Title: fmt.Sprintf("Create an entry for %q", name), Kind: protocol.QuickFix,
+		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: protocol.Range{Start: pos, End: pos}, NewText: entry}}}}})
+	return out
+}
+
+// sortedPlace is the offset at which a line of text goes in line ln's block to keep it
+// sorted: before the first line that sorts after it, else after the block's last line.
+func (x *fixer) sortedPlace(ln int, text []byte) int {
+	start, end := blockAround(x.tree, ln)
+	for i := start; i < end; i++ {
+		if analysis.CompareFolded(x.tree.LineText(i), text) > 0 {
+			return x.tree.Start(i)
+		}
+	}
+	_, next := analysis.LineEnd(x.content, x.tree.Start(end-1))
+	return next
 }
 
 // lineAction replaces line ln's text (its line end kept).

@@ -234,3 +234,38 @@ func TestLSPCorpusCodeActions(t *testing.T) {
 		t.Errorf("asked only for refactorings: %+v", got)
 	}
 }
+
+// A broken reference's quick fixes: each suggestion in its place, or an entry created at
+// its sorted place.
+func TestLSPBrokenReferenceFixes(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	text := "jump server = a bastion host\njumpbox = see [[jump servr]]\nzeta = z"
+	lspWriteFile(t, a, text)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(a)
+	c.didOpen(uri, text)
+	c.waitDiagnostics(uri, nil)
+	var acts []lspCodeAction
+	c.result("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+		"range": lspRange{lspPosition{Line: 1, Character: 16}, lspPosition{Line: 1, Character: 16}}, "context": map[string]any{"diagnostics": []any{}}}, &acts)
+	byTitle := map[string]lspCodeAction{}
+	for _, a := range acts {
+		byTitle[a.Title] = a
+	}
+	change, ok := byTitle["Change to [[jump server]]"]
+	if !ok || !change.IsPreferred {
+		t.Fatalf("no preferred change to the suggestion: %+v", acts)
+	}
+	if got := applyLSPEdits(t, text, change.Edit.Changes[uri]); got != "jump server = a bastion host\njumpbox = see [[jump server]]\nzeta = z" {
+		t.Errorf("after the change:\n%s", got)
+	}
+	create, ok := byTitle[`Create an entry for "jump servr"`]
+	if !ok {
+		t.Fatalf("no create action: %+v", acts)
+	}
+	if got := applyLSPEdits(t, text, create.Edit.Changes[uri]); got != "jump server = a bastion host\njump servr\njumpbox = see [[jump servr]]\nzeta = z" {
+		t.Errorf("after the create:\n%s", got)
+	}
+}
