@@ -23,6 +23,12 @@ func (s *Snapshot) Definition(path string, offset int) (origin analysis.Span, ta
 // the cursor.
 func (s *Snapshot) References(path string, offset int) []Location {
 	keys, _ := s.termUnder(path, offset)
+	return s.referencesTo(keys)
+}
+
+// referencesTo lists every reference that resolves to one of the topic keys, in file
+// and offset order.
+func (s *Snapshot) referencesTo(keys []string) []Location {
 	if len(keys) == 0 {
 		return nil
 	}

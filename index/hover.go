@@ -11,8 +11,14 @@ func (s *Snapshot) Hover(path string, offset int) *HoverResult {
 	if len(keys) == 0 {
 		return nil
 	}
-	key := keys[0]
-	h := &HoverResult{Span: span, Term: s.display(key), Key: key, RefCount: s.refCount(key)}
+	h := s.describe(keys[0])
+	h.Span = span
+	return h
+}
+
+// describe gathers what the index knows of topic key.
+func (s *Snapshot) describe(key string) *HoverResult {
+	h := &HoverResult{Term: s.display(key), Key: key, RefCount: s.refCount(key)}
 	for _, r := range s.topicRecs(key) {
 		for _, a := range r.aliases() {
 			if !slices.Contains(h.Aliases, a) {

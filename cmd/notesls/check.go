@@ -219,19 +219,13 @@ func oneLine(s string) string {
 // readFile is os.ReadFile, replaceable to test a file that vanishes after the walk.
 var readFile = os.ReadFile
 
-// check runs one check; an error means exit status 2.
-func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
-	cfg, cfgDir, err := loadConfig(opts)
-	if err != nil {
-		return 0, err
-	}
-	paths, err := index.Discover(opts.paths, cfg, cfgDir)
-	if err != nil {
-		return 0, err
-	}
+// readContents reads the discovered files and returns their texts and the paths read; a
+// file removed since the walk is skipped with a warning.
+func readContents(paths []string, stderr io.Writer, progress bool) (map[string][]byte, []string, error) {
 	contents := make(map[string][]byte, len(paths))
-	progress := newReadProgress(stderr, opts.progress, len(paths))
-	kept := paths[:0]
+	bar := newReadProgress(stderr, progress, len(paths))
+	defer bar.done()
+	var kept []string
 	for _, p := range paths {
 		data, err := readFile(p)
 		if errors.Is(err, fs.ErrNotExist) {
@@ -245,14 +239,29 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 			if errors.As(err, &pe) {
 				err = pe.Err
 			}
-			return 0, fmt.Errorf("%s: %v", p, err)
+			return nil, nil, fmt.Errorf("%s: %v", p, err)
 		}
 		contents[p] = data
 		kept = append(kept, p)
-		progress.step(len(data))
+		bar.step(len(data))
 	}
-	progress.done()
-	paths = kept
+	return contents, kept, nil
+}
+
+// check runs one check; an error means exit status 2.
+func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
+	cfg, cfgDir, err := loadConfig(opts)
+	if err != nil {
+		return 0, err
+	}
+	paths, err := index.Discover(opts.paths, cfg, cfgDir)
+	if err != nil {
+		return 0, err
+	}
+	contents, paths, err := readContents(paths, stderr, opts.progress)
+	if err != nil {
+		return 0, err
+	}
 
 	if opts.diff {
 		changed, err := diffFiles(out, paths, contents, cfg.Sorting)

@@ -25,6 +25,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
+	if len(args) > 0 && args[0] == "lookup" {
+		return runLookup(args[1:], stdout, stderr)
+	}
 	for _, a := range args {
 		if a == "--check" || a == "-check" {
 			return runCheck(args, stdout, stderr)
