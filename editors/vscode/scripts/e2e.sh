@@ -108,6 +108,7 @@ cleanup() {
     kill -TERM -- "-$cs_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$cs_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL -- "-$cs_pid" 2>/dev/null || true
+    wait "$cs_pid" 2>/dev/null || true
   fi
   if [ "$status" = 0 ] && [ "${NOTESLS_E2E_KEEP:-}" != 1 ]; then
     rm -rf "$tmp"
