@@ -166,14 +166,14 @@ cs_args=(--config "$tmp/config/code-server.yaml" --user-data-dir "$tmp/user-data
   --extensions-dir "$tmp/extensions" --disable-telemetry --disable-update-check
   --disable-workspace-trust --disable-getting-started-override)
 
+# No extension gallery: nothing to fetch, and no lookups of a host this machine cannot reach.
+export EXTENSIONS_GALLERY='{}'
 echo "-- code-server --install-extension $(basename "$vsix")"
 "${code_server[@]}" "${cs_args[@]}" --install-extension "$vsix" > "$tmp/artifacts/install-extension.log" 2>&1 ||
   { cat "$tmp/artifacts/install-extension.log"; exit 1; }
 
 port="$("$node24" -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
 echo "-- code-server on 127.0.0.1:$port"
-# No extension gallery: nothing to fetch, and no lookups of a host this machine cannot reach.
-export EXTENSIONS_GALLERY='{}'
 setsid "${code_server[@]}" "${cs_args[@]}" --bind-addr "127.0.0.1:$port" --auth none \
   "$tmp/workspace" > "$tmp/artifacts/code-server.log" 2>&1 < /dev/null &
 cs_pid=$!

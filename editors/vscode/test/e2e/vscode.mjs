@@ -6,6 +6,7 @@
 //   NOTESLS_E2E_URL         code-server's URL with ?folder= the workspace
 //   NOTESLS_E2E_EXPECTED    notesls --check --format json of system-design.notes
 //   NOTESLS_E2E_ARTIFACTS   where screenshots and the Output channel go
+//   NOTESLS_E2E_USER_DATA   code-server's user data dir (the Output channel's log file)
 //   NOTESLS_E2E_CHROMIUM    the browser (Debian's chromium)
 //   NOTESLS_E2E_PLAYWRIGHT  the playwright-core package directory
 //
@@ -44,8 +45,8 @@ async function step(name, fn) {
   console.log(`ok ${passed} - ${name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
 }
 
-// waitFor polls probe (run in the page) until it returns a truthy value, and returns it;
-// after timeout it fails with describe(last value).
+// waitFor polls probe (run in the page with arg) until it returns a truthy value whose ok
+// is not false, and returns it; after timeout it fails, showing the last value's seen.
 async function waitFor(what, probe, arg, timeout = STEP_TIMEOUT) {
   const deadline = Date.now() + timeout;
   let last;
@@ -109,10 +110,6 @@ function cursorIs({ line, column }) {
   return { ok: text.includes(column === undefined ? `Ln ${line},` : `Ln ${line}, Col ${column}`), seen: text };
 }
 
-function statusText(id) {
-  return document.getElementById(id)?.textContent?.trim() ?? "";
-}
-
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
   browser = await chromium.launch({
@@ -123,14 +120,14 @@ async function main() {
   });
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   page = await context.newPage();
-  // Record every status bar text and notification that mentions notesls or indexing as it
-  // appears: the first index's progress shows only for a moment.
-  // The language modes the status bar showed, in order: "Notes" should be the first.
+  // Record, every 100 ms, the status bar texts and notifications that mention notesls or
+  // indexing (the first index's progress shows only for a moment), and the language modes
+  // the status bar showed, in order ("Notes" should be the first).
   await page.addInitScript(() => {
     window.__notesProgress = [];
     window.__languageModes = [];
     const seen = new Set();
-    new MutationObserver(() => {
+    setInterval(() => {
       const mode = document.getElementById("status.editor.mode")?.textContent?.trim();
       if (mode && window.__languageModes.at(-1) !== mode) {
         window.__languageModes.push(mode);
@@ -142,7 +139,7 @@ async function main() {
           window.__notesProgress.push(text);
         }
       }
-    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    }, 100);
   });
 
   await step("code-server serves the workbench", async () => {
