@@ -223,71 +223,9 @@ type rankedCandidates struct {
 func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	s.rankTermList(m, cands)
-	s.eachAlias(func(ak string, as []alias) {
-		if rank, ok := m.match(ak); ok {
-			for _, a := range as {
-				cands.add(candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias, uses: s.uses(a.topic)})
-			}
-		}
-	})
+	s.rankTermsOf(&m, cands)
 	sorted, cut := cands.sorted()
 	return &rankedCandidates{sorted, cut}
-}
-
-// rankTermList adds the matching topics of the workspace's term list to cands. A
-// topic's use count is its lines plus the references to it. When something was typed,
-// few topics match and each is looked up. When nothing was, every topic matches: few
-// are referred to, so the topics are first ranked on their lines alone, and only the
-// referred-to ones are looked up and ranked again: any other topic in the best list
-// would be there either way.
-func (s *Snapshot) rankTermList(m matcher, cands *topK[candidate]) {
-	tl, touched := s.termList()
-	refs := s.refTotals()
-	// The list's keys and line counts hold but for the touched keys, which are looked
-	// up as they are now.
-	var current []candidate
-	for k := range touched {
-		if lines := s.topicUses(k); lines > 0 {
-			if rank, ok := m.match(k); ok {
-				current = append(current, candidate{key: k, rank: rank, kind: CompletionTerm, uses: lines})
-			}
-		}
-	}
-	if m.typed != "" {
-		tl.eachMatch(&m, func(i, rank int) {
-			if k := tl.keys[i]; !touched[k] {
-				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(tl.uses[i]) + refs[k]})
-			}
-		})
-		for _, c := range current {
-			c.uses += refs[c.key]
-			cands.add(c)
-		}
-		return
-	}
-	byLines := newTopK(keepCandidates, compareCandidates)
-	for i, k := range tl.keys {
-		if !touched[k] {
-			byLines.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(tl.uses[i])})
-		}
-	}
-	for _, c := range current {
-		byLines.add(c)
-	}
-	best, _ := byLines.sorted()
-	for _, c := range best {
-		if _, referred := refs[c.key]; !referred {
-			cands.add(c)
-		}
-	}
-	for k, n := range refs {
-		if lines := s.topicUses(k); lines > 0 {
-			cands.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: lines + n})
-		}
-	}
-	// What the first pass saw beyond its list counts as left out.
-	cands.seen += byLines.seen - len(best)
 }
 
 // onlyOn reports whether topic key appears on no line but (path, line).
@@ -301,24 +239,6 @@ func (s *Snapshot) onlyOn(key, path string, line int) bool {
 		return false
 	}
 	return s.tables == nil || len(s.tables.topics.get(key)) == 1 // no other file has it
-}
-
-// eachAlias calls f with every alias key of the workspace and, once per file that
-// defines it, that file's aliases of the key.
-func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
-	if s.tables == nil {
-		if s.only != nil {
-			for ak, as := range s.only.aliases {
-				f(ak, as)
-			}
-		}
-		return
-	}
-	for ak, ids := range s.tables.aliases.all() {
-		for _, id := range ids {
-			f(ak, s.byID[id].aliases[ak])
-		}
-	}
 }
 
 // uses counts how often a topic is used: the lines under it and the references to it.

@@ -2,248 +2,534 @@ package index
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
-// termList holds a file's topic keys for completion inside "[[", where a request would
-// otherwise match every key of the topic table: at 100,000 topics, visiting keys
-// scattered over the heap is most of the time a request may take. The keys are laid end
-// to end in one block of text, and the places where a key or a word in it starts are
-// grouped by their first two bytes, so that a request looks only at the places that
-// begin like what was typed. It is built on first use and kept while the file's topics
-// stay the same.
+// termList holds every term and alias of the workspace for completion inside "[[", with
+// its use count beside it, in the order completion ranks the candidates of one match
+// quality: most used first, then by topic key and label. A request walks the entries
+// that begin like what was typed in that order and stops once the list is full: at one
+// or two letters typed nearly everything matches, and the first few hundred matches are
+// the answer. The keys an entry is matched by are laid end to end in one block of text,
+// and the places where a key or a word in it starts are grouped by their first bytes, so
+// that a request looks only at the places that begin like what was typed.
+//
+// It is built once over some snapshot and shared by the later ones, which look up the
+// entries that their edits touched as they are now (see workspaceTerms).
 type termList struct {
-	text []byte   // "\nkey\nkey\n...\n"
-	offs []int32  // where each key starts in text, ascending
-	keys []string // the same keys as strings, shared with the topic table
-	uses []int32  // each topic's line count
+	text    []byte  // "\nkey\nkey\n...\n", in entry order
+	offs    []int32 // where each entry's key starts in text
+	entries []termEntry
 
-	keyStarts  startIndex // where each key starts
-	wordStarts startIndex // where a word inside a key starts: after a space, "-" or "/"
+	firstBytes startIndex // the entries whose key starts with a byte, by that byte
+	keyStarts  startIndex // the entries whose key starts with two bytes, by those bytes
+	wordStarts startIndex // where a word inside a key starts (after " ", "-" or "/"), by its first two bytes
+
+	// What the list was built from, for the overlays of later snapshots to tell which of
+	// its entries no longer hold.
+	aliasKeys map[string][]string // topic key -> the alias keys naming it
+	resolved  map[string][]string // reference key -> the topics it named
 }
 
-// startIndex lists places in a termList's text grouped by their first two bytes: the
-// places of group g are at[from[g]:from[g+1]], in text order.
+// termEntry is a term or one file's alias of it, as a completion candidate.
+type termEntry struct {
+	match string // the key typed text is matched against: the topic key or the alias key
+	topic string // the topic key the entry stands for
+	label string // the alias's text; "" for the term itself
+	uses  int32  // lines under the topic and references to it
+	alias bool
+}
+
+func (e *termEntry) candidate(rank int) candidate {
+	kind := CompletionTerm
+	if e.alias {
+		kind = CompletionAlias
+	}
+	return candidate{key: e.topic, label: e.label, kind: kind, rank: rank, uses: int(e.uses)}
+}
+
+// compareEntries is compareCandidates for entries of one rank.
+func compareEntries(a, b termEntry) int {
+	if a.uses != b.uses {
+		return cmp.Compare(b.uses, a.uses)
+	}
+	if c := strings.Compare(a.topic, b.topic); c != 0 {
+		return c
+	}
+	return strings.Compare(a.label, b.label)
+}
+
+// startIndex lists places in a termList's text (or entry numbers) grouped by their first
+// bytes: the places of group g are at[from[g]:from[g+1]], in text order, which is the
+// entries' order.
 type startIndex struct {
-	from []int32 // 1<<16 + 1 bounds
+	from []int32 // groups + 1 bounds
 	at   []int32
 }
+
+func (x *startIndex) group(g int) []int32 { return x.at[x.from[g]:x.from[g+1]] }
 
 func bigram(text []byte, pos int) int {
 	return int(text[pos])<<8 | int(text[pos+1]) // text ends with "\n", so pos+1 exists
 }
 
-// buildStartIndexes finds where keys and the words inside them start, in two passes
-// over the text: one to count the places of each group, one to put them in.
-func buildStartIndexes(text []byte) (keys, words startIndex) {
-	keys.from, words.from = make([]int32, 1<<16+1), make([]int32, 1<<16+1)
-	// kind tells what starts at pos: 1 a key, 2 a word inside one, 0 nothing.
-	kind := func(pos int) int {
-		if c := text[pos]; c == '\n' || c == ' ' {
-			return 0 // typed text is trimmed: it never starts with a space
-		}
-		switch text[pos-1] {
-		case '\n':
-			return 1
-		case ' ', '-', '/':
-			return 2
-		}
-		return 0
+// newTermList lays out entries, which must be in rank order.
+func newTermList(entries []termEntry) *termList {
+	size := 1
+	for _, e := range entries {
+		size += len(e.match) + 1
 	}
-	for pos := 1; pos < len(text)-1; pos++ {
-		switch kind(pos) {
-		case 1:
-			keys.from[bigram(text, pos)+1]++
-		case 2:
-			words.from[bigram(text, pos)+1]++
-		}
+	tl := &termList{text: make([]byte, 1, size), offs: make([]int32, len(entries)+1), entries: entries}
+	tl.text[0] = '\n'
+	for i, e := range entries {
+		tl.offs[i] = int32(len(tl.text))
+		tl.text = append(append(tl.text, e.match...), '\n')
 	}
-	for _, x := range []*startIndex{&keys, &words} {
-		for g := 1; g < len(x.from); g++ {
-			x.from[g] += x.from[g-1]
-		}
-		x.at = make([]int32, x.from[1<<16])
-	}
-	nextKey, nextWord := slices.Clone(keys.from[:1<<16]), slices.Clone(words.from[:1<<16])
-	for pos := 1; pos < len(text)-1; pos++ {
-		switch kind(pos) {
-		case 1:
-			g := bigram(text, pos)
-			keys.at[nextKey[g]] = int32(pos)
-			nextKey[g]++
-		case 2:
-			g := bigram(text, pos)
-			words.at[nextWord[g]] = int32(pos)
-			nextWord[g]++
-		}
-	}
-	return keys, words
-}
-
-// places returns the places that begin with prefix, which is at least one byte long;
-// with one byte, every group of that first byte.
-func (x *startIndex) places(prefix []byte, f func(pos int)) {
-	lo, hi := 0, 0
-	if len(prefix) == 1 {
-		lo, hi = int(prefix[0])<<8, int(prefix[0])<<8|0xFF
-	} else {
-		lo = int(prefix[0])<<8 | int(prefix[1])
-		hi = lo
-	}
-	for _, pos := range x.at[x.from[lo]:x.from[hi+1]] {
-		f(int(pos))
-	}
-}
-
-func (fi *fileIndex) termList() *termList {
-	return fi.terms.get(func() *termList {
-		return newTermList(fi.topics.len(), func(yield func(string, int32) bool) {
-			for k, t := range fi.topics.all() {
-				if !yield(k, t.uses) {
-					return
-				}
-			}
-		})
-	})
-}
-
-// termList returns the term list of the workspace, and the keys whose presence or line
-// count may differ from what it says, to be looked up as they are now. In a one-file
-// workspace that is the file's own list, which its version keeps while its topics stay.
-// In a workspace of many files it is one list over every file's topics as an earlier
-// snapshot had them: an edit that changes paths adds the topic keys of its lines to the
-// touched ones instead of building the list anew, which at a million topics is seconds.
-func (s *Snapshot) termList() (*termList, map[string]bool) {
-	if s.tables == nil {
-		if s.only == nil {
-			return newTermList(0, func(func(string, int32) bool) {}), nil
-		}
-		return s.only.termList(), nil
-	}
-	return s.terms.base.get(func() *termList {
-		return newTermList(s.tables.topics.len(), func(yield func(string, int32) bool) {
-			for k, ids := range s.tables.topics.all() {
-				uses := int32(0)
-				for _, id := range ids {
-					uses += s.byID[id].topics.get(k).uses
-				}
-				if !yield(k, uses) {
-					return
-				}
-			}
-		})
-	}), s.terms.touched
-}
-
-// workspaceTerms is the term list of a workspace of many files: one built over every
-// topic at some snapshot, shared by the later ones, and the keys edits touched since.
-type workspaceTerms struct {
-	base    *lazy[*termList]
-	touched map[string]bool
-}
-
-// maxTouchedTerms is how many touched keys a term list carries before it is built anew:
-// each request looks every one of them up, a few thousand cost well under a millisecond.
-const maxTouchedTerms = 4096
-
-func newWorkspaceTerms() workspaceTerms { return workspaceTerms{base: &lazy[*termList]{}} }
-
-// touching returns the terms with keys touched too; a list not built yet is built from
-// the snapshot it is first asked of, so there is nothing to carry.
-func (w workspaceTerms) touching(keys func(yield func(string) bool)) workspaceTerms {
-	if _, built := w.base.ready(); !built {
-		return newWorkspaceTerms()
-	}
-	touched := make(map[string]bool, len(w.touched)+16)
-	for k := range w.touched {
-		touched[k] = true
-	}
-	for k := range keys {
-		touched[k] = true
-		if len(touched) > maxTouchedTerms {
-			return newWorkspaceTerms()
-		}
-	}
-	return workspaceTerms{base: w.base, touched: touched}
-}
-
-// newTermList lays out n topic keys, given with their line counts by topics.
-func newTermList(n int, topics func(yield func(string, int32) bool)) *termList {
-	// Topic keys take about forty bytes; a block that grows copies itself.
-	text := append(make([]byte, 0, 48*n), '\n')
-	tl := &termList{text: text, offs: make([]int32, 0, n), keys: make([]string, 0, n), uses: make([]int32, 0, n)}
-	for k, uses := range topics {
-		tl.offs = append(tl.offs, int32(len(tl.text)))
-		tl.text = append(append(tl.text, k...), '\n')
-		tl.keys = append(tl.keys, k)
-		tl.uses = append(tl.uses, uses)
-	}
-	tl.keyStarts, tl.wordStarts = buildStartIndexes(tl.text)
+	tl.offs[len(entries)] = int32(len(tl.text)) // one past the last key's "\n"
+	tl.buildStartIndexes()
 	return tl
 }
 
-// keyAt returns the index of the key whose text holds offset at.
-func (tl *termList) keyAt(at int) int {
-	lo, hi := 0, len(tl.offs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if int(tl.offs[m]) <= at {
-			lo = m + 1
-		} else {
-			hi = m
+// buildStartIndexes groups the entries by the first bytes of their keys, and the words
+// inside the keys by their first two bytes, in two passes over the text: one to count
+// the places of each group, one to put them in.
+func (tl *termList) buildStartIndexes() {
+	text := tl.text
+	firsts := &tl.firstBytes
+	keys, words := &tl.keyStarts, &tl.wordStarts
+	firsts.from, keys.from, words.from = make([]int32, 1<<8+1), make([]int32, 1<<16+1), make([]int32, 1<<16+1)
+	// isWordStart tells whether a word inside a key starts at pos.
+	isWordStart := func(pos int) bool {
+		if c := text[pos]; c == '\n' || c == ' ' {
+			return false // typed text is trimmed: it never starts with a space
+		}
+		c := text[pos-1]
+		return c == ' ' || c == '-' || c == '/'
+	}
+	eachPlace := func(key func(i, pos int), word func(pos int)) {
+		for i := range tl.entries {
+			start, end := int(tl.offs[i]), int(tl.offs[i+1])-1
+			if start == end {
+				continue // an empty key matches only when nothing is typed
+			}
+			key(i, start)
+			for pos := start + 1; pos < end; pos++ {
+				if isWordStart(pos) {
+					word(pos)
+				}
+			}
 		}
 	}
-	return lo - 1
+	eachPlace(func(_, pos int) {
+		firsts.from[int(text[pos])+1]++
+		keys.from[bigram(text, pos)+1]++
+	}, func(pos int) { words.from[bigram(text, pos)+1]++ })
+	for _, x := range []*startIndex{firsts, keys, words} {
+		for g := 1; g < len(x.from); g++ {
+			x.from[g] += x.from[g-1]
+		}
+		x.at = make([]int32, x.from[len(x.from)-1])
+	}
+	nextFirst, nextKey, nextWord := slices.Clone(firsts.from), slices.Clone(keys.from), slices.Clone(words.from)
+	eachPlace(func(i, pos int) {
+		g := int(text[pos])
+		firsts.at[nextFirst[g]] = int32(i)
+		nextFirst[g]++
+		g = bigram(text, pos)
+		keys.at[nextKey[g]] = int32(i)
+		nextKey[g]++
+	}, func(pos int) {
+		g := bigram(text, pos)
+		words.at[nextWord[g]] = int32(pos)
+		nextWord[g]++
+	})
 }
 
-// eachMatch calls f with every key that m accepts and its rank, as m.match would rank
-// it, each key once, in no particular order.
-func (tl *termList) eachMatch(m *matcher, f func(i, rank int)) {
+// entryAt returns the index of the entry whose key holds offset at of the text.
+func (tl *termList) entryAt(at int) int {
+	i, found := slices.BinarySearch(tl.offs, int32(at))
+	if !found {
+		i--
+	}
+	return i
+}
+
+// key returns entry i's key as bytes of the text.
+func (tl *termList) key(i int) []byte { return tl.text[tl.offs[i] : tl.offs[i+1]-1] }
+
+// rank adds the entries that m accepts to cands, but those skip rejects, best first, and
+// stops once no entry left could be among the best cands keeps. Which entries those are
+// is then settled; what is left is whether any other matches at all, which makes the
+// list incomplete, and the walk goes on to the first one.
+func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[candidate]) {
+	added := 0
+	// add adds entry i at rank, and reports whether the walk should go on.
+	add := func(i, rank int) bool {
+		e := &tl.entries[i]
+		if skip(e) {
+			return true
+		}
+		if added == cands.k {
+			cands.seen++ // one more match than the list keeps, worse than all of them
+			return false
+		}
+		cands.add(e.candidate(rank))
+		added++
+		// The list is full of entries better than any not yet walked; whether it is
+		// cut is known when it holds more than it keeps.
+		return added < cands.k || cands.seen <= cands.k
+	}
 	if m.typed == "" {
-		for i := range tl.keys {
-			f(i, rankPrefix)
+		for i := range tl.entries {
+			if !add(i, rankPrefix) {
+				return
+			}
 		}
 		return
 	}
 	typed := []byte(m.typed)
-	matched := map[int]bool{}
-	tl.keyStarts.places(typed, func(pos int) {
-		if bytes.HasPrefix(tl.text[pos:], typed) {
-			k := tl.keyAt(pos)
-			matched[k] = true
-			f(k, rankPrefix)
-		}
-	})
-	if len(m.runes) >= minWordPrefix {
-		tl.wordStarts.places(typed, func(pos int) {
-			if bytes.HasPrefix(tl.text[pos:], typed) {
-				if k := tl.keyAt(pos); !matched[k] {
-					matched[k] = true
-					f(k, rankWordPrefix)
-				}
+	// Keys that start with the typed text: with one byte typed, every key of its group;
+	// with more, those of the group of the first two that go on like it.
+	if len(typed) == 1 {
+		for _, i := range tl.firstBytes.group(int(typed[0])) {
+			if !add(int(i), rankPrefix) {
+				return
 			}
-		})
+		}
+	} else {
+		for _, i := range tl.keyStarts.group(bigram(typed, 0)) {
+			if bytes.HasPrefix(tl.text[tl.offs[i]:], typed) && !add(int(i), rankPrefix) {
+				return
+			}
+		}
+	}
+	// Keys with a word inside that starts with it, but for those that start with it
+	// themselves. A key's places are next to each other.
+	if len(m.runes) >= minWordPrefix {
+		last := -1
+		for _, pos := range tl.wordStarts.group(bigram(typed, 0)) {
+			if !bytes.HasPrefix(tl.text[pos:], typed) {
+				continue
+			}
+			i := tl.entryAt(int(pos))
+			if i == last {
+				continue
+			}
+			last = i
+			if !bytes.HasPrefix(tl.key(i), typed) && !add(i, rankWordPrefix) {
+				return
+			}
+		}
 	}
 	if m.maxTyp == 0 {
 		return
 	}
-	// A typo rarely hits the first letter: the keys that start with it are the ones
-	// worth the distance table.
+	// Keys within a typo or two: a typo rarely hits the first letter, so the keys that
+	// start with it are the ones worth the distance table.
 	first := utf8.AppendRune(nil, m.runes[0])
-	tl.keyStarts.places(first[:min(len(first), 2)], func(pos int) {
-		// The key's text runs to the next line end; the table reads no further than
-		// len(typed)+maxTyp runes of it.
-		key := tl.text[pos:min(len(tl.text), pos+4*(len(m.runes)+m.maxTyp))]
-		if end := bytes.IndexByte(key, '\n'); end >= 0 {
-			key = key[:end]
+	var group []int32
+	if len(first) == 1 {
+		group = tl.firstBytes.group(int(first[0]))
+	} else {
+		group = tl.keyStarts.group(bigram(first, 0))
+	}
+	for _, i := range group {
+		// The table reads no further than len(typed)+maxTyp runes of the key.
+		key := tl.key(int(i))
+		key = key[:min(len(key), 4*(len(m.runes)+m.maxTyp))]
+		if !bytes.HasPrefix(key, first) || m.tooManyMissing(key, m.maxTyp) {
+			continue
 		}
-		if !bytes.HasPrefix(key, first) || m.tooManyMissing(key, m.maxTyp) || !prefixWithin(m.runes, key, m.maxTyp) {
+		if rank, ok := m.match(tl.entries[i].match); ok && rank == rankFuzzy && !add(int(i), rankFuzzy) {
 			return
 		}
-		if k := tl.keyAt(pos); !matched[k] {
-			matched[k] = true
-			f(k, rankFuzzy)
+	}
+}
+
+// rankTermsOf ranks the terms and aliases of s against m into cands: the entries of the
+// term list that still hold, then those the edits since it was built touched, as they
+// are now.
+func (s *Snapshot) rankTermsOf(m *matcher, cands *topK[candidate]) {
+	tl, now := s.termListNow()
+	// The touched entries go first: the walk of the list stops when it has filled the
+	// list, which is then exact only if they are in it already.
+	for i := range now.entries {
+		e := &now.entries[i]
+		if rank, ok := m.match(e.match); ok {
+			cands.add(e.candidate(rank))
+		}
+	}
+	skip := func(*termEntry) bool { return false }
+	if len(now.staleTopics) > 0 || len(now.staleAliases) > 0 {
+		skip = func(e *termEntry) bool {
+			if e.alias {
+				return now.staleAliases[e.match]
+			}
+			return now.staleTopics[e.topic]
+		}
+	}
+	tl.rank(m, skip, cands)
+}
+
+// termsNow is what a snapshot knows beyond its term list: the entries whose topic or
+// alias key its edits touched, as they are now, in rank order, and the keys of the
+// list's entries they replace.
+type termsNow struct {
+	entries      []termEntry
+	staleTopics  map[string]bool // the term of each, and the aliases of these keys, no longer hold
+	staleAliases map[string]bool
+}
+
+// termList returns the term list of the workspace, built from this snapshot or taken
+// over from an earlier one.
+func (s *Snapshot) termList() *termList {
+	return s.terms.base.get(s.buildTermList)
+}
+
+// termListNow returns the term list and what this snapshot's edits changed in it.
+func (s *Snapshot) termListNow() (*termList, *termsNow) {
+	tl := s.termList()
+	return tl, s.terms.now.get(func() *termsNow { return s.touchedTerms(tl) })
+}
+
+// buildTermList lists every term and alias of the workspace with its uses.
+func (s *Snapshot) buildTermList() *termList {
+	refs := map[string]int32{}
+	resolved := map[string][]string{}
+	s.eachRefKey(func(rk string, lines int) {
+		ks := s.resolve(rk)
+		if len(ks) == 0 {
+			return
+		}
+		resolved[rk] = ks
+		for _, k := range ks {
+			refs[k] += int32(lines)
 		}
 	})
+	var entries []termEntry
+	s.eachTopicUses(func(k string, lines int32) {
+		entries = append(entries, termEntry{match: k, topic: k, uses: lines + refs[k]})
+	})
+	aliasKeys := map[string][]string{}
+	s.eachAlias(func(ak string, as []alias) {
+		for _, a := range as {
+			entries = append(entries, termEntry{match: ak, topic: a.topic, label: a.text, alias: true, uses: int32(s.topicUses(a.topic)) + refs[a.topic]})
+			if ks := aliasKeys[a.topic]; len(ks) == 0 || ks[len(ks)-1] != ak {
+				aliasKeys[a.topic] = append(ks, ak)
+			}
+		}
+	})
+	slices.SortFunc(entries, compareEntries)
+	tl := newTermList(entries)
+	tl.aliasKeys, tl.resolved = aliasKeys, resolved
+	return tl
+}
+
+// touchedTerms finds the entries of tl that the edits since it was built may have
+// changed, and makes them anew: the terms of the touched topics and of the topics whose
+// references changed, as the references resolve then and now; the aliases of those
+// topics, and of the touched alias keys.
+func (s *Snapshot) touchedTerms(tl *termList) *termsNow {
+	now := &termsNow{staleTopics: map[string]bool{}, staleAliases: map[string]bool{}}
+	if len(s.terms.touched) == 0 {
+		return now
+	}
+	for k, how := range s.terms.touched {
+		if how&touchedTopic != 0 {
+			now.staleTopics[k] = true
+		}
+		if how&touchedAlias != 0 {
+			now.staleAliases[k] = true
+		}
+		if how&touchedRef != 0 {
+			for _, t := range tl.resolved[k] {
+				now.staleTopics[t] = true
+			}
+			for _, t := range s.resolve(k) {
+				now.staleTopics[t] = true
+			}
+		}
+	}
+	for k := range now.staleTopics {
+		for _, ak := range tl.aliasKeys[k] {
+			now.staleAliases[ak] = true
+		}
+		if lines := s.topicUses(k); lines > 0 {
+			now.entries = append(now.entries, termEntry{match: k, topic: k, uses: int32(lines + s.refCount(k))})
+		}
+	}
+	for ak := range now.staleAliases {
+		for _, fi := range s.aliasFiles(ak) {
+			for _, a := range fi.aliases[ak] {
+				now.entries = append(now.entries, termEntry{match: ak, topic: a.topic, label: a.text, alias: true, uses: int32(s.uses(a.topic))})
+			}
+		}
+	}
+	slices.SortFunc(now.entries, compareEntries)
+	return now
+}
+
+// eachTopicUses calls f with every topic key of the workspace and its lines in every file.
+func (s *Snapshot) eachTopicUses(f func(key string, lines int32)) {
+	if s.tables == nil {
+		if s.only != nil {
+			for k, t := range s.only.topics.all() {
+				f(k, t.uses)
+			}
+		}
+		return
+	}
+	for k, ids := range s.tables.topics.all() {
+		lines := int32(0)
+		for _, id := range ids {
+			lines += s.byID[id].topics.get(k).uses
+		}
+		f(k, lines)
+	}
+}
+
+// eachAlias calls f with every alias key of the workspace and, once per file that
+// defines it, that file's aliases of the key.
+func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
+	if s.tables == nil {
+		if s.only != nil {
+			for ak, as := range s.only.aliases {
+				f(ak, as)
+			}
+		}
+		return
+	}
+	for ak, ids := range s.tables.aliases.all() {
+		for _, id := range ids {
+			f(ak, s.byID[id].aliases[ak])
+		}
+	}
+}
+
+// eachRefKey calls f with every reference key of the workspace and the lines that hold it.
+func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
+	if s.tables == nil {
+		if s.only != nil {
+			for rk, lines := range s.only.refs.all() {
+				f(rk, len(lines))
+			}
+		}
+		return
+	}
+	for rk, ids := range s.tables.refs.all() {
+		lines := 0
+		for _, id := range ids {
+			lines += len(s.byID[id].refs.get(rk))
+		}
+		f(rk, lines)
+	}
+}
+
+// workspaceTerms is the term list of a workspace: one built over every term and alias at
+// some snapshot and shared by the later ones, the keys edits touched since, and what
+// those keys make of the list at this snapshot.
+type workspaceTerms struct {
+	base    *lazy[*termList]
+	touched map[string]touchedKey
+	now     *lazy[*termsNow]
+}
+
+// touchedKey says how an edit touched a key: as a topic whose lines changed, as an alias
+// defined or taken away, as a reference key whose lines or resolution changed.
+type touchedKey uint8
+
+const (
+	touchedTopic touchedKey = 1 << iota
+	touchedAlias
+	touchedRef
+)
+
+// maxTouchedTerms is how many touched keys a term list carries before it is built anew:
+// each snapshot looks every one of them up once, a few thousand cost a few milliseconds.
+const maxTouchedTerms = 4096
+
+func newWorkspaceTerms() workspaceTerms {
+	return workspaceTerms{base: &lazy[*termList]{}, now: &lazy[*termsNow]{}}
+}
+
+// termKeys are the keys of an edit that the term list looks at again.
+type termKeys struct {
+	topics, aliases, refs func(yield func(string) bool)
+}
+
+// touching returns the terms of the snapshot after an edit whose keys are keys; a list
+// not built yet is built from the snapshot it is first asked of, so there is nothing
+// to carry.
+func (w workspaceTerms) touching(keys termKeys) workspaceTerms {
+	if _, built := w.base.ready(); !built {
+		return newWorkspaceTerms()
+	}
+	touched := make(map[string]touchedKey, len(w.touched)+16)
+	for k, how := range w.touched {
+		touched[k] = how
+	}
+	for how, ks := range map[touchedKey]func(func(string) bool){touchedTopic: keys.topics, touchedAlias: keys.aliases, touchedRef: keys.refs} {
+		if ks == nil {
+			continue
+		}
+		for k := range ks {
+			touched[k] |= how
+			if len(touched) > maxTouchedTerms {
+				return newWorkspaceTerms()
+			}
+		}
+	}
+	return workspaceTerms{base: w.base, touched: touched, now: &lazy[*termsNow]{}}
+}
+
+// termKeysOfEdit are the keys of an edit of lines that the term list looks at again: a
+// reference key names something else when a topic, alias or name of its key comes or
+// goes.
+func termKeysOfEdit(keys editKeys) termKeys {
+	return termKeys{
+		topics:  slices.Values(keys.topics),
+		aliases: slices.Values(keys.aliases),
+		refs:    slices.Values(slices.Concat(keys.refs, keys.topics, keys.aliases, keys.names)),
+	}
+}
+
+// termKeysOfFiles are the keys of files added, replaced or removed whole; nil ones are
+// skipped.
+func termKeysOfFiles(files ...*fileIndex) termKeys {
+	each := func(keys func(fi *fileIndex, f func(string))) func(yield func(string) bool) {
+		return func(yield func(string) bool) {
+			for _, fi := range files {
+				if fi == nil {
+					continue
+				}
+				stop := false
+				keys(fi, func(k string) {
+					if !stop && !yield(k) {
+						stop = true
+					}
+				})
+				if stop {
+					return
+				}
+			}
+		}
+	}
+	topics, aliases := each((*fileIndex).eachTopic), each((*fileIndex).eachAlias)
+	names, refs := each((*fileIndex).eachName), each((*fileIndex).eachRef)
+	return termKeys{
+		topics:  topics,
+		aliases: aliases,
+		refs: func(yield func(string) bool) {
+			for _, ks := range []func(func(string) bool){refs, topics, aliases, names} {
+				for k := range ks {
+					if !yield(k) {
+						return
+					}
+				}
+			}
+		},
+	}
 }

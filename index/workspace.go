@@ -148,8 +148,11 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
-		snap.terms = old.terms
 		keys = changedKeys(change, prev.ast, fi.ast, false)
+		snap.terms = old.terms
+		if len(keys.refs) > 0 {
+			snap.terms = old.terms.touching(termKeys{refs: slices.Values(keys.refs)})
+		}
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		if len(keys.refs) == 0 { // typing in a body: the use counts stand
 			snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
@@ -161,9 +164,9 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.near = follow(old.near, nearEdit{names})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
-		snap.terms = old.terms.touching(slices.Values(topics))
+		snap.terms = old.terms.touching(termKeysOfEdit(keys))
 	case changedAll:
-		snap.terms = old.terms.touching(topicKeysOf(prev, fi))
+		snap.terms = old.terms.touching(termKeysOfFiles(prev, fi))
 	}
 	var hashes changedHashes
 	if how != changedAll {
@@ -264,22 +267,6 @@ func followTables(old, snap *Snapshot, prev, cur *fileIndex, how fileChange, has
 	return t
 }
 
-// topicKeysOf iterates over the topic keys of files; nil ones are skipped.
-func topicKeysOf(files ...*fileIndex) func(yield func(string) bool) {
-	return func(yield func(string) bool) {
-		for _, fi := range files {
-			if fi == nil {
-				continue
-			}
-			for k := range fi.topics.all() {
-				if !yield(k) {
-					return
-				}
-			}
-		}
-	}
-}
-
 // allFiles lists the files in workspace order.
 func (s *Snapshot) allFiles() []*fileIndex {
 	out := make([]*fileIndex, len(s.paths))
@@ -350,7 +337,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	}
 	snap = newSnapshot(old.cfg, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
-	snap.terms = old.terms.touching(topicKeysOf(prev))
+	snap.terms = old.terms.touching(termKeysOfFiles(prev))
 	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
