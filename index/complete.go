@@ -124,8 +124,8 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		}
 		cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: uses})
 	}
-	return s.finish(cands, replace, func(c candidate) string {
-		return lastSegment(s.displayAvoiding(c.key, path, line))
+	return s.finish(cands, replace, func(c candidate, recs []topicRef) string {
+		return lastSegment(spelling(recs, c.key, path, line))
 	})
 }
 
@@ -151,8 +151,8 @@ func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path strin
 		}
 		cands.add(candidate{key: rt.key, rank: rank, kind: CompletionTopic, uses: rt.uses})
 	}
-	return s.finish(cands, replace, func(c candidate) string {
-		return lastSegment(s.displayAvoiding(c.key, path, line))
+	return s.finish(cands, replace, func(c candidate, recs []topicRef) string {
+		return lastSegment(spelling(recs, c.key, path, line))
 	})
 }
 
@@ -205,12 +205,7 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 	} else {
 		ranked = *s.rankTerms(typed)
 	}
-	return s.finishSorted(ranked.cands, ranked.cut, replace, func(c candidate) string {
-		if c.label != "" {
-			return c.label
-		}
-		return s.display(c.key)
-	})
+	return s.finishSorted(ranked.cands, ranked.cut, replace, termLabel)
 }
 
 // rankedCandidates are the best candidates, best first; cut says others were left out.
@@ -266,19 +261,30 @@ func (s *Snapshot) topicUses(key string) int {
 // since labels can repeat and repeats are dropped.
 const keepCandidates = 2 * maxCompletions
 
-func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, label func(candidate) string) *CompletionResult {
+func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, label func(candidate, []topicRef) string) *CompletionResult {
 	cands, cut := top.sorted()
 	return s.finishSorted(cands, cut, replace, label)
 }
 
+// termLabel is the label of a term or alias: the alias as written, the term as first
+// written.
+func termLabel(c candidate, recs []topicRef) string {
+	if c.label != "" {
+		return c.label
+	}
+	return spelling(recs, c.key, "", -1)
+}
+
 // finishSorted makes the items of ranked candidates: labels without repeats, each with
-// the term's definitions as they are now.
-func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, label func(candidate) string) *CompletionResult {
+// the term's definitions as they are now. label gets the candidate's topic records, which
+// the item's documentation reads too: looked up once, they are most of an item's cost.
+func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, label func(candidate, []topicRef) string) *CompletionResult {
 	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
 	res.Incomplete = cut
 	seen := map[string]bool{}
 	for _, c := range cands {
-		lbl := label(c)
+		recs := s.topicRecs(c.key)
+		lbl := label(c, recs)
 		if seen[lbl] {
 			continue
 		}
@@ -288,24 +294,40 @@ func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Sp
 		}
 		seen[lbl] = true
 		item := CompletionItem{Label: lbl, Kind: c.kind, Key: c.key}
-		defs := s.definitions(c.key)
-		var doc strings.Builder
-		doc.WriteString(s.display(c.key))
-		for _, d := range defs {
-			if d.Body != "" && item.Detail == "" {
-				item.Detail = d.Body
-			}
-			if d.Body != "" {
-				doc.WriteString("\n" + d.Separator + " " + d.Body)
-			}
-			for _, u := range d.URLs {
-				doc.WriteString("\n" + u)
-			}
-		}
-		item.Documentation = doc.String()
+		item.Detail, item.Documentation = termDoc(recs, c.key)
 		res.Items = append(res.Items, item)
 	}
 	return res
+}
+
+// termDoc returns what an item shows of a term: the first body among its definitions, and
+// its spelling with every definition's body and URLs, as definitions lists them.
+func termDoc(recs []topicRef, key string) (detail, doc string) {
+	var b strings.Builder
+	b.WriteString(spelling(recs, key, "", -1))
+	entry := func(f *analysis.File, ln int32) {
+		l := f.Line(int(ln))
+		text := f.LineText(int(ln))
+		if body := l.Body.Text(text); body != "" {
+			if detail == "" {
+				detail = body
+			}
+			b.WriteString("\n" + l.Sep.String() + " " + body)
+		}
+		for _, u := range l.URLs {
+			b.WriteString("\n" + u.Text(text))
+		}
+	}
+	for _, r := range recs {
+		if r.t.entry < 0 {
+			continue
+		}
+		entry(r.fi.ast, r.t.entry)
+		for _, ln := range r.fi.moreEntries[r.key] {
+			entry(r.fi.ast, ln)
+		}
+	}
+	return detail, b.String()
 }
 
 func compareCandidates(a, b candidate) int {
