@@ -10,7 +10,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -159,7 +161,8 @@ func BenchmarkOneLineFiles(b *testing.B) {
 // files, with nothing, one letter, two letters, a prefix and a typo typed: each a
 // sub-benchmark over typed texts taken from the workspace's own keys. Set
 // NOTESLS_BENCH_DIR to a notesgen corpus (every *.notes in it) to measure that one; the
-// default is 1,000 generated files of 100 lines. "edited" asks the same of a snapshot 200
+// default is 1,000 generated files of 100 lines. "roots" asks the same at the start of a
+// line, where the top-level topics are proposed. "edited" asks the same of a snapshot 200
 // path and reference edits later, which ranks the touched terms beside the list.
 func BenchmarkCompleteTermsWorkspace(b *testing.B) {
 	srcs := benchWorkspace(b)
@@ -194,13 +197,30 @@ func BenchmarkCompleteTermsWorkspace(b *testing.B) {
 		snap.completeTerms(typed[0], analysis.Span{}) // the term list, built once
 		b.ReportAllocs()
 		i := 0
+		cpu := cpuTime()
 		for b.Loop() {
 			snap.completeTerms(typed[i%len(typed)], analysis.Span{})
 			i++
 		}
+		reportCPU(b, cpu)
 	}
 	for _, k := range kinds {
 		b.Run(k.name, func(b *testing.B) { run(b, snap, k.typed) })
+	}
+	// The same typed at the start of a line: the top-level topics.
+	for _, k := range kinds {
+		b.Run("roots/"+k.name, func(b *testing.B) {
+			path := snap.paths[0]
+			snap.completeRoots(k.typed[0], analysis.Span{}, path, 0)
+			b.ReportAllocs()
+			i := 0
+			cpu := cpuTime()
+			for b.Loop() {
+				snap.completeRoots(k.typed[i%len(k.typed)], analysis.Span{}, path, 0)
+				i++
+			}
+			reportCPU(b, cpu)
+		})
 	}
 	// Edit the paths and references of some files' first lines, as typing does.
 	paths := slices.Sorted(maps.Keys(srcs))
@@ -241,4 +261,20 @@ func benchWorkspace(b *testing.B) map[string][]byte {
 		srcs[fmt.Sprintf("notes/part-%04d.notes", i)] = []byte(strings.Join(g.file(100), "\n") + "\n")
 	}
 	return srcs
+}
+
+// cpuTime is the user and system CPU time of the process so far. On a machine shared
+// with other work, it tells the cost of an operation where the time it took does not.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time since start per operation, of every goroutine (the
+// garbage collector's included), as cpu-ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }

@@ -130,61 +130,19 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 }
 
 // completeRoots is completeTopics at the top level, where every line starts: it walks
-// the top-level topics most used first, so that a short prefix stops after the list is
-// full instead of ranking every top-level topic of the workspace.
+// the top-level topics of the term list most used first, so that a short prefix stops
+// after the list is full instead of ranking every top-level topic of the workspace.
 func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path string, line int) *CompletionResult {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	ranked := s.rankedRoots.get(s.rankRoots)
-	best := 0 // candidates of the best rank, which come in their final order
-	for i, rt := range ranked {
-		if best == keepCandidates {
-			cands.seen += len(ranked) - i // not looked at, but they would match or not: cut
-			break
-		}
-		rank, ok := m.match(rt.key)
-		if !ok || line >= 0 && s.onlyOn(rt.key, path, line) {
-			continue
-		}
-		if rank == rankPrefix {
-			best++
-		}
-		cands.add(candidate{key: rt.key, rank: rank, kind: CompletionTopic, uses: rt.uses})
+	var hide func(key string) bool
+	if line >= 0 {
+		hide = func(key string) bool { return s.onlyOn(key, path, line) }
 	}
+	s.rankRootsOf(&m, hide, cands)
 	return s.finish(cands, replace, func(c candidate, recs []topicRef) string {
 		return lastSegment(spelling(recs, c.key, path, line))
 	})
-}
-
-// rankedTopic is a topic with its use count, for lists ordered as completion ranks them.
-type rankedTopic struct {
-	key  string
-	uses int
-}
-
-// rankRoots lists the top-level topics of the workspace, most used first, then by key:
-// the order of completion candidates of one rank.
-func (s *Snapshot) rankRoots() []rankedTopic {
-	var out []rankedTopic
-	seen := map[string]bool{}
-	for _, fi := range s.allFiles() {
-		for _, k := range fi.roots {
-			if s.only == nil {
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-			}
-			out = append(out, rankedTopic{k, s.uses(k)})
-		}
-	}
-	slices.SortFunc(out, func(a, b rankedTopic) int {
-		if a.uses != b.uses {
-			return b.uses - a.uses
-		}
-		return strings.Compare(a.key, b.key)
-	})
-	return out
 }
 
 // completeTerms proposes every term and alias matching typed, for "[[".

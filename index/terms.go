@@ -28,6 +28,10 @@ type termList struct {
 	keyStarts  startIndex // the entries whose key starts with two bytes, by those bytes
 	wordStarts startIndex // where a word inside a key starts (after " ", "-" or "/"), by its first two bytes
 
+	// roots is the list of the top-level topics alone, for completion at the start of a
+	// line, where every line starts; nil in itself.
+	roots *termList
+
 	// What the list was built from, for the overlays of later snapshots to tell which of
 	// its entries no longer hold.
 	aliasKeys map[string][]string // topic key -> the alias keys naming it
@@ -40,15 +44,22 @@ type termEntry struct {
 	topic string // the topic key the entry stands for
 	label string // the alias's text; "" for the term itself
 	uses  int32  // lines under the topic and references to it
-	alias bool
+	kind  CompletionKind
 }
 
 func (e *termEntry) candidate(rank int) candidate {
-	kind := CompletionTerm
-	if e.alias {
-		kind = CompletionAlias
-	}
-	return candidate{key: e.topic, label: e.label, kind: kind, rank: rank, uses: int(e.uses)}
+	return candidate{key: e.topic, label: e.label, kind: e.kind, rank: rank, uses: int(e.uses)}
+}
+
+// isRoot reports whether the entry is a term of one segment, a top-level topic.
+func (e *termEntry) isRoot() bool {
+	return e.kind == CompletionTerm && !strings.Contains(e.topic, " -- ")
+}
+
+// asTopic is a top-level term's entry as a topic to write at the start of a line.
+func (e termEntry) asTopic() termEntry {
+	e.kind = CompletionTopic
+	return e
 }
 
 // compareEntries is compareCandidates for entries of one rank.
@@ -254,22 +265,36 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 // are now.
 func (s *Snapshot) rankTermsOf(m *matcher, cands *topK[candidate]) {
 	tl, now := s.termListNow()
+	rankWithTouched(tl, now.entries, now, m, nil, cands)
+}
+
+// rankRootsOf ranks the top-level topics of s against m into cands, but those that
+// hide rejects.
+func (s *Snapshot) rankRootsOf(m *matcher, hide func(key string) bool, cands *topK[candidate]) {
+	tl, now := s.termListNow()
+	rankWithTouched(tl.roots, now.roots, now, m, hide, cands)
+}
+
+// rankWithTouched ranks the entries of tl that still hold, and touched, the entries
+// that replace the others, against m into cands, but for the topics hide rejects.
+func rankWithTouched(tl *termList, touched []termEntry, now *termsNow, m *matcher, hide func(key string) bool, cands *topK[candidate]) {
 	// The touched entries go first: the walk of the list stops when it has filled the
 	// list, which is then exact only if they are in it already.
-	for i := range now.entries {
-		e := &now.entries[i]
-		if rank, ok := m.match(e.match); ok {
+	for i := range touched {
+		e := &touched[i]
+		if rank, ok := m.match(e.match); ok && (hide == nil || !hide(e.topic)) {
 			cands.add(e.candidate(rank))
 		}
 	}
-	skip := func(*termEntry) bool { return false }
-	if len(now.staleTopics) > 0 || len(now.staleAliases) > 0 {
-		skip = func(e *termEntry) bool {
-			if e.alias {
-				return now.staleAliases[e.match]
+	skip := func(e *termEntry) bool {
+		if e.kind == CompletionAlias {
+			if now.staleAliases[e.match] {
+				return true
 			}
-			return now.staleTopics[e.topic]
+		} else if now.staleTopics[e.topic] {
+			return true
 		}
+		return hide != nil && hide(e.topic)
 	}
 	tl.rank(m, skip, cands)
 }
@@ -279,6 +304,7 @@ func (s *Snapshot) rankTermsOf(m *matcher, cands *topK[candidate]) {
 // list's entries they replace.
 type termsNow struct {
 	entries      []termEntry
+	roots        []termEntry     // the top-level terms among them, as topics
 	staleTopics  map[string]bool // the term of each, and the aliases of these keys, no longer hold
 	staleAliases map[string]bool
 }
@@ -311,19 +337,26 @@ func (s *Snapshot) buildTermList() *termList {
 	})
 	var entries []termEntry
 	s.eachTopicUses(func(k string, lines int32) {
-		entries = append(entries, termEntry{match: k, topic: k, uses: lines + refs[k]})
+		entries = append(entries, termEntry{match: k, topic: k, uses: lines + refs[k], kind: CompletionTerm})
 	})
 	aliasKeys := map[string][]string{}
 	s.eachAlias(func(ak string, as []alias) {
 		for _, a := range as {
-			entries = append(entries, termEntry{match: ak, topic: a.topic, label: a.text, alias: true, uses: int32(s.topicUses(a.topic)) + refs[a.topic]})
+			entries = append(entries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: int32(s.topicUses(a.topic)) + refs[a.topic]})
 			if ks := aliasKeys[a.topic]; len(ks) == 0 || ks[len(ks)-1] != ak {
 				aliasKeys[a.topic] = append(ks, ak)
 			}
 		}
 	})
 	slices.SortFunc(entries, compareEntries)
+	var roots []termEntry
+	for i := range entries {
+		if entries[i].isRoot() {
+			roots = append(roots, entries[i].asTopic())
+		}
+	}
 	tl := newTermList(entries)
+	tl.roots = newTermList(roots)
 	tl.aliasKeys, tl.resolved = aliasKeys, resolved
 	return tl
 }
@@ -358,17 +391,22 @@ func (s *Snapshot) touchedTerms(tl *termList) *termsNow {
 			now.staleAliases[ak] = true
 		}
 		if lines := s.topicUses(k); lines > 0 {
-			now.entries = append(now.entries, termEntry{match: k, topic: k, uses: int32(lines + s.refCount(k))})
+			now.entries = append(now.entries, termEntry{match: k, topic: k, uses: int32(lines + s.refCount(k)), kind: CompletionTerm})
 		}
 	}
 	for ak := range now.staleAliases {
 		for _, fi := range s.aliasFiles(ak) {
 			for _, a := range fi.aliases[ak] {
-				now.entries = append(now.entries, termEntry{match: ak, topic: a.topic, label: a.text, alias: true, uses: int32(s.uses(a.topic))})
+				now.entries = append(now.entries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: int32(s.uses(a.topic))})
 			}
 		}
 	}
 	slices.SortFunc(now.entries, compareEntries)
+	for i := range now.entries {
+		if now.entries[i].isRoot() {
+			now.roots = append(now.roots, now.entries[i].asTopic())
+		}
+	}
 	return now
 }
 

@@ -206,24 +206,63 @@ func TestTermsAgainstFullScan(t *testing.T) {
 					continue // a path: its last segment is completed, as in a head
 				}
 				got := snap.completeTerms(ty, analysis.Span{})
-				if want := plainItems(snap, fullScanTerms(snap, ty)); !reflect.DeepEqual(got, want) {
+				if want := plainItems(snap, fullScanTerms(snap, ty), termLabelPlain(snap)); !reflect.DeepEqual(got, want) {
 					t.Fatalf("seed %d step %d: the items for %q differ", seed, step, ty)
+				}
+				// At the start of a line of some file, or of none.
+				path, line := "", -1
+				if r.IntN(4) > 0 {
+					fi := snap.allFiles()[r.IntN(len(snap.paths))]
+					path, line = fi.path, r.IntN(fi.ast.NumLines())
+				}
+				got = snap.completeRoots(ty, analysis.Span{}, path, line)
+				if want := plainRoots(snap, ty, path, line); !reflect.DeepEqual(got, want) {
+					t.Fatalf("seed %d step %d: the top-level topics for %q at %s:%d differ: %d items, want %d", seed, step, ty, path, line, len(got.Items), len(want.Items))
 				}
 			}
 		}
 	}
 }
 
+// plainRoots is completeRoots done the plain way: every top-level topic of every file
+// matched and counted, but those only on (path, line).
+func plainRoots(s *Snapshot, typed, path string, line int) *CompletionResult {
+	m := newMatcher(typed)
+	cands := newTopK(keepCandidates, compareCandidates)
+	seen := map[string]bool{}
+	for _, fi := range s.allFiles() {
+		for _, k := range fi.roots {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if rank, ok := m.match(k); ok && (line < 0 || !s.onlyOn(k, path, line)) {
+				cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
+			}
+		}
+	}
+	sorted, cut := cands.sorted()
+	return plainItems(s, &rankedCandidates{sorted, cut}, func(c candidate) string {
+		return lastSegment(s.displayAvoiding(c.key, path, line))
+	})
+}
+
+func termLabelPlain(s *Snapshot) func(c candidate) string {
+	return func(c candidate) string {
+		if c.label != "" {
+			return c.label
+		}
+		return s.display(c.key)
+	}
+}
+
 // plainItems makes the items of ranked candidates from each term's display and
 // definitions, as hover shows them.
-func plainItems(s *Snapshot, ranked *rankedCandidates) *CompletionResult {
+func plainItems(s *Snapshot, ranked *rankedCandidates, label func(candidate) string) *CompletionResult {
 	res := &CompletionResult{Items: []CompletionItem{}, Incomplete: ranked.cut}
 	seen := map[string]bool{}
 	for _, c := range ranked.cands {
-		lbl := c.label
-		if lbl == "" {
-			lbl = s.display(c.key)
-		}
+		lbl := label(c)
 		if seen[lbl] {
 			continue
 		}

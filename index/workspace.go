@@ -40,7 +40,6 @@ type Snapshot struct {
 	// Computed on first use, or carried over from an earlier snapshot's through the edits.
 	cross *followed[crossState, crossEdit]
 	// Shared with the next snapshot while its topics and references stay the same.
-	rankedRoots  *lazy[[]rankedTopic]
 	untypedTerms *lazy[*rankedCandidates]
 	// The topic keys of every file for "[[" completion, from two files on.
 	terms workspaceTerms
@@ -82,7 +81,7 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
-		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}, terms: newWorkspaceTerms()}
+		untypedTerms: &lazy[*rankedCandidates]{}, terms: newWorkspaceTerms()}
 	if len(fs.paths) == 1 {
 		s.only = s.file(fs.paths[0])
 	}
@@ -155,7 +154,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		}
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		if len(keys.refs) == 0 { // typing in a body: the use counts stand
-			snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
+			snap.untypedTerms = old.untypedTerms
 		}
 	case changedLines:
 		keys = changedKeys(change, prev.ast, fi.ast, true)
@@ -353,7 +352,7 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	snap.inheritTopicCaches(old)
 	snap.terms = old.terms
 	snap.cross = old.cross // no finding of it depends on the configuration
-	snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
+	snap.untypedTerms = old.untypedTerms
 	w.snap.Store(snap)
 	return snap
 }
