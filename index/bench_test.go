@@ -240,7 +240,7 @@ func BenchmarkCompleteTermsWorkspace(b *testing.B) {
 
 // benchWorkspace reads the *.notes files of NOTESLS_BENCH_DIR, or makes 1,000 files of
 // 100 lines from a vocabulary of 3,000 words.
-func benchWorkspace(b *testing.B) map[string][]byte {
+func benchWorkspace(b testing.TB) map[string][]byte {
 	srcs := map[string][]byte{}
 	if dir := os.Getenv("NOTESLS_BENCH_DIR"); dir != "" {
 		paths, err := filepath.Glob(filepath.Join(dir, "*.notes"))

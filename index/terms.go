@@ -73,6 +73,43 @@ func compareEntries(a, b termEntry) int {
 	return strings.Compare(a.label, b.label)
 }
 
+// sortEntries sorts entries as compareEntries orders them. A million entries are sorted
+// as small records of their use count and the first eight bytes of their topic key, which
+// decide most comparisons without following a string, then put in that order.
+func sortEntries(entries []termEntry) []termEntry {
+	type sortKey struct {
+		uses int32
+		i    int32
+		head uint64 // the key's first eight bytes, big-endian, zeros after a shorter key
+	}
+	keys := make([]sortKey, len(entries))
+	for i := range entries {
+		var head uint64
+		t := entries[i].topic
+		for j := range 8 {
+			head <<= 8
+			if j < len(t) {
+				head |= uint64(t[j])
+			}
+		}
+		keys[i] = sortKey{entries[i].uses, int32(i), head}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.uses != b.uses {
+			return cmp.Compare(b.uses, a.uses)
+		}
+		if a.head != b.head {
+			return cmp.Compare(a.head, b.head)
+		}
+		return compareEntries(entries[a.i], entries[b.i])
+	})
+	out := make([]termEntry, len(entries))
+	for j, k := range keys {
+		out[j] = entries[k.i]
+	}
+	return out
+}
+
 // startIndex lists places in a termList's text (or entry numbers) grouped by their first
 // bytes: the places of group g are at[from[g]:from[g+1]], in text order, which is the
 // entries' order.
@@ -335,20 +372,21 @@ func (s *Snapshot) buildTermList() *termList {
 			refs[k] += int32(lines)
 		}
 	})
-	var entries []termEntry
-	s.eachTopicUses(func(k string, lines int32) {
-		entries = append(entries, termEntry{match: k, topic: k, uses: lines + refs[k], kind: CompletionTerm})
-	})
+	lines := s.topicLines()
+	entries := make([]termEntry, 0, len(lines))
+	for k, n := range lines {
+		entries = append(entries, termEntry{match: k, topic: k, uses: n + refs[k], kind: CompletionTerm})
+	}
 	aliasKeys := map[string][]string{}
 	s.eachAlias(func(ak string, as []alias) {
 		for _, a := range as {
-			entries = append(entries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: int32(s.topicUses(a.topic)) + refs[a.topic]})
+			entries = append(entries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: lines[a.topic] + refs[a.topic]})
 			if ks := aliasKeys[a.topic]; len(ks) == 0 || ks[len(ks)-1] != ak {
 				aliasKeys[a.topic] = append(ks, ak)
 			}
 		}
 	})
-	slices.SortFunc(entries, compareEntries)
+	entries = sortEntries(entries)
 	var roots []termEntry
 	for i := range entries {
 		if entries[i].isRoot() {
@@ -410,23 +448,24 @@ func (s *Snapshot) touchedTerms(tl *termList) *termsNow {
 	return now
 }
 
-// eachTopicUses calls f with every topic key of the workspace and its lines in every file.
-func (s *Snapshot) eachTopicUses(f func(key string, lines int32)) {
-	if s.tables == nil {
-		if s.only != nil {
-			for k, t := range s.only.topics.all() {
-				f(k, t.uses)
-			}
-		}
-		return
+// topicLines counts the lines under every topic of the workspace, in every file. Each
+// file's topics are read in one pass over its table: at a million topics, looking each
+// up in the workspace table and then in its files misses the cache for nearly every one.
+func (s *Snapshot) topicLines() map[string]int32 {
+	files := s.allFiles()
+	size := 0
+	if s.tables != nil {
+		size = s.tables.topics.len()
+	} else if s.only != nil {
+		size = s.only.topics.len()
 	}
-	for k, ids := range s.tables.topics.all() {
-		lines := int32(0)
-		for _, id := range ids {
-			lines += s.byID[id].topics.get(k).uses
+	lines := make(map[string]int32, size)
+	for _, fi := range files {
+		for k, t := range fi.topics.all() {
+			lines[k] += t.uses
 		}
-		f(k, lines)
 	}
+	return lines
 }
 
 // eachAlias calls f with every alias key of the workspace and, once per file that

@@ -321,3 +321,20 @@ func TestMissingLettersBound(t *testing.T) {
 		t.Fatal("the bound never ruled out a key")
 	}
 }
+
+// TestSortEntries: the compact sort orders entries as compareEntries does, over keys that
+// share their first eight bytes, are shorter than eight, or hold zero bytes.
+func TestSortEntries(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	parts := []string{"", "a", "ab", "abcdefgh", "abcdefghi", "\x00", "b", "é"}
+	var entries []termEntry
+	for range 5000 {
+		topic := parts[r.IntN(len(parts))] + parts[r.IntN(len(parts))] + parts[r.IntN(len(parts))]
+		entries = append(entries, termEntry{topic: topic, label: parts[r.IntN(3)], uses: int32(r.IntN(4))})
+	}
+	want := slices.Clone(entries)
+	slices.SortFunc(want, compareEntries)
+	if got := sortEntries(entries); !slices.Equal(got, want) {
+		t.Error("sortEntries orders differently from compareEntries")
+	}
+}
