@@ -3,9 +3,12 @@ package index
 import (
 	"bytes"
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // termList holds every term and alias of the workspace for completion inside "[[", with
@@ -35,7 +38,6 @@ type termList struct {
 	// What the list was built from, for the overlays of later snapshots to tell which of
 	// its entries no longer hold.
 	aliasKeys map[string][]string // topic key -> the alias keys naming it
-	resolved  map[string][]string // reference key -> the topics it named
 }
 
 // termEntry is a term or one file's alias of it, as a completion candidate.
@@ -361,14 +363,8 @@ func (s *Snapshot) termListNow() (*termList, *termsNow) {
 // buildTermList lists every term and alias of the workspace with its uses.
 func (s *Snapshot) buildTermList() *termList {
 	refs := map[string]int32{}
-	resolved := map[string][]string{}
 	s.eachRefKey(func(rk string, lines int) {
-		ks := s.resolve(rk)
-		if len(ks) == 0 {
-			return
-		}
-		resolved[rk] = ks
-		for _, k := range ks {
+		for _, k := range s.resolve(rk) {
 			refs[k] += int32(lines)
 		}
 	})
@@ -395,57 +391,142 @@ func (s *Snapshot) buildTermList() *termList {
 	}
 	tl := newTermList(entries)
 	tl.roots = newTermList(roots)
-	tl.aliasKeys, tl.resolved = aliasKeys, resolved
+	tl.aliasKeys = aliasKeys
 	return tl
 }
 
 // touchedTerms finds the entries of tl that the edits since it was built may have
-// changed, and makes them anew: the terms of the touched topics and of the topics whose
-// references changed, as the references resolve then and now; the aliases of those
-// topics, and of the touched alias keys.
+// changed, and makes them anew: the terms of the touched topics, the aliases of those
+// topics and of the touched alias keys. When the snapshot before had its own ready, only
+// the last edit's are made anew.
 func (s *Snapshot) touchedTerms(tl *termList) *termsNow {
-	now := &termsNow{staleTopics: map[string]bool{}, staleAliases: map[string]bool{}}
-	if len(s.terms.touched) == 0 {
+	w := s.terms
+	if prev := w.prev; prev != nil {
+		topics, aliases := w.edit.topics, maps.Clone(w.edit.aliases)
+		for i := range prev.entries {
+			if e := &prev.entries[i]; e.kind == CompletionAlias && topics[e.topic] {
+				aliases[e.match] = true // an alias made since the list, of a touched topic
+			}
+		}
+		fresh := s.freshTerms(tl, topics, aliases)
+		now := &termsNow{staleTopics: maps.Clone(prev.staleTopics), staleAliases: maps.Clone(prev.staleAliases)}
+		maps.Copy(now.staleTopics, fresh.staleTopics)
+		maps.Copy(now.staleAliases, fresh.staleAliases)
+		var kept []termEntry
+		for _, e := range prev.entries {
+			if e.kind == CompletionAlias && !fresh.staleAliases[e.match] || e.kind != CompletionAlias && !topics[e.topic] {
+				kept = append(kept, e)
+			}
+		}
+		now.entries = mergeEntries(kept, fresh.entries)
+		now.findRoots()
 		return now
 	}
-	for k, how := range s.terms.touched {
-		if how&touchedTopic != 0 {
-			now.staleTopics[k] = true
-		}
-		if how&touchedAlias != 0 {
-			now.staleAliases[k] = true
-		}
-		if how&touchedRef != 0 {
-			for _, t := range tl.resolved[k] {
-				now.staleTopics[t] = true
-			}
-			for _, t := range s.resolve(k) {
-				now.staleTopics[t] = true
-			}
-		}
+	now := s.freshTerms(tl, w.topics, w.aliases)
+	now.findRoots()
+	return now
+}
+
+// freshTerms makes the entries of topics and of alias keys, and of the aliases of
+// those topics that tl holds, as they are now.
+func (s *Snapshot) freshTerms(tl *termList, topics, aliases map[string]bool) *termsNow {
+	now := &termsNow{staleTopics: maps.Clone(topics), staleAliases: maps.Clone(aliases)}
+	if now.staleTopics == nil {
+		now.staleTopics = map[string]bool{}
 	}
-	for k := range now.staleTopics {
+	if now.staleAliases == nil {
+		now.staleAliases = map[string]bool{}
+	}
+	for k := range topics {
 		for _, ak := range tl.aliasKeys[k] {
 			now.staleAliases[ak] = true
 		}
-		if lines := s.topicUses(k); lines > 0 {
-			now.entries = append(now.entries, termEntry{match: k, topic: k, uses: int32(lines + s.refCount(k)), kind: CompletionTerm})
-		}
 	}
+	var aliasEntries []termEntry
+	counted := maps.Clone(now.staleTopics) // the topics whose uses the entries need
 	for ak := range now.staleAliases {
 		for _, fi := range s.aliasFiles(ak) {
 			for _, a := range fi.aliases[ak] {
-				now.entries = append(now.entries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: int32(s.uses(a.topic))})
+				aliasEntries = append(aliasEntries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias})
+				counted[a.topic] = true
 			}
 		}
 	}
+	refs := s.refCountsOf(counted)
+	for k := range topics {
+		if lines := s.topicUses(k); lines > 0 {
+			now.entries = append(now.entries, termEntry{match: k, topic: k, uses: int32(lines + refs[k]), kind: CompletionTerm})
+		}
+	}
+	for _, e := range aliasEntries {
+		e.uses = int32(s.topicUses(e.topic) + refs[e.topic])
+		now.entries = append(now.entries, e)
+	}
 	slices.SortFunc(now.entries, compareEntries)
+	return now
+}
+
+// findRoots lists the top-level terms among the entries, as topics.
+func (now *termsNow) findRoots() {
 	for i := range now.entries {
 		if now.entries[i].isRoot() {
 			now.roots = append(now.roots, now.entries[i].asTopic())
 		}
 	}
-	return now
+}
+
+// mergeEntries merges two lists in rank order into one.
+func mergeEntries(a, b []termEntry) []termEntry {
+	out := make([]termEntry, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compareEntries(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// refCountsOf counts the reference lines that name each of topics, as refCount does
+// one at a time, but resolving each reference key that may name some of them once: the
+// touched topics of a few hundred edits share their last segments, and a last segment
+// can name hundreds of topics.
+func (s *Snapshot) refCountsOf(topics map[string]bool) map[string]int {
+	out := make(map[string]int, len(topics))
+	if s.refsCounted() {
+		for k := range topics {
+			out[k] = s.refCounts[k]
+		}
+		return out
+	}
+	// A key names a topic as its path, one of its aliases or its last segment.
+	cands := map[string]bool{}
+	for k := range topics {
+		cands[k] = true
+		for _, r := range s.topicRecs(k) {
+			for _, a := range r.aliases() {
+				cands[analysis.NameKey([]byte(a))] = true
+			}
+			cands[r.fi.ast.Line(int(r.t.first)).SegmentKey(int(r.t.seg))] = true
+		}
+	}
+	for rk := range cands {
+		lines := -1
+		for _, k := range s.resolve(rk) {
+			if !topics[k] {
+				continue
+			}
+			if lines < 0 {
+				lines = 0
+				for _, fi := range s.refFiles(rk) {
+					lines += len(fi.refs.get(rk))
+				}
+			}
+			out[k] += lines
+		}
+	}
+	return out
 }
 
 // topicLines counts the lines under every topic of the workspace, in every file. Each
@@ -509,64 +590,93 @@ func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
 // some snapshot and shared by the later ones, the keys edits touched since, and what
 // those keys make of the list at this snapshot.
 type workspaceTerms struct {
-	base    *lazy[*termList]
-	touched map[string]touchedKey
-	now     *lazy[*termsNow]
+	base *lazy[*termList]
+	// Since the list was built: the topics whose lines or references may differ, and
+	// the alias keys defined or taken away.
+	topics, aliases map[string]bool
+	// The last edit's share of them, and what they made of the list at the snapshot
+	// before, if it was ready when this one was made: then only the last edit's
+	// entries are made anew.
+	edit termEdit
+	prev *termsNow
+	now  *lazy[*termsNow]
 }
 
-// touchedKey says how an edit touched a key: as a topic whose lines changed, as an alias
-// defined or taken away, as a reference key whose lines or resolution changed.
-type touchedKey uint8
+// termEdit is what one edit touched of the term list.
+type termEdit struct{ topics, aliases map[string]bool }
 
-const (
-	touchedTopic touchedKey = 1 << iota
-	touchedAlias
-	touchedRef
-)
-
-// maxTouchedTerms is how many touched keys a term list carries before it is built anew:
-// each snapshot looks every one of them up once, a few thousand cost a few milliseconds.
+// maxTouchedTerms is how many touched topics and alias keys a term list carries before
+// it is built anew: a snapshot whose predecessor had not made its touched entries makes
+// every one of them, a few thousand cost tens of milliseconds.
 const maxTouchedTerms = 4096
 
 func newWorkspaceTerms() workspaceTerms {
 	return workspaceTerms{base: &lazy[*termList]{}, now: &lazy[*termsNow]{}}
 }
 
-// termKeys are the keys of an edit that the term list looks at again.
+// termKeys are the keys of an edit that the term list looks at again: the topics whose
+// lines changed, the alias keys defined or taken away, and the reference keys whose
+// lines changed or which may name something else.
 type termKeys struct {
 	topics, aliases, refs func(yield func(string) bool)
 }
 
-// touching returns the terms of the snapshot after an edit whose keys are keys; a list
-// not built yet is built from the snapshot it is first asked of, so there is nothing
-// to carry.
-func (w workspaceTerms) touching(keys termKeys) workspaceTerms {
+// touching returns the terms of snap, made from old by an edit of keys. The topics a
+// reference key names before the edit and after it are touched: their reference counts
+// may differ. A list not built yet is built from the snapshot it is first asked of, so
+// there is nothing to carry.
+func (w workspaceTerms) touching(old, snap *Snapshot, keys termKeys) workspaceTerms {
 	if _, built := w.base.ready(); !built {
 		return newWorkspaceTerms()
 	}
-	touched := make(map[string]touchedKey, len(w.touched)+16)
-	for k, how := range w.touched {
-		touched[k] = how
+	edit := termEdit{topics: map[string]bool{}, aliases: map[string]bool{}}
+	topics, aliases := maps.Clone(w.topics), maps.Clone(w.aliases)
+	if topics == nil {
+		topics, aliases = map[string]bool{}, map[string]bool{}
 	}
-	for how, ks := range map[touchedKey]func(func(string) bool){touchedTopic: keys.topics, touchedAlias: keys.aliases, touchedRef: keys.refs} {
-		if ks == nil {
+	full := func() bool { return len(topics)+len(aliases) > maxTouchedTerms }
+	touch := func(set, all map[string]bool, k string) {
+		set[k], all[k] = true, true
+	}
+	none := func(func(string) bool) {}
+	for _, ks := range []*func(func(string) bool){&keys.topics, &keys.aliases, &keys.refs} {
+		if *ks == nil {
+			*ks = none
+		}
+	}
+	for k := range keys.topics {
+		if touch(edit.topics, topics, k); full() {
+			return newWorkspaceTerms()
+		}
+	}
+	for k := range keys.aliases {
+		if touch(edit.aliases, aliases, k); full() {
+			return newWorkspaceTerms()
+		}
+	}
+	seen := map[string]bool{}
+	for rk := range keys.refs {
+		if seen[rk] {
 			continue
 		}
-		for k := range ks {
-			touched[k] |= how
-			if len(touched) > maxTouchedTerms {
-				return newWorkspaceTerms()
-			}
+		seen[rk] = true
+		for _, k := range slices.Concat(old.resolve(rk), snap.resolve(rk)) {
+			touch(edit.topics, topics, k)
+		}
+		if full() {
+			return newWorkspaceTerms()
 		}
 	}
-	return workspaceTerms{base: w.base, touched: touched, now: &lazy[*termsNow]{}}
+	t := workspaceTerms{base: w.base, topics: topics, aliases: aliases, edit: edit, now: &lazy[*termsNow]{}}
+	t.prev, _ = w.now.ready()
+	return t
 }
 
 // termKeysOfEdit are the keys of an edit of lines that the term list looks at again: a
 // reference key names something else when a topic, alias or name of its key comes or
 // goes.
-func termKeysOfEdit(keys editKeys) termKeys {
-	return termKeys{
+func termKeysOfEdit(keys editKeys) *termKeys {
+	return &termKeys{
 		topics:  slices.Values(keys.topics),
 		aliases: slices.Values(keys.aliases),
 		refs:    slices.Values(slices.Concat(keys.refs, keys.topics, keys.aliases, keys.names)),
@@ -575,7 +685,7 @@ func termKeysOfEdit(keys editKeys) termKeys {
 
 // termKeysOfFiles are the keys of files added, replaced or removed whole; nil ones are
 // skipped.
-func termKeysOfFiles(files ...*fileIndex) termKeys {
+func termKeysOfFiles(files ...*fileIndex) *termKeys {
 	each := func(keys func(fi *fileIndex, f func(string))) func(yield func(string) bool) {
 		return func(yield func(string) bool) {
 			for _, fi := range files {
@@ -596,7 +706,7 @@ func termKeysOfFiles(files ...*fileIndex) termKeys {
 	}
 	topics, aliases := each((*fileIndex).eachTopic), each((*fileIndex).eachAlias)
 	names, refs := each((*fileIndex).eachName), each((*fileIndex).eachRef)
-	return termKeys{
+	return &termKeys{
 		topics:  topics,
 		aliases: aliases,
 		refs: func(yield func(string) bool) {

@@ -144,13 +144,13 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	fi, how, change := buildFile(path, src, prev)
 	snap = newSnapshot(old.cfg, old.fileSet().withFile(path, fi))
 	var keys editKeys
+	var termsTouched *termKeys
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
 		keys = changedKeys(change, prev.ast, fi.ast, false)
-		snap.terms = old.terms
 		if len(keys.refs) > 0 {
-			snap.terms = old.terms.touching(termKeys{refs: slices.Values(keys.refs)})
+			termsTouched = &termKeys{refs: slices.Values(keys.refs)}
 		}
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		if len(keys.refs) == 0 { // typing in a body: the use counts stand
@@ -163,15 +163,19 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.near = follow(old.near, nearEdit{names})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
-		snap.terms = old.terms.touching(termKeysOfEdit(keys))
+		termsTouched = termKeysOfEdit(keys)
 	case changedAll:
-		snap.terms = old.terms.touching(termKeysOfFiles(prev, fi))
+		termsTouched = termKeysOfFiles(prev, fi)
 	}
 	var hashes changedHashes
 	if how != changedAll {
 		hashes = hashesOf(change, prev.ast, fi.ast)
 	}
 	snap.tables = followTables(old, snap, prev, fi, how, hashes, keys)
+	snap.terms = old.terms // the same terms, aliases and uses, unless the edit touched some
+	if termsTouched != nil {
+		snap.terms = old.terms.touching(old, snap, *termsTouched)
+	}
 	if snap.tables != nil && old.tables != nil && how != changedAll {
 		snap.affected = snap.holdersOfHashes(path, hashes)
 	} else {
@@ -336,7 +340,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	}
 	snap = newSnapshot(old.cfg, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
-	snap.terms = old.terms.touching(termKeysOfFiles(prev))
+	snap.terms = old.terms.touching(old, snap, *termKeysOfFiles(prev))
 	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
