@@ -614,18 +614,74 @@ func newWorkspaceTerms() workspaceTerms {
 	return workspaceTerms{base: &lazy[*termList]{}, now: &lazy[*termsNow]{}}
 }
 
-// termKeys are the keys of an edit that the term list looks at again: the topics whose
-// lines changed, the alias keys defined or taken away, and the reference keys whose
-// lines changed or which may name something else.
+// termKeys are what an edit changed of the term list: the topics whose line counts
+// changed, the alias keys whose aliases changed, the reference keys whose lines changed,
+// and the keys that may name other topics since: the topic and alias keys that came or
+// went. (A topic that comes or goes changes what its last segment names by itself
+// alone, and it is touched.)
 type termKeys struct {
-	topics, aliases, refs func(yield func(string) bool)
+	topics, aliases, refs, names []string
+}
+
+// termKeysOfChange compares lines [oldFrom, oldTo) of old with lines [curFrom, curTo) of
+// cur, either nil for a file added or removed: what they hold alike, in whatever order,
+// changes nothing. Typing in a body keeps every reference of the line, and typing in a
+// head keeps the topics before the segment typed in.
+func termKeysOfChange(old *analysis.File, oldFrom, oldTo int, cur *analysis.File, curFrom, curTo int) *termKeys {
+	type aliasRec struct{ key, topic, text string }
+	topics := map[string]int{} // topic key -> lines
+	aliases, refs := map[aliasRec]int{}, map[string]int{}
+	count := func(f *analysis.File, from, to, d int) {
+		if f == nil {
+			return
+		}
+		for i := from; i < to; i++ {
+			l := f.Line(i)
+			text := f.LineText(i)
+			for s, seg := range l.Segments {
+				k := l.TopicKey(s)
+				topics[k] += d
+				if a := seg.Alias; !a.IsZero() {
+					aliases[aliasRec{analysis.NameKey(text[a.Start:a.End]), k, string(text[a.Start:a.End])}] += d
+				}
+			}
+			for _, r := range l.Refs() {
+				if r.Key != "" {
+					refs[r.Key] += d
+				}
+			}
+		}
+	}
+	count(old, oldFrom, oldTo, -1)
+	count(cur, curFrom, curTo, +1)
+	keys := &termKeys{}
+	for k, d := range topics {
+		if d != 0 {
+			keys.topics = append(keys.topics, k)
+			keys.names = append(keys.names, k)
+		}
+	}
+	seen := map[string]bool{}
+	for a, d := range aliases {
+		if d != 0 && !seen[a.key] {
+			seen[a.key] = true
+			keys.aliases = append(keys.aliases, a.key)
+			keys.names = append(keys.names, a.key)
+		}
+	}
+	for rk, d := range refs {
+		if d != 0 {
+			keys.refs = append(keys.refs, rk)
+		}
+	}
+	return keys
 }
 
 // touching returns the terms of snap, made from old by an edit of keys. The topics a
-// reference key names before the edit and after it are touched: their reference counts
-// may differ. A list not built yet is built from the snapshot it is first asked of, so
-// there is nothing to carry.
-func (w workspaceTerms) touching(old, snap *Snapshot, keys termKeys) workspaceTerms {
+// reference key names before the edit and after it are touched when its lines changed
+// or it names others: their reference counts may differ. A list not built yet is built
+// from the snapshot it is first asked of, so there is nothing to carry.
+func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceTerms {
 	if _, built := w.base.ready(); !built {
 		return newWorkspaceTerms()
 	}
@@ -635,88 +691,40 @@ func (w workspaceTerms) touching(old, snap *Snapshot, keys termKeys) workspaceTe
 		topics, aliases = map[string]bool{}, map[string]bool{}
 	}
 	full := func() bool { return len(topics)+len(aliases) > maxTouchedTerms }
-	touch := func(set, all map[string]bool, k string) {
-		set[k], all[k] = true, true
+	for _, k := range keys.topics {
+		edit.topics[k], topics[k] = true, true
 	}
-	none := func(func(string) bool) {}
-	for _, ks := range []*func(func(string) bool){&keys.topics, &keys.aliases, &keys.refs} {
-		if *ks == nil {
-			*ks = none
-		}
+	for _, k := range keys.aliases {
+		edit.aliases[k], aliases[k] = true, true
 	}
-	for k := range keys.topics {
-		if touch(edit.topics, topics, k); full() {
-			return newWorkspaceTerms()
-		}
+	if full() {
+		return newWorkspaceTerms()
 	}
-	for k := range keys.aliases {
-		if touch(edit.aliases, aliases, k); full() {
-			return newWorkspaceTerms()
-		}
+	linesChanged := map[string]bool{}
+	for _, rk := range keys.refs {
+		linesChanged[rk] = true
 	}
 	seen := map[string]bool{}
-	for rk := range keys.refs {
+	for _, rk := range slices.Concat(keys.refs, keys.names) {
 		if seen[rk] {
 			continue
 		}
 		seen[rk] = true
-		for _, k := range slices.Concat(old.resolve(rk), snap.resolve(rk)) {
-			touch(edit.topics, topics, k)
+		before, after := old.resolve(rk), snap.resolve(rk)
+		if !linesChanged[rk] && slices.Equal(before, after) {
+			continue
+		}
+		for _, k := range slices.Concat(before, after) {
+			edit.topics[k], topics[k] = true, true
 		}
 		if full() {
 			return newWorkspaceTerms()
 		}
 	}
+	if len(edit.topics) == 0 && len(edit.aliases) == 0 {
+		return w // nothing the list holds changed
+	}
 	t := workspaceTerms{base: w.base, topics: topics, aliases: aliases, edit: edit, now: &lazy[*termsNow]{}}
 	t.prev, _ = w.now.ready()
 	return t
-}
-
-// termKeysOfEdit are the keys of an edit of lines that the term list looks at again: a
-// reference key names something else when a topic, alias or name of its key comes or
-// goes.
-func termKeysOfEdit(keys editKeys) *termKeys {
-	return &termKeys{
-		topics:  slices.Values(keys.topics),
-		aliases: slices.Values(keys.aliases),
-		refs:    slices.Values(slices.Concat(keys.refs, keys.topics, keys.aliases, keys.names)),
-	}
-}
-
-// termKeysOfFiles are the keys of files added, replaced or removed whole; nil ones are
-// skipped.
-func termKeysOfFiles(files ...*fileIndex) *termKeys {
-	each := func(keys func(fi *fileIndex, f func(string))) func(yield func(string) bool) {
-		return func(yield func(string) bool) {
-			for _, fi := range files {
-				if fi == nil {
-					continue
-				}
-				stop := false
-				keys(fi, func(k string) {
-					if !stop && !yield(k) {
-						stop = true
-					}
-				})
-				if stop {
-					return
-				}
-			}
-		}
-	}
-	topics, aliases := each((*fileIndex).eachTopic), each((*fileIndex).eachAlias)
-	names, refs := each((*fileIndex).eachName), each((*fileIndex).eachRef)
-	return &termKeys{
-		topics:  topics,
-		aliases: aliases,
-		refs: func(yield func(string) bool) {
-			for _, ks := range []func(func(string) bool){refs, topics, aliases, names} {
-				for k := range ks {
-					if !yield(k) {
-						return
-					}
-				}
-			}
-		},
-	}
 }

@@ -150,7 +150,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.inheritTopicCaches(old)
 		keys = changedKeys(change, prev.ast, fi.ast, false)
 		if len(keys.refs) > 0 {
-			termsTouched = &termKeys{refs: slices.Values(keys.refs)}
+			termsTouched = termKeysOfChange(prev.ast, change.From, change.OldTo, fi.ast, change.From, change.To)
 		}
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		if len(keys.refs) == 0 { // typing in a body: the use counts stand
@@ -163,9 +163,14 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.near = follow(old.near, nearEdit{names})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
-		termsTouched = termKeysOfEdit(keys)
+		termsTouched = termKeysOfChange(prev.ast, change.From, change.OldTo, fi.ast, change.From, change.To)
 	case changedAll:
-		termsTouched = termKeysOfFiles(prev, fi)
+		var was *analysis.File // nil for a new file
+		wasLines := 0
+		if prev != nil {
+			was, wasLines = prev.ast, prev.ast.NumLines()
+		}
+		termsTouched = termKeysOfChange(was, 0, wasLines, fi.ast, 0, fi.ast.NumLines())
 	}
 	var hashes changedHashes
 	if how != changedAll {
@@ -174,7 +179,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	snap.tables = followTables(old, snap, prev, fi, how, hashes, keys)
 	snap.terms = old.terms // the same terms, aliases and uses, unless the edit touched some
 	if termsTouched != nil {
-		snap.terms = old.terms.touching(old, snap, *termsTouched)
+		snap.terms = old.terms.touching(old, snap, termsTouched)
 	}
 	if snap.tables != nil && old.tables != nil && how != changedAll {
 		snap.affected = snap.holdersOfHashes(path, hashes)
@@ -340,7 +345,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	}
 	snap = newSnapshot(old.cfg, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
-	snap.terms = old.terms.touching(old, snap, *termKeysOfFiles(prev))
+	snap.terms = old.terms.touching(old, snap, termKeysOfChange(prev.ast, 0, prev.ast.NumLines(), nil, 0, 0))
 	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
