@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/notesls/notesls/analysis"
@@ -351,7 +353,7 @@ type termsNow struct {
 // termList returns the term list of the workspace, built from this snapshot or taken
 // over from an earlier one.
 func (s *Snapshot) termList() *termList {
-	return s.terms.base.get(s.buildTermList)
+	return s.terms.base.get()
 }
 
 // termListNow returns the term list and what this snapshot's edits changed in it.
@@ -590,7 +592,7 @@ func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
 // some snapshot and shared by the later ones, the keys edits touched since, and what
 // those keys make of the list at this snapshot.
 type workspaceTerms struct {
-	base *lazy[*termList]
+	base *termBase
 	// Since the list was built: the topics whose lines or references may differ, and
 	// the alias keys defined or taken away.
 	topics, aliases map[string]bool
@@ -610,9 +612,32 @@ type termEdit struct{ topics, aliases map[string]bool }
 // every one of them, a few thousand cost tens of milliseconds.
 const maxTouchedTerms = 4096
 
-func newWorkspaceTerms() workspaceTerms {
-	return workspaceTerms{base: &lazy[*termList]{}, now: &lazy[*termsNow]{}}
+// newWorkspaceTerms returns the terms of snap, whose list is built from snap on first use.
+func newWorkspaceTerms(snap *Snapshot) workspaceTerms {
+	return workspaceTerms{base: &termBase{from: snap}, now: &lazy[*termsNow]{}}
 }
+
+// termBase is a term list built on first use from the snapshot it was made for, whichever
+// later snapshot sharing it asks first: what they touched is relative to that one.
+type termBase struct {
+	once    sync.Once
+	from    *Snapshot // until the list is built
+	list    *termList
+	started atomic.Bool
+	done    atomic.Bool
+}
+
+func (b *termBase) get() *termList {
+	b.once.Do(func() {
+		b.started.Store(true)
+		b.list = b.from.buildTermList()
+		b.from = nil
+		b.done.Store(true)
+	})
+	return b.list
+}
+
+func (b *termBase) ready() bool { return b.done.Load() }
 
 // termKeys are what an edit changed of the term list: the topics whose line counts
 // changed, the alias keys whose aliases changed, the reference keys whose lines changed,
@@ -679,11 +704,13 @@ func termKeysOfChange(old *analysis.File, oldFrom, oldTo int, cur *analysis.File
 
 // touching returns the terms of snap, made from old by an edit of keys. The topics a
 // reference key names before the edit and after it are touched when its lines changed
-// or it names others: their reference counts may differ. A list not built yet is built
-// from the snapshot it is first asked of, so there is nothing to carry.
+// or it names others: their reference counts may differ. A list nobody has started to
+// build is built from the snapshot it is first asked of, so there is nothing to carry;
+// one being built (in the background, when the edits come) is built from the snapshot it
+// was made for, and not again.
 func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceTerms {
-	if _, built := w.base.ready(); !built {
-		return newWorkspaceTerms()
+	if !w.base.started.Load() {
+		return newWorkspaceTerms(snap)
 	}
 	edit := termEdit{topics: map[string]bool{}, aliases: map[string]bool{}}
 	topics, aliases := maps.Clone(w.topics), maps.Clone(w.aliases)
@@ -698,7 +725,7 @@ func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceT
 		edit.aliases[k], aliases[k] = true, true
 	}
 	if full() {
-		return newWorkspaceTerms()
+		return newWorkspaceTerms(snap)
 	}
 	linesChanged := map[string]bool{}
 	for _, rk := range keys.refs {
@@ -718,7 +745,7 @@ func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceT
 			edit.topics[k], topics[k] = true, true
 		}
 		if full() {
-			return newWorkspaceTerms()
+			return newWorkspaceTerms(snap)
 		}
 	}
 	if len(edit.topics) == 0 && len(edit.aliases) == 0 {

@@ -338,3 +338,36 @@ func TestSortEntries(t *testing.T) {
 		t.Error("sortEntries orders differently from compareEntries")
 	}
 }
+
+// TestTermsBuiltWhileEdited: a term list whose build has started (in the background)
+// when edits come is shared by the snapshots of the edits, built from the snapshot it was
+// made for, and each snapshot ranks as a full scan of it does.
+func TestTermsBuiltWhileEdited(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	g := newNoteGen(r, 80, "abcdo")
+	files := map[string][]string{"a.notes": g.file(400), "b.notes": g.file(400)}
+	srcs := map[string][]byte{}
+	for p, lines := range files {
+		srcs[p] = []byte(strings.Join(lines, "\n") + "\n")
+	}
+	w := NewWorkspace(DefaultConfig())
+	first := w.UpdateMany(srcs)
+	first.terms.base.started.Store(true) // as if Prepare were building it now
+	snaps := []*Snapshot{first}
+	for range 20 {
+		p := []string{"a.notes", "b.notes"}[r.IntN(2)]
+		files[p][r.IntN(len(files[p]))] = g.line()
+		snap, _ := w.Update(p, []byte(strings.Join(files[p], "\n")+"\n"))
+		snaps = append(snaps, snap)
+	}
+	if last := snaps[len(snaps)-1]; last.terms.base != first.terms.base {
+		t.Fatal("the edits' snapshots do not share the list being built")
+	}
+	for i := len(snaps) - 1; i >= 0; i-- { // the last asks first: the list is still first's
+		for _, ty := range []string{"", "a", "ab", "bo", "cod"} {
+			if got, want := snaps[i].rankTerms(ty), fullScanTerms(snaps[i], ty); !reflect.DeepEqual(got, want) {
+				t.Fatalf("snapshot %d, typed %q: ranking differs from a full scan", i, ty)
+			}
+		}
+	}
+}

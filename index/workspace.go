@@ -81,7 +81,8 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
-		untypedTerms: &lazy[*rankedCandidates]{}, terms: newWorkspaceTerms()}
+		untypedTerms: &lazy[*rankedCandidates]{}}
+	s.terms = newWorkspaceTerms(s)
 	if len(fs.paths) == 1 {
 		s.only = s.file(fs.paths[0])
 	}
