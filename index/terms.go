@@ -709,6 +709,9 @@ func termKeysOfChange(old *analysis.File, oldFrom, oldTo int, cur *analysis.File
 // one being built (in the background, when the edits come) is built from the snapshot it
 // was made for, and not again.
 func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceTerms {
+	if len(keys.topics)+len(keys.aliases)+len(keys.refs)+len(keys.names) == 0 {
+		return w // the same lines again, as when an editor opens a file as it is on disk
+	}
 	if !w.base.started.Load() {
 		return newWorkspaceTerms(snap)
 	}
