@@ -1,11 +1,18 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -148,4 +155,126 @@ func BenchmarkOneLineFiles(b *testing.B) {
 		runtime.KeepAlive(ws)
 	}
 	b.ReportMetric(float64(kept)/files, "heap-B/file")
+}
+
+// BenchmarkCompleteTermsWorkspace proposes terms after "[[" in a workspace of 1,000
+// files, with nothing, one letter, two letters, a prefix and a typo typed: each a
+// sub-benchmark over typed texts taken from the workspace's own keys. Set
+// NOTESLS_BENCH_DIR to a notesgen corpus (every *.notes in it) to measure that one; the
+// default is 1,000 generated files of 100 lines. "roots" asks the same at the start of a
+// line, where the top-level topics are proposed. "edited" asks the same of a snapshot 200
+// path and reference edits later, which ranks the touched terms beside the list.
+func BenchmarkCompleteTermsWorkspace(b *testing.B) {
+	srcs := benchWorkspace(b)
+	w := NewWorkspace(DefaultConfig())
+	snap := w.UpdateMany(srcs)
+	var keys []string
+	for k := range snap.tables.topics.all() {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	r := rand.New(rand.NewPCG(5, 6))
+	pick := func(n int, typo bool) []string {
+		var out []string
+		for len(out) < 50 {
+			k := []rune(keys[r.IntN(len(keys))])
+			if len(k) < n {
+				continue
+			}
+			t := slices.Clone(k[:n])
+			if typo {
+				t[n/2] = 'q'
+			}
+			out = append(out, string(t))
+		}
+		return out
+	}
+	kinds := []struct {
+		name  string
+		typed []string
+	}{{"none", []string{""}}, {"1", pick(1, false)}, {"2", pick(2, false)}, {"4", pick(4, false)}, {"typo6", pick(6, true)}}
+	run := func(b *testing.B, snap *Snapshot, typed []string) {
+		snap.completeTerms(typed[0], analysis.Span{}) // the term list, built once
+		b.ReportAllocs()
+		i := 0
+		cpu := cpuTime()
+		for b.Loop() {
+			snap.completeTerms(typed[i%len(typed)], analysis.Span{})
+			i++
+		}
+		reportCPU(b, cpu)
+	}
+	for _, k := range kinds {
+		b.Run(k.name, func(b *testing.B) { run(b, snap, k.typed) })
+	}
+	// The same typed at the start of a line: the top-level topics.
+	for _, k := range kinds {
+		b.Run("roots/"+k.name, func(b *testing.B) {
+			path := snap.paths[0]
+			snap.completeRoots(k.typed[0], analysis.Span{}, path, 0)
+			b.ReportAllocs()
+			i := 0
+			cpu := cpuTime()
+			for b.Loop() {
+				snap.completeRoots(k.typed[i%len(k.typed)], analysis.Span{}, path, 0)
+				i++
+			}
+			reportCPU(b, cpu)
+		})
+	}
+	// Edit the paths and references of some files' first lines, as typing does.
+	paths := slices.Sorted(maps.Keys(srcs))
+	g := newNoteGen(r, 200, "abcdefghijklmnopqrstuvwxyz")
+	for i := range 200 {
+		p := paths[i*7%len(paths)]
+		src := srcs[p]
+		end := bytes.IndexByte(src, '\n') + 1
+		srcs[p] = slices.Concat([]byte(g.line()+"\n"), src[end:])
+		w.Update(p, srcs[p])
+	}
+	edited := w.Snapshot()
+	for _, k := range kinds {
+		b.Run("edited/"+k.name, func(b *testing.B) { run(b, edited, k.typed) })
+	}
+}
+
+// benchWorkspace reads the *.notes files of NOTESLS_BENCH_DIR, or makes 1,000 files of
+// 100 lines from a vocabulary of 3,000 words.
+func benchWorkspace(b testing.TB) map[string][]byte {
+	srcs := map[string][]byte{}
+	if dir := os.Getenv("NOTESLS_BENCH_DIR"); dir != "" {
+		paths, err := filepath.Glob(filepath.Join(dir, "*.notes"))
+		if err != nil || len(paths) == 0 {
+			b.Fatalf("NOTESLS_BENCH_DIR=%s: no *.notes files (%v)", dir, err)
+		}
+		for _, p := range paths {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			srcs[p] = src
+		}
+		return srcs
+	}
+	g := newNoteGen(rand.New(rand.NewPCG(1, 2)), 3000, "abcdefghijklmnopqrstuvwxyz")
+	for i := range 1000 {
+		srcs[fmt.Sprintf("notes/part-%04d.notes", i)] = []byte(strings.Join(g.file(100), "\n") + "\n")
+	}
+	return srcs
+}
+
+// cpuTime is the user and system CPU time of the process so far. On a machine shared
+// with other work, it tells the cost of an operation where the time it took does not.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time since start per operation, of every goroutine (the
+// garbage collector's included), as cpu-ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }

@@ -124,67 +124,25 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		}
 		cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: uses})
 	}
-	return s.finish(cands, replace, func(c candidate) string {
-		return lastSegment(s.displayAvoiding(c.key, path, line))
+	return s.finish(cands, replace, func(c candidate, recs []topicRef) string {
+		return lastSegment(spelling(recs, c.key, path, line))
 	})
 }
 
 // completeRoots is completeTopics at the top level, where every line starts: it walks
-// the top-level topics most used first, so that a short prefix stops after the list is
-// full instead of ranking every top-level topic of the workspace.
+// the top-level topics of the term list most used first, so that a short prefix stops
+// after the list is full instead of ranking every top-level topic of the workspace.
 func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path string, line int) *CompletionResult {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	ranked := s.rankedRoots.get(s.rankRoots)
-	best := 0 // candidates of the best rank, which come in their final order
-	for i, rt := range ranked {
-		if best == keepCandidates {
-			cands.seen += len(ranked) - i // not looked at, but they would match or not: cut
-			break
-		}
-		rank, ok := m.match(rt.key)
-		if !ok || line >= 0 && s.onlyOn(rt.key, path, line) {
-			continue
-		}
-		if rank == rankPrefix {
-			best++
-		}
-		cands.add(candidate{key: rt.key, rank: rank, kind: CompletionTopic, uses: rt.uses})
+	var hide func(key string) bool
+	if line >= 0 {
+		hide = func(key string) bool { return s.onlyOn(key, path, line) }
 	}
-	return s.finish(cands, replace, func(c candidate) string {
-		return lastSegment(s.displayAvoiding(c.key, path, line))
+	s.rankRootsOf(&m, hide, cands)
+	return s.finish(cands, replace, func(c candidate, recs []topicRef) string {
+		return lastSegment(spelling(recs, c.key, path, line))
 	})
-}
-
-// rankedTopic is a topic with its use count, for lists ordered as completion ranks them.
-type rankedTopic struct {
-	key  string
-	uses int
-}
-
-// rankRoots lists the top-level topics of the workspace, most used first, then by key:
-// the order of completion candidates of one rank.
-func (s *Snapshot) rankRoots() []rankedTopic {
-	var out []rankedTopic
-	seen := map[string]bool{}
-	for _, fi := range s.allFiles() {
-		for _, k := range fi.roots {
-			if s.only == nil {
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-			}
-			out = append(out, rankedTopic{k, s.uses(k)})
-		}
-	}
-	slices.SortFunc(out, func(a, b rankedTopic) int {
-		if a.uses != b.uses {
-			return b.uses - a.uses
-		}
-		return strings.Compare(a.key, b.key)
-	})
-	return out
 }
 
 // completeTerms proposes every term and alias matching typed, for "[[".
@@ -205,12 +163,7 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 	} else {
 		ranked = *s.rankTerms(typed)
 	}
-	return s.finishSorted(ranked.cands, ranked.cut, replace, func(c candidate) string {
-		if c.label != "" {
-			return c.label
-		}
-		return s.display(c.key)
-	})
+	return s.finishSorted(ranked.cands, ranked.cut, replace, termLabel)
 }
 
 // rankedCandidates are the best candidates, best first; cut says others were left out.
@@ -223,71 +176,9 @@ type rankedCandidates struct {
 func (s *Snapshot) rankTerms(typed string) *rankedCandidates {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	s.rankTermList(m, cands)
-	s.eachAlias(func(ak string, as []alias) {
-		if rank, ok := m.match(ak); ok {
-			for _, a := range as {
-				cands.add(candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias, uses: s.uses(a.topic)})
-			}
-		}
-	})
+	s.rankTermsOf(&m, cands)
 	sorted, cut := cands.sorted()
 	return &rankedCandidates{sorted, cut}
-}
-
-// rankTermList adds the matching topics of the workspace's term list to cands. A
-// topic's use count is its lines plus the references to it. When something was typed,
-// few topics match and each is looked up. When nothing was, every topic matches: few
-// are referred to, so the topics are first ranked on their lines alone, and only the
-// referred-to ones are looked up and ranked again: any other topic in the best list
-// would be there either way.
-func (s *Snapshot) rankTermList(m matcher, cands *topK[candidate]) {
-	tl, touched := s.termList()
-	refs := s.refTotals()
-	// The list's keys and line counts hold but for the touched keys, which are looked
-	// up as they are now.
-	var current []candidate
-	for k := range touched {
-		if lines := s.topicUses(k); lines > 0 {
-			if rank, ok := m.match(k); ok {
-				current = append(current, candidate{key: k, rank: rank, kind: CompletionTerm, uses: lines})
-			}
-		}
-	}
-	if m.typed != "" {
-		tl.eachMatch(&m, func(i, rank int) {
-			if k := tl.keys[i]; !touched[k] {
-				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: int(tl.uses[i]) + refs[k]})
-			}
-		})
-		for _, c := range current {
-			c.uses += refs[c.key]
-			cands.add(c)
-		}
-		return
-	}
-	byLines := newTopK(keepCandidates, compareCandidates)
-	for i, k := range tl.keys {
-		if !touched[k] {
-			byLines.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: int(tl.uses[i])})
-		}
-	}
-	for _, c := range current {
-		byLines.add(c)
-	}
-	best, _ := byLines.sorted()
-	for _, c := range best {
-		if _, referred := refs[c.key]; !referred {
-			cands.add(c)
-		}
-	}
-	for k, n := range refs {
-		if lines := s.topicUses(k); lines > 0 {
-			cands.add(candidate{key: k, rank: rankPrefix, kind: CompletionTerm, uses: lines + n})
-		}
-	}
-	// What the first pass saw beyond its list counts as left out.
-	cands.seen += byLines.seen - len(best)
 }
 
 // onlyOn reports whether topic key appears on no line but (path, line).
@@ -301,24 +192,6 @@ func (s *Snapshot) onlyOn(key, path string, line int) bool {
 		return false
 	}
 	return s.tables == nil || len(s.tables.topics.get(key)) == 1 // no other file has it
-}
-
-// eachAlias calls f with every alias key of the workspace and, once per file that
-// defines it, that file's aliases of the key.
-func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
-	if s.tables == nil {
-		if s.only != nil {
-			for ak, as := range s.only.aliases {
-				f(ak, as)
-			}
-		}
-		return
-	}
-	for ak, ids := range s.tables.aliases.all() {
-		for _, id := range ids {
-			f(ak, s.byID[id].aliases[ak])
-		}
-	}
 }
 
 // uses counts how often a topic is used: the lines under it and the references to it.
@@ -346,19 +219,30 @@ func (s *Snapshot) topicUses(key string) int {
 // since labels can repeat and repeats are dropped.
 const keepCandidates = 2 * maxCompletions
 
-func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, label func(candidate) string) *CompletionResult {
+func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, label func(candidate, []topicRef) string) *CompletionResult {
 	cands, cut := top.sorted()
 	return s.finishSorted(cands, cut, replace, label)
 }
 
+// termLabel is the label of a term or alias: the alias as written, the term as first
+// written.
+func termLabel(c candidate, recs []topicRef) string {
+	if c.label != "" {
+		return c.label
+	}
+	return spelling(recs, c.key, "", -1)
+}
+
 // finishSorted makes the items of ranked candidates: labels without repeats, each with
-// the term's definitions as they are now.
-func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, label func(candidate) string) *CompletionResult {
+// the term's definitions as they are now. label gets the candidate's topic records, which
+// the item's documentation reads too: looked up once, they are most of an item's cost.
+func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, label func(candidate, []topicRef) string) *CompletionResult {
 	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
 	res.Incomplete = cut
 	seen := map[string]bool{}
 	for _, c := range cands {
-		lbl := label(c)
+		recs := s.topicRecs(c.key)
+		lbl := label(c, recs)
 		if seen[lbl] {
 			continue
 		}
@@ -368,24 +252,40 @@ func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Sp
 		}
 		seen[lbl] = true
 		item := CompletionItem{Label: lbl, Kind: c.kind, Key: c.key}
-		defs := s.definitions(c.key)
-		var doc strings.Builder
-		doc.WriteString(s.display(c.key))
-		for _, d := range defs {
-			if d.Body != "" && item.Detail == "" {
-				item.Detail = d.Body
-			}
-			if d.Body != "" {
-				doc.WriteString("\n" + d.Separator + " " + d.Body)
-			}
-			for _, u := range d.URLs {
-				doc.WriteString("\n" + u)
-			}
-		}
-		item.Documentation = doc.String()
+		item.Detail, item.Documentation = termDoc(recs, c.key)
 		res.Items = append(res.Items, item)
 	}
 	return res
+}
+
+// termDoc returns what an item shows of a term: the first body among its definitions, and
+// its spelling with every definition's body and URLs, as definitions lists them.
+func termDoc(recs []topicRef, key string) (detail, doc string) {
+	var b strings.Builder
+	b.WriteString(spelling(recs, key, "", -1))
+	entry := func(f *analysis.File, ln int32) {
+		l := f.Line(int(ln))
+		text := f.LineText(int(ln))
+		if body := l.Body.Text(text); body != "" {
+			if detail == "" {
+				detail = body
+			}
+			b.WriteString("\n" + l.Sep.String() + " " + body)
+		}
+		for _, u := range l.URLs {
+			b.WriteString("\n" + u.Text(text))
+		}
+	}
+	for _, r := range recs {
+		if r.t.entry < 0 {
+			continue
+		}
+		entry(r.fi.ast, r.t.entry)
+		for _, ln := range r.fi.moreEntries[r.key] {
+			entry(r.fi.ast, ln)
+		}
+	}
+	return detail, b.String()
 }
 
 func compareCandidates(a, b candidate) int {

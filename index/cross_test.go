@@ -91,7 +91,7 @@ func TestPreparedSuggestionsFollowEdits(t *testing.T) {
 	w := NewWorkspace(DefaultConfig())
 	snap, _ := w.Update("a.notes", src)
 	snap.Prepare()
-	if _, ok := snap.file("a.notes").terms.ready(); !ok {
+	if !snap.terms.base.ready() {
 		t.Error("no term list after Prepare")
 	}
 	edited := slices.Concat([]byte("brand new -- topic = x\n"), src)

@@ -26,8 +26,6 @@ type fileIndex struct {
 	refs         shardedMap[string, []int32]  // reference key -> lines that refer to it
 	roots        []string                     // top-level topic keys, in first-seen order
 
-	terms *lazy[*termList] // the topic keys for "[[" completion, while topics stay
-
 	sortKeys chunkList[lineKey] // sortKey of each line, for the unsorted rule
 	unsorted *lazy[[]int]
 	lineHash lineTable // normalized line -> lines, for duplicate-line
@@ -80,7 +78,6 @@ func buildFile(path string, src []byte, prev *fileIndex) (fi *fileIndex, how fil
 		return fi, changedBodiesOnly, change
 	}
 	fi.updateTopics(prev.ast, change)
-	fi.terms = &lazy[*termList]{}
 	return fi, changedLines, change
 }
 
@@ -126,7 +123,7 @@ func changedKeys(c *lineChange, old, cur *analysis.File, paths bool) editKeys {
 }
 
 func indexFile(path string, ast *analysis.File) *fileIndex {
-	fi := &fileIndex{path: path, ast: ast, unsorted: &lazy[[]int]{}, terms: &lazy[*termList]{}}
+	fi := &fileIndex{path: path, ast: ast, unsorted: &lazy[[]int]{}}
 	if ast.NumLines() >= parallelIndexLines {
 		done := make(chan struct{})
 		go func() {

@@ -593,33 +593,17 @@ func TestPrefixWithin(t *testing.T) {
 	}
 }
 
-// TestTermRankingShortcut checks the two-pass ranking of "[[" completion against ranking
-// every topic with its full use count, in one file and over two.
+// TestTermRankingShortcut checks the ranking of "[[" completion against ranking every
+// topic and alias with its full use count, in one file and over two.
 func TestTermRankingShortcut(t *testing.T) {
 	src := corpus(t)
 	other := []byte("sharding = again [[sharding]] [[jump server]]\nnew topic -- child = [[new topic]]\nAPI -- REST = x\n")
 	for _, files := range []map[string][]byte{{"c.notes": src}, {"c.notes": src, "d.notes": other}} {
 		snap := NewWorkspace(DefaultConfig()).UpdateMany(files)
-		keys := map[string]bool{}
-		for p := range files {
-			for k := range snap.file(p).topics.all() {
-				keys[k] = true
-			}
-		}
 		for _, typed := range []string{"", "s", "se", "jump", "api -- rest", "obsrv", "new"} {
-			m := newMatcher(typed)
-			fast := newTopK(keepCandidates, compareCandidates)
-			snap.rankTermList(m, fast)
-			full := newTopK(keepCandidates, compareCandidates)
-			for k := range keys {
-				if rank, ok := m.match(k); ok {
-					full.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: snap.uses(k)})
-				}
-			}
-			got, gotCut := fast.sorted()
-			want, wantCut := full.sorted()
-			if !reflect.DeepEqual(got, want) || gotCut != wantCut {
-				t.Errorf("%d files, typed %q: shortcut ranking differs (cut %v, want %v)", len(files), typed, gotCut, wantCut)
+			got, want := snap.rankTerms(typed), fullScanTerms(snap, typed)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%d files, typed %q: ranking differs (cut %v, want %v)", len(files), typed, got.cut, want.cut)
 			}
 		}
 	}

@@ -76,7 +76,11 @@ func (s *Snapshot) display(key string) string { return s.displayAvoiding(key, ""
 // displayAvoiding is display that takes the spelling from another line than (path, line)
 // when it can: the line being typed is not how the user wrote the term before.
 func (s *Snapshot) displayAvoiding(key, path string, line int) string {
-	recs := s.topicRecs(key)
+	return spelling(s.topicRecs(key), key, path, line)
+}
+
+// spelling is displayAvoiding over recs, the records of key, for a caller that has them.
+func spelling(recs []topicRef, key, path string, line int) string {
 	if len(recs) == 0 {
 		return key
 	}

@@ -2,248 +2,759 @@ package index
 
 import (
 	"bytes"
+	"cmp"
+	"maps"
 	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/notesls/notesls/analysis"
 )
 
-// termList holds a file's topic keys for completion inside "[[", where a request would
-// otherwise match every key of the topic table: at 100,000 topics, visiting keys
-// scattered over the heap is most of the time a request may take. The keys are laid end
-// to end in one block of text, and the places where a key or a word in it starts are
-// grouped by their first two bytes, so that a request looks only at the places that
-// begin like what was typed. It is built on first use and kept while the file's topics
-// stay the same.
+// termList holds every term and alias of the workspace for completion inside "[[", with
+// its use count beside it, in the order completion ranks the candidates of one match
+// quality: most used first, then by topic key and label. A request walks the entries
+// that begin like what was typed in that order and stops once the list is full: at one
+// or two letters typed nearly everything matches, and the first few hundred matches are
+// the answer. The keys an entry is matched by are laid end to end in one block of text,
+// and the places where a key or a word in it starts are grouped by their first bytes, so
+// that a request looks only at the places that begin like what was typed.
+//
+// It is built once over some snapshot and shared by the later ones, which look up the
+// entries that their edits touched as they are now (see workspaceTerms).
 type termList struct {
-	text []byte   // "\nkey\nkey\n...\n"
-	offs []int32  // where each key starts in text, ascending
-	keys []string // the same keys as strings, shared with the topic table
-	uses []int32  // each topic's line count
+	text    []byte  // "\nkey\nkey\n...\n", in entry order
+	offs    []int32 // where each entry's key starts in text
+	entries []termEntry
 
-	keyStarts  startIndex // where each key starts
-	wordStarts startIndex // where a word inside a key starts: after a space, "-" or "/"
+	firstBytes startIndex // the entries whose key starts with a byte, by that byte
+	keyStarts  startIndex // the entries whose key starts with two bytes, by those bytes
+	wordStarts startIndex // where a word inside a key starts (after " ", "-" or "/"), by its first two bytes
+
+	// roots is the list of the top-level topics alone, for completion at the start of a
+	// line, where every line starts; nil in itself.
+	roots *termList
+
+	// What the list was built from, for the overlays of later snapshots to tell which of
+	// its entries no longer hold.
+	aliasKeys map[string][]string // topic key -> the alias keys naming it
 }
 
-// startIndex lists places in a termList's text grouped by their first two bytes: the
-// places of group g are at[from[g]:from[g+1]], in text order.
+// termEntry is a term or one file's alias of it, as a completion candidate.
+type termEntry struct {
+	match string // the key typed text is matched against: the topic key or the alias key
+	topic string // the topic key the entry stands for
+	label string // the alias's text; "" for the term itself
+	uses  int32  // lines under the topic and references to it
+	kind  CompletionKind
+}
+
+func (e *termEntry) candidate(rank int) candidate {
+	return candidate{key: e.topic, label: e.label, kind: e.kind, rank: rank, uses: int(e.uses)}
+}
+
+// isRoot reports whether the entry is a term of one segment, a top-level topic.
+func (e *termEntry) isRoot() bool {
+	return e.kind == CompletionTerm && !strings.Contains(e.topic, " -- ")
+}
+
+// asTopic is a top-level term's entry as a topic to write at the start of a line.
+func (e termEntry) asTopic() termEntry {
+	e.kind = CompletionTopic
+	return e
+}
+
+// compareEntries is compareCandidates for entries of one rank.
+func compareEntries(a, b termEntry) int {
+	if a.uses != b.uses {
+		return cmp.Compare(b.uses, a.uses)
+	}
+	if c := strings.Compare(a.topic, b.topic); c != 0 {
+		return c
+	}
+	return strings.Compare(a.label, b.label)
+}
+
+// sortEntries sorts entries as compareEntries orders them. A million entries are sorted
+// as small records of their use count and the first eight bytes of their topic key, which
+// decide most comparisons without following a string, then put in that order.
+func sortEntries(entries []termEntry) []termEntry {
+	type sortKey struct {
+		uses int32
+		i    int32
+		head uint64 // the key's first eight bytes, big-endian, zeros after a shorter key
+	}
+	keys := make([]sortKey, len(entries))
+	for i := range entries {
+		var head uint64
+		t := entries[i].topic
+		for j := range 8 {
+			head <<= 8
+			if j < len(t) {
+				head |= uint64(t[j])
+			}
+		}
+		keys[i] = sortKey{entries[i].uses, int32(i), head}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.uses != b.uses {
+			return cmp.Compare(b.uses, a.uses)
+		}
+		if a.head != b.head {
+			return cmp.Compare(a.head, b.head)
+		}
+		return compareEntries(entries[a.i], entries[b.i])
+	})
+	out := make([]termEntry, len(entries))
+	for j, k := range keys {
+		out[j] = entries[k.i]
+	}
+	return out
+}
+
+// startIndex lists places in a termList's text (or entry numbers) grouped by their first
+// bytes: the places of group g are at[from[g]:from[g+1]], in text order, which is the
+// entries' order.
 type startIndex struct {
-	from []int32 // 1<<16 + 1 bounds
+	from []int32 // groups + 1 bounds
 	at   []int32
 }
+
+func (x *startIndex) group(g int) []int32 { return x.at[x.from[g]:x.from[g+1]] }
 
 func bigram(text []byte, pos int) int {
 	return int(text[pos])<<8 | int(text[pos+1]) // text ends with "\n", so pos+1 exists
 }
 
-// buildStartIndexes finds where keys and the words inside them start, in two passes
-// over the text: one to count the places of each group, one to put them in.
-func buildStartIndexes(text []byte) (keys, words startIndex) {
-	keys.from, words.from = make([]int32, 1<<16+1), make([]int32, 1<<16+1)
-	// kind tells what starts at pos: 1 a key, 2 a word inside one, 0 nothing.
-	kind := func(pos int) int {
-		if c := text[pos]; c == '\n' || c == ' ' {
-			return 0 // typed text is trimmed: it never starts with a space
-		}
-		switch text[pos-1] {
-		case '\n':
-			return 1
-		case ' ', '-', '/':
-			return 2
-		}
-		return 0
+// newTermList lays out entries, which must be in rank order.
+func newTermList(entries []termEntry) *termList {
+	size := 1
+	for _, e := range entries {
+		size += len(e.match) + 1
 	}
-	for pos := 1; pos < len(text)-1; pos++ {
-		switch kind(pos) {
-		case 1:
-			keys.from[bigram(text, pos)+1]++
-		case 2:
-			words.from[bigram(text, pos)+1]++
-		}
+	tl := &termList{text: make([]byte, 1, size), offs: make([]int32, len(entries)+1), entries: entries}
+	tl.text[0] = '\n'
+	for i, e := range entries {
+		tl.offs[i] = int32(len(tl.text))
+		tl.text = append(append(tl.text, e.match...), '\n')
 	}
-	for _, x := range []*startIndex{&keys, &words} {
-		for g := 1; g < len(x.from); g++ {
-			x.from[g] += x.from[g-1]
-		}
-		x.at = make([]int32, x.from[1<<16])
-	}
-	nextKey, nextWord := slices.Clone(keys.from[:1<<16]), slices.Clone(words.from[:1<<16])
-	for pos := 1; pos < len(text)-1; pos++ {
-		switch kind(pos) {
-		case 1:
-			g := bigram(text, pos)
-			keys.at[nextKey[g]] = int32(pos)
-			nextKey[g]++
-		case 2:
-			g := bigram(text, pos)
-			words.at[nextWord[g]] = int32(pos)
-			nextWord[g]++
-		}
-	}
-	return keys, words
-}
-
-// places returns the places that begin with prefix, which is at least one byte long;
-// with one byte, every group of that first byte.
-func (x *startIndex) places(prefix []byte, f func(pos int)) {
-	lo, hi := 0, 0
-	if len(prefix) == 1 {
-		lo, hi = int(prefix[0])<<8, int(prefix[0])<<8|0xFF
-	} else {
-		lo = int(prefix[0])<<8 | int(prefix[1])
-		hi = lo
-	}
-	for _, pos := range x.at[x.from[lo]:x.from[hi+1]] {
-		f(int(pos))
-	}
-}
-
-func (fi *fileIndex) termList() *termList {
-	return fi.terms.get(func() *termList {
-		return newTermList(fi.topics.len(), func(yield func(string, int32) bool) {
-			for k, t := range fi.topics.all() {
-				if !yield(k, t.uses) {
-					return
-				}
-			}
-		})
-	})
-}
-
-// termList returns the term list of the workspace, and the keys whose presence or line
-// count may differ from what it says, to be looked up as they are now. In a one-file
-// workspace that is the file's own list, which its version keeps while its topics stay.
-// In a workspace of many files it is one list over every file's topics as an earlier
-// snapshot had them: an edit that changes paths adds the topic keys of its lines to the
-// touched ones instead of building the list anew, which at a million topics is seconds.
-func (s *Snapshot) termList() (*termList, map[string]bool) {
-	if s.tables == nil {
-		if s.only == nil {
-			return newTermList(0, func(func(string, int32) bool) {}), nil
-		}
-		return s.only.termList(), nil
-	}
-	return s.terms.base.get(func() *termList {
-		return newTermList(s.tables.topics.len(), func(yield func(string, int32) bool) {
-			for k, ids := range s.tables.topics.all() {
-				uses := int32(0)
-				for _, id := range ids {
-					uses += s.byID[id].topics.get(k).uses
-				}
-				if !yield(k, uses) {
-					return
-				}
-			}
-		})
-	}), s.terms.touched
-}
-
-// workspaceTerms is the term list of a workspace of many files: one built over every
-// topic at some snapshot, shared by the later ones, and the keys edits touched since.
-type workspaceTerms struct {
-	base    *lazy[*termList]
-	touched map[string]bool
-}
-
-// maxTouchedTerms is how many touched keys a term list carries before it is built anew:
-// each request looks every one of them up, a few thousand cost well under a millisecond.
-const maxTouchedTerms = 4096
-
-func newWorkspaceTerms() workspaceTerms { return workspaceTerms{base: &lazy[*termList]{}} }
-
-// touching returns the terms with keys touched too; a list not built yet is built from
-// the snapshot it is first asked of, so there is nothing to carry.
-func (w workspaceTerms) touching(keys func(yield func(string) bool)) workspaceTerms {
-	if _, built := w.base.ready(); !built {
-		return newWorkspaceTerms()
-	}
-	touched := make(map[string]bool, len(w.touched)+16)
-	for k := range w.touched {
-		touched[k] = true
-	}
-	for k := range keys {
-		touched[k] = true
-		if len(touched) > maxTouchedTerms {
-			return newWorkspaceTerms()
-		}
-	}
-	return workspaceTerms{base: w.base, touched: touched}
-}
-
-// newTermList lays out n topic keys, given with their line counts by topics.
-func newTermList(n int, topics func(yield func(string, int32) bool)) *termList {
-	// Topic keys take about forty bytes; a block that grows copies itself.
-	text := append(make([]byte, 0, 48*n), '\n')
-	tl := &termList{text: text, offs: make([]int32, 0, n), keys: make([]string, 0, n), uses: make([]int32, 0, n)}
-	for k, uses := range topics {
-		tl.offs = append(tl.offs, int32(len(tl.text)))
-		tl.text = append(append(tl.text, k...), '\n')
-		tl.keys = append(tl.keys, k)
-		tl.uses = append(tl.uses, uses)
-	}
-	tl.keyStarts, tl.wordStarts = buildStartIndexes(tl.text)
+	tl.offs[len(entries)] = int32(len(tl.text)) // one past the last key's "\n"
+	tl.buildStartIndexes()
 	return tl
 }
 
-// keyAt returns the index of the key whose text holds offset at.
-func (tl *termList) keyAt(at int) int {
-	lo, hi := 0, len(tl.offs)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if int(tl.offs[m]) <= at {
-			lo = m + 1
-		} else {
-			hi = m
+// buildStartIndexes groups the entries by the first bytes of their keys, and the words
+// inside the keys by their first two bytes, in two passes over the text: one to count
+// the places of each group, one to put them in.
+func (tl *termList) buildStartIndexes() {
+	text := tl.text
+	firsts := &tl.firstBytes
+	keys, words := &tl.keyStarts, &tl.wordStarts
+	firsts.from, keys.from, words.from = make([]int32, 1<<8+1), make([]int32, 1<<16+1), make([]int32, 1<<16+1)
+	// isWordStart tells whether a word inside a key starts at pos.
+	isWordStart := func(pos int) bool {
+		if c := text[pos]; c == '\n' || c == ' ' {
+			return false // typed text is trimmed: it never starts with a space
+		}
+		c := text[pos-1]
+		return c == ' ' || c == '-' || c == '/'
+	}
+	eachPlace := func(key func(i, pos int), word func(pos int)) {
+		for i := range tl.entries {
+			start, end := int(tl.offs[i]), int(tl.offs[i+1])-1
+			if start == end {
+				continue // an empty key matches only when nothing is typed
+			}
+			key(i, start)
+			for pos := start + 1; pos < end; pos++ {
+				if isWordStart(pos) {
+					word(pos)
+				}
+			}
 		}
 	}
-	return lo - 1
+	eachPlace(func(_, pos int) {
+		firsts.from[int(text[pos])+1]++
+		keys.from[bigram(text, pos)+1]++
+	}, func(pos int) { words.from[bigram(text, pos)+1]++ })
+	for _, x := range []*startIndex{firsts, keys, words} {
+		for g := 1; g < len(x.from); g++ {
+			x.from[g] += x.from[g-1]
+		}
+		x.at = make([]int32, x.from[len(x.from)-1])
+	}
+	nextFirst, nextKey, nextWord := slices.Clone(firsts.from), slices.Clone(keys.from), slices.Clone(words.from)
+	eachPlace(func(i, pos int) {
+		g := int(text[pos])
+		firsts.at[nextFirst[g]] = int32(i)
+		nextFirst[g]++
+		g = bigram(text, pos)
+		keys.at[nextKey[g]] = int32(i)
+		nextKey[g]++
+	}, func(pos int) {
+		g := bigram(text, pos)
+		words.at[nextWord[g]] = int32(pos)
+		nextWord[g]++
+	})
 }
 
-// eachMatch calls f with every key that m accepts and its rank, as m.match would rank
-// it, each key once, in no particular order.
-func (tl *termList) eachMatch(m *matcher, f func(i, rank int)) {
+// entryAt returns the index of the entry whose key holds offset at of the text.
+func (tl *termList) entryAt(at int) int {
+	i, found := slices.BinarySearch(tl.offs, int32(at))
+	if !found {
+		i--
+	}
+	return i
+}
+
+// key returns entry i's key as bytes of the text.
+func (tl *termList) key(i int) []byte { return tl.text[tl.offs[i] : tl.offs[i+1]-1] }
+
+// rank adds the entries that m accepts to cands, but those skip rejects, best first, and
+// stops once no entry left could be among the best cands keeps. Which entries those are
+// is then settled; what is left is whether any other matches at all, which makes the
+// list incomplete, and the walk goes on to the first one.
+func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[candidate]) {
+	added := 0
+	// add adds entry i at rank, and reports whether the walk should go on.
+	add := func(i, rank int) bool {
+		e := &tl.entries[i]
+		if skip(e) {
+			return true
+		}
+		if added == cands.k {
+			cands.seen++ // one more match than the list keeps, worse than all of them
+			return false
+		}
+		cands.add(e.candidate(rank))
+		added++
+		// The list is full of entries better than any not yet walked; whether it is
+		// cut is known when it holds more than it keeps.
+		return added < cands.k || cands.seen <= cands.k
+	}
 	if m.typed == "" {
-		for i := range tl.keys {
-			f(i, rankPrefix)
+		for i := range tl.entries {
+			if !add(i, rankPrefix) {
+				return
+			}
 		}
 		return
 	}
 	typed := []byte(m.typed)
-	matched := map[int]bool{}
-	tl.keyStarts.places(typed, func(pos int) {
-		if bytes.HasPrefix(tl.text[pos:], typed) {
-			k := tl.keyAt(pos)
-			matched[k] = true
-			f(k, rankPrefix)
-		}
-	})
-	if len(m.runes) >= minWordPrefix {
-		tl.wordStarts.places(typed, func(pos int) {
-			if bytes.HasPrefix(tl.text[pos:], typed) {
-				if k := tl.keyAt(pos); !matched[k] {
-					matched[k] = true
-					f(k, rankWordPrefix)
-				}
+	// Keys that start with the typed text: with one byte typed, every key of its group;
+	// with more, those of the group of the first two that go on like it.
+	if len(typed) == 1 {
+		for _, i := range tl.firstBytes.group(int(typed[0])) {
+			if !add(int(i), rankPrefix) {
+				return
 			}
-		})
+		}
+	} else {
+		for _, i := range tl.keyStarts.group(bigram(typed, 0)) {
+			if bytes.HasPrefix(tl.text[tl.offs[i]:], typed) && !add(int(i), rankPrefix) {
+				return
+			}
+		}
+	}
+	// Keys with a word inside that starts with it, but for those that start with it
+	// themselves. A key's places are next to each other.
+	if len(m.runes) >= minWordPrefix {
+		last := -1
+		for _, pos := range tl.wordStarts.group(bigram(typed, 0)) {
+			if !bytes.HasPrefix(tl.text[pos:], typed) {
+				continue
+			}
+			i := tl.entryAt(int(pos))
+			if i == last {
+				continue
+			}
+			last = i
+			if !bytes.HasPrefix(tl.key(i), typed) && !add(i, rankWordPrefix) {
+				return
+			}
+		}
 	}
 	if m.maxTyp == 0 {
 		return
 	}
-	// A typo rarely hits the first letter: the keys that start with it are the ones
-	// worth the distance table.
+	// Keys within a typo or two: a typo rarely hits the first letter, so the keys that
+	// start with it are the ones worth the distance table.
 	first := utf8.AppendRune(nil, m.runes[0])
-	tl.keyStarts.places(first[:min(len(first), 2)], func(pos int) {
-		// The key's text runs to the next line end; the table reads no further than
-		// len(typed)+maxTyp runes of it.
-		key := tl.text[pos:min(len(tl.text), pos+4*(len(m.runes)+m.maxTyp))]
-		if end := bytes.IndexByte(key, '\n'); end >= 0 {
-			key = key[:end]
+	var group []int32
+	if len(first) == 1 {
+		group = tl.firstBytes.group(int(first[0]))
+	} else {
+		group = tl.keyStarts.group(bigram(first, 0))
+	}
+	for _, i := range group {
+		// The table reads no further than len(typed)+maxTyp runes of the key.
+		key := tl.key(int(i))
+		key = key[:min(len(key), 4*(len(m.runes)+m.maxTyp))]
+		if !bytes.HasPrefix(key, first) || m.tooManyMissing(key, m.maxTyp) {
+			continue
 		}
-		if !bytes.HasPrefix(key, first) || m.tooManyMissing(key, m.maxTyp) || !prefixWithin(m.runes, key, m.maxTyp) {
+		if rank, ok := m.match(tl.entries[i].match); ok && rank == rankFuzzy && !add(int(i), rankFuzzy) {
 			return
 		}
-		if k := tl.keyAt(pos); !matched[k] {
-			matched[k] = true
-			f(k, rankFuzzy)
+	}
+}
+
+// rankTermsOf ranks the terms and aliases of s against m into cands: the entries of the
+// term list that still hold, then those the edits since it was built touched, as they
+// are now.
+func (s *Snapshot) rankTermsOf(m *matcher, cands *topK[candidate]) {
+	tl, now := s.termListNow()
+	rankWithTouched(tl, now.entries, now, m, nil, cands)
+}
+
+// rankRootsOf ranks the top-level topics of s against m into cands, but those that
+// hide rejects.
+func (s *Snapshot) rankRootsOf(m *matcher, hide func(key string) bool, cands *topK[candidate]) {
+	tl, now := s.termListNow()
+	rankWithTouched(tl.roots, now.roots, now, m, hide, cands)
+}
+
+// rankWithTouched ranks the entries of tl that still hold, and touched, the entries
+// that replace the others, against m into cands, but for the topics hide rejects.
+func rankWithTouched(tl *termList, touched []termEntry, now *termsNow, m *matcher, hide func(key string) bool, cands *topK[candidate]) {
+	// The touched entries go first: the walk of the list stops when it has filled the
+	// list, which is then exact only if they are in it already.
+	for i := range touched {
+		e := &touched[i]
+		if rank, ok := m.match(e.match); ok && (hide == nil || !hide(e.topic)) {
+			cands.add(e.candidate(rank))
+		}
+	}
+	skip := func(e *termEntry) bool {
+		if e.kind == CompletionAlias {
+			if now.staleAliases[e.match] {
+				return true
+			}
+		} else if now.staleTopics[e.topic] {
+			return true
+		}
+		return hide != nil && hide(e.topic)
+	}
+	tl.rank(m, skip, cands)
+}
+
+// termsNow is what a snapshot knows beyond its term list: the entries whose topic or
+// alias key its edits touched, as they are now, in rank order, and the keys of the
+// list's entries they replace.
+type termsNow struct {
+	entries      []termEntry
+	roots        []termEntry     // the top-level terms among them, as topics
+	staleTopics  map[string]bool // the term of each, and the aliases of these keys, no longer hold
+	staleAliases map[string]bool
+}
+
+// termList returns the term list of the workspace, built from this snapshot or taken
+// over from an earlier one.
+func (s *Snapshot) termList() *termList {
+	return s.terms.base.get()
+}
+
+// termListNow returns the term list and what this snapshot's edits changed in it.
+func (s *Snapshot) termListNow() (*termList, *termsNow) {
+	tl := s.termList()
+	return tl, s.terms.now.get(func() *termsNow { return s.touchedTerms(tl) })
+}
+
+// buildTermList lists every term and alias of the workspace with its uses.
+func (s *Snapshot) buildTermList() *termList {
+	refs := map[string]int32{}
+	s.eachRefKey(func(rk string, lines int) {
+		for _, k := range s.resolve(rk) {
+			refs[k] += int32(lines)
 		}
 	})
+	lines := s.topicLines()
+	entries := make([]termEntry, 0, len(lines))
+	for k, n := range lines {
+		entries = append(entries, termEntry{match: k, topic: k, uses: n + refs[k], kind: CompletionTerm})
+	}
+	aliasKeys := map[string][]string{}
+	s.eachAlias(func(ak string, as []alias) {
+		for _, a := range as {
+			entries = append(entries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: lines[a.topic] + refs[a.topic]})
+			if ks := aliasKeys[a.topic]; len(ks) == 0 || ks[len(ks)-1] != ak {
+				aliasKeys[a.topic] = append(ks, ak)
+			}
+		}
+	})
+	entries = sortEntries(entries)
+	var roots []termEntry
+	for i := range entries {
+		if entries[i].isRoot() {
+			roots = append(roots, entries[i].asTopic())
+		}
+	}
+	tl := newTermList(entries)
+	tl.roots = newTermList(roots)
+	tl.aliasKeys = aliasKeys
+	return tl
+}
+
+// touchedTerms finds the entries of tl that the edits since it was built may have
+// changed, and makes them anew: the terms of the touched topics, the aliases of those
+// topics and of the touched alias keys. When the snapshot before had its own ready, only
+// the last edit's are made anew.
+func (s *Snapshot) touchedTerms(tl *termList) *termsNow {
+	w := s.terms
+	if prev := w.prev; prev != nil {
+		topics, aliases := w.edit.topics, maps.Clone(w.edit.aliases)
+		for i := range prev.entries {
+			if e := &prev.entries[i]; e.kind == CompletionAlias && topics[e.topic] {
+				aliases[e.match] = true // an alias made since the list, of a touched topic
+			}
+		}
+		fresh := s.freshTerms(tl, topics, aliases)
+		now := &termsNow{staleTopics: maps.Clone(prev.staleTopics), staleAliases: maps.Clone(prev.staleAliases)}
+		maps.Copy(now.staleTopics, fresh.staleTopics)
+		maps.Copy(now.staleAliases, fresh.staleAliases)
+		var kept []termEntry
+		for _, e := range prev.entries {
+			if e.kind == CompletionAlias && !fresh.staleAliases[e.match] || e.kind != CompletionAlias && !topics[e.topic] {
+				kept = append(kept, e)
+			}
+		}
+		now.entries = mergeEntries(kept, fresh.entries)
+		now.findRoots()
+		return now
+	}
+	now := s.freshTerms(tl, w.topics, w.aliases)
+	now.findRoots()
+	return now
+}
+
+// freshTerms makes the entries of topics and of alias keys, and of the aliases of
+// those topics that tl holds, as they are now.
+func (s *Snapshot) freshTerms(tl *termList, topics, aliases map[string]bool) *termsNow {
+	now := &termsNow{staleTopics: maps.Clone(topics), staleAliases: maps.Clone(aliases)}
+	if now.staleTopics == nil {
+		now.staleTopics = map[string]bool{}
+	}
+	if now.staleAliases == nil {
+		now.staleAliases = map[string]bool{}
+	}
+	for k := range topics {
+		for _, ak := range tl.aliasKeys[k] {
+			now.staleAliases[ak] = true
+		}
+	}
+	var aliasEntries []termEntry
+	counted := maps.Clone(now.staleTopics) // the topics whose uses the entries need
+	for ak := range now.staleAliases {
+		for _, fi := range s.aliasFiles(ak) {
+			for _, a := range fi.aliases[ak] {
+				aliasEntries = append(aliasEntries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias})
+				counted[a.topic] = true
+			}
+		}
+	}
+	refs := s.refCountsOf(counted)
+	for k := range topics {
+		if lines := s.topicUses(k); lines > 0 {
+			now.entries = append(now.entries, termEntry{match: k, topic: k, uses: int32(lines + refs[k]), kind: CompletionTerm})
+		}
+	}
+	for _, e := range aliasEntries {
+		e.uses = int32(s.topicUses(e.topic) + refs[e.topic])
+		now.entries = append(now.entries, e)
+	}
+	slices.SortFunc(now.entries, compareEntries)
+	return now
+}
+
+// findRoots lists the top-level terms among the entries, as topics.
+func (now *termsNow) findRoots() {
+	for i := range now.entries {
+		if now.entries[i].isRoot() {
+			now.roots = append(now.roots, now.entries[i].asTopic())
+		}
+	}
+}
+
+// mergeEntries merges two lists in rank order into one.
+func mergeEntries(a, b []termEntry) []termEntry {
+	out := make([]termEntry, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compareEntries(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// refCountsOf counts the reference lines that name each of topics, as refCount does
+// one at a time, but resolving each reference key that may name some of them once: the
+// touched topics of a few hundred edits share their last segments, and a last segment
+// can name hundreds of topics.
+func (s *Snapshot) refCountsOf(topics map[string]bool) map[string]int {
+	out := make(map[string]int, len(topics))
+	if s.refsCounted() {
+		for k := range topics {
+			out[k] = s.refCounts[k]
+		}
+		return out
+	}
+	// A key names a topic as its path, one of its aliases or its last segment.
+	cands := map[string]bool{}
+	for k := range topics {
+		cands[k] = true
+		for _, r := range s.topicRecs(k) {
+			for _, a := range r.aliases() {
+				cands[analysis.NameKey([]byte(a))] = true
+			}
+			cands[r.fi.ast.Line(int(r.t.first)).SegmentKey(int(r.t.seg))] = true
+		}
+	}
+	for rk := range cands {
+		lines := -1
+		for _, k := range s.resolve(rk) {
+			if !topics[k] {
+				continue
+			}
+			if lines < 0 {
+				lines = 0
+				for _, fi := range s.refFiles(rk) {
+					lines += len(fi.refs.get(rk))
+				}
+			}
+			out[k] += lines
+		}
+	}
+	return out
+}
+
+// topicLines counts the lines under every topic of the workspace, in every file. Each
+// file's topics are read in one pass over its table: at a million topics, looking each
+// up in the workspace table and then in its files misses the cache for nearly every one.
+func (s *Snapshot) topicLines() map[string]int32 {
+	files := s.allFiles()
+	size := 0
+	if s.tables != nil {
+		size = s.tables.topics.len()
+	} else if s.only != nil {
+		size = s.only.topics.len()
+	}
+	lines := make(map[string]int32, size)
+	for _, fi := range files {
+		for k, t := range fi.topics.all() {
+			lines[k] += t.uses
+		}
+	}
+	return lines
+}
+
+// eachAlias calls f with every alias key of the workspace and, once per file that
+// defines it, that file's aliases of the key.
+func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
+	if s.tables == nil {
+		if s.only != nil {
+			for ak, as := range s.only.aliases {
+				f(ak, as)
+			}
+		}
+		return
+	}
+	for ak, ids := range s.tables.aliases.all() {
+		for _, id := range ids {
+			f(ak, s.byID[id].aliases[ak])
+		}
+	}
+}
+
+// eachRefKey calls f with every reference key of the workspace and the lines that hold it.
+func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
+	if s.tables == nil {
+		if s.only != nil {
+			for rk, lines := range s.only.refs.all() {
+				f(rk, len(lines))
+			}
+		}
+		return
+	}
+	for rk, ids := range s.tables.refs.all() {
+		lines := 0
+		for _, id := range ids {
+			lines += len(s.byID[id].refs.get(rk))
+		}
+		f(rk, lines)
+	}
+}
+
+// workspaceTerms is the term list of a workspace: one built over every term and alias at
+// some snapshot and shared by the later ones, the keys edits touched since, and what
+// those keys make of the list at this snapshot.
+type workspaceTerms struct {
+	base *termBase
+	// Since the list was built: the topics whose lines or references may differ, and
+	// the alias keys defined or taken away.
+	topics, aliases map[string]bool
+	// The last edit's share of them, and what they made of the list at the snapshot
+	// before, if it was ready when this one was made: then only the last edit's
+	// entries are made anew.
+	edit termEdit
+	prev *termsNow
+	now  *lazy[*termsNow]
+}
+
+// termEdit is what one edit touched of the term list.
+type termEdit struct{ topics, aliases map[string]bool }
+
+// maxTouchedTerms is how many touched topics and alias keys a term list carries before
+// it is built anew: a snapshot whose predecessor had not made its touched entries makes
+// every one of them, a few thousand cost tens of milliseconds.
+const maxTouchedTerms = 4096
+
+// newWorkspaceTerms returns the terms of snap, whose list is built from snap on first use.
+func newWorkspaceTerms(snap *Snapshot) workspaceTerms {
+	return workspaceTerms{base: &termBase{from: snap}, now: &lazy[*termsNow]{}}
+}
+
+// termBase is a term list built on first use from the snapshot it was made for, whichever
+// later snapshot sharing it asks first: what they touched is relative to that one.
+type termBase struct {
+	once    sync.Once
+	from    *Snapshot // until the list is built
+	list    *termList
+	started atomic.Bool
+	done    atomic.Bool
+}
+
+func (b *termBase) get() *termList {
+	b.once.Do(func() {
+		b.started.Store(true)
+		b.list = b.from.buildTermList()
+		b.from = nil
+		b.done.Store(true)
+	})
+	return b.list
+}
+
+func (b *termBase) ready() bool { return b.done.Load() }
+
+// termKeys are what an edit changed of the term list: the topics whose line counts
+// changed, the alias keys whose aliases changed, the reference keys whose lines changed,
+// and the keys that may name other topics since: the topic and alias keys that came or
+// went. (A topic that comes or goes changes what its last segment names by itself
+// alone, and it is touched.)
+type termKeys struct {
+	topics, aliases, refs, names []string
+}
+
+// termKeysOfChange compares lines [oldFrom, oldTo) of old with lines [curFrom, curTo) of
+// cur, either nil for a file added or removed: what they hold alike, in whatever order,
+// changes nothing. Typing in a body keeps every reference of the line, and typing in a
+// head keeps the topics before the segment typed in.
+func termKeysOfChange(old *analysis.File, oldFrom, oldTo int, cur *analysis.File, curFrom, curTo int) *termKeys {
+	type aliasRec struct{ key, topic, text string }
+	topics := map[string]int{} // topic key -> lines
+	aliases, refs := map[aliasRec]int{}, map[string]int{}
+	count := func(f *analysis.File, from, to, d int) {
+		if f == nil {
+			return
+		}
+		for i := from; i < to; i++ {
+			l := f.Line(i)
+			text := f.LineText(i)
+			for s, seg := range l.Segments {
+				k := l.TopicKey(s)
+				topics[k] += d
+				if a := seg.Alias; !a.IsZero() {
+					aliases[aliasRec{analysis.NameKey(text[a.Start:a.End]), k, string(text[a.Start:a.End])}] += d
+				}
+			}
+			for _, r := range l.Refs() {
+				if r.Key != "" {
+					refs[r.Key] += d
+				}
+			}
+		}
+	}
+	count(old, oldFrom, oldTo, -1)
+	count(cur, curFrom, curTo, +1)
+	keys := &termKeys{}
+	for k, d := range topics {
+		if d != 0 {
+			keys.topics = append(keys.topics, k)
+			keys.names = append(keys.names, k)
+		}
+	}
+	seen := map[string]bool{}
+	for a, d := range aliases {
+		if d != 0 && !seen[a.key] {
+			seen[a.key] = true
+			keys.aliases = append(keys.aliases, a.key)
+			keys.names = append(keys.names, a.key)
+		}
+	}
+	for rk, d := range refs {
+		if d != 0 {
+			keys.refs = append(keys.refs, rk)
+		}
+	}
+	return keys
+}
+
+// touching returns the terms of snap, made from old by an edit of keys. The topics a
+// reference key names before the edit and after it are touched when its lines changed
+// or it names others: their reference counts may differ. A list nobody has started to
+// build is built from the snapshot it is first asked of, so there is nothing to carry;
+// one being built (in the background, when the edits come) is built from the snapshot it
+// was made for, and not again.
+func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceTerms {
+	if len(keys.topics)+len(keys.aliases)+len(keys.refs)+len(keys.names) == 0 {
+		return w // the same lines again, as when an editor opens a file as it is on disk
+	}
+	if !w.base.started.Load() {
+		return newWorkspaceTerms(snap)
+	}
+	edit := termEdit{topics: map[string]bool{}, aliases: map[string]bool{}}
+	topics, aliases := maps.Clone(w.topics), maps.Clone(w.aliases)
+	if topics == nil {
+		topics, aliases = map[string]bool{}, map[string]bool{}
+	}
+	full := func() bool { return len(topics)+len(aliases) > maxTouchedTerms }
+	for _, k := range keys.topics {
+		edit.topics[k], topics[k] = true, true
+	}
+	for _, k := range keys.aliases {
+		edit.aliases[k], aliases[k] = true, true
+	}
+	if full() {
+		return newWorkspaceTerms(snap)
+	}
+	linesChanged := map[string]bool{}
+	for _, rk := range keys.refs {
+		linesChanged[rk] = true
+	}
+	seen := map[string]bool{}
+	for _, rk := range slices.Concat(keys.refs, keys.names) {
+		if seen[rk] {
+			continue
+		}
+		seen[rk] = true
+		before, after := old.resolve(rk), snap.resolve(rk)
+		if !linesChanged[rk] && slices.Equal(before, after) {
+			continue
+		}
+		for _, k := range slices.Concat(before, after) {
+			edit.topics[k], topics[k] = true, true
+		}
+		if full() {
+			return newWorkspaceTerms(snap)
+		}
+	}
+	if len(edit.topics) == 0 && len(edit.aliases) == 0 {
+		return w // nothing the list holds changed
+	}
+	t := workspaceTerms{base: w.base, topics: topics, aliases: aliases, edit: edit, now: &lazy[*termsNow]{}}
+	t.prev, _ = w.now.ready()
+	return t
 }

@@ -1,72 +1,296 @@
 package index
 
 import (
+	"fmt"
 	"maps"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/notesls/notesls/analysis"
 )
 
-// TestTermListMatchesMatcher: the searches of the term list find exactly the keys that
+// TestTermListMatchesMatcher: the walks of the term list find exactly the entries that
 // the matcher accepts, with the same ranks, for typed texts that are prefixes of keys,
-// words inside them, typos of both, and texts that match nothing.
+// words inside them, typos of both, and texts that match nothing, when nothing stops
+// them early.
 func TestTermListMatchesMatcher(t *testing.T) {
 	src := append(corpus(t), "über -- straße = x\nétat -- état civil = y\n日本語 -- 日本 = z\na/b -- c-d = w\n"...)
 	snap, _ := NewWorkspace(DefaultConfig()).Update("a.notes", src)
-	fi := snap.file("a.notes")
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range fi.topics.all() {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	tl := snap.termList()
+	keys := make([]string, len(tl.entries))
+	for i, e := range tl.entries {
+		keys[i] = e.match
+	}
 	r := rand.New(rand.NewPCG(3, 4))
 	typed := []string{"", "d", "da", "data store -- ", "ub", "über", "etat", "état c", "日", "日本", "b -- c", "/b", "-d", "zzzz", "shradi", "replic", "We"}
 	for range 300 {
-		k := []rune(keys[r.IntN(len(keys))])
-		from := 0
-		if r.IntN(2) == 0 {
-			from = r.IntN(len(k))
-		}
-		to := min(len(k), from+1+r.IntN(12))
-		w := slices.Clone(k[from:to])
-		if len(w) > 2 && r.IntN(2) == 0 {
-			w[1+r.IntN(len(w)-1)] = 'q' // a typo, not in the first letter
-		}
-		typed = append(typed, string(w))
+		typed = append(typed, typedFrom(r, keys[r.IntN(len(keys))]))
 	}
 	for _, ty := range typed {
 		m := newMatcher(ty)
-		want := map[string]int{}
-		for _, k := range keys {
-			if rank, ok := m.match(k); ok {
-				want[k] = rank
+		type found struct {
+			key, label string
+			rank       int
+		}
+		want := map[found]int{}
+		for _, e := range tl.entries {
+			if rank, ok := m.match(e.match); ok {
+				want[found{e.topic, e.label, rank}]++
 			}
 		}
-		got := map[string]int{}
-		tl := fi.termList()
-		tl.eachMatch(&m, func(i, rank int) {
-			if _, dup := got[tl.keys[i]]; dup {
-				t.Fatalf("typed %q: key %q reported twice", ty, tl.keys[i])
-			}
-			got[tl.keys[i]] = rank
-		})
+		all := newTopK(len(tl.entries)+1, compareCandidates)
+		tl.rank(&m, func(*termEntry) bool { return false }, all)
+		got := map[found]int{}
+		for _, c := range all.h {
+			got[found{c.key, c.label, c.rank}]++
+		}
 		if !maps.Equal(got, want) {
-			for k, rank := range want {
-				if g, ok := got[k]; !ok || g != rank {
-					t.Errorf("typed %q: key %q: got rank %d (found %v), want %d", ty, k, g, ok, rank)
+			for f, n := range want {
+				if got[f] != n {
+					t.Errorf("typed %q: %+v found %d times, want %d", ty, f, got[f], n)
 				}
 			}
-			for k := range got {
-				if _, ok := want[k]; !ok {
-					t.Errorf("typed %q: key %q found, the matcher rejects it", ty, k)
+			for f, n := range got {
+				if _, ok := want[f]; !ok {
+					t.Errorf("typed %q: %+v found %d times, the matcher rejects it", ty, f, n)
 				}
 			}
 			t.FailNow()
 		}
 	}
 }
+
+// typedFrom makes what a user may have typed to find key: a prefix of it or of a word
+// inside it, now and then with a typo, not in the first letter.
+func typedFrom(r *rand.Rand, key string) string {
+	k := []rune(key)
+	if len(k) == 0 {
+		return ""
+	}
+	from := 0
+	if r.IntN(2) == 0 {
+		from = r.IntN(len(k))
+	}
+	to := min(len(k), from+1+r.IntN(12))
+	w := slices.Clone(k[from:to])
+	if len(w) > 2 && r.IntN(2) == 0 {
+		w[1+r.IntN(len(w)-1)] = 'q'
+	}
+	return string(w)
+}
+
+// fullScanTerms is the ranking of "[[" completion done the plain way: every topic and
+// alias of every file matched and counted, for the tests to hold the term list to.
+func fullScanTerms(s *Snapshot, typed string) *rankedCandidates {
+	m := newMatcher(typed)
+	cands := newTopK(keepCandidates, compareCandidates)
+	seen := map[string]bool{}
+	for _, fi := range s.allFiles() {
+		for k := range fi.topics.all() {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if rank, ok := m.match(k); ok {
+				cands.add(candidate{key: k, rank: rank, kind: CompletionTerm, uses: s.uses(k)})
+			}
+		}
+		for ak, as := range fi.aliases {
+			if rank, ok := m.match(ak); ok {
+				for _, a := range as {
+					cands.add(candidate{key: a.topic, label: a.text, rank: rank, kind: CompletionAlias, uses: s.uses(a.topic)})
+				}
+			}
+		}
+	}
+	sorted, cut := cands.sorted()
+	return &rankedCandidates{sorted, cut}
+}
+
+// TestTermsAgainstFullScan: over random workspaces of one file and of several, edited at
+// random (paths, bodies and their references, lines in and out, files in and out),
+// "[[" completion ranks the terms and aliases as a full scan of every file does, for
+// typed texts of no letter, one, two and more, typos included; and the list sometimes
+// built, sometimes not, between edits.
+func TestTermsAgainstFullScan(t *testing.T) {
+	cut, touched := 0, 0 // answers cut short, from a list with touched entries
+	defer func() {
+		if !t.Failed() && (cut == 0 || touched == 0) {
+			t.Errorf("%d answers cut, %d with touched entries: the walk's stop or the touched entries untested", cut, touched)
+		}
+	}()
+	for seed := range uint64(4) {
+		r := rand.New(rand.NewPCG(seed, 77))
+		g := newNoteGen(r, 60+r.IntN(60), "abcdo")
+		nfiles := 1 + int(seed%3)*2
+		files := map[string][]string{}
+		w := NewWorkspace(DefaultConfig())
+		srcs := map[string][]byte{}
+		for i := range nfiles {
+			p := fmt.Sprintf("f%d.notes", i)
+			files[p] = g.file(300 + r.IntN(900)/nfiles)
+			srcs[p] = []byte(strings.Join(files[p], "\n") + "\n")
+		}
+		w.UpdateMany(srcs)
+		paths := func() []string { return slices.Sorted(maps.Keys(files)) }
+		for step := range 50 {
+			ps := paths()
+			p := ps[r.IntN(len(ps))]
+			lines := files[p]
+			switch op := r.IntN(20); {
+			case op < 6 && len(lines) > 0: // a body: its references
+				i := r.IntN(len(lines))
+				head, _, _ := strings.Cut(lines[i], " = ")
+				lines[i] = head + g.body()
+			case op < 11 && len(lines) > 0: // a path
+				lines[r.IntN(len(lines))] = g.line()
+			case op < 14: // a line in
+				i := r.IntN(len(lines) + 1)
+				lines = slices.Insert(lines, i, g.line())
+			case op < 16 && len(lines) > 1: // a line out
+				i := r.IntN(len(lines))
+				lines = slices.Delete(lines, i, i+1)
+			case op == 16: // a new file
+				p = fmt.Sprintf("f%d.notes", 100+step)
+				lines = g.file(1 + r.IntN(30))
+			case op == 17 && len(ps) > 1: // a file out
+				delete(files, p)
+				w.Remove(p)
+				lines = nil
+			default: // a file written anew
+				lines = g.file(1 + len(lines)/2 + r.IntN(len(lines)+1))
+			}
+			if lines != nil {
+				files[p] = lines
+				w.Update(p, []byte(strings.Join(lines, "\n")+"\n"))
+			}
+			snap := w.Snapshot()
+			if r.IntN(3) == 0 {
+				continue // not asked: the next snapshot starts its own list
+			}
+			var keys []string
+			for _, fi := range snap.allFiles() {
+				for k := range fi.topics.all() {
+					keys = append(keys, k)
+				}
+				for ak := range fi.aliases {
+					keys = append(keys, ak)
+				}
+			}
+			slices.Sort(keys)
+			typed := []string{"", "a", "o", "é", "ab", "ca", "日", "-d", "/b"}
+			if r.IntN(2) == 0 {
+				snap.refTotals() // uses then come from the counts of every reference
+			}
+			for range 8 {
+				typed = append(typed, typedFrom(r, keys[r.IntN(len(keys))]))
+			}
+			for _, ty := range typed {
+				got, want := snap.rankTerms(ty), fullScanTerms(snap, ty)
+				if want.cut {
+					cut++
+				}
+				if _, now := snap.termListNow(); len(now.entries) > 0 {
+					touched++
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("seed %d step %d, %d files, typed %q: %d candidates (cut %v), want %d (cut %v)\ngot  %v\nwant %v",
+						seed, step, len(files), ty, len(got.cands), got.cut, len(want.cands), want.cut, head(got.cands), head(want.cands))
+				}
+			}
+			for _, ty := range typed {
+				if strings.Contains(ty, " -- ") {
+					continue // a path: its last segment is completed, as in a head
+				}
+				got := snap.completeTerms(ty, analysis.Span{})
+				if want := plainItems(snap, fullScanTerms(snap, ty), termLabelPlain(snap)); !reflect.DeepEqual(got, want) {
+					t.Fatalf("seed %d step %d: the items for %q differ", seed, step, ty)
+				}
+				// At the start of a line of some file, or of none.
+				path, line := "", -1
+				if r.IntN(4) > 0 {
+					fi := snap.allFiles()[r.IntN(len(snap.paths))]
+					path, line = fi.path, r.IntN(fi.ast.NumLines())
+				}
+				got = snap.completeRoots(ty, analysis.Span{}, path, line)
+				if want := plainRoots(snap, ty, path, line); !reflect.DeepEqual(got, want) {
+					t.Fatalf("seed %d step %d: the top-level topics for %q at %s:%d differ: %d items, want %d", seed, step, ty, path, line, len(got.Items), len(want.Items))
+				}
+			}
+		}
+	}
+}
+
+// plainRoots is completeRoots done the plain way: every top-level topic of every file
+// matched and counted, but those only on (path, line).
+func plainRoots(s *Snapshot, typed, path string, line int) *CompletionResult {
+	m := newMatcher(typed)
+	cands := newTopK(keepCandidates, compareCandidates)
+	seen := map[string]bool{}
+	for _, fi := range s.allFiles() {
+		for _, k := range fi.roots {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if rank, ok := m.match(k); ok && (line < 0 || !s.onlyOn(k, path, line)) {
+				cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: s.uses(k)})
+			}
+		}
+	}
+	sorted, cut := cands.sorted()
+	return plainItems(s, &rankedCandidates{sorted, cut}, func(c candidate) string {
+		return lastSegment(s.displayAvoiding(c.key, path, line))
+	})
+}
+
+func termLabelPlain(s *Snapshot) func(c candidate) string {
+	return func(c candidate) string {
+		if c.label != "" {
+			return c.label
+		}
+		return s.display(c.key)
+	}
+}
+
+// plainItems makes the items of ranked candidates from each term's display and
+// definitions, as hover shows them.
+func plainItems(s *Snapshot, ranked *rankedCandidates, label func(candidate) string) *CompletionResult {
+	res := &CompletionResult{Items: []CompletionItem{}, Incomplete: ranked.cut}
+	seen := map[string]bool{}
+	for _, c := range ranked.cands {
+		lbl := label(c)
+		if seen[lbl] {
+			continue
+		}
+		if len(res.Items) == maxCompletions {
+			res.Incomplete = true
+			break
+		}
+		seen[lbl] = true
+		item := CompletionItem{Label: lbl, Kind: c.kind, Key: c.key}
+		doc := s.display(c.key)
+		for _, d := range s.definitions(c.key) {
+			if d.Body != "" && item.Detail == "" {
+				item.Detail = d.Body
+			}
+			if d.Body != "" {
+				doc += "\n" + d.Separator + " " + d.Body
+			}
+			for _, u := range d.URLs {
+				doc += "\n" + u
+			}
+		}
+		item.Documentation = doc
+		res.Items = append(res.Items, item)
+	}
+	return res
+}
+
+func head(cs []candidate) []candidate { return cs[:min(len(cs), 8)] }
 
 // TestMissingLettersBound: the letter count never rules out a key that the distance
 // table accepts, over random typed texts and keys made of a few letters, so that near
@@ -95,5 +319,55 @@ func TestMissingLettersBound(t *testing.T) {
 	}
 	if ruledOut == 0 {
 		t.Fatal("the bound never ruled out a key")
+	}
+}
+
+// TestSortEntries: the compact sort orders entries as compareEntries does, over keys that
+// share their first eight bytes, are shorter than eight, or hold zero bytes.
+func TestSortEntries(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	parts := []string{"", "a", "ab", "abcdefgh", "abcdefghi", "\x00", "b", "é"}
+	var entries []termEntry
+	for range 5000 {
+		topic := parts[r.IntN(len(parts))] + parts[r.IntN(len(parts))] + parts[r.IntN(len(parts))]
+		entries = append(entries, termEntry{topic: topic, label: parts[r.IntN(3)], uses: int32(r.IntN(4))})
+	}
+	want := slices.Clone(entries)
+	slices.SortFunc(want, compareEntries)
+	if got := sortEntries(entries); !slices.Equal(got, want) {
+		t.Error("sortEntries orders differently from compareEntries")
+	}
+}
+
+// TestTermsBuiltWhileEdited: a term list whose build has started (in the background)
+// when edits come is shared by the snapshots of the edits, built from the snapshot it was
+// made for, and each snapshot ranks as a full scan of it does.
+func TestTermsBuiltWhileEdited(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	g := newNoteGen(r, 80, "abcdo")
+	files := map[string][]string{"a.notes": g.file(400), "b.notes": g.file(400)}
+	srcs := map[string][]byte{}
+	for p, lines := range files {
+		srcs[p] = []byte(strings.Join(lines, "\n") + "\n")
+	}
+	w := NewWorkspace(DefaultConfig())
+	first := w.UpdateMany(srcs)
+	first.terms.base.started.Store(true) // as if Prepare were building it now
+	snaps := []*Snapshot{first}
+	for range 20 {
+		p := []string{"a.notes", "b.notes"}[r.IntN(2)]
+		files[p][r.IntN(len(files[p]))] = g.line()
+		snap, _ := w.Update(p, []byte(strings.Join(files[p], "\n")+"\n"))
+		snaps = append(snaps, snap)
+	}
+	if last := snaps[len(snaps)-1]; last.terms.base != first.terms.base {
+		t.Fatal("the edits' snapshots do not share the list being built")
+	}
+	for i := len(snaps) - 1; i >= 0; i-- { // the last asks first: the list is still first's
+		for _, ty := range []string{"", "a", "ab", "bo", "cod"} {
+			if got, want := snaps[i].rankTerms(ty), fullScanTerms(snaps[i], ty); !reflect.DeepEqual(got, want) {
+				t.Fatalf("snapshot %d, typed %q: ranking differs from a full scan", i, ty)
+			}
+		}
 	}
 }

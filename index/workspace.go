@@ -40,7 +40,6 @@ type Snapshot struct {
 	// Computed on first use, or carried over from an earlier snapshot's through the edits.
 	cross *followed[crossState, crossEdit]
 	// Shared with the next snapshot while its topics and references stay the same.
-	rankedRoots  *lazy[[]rankedTopic]
 	untypedTerms *lazy[*rankedCandidates]
 	// The topic keys of every file for "[[" completion, from two files on.
 	terms workspaceTerms
@@ -82,7 +81,8 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
-		rankedRoots: &lazy[[]rankedTopic]{}, untypedTerms: &lazy[*rankedCandidates]{}, terms: newWorkspaceTerms()}
+		untypedTerms: &lazy[*rankedCandidates]{}}
+	s.terms = newWorkspaceTerms(s)
 	if len(fs.paths) == 1 {
 		s.only = s.file(fs.paths[0])
 	}
@@ -145,14 +145,17 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	fi, how, change := buildFile(path, src, prev)
 	snap = newSnapshot(old.cfg, old.fileSet().withFile(path, fi))
 	var keys editKeys
+	var termsTouched *termKeys
 	switch how {
 	case changedBodiesOnly:
 		snap.inheritTopicCaches(old)
-		snap.terms = old.terms
 		keys = changedKeys(change, prev.ast, fi.ast, false)
+		if len(keys.refs) > 0 {
+			termsTouched = termKeysOfChange(prev.ast, change.From, change.OldTo, fi.ast, change.From, change.To)
+		}
 		snap.cross = follow(old.cross, crossEditOf(path, change, keys))
 		if len(keys.refs) == 0 { // typing in a body: the use counts stand
-			snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
+			snap.untypedTerms = old.untypedTerms
 		}
 	case changedLines:
 		keys = changedKeys(change, prev.ast, fi.ast, true)
@@ -161,15 +164,24 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 		snap.near = follow(old.near, nearEdit{names})
 		snap.suggestNames = followSuggest(old.suggestNames, slices.Concat(names, aliases))
 		snap.suggestPaths = followSuggest(old.suggestPaths, topics)
-		snap.terms = old.terms.touching(slices.Values(topics))
+		termsTouched = termKeysOfChange(prev.ast, change.From, change.OldTo, fi.ast, change.From, change.To)
 	case changedAll:
-		snap.terms = old.terms.touching(topicKeysOf(prev, fi))
+		var was *analysis.File // nil for a new file
+		wasLines := 0
+		if prev != nil {
+			was, wasLines = prev.ast, prev.ast.NumLines()
+		}
+		termsTouched = termKeysOfChange(was, 0, wasLines, fi.ast, 0, fi.ast.NumLines())
 	}
 	var hashes changedHashes
 	if how != changedAll {
 		hashes = hashesOf(change, prev.ast, fi.ast)
 	}
 	snap.tables = followTables(old, snap, prev, fi, how, hashes, keys)
+	snap.terms = old.terms // the same terms, aliases and uses, unless the edit touched some
+	if termsTouched != nil {
+		snap.terms = old.terms.touching(old, snap, termsTouched)
+	}
 	if snap.tables != nil && old.tables != nil && how != changedAll {
 		snap.affected = snap.holdersOfHashes(path, hashes)
 	} else {
@@ -264,22 +276,6 @@ func followTables(old, snap *Snapshot, prev, cur *fileIndex, how fileChange, has
 	return t
 }
 
-// topicKeysOf iterates over the topic keys of files; nil ones are skipped.
-func topicKeysOf(files ...*fileIndex) func(yield func(string) bool) {
-	return func(yield func(string) bool) {
-		for _, fi := range files {
-			if fi == nil {
-				continue
-			}
-			for k := range fi.topics.all() {
-				if !yield(k) {
-					return
-				}
-			}
-		}
-	}
-}
-
 // allFiles lists the files in workspace order.
 func (s *Snapshot) allFiles() []*fileIndex {
 	out := make([]*fileIndex, len(s.paths))
@@ -350,7 +346,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	}
 	snap = newSnapshot(old.cfg, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
-	snap.terms = old.terms.touching(topicKeysOf(prev))
+	snap.terms = old.terms.touching(old, snap, termKeysOfChange(prev.ast, 0, prev.ast.NumLines(), nil, 0, 0))
 	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
@@ -366,7 +362,7 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	snap.inheritTopicCaches(old)
 	snap.terms = old.terms
 	snap.cross = old.cross // no finding of it depends on the configuration
-	snap.rankedRoots, snap.untypedTerms = old.rankedRoots, old.untypedTerms
+	snap.untypedTerms = old.untypedTerms
 	w.snap.Store(snap)
 	return snap
 }
