@@ -663,10 +663,10 @@ func termKeysOfChange(old *analysis.File, oldFrom, oldTo int, cur *analysis.File
 		for i := from; i < to; i++ {
 			l := f.Line(i)
 			text := f.LineText(i)
-			for s, seg := range l.Segments {
+			for s := range l.Segments {
 				k := l.TopicKey(s)
 				topics[k] += d
-				if a := seg.Alias; !a.IsZero() {
+				if a := l.Alias(s); !a.IsZero() {
 					aliases[aliasRec{analysis.NameKey(text[a.Start:a.End]), k, string(text[a.Start:a.End])}] += d
 				}
 			}
