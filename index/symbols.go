@@ -16,12 +16,26 @@ type TermSymbol struct {
 func (s *Snapshot) Symbols(query string) []TermSymbol {
 	res := s.completeTerms(query, analysis.Span{})
 	out := make([]TermSymbol, 0, len(res.Items))
-	for _, it := range res.Items {
-		locs := s.definingLines(it.Key)
-		if len(locs) == 0 {
-			continue
+	seen := map[string]bool{}
+	add := func(name, key string, alias bool) {
+		locs := s.definingLines(key)
+		if len(locs) == 0 || seen[name+"\x00"+key] {
+			return
 		}
-		out = append(out, TermSymbol{Name: it.Label, Alias: it.Kind == CompletionAlias, Topic: s.display(it.Key), Location: locs[0]})
+		seen[name+"\x00"+key] = true
+		out = append(out, TermSymbol{Name: name, Alias: alias, Topic: s.display(key), Location: locs[0]})
+	}
+	for _, it := range res.Items {
+		add(it.Label, it.Key, it.Kind == CompletionAlias)
+	}
+	// Completion matches from the start of a term; a misspelt last name ("shardng") is
+	// found the way a broken reference's suggestions are.
+	if !res.Incomplete && query != "" {
+		for _, near := range s.suggest(analysis.PathKey([]byte(query))) {
+			for _, k := range s.resolve(analysis.PathKey([]byte(near))) {
+				add(s.display(k), k, false)
+			}
+		}
 	}
 	return out
 }

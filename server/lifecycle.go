@@ -167,6 +167,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			SemanticTokensProvider:          semanticTokensProvider(),
 			RenameProvider:                  &protocol.RenameOptions{PrepareProvider: true},
 			CodeActionProvider:              &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
+			WorkspaceSymbolProvider:         true,
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).
 				WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{

@@ -183,6 +183,7 @@ func (s *Server) methodTable() map[string]method {
 		"textDocument/prepareRename":             concurrent(s.prepareRename),
 		"textDocument/rename":                    concurrent(s.rename),
 		"textDocument/codeAction":                concurrent(s.codeAction),
+		"workspace/symbol":                       concurrent(s.workspaceSymbol),
 		"textDocument/codeLens":                  concurrent(s.codeLens),
 		"codeLens/resolve":                       concurrent(s.codeLensResolve),
 		"textDocument/semanticTokens/full":       concurrent(s.semanticTokensFull),

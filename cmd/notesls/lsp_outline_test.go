@@ -383,3 +383,37 @@ func TestLSPCorpusSemanticTokens(t *testing.T) {
 		t.Errorf("range of line 313: %v, want its three tokens", one.Data)
 	}
 }
+
+// Workspace symbols: terms and aliases, ranked as completion, a typo tolerated.
+func TestLSPCorpusWorkspaceSymbols(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, text)
+	var syms []struct {
+		Name     string `json:"name"`
+		Kind     int    `json:"kind"`
+		Location struct {
+			URI   string   `json:"uri"`
+			Range lspRange `json:"range"`
+		} `json:"location"`
+	}
+	c.result("workspace/symbol", map[string]any{"query": "shardng"}, &syms)
+	found := false
+	for _, s := range syms {
+		if strings.HasSuffix(s.Name, "sharding") && s.Location.URI == uri {
+			found = true
+			if got := strings.Split(text, "\n")[s.Location.Range.Start.Line]; !strings.Contains(got, "sharding") {
+				t.Errorf("%s placed on line %d: %q", s.Name, s.Location.Range.Start.Line+1, got)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("shardng does not find sharding: %+v", syms)
+	}
+	c.result("workspace/symbol", map[string]any{"query": "jump server"}, &syms)
+	if len(syms) == 0 || syms[0].Name != "jump server" || syms[0].Location.Range.Start.Line != 311 {
+		t.Errorf("jump server: %+v, want it first, on line 312", syms)
+	}
+}
