@@ -257,6 +257,29 @@ async function main() {
     });
   });
 
+  await step("the Outline lists the topics (data store, API) from the server's document symbols", async () => {
+    await runCommand("Explorer: Focus on Outline View");
+    await waitFor("data store and API in the Outline", () => {
+      const rows = [...document.querySelectorAll(".pane-body .monaco-list-row")]
+        .filter((r) => r.closest(".pane")?.querySelector(".pane-header")?.textContent?.includes("Outline"))
+        .map((r) => r.getAttribute("aria-label") || r.textContent);
+      return { ok: rows.some((r) => /data store/.test(r)) && rows.some((r) => /\bAPI\b/.test(r)), seen: rows.slice(0, 12) };
+    });
+    await focusEditor();
+  });
+
+  await step("the light bulb on line 83 offers the quick fix of its path operator (Ctrl+.)", async () => {
+    await goTo(83, 5);
+    await page.keyboard.press("Control+.");
+    await waitFor("the quick fix in the code action menu", () => {
+      const items = [...document.querySelectorAll(".action-widget .monaco-list-row, .context-view .action-label, .monaco-menu .action-label")]
+        .map((el) => el.getAttribute("aria-label") || el.textContent);
+      return { ok: items.some((t) => t.includes("Fix the line (malformed-separator)")), seen: items };
+    });
+    await page.keyboard.press("Escape");
+    await focusEditor();
+  });
+
   await step("an edit that fixes line 83 (API -- gateway) clears its error", async () => {
     await goTo(83, 7);
     await page.keyboard.type(" ");
