@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"fmt"
-	"os"
 
 	"github.com/segmentio/encoding/json"
 
@@ -61,7 +60,7 @@ func parseSettings(raw json.RawMessage) (settings, error) {
 
 // parseConfigFile reads a .notesls.json strictly, as --check does.
 func parseConfigFile(path string) (settings, error) {
-	data, err := os.ReadFile(path)
+	data, err := readRegular(path)
 	if err != nil {
 		return settings{}, err
 	}

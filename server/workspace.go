@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -291,11 +290,22 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 			if w.isOpen(path) {
 				continue // the editor's text wins over the disk
 			}
-			data, err := os.ReadFile(path)
-			if errors.Is(err, fs.ErrNotExist) || (err == nil && !(w.underRoot(path) && w.wanted(path))) {
+			// Only a notes file inside a workspace folder is read: a watcher's event names
+			// any path, and reading it is not ours to do.
+			if !(w.underRoot(path) && w.wanted(path)) {
 				_, aff := w.idx.Remove(path)
 				touch(path)
 				touch(aff...)
+				continue
+			}
+			data, err := readRegular(path)
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular) {
+				_, aff := w.idx.Remove(path)
+				touch(path)
+				touch(aff...)
+				if err != nil && errors.Is(err, errNotRegular) {
+					w.s.log.Warn("not reading", zap.Error(err))
+				}
 				continue
 			}
 			if err != nil {
@@ -386,7 +396,7 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 		if _, ok := pending[p]; ok {
 			continue
 		}
-		data, err := os.ReadFile(p)
+		data, err := readRegular(p)
 		if err != nil {
 			w.s.log.Warn("reading file", zap.String("path", p), zap.Error(err))
 			continue
