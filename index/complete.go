@@ -482,3 +482,14 @@ func prefixWithin[T string | []byte](typed []rune, key T, k int) bool {
 	}
 	return slices.Min(prev) <= k
 }
+
+// TermDocumentation is a completion item's documentation for topic key, for a client
+// that asks for it when the item is selected (completionItem/resolve).
+func (s *Snapshot) TermDocumentation(key string) string {
+	recs := s.topicRecs(key)
+	if len(recs) == 0 {
+		return ""
+	}
+	_, doc := termDoc(recs, key)
+	return doc
+}

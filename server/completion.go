@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/segmentio/encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,9 +38,13 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 			SortText: fmt.Sprintf("%05d", i), // the index ranks; the client keeps its order
 			TextEdit: &protocol.TextEdit{Range: rng, NewText: it.Label},
 		}
-		if it.Documentation != "" {
-			kind := s.client.docFormat
-			item.Documentation = protocol.MarkupContent{Kind: kind, Value: markup{plain: kind == protocol.PlainText}.lines(it.Documentation)}
+		switch {
+		case s.client.resolveDocs && it.Key != "":
+			// Sent when the item is selected: 200 items' definitions, encoded for every
+			// keystroke, were most of a completion's time.
+			item.Data = completionData{Key: it.Key}
+		case it.Documentation != "":
+			item.Documentation = s.documentation(it.Documentation)
 		}
 		// The client filters items by the typed prefix; a fuzzy match (a typo) would be
 		// dropped there, so it is told to match the prefix itself.
@@ -81,4 +87,34 @@ func subsequenceFold(sub, s string) bool {
 		}
 	}
 	return true
+}
+
+// completionData travels with an item whose documentation waits for resolve.
+type completionData struct {
+	Key string `json:"notesKey"`
+}
+
+func (s *Server) documentation(text string) protocol.MarkupContent {
+	kind := s.client.docFormat
+	return protocol.MarkupContent{Kind: kind, Value: markup{plain: kind == protocol.PlainText}.lines(text)}
+}
+
+// completionResolve adds the documentation of the selected item: its term's definitions.
+func (s *Server) completionResolve(ctx context.Context, item *protocol.CompletionItem) (*protocol.CompletionItem, error) {
+	raw, err := json.Marshal(item.Data)
+	if err != nil {
+		return item, nil
+	}
+	var data completionData
+	if json.Unmarshal(raw, &data) != nil || data.Key == "" {
+		return item, nil // not an item of ours, or one with nothing to add
+	}
+	v, err := s.ws.wait(ctx, generationOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	if doc := v.snap.TermDocumentation(data.Key); doc != "" {
+		item.Documentation = s.documentation(doc)
+	}
+	return item, nil
 }

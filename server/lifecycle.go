@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 
 	"github.com/segmentio/encoding/json"
@@ -35,6 +36,7 @@ type clientInfo struct {
 	encoding          PositionEncoding    // how positions count characters
 	hoverFormat       protocol.MarkupKind // what hovers are written in
 	docFormat         protocol.MarkupKind // what completion documentation is written in
+	resolveDocs       bool                // documentation may wait for completionItem/resolve
 }
 
 // initializeParams decodes only what the server uses, so that a client sending a newer
@@ -69,6 +71,9 @@ type initializeParams struct {
 			Completion struct {
 				CompletionItem struct {
 					DocumentationFormat []protocol.MarkupKind `json:"documentationFormat"`
+					ResolveSupport      struct {
+						Properties []string `json:"properties"`
+					} `json:"resolveSupport"`
 				} `json:"completionItem"`
 			} `json:"completion"`
 		} `json:"textDocument"`
@@ -108,6 +113,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 		hoverFormat:       markupFor(caps.TextDocument.Hover.ContentFormat, p.ClientInfo.Name, p.ClientInfo.Version),
 		docFormat:         markupFor(caps.TextDocument.Completion.CompletionItem.DocumentationFormat, p.ClientInfo.Name, p.ClientInfo.Version),
 		encoding:          chooseEncoding(caps.General.PositionEncodings),
+		resolveDocs:       slices.Contains(caps.TextDocument.Completion.CompletionItem.ResolveSupport.Properties, "documentation"),
 	}
 	s.mappers.setEncoding(s.client.encoding)
 	if !isNull(p.WorkDoneToken) {
@@ -153,6 +159,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			HoverProvider: true,
 			CompletionProvider: &protocol.CompletionOptions{
 				TriggerCharacters: triggerCharacters,
+				ResolveProvider:   true,
 			},
 			DefinitionProvider:              true,
 			ReferencesProvider:              true,

@@ -170,6 +170,7 @@ func (s *Server) methodTable() map[string]method {
 		// every change received before it, cancellable with $/cancelRequest.
 		"textDocument/hover":                     concurrent(s.hover),
 		"textDocument/completion":                concurrent(s.completion),
+		"completionItem/resolve":                 concurrent(s.completionResolve),
 		"textDocument/definition":                concurrent(s.definition),
 		"textDocument/references":                concurrent(s.references),
 		"textDocument/formatting":                concurrent(s.formatting),

@@ -263,10 +263,35 @@ func (s *Stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
+	if r, ok := msg.(*jsonrpc2.Response); ok && r.Err() == nil {
+		return s.writeResult(r)
+	}
 	data, err := json.Marshal(msg)
 	if err != nil {
 		return 0, fmt.Errorf("encoding message: %w", err)
 	}
+	return s.writeFrame(data)
+}
+
+// writeResult writes a successful response around its result, which the replier has
+// already encoded: marshalling the response would validate and compact that JSON once
+// more, the largest cost of a big answer (200 completion items).
+func (s *Stream) writeResult(r *jsonrpc2.Response) (int64, error) {
+	rid := r.ID()
+	id, err := json.Marshal(&rid) // ID marshals itself through its pointer
+	if err != nil {
+		return 0, fmt.Errorf("encoding message: %w", err)
+	}
+	result := r.Result()
+	if len(result) == 0 {
+		result = json.RawMessage("null")
+	}
+	data := make([]byte, 0, len(result)+len(id)+40)
+	data = append(data, `{"jsonrpc":"2.0","result":`...)
+	data = append(data, result...)
+	data = append(data, `,"id":`...)
+	data = append(data, id...)
+	data = append(data, '}')
 	return s.writeFrame(data)
 }
 

@@ -167,3 +167,26 @@ func TestStreamWrite(t *testing.T) {
 		t.Fatalf("wrote %v", got)
 	}
 }
+
+// A result is written as the library would write the response, byte for byte.
+func TestStreamWritesResultAsLibrary(t *testing.T) {
+	for _, result := range []any{nil, []int{}, map[string]any{"a": "<b> & \"c\"", "n": 1.5}, "é😀"} {
+		for _, id := range []jsonrpc2.ID{jsonrpc2.NewNumberID(7), jsonrpc2.NewStringID("s-1")} {
+			resp, err := jsonrpc2.NewResponse(id, result, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.Marshal(resp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn := &pipeConn{in: strings.NewReader("")}
+			if _, err := NewStream(conn, nil).Write(context.Background(), resp); err != nil {
+				t.Fatal(err)
+			}
+			if got := conn.out.String(); got != frame(string(want)) {
+				t.Errorf("result %v id %v:\n got %q\nwant %q", result, id, got, frame(string(want)))
+			}
+		}
+	}
+}

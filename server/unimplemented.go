@@ -12,7 +12,6 @@ var unimplemented = map[string]bool{
 	"textDocument/typeDefinition":       true,
 	"textDocument/willSaveWaitUntil":    true,
 	"workspace/executeCommand":          true,
-	"completionItem/resolve":            true,
 	"textDocument/linkedEditingRange":   true,
 	"textDocument/moniker":              true,
 	"textDocument/prepareCallHierarchy": true,

@@ -753,10 +753,14 @@ func initializeParams(ws, wsURI string) map[string]any {
 				"didChangeConfiguration": map[string]any{"dynamicRegistration": false},
 			},
 			"textDocument": map[string]any{
-				"synchronization":    map[string]any{"dynamicRegistration": false, "didSave": true},
-				"hover":              map[string]any{"contentFormat": []string{"markdown", "plaintext"}},
-				"definition":         map[string]any{"linkSupport": true},
-				"completion":         map[string]any{"completionItem": map[string]any{"snippetSupport": false}, "contextSupport": true},
+				"synchronization": map[string]any{"dynamicRegistration": false, "didSave": true},
+				"hover":           map[string]any{"contentFormat": []string{"markdown", "plaintext"}},
+				"definition":      map[string]any{"linkSupport": true},
+				// As VS Code offers: documentation may come on completionItem/resolve.
+				"completion": map[string]any{"contextSupport": true, "completionItem": map[string]any{
+					"snippetSupport": false, "documentationFormat": []string{"markdown", "plaintext"},
+					"resolveSupport": map[string]any{"properties": []string{"documentation", "detail", "additionalTextEdits"}},
+				}},
 				"publishDiagnostics": map[string]any{"relatedInformation": true, "versionSupport": true, "codeDescriptionSupport": true},
 			},
 			"window": map[string]any{"workDoneProgress": true},
