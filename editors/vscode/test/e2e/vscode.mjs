@@ -163,12 +163,17 @@ async function main() {
     await quickOpen(FILE);
   });
 
-  await step('the status bar\'s language mode says "Notes"', async () => {
+  await step('the status bar\'s language mode says "Notes", and said nothing else before', async () => {
     await waitFor('"Notes" in the language status', () => {
       const text = document.getElementById("status.editor.mode")?.textContent?.trim() ?? "";
       return { ok: text === "Notes", seen: text };
     });
-    console.log(`  language modes shown: ${(await page.evaluate(() => window.__languageModes)).join(" -> ")}`);
+    const modes = await page.evaluate(() => window.__languageModes);
+    console.log(`  language modes shown: ${modes.join(" -> ")}`);
+    // A file first shown as Plain Text and only later as Notes was a user's complaint.
+    if (modes.some((m) => m !== "Notes")) {
+      throw new Error(`the file showed other language modes first: ${modes.join(" -> ")}`);
+    }
   });
 
   const errors = expected.filter((d) => d.severity === "error").length;
