@@ -129,6 +129,12 @@ mkdir -p "$tmp"/{home,config,data,cache,state,user-data/User,extensions,workspac
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" \
   XDG_CACHE_HOME="$tmp/cache" XDG_STATE_HOME="$tmp/state"
 cp "$root/testdata/system-design.notes" "$tmp/workspace/"
+# A large file of clean entries (random names, sorted, no finding, nothing like the
+# corpus's names), so that the first index takes long enough for VS Code to show its
+# progress.
+mkdir -p "$tmp/workspace/generated"
+awk 'BEGIN { srand(7); for (i = 0; i < 300000; i++) { s = ""; for (j = 0; j < 14; j++) s = s sprintf("%c", 97 + int(rand() * 26)); print s " = filler entry" } }' \
+  | LC_ALL=C sort -u > "$tmp/workspace/generated/filler.notes"
 # A line that VS Code's defaults box (an ambiguous apostrophe, in a language without
 # diagnostics), to show that the unicode-highlight check sees such boxes where drawn.
 printf 'DON\xe2\x80\x99T\n' > "$tmp/workspace/apostrophe.ini"

@@ -360,8 +360,11 @@ async function main() {
       throw new Error(`the channel does not show "starting", initialized, then the progress token requested, granted and used: ` +
         JSON.stringify({ initialized, create, granted, reported }));
     }
-    // The first index of one file takes milliseconds: VS Code rarely draws its progress.
-    console.log(`  indexing progress on screen: ${progress.length ? progress.join(" / ") : "too quick to see"}; in the protocol: the token granted, $/progress received`);
+    // The workspace's 300,000 filler lines take the first index long enough to be seen.
+    console.log(`  indexing progress on screen: ${progress.join(" / ")}; in the protocol: the token granted, $/progress received`);
+    if (!progress.some((t) => /Indexing notes/i.test(t))) {
+      throw new Error(`VS Code never showed the indexing progress; seen: ${JSON.stringify(progress)}`);
+    }
   });
 }
 
