@@ -120,7 +120,7 @@ func BenchmarkCompleteTermsTyped(b *testing.B) {
 	typed := []string{"shard", "replic", "We", "degrad", "content limiti", "autocorrection 4"}
 	i := 0
 	for b.Loop() {
-		snap.completeTerms(typed[i%len(typed)], analysis.Span{})
+		snap.completeTerms(typed[i%len(typed)], analysis.Span{}, true)
 		i++
 	}
 }
@@ -194,12 +194,12 @@ func BenchmarkCompleteTermsWorkspace(b *testing.B) {
 		typed []string
 	}{{"none", []string{""}}, {"1", pick(1, false)}, {"2", pick(2, false)}, {"4", pick(4, false)}, {"typo6", pick(6, true)}}
 	run := func(b *testing.B, snap *Snapshot, typed []string) {
-		snap.completeTerms(typed[0], analysis.Span{}) // the term list, built once
+		snap.completeTerms(typed[0], analysis.Span{}, true) // the term list, built once
 		b.ReportAllocs()
 		i := 0
 		cpu := cpuTime()
 		for b.Loop() {
-			snap.completeTerms(typed[i%len(typed)], analysis.Span{})
+			snap.completeTerms(typed[i%len(typed)], analysis.Span{}, true)
 			i++
 		}
 		reportCPU(b, cpu)
@@ -211,12 +211,12 @@ func BenchmarkCompleteTermsWorkspace(b *testing.B) {
 	for _, k := range kinds {
 		b.Run("roots/"+k.name, func(b *testing.B) {
 			path := snap.paths[0]
-			snap.completeRoots(k.typed[0], analysis.Span{}, path, 0)
+			snap.completeRoots(k.typed[0], analysis.Span{}, path, 0, true)
 			b.ReportAllocs()
 			i := 0
 			cpu := cpuTime()
 			for b.Loop() {
-				snap.completeRoots(k.typed[i%len(k.typed)], analysis.Span{}, path, 0)
+				snap.completeRoots(k.typed[i%len(k.typed)], analysis.Span{}, path, 0, true)
 				i++
 			}
 			reportCPU(b, cpu)

@@ -32,6 +32,17 @@ type candidate struct {
 // path before it; at the start of a head, the top-level topics; inside "[[", every term
 // and alias. It returns nil where nothing is proposed.
 func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
+	return s.complete(path, offset, true)
+}
+
+// CompleteWithoutDocs is Complete without the items' documentation, for a client that
+// asks for it when an item is selected (TermDocumentation): building 200 items'
+// definitions for every keystroke was garbage the collector then made requests pay for.
+func (s *Snapshot) CompleteWithoutDocs(path string, offset int) *CompletionResult {
+	return s.complete(path, offset, false)
+}
+
+func (s *Snapshot) complete(path string, offset int, docs bool) *CompletionResult {
 	var f *analysis.File
 	if fi := s.file(path); fi != nil {
 		f = fi.ast
@@ -41,7 +52,7 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 	}
 	ln := f.LineAt(offset)
 	if ln < 0 {
-		return s.completeTopics("", "", analysis.Span{Start: offset, End: offset}, path, -1)
+		return s.completeTopics("", "", analysis.Span{Start: offset, End: offset}, path, -1, docs)
 	}
 	start := f.Start(ln)
 	line := f.LineText(ln)
@@ -52,7 +63,7 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 	before := line[:rel]
 	if open := bytes.LastIndex(before, []byte("[[")); open >= 0 && !bytes.Contains(before[open:], []byte("]]")) {
 		typed := before[open+2:]
-		return s.completeTerms(string(typed), analysis.Span{Start: start + open + 2, End: offset})
+		return s.completeTerms(string(typed), analysis.Span{Start: start + open + 2, End: offset}, docs)
 	}
 	l := f.Line(ln)
 	if l.Sep != analysis.SepNone && int(l.SepSpan.Start) < rel {
@@ -79,15 +90,15 @@ func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
 	if strings.Contains(typed, "--") || strings.HasSuffix(typed, " -") {
 		return nil // an operator being typed
 	}
-	return s.completeTopics(parent, typed, analysis.Span{Start: start + typedStart, End: offset}, path, ln)
+	return s.completeTopics(parent, typed, analysis.Span{Start: start + typedStart, End: offset}, path, ln, docs)
 }
 
 // completeTopics proposes the children of parent ("" for the top level) matching typed.
 // A topic that exists only on the line being typed (path, line) is what the user is
 // writing, not a proposal.
-func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, path string, line int) *CompletionResult {
+func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, path string, line int, docs bool) *CompletionResult {
 	if parent == "" {
-		return s.completeRoots(typed, replace, path, line)
+		return s.completeRoots(typed, replace, path, line, docs)
 	}
 	var childKeys []string
 	for _, fi := range s.topicFiles(parent) {
@@ -124,7 +135,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		}
 		cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: uses})
 	}
-	return s.finish(cands, replace, func(c candidate, recs []topicRef) string {
+	return s.finish(cands, replace, docs, func(c candidate, recs []topicRef) string {
 		return lastSegment(spelling(recs, c.key, path, line))
 	})
 }
@@ -132,7 +143,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 // completeRoots is completeTopics at the top level, where every line starts: it walks
 // the top-level topics of the term list most used first, so that a short prefix stops
 // after the list is full instead of ranking every top-level topic of the workspace.
-func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path string, line int) *CompletionResult {
+func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path string, line int, docs bool) *CompletionResult {
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
 	var hide func(key string) bool
@@ -140,19 +151,19 @@ func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path strin
 		hide = func(key string) bool { return s.onlyOn(key, path, line) }
 	}
 	s.rankRootsOf(&m, hide, cands)
-	return s.finish(cands, replace, func(c candidate, recs []topicRef) string {
+	return s.finish(cands, replace, docs, func(c candidate, recs []topicRef) string {
 		return lastSegment(spelling(recs, c.key, path, line))
 	})
 }
 
 // completeTerms proposes every term and alias matching typed, for "[[".
-func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *CompletionResult {
+func (s *Snapshot) completeTerms(typed string, replace analysis.Span, docs bool) *CompletionResult {
 	// A target written as a path under a known topic is completed one segment at a time,
 	// as in a head.
 	if i := strings.LastIndex(typed, " -- "); i >= 0 {
 		if parent := analysis.PathKey([]byte(typed[:i])); s.hasTopic(parent) {
 			last := analysis.Span{Start: replace.Start + i + len(" -- "), End: replace.End}
-			return s.completeTopics(parent, typed[i+len(" -- "):], last, "", -1)
+			return s.completeTopics(parent, typed[i+len(" -- "):], last, "", -1, docs)
 		}
 	}
 	var ranked rankedCandidates
@@ -163,7 +174,7 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span) *Completio
 	} else {
 		ranked = *s.rankTerms(typed)
 	}
-	return s.finishSorted(ranked.cands, ranked.cut, replace, termLabel)
+	return s.finishSorted(ranked.cands, ranked.cut, replace, docs, termLabel)
 }
 
 // rankedCandidates are the best candidates, best first; cut says others were left out.
@@ -219,9 +230,9 @@ func (s *Snapshot) topicUses(key string) int {
 // since labels can repeat and repeats are dropped.
 const keepCandidates = 2 * maxCompletions
 
-func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, label func(candidate, []topicRef) string) *CompletionResult {
+func (s *Snapshot) finish(top *topK[candidate], replace analysis.Span, docs bool, label func(candidate, []topicRef) string) *CompletionResult {
 	cands, cut := top.sorted()
-	return s.finishSorted(cands, cut, replace, label)
+	return s.finishSorted(cands, cut, replace, docs, label)
 }
 
 // termLabel is the label of a term or alias: the alias as written, the term as first
@@ -236,7 +247,7 @@ func termLabel(c candidate, recs []topicRef) string {
 // finishSorted makes the items of ranked candidates: labels without repeats, each with
 // the term's definitions as they are now. label gets the candidate's topic records, which
 // the item's documentation reads too: looked up once, they are most of an item's cost.
-func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, label func(candidate, []topicRef) string) *CompletionResult {
+func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, docs bool, label func(candidate, []topicRef) string) *CompletionResult {
 	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
 	res.Incomplete = cut
 	seen := map[string]bool{}
@@ -252,10 +263,33 @@ func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Sp
 		}
 		seen[lbl] = true
 		item := CompletionItem{Label: lbl, Kind: c.kind, Key: c.key}
-		item.Detail, item.Documentation = termDoc(recs, c.key)
+		if docs {
+			item.Detail, item.Documentation = termDoc(recs, c.key)
+		} else {
+			item.Detail = termDetail(recs)
+		}
 		res.Items = append(res.Items, item)
 	}
 	return res
+}
+
+// termDetail is termDoc's detail alone: the first body among the term's definitions.
+func termDetail(recs []topicRef) string {
+	for _, r := range recs {
+		if r.t.entry < 0 {
+			continue
+		}
+		f := r.fi.ast
+		if body := f.Line(int(r.t.entry)).Body.Text(f.LineText(int(r.t.entry))); body != "" {
+			return body
+		}
+		for _, ln := range r.fi.moreEntries[r.key] {
+			if body := f.Line(int(ln)).Body.Text(f.LineText(int(ln))); body != "" {
+				return body
+			}
+		}
+	}
+	return ""
 }
 
 // termDoc returns what an item shows of a term: the first body among its definitions, and

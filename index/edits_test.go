@@ -96,7 +96,7 @@ func editsAgainstFreshIndex(t *testing.T, seed uint64) {
 				}
 				// And inside "[[", the first letters of the line as the typed text.
 				typed := string(f.LineText(cl)[:col])
-				if got, want := fmt.Sprint(snap.completeTerms(typed, analysis.Span{})), fmt.Sprint(fresh.completeTerms(typed, analysis.Span{})); got != want {
+				if got, want := fmt.Sprint(snap.completeTerms(typed, analysis.Span{}, true)), fmt.Sprint(fresh.completeTerms(typed, analysis.Span{}, true)); got != want {
 					t.Fatalf("seed %d edit %d: term completion of %q differs:\n got %s\nwant %s", seed, i, typed, got, want)
 				}
 			}

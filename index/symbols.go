@@ -14,7 +14,7 @@ type TermSymbol struct {
 // tolerated (shardng finds sharding), best first, at most as many as completion offers;
 // each is placed at its term's first defining line.
 func (s *Snapshot) Symbols(query string) []TermSymbol {
-	res := s.completeTerms(query, analysis.Span{})
+	res := s.completeTerms(query, analysis.Span{}, false)
 	out := make([]TermSymbol, 0, len(res.Items))
 	seen := map[string]bool{}
 	add := func(name, key string, alias bool) {

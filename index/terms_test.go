@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -205,7 +206,7 @@ func TestTermsAgainstFullScan(t *testing.T) {
 				if strings.Contains(ty, " -- ") {
 					continue // a path: its last segment is completed, as in a head
 				}
-				got := snap.completeTerms(ty, analysis.Span{})
+				got := snap.completeTerms(ty, analysis.Span{}, true)
 				if want := plainItems(snap, fullScanTerms(snap, ty), termLabelPlain(snap)); !reflect.DeepEqual(got, want) {
 					t.Fatalf("seed %d step %d: the items for %q differ", seed, step, ty)
 				}
@@ -215,7 +216,7 @@ func TestTermsAgainstFullScan(t *testing.T) {
 					fi := snap.allFiles()[r.IntN(len(snap.paths))]
 					path, line = fi.path, r.IntN(fi.ast.NumLines())
 				}
-				got = snap.completeRoots(ty, analysis.Span{}, path, line)
+				got = snap.completeRoots(ty, analysis.Span{}, path, line, true)
 				if want := plainRoots(snap, ty, path, line); !reflect.DeepEqual(got, want) {
 					t.Fatalf("seed %d step %d: the top-level topics for %q at %s:%d differ: %d items, want %d", seed, step, ty, path, line, len(got.Items), len(want.Items))
 				}
@@ -369,5 +370,46 @@ func TestTermsBuiltWhileEdited(t *testing.T) {
 				t.Fatalf("snapshot %d, typed %q: ranking differs from a full scan", i, ty)
 			}
 		}
+	}
+}
+
+// Completion without documentation gives the same items, details included, as with it:
+// only the documentation is left for completionItem/resolve, and it is TermDocumentation.
+func TestCompleteWithoutDocs(t *testing.T) {
+	src, err := os.ReadFile("../testdata/system-design.notes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"/c.notes": src, "/r.notes": []byte("x = see [[da\ny -- \n[[j\n")})
+	checked := 0
+	for _, path := range []string{"/c.notes", "/r.notes"} {
+		content, _ := snap.Content(path)
+		for off := 0; off <= len(content); off += 7 {
+			full, lazy := snap.Complete(path, off), snap.CompleteWithoutDocs(path, off)
+			if (full == nil) != (lazy == nil) {
+				t.Fatalf("%s:%d: with docs %v, without %v", path, off, full, lazy)
+			}
+			if full == nil {
+				continue
+			}
+			if len(full.Items) != len(lazy.Items) || full.Incomplete != lazy.Incomplete || full.Replace != lazy.Replace {
+				t.Fatalf("%s:%d: %d items with docs, %d without", path, off, len(full.Items), len(lazy.Items))
+			}
+			for i, it := range full.Items {
+				l := lazy.Items[i]
+				if l.Documentation != "" || l.Label != it.Label || l.Detail != it.Detail || l.Key != it.Key || l.Kind != it.Kind {
+					t.Fatalf("%s:%d item %d: %+v without docs, %+v with", path, off, i, l, it)
+				}
+				if it.Kind != CompletionTopic || it.Documentation != "" {
+					if got := snap.TermDocumentation(it.Key); got != it.Documentation && it.Kind != CompletionAlias {
+						t.Fatalf("%s:%d item %q: TermDocumentation %q, item's %q", path, off, it.Label, got, it.Documentation)
+					}
+				}
+				checked++
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("only %d items compared", checked)
 	}
 }

@@ -144,7 +144,7 @@ func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64) {
 		// "[[" completion, whose term list later snapshots carry over with the keys
 		// edits touched.
 		for _, typed := range []string{"", "s", "da", "jump", "inci"} {
-			if got, want := fmt.Sprint(snap.completeTerms(typed, analysis.Span{})), fmt.Sprint(fresh.completeTerms(typed, analysis.Span{})); got != want {
+			if got, want := fmt.Sprint(snap.completeTerms(typed, analysis.Span{}, true)), fmt.Sprint(fresh.completeTerms(typed, analysis.Span{}, true)); got != want {
 				t.Fatalf("seed %d step %d: term completion of %q differs:\n got %s\nwant %s", seed, i, typed, got, want)
 			}
 		}

@@ -20,7 +20,12 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 	if err != nil || f == nil {
 		return list, err
 	}
-	res := f.v.snap.Complete(f.path, off)
+	var res *index.CompletionResult
+	if s.client.resolveDocs {
+		res = f.v.snap.CompleteWithoutDocs(f.path, off)
+	} else {
+		res = f.v.snap.Complete(f.path, off)
+	}
 	if res == nil {
 		return list, nil
 	}
