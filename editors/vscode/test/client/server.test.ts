@@ -10,6 +10,8 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import {
+  CodeAction,
+  CodeActionRequest,
   CompletionItem,
   ConfigurationRequest,
   CompletionList,
@@ -363,6 +365,20 @@ describe("notesls over stdio, as VS Code starts it", () => {
     // Line 83's "API --gateway" is rewritten and, sorting being on, moved to its place.
     assert.ok(edits.some((e) => e.range.start.line <= 82 && 82 < e.range.end.line), "no edit takes line 83 away");
     assert.ok(edits.some((e) => e.newText.includes("API -- gateway\n")), `no edit writes "API -- gateway": ${JSON.stringify(edits.slice(0, 3))}`);
+  });
+
+  it("offers the light bulb's quick fix for line 83's path operator", async () => {
+    const diags = (await session.diagnostics(1, () => true)).filter((d) => d.range.start.line === 82);
+    const actions = (await conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 82, character: 4 }, end: { line: 82, character: 4 } },
+      context: { diagnostics: diags },
+    })) as CodeAction[];
+    const fix = actions?.find((a) => a.title === "Fix the line (malformed-separator)");
+    assert.ok(fix && fix.kind === "quickfix" && fix.diagnostics?.length === 1, `no linked quick fix: ${JSON.stringify(actions)}`);
+    const edit = fix!.edit!.changes![uri][0];
+    assert.equal(edit.newText, "API -- gateway");
+    assert.equal(edit.range.start.line, 82);
   });
 
   it("completes after `data store -- database -- ` with the topic's children", async () => {
