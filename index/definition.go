@@ -26,6 +26,10 @@ func (s *Snapshot) References(path string, offset int) []Location {
 	return s.referencesTo(keys)
 }
 
+// ReferencesTo lists every reference that resolves to topic key, in file and offset
+// order: what a hover's RefCount counts, without finding the term again.
+func (s *Snapshot) ReferencesTo(key string) []Location { return s.referencesTo([]string{key}) }
+
 // referencesTo lists every reference that resolves to one of the topic keys, in file
 // and offset order.
 func (s *Snapshot) referencesTo(keys []string) []Location {

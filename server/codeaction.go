@@ -225,16 +225,9 @@ func (x *fixer) mergeNames(d index.Diagnostic) []protocol.CodeAction {
 	if err != nil || len(files) == 0 {
 		return nil
 	}
-	edit := &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{}}
-	for path, text := range files {
-		old, _ := x.f.v.snap.Content(path)
-		edits, err := lineEdits(x.s.mappers.get(path, old), old, 0, text)
-		if err != nil {
-			return nil
-		}
-		if len(edits) > 0 {
-			edit.Changes[x.f.v.uri(path)] = edits
-		}
+	edit, err := x.s.workspaceEdit(x.f.v, files)
+	if err != nil {
+		return nil
 	}
 	return []protocol.CodeAction{{Title: fmt.Sprintf("Rename %q to %q everywhere", here, name), Kind: protocol.QuickFix, Edit: edit}}
 }

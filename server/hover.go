@@ -30,7 +30,7 @@ func (s *Server) hover(ctx context.Context, p *protocol.HoverParams) (*protocol.
 	}
 	var refs []referringLine
 	if h.RefCount > 0 {
-		refs = s.referringLines(f, off)
+		refs = s.referringLines(f.v, h.Key)
 	}
 	kind := s.client.hoverFormat
 	return &protocol.Hover{
@@ -48,12 +48,11 @@ type referringLine struct {
 	line int // 0-based
 }
 
-// referringLines lists the first lines, in file and line order, that refer to the term
-// under off.
-func (s *Server) referringLines(f *fileView, off int) []referringLine {
+// referringLines lists the first lines, in file and line order, that refer to topic key.
+func (s *Server) referringLines(v *view, key string) []referringLine {
 	var out []referringLine
-	for _, r := range f.v.snap.References(f.path, off) {
-		_, sel, ok := s.location(f.v, r.Path, r.Span, r.Selection)
+	for _, r := range v.snap.ReferencesTo(key) {
+		_, sel, ok := s.location(v, r.Path, r.Span, r.Selection)
 		if !ok {
 			continue
 		}

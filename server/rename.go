@@ -51,9 +51,15 @@ func (s *Server) rename(ctx context.Context, p *protocol.RenameParams) (*protoco
 	if err != nil {
 		return nil, err
 	}
+	return s.workspaceEdit(f.v, files)
+}
+
+// workspaceEdit turns files' new texts into one workspace edit of a few text edits a
+// file (the files a rename or a merge of near-duplicates changes).
+func (s *Server) workspaceEdit(v *view, files map[string][]byte) (*protocol.WorkspaceEdit, error) {
 	edit := &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{}}
 	for path, text := range files {
-		old, ok := f.v.snap.Content(path)
+		old, ok := v.snap.Content(path)
 		if !ok {
 			continue
 		}
@@ -62,7 +68,7 @@ func (s *Server) rename(ctx context.Context, p *protocol.RenameParams) (*protoco
 			return nil, err
 		}
 		if len(edits) > 0 {
-			edit.Changes[f.v.uri(path)] = edits
+			edit.Changes[v.uri(path)] = edits
 		}
 	}
 	return edit, nil
