@@ -81,7 +81,15 @@ func (b *lockedBuffer) String() string {
 // failure) and the test hooks on.
 func startServer(t *testing.T, args ...string) *lspClient {
 	t.Helper()
-	cmd := exec.Command(notesBinary, append([]string{"serve", "--log-level", "debug"}, args...)...)
+	return startServerUnder(t, nil, args...)
+}
+
+// startServerUnder runs the server as the last arguments of wrapper (a tracer such as
+// strace), or directly when wrapper is empty.
+func startServerUnder(t *testing.T, wrapper []string, args ...string) *lspClient {
+	t.Helper()
+	argv := append(append(append([]string{}, wrapper...), notesBinary, "serve", "--log-level", "debug"), args...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), testHooksEnv+"=1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -114,8 +122,15 @@ func startServer(t *testing.T, args ...string) *lspClient {
 		select {
 		case <-c.exited:
 		default:
-			_ = cmd.Process.Kill()
-			<-c.exited
+			// Closing stdin ends the server; a kill alone would leave a traced server
+			// running behind its tracer, holding stdout open.
+			_ = stdin.Close()
+			select {
+			case <-c.exited:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-c.exited
+			}
 		}
 		if t.Failed() {
 			t.Logf("server stderr:\n%s", c.stderr.String())
