@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"runtime"
 	"time"
 
 	"github.com/segmentio/encoding/json"
@@ -37,6 +38,15 @@ func (s *Server) testHooks() map[string]method {
 		}},
 		"notesls/test/fail": {kind: kindConcurrent, raw: func(context.Context, json.RawMessage) (any, error) {
 			return nil, errors.New("test hook failure")
+		}},
+		// The live heap after a full collection: the soak test compares it before and
+		// after hours of edits on the same text, to find what a session leaks.
+		"notesls/test/heap": {kind: kindSerial, raw: func(context.Context, json.RawMessage) (any, error) {
+			runtime.GC()
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			return map[string]uint64{"heapAlloc": m.HeapAlloc, "heapObjects": m.HeapObjects}, nil
 		}},
 	}
 }

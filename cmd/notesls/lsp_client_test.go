@@ -546,3 +546,33 @@ func lspUTF16Position(text string, off int) lspPosition {
 func textDocPos(uri string, p lspPosition) map[string]any {
 	return map[string]any{"textDocument": map[string]any{"uri": uri}, "position": p}
 }
+
+// compactNotes forgets every notification but the last publishDiagnostics of each
+// document, so that a session of tens of thousands of edits (the soak test) keeps waits
+// and scans short. Call it only when no wait is looking at the notes.
+func (c *lspClient) compactNotes() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	latest := map[string]int{}
+	for i, n := range c.notes {
+		if n.Method != "textDocument/publishDiagnostics" {
+			continue
+		}
+		var p struct {
+			URI string `json:"uri"`
+		}
+		if json.Unmarshal(n.Params, &p) == nil {
+			latest[p.URI] = i
+		}
+	}
+	var kept []*rpcMessage
+	for i, n := range c.notes {
+		var p struct {
+			URI string `json:"uri"`
+		}
+		if n.Method == "textDocument/publishDiagnostics" && json.Unmarshal(n.Params, &p) == nil && latest[p.URI] == i {
+			kept = append(kept, n)
+		}
+	}
+	c.notes = kept
+}

@@ -19,36 +19,9 @@ import (
 // checks that an edit republishes every file whose findings it changed, whatever the
 // rule, and that the server and CI agree on a workspace of many files.
 func TestLSPWorkspaceEditsConvergeToCheck(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "system-design.notes"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	// The corpus's blocks dealt round-robin into four files, and a file of references.
-	blocks := strings.Split(string(src), "\n\n")
-	texts := map[string]string{}
-	var names []string
-	for i, b := range blocks {
-		name := filepath.Join(dir, fmt.Sprintf("part%d.notes", i%4))
-		texts[name] += strings.TrimSpace(b) + "\n\n"
-	}
-	// References to terms of the file the edits change, so that its edits break and
-	// mend them; and lines that repeat some of its lines, whose findings point into it.
-	refs, dups := filepath.Join(dir, "refs.notes"), filepath.Join(dir, "repeats.notes")
+	texts, names := splitCorpusWorkspace(t, dir)
 	first := filepath.Join(dir, "part0.notes")
-	for i, line := range strings.Split(texts[first], "\n") {
-		if head, _, ok := strings.Cut(line, " = "); ok && i%5 == 0 {
-			texts[refs] += fmt.Sprintf("ref %03d = see [[%s]]\n", i, head)
-		}
-		if i%7 == 3 && line != "" {
-			texts[dups] += line + "\n"
-		}
-	}
-	for name, text := range texts {
-		lspWriteFile(t, name, text)
-		names = append(names, name)
-	}
-	slices.Sort(names)
 
 	c := startServer(t)
 	c.initialize(dir, editorCaps, nil)
@@ -96,6 +69,53 @@ func TestLSPWorkspaceEditsConvergeToCheck(t *testing.T) {
 		}
 	}
 
+	awaitCheckAgreement(t, c, dir, names, texts)
+}
+
+// splitCorpusWorkspace writes into dir the corpus's blocks dealt round-robin into four files
+// (part0..part3.notes), a file of references to part0's terms and a file repeating some of
+// its lines, so that edits of part0 change findings in the others. It returns each file's
+// text and the sorted names.
+func splitCorpusWorkspace(t *testing.T, dir string) (map[string]string, []string) {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "system-design.notes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The corpus's blocks dealt round-robin into four files, and a file of references.
+	blocks := strings.Split(string(src), "\n\n")
+	texts := map[string]string{}
+	var names []string
+	for i, b := range blocks {
+		name := filepath.Join(dir, fmt.Sprintf("part%d.notes", i%4))
+		texts[name] += strings.TrimSpace(b) + "\n\n"
+	}
+	// References to terms of the file the edits change, so that its edits break and
+	// mend them; and lines that repeat some of its lines, whose findings point into it.
+	refs, dups := filepath.Join(dir, "refs.notes"), filepath.Join(dir, "repeats.notes")
+	first := filepath.Join(dir, "part0.notes")
+	for i, line := range strings.Split(texts[first], "\n") {
+		if head, _, ok := strings.Cut(line, " = "); ok && i%5 == 0 {
+			texts[refs] += fmt.Sprintf("ref %03d = see [[%s]]\n", i, head)
+		}
+		if i%7 == 3 && line != "" {
+			texts[dups] += line + "\n"
+		}
+	}
+	for name, text := range texts {
+		lspWriteFile(t, name, text)
+		names = append(names, name)
+	}
+	slices.Sort(names)
+
+	return texts, names
+}
+
+// awaitCheckAgreement waits until every file's published findings equal what --check
+// reports on texts (written to disk by the caller), and fails after 20 s naming the
+// difference.
+func awaitCheckAgreement(t *testing.T, c *lspClient, dir string, names []string, texts map[string]string) {
+	t.Helper()
 	want := checkFindingsByFile(t, dir, texts)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
