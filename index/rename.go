@@ -18,8 +18,10 @@ type RenameTarget struct {
 	seg  int           // the segment's index in its path
 }
 
-// PrepareRename finds the segment under the cursor; ok is false on anything else (a body
-// word, a reference, a blank line), which a rename cannot start from.
+// PrepareRename finds the topic under the cursor: a segment of a line's path, or a
+// segment of a reference that names one topic (by its path or by its name), as F2 on a
+// use renames the thing used in any editor. ok is false on anything else (a body word, an
+// alias, a reference that names no topic or several, a blank line).
 func (s *Snapshot) PrepareRename(path string, offset int) (RenameTarget, bool) {
 	fi := s.file(path)
 	if fi == nil || fi.ast.NumLines() == 0 {
@@ -34,7 +36,42 @@ func (s *Snapshot) PrepareRename(path string, offset int) (RenameTarget, bool) {
 			return RenameTarget{Key: l.TopicKey(i), Name: string(fi.ast.Src[name.Start:name.End]), Span: name, seg: i}, true
 		}
 	}
+	for _, r := range l.Refs() {
+		if target := r.Target.In(start); target.Contains(offset) || target.End == offset {
+			return s.referenceTarget(fi.ast.Src[target.Start:target.End], target.Start, r.Key, offset)
+		}
+	}
 	return RenameTarget{}, false
+}
+
+// referenceTarget is the rename target of a reference whose target text starts at
+// offset base: with its full path, the segment under the cursor; by a name that one topic
+// ends with, that topic.
+func (s *Snapshot) referenceTarget(target []byte, base int, key string, offset int) (RenameTarget, bool) {
+	if s.hasTopic(key) {
+		keys := strings.Split(key, " -- ")
+		for i := range keys {
+			sp, ok := segmentOf(target, i, false)
+			if !ok {
+				break
+			}
+			if sp.Start+base <= offset && offset <= sp.End+base {
+				return RenameTarget{Key: strings.Join(keys[:i+1], " -- "), Name: string(target[sp.Start:sp.End]),
+					Span: analysis.Span{Start: base + sp.Start, End: base + sp.End}, seg: i}, true
+			}
+		}
+		return RenameTarget{}, false
+	}
+	if s.hasAlias(key) {
+		return RenameTarget{}, false // an alias is a name of its own, renamed where it is written
+	}
+	topics := s.resolve(key)
+	if len(topics) != 1 {
+		return RenameTarget{}, false
+	}
+	sp, _ := segmentOf(target, 0, true)
+	return RenameTarget{Key: topics[0], Name: string(target[sp.Start:sp.End]),
+		Span: analysis.Span{Start: base + sp.Start, End: base + sp.End}, seg: strings.Count(topics[0], " -- ")}, true
 }
 
 // A RenameError is a rename refused, with the reason a user can act on.
@@ -60,7 +97,7 @@ func (s *Snapshot) RenameInto(path string, offset int, newName string) (map[stri
 func (s *Snapshot) rename(path string, offset int, newName string, merge bool) (map[string][]byte, error) {
 	t, ok := s.PrepareRename(path, offset)
 	if !ok {
-		return nil, &RenameError{"only a path segment can be renamed"}
+		return nil, &RenameError{"only a topic can be renamed: put the cursor on a segment of a path, or on a reference to one topic"}
 	}
 	if err := validName(newName); err != nil {
 		return nil, err

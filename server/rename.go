@@ -27,7 +27,7 @@ func (s *Server) prepareRename(ctx context.Context, p *protocol.PrepareRenamePar
 	}
 	t, ok := f.v.snap.PrepareRename(f.path, off)
 	if !ok {
-		return nil, jsonrpc2.NewError(requestFailed, "only a path segment can be renamed: put the cursor on a topic's name")
+		return nil, jsonrpc2.NewError(requestFailed, "only a topic can be renamed: put the cursor on a segment of a path, or on a reference to one topic")
 	}
 	rng, err := f.mapper.SpanRange(t.Span)
 	if err != nil {

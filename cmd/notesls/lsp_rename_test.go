@@ -86,6 +86,40 @@ func TestLSPRename(t *testing.T) {
 		t.Errorf("rename of database to zz: b.notes:\n%s", got)
 	}
 
+	// F2 on a reference renames the topic it names: by its name, [[database]] in b.notes
+	// gives the same edit as the segment in a.notes ...
+	bAt := lspPositionOf(t, bText, "database]]")
+	c.result("textDocument/prepareRename", textDocPos(bURI, bAt), &prep)
+	if prep.Placeholder != "database" || prep.Range != (lspRange{bAt, lspPosition{Line: bAt.Line, Character: bAt.Character + 8}}) {
+		t.Errorf("prepareRename on [[database]]: %+v", prep)
+	}
+	var fromRef struct {
+		Changes map[string][]lspTextEdit `json:"changes"`
+	}
+	c.result("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": bURI}, "position": bAt, "newName": "zz"}, &fromRef)
+	if got := applyLSPEdits(t, aText, fromRef.Changes[aURI]); got != gotA {
+		t.Errorf("rename of [[database]] to zz, a.notes:\n%s\nwant\n%s", got, gotA)
+	}
+	if got := applyLSPEdits(t, bText, fromRef.Changes[bURI]); !strings.Contains(got, "[[zz]]") {
+		t.Errorf("rename of [[database]] to zz: b.notes:\n%s", got)
+	}
+	// ... and by a segment of its path, "queue" in [[data store -- queue]], the topic up
+	// to that segment, soft references included.
+	c.result("textDocument/rename", map[string]any{"textDocument": map[string]any{"uri": aURI},
+		"position": lspPositionOf(t, aText, "queue]]"), "newName": "fifo"}, &fromRef)
+	gotA, gotB = applyLSPEdits(t, aText, fromRef.Changes[aURI]), applyLSPEdits(t, bText, fromRef.Changes[bURI])
+	if !strings.Contains(gotA, "see [[data store -- fifo]]") || !strings.Contains(gotA, "data store -- fifo = first in") ||
+		strings.Contains(gotA, "queue") || gotB != strings.Replace(bText, "-> data store -- queue", "-> data store -- fifo", 1) {
+		t.Errorf("rename of queue in [[data store -- queue]] to fifo:\na.notes:\n%s\nb.notes:\n%s", gotA, gotB)
+	}
+	// A reference that names nothing is no topic to rename.
+	broken := "omega = see [[nowhere]]\n"
+	cURI := lspFileURI(filepath.Join(dir, "c.notes"))
+	c.didOpen(cURI, broken)
+	if msg := c.call("textDocument/prepareRename", textDocPos(cURI, lspPositionOf(t, broken, "nowhere"))); msg.Error == nil {
+		t.Errorf("prepareRename on a broken reference: %s, want a refusal", msg.Result)
+	}
+
 	for name, why := range map[string]string{
 		"":          "empty",
 		"a -- b":    "path operator",
