@@ -202,6 +202,9 @@ func (d *diagnostics) run(ctx context.Context) {
 			d.publishYielding(ctx, v, p)
 		}
 		d.deliverLate(ctx)
+		if d.s.openBeyond(first) {
+			d.s.askRefresh() // their hints and lenses may lead into what changed
+		}
 		d.prepareWhenIdle()
 	}
 }

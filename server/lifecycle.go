@@ -37,6 +37,8 @@ type clientInfo struct {
 	hoverFormat       protocol.MarkupKind // what hovers are written in
 	docFormat         protocol.MarkupKind // what completion documentation is written in
 	resolveDocs       bool                // documentation may wait for completionItem/resolve
+	inlayHintRefresh  bool                // workspace.inlayHint.refreshSupport
+	codeLensRefresh   bool                // workspace.codeLens.refreshSupport
 }
 
 // initializeParams decodes only what the server uses, so that a client sending a newer
@@ -60,6 +62,12 @@ type initializeParams struct {
 				DynamicRegistration bool `json:"dynamicRegistration"`
 			} `json:"didChangeWatchedFiles"`
 			Configuration bool `json:"configuration"`
+			InlayHint     struct {
+				RefreshSupport bool `json:"refreshSupport"`
+			} `json:"inlayHint"`
+			CodeLens struct {
+				RefreshSupport bool `json:"refreshSupport"`
+			} `json:"codeLens"`
 		} `json:"workspace"`
 		TextDocument struct {
 			Definition struct {
@@ -114,6 +122,8 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 		docFormat:         markupFor(caps.TextDocument.Completion.CompletionItem.DocumentationFormat, p.ClientInfo.Name, p.ClientInfo.Version),
 		encoding:          chooseEncoding(caps.General.PositionEncodings),
 		resolveDocs:       slices.Contains(caps.TextDocument.Completion.CompletionItem.ResolveSupport.Properties, "documentation"),
+		inlayHintRefresh:  caps.Workspace.InlayHint.RefreshSupport,
+		codeLensRefresh:   caps.Workspace.CodeLens.RefreshSupport,
 	}
 	s.mappers.setEncoding(s.client.encoding)
 	if !isNull(p.WorkDoneToken) {
@@ -195,7 +205,10 @@ func (s *Server) initializeReplied() {
 }
 
 func (s *Server) initialized(ctx context.Context, _ json.RawMessage) (any, error) {
-	s.initializedSeenOnce.Do(func() { close(s.initializedSeen) })
+	s.initializedSeenOnce.Do(func() {
+		close(s.initializedSeen)
+		go s.runRefresh(s.ctx)
+	})
 	if s.client.watchRegistration {
 		go s.registerWatchers()
 	}

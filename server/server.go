@@ -97,6 +97,7 @@ type Server struct {
 	initializedSeenOnce sync.Once
 	exited              chan struct{}
 	exitOnce            sync.Once
+	refreshWake         chan struct{} // see refresh.go
 
 	inflightMu sync.Mutex
 	inflight   map[jsonrpc2.ID]context.CancelFunc
@@ -130,6 +131,7 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *Server {
 		exited:          make(chan struct{}),
 		initReplied:     make(chan struct{}),
 		initializedSeen: make(chan struct{}),
+		refreshWake:     make(chan struct{}, 1),
 		inflight:        make(map[jsonrpc2.ID]context.CancelFunc),
 		docs:            newDocumentStore(),
 		mappers:         newMapperCache(),
