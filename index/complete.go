@@ -248,9 +248,10 @@ func termLabel(c candidate, recs []topicRef) string {
 // the term's definitions as they are now. label gets the candidate's topic records, which
 // the item's documentation reads too: looked up once, they are most of an item's cost.
 func (s *Snapshot) finishSorted(cands []candidate, cut bool, replace analysis.Span, docs bool, label func(candidate, []topicRef) string) *CompletionResult {
-	res := &CompletionResult{Replace: replace, Items: []CompletionItem{}}
+	n := min(len(cands), maxCompletions)
+	res := &CompletionResult{Replace: replace, Items: make([]CompletionItem, 0, n)}
 	res.Incomplete = cut
-	seen := map[string]bool{}
+	seen := make(map[string]bool, n)
 	for _, c := range cands {
 		recs := s.topicRecs(c.key)
 		lbl := label(c, recs)
