@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -97,6 +98,20 @@ func TestLSPCorpusFormatting(t *testing.T) {
 		!strings.HasPrefix(rangeEdits[0].NewText, "API -- gateway") || strings.Count(rangeEdits[0].NewText, "\n") != 1 {
 		t.Errorf("range formatting of line 83: %+v", rangeEdits)
 	}
+	// Lines 38 to 48 (best practices, a space run in line 42), and 83 alone.
+	doc := newGoldenDoc(text)
+	var b strings.Builder
+	b.WriteString(goldenHeader)
+	for _, r := range []lspRange{
+		{linePos(t, text, 83, `^(A)PI`), linePos(t, text, 83, `^API( )`)},
+		{lspPosition{Line: 37}, lspPosition{Line: 47, Character: 3}},
+	} {
+		c.result("textDocument/rangeFormatting", map[string]any{"textDocument": map[string]any{"uri": uri}, "range": r,
+			"options": map[string]any{"tabSize": 4, "insertSpaces": true}}, &rangeEdits)
+		fmt.Fprintf(&b, "range %s:\n", goldenRange(r))
+		doc.edits(t, &b, rangeEdits)
+	}
+	lspGolden(t, "range-formatting.golden", []byte(b.String()))
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -234,6 +235,42 @@ func TestLSPCorpusCodeActions(t *testing.T) {
 	if got := actions(1, "refactor"); len(got) != 0 {
 		t.Errorf("asked only for refactorings: %+v", got)
 	}
+
+	// Every finding's line with the actions offered there, each edit with the text it
+	// replaces; then the source actions.
+	doc := newGoldenDoc(text)
+	docs := map[string]goldenDoc{uri: doc}
+	findingLines := map[int][]string{}
+	for _, d := range *p.Diagnostics {
+		findingLines[d.Range.Start.Line+1] = append(findingLines[d.Range.Start.Line+1], d.Code)
+	}
+	var ordered []int
+	for ln := range findingLines {
+		ordered = append(ordered, ln)
+	}
+	sort.Ints(ordered)
+	var b strings.Builder
+	b.WriteString(goldenHeader)
+	render := func(a lspCodeAction) {
+		var linked []string
+		for _, d := range a.Diagnostics {
+			linked = append(linked, d.Code)
+		}
+		fmt.Fprintf(&b, "- %q kind %s preferred %v diagnostics %v\n", a.Title, a.Kind, a.IsPreferred, linked)
+		goldenWorkspaceEdit(t, &b, a.Edit.Changes, docs, dir)
+	}
+	for _, ln := range ordered {
+		acts := actions(ln, "quickfix")
+		fmt.Fprintf(&b, "line %d %s, findings %v: %d quick fixes\n", ln, goldenQuote(lines[ln-1]), findingLines[ln], len(acts))
+		for _, a := range acts {
+			render(a)
+		}
+	}
+	b.WriteString("source actions:\n")
+	for _, a := range actions(1, "source") {
+		render(a)
+	}
+	lspGolden(t, "codeactions.golden", []byte(b.String()))
 }
 
 // A broken reference's quick fixes: each suggestion in its place, or an entry created at
