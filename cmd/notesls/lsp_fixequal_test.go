@@ -1,10 +1,15 @@
 package main
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // fixedByCLI returns what `notesls --check --fix` writes for text, run on a copy.
@@ -99,5 +104,81 @@ func TestLSPQuickFixesEqualFix(t *testing.T) {
 	}
 	if !strings.Contains(want, "API -- gateway") {
 		t.Errorf("--fix left line 83 alone")
+	}
+}
+
+// A line's quick fix against the reference, analysis.Fix (what --fix writes), on random
+// blocks: sorted lines, one of them carrying the one finding of the file (a malformed
+// path operator, trailing white space or a repeated URL), written where it sorts before
+// the fix; sometimes a second block, CRLF, a space run in the head that moves the fixed
+// line down, multi-byte names, no final line end.
+func TestLSPQuickFixMatchesFixOnRandomBlocks(t *testing.T) {
+	words := []string{"ant", "Bee", "cat", "dog", "Éel", "fox", "gnu", "hen", "ibis", "jay", "kiwi", "lark",
+		"mole", "newt", "owl", "pig", "quail", "rat", "seal", "toad", "vole", "wasp", "yak", "zebu", "中文", "😀"}
+	r := rand.New(rand.NewPCG(10, 83))
+	c := startServer(t)
+	c.initialize("", editorCaps, nil)
+	checked := 0
+	for n := 0; n < 150; n++ {
+		perm := r.Perm(len(words))
+		var lines []string
+		for i := 0; i < 2+r.IntN(8); i++ {
+			// Few first names, so that lines share them and a fix may move a line.
+			a, b := words[perm[r.IntN(3)]], words[perm[3+i]]
+			lines = append(lines, fmt.Sprintf("%s -- %s = d%d", a, b, i))
+		}
+		k := r.IntN(len(lines))
+		bad, rule := lines[k], ""
+		switch r.IntN(4) {
+		case 0:
+			bad, rule = strings.Replace(bad, " -- ", " --", 1), "malformed-separator"
+		case 1:
+			// A space run in the first name: fixed, the line sorts later.
+			bad, rule = strings.Replace(strings.Replace(bad, " -- ", "  x -- ", 1), " -- ", " --", 1), "malformed-separator"
+		case 2:
+			bad, rule = bad+" \t", "trailing-whitespace"
+		case 3:
+			bad, rule = bad+" https://u.example/ https://u.example/", "duplicate-url"
+		}
+		others := append(append([]string{}, lines[:k]...), lines[k+1:]...)
+		sortFolded := func(ls []string) {
+			slices.SortStableFunc(ls, func(a, b string) int { return analysis.CompareFolded([]byte(a), []byte(b)) })
+		}
+		sortFolded(others)
+		block := append(others, bad)
+		sortFolded(block) // sorted as written: the finding is the fix's alone
+		eol := "\n"
+		if r.IntN(4) == 0 {
+			eol = "\r\n"
+		}
+		text := strings.Join(block, eol) + eol
+		if r.IntN(2) == 0 {
+			text = "aaa = first block" + eol + eol + text
+		}
+		if r.IntN(4) == 0 {
+			text = strings.TrimSuffix(text, eol)
+		}
+		uri := fmt.Sprintf("untitled:random-%d", n)
+		c.didOpen(uri, text)
+		p := c.waitDiagnostics(uri, hasVersion(1))
+		diags := *p.Diagnostics
+		if len(diags) != 1 || diags[0].Code != rule {
+			t.Logf("%q: findings %s, not the one %s: skipped", text, diagnosticsString(p), rule)
+		} else {
+			var acts []lspCodeAction
+			c.result("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+				"range": diags[0].Range, "context": map[string]any{"diagnostics": diags, "only": []string{"quickfix"}}}, &acts)
+			want := string(analysis.Fix([]byte(text), true))
+			if len(acts) != 1 {
+				t.Errorf("%q: %d quick fixes, want one", text, len(acts))
+			} else if got := applyLSPEdits(t, text, acts[0].Edit.Changes[uri]); got+eol != want && got != want {
+				t.Errorf("%q: the quick fix gives\n%q\n--fix writes\n%q", text, got, want)
+			}
+			checked++
+		}
+		c.notify("textDocument/didClose", map[string]any{"textDocument": map[string]any{"uri": uri}})
+	}
+	if checked < 100 {
+		t.Errorf("only %d of 150 random files had their one finding", checked)
 	}
 }
