@@ -270,6 +270,28 @@ func TestLSPCorpusCodeActions(t *testing.T) {
 	for _, a := range actions(1, "source") {
 		render(a)
 	}
+
+	// Line 83 fixed in place by typing: it breaks the order of its block, and "sort
+	// lines" moves it, nothing else.
+	edited := strings.Replace(text, "API --gateway\n", "API -- gateway\n", 1)
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"text": edited}},
+	})
+	p = c.waitDiagnostics(uri, hasVersion(2))
+	var sorts []lspCodeAction
+	c.result("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+		"range": lspRange{}, "context": map[string]any{"diagnostics": []any{}, "only": []string{"source.sortLines.notesls"}}}, &sorts)
+	if len(sorts) != 1 {
+		t.Fatalf("sort lines after line 83's edit: %+v", sorts)
+	}
+	b.WriteString("source.sortLines.notesls after line 83 reads \"API -- gateway\":\n")
+	docs[uri] = newGoldenDoc(edited)
+	render(sorts[0])
+	got, before := strings.Split(applyLSPEdits(t, edited, sorts[0].Edit.Changes[uri]), "\n"), strings.Split(edited, "\n")
+	if got[50] != "API -- gateway" || fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(before)) {
+		t.Errorf("sort lines does not move line 83 to line 51 alone: line 51 reads %q", got[50])
+	}
 	lspGolden(t, "codeactions.golden", []byte(b.String()))
 }
 
@@ -306,4 +328,10 @@ func TestLSPBrokenReferenceFixes(t *testing.T) {
 	if got := applyLSPEdits(t, text, create.Edit.Changes[uri]); got != "jump server = a bastion host\njump servr\njumpbox = see [[jump servr]]\nzeta = z" {
 		t.Errorf("after the create:\n%s", got)
 	}
+}
+
+func sorted(lines []string) []string {
+	out := append([]string(nil), lines...)
+	sort.Strings(out)
+	return out
 }
