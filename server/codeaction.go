@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"go.lsp.dev/jsonrpc2"
@@ -97,6 +98,101 @@ type fixer struct {
 	tree    *analysis.File
 	content []byte
 	uri     protocol.DocumentURI
+
+	// The last block fixAndPlace looked at, lines [blockStart, blockEnd), and how many of
+	// its lines sort before the line above them: one request's findings share blocks,
+	// and scanning a block once for all of them keeps the request linear.
+	blockStart, blockEnd, blockDescents int
+}
+
+// block returns line ln's block and the number of its lines out of order.
+func (x *fixer) block(ln int) (start, end, descents int) {
+	if x.blockEnd == 0 || ln < x.blockStart || ln >= x.blockEnd {
+		x.blockStart, x.blockEnd = blockAround(x.tree, ln)
+		x.blockDescents = 0
+		for i := x.blockStart + 1; i < x.blockEnd; i++ {
+			if x.descends(i-1, i) {
+				x.blockDescents++
+			}
+		}
+	}
+	return x.blockStart, x.blockEnd, x.blockDescents
+}
+
+// descends reports whether line j sorts before line i, which is above it.
+func (x *fixer) descends(i, j int) bool {
+	return analysis.CompareFolded(x.tree.LineText(i), x.tree.LineText(j)) > 0
+}
+
+// fixAndPlace replaces line ln with fixed and, when the fixed line no longer sorts
+// between its neighbours, moves it to its sorted place, as --fix does; ok is false when
+// it stays where it is, or when the rest of its block is out of order too (then the
+// block's own unsorted findings offer to sort it, and the line is fixed in place).
+func (x *fixer) fixAndPlace(title string, ln int, fixed []byte) ([]protocol.CodeAction, bool) {
+	start, end, descents := x.block(ln)
+	prev, next := ln-1, ln+1
+	if prev >= start && x.descends(prev, ln) {
+		descents--
+	}
+	if next < end && x.descends(ln, next) {
+		descents--
+	}
+	if prev >= start && next < end && x.descends(prev, next) {
+		descents++
+	}
+	if descents > 0 {
+		return nil, false
+	}
+	fitsAfter := prev < start || analysis.CompareFolded(x.tree.LineText(prev), fixed) <= 0
+	fitsBefore := next >= end || analysis.CompareFolded(fixed, x.tree.LineText(next)) <= 0
+	if fitsAfter && fitsBefore {
+		return nil, false
+	}
+	// The other lines of the block are sorted: the first of them after fixed is where it
+	// goes.
+	others := end - start - 1
+	other := func(k int) int {
+		if start+k < ln {
+			return start + k
+		}
+		return start + k + 1
+	}
+	k := sort.Search(others, func(k int) bool { return analysis.CompareFolded(x.tree.LineText(other(k)), fixed) > 0 })
+
+	lnStart := x.tree.Start(ln)
+	lnEnd, lnNext := analysis.LineEnd(x.content, lnStart)
+	eol := string(x.content[lnEnd:lnNext])
+	cut := analysis.Span{Start: lnStart, End: lnNext}
+	if eol == "" { // the last line, without a line end: take the one before it instead
+		prevEnd, _ := analysis.LineEnd(x.content, x.tree.Start(prev))
+		eol = string(x.content[prevEnd:lnStart])
+		cut.Start = prevEnd
+	}
+	var at int
+	entry := string(fixed) + eol
+	if k < others {
+		at = x.tree.Start(other(k))
+	} else { // after the block's last other line
+		lastEnd, lastNext := analysis.LineEnd(x.content, x.tree.Start(other(others-1)))
+		at = lastNext
+		if lastNext == lastEnd { // which ends the file without a line end
+			entry = eol + string(fixed)
+		}
+	}
+	cutRange, err := x.f.mapper.SpanRange(cut)
+	if err != nil {
+		return nil, false
+	}
+	atPos, err := x.f.mapper.OffsetPosition(at)
+	if err != nil {
+		return nil, false
+	}
+	edits := []protocol.TextEdit{{Range: cutRange, NewText: ""}, {Range: protocol.Range{Start: atPos, End: atPos}, NewText: entry}}
+	if at < cut.Start {
+		edits[0], edits[1] = edits[1], edits[0]
+	}
+	return []protocol.CodeAction{{Title: title, Kind: protocol.QuickFix, IsPreferred: true,
+		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: edits}}}}, true
 }
 
 func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
@@ -107,7 +203,13 @@ func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 		if bytes.Equal(fixed, line) {
 			return nil
 		}
-		return x.lineAction(fmt.Sprintf("Fix the line (%s)", d.Rule), ln, string(fixed), true)
+		title := fmt.Sprintf("Fix the line (%s)", d.Rule)
+		if x.f.v.snap.Config().Sorting {
+			if a, ok := x.fixAndPlace(title, ln, fixed); ok {
+				return a
+			}
+		}
+		return x.lineAction(title, ln, string(fixed), true)
 	case analysis.RuleRedundantStub:
 		return x.deleteLine("Delete the redundant stub", ln)
 	case analysis.RuleDuplicateLine, analysis.RuleDuplicateDef:

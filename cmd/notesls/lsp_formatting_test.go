@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -48,11 +49,21 @@ func applyLSPEdits(t *testing.T, text string, edits []lspTextEdit) string {
 	for _, e := range edits {
 		spans = append(spans, span{offset(e.Range.Start), offset(e.Range.End), e.NewText})
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start > spans[j].start })
+	// One pass, so that the thousands of edits of a generated corpus cost its length.
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var b strings.Builder
+	b.Grow(len(text))
+	at := 0
 	for _, s := range spans {
-		text = text[:s.start] + s.text + text[s.end:]
+		if s.start < at {
+			t.Fatalf("edits overlap at offset %d", s.start)
+		}
+		b.WriteString(text[at:s.start])
+		b.WriteString(s.text)
+		at = s.end
 	}
-	return text
+	b.WriteString(text[at:])
+	return b.String()
 }
 
 // Format Document gives what `notesls --fix` writes, as a few edits; formatting a range
@@ -97,6 +108,20 @@ func TestLSPCorpusFormatting(t *testing.T) {
 		!strings.HasPrefix(rangeEdits[0].NewText, "API -- gateway") || strings.Count(rangeEdits[0].NewText, "\n") != 1 {
 		t.Errorf("range formatting of line 83: %+v", rangeEdits)
 	}
+	// Lines 38 to 48 (best practices, a space run in line 42), and 83 alone.
+	doc := newGoldenDoc(text)
+	var b strings.Builder
+	b.WriteString(goldenHeader)
+	for _, r := range []lspRange{
+		{linePos(t, text, 83, `^(A)PI`), linePos(t, text, 83, `^API( )`)},
+		{lspPosition{Line: 37}, lspPosition{Line: 47, Character: 3}},
+	} {
+		c.result("textDocument/rangeFormatting", map[string]any{"textDocument": map[string]any{"uri": uri}, "range": r,
+			"options": map[string]any{"tabSize": 4, "insertSpaces": true}}, &rangeEdits)
+		fmt.Fprintf(&b, "range %s:\n", goldenRange(r))
+		doc.edits(t, &b, rangeEdits)
+	}
+	lspGolden(t, "range-formatting.golden", []byte(b.String()))
 }
 
 func mustJSON(t *testing.T, v any) []byte {

@@ -91,6 +91,16 @@ func TestLSPCorpusOutline(t *testing.T) {
 	if want := len(regexp.MustCompile(`https?://`).FindAllString(text, -1)); !found || len(links) != want {
 		t.Errorf("%d links (want one per URL: %d), CAP's on line 141 found: %v", len(links), want, found)
 	}
+	doc0 := newGoldenDoc(text)
+	var lb strings.Builder
+	lb.WriteString(goldenHeader)
+	for _, l := range links {
+		if under := doc0.text(t, l.Range); under != l.Target {
+			t.Errorf("link %s covers %q, not its target %q", goldenRange(l.Range), under, l.Target)
+		}
+		fmt.Fprintf(&lb, "%s %s\n", goldenRange(l.Range), l.Target)
+	}
+	lspGolden(t, "links.golden", []byte(lb.String()))
 
 	type selRange struct {
 		Range  lspRange  `json:"range"`
@@ -116,6 +126,34 @@ func TestLSPCorpusOutline(t *testing.T) {
 	if len(chain) < 4 || !slicesContains(chain, line198) || chain[len(chain)-1].End.Line <= 197 {
 		t.Errorf("selection chain %+v: want segment, head, line 198 %+v, then its topic's lines", chain, line198)
 	}
+
+	// The chains of a few kinds of place, each range with its text: a segment, a
+	// [[reference]], a body word, a line's first and last character.
+	places := []lspPosition{
+		at,
+		linePos(t, text, 198, `^data store -- database -- s(h)arding`),
+		linePos(t, text, 313, `\[\[jump s(e)rver`),
+		linePos(t, text, 415, `extension (o)f CAP`),
+		linePos(t, text, 83, `^(A)PI`),
+		linePos(t, text, 1, `()$`),
+	}
+	var all []selRange
+	c.result("textDocument/selectionRange", map[string]any{"textDocument": map[string]any{"uri": uri}, "positions": places}, &all)
+	if len(all) != len(places) {
+		t.Fatalf("%d selection ranges for %d positions", len(all), len(places))
+	}
+	var sb strings.Builder
+	sb.WriteString(goldenHeader)
+	for i, s := range all {
+		fmt.Fprintf(&sb, "at %s:\n", goldenPos(places[i]))
+		for r := &s; r != nil; r = r.Parent {
+			if lspBefore(places[i], r.Range.Start) || lspBefore(r.Range.End, places[i]) {
+				t.Errorf("selection %s does not hold its position %s", goldenRange(r.Range), goldenPos(places[i]))
+			}
+			fmt.Fprintf(&sb, "  %s\n", doc0.under(t, r.Range))
+		}
+	}
+	lspGolden(t, "selection.golden", []byte(sb.String()))
 }
 
 func slicesContains(rs []lspRange, r lspRange) bool {
@@ -156,6 +194,23 @@ func TestLSPCorpusHighlight(t *testing.T) {
 	if strings.Join(got, ", ") != strings.Join(want, ", ") {
 		t.Errorf("highlights %q, want %q", got, want)
 	}
+	// The highlights of a few terms, with the text under each.
+	doc := newGoldenDoc(text)
+	var b strings.Builder
+	b.WriteString(goldenHeader + "# kind 1 text, 2 read (a reference), 3 write (a defining line)\n")
+	for _, p := range []lspPosition{
+		linePos(t, text, 313, `\[\[(j)ump server`),
+		linePos(t, text, 198, `^data store -- d(a)tabase`),
+		linePos(t, text, 198, `^d(a)ta store`),
+		linePos(t, text, 415, `extension of (C)AP`),
+	} {
+		c.result("textDocument/documentHighlight", textDocPos(uri, p), &hl)
+		fmt.Fprintf(&b, "at %s:\n", goldenPos(p))
+		for _, h := range hl {
+			fmt.Fprintf(&b, "  %s kind %d\n", doc.under(t, h.Range), h.Kind)
+		}
+	}
+	lspGolden(t, "highlight.golden", []byte(b.String()))
 	var none []any
 	c.result("textDocument/documentHighlight", textDocPos(uri, linePos(t, text, 415, `extension (o)f CAP`)), &none)
 	if len(none) != 0 {
@@ -197,6 +252,20 @@ func TestLSPCorpusInlayHints(t *testing.T) {
 	if at := linePos(t, text, 313, `\[\[jump server\]\]()`); !slicesContainsHintAt(hints, at) {
 		t.Errorf("no hint right after [[jump server]] at %+v", at)
 	}
+	doc := newGoldenDoc(text + "see [[twice]] and [[nowhere at all]]\n")
+	var b strings.Builder
+	b.WriteString(goldenHeader + "# each hint's place, the text before it (ending in the reference), and its label\n")
+	for _, h := range hints {
+		before := doc.text(t, lspRange{lspPosition{Line: h.Position.Line}, h.Position})
+		if !strings.HasSuffix(before, "]]") {
+			t.Errorf("hint %q at %s not right after a reference: %q", h.Label, goldenPos(h.Position), before)
+		}
+		if r := []rune(before); len(r) > 40 {
+			before = "…" + string(r[len(r)-40:])
+		}
+		fmt.Fprintf(&b, "%s %q %s\n", goldenPos(h.Position), before, h.Label)
+	}
+	lspGolden(t, "inlay-hints.golden", []byte(b.String()))
 	// A range of one line answers that line's hints only.
 	var one []struct{ Position lspPosition }
 	c.result("textDocument/inlayHint", map[string]any{
@@ -262,6 +331,37 @@ func TestLSPCorpusCodeLens(t *testing.T) {
 		len(locs) != 1 || locs[0].Range.Start.Line != 312 || locs[0].URI != uri {
 		t.Errorf("resolved lens of jump server: %+v, locations %+v", resolved.Command, locs)
 	}
+	// Every lens resolved, with the term under it and the lines it lists.
+	doc := newGoldenDoc(text)
+	var b strings.Builder
+	b.WriteString(goldenHeader + "# each lens: its range and term, its title, the lines it shows\n")
+	for _, l := range lenses {
+		var r struct {
+			Range   lspRange `json:"range"`
+			Command struct {
+				Title     string            `json:"title"`
+				Arguments []json.RawMessage `json:"arguments"`
+			} `json:"command"`
+		}
+		c.result("codeLens/resolve", l, &r)
+		var locs []struct {
+			URI   string   `json:"uri"`
+			Range lspRange `json:"range"`
+		}
+		if len(r.Command.Arguments) == 3 {
+			_ = json.Unmarshal(r.Command.Arguments[2], &locs)
+		}
+		var lines []string
+		for _, loc := range locs {
+			if loc.URI != uri {
+				t.Errorf("lens location in %s", loc.URI)
+			}
+			lines = append(lines, fmt.Sprint(loc.Range.Start.Line+1))
+		}
+		fmt.Fprintf(&b, "%s %s [%s]\n", doc.under(t, r.Range), r.Command.Title, strings.Join(lines, " "))
+	}
+	lspGolden(t, "codelens.golden", []byte(b.String()))
+
 	// A lens the server did not make is refused, not a crash.
 	if msg := c.call("codeLens/resolve", map[string]any{"range": lspRange{}, "data": 42}); msg.Error == nil {
 		t.Errorf("a foreign lens resolved: %s", msg.Result)
@@ -344,6 +444,8 @@ func TestLSPCorpusSemanticTokens(t *testing.T) {
 		return out
 	}
 	got := decode(full.Data)
+	doc := newGoldenDoc(text)
+	lspGolden(t, "semantic-tokens-full.golden", []byte(goldenTokens(t, doc, legend, full.Data, 0, len(full.Data)/5)))
 	if want := "namespace:data store operator:-- namespace:database operator:-- namespace:sharding operator:-- namespace:by key, range, directory decorator:https://dgraph.io"; !strings.HasPrefix(strings.Join(got[198], " "), want) {
 		t.Errorf("line 198 tokens:\n %s\nwant a start of\n %s", strings.Join(got[198], " "), want)
 	}
@@ -375,6 +477,10 @@ func TestLSPCorpusSemanticTokens(t *testing.T) {
 		if fmt.Sprint(patched) != fmt.Sprint(fresh.Data) {
 			t.Errorf("the delta applied to the old tokens differs from a full answer")
 		}
+		// The tokens the edit puts in place, decoded in the new text.
+		edited := newGoldenDoc(applyLSPEdits(t, text, []lspTextEdit{{lspRange{linePos(t, text, 83, `^API( )--gateway`), linePos(t, text, 83, `^API --()gateway`)}, " -- "}}))
+		lspGolden(t, "semantic-tokens-delta.golden", []byte(fmt.Sprintf("# edit: start %d, deleteCount %d, %d numbers\n", e.Start, e.DeleteCount, len(e.Data))+
+			goldenTokens(t, edited, legend, patched, e.Start/5, max(e.Start/5+1, (e.Start+len(e.Data)+4)/5))))
 	}
 	var one struct{ Data []int }
 	c.result("textDocument/semanticTokens/range", map[string]any{"textDocument": map[string]any{"uri": uri},
@@ -382,6 +488,34 @@ func TestLSPCorpusSemanticTokens(t *testing.T) {
 	if len(one.Data) != 15 || one.Data[0] != 312 {
 		t.Errorf("range of line 313: %v, want its three tokens", one.Data)
 	}
+	lspGolden(t, "semantic-tokens-range.golden", []byte(goldenTokens(t, doc, legend, one.Data, 0, len(one.Data)/5)))
+}
+
+// goldenTokens decodes semantic tokens [from, to) of data (relative integers, five a
+// token) into one "line:character length type text" line each.
+func goldenTokens(t *testing.T, doc goldenDoc, legend []string, data []int, from, to int) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(goldenHeader + "# line:character length type \"text\"\n")
+	line, char := 0, 0
+	for i := 0; i < to && 5*i+4 < len(data); i++ {
+		d := data[5*i : 5*i+5]
+		if d[0] > 0 {
+			line, char = line+d[0], 0
+		}
+		char += d[1]
+		if d[3] >= len(legend) || d[4] != 0 {
+			t.Errorf("token %d: type %d, modifiers %d, outside the legend %v", i, d[3], d[4], legend)
+			continue
+		}
+		if i < from {
+			continue
+		}
+		p := lspPosition{Line: line, Character: char}
+		fmt.Fprintf(&b, "%s %d %s %s\n", goldenPos(p), d[2], legend[d[3]],
+			goldenQuote(doc.text(t, lspRange{p, lspPosition{Line: line, Character: char + d[2]}})))
+	}
+	return b.String()
 }
 
 // Workspace symbols: terms and aliases, ranked as completion, a typo tolerated.
@@ -416,4 +550,28 @@ func TestLSPCorpusWorkspaceSymbols(t *testing.T) {
 	if len(syms) == 0 || syms[0].Name != "jump server" || syms[0].Location.Range.Start.Line != 311 {
 		t.Errorf("jump server: %+v, want it first, on line 312", syms)
 	}
+
+	doc := newGoldenDoc(text)
+	var b strings.Builder
+	b.WriteString(goldenHeader + "# each query's symbols in rank order: name, kind, container, place and the text there\n")
+	for _, q := range []string{"shardng", "jump server", "CAP", "data store"} {
+		var ranked []struct {
+			Name          string `json:"name"`
+			Kind          int    `json:"kind"`
+			ContainerName string `json:"containerName"`
+			Location      struct {
+				URI   string   `json:"uri"`
+				Range lspRange `json:"range"`
+			} `json:"location"`
+		}
+		c.result("workspace/symbol", map[string]any{"query": q}, &ranked)
+		fmt.Fprintf(&b, "query %q: %d symbols\n", q, len(ranked))
+		for _, s := range ranked {
+			if s.Location.URI != uri {
+				t.Errorf("symbol %q in %s", s.Name, s.Location.URI)
+			}
+			fmt.Fprintf(&b, "  %q kind %d in %q at %s\n", s.Name, s.Kind, s.ContainerName, doc.under(t, s.Location.Range))
+		}
+	}
+	lspGolden(t, "workspace-symbols.golden", []byte(b.String()))
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -218,6 +219,7 @@ func TestLSPCorpusCodeActions(t *testing.T) {
 		wantRule  string
 		otherFile bool
 	}{
+		// Fixed, "API -- gateway" sorts among the API -- lines above: it moves to line 51.
 		{83, "Fix the line (malformed-separator)", "API -- gateway", "malformed-separator", false},
 		{68, "Delete the redundant stub", "", "redundant-stub", false},
 	} {
@@ -236,8 +238,8 @@ func TestLSPCorpusCodeActions(t *testing.T) {
 			if len(after) != len(lines)-1 || after[tc.line-1] != lines[tc.line] {
 				t.Errorf("line %d: the stub was not deleted alone", tc.line)
 			}
-		} else if after[tc.line-1] != tc.wantLine || len(after) != len(lines) {
-			t.Errorf("line %d after the fix: %q, want %q", tc.line, after[tc.line-1], tc.wantLine)
+		} else if len(after) != len(lines) || after[50] != tc.wantLine || after[tc.line-1] != lines[tc.line-2] {
+			t.Errorf("line %d after the fix: lines 51 %q and %d %q, want %q moved to line 51", tc.line, after[50], tc.line, after[tc.line-1], tc.wantLine)
 		}
 	}
 	// The near-duplicate "best practicies" (362) renames into "best practices" (38).
@@ -267,6 +269,64 @@ func TestLSPCorpusCodeActions(t *testing.T) {
 	if got := actions(1, "refactor"); len(got) != 0 {
 		t.Errorf("asked only for refactorings: %+v", got)
 	}
+
+	// Every finding's line with the actions offered there, each edit with the text it
+	// replaces; then the source actions.
+	doc := newGoldenDoc(text)
+	docs := map[string]goldenDoc{uri: doc}
+	findingLines := map[int][]string{}
+	for _, d := range *p.Diagnostics {
+		findingLines[d.Range.Start.Line+1] = append(findingLines[d.Range.Start.Line+1], d.Code)
+	}
+	var ordered []int
+	for ln := range findingLines {
+		ordered = append(ordered, ln)
+	}
+	sort.Ints(ordered)
+	var b strings.Builder
+	b.WriteString(goldenHeader)
+	render := func(a lspCodeAction) {
+		var linked []string
+		for _, d := range a.Diagnostics {
+			linked = append(linked, d.Code)
+		}
+		fmt.Fprintf(&b, "- %q kind %s preferred %v diagnostics %v\n", a.Title, a.Kind, a.IsPreferred, linked)
+		goldenWorkspaceEdit(t, &b, a.Edit.Changes, docs, dir)
+	}
+	for _, ln := range ordered {
+		acts := actions(ln, "quickfix")
+		fmt.Fprintf(&b, "line %d %s, findings %v: %d quick fixes\n", ln, goldenQuote(lines[ln-1]), findingLines[ln], len(acts))
+		for _, a := range acts {
+			render(a)
+		}
+	}
+	b.WriteString("source actions:\n")
+	for _, a := range actions(1, "source") {
+		render(a)
+	}
+
+	// Line 83 fixed in place by typing: it breaks the order of its block, and "sort
+	// lines" moves it, nothing else.
+	edited := strings.Replace(text, "API --gateway\n", "API -- gateway\n", 1)
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"text": edited}},
+	})
+	p = c.waitDiagnostics(uri, hasVersion(2))
+	var sorts []lspCodeAction
+	c.result("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+		"range": lspRange{}, "context": map[string]any{"diagnostics": []any{}, "only": []string{"source.sortLines.notesls"}}}, &sorts)
+	if len(sorts) != 1 {
+		t.Fatalf("sort lines after line 83's edit: %+v", sorts)
+	}
+	b.WriteString("source.sortLines.notesls after line 83 reads \"API -- gateway\":\n")
+	docs[uri] = newGoldenDoc(edited)
+	render(sorts[0])
+	got, before := strings.Split(applyLSPEdits(t, edited, sorts[0].Edit.Changes[uri]), "\n"), strings.Split(edited, "\n")
+	if got[50] != "API -- gateway" || fmt.Sprint(sorted(got)) != fmt.Sprint(sorted(before)) {
+		t.Errorf("sort lines does not move line 83 to line 51 alone: line 51 reads %q", got[50])
+	}
+	lspGolden(t, "codeactions.golden", []byte(b.String()))
 }
 
 // A broken reference's quick fixes: each suggestion in its place, or an entry created at
@@ -302,4 +362,10 @@ func TestLSPBrokenReferenceFixes(t *testing.T) {
 	if got := applyLSPEdits(t, text, create.Edit.Changes[uri]); got != "jump server = a bastion host\njump servr\njumpbox = see [[jump servr]]\nzeta = z" {
 		t.Errorf("after the create:\n%s", got)
 	}
+}
+
+func sorted(lines []string) []string {
+	out := append([]string(nil), lines...)
+	sort.Strings(out)
+	return out
 }

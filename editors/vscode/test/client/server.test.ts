@@ -376,9 +376,14 @@ describe("notesls over stdio, as VS Code starts it", () => {
     })) as CodeAction[];
     const fix = actions?.find((a) => a.title === "Fix the line (malformed-separator)");
     assert.ok(fix && fix.kind === "quickfix" && fix.diagnostics?.length === 1, `no linked quick fix: ${JSON.stringify(actions)}`);
-    const edit = fix!.edit!.changes![uri][0];
-    assert.equal(edit.newText, "API -- gateway");
-    assert.equal(edit.range.start.line, 82);
+    // Fixed, "API -- gateway" sorts among the "API -- " lines above it: the fix moves it
+    // to its sorted place, line 51, as --fix does, so no unsorted finding follows.
+    const edits = fix!.edit!.changes![uri];
+    const insert = edits.find((e) => e.newText === "API -- gateway\n");
+    const cut = edits.find((e) => e.newText === "" && e.range.start.line === 82);
+    assert.ok(insert && cut, `edits ${JSON.stringify(edits)}`);
+    assert.equal(insert!.range.start.line, 50);
+    assert.equal(cut!.range.end.line, 83);
   });
 
   it("completes after `data store -- database -- ` with the topic's children", async () => {
