@@ -49,7 +49,7 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 			}
 		}
 	}
-	sorting := f.v.snap.Config().Sorting
+	sorting := f.v.snap.ConfigOf(f.path).Sorting
 	if wants(p.Context.Only, sourceFixAll) {
 		if a, ok := fix.wholeFile("Fix all: format and apply every safe fix (as --fix)", sourceFixAll, analysis.Fix(content, sorting)); ok {
 			out = append(out, a)
