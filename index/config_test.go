@@ -1,9 +1,11 @@
 package index
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -226,5 +228,88 @@ func TestFindConfig(t *testing.T) {
 	_, p, err = FindConfig(deep)
 	if err == nil || p != near || !strings.Contains(err.Error(), near) || !strings.Contains(err.Error(), `"sorting"`) {
 		t.Fatalf("FindConfig with a bad file = %q, %v; want an error naming the file and the key", p, err)
+	}
+}
+
+// TestConfigScopes: each file is ruled by the configuration of the deepest scope it is
+// under (a rule off, a severity changed, sorting on or off), a file under none by the
+// snapshot's; a finding across files takes the severity of the file it is reported in;
+// and changing one scope's configuration changes only its files, the others keeping
+// their findings as computed.
+func TestConfigScopes(t *testing.T) {
+	srcs := map[string][]byte{
+		"/w/a/x.notes":     []byte("d = 1\nc = 2 \nshared = the same line\n"),
+		"/w/b/y.notes":     []byte("f = 1\ne = 2 \nshared = the same line\n"),
+		"/w/b/sub/z.notes": []byte("h = 1\ng = 2 \nshared = the same line\n"),
+		"/w/other.notes":   []byte("j = 1\ni = 2 \n"),
+	}
+	ws := NewWorkspace(DefaultConfig())
+	ws.UpdateMany(srcs)
+	a := DefaultConfig()
+	a.Sorting = false
+	a.Severity = map[string]analysis.Severity{analysis.RuleTrailingWhitespace: RuleOff}
+	b := DefaultConfig()
+	b.Severity = map[string]analysis.Severity{analysis.RuleDuplicateLine: analysis.SeverityError}
+	sub := DefaultConfig()
+	sub.Severity = map[string]analysis.Severity{analysis.RuleDuplicateLine: RuleOff, analysis.RuleUnsorted: analysis.SeverityHint}
+	scopes := []ConfigScope{{"/w/a", a}, {"/w/b", b}, {"/w/b/sub", sub}}
+	snap, changed := ws.SetConfigs(DefaultConfig(), scopes)
+	if want := []string{"/w/a/x.notes", "/w/b/sub/z.notes", "/w/b/y.notes"}; !slices.Equal(changed, want) {
+		t.Errorf("changed %q, want %q", changed, want)
+	}
+	findings := func(snap *Snapshot, path string) string {
+		var out []string
+		for _, d := range snap.Diagnostics(path) {
+			out = append(out, fmt.Sprintf("%d %s %s", snap.Tree(path).LineAt(d.Span.Start)+1, d.Rule, d.Severity))
+		}
+		return strings.Join(out, "; ")
+	}
+	want := map[string]string{
+		"/w/a/x.notes":     "",
+		"/w/b/y.notes":     "1 unsorted warning; 2 trailing-whitespace hint; 3 duplicate-line error",
+		"/w/b/sub/z.notes": "1 unsorted hint; 2 trailing-whitespace hint",
+		"/w/other.notes":   "1 unsorted warning; 2 trailing-whitespace hint",
+	}
+	for p, w := range want {
+		if got := findings(snap, p); got != w {
+			t.Errorf("%s: got %q, want %q", p, got, w)
+		}
+	}
+	for p, w := range map[string]bool{"/w/a/x.notes": false, "/w/b/y.notes": true, "/w/b": true, "/w/bb/q.notes": true, "/w/other.notes": true} {
+		if got := snap.ConfigOf(p).Sorting; got != w {
+			t.Errorf("ConfigOf(%s).Sorting = %v", p, got)
+		}
+	}
+
+	// Roots as a check's paths spell them: relative, unclean, a file.
+	rel, _ := ws.SetConfigs(DefaultConfig(), []ConfigScope{{"./rel", a}, {"one.notes", a}, {".", b}})
+	for p, w := range map[string]Config{"rel/x.notes": a, "./rel/sub/y.notes": a, "one.notes": a, "./one.notes": a, "two.notes": b, "/abs.notes": DefaultConfig()} {
+		if got := rel.ConfigOf(p); !sameConfig(got, w) {
+			t.Errorf("ConfigOf(%s) = %+v, want %+v", p, got, w)
+		}
+	}
+	snap, _ = ws.SetConfigs(DefaultConfig(), scopes)
+
+	// One scope changes: its files only, the others' findings kept as computed.
+	before := snap.Diagnostics("/w/b/y.notes")
+	a.Severity = nil
+	scopes[0].Config = a
+	snap, changed = ws.SetConfigs(DefaultConfig(), scopes)
+	if want := []string{"/w/a/x.notes"}; !slices.Equal(changed, want) {
+		t.Errorf("changed %q, want %q", changed, want)
+	}
+	if got := findings(snap, "/w/a/x.notes"); got != "2 trailing-whitespace hint" {
+		t.Errorf("after the change: %q", got)
+	}
+	if after := snap.Diagnostics("/w/b/y.notes"); &after[0] != &before[0] {
+		t.Errorf("an unchanged scope's findings were computed again")
+	}
+	// And back to one configuration: as a workspace built with it.
+	snap, _ = ws.SetConfigs(DefaultConfig(), nil)
+	fresh := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
+	for p := range srcs {
+		if got, want := findings(snap, p), findings(fresh, p); got != want {
+			t.Errorf("%s: got %q, want %q", p, got, want)
+		}
 	}
 }

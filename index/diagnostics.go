@@ -103,6 +103,7 @@ type pendingDiag struct {
 // pendingDiags are one file's findings, sorted by position then rule and message.
 type pendingDiags struct {
 	s      *Snapshot
+	cfg    Config // the file's
 	fi     *fileIndex
 	list   []pendingDiag
 	stubs  []stubFinding
@@ -117,11 +118,11 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	// own rules.
 	near := make(chan nearResult, 1)
 	go func() { near <- s.nearDuplicates() }()
-	p := &pendingDiags{s: s, fi: fi}
-	on := func(rule string) bool { return s.cfg.SeverityOf(rule) != RuleOff }
+	p := &pendingDiags{s: s, fi: fi, cfg: s.ConfigOf(fi.path)}
+	on := func(rule string) bool { return p.cfg.SeverityOf(rule) != RuleOff }
 	f := fi.ast
 	var unsorted []int
-	if s.cfg.Sorting {
+	if p.cfg.Sorting {
 		unsorted = fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) })
 	}
 	// The cross-line findings are found first, since the budget counts them, and go last,
@@ -133,7 +134,7 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 			cross = append(cross, p.madeOne(d))
 		}
 	} else {
-		budget := newFindingBudget(s.cfg.MaxCrossFindings)
+		budget := newFindingBudget(p.cfg.MaxCrossFindings)
 		// may says whether a finding of rule is reported, counting it; asked before the
 		// finding's message is made, which for a broken reference costs its suggestions.
 		may := func(rule string) bool { return on(rule) && budget.take() }
@@ -266,7 +267,7 @@ func (p *pendingDiags) make(i int) Diagnostic {
 		d.Span, d.Rule = pd.span, p.rule(pd)
 		d.Message, d.Related = p.messageAndRelated(pd)
 	}
-	d.Severity = p.s.cfg.SeverityOf(d.Rule)
+	d.Severity = p.cfg.SeverityOf(d.Rule)
 	d.Path = p.fi.path
 	d.Fixable = fixable[d.Rule]
 	d.Unnecessary = d.Rule == analysis.RuleRedundantStub

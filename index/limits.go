@@ -21,7 +21,8 @@ const (
 
 // oversized reports whether fi is past the size limit of the cross-line rules.
 func (s *Snapshot) oversized(fi *fileIndex) bool {
-	return s.cfg.MaxFileSize > 0 && len(fi.ast.Src) > s.cfg.MaxFileSize
+	limit := s.ConfigOf(fi.path).MaxFileSize
+	return limit > 0 && len(fi.ast.Src) > limit
 }
 
 // findingBudget counts a file's cross-line findings against the limit.
@@ -54,14 +55,14 @@ func (b *findingBudget) take() bool {
 func (s *Snapshot) oversizedFinding(fi *fileIndex) Diagnostic {
 	return Diagnostic{Span: fi.ast.LineSpan(0), Rule: RuleLimitReached, Limit: "maxFileSize",
 		Message: fmt.Sprintf("cross-line rules (duplicates, stubs, references, near-duplicates) skipped: the file is %s, over the limit of %s; raise \"maxFileSize\" in %s (0: no limit)",
-			megabytes(len(fi.ast.Src)), megabytes(s.cfg.MaxFileSize), ConfigFileName)}
+			megabytes(len(fi.ast.Src)), megabytes(s.ConfigOf(fi.path).MaxFileSize), ConfigFileName)}
 }
 
 // budgetFinding says how many cross-line findings of fi went unreported.
 func (s *Snapshot) budgetFinding(fi *fileIndex, skipped int) Diagnostic {
 	return Diagnostic{Span: fi.ast.LineSpan(0), Rule: RuleLimitReached, Limit: "maxCrossLineFindings",
 		Message: fmt.Sprintf("%d more cross-line findings not reported: the limit is %d a file; raise \"maxCrossLineFindings\" in %s (0: no limit)",
-			skipped, s.cfg.MaxCrossFindings, ConfigFileName)}
+			skipped, s.ConfigOf(fi.path).MaxCrossFindings, ConfigFileName)}
 }
 
 func megabytes(n int) string {

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -70,7 +71,11 @@ type nameRec struct {
 // nearState is what the near-duplicate pass knows of one snapshot: every name, the tables
 // to find a name's group fellows, and the findings by path.
 type nearState struct {
-	recs    shardedMap[string, nameRec]
+	recs shardedMap[string, nameRec]
+	// bares holds the forms of each bare name written with an ordinal: its keys, in key
+	// order. A bare name absent from it has one form at most, the bare name itself: the
+	// workspace without ordinals pays nothing.
+	bares   shardedMap[string, []string]
 	result  nearResult
 	lookup  *nearLookup // the full pass's tables, with a layer per update that added names
 	tooMany bool        // more names than the tables hold: nothing was attempted
@@ -94,11 +99,105 @@ type nearFinding struct {
 	cut   bool        // a group was too large to compare in full: there may be more
 }
 
-// nearMatch is a near-duplicate of a name: its key, the file and topic where it first
-// appears, and why.
+// nearMatch is a near-duplicate of a name: the key of its first form, the file and topic
+// where that first appears, and why; and, for a bare name written in several forms (with
+// ordinals: "01 Consistency", "2 Consistency"), how many and where the next ones are.
 type nearMatch struct {
 	key, path, topic string
 	why              nearWhy
+	forms            int32
+	also             []nearPlace // the forms after the first, up to maxNearShown in all; nil for one
+}
+
+func sameMatch(x, y nearMatch) bool {
+	return x.key == y.key && x.path == y.path && x.topic == y.topic && x.why == y.why && x.forms == y.forms && slices.Equal(x.also, y.also)
+}
+
+// nearPlace is where a form of a name first appears.
+type nearPlace struct{ path, topic string }
+
+// Names that differ only in their ordinal are one name, their bare name, written in
+// several forms. The near-duplicate rule compares bare names: each is represented by its
+// first form in key order, which alone is in the lookup tables and alone carries the
+// finding; a finding names the other bare name once, with the lines of its forms. A bare
+// name written in more forms than its near-duplicate is taken as the spelling meant: only
+// the other is reported.
+
+// formsOf returns the keys of the forms of bare, in key order; one is scratch space for
+// the common bare name without ordinals.
+func (st *nearState) formsOf(bare string, one *[1]string) []string {
+	if keys, ok := st.bares.lookup(bare); ok {
+		return keys
+	}
+	if r, ok := st.recs.lookup(bare); ok && r.bare == bare {
+		one[0] = bare
+		return one[:]
+	}
+	return nil
+}
+
+// representative returns the first form of bare.
+func (st *nearState) representative(bare string) (string, bool) {
+	var one [1]string
+	if forms := st.formsOf(bare, &one); len(forms) > 0 {
+		return forms[0], true
+	}
+	return "", false
+}
+
+// isRepresentative reports whether the live name r is the first form of its bare name.
+func (st *nearState) isRepresentative(r nameRec) bool {
+	if st.bares.len() == 0 {
+		return r.key == r.bare
+	}
+	if keys, ok := st.bares.lookup(r.bare); ok {
+		return keys[0] == r.key
+	}
+	return r.key == r.bare
+}
+
+// setForms records the forms of bare; one form that is the bare name itself, or none, is
+// left implicit.
+func (st *nearState) setForms(bare string, keys []string) {
+	if len(keys) == 0 || len(keys) == 1 && keys[0] == bare {
+		st.bares.del(bare)
+		return
+	}
+	st.bares.set(bare, keys)
+}
+
+// addForm adds key to the forms of bare; recs already holds key.
+func (st *nearState) addForm(bare, key string) {
+	var one [1]string
+	forms := st.formsOf(bare, &one)
+	i, found := slices.BinarySearch(forms, key)
+	if found {
+		return
+	}
+	st.setForms(bare, slices.Insert(slices.Clone(forms), i, key))
+}
+
+// dropForm removes key from the forms of bare; recs no longer holds it under bare.
+func (st *nearState) dropForm(bare, key string) {
+	forms, ok := st.bares.lookup(bare)
+	if !ok {
+		return // implicit: it follows recs
+	}
+	if i, found := slices.BinarySearch(forms, key); found {
+		st.setForms(bare, slices.Delete(slices.Clone(forms), i, i+1))
+	}
+}
+
+// matchOf makes the match of the name whose first form is b.
+func (st *nearState) matchOf(b nameRec, why nearWhy) nearMatch {
+	var one [1]string
+	forms := st.formsOf(b.bare, &one)
+	m := nearMatch{key: b.key, path: b.path, topic: b.topic, why: why, forms: int32(len(forms))}
+	for _, k := range forms[min(1, len(forms)):min(len(forms), maxNearShown)] {
+		r, _ := st.recs.lookup(k)
+		m.also = append(m.also, nearPlace{r.path, r.topic})
+	}
+	return m
 }
 
 // nearDuplicates finds the names that are probably one name written two ways, without
@@ -178,23 +277,33 @@ func compareNames(a, b nameRec) (nearWhy, bool) {
 	return 0, false
 }
 
-// nearReason tells whether two names are near-duplicates, and why: compared by
-// compareNames when they are in each other's window of a group, and by the plural rule
-// in any case. The full pass finds exactly the pairs for which this holds; the
-// incremental one asks it directly.
-func (s *Snapshot) nearReason(a, b nameRec, inWindow bool) (nearWhy, bool) {
-	if a.bare == b.bare {
-		return 0, false
-	}
-	if inWindow {
-		if why, ok := compareNames(a, b); ok {
-			return why, true
+// pluralPartners calls f with the first form of each other bare name that is the plural
+// or the singular of a form of bare, side by side with it (the plural rule); or, if
+// anySide, whether side by side or not.
+func (s *Snapshot) pluralPartners(st *nearState, bare string, anySide bool, f func(rep string)) {
+	var one [1]string
+	for _, m := range st.formsOf(bare, &one) {
+		partners := [2]string{m + "s", ""}
+		if k, ok := strings.CutSuffix(m, "s"); ok {
+			partners[1] = k
+		}
+		for i, p := range partners {
+			b, ok := st.recs.lookup(p)
+			if !ok || p == "" || b.bare == bare {
+				continue
+			}
+			singular, plural := m, p
+			if i == 1 {
+				singular, plural = p, m
+			}
+			if !anySide && !s.sideBySide(singular, plural) {
+				continue
+			}
+			if rep, ok := st.representative(b.bare); ok {
+				f(rep)
+			}
 		}
 	}
-	if a.key+"s" == b.key && s.sideBySide(a.key, b.key) || b.key+"s" == a.key && s.sideBySide(b.key, a.key) {
-		return whyPlural, true
-	}
-	return 0, false
 }
 
 // sideBySide reports whether some topic ending with plural has a sibling (or, at the top
@@ -212,10 +321,13 @@ func (s *Snapshot) sideBySide(singular, plural string) bool {
 	return false
 }
 
-// summarize makes the finding of name key from its near-duplicates: the first
-// maxNearShown, closest first, then by key, and a count of the others. No
-// near-duplicates, no finding.
-func summarize(a nameRec, matches []nearMatch, cut bool) (nearFinding, bool) {
+// summarize makes the finding of name a, written in forms forms, from its near-duplicates:
+// those written in as many forms or more, the first maxNearShown, closest first, then by
+// key, and a count of the others. No near-duplicates, no finding.
+func summarize(a nameRec, forms int, matches []nearMatch, cut bool) (nearFinding, bool) {
+	if forms > 1 {
+		matches = slices.DeleteFunc(matches, func(m nearMatch) bool { return int(m.forms) < forms })
+	}
 	if len(matches) == 0 {
 		return nearFinding{}, false
 	}
@@ -238,42 +350,69 @@ func summarize(a nameRec, matches []nearMatch, cut bool) (nearFinding, bool) {
 }
 
 // updateNearDuplicates derives this snapshot's state from prev, whose snapshot differed
-// only in lines holding the names in affected. The affected names are looked up again,
-// and the findings are made anew for them and for the names near them in their groups,
-// whose windows they may have entered or left; every other finding stands.
+// only in lines holding the names in affected. The affected names are looked up again;
+// the bare names they were and are forms of are the changed ones, and the findings are
+// made anew for those, for the names near their first forms in their groups, whose
+// windows they may have entered or left, and for their plural partners; every other
+// finding stands.
 func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nearState {
 	if len(affected) == 0 || prev.tooMany {
 		return prev
 	}
-	st := &nearState{recs: prev.recs.clone(), result: maps.Clone(prev.result)}
+	st := &nearState{recs: prev.recs.clone(), bares: prev.bares.clone(), result: maps.Clone(prev.result)}
 	touched := slices.Clone(affected)
 	slices.Sort(touched)
 	touched = slices.Compact(touched)
-	type change struct {
+	changedBares := map[string]bool{}
+	var buf []byte
+	for _, k := range touched {
+		old, hadOld := prev.recs.lookup(k)
+		var cur nameRec
+		var hasCur bool
+		cur, buf, hasCur = s.nameRecord(k, buf)
+		switch {
+		case hasCur:
+			st.recs.set(k, cur)
+		case hadOld:
+			st.recs.del(k)
+		}
+		if hadOld {
+			changedBares[old.bare] = true
+			if !hasCur || old.bare != cur.bare {
+				st.dropForm(old.bare, k)
+			}
+		}
+		if hasCur {
+			changedBares[cur.bare] = true
+			if !hadOld || old.bare != cur.bare {
+				st.addForm(cur.bare, k)
+			}
+		}
+	}
+	bares := slices.Sorted(maps.Keys(changedBares))
+	// The first forms that changed: the new ones are added to the tables, the old ones'
+	// entries are dead.
+	type firstForms struct {
 		old, cur       nameRec
 		hadOld, hasCur bool
 	}
-	changes := make([]change, 0, len(touched))
+	firsts := make([]firstForms, len(bares))
 	var added []nameRec
 	gone := 0
-	var buf []byte
-	for _, k := range touched {
-		c := change{}
-		c.old, c.hadOld = prev.recs.lookup(k)
-		c.cur, buf, c.hasCur = s.nameRecord(k, buf)
-		switch {
-		case c.hasCur:
-			st.recs.set(k, c.cur)
-		case c.hadOld:
-			st.recs.del(k)
+	for i, b := range bares {
+		f := &firsts[i]
+		if k, ok := prev.representative(b); ok {
+			f.old, f.hadOld = prev.recs.lookup(k)
 		}
-		if c.hasCur && (!c.hadOld || c.old.bare != c.cur.bare) {
-			added = append(added, c.cur) // new groups to be found in
+		if k, ok := st.representative(b); ok {
+			f.cur, f.hasCur = st.recs.lookup(k)
 		}
-		if c.hadOld && (!c.hasCur || c.old.bare != c.cur.bare) {
-			gone++ // an entry of the tables now dead
+		if f.hasCur && (!f.hadOld || f.old.key != f.cur.key) {
+			added = append(added, f.cur)
 		}
-		changes = append(changes, c)
+		if f.hadOld && (!f.hasCur || f.old.key != f.cur.key) {
+			gone++
+		}
 	}
 	st.lookup = prev.lookup
 	if st.lookup == nil {
@@ -281,22 +420,20 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 	} else if len(added) > 0 || gone > 0 {
 		st.lookup = st.lookup.with(added, gone, st)
 	}
-	// The names to look at again: the affected ones, their plural and singular, and up to
-	// nearWindow+1 names on either side of them in each group they were or are in. Those
-	// are the names whose window an affected name entered or left, or whose window it
-	// pushed one name further (which may change whether the window is cut).
+	// The names to look at again: the first forms of the changed bare names, old and new,
+	// their plural partners, and up to nearWindow+1 names on either side of them in each
+	// of their groups. Those are the names whose window a changed name entered or left,
+	// or whose window it pushed one name further (which may change whether the window is
+	// cut), and those that name a changed name's forms.
 	redo := map[string]bool{}
 	var groups []nearGroup
-	for i, c := range changes {
-		redo[touched[i]] = true
-		for j, r := range []nameRec{c.old, c.cur} {
-			if r.key == "" || j == 1 && r == c.old {
-				continue // not a name, or the same record twice
+	for i, b := range bares {
+		f := firsts[i]
+		for j, r := range []nameRec{f.old, f.cur} {
+			if r.key == "" || j == 1 && r.key == f.old.key {
+				continue // not a name, or the same one twice
 			}
-			redo[r.key+"s"] = true
-			if k, ok := strings.CutSuffix(r.key, "s"); ok {
-				redo[k] = true
-			}
+			redo[r.key] = true
 			groups = groupsOf(r, groups[:0])
 			for _, g := range groups {
 				before, after := st.lookup.neighbours(g, r.key, st)
@@ -308,6 +445,9 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 				}
 			}
 		}
+		mark := func(rep string) { redo[rep] = true }
+		s.pluralPartners(prev, b, true, mark)
+		s.pluralPartners(st, b, true, mark)
 	}
 	owned := map[string]bool{} // the paths whose maps this update copied
 	writable := func(path string) map[string]nearFinding {
@@ -323,6 +463,7 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 	for k := range redo {
 		var f nearFinding
 		cur, has := st.recs.lookup(k)
+		has = has && st.isRepresentative(cur)
 		if has {
 			f, has = s.nearFindingOf(st, cur)
 		}
@@ -351,11 +492,11 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 }
 
 func sameFinding(x, y nearFinding) bool {
-	return x.key == y.key && x.topic == y.topic && x.more == y.more && x.cut == y.cut && slices.Equal(x.shown, y.shown)
+	return x.key == y.key && x.topic == y.topic && x.more == y.more && x.cut == y.cut && slices.EqualFunc(x.shown, y.shown, sameMatch)
 }
 
-// nearFindingOf makes the finding of name a from the names of its groups' windows and
-// its plural and singular.
+// nearFindingOf makes the finding of name a, the first form of its bare name, from the
+// names of its groups' windows and the plural partners of its forms.
 func (s *Snapshot) nearFindingOf(st *nearState, a nameRec) (nearFinding, bool) {
 	var window []string
 	cut := false
@@ -369,35 +510,34 @@ func (s *Snapshot) nearFindingOf(st *nearState, a nameRec) (nearFinding, bool) {
 	}
 	slices.Sort(window)
 	window = slices.Compact(window)
-	var matches []nearMatch
+	why := map[string]nearWhy{}
 	for _, k := range window {
 		b, _ := st.recs.lookup(k)
-		if why, ok := s.nearReason(a, b, true); ok {
-			matches = append(matches, nearMatch{k, b.path, b.topic, why})
+		if w, ok := compareNames(a, b); ok {
+			why[k] = w
 		}
 	}
-	plural := []string{a.key + "s"}
-	if k, ok := strings.CutSuffix(a.key, "s"); ok {
-		plural = append(plural, k)
-	}
-	for _, k := range plural {
-		if _, found := slices.BinarySearch(window, k); found {
-			continue
+	s.pluralPartners(st, a.bare, false, func(rep string) {
+		if _, ok := why[rep]; !ok {
+			why[rep] = whyPlural
 		}
-		if b, ok := st.recs.lookup(k); ok {
-			if why, ok := s.nearReason(a, b, false); ok {
-				matches = append(matches, nearMatch{k, b.path, b.topic, why})
-			}
-		}
+	})
+	matches := make([]nearMatch, 0, len(why))
+	for k, w := range why {
+		b, _ := st.recs.lookup(k)
+		matches = append(matches, st.matchOf(b, w))
 	}
-	return summarize(a, matches, cut)
+	var one [1]string
+	return summarize(a, len(st.formsOf(a.bare, &one)), matches, cut)
 }
 
 // liveLookup builds the lookup tables anew from the state's names.
 func (st *nearState) liveLookup() *nearLookup {
 	live := make([]nameRec, 0, st.recs.len())
 	for _, r := range st.recs.all() {
-		live = append(live, r)
+		if st.isRepresentative(r) {
+			live = append(live, r)
+		}
 	}
 	return newNearLookup(live)
 }
@@ -542,7 +682,7 @@ func groupsOf(n nameRec, out []nearGroup) []nearGroup {
 func (l *nearLookup) neighbours(g nearGroup, key string, st *nearState) (before, after []string) {
 	live := func(r nameRec) bool {
 		cur, ok := st.recs.lookup(r.key)
-		return ok && cur.bare == r.bare && r.key != key
+		return ok && cur.bare == r.bare && r.key != key && st.isRepresentative(cur)
 	}
 	for layer := l; layer != nil; layer = layer.under {
 		table := layer.bySkeleton
@@ -647,9 +787,77 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 	if len(names) >= 1<<nameBits {
 		return &nearState{result: nearResult{}, tooMany: true} // beyond sixteen million names: not attempted
 	}
+	st := &nearState{recs: newShardedMap[string, nameRec](len(names)), result: nearResult{}}
+	for _, n := range names {
+		st.recs.set(n.key, n)
+	}
+	// The forms of each bare name written with an ordinal; every other name is the one
+	// form of its bare name. Only the first form of each bare name is compared.
+	var numbered []int32
+	for i, n := range names {
+		if n.bare != n.key {
+			numbered = append(numbered, int32(i))
+		}
+	}
+	slices.SortFunc(numbered, func(x, y int32) int {
+		if c := strings.Compare(names[x].bare, names[y].bare); c != 0 {
+			return c
+		}
+		return strings.Compare(names[x].key, names[y].key)
+	})
+	first := make([]int32, len(names)) // the index of a name's first form
+	for i := range first {
+		first[i] = int32(i)
+	}
+	formCount := map[int32]int{} // the first forms of more forms than one, or of a numbered one
+	st.bares = newShardedMap[string, []string](len(numbered))
+	for lo := 0; lo < len(numbered); {
+		bare := names[numbered[lo]].bare
+		hi := lo + 1
+		for hi < len(numbered) && names[numbered[hi]].bare == bare {
+			hi++
+		}
+		forms := make([]string, 0, hi-lo+1)
+		for _, i := range numbered[lo:hi] {
+			forms = append(forms, names[i].key)
+		}
+		if i, ok := index[bare]; ok && names[i].bare == bare {
+			at, _ := slices.BinarySearch(forms, bare)
+			forms = slices.Insert(forms, at, bare)
+		}
+		head := index[forms[0]]
+		for _, k := range forms {
+			first[index[k]] = head
+		}
+		formCount[head] = len(forms)
+		st.bares.set(bare, forms)
+		lo = hi
+	}
+	reps, slot := names, first      // without ordinals every name is the first of its forms
+	numberedReps := map[int32]int{} // forms by slot, for the first forms in formCount
+	if len(numbered) > 0 {
+		reps = make([]nameRec, 0, len(names))
+		slot = make([]int32, len(names)) // a first form's index in reps
+		for i, n := range names {
+			if first[i] == int32(i) {
+				slot[i] = int32(len(reps))
+				if c, ok := formCount[int32(i)]; ok {
+					numberedReps[slot[i]] = c
+				}
+				reps = append(reps, n)
+			}
+		}
+	}
+	// matchOf is st.matchOf without its look-ups for the common name of one form.
+	matchOf := func(b int, why nearWhy) nearMatch {
+		if _, ok := numberedReps[int32(b)]; ok {
+			return st.matchOf(reps[b], why)
+		}
+		return nearMatch{key: reps[b].key, path: reps[b].path, topic: reps[b].topic, why: why, forms: 1}
+	}
 	var pairs []uint64
 	report := func(a, b int, why string) {
-		if names[a].bare == names[b].bare {
+		if reps[a].bare == reps[b].bare {
 			return // the same name, or siblings that differ only in numbering
 		}
 		w := whyOf(why)
@@ -659,8 +867,9 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 	// one-deletion variant): the names of each group of the tables, each compared with
 	// the nearWindow names after it, which compares it with the nearWindow before it too.
 	// A false match of the hash bits only costs one comparison.
-	lookup := newNearLookup(names)
-	cut := make([]bool, len(names))
+	lookup := newNearLookup(reps)
+	st.lookup = lookup
+	cut := make([]bool, len(reps))
 	for _, table := range [][]uint64{lookup.bySkeleton, lookup.byVariant} {
 		for lo := 0; lo < len(table); {
 			hi := groupEnd(table, lo)
@@ -672,7 +881,7 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 				}
 				for _, ey := range group[x+1 : min(len(group), x+1+nearWindow)] {
 					ib := int(ey & nameMask)
-					if why, ok := compareNames(names[ia], names[ib]); ok {
+					if why, ok := compareNames(reps[ia], reps[ib]); ok {
 						report(ia, ib, nearReasons[why])
 					}
 				}
@@ -680,7 +889,9 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			lo = hi
 		}
 	}
-	// Singular and plural side by side: top-level or under one parent.
+	// Singular and plural side by side: top-level or under one parent; a pair of forms
+	// makes a pair of their bare names.
+	repOf := func(key string) int { return int(slot[first[index[key]]]) }
 	for _, fi := range files {
 		for key, t := range fi.topics.all() {
 			if !strings.HasSuffix(key, "s") || strings.HasSuffix(key, " -- s") || key == "s" {
@@ -690,16 +901,12 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 				continue
 			}
 			name := fi.ast.Line(int(t.first)).SegmentKey(int(t.seg))
-			report(int(index[name[:len(name)-1]]), int(index[name]), reasonPlural)
+			report(repOf(name[:len(name)-1]), repOf(name), reasonPlural)
 		}
 	}
-	// Each name's pairs together, a pair found twice (in several groups) once, with its
-	// closest reason.
+	// Each name's pairs together, a pair found twice (in several groups, or by several
+	// forms) once, with its closest reason.
 	radixSort(pairs)
-	st := &nearState{recs: newShardedMap[string, nameRec](len(names)), result: nearResult{}, lookup: lookup}
-	for _, n := range names {
-		st.recs.set(n.key, n)
-	}
 	var matches []nearMatch
 	for lo := 0; lo < len(pairs); {
 		a, _, _ := unpackPair(pairs[lo])
@@ -708,14 +915,18 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 		for ; hi < len(pairs) && pairs[hi]>>32 == pairs[lo]>>32; hi++ {
 			if hi == lo || pairs[hi]>>8 != pairs[hi-1]>>8 {
 				_, b, why := unpackPair(pairs[hi])
-				matches = append(matches, nearMatch{names[b].key, names[b].path, names[b].topic, why})
+				matches = append(matches, matchOf(b, why))
 			}
 		}
-		if f, ok := summarize(names[a], matches, cut[a]); ok {
-			byName := st.result[names[a].path]
+		forms := 1
+		if c, ok := numberedReps[int32(a)]; ok {
+			forms = c
+		}
+		if f, ok := summarize(reps[a], forms, matches, cut[a]); ok {
+			byName := st.result[reps[a].path]
 			if byName == nil {
 				byName = map[string]nearFinding{}
-				st.result[names[a].path] = byName
+				st.result[reps[a].path] = byName
 			}
 			byName[f.key] = f
 		}
@@ -726,7 +937,8 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 
 // diagnostic renders a finding of file fi against the snapshot's current trees. A name
 // with one near-duplicate says which and why, as it always did; one with more lists the
-// first few, each with its reason, and counts the others.
+// first few, each with its reason, and counts the others. A near-duplicate written in
+// several forms is named by its bare name, with the lines of its forms.
 func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
 	line, seg := firstSegment(fi, n.topic)
 	d := Diagnostic{
@@ -734,19 +946,21 @@ func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
 		Rule:    analysis.RuleNearDuplicate,
 		Related: make([]Related, 0, len(n.shown)),
 	}
+	single := len(n.shown) == 1 && n.more == 0 && !n.cut
+	relatedMessage := "another spelling"
+	if single {
+		relatedMessage = "the other spelling"
+	}
 	items := make([]string, 0, len(n.shown)+1)
 	for _, m := range n.shown {
-		other := s.file(m.path)
-		ol, os := firstSegment(other, m.topic)
-		oname := other.ast.Line(ol).Segments[os].Name()
-		text, at := oname.Text(other.ast.LineText(ol)), where(other, int32(ol), fi)
-		if len(n.shown) == 1 && n.more == 0 && !n.cut {
+		text, at := m.render(s, fi, func(path string, span analysis.Span) {
+			d.Related = append(d.Related, Related{Path: path, Span: span, Message: relatedMessage})
+		})
+		if single {
 			d.Message = fmt.Sprintf("%q (%s) looks like the same name: %s", text, at, nearReasons[m.why])
-			d.Related = append(d.Related, Related{Path: m.path, Span: oname.In(other.ast.Start(ol)), Message: "the other spelling"})
 			return d
 		}
 		items = append(items, fmt.Sprintf("%q (%s, %s)", text, at, nearReasons[m.why]))
-		d.Related = append(d.Related, Related{Path: m.path, Span: oname.In(other.ast.Start(ol)), Message: "another spelling"})
 	}
 	switch {
 	case n.more > 0 && n.cut:
@@ -758,6 +972,79 @@ func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
 	}
 	d.Message = strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1] + " look like the same name"
 	return d
+}
+
+// render returns the text of the match and where it is, as seen from file fi, and calls
+// related with the span of each of its forms named. A name of one form is its name and
+// line; one of several forms is its bare name and the lines of up to maxNearShown of its
+// forms ("lines 3, 4, 5"), with their count when there are more.
+func (m nearMatch) render(s *Snapshot, fi *fileIndex, related func(string, analysis.Span)) (text, at string) {
+	if m.forms <= 1 {
+		other := s.file(m.path)
+		ol, os := firstSegment(other, m.topic)
+		oname := other.ast.Line(ol).Segments[os].Name()
+		related(m.path, oname.In(other.ast.Start(ol)))
+		return oname.Text(other.ast.LineText(ol)), where(other, int32(ol), fi)
+	}
+	type place struct {
+		fi   *fileIndex
+		line int
+		name analysis.LineSpan
+	}
+	places := make([]place, 0, maxNearShown)
+	for _, p := range append([]nearPlace{{m.path, m.topic}}, m.also...) {
+		other := s.file(p.path)
+		ol, os := firstSegment(other, p.topic)
+		places = append(places, place{other, ol, bareName(other.ast.Line(ol), os, other.ast.LineText(ol))})
+	}
+	text = places[0].name.Text(places[0].fi.ast.LineText(places[0].line))
+	slices.SortStableFunc(places, func(x, y place) int {
+		if c := strings.Compare(x.fi.path, y.fi.path); x.fi != y.fi && (x.fi == fi || y.fi == fi) {
+			if x.fi == fi {
+				return -1
+			}
+			return 1
+		} else if c != 0 {
+			return c
+		}
+		return x.line - y.line
+	})
+	wheres := make([]string, len(places))
+	sameFile := true
+	for i, p := range places {
+		related(p.fi.path, p.name.In(p.fi.ast.Start(p.line)))
+		wheres[i] = where(p.fi, int32(p.line), fi)
+		if p.fi != fi {
+			sameFile = false
+		}
+	}
+	if sameFile {
+		for i, p := range places {
+			wheres[i] = strconv.Itoa(p.line + 1)
+		}
+		at = "lines " + strings.Join(wheres, ", ")
+	} else {
+		at = strings.Join(wheres, ", ")
+	}
+	if int(m.forms) > len(places) {
+		at += fmt.Sprintf(" and %d more", int(m.forms)-len(places))
+	}
+	return text, at
+}
+
+// bareName returns the name of segment seg of line l, whose text is text, without its
+// ordinal.
+func bareName(l *analysis.Line, seg int, text []byte) analysis.LineSpan {
+	name := l.Segments[seg].Name()
+	ord := l.Attrs(seg).Ordinal
+	if ord.Len() == 0 {
+		return name
+	}
+	start := ord.End
+	for start < name.End && (text[start] == ' ' || text[start] == '\t') {
+		start++
+	}
+	return analysis.LineSpan{Start: start, End: name.End}
 }
 
 // skeleton appends the letters and digits of s to buf and counts the letters.

@@ -62,7 +62,9 @@ func nearMessages(t *testing.T, src string) map[string]string {
 				t.Errorf("two findings on %s", k)
 			}
 			out[k] = d.Message
-			if want := min(len(d.Related), maxNearShown); len(d.Related) != want || want == 0 {
+			// A related location for each spelling named, and for each form named of one
+			// written in several.
+			if n := len(d.Related); n == 0 || n > maxNearShown*maxNearShown {
 				t.Errorf("%s: %d related locations", k, len(d.Related))
 			}
 		}
@@ -104,6 +106,47 @@ func TestNearDuplicateMessages(t *testing.T) {
 	}
 }
 
+// TestNearDuplicatesByBareName: names that differ only in their ordinal are one name.
+// A misspelling of it gets one finding, naming the bare name once with the lines of its
+// forms; the forms, more than the misspelling's, get none; equal counts of forms report
+// on both sides, at each side's first form in key order.
+func TestNearDuplicatesByBareName(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      map[string]string
+	}{
+		{"the issue's case", "topic -- 01 Consistency = x\ntopic -- 1. Consistency = y\ntopic -- 2 Consistency = z\ntopic -- Consistensy = w\n",
+			map[string]string{"4 Consistensy": `"Consistency" (lines 1, 2, 3) looks like the same name: one letter apart`}},
+		{"with the bare form too", "01 Consistency\nConsistensy\n1. Consistency\n2 Consistency\nConsistency\n",
+			map[string]string{"2 Consistensy": `"Consistency" (lines 1, 3, 4 and 1 more) looks like the same name: one letter apart`}},
+		{"one numbered form each way", "1 Consistency\nConsistensy\n",
+			map[string]string{
+				"1 1 Consistency": `"Consistensy" (line 2) looks like the same name: one letter apart`,
+				"2 Consistensy":   `"1 Consistency" (line 1) looks like the same name: one letter apart`,
+			}},
+		{"two forms each side", "1 Consistency\n2 Consistency\n1 Consistensy\n2 Consistensy\n",
+			map[string]string{
+				"1 1 Consistency": `"Consistensy" (lines 3, 4) looks like the same name: one letter apart`,
+				"3 1 Consistensy": `"Consistency" (lines 1, 2) looks like the same name: one letter apart`,
+			}},
+		{"more forms than the other side", "1 Consistency\n2 Consistency\n3 Consistency\n1 Consistensy\n2 Consistensy\n",
+			map[string]string{"4 1 Consistensy": `"Consistency" (lines 1, 2, 3) looks like the same name: one letter apart`}},
+		{"among other near-duplicates", "1 load shedding\n2 load shedding\nload-shedding\nload sheding\nload-sheding\n",
+			map[string]string{
+				"3 load-shedding": `"load shedding" (lines 1, 2, the same once spaces and punctuation are removed) and "load-sheding" (line 5, one letter apart) look like the same name`,
+				"4 load sheding":  `"load-sheding" (line 5, the same once spaces and punctuation are removed) and "load shedding" (lines 1, 2, one letter apart) look like the same name`,
+				"5 load-sheding":  `"load sheding" (line 4, the same once spaces and punctuation are removed) and "load-shedding" (line 3, one letter apart) look like the same name`,
+			}},
+		{"numbered plurals side by side", "1 incident\n1 incidents\n2 incident\n",
+			map[string]string{"2 1 incidents": `"incident" (lines 1, 3) looks like the same name: singular and plural of one name`}},
+		{"siblings only", "1 Consistency\n2 Consistency\n01 Consistency\n", map[string]string{}},
+	} {
+		if got := nearMessages(t, tc.src); !maps.Equal(got, tc.want) {
+			t.Errorf("%s:\ngot  %q\nwant %q", tc.name, got, tc.want)
+		}
+	}
+}
+
 // TestNearDuplicatesOncePerName: the dense names give one finding a name, whatever the
 // number of near-duplicates.
 func TestNearDuplicatesOncePerName(t *testing.T) {
@@ -137,7 +180,7 @@ func hostileNames() []string {
 	}
 	long := strings.Repeat("lorem ipsum ", 6) + "dolor"
 	names = append(names, long, long+"s", strings.Replace(long, "dolor", "dolar", 1), strings.Replace(long, " ", "-", 1), long+" x")
-	names = append(names, "incident", "incidents", "webhook", "webhooks", "1 learning 01", "2 learning 01", "learning 02", "best practices", "best practicies")
+	names = append(names, "incident", "incidents", "webhook", "webhooks", "1 learning 01", "2 learning 01", "learning 02", "best practices", "best practicies", "Consistency", "Consistensy")
 	return names
 }
 
@@ -156,10 +199,15 @@ func TestHostileEditsAgainstFreshIndex(t *testing.T) {
 func hostileEditsAgainstFresh(t *testing.T, seed uint64) {
 	r := rand.New(rand.NewPCG(seed, 200))
 	pool := hostileNames()
+	ordinals := []string{"01 ", "1. ", "2 ", "3b ", "10 "}
+	often := 11 // the plurals, siblings and typos at the end of the pool
 	line := func() string {
 		name := pool[r.IntN(len(pool))]
 		if r.IntN(3) == 0 {
-			name = pool[len(pool)-9+r.IntN(9)] // the plurals, siblings and typos, often
+			name = pool[len(pool)-often+r.IntN(often)]
+		}
+		if r.IntN(3) == 0 { // one name in several numbered forms, often
+			name = ordinals[r.IntN(len(ordinals))] + name
 		}
 		switch r.IntN(4) {
 		case 0:

@@ -159,7 +159,7 @@ func (s *Snapshot) rename(path string, offset int, newName string, merge bool) (
 	}
 	out := map[string][]byte{}
 	for fi, es := range edits {
-		out[fi.path] = applyRename(fi.ast, es, s.cfg.Sorting)
+		out[fi.path] = applyRename(fi.ast, es, s.ConfigOf(fi.path).Sorting)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package index
 
 import (
 	"maps"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -20,11 +21,16 @@ type Workspace struct {
 // A Snapshot is an immutable view of the workspace. Every query is a pure function of it,
 // safe to call from many goroutines.
 type Snapshot struct {
-	cfg   Config
-	ids   map[string]fileID // shared by the snapshots with the same files
-	byID  []*fileIndex      // nil where a file was removed
-	paths []string          // sorted: the workspace order for "first" and "later"
-	only  *fileIndex        // the file of a one-file workspace, whose tables are the workspace's
+	cfg Config // the configuration of the files outside every scope
+	// scopes give the files under their roots (clean paths) their own configuration; nil
+	// when one configuration rules every file.
+	scopes map[string]Config
+	// configured: made by SetConfigs, from a snapshot with the same files.
+	configured bool
+	ids        map[string]fileID // shared by the snapshots with the same files
+	byID       []*fileIndex      // nil where a file was removed
+	paths      []string          // sorted: the workspace order for "first" and "later"
+	only       *fileIndex        // the file of a one-file workspace, whose tables are the workspace's
 	// tables are the workspace-wide tables, from two files on.
 	tables *keyTables
 	// affected lists the other files whose findings the edit that made this snapshot may
@@ -60,7 +66,7 @@ type diagResult struct {
 // NewWorkspace returns an empty workspace.
 func NewWorkspace(cfg Config) *Workspace {
 	w := &Workspace{}
-	w.snap.Store(newSnapshot(cfg, fileSet{ids: map[string]fileID{}}))
+	w.snap.Store(newSnapshot(cfg, nil, fileSet{ids: map[string]fileID{}}))
 	return w
 }
 
@@ -71,7 +77,7 @@ type fileSet struct {
 	paths []string
 }
 
-func newSnapshot(cfg Config, fs fileSet) *Snapshot {
+func newSnapshot(cfg Config, scopes map[string]Config, fs fileSet) *Snapshot {
 	if fs.paths == nil {
 		fs.paths = make([]string, 0, len(fs.ids))
 		for p := range fs.ids {
@@ -79,7 +85,7 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 		}
 		slices.Sort(fs.paths)
 	}
-	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
+	s := &Snapshot{cfg: cfg, scopes: scopes, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
 		untypedTerms: &lazy[*rankedCandidates]{}}
 	s.terms = newWorkspaceTerms(s)
@@ -143,7 +149,7 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	old := w.snap.Load()
 	prev := old.file(path)
 	fi, how, change := buildFile(path, src, prev)
-	snap = newSnapshot(old.cfg, old.fileSet().withFile(path, fi))
+	snap = newSnapshot(old.cfg, old.scopes, old.fileSet().withFile(path, fi))
 	var keys editKeys
 	var termsTouched *termKeys
 	switch how {
@@ -213,6 +219,15 @@ func (s *Snapshot) holdersOfHashes(path string, hashes changedHashes) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// ConfiguredSince reports whether s differs from asked in configuration only (SetConfigs
+// made it from asked or from a snapshot configured from it): then Affected of s tells
+// nothing Affected of asked did not, since they share the cross-line state and s followed
+// its near-duplicates through no edit; the files whose configuration changed are those
+// SetConfigs returned.
+func (s *Snapshot) ConfiguredSince(asked *Snapshot) bool {
+	return s.configured && asked != nil && s.cross == asked.cross
 }
 
 // othersThan lists every file but path.
@@ -327,7 +342,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 		fi.id = id
 		fs.byID[id] = fi
 	}
-	snap := newSnapshot(old.cfg, fs)
+	snap := newSnapshot(old.cfg, old.scopes, fs)
 	if len(snap.paths) >= 2 {
 		snap.tables = buildKeyTables(snap.allFiles())
 	}
@@ -344,7 +359,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	if prev == nil {
 		return old, nil
 	}
-	snap = newSnapshot(old.cfg, old.fileSet().without(path))
+	snap = newSnapshot(old.cfg, old.scopes, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
 	snap.terms = old.terms.touching(old, snap, termKeysOfChange(prev.ast, 0, prev.ast.NumLines(), nil, 0, 0))
 	snap.affected = snap.othersThan(path)
@@ -352,19 +367,91 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	return snap, append([]string{path}, snap.affected...)
 }
 
-// SetConfig replaces the configuration; every file's diagnostics may change.
+// SetConfig replaces the configuration with one for every file; every file's diagnostics
+// may change.
 func (w *Workspace) SetConfig(cfg Config) *Snapshot {
+	snap, _ := w.SetConfigs(cfg, nil)
+	return snap
+}
+
+// ConfigScope gives the files under Root (a directory, or one file, spelled as the
+// workspace's paths are) their own configuration: a workspace folder's, or a checked
+// path's, nearest .notesls.json.
+type ConfigScope struct {
+	Root   string
+	Config Config
+}
+
+// SetConfigs replaces the configuration: each file is ruled by the scope of the deepest
+// root it is under, and a file under none by cfg. It returns the files whose
+// configuration changed, the only ones whose diagnostics may have; the others keep theirs.
+// Findings across files (duplicates, references, near-duplicates) still see every file,
+// and take their severity from the configuration of the file they are reported in.
+func (w *Workspace) SetConfigs(cfg Config, scopes []ConfigScope) (*Snapshot, []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
-	snap := newSnapshot(cfg, old.fileSet())
+	var byRoot map[string]Config
+	if len(scopes) > 0 {
+		byRoot = make(map[string]Config, len(scopes))
+		for _, sc := range scopes {
+			byRoot[filepath.Clean(sc.Root)] = sc.Config
+		}
+	}
+	snap := newSnapshot(cfg, byRoot, old.fileSet())
 	snap.tables = old.tables
 	snap.inheritTopicCaches(old)
 	snap.terms = old.terms
 	snap.cross = old.cross // no finding of it depends on the configuration
 	snap.untypedTerms = old.untypedTerms
+	snap.configured = true
+	var changed []string
+	unscoped := len(old.scopes) == 0 && len(byRoot) == 0
+	same := unscoped && sameConfig(old.cfg, cfg) // one comparison rules every file
+	old.diagMu.Lock()
+	for _, p := range snap.paths {
+		if unscoped && !same || !unscoped && !sameConfig(old.ConfigOf(p), snap.ConfigOf(p)) {
+			changed = append(changed, p)
+		} else if r, ok := old.diags[p]; ok {
+			snap.diags[p] = r // the same files and configuration make the same findings
+		}
+	}
+	old.diagMu.Unlock()
 	w.snap.Store(snap)
-	return snap
+	return snap, changed
+}
+
+func sameConfig(a, b Config) bool {
+	return slices.Equal(a.Include, b.Include) && maps.Equal(a.Severity, b.Severity) && a.Sorting == b.Sorting &&
+		a.MaxFileSize == b.MaxFileSize && a.MaxCrossFindings == b.MaxCrossFindings
+}
+
+// ScopeConfigs returns the configurations of the scopes, by root.
+func (s *Snapshot) ScopeConfigs() []Config {
+	out := make([]Config, 0, len(s.scopes))
+	for _, root := range slices.Sorted(maps.Keys(s.scopes)) {
+		out = append(out, s.scopes[root])
+	}
+	return out
+}
+
+// ConfigOf returns the configuration of the file at path: the scope's of the deepest
+// root that is path or one of its directories, else the snapshot's. It looks up each
+// directory of path, not each scope: a check of many paths has as many scopes.
+func (s *Snapshot) ConfigOf(path string) Config {
+	if len(s.scopes) == 0 {
+		return s.cfg
+	}
+	for q := filepath.Clean(path); ; {
+		if cfg, ok := s.scopes[q]; ok {
+			return cfg
+		}
+		parent := filepath.Dir(q)
+		if parent == q {
+			return s.cfg
+		}
+		q = parent
+	}
 }
 
 // inheritTopicCaches lets s take over the caches of old that depend on topics alone:
@@ -458,7 +545,8 @@ func (l *lazy[T]) ready() (T, bool) {
 	return l.val, true
 }
 
-// Config returns the snapshot's configuration.
+// Config returns the snapshot's configuration of the files outside every scope: with no
+// scopes, of every file. See ConfigOf.
 func (s *Snapshot) Config() Config { return s.cfg }
 
 // Files lists the workspace's files in sorted order.

@@ -50,7 +50,7 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 			}
 		}
 	}
-	sorting := f.v.snap.Config().Sorting
+	sorting := f.v.snap.ConfigOf(f.path).Sorting
 	if wants(p.Context.Only, sourceFixAll) {
 		if a, ok := fix.wholeFile("Fix all: format and apply every safe fix (as --fix)", sourceFixAll, analysis.Fix(content, sorting)); ok {
 			out = append(out, a)
@@ -311,17 +311,21 @@ func (x *fixer) wholeFile(title string, kind protocol.CodeActionKind, text []byt
 }
 
 // mergeNames offers to rename the near-duplicate name into the other spelling, every line
-// of it in every file.
+// of it in every file. Ordinals are numbering, not spelling: the name keeps its own and
+// takes the other's bare name ("3 Consistensy" into "3 Consistency").
 func (x *fixer) mergeNames(d index.Diagnostic) []protocol.CodeAction {
 	if len(d.Related) == 0 {
 		return nil
 	}
 	r := d.Related[0]
 	other, ok := x.f.v.snap.Content(r.Path)
-	if !ok || r.Span.End > len(other) {
+	otherTree := x.f.v.snap.Tree(r.Path)
+	if !ok || otherTree == nil || r.Span.End > len(other) {
 		return nil
 	}
-	name := string(other[r.Span.Start:r.Span.End])
+	ordinal, _ := nameParts(x.tree, x.content, d.Span)
+	_, bare := nameParts(otherTree, other, r.Span)
+	name := ordinal + bare
 	here := string(x.content[d.Span.Start:d.Span.End])
 	files, err := x.f.v.snap.RenameInto(x.f.path, d.Span.Start, name)
 	if err != nil || len(files) == 0 {
@@ -332,6 +336,26 @@ func (x *fixer) mergeNames(d index.Diagnostic) []protocol.CodeAction {
 		return nil
 	}
 	return []protocol.CodeAction{{Title: fmt.Sprintf("Rename %q to %q everywhere", here, name), Kind: protocol.QuickFix, Edit: edit}}
+}
+
+// nameParts splits the segment name at span (the whole name, or its part after the
+// ordinal) into its ordinal with the space after it ("3 ", or "") and the rest.
+func nameParts(tree *analysis.File, content []byte, span analysis.Span) (ordinal, bare string) {
+	ln := tree.LineAt(span.Start)
+	l, start := tree.Line(ln), tree.Start(ln)
+	for i, seg := range l.Segments {
+		name := seg.Name().In(start)
+		if name.Start != span.Start || name.End != span.End {
+			continue
+		}
+		if o := l.Attrs(i).Ordinal; o.Len() > 0 {
+			ord := o.In(start)
+			rest := content[ord.End:span.End]
+			trimmed := bytes.TrimLeft(rest, " \t")
+			return string(content[ord.Start:ord.End]) + string(rest[:len(rest)-len(trimmed)]), string(trimmed)
+		}
+	}
+	return "", string(content[span.Start:span.End])
 }
 
 // blockAround returns the lines [start, end) of the block (lines between blank ones)

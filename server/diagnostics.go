@@ -241,7 +241,8 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 // lateAffected asks the index which other files the edits' cross-line findings reached;
 // a panic in the index is logged, not fatal.
 func (d *diagnostics) lateAffected(v *view) (paths []string) {
-	if v.snap == d.asked {
+	if v.snap == d.asked || v.snap.ConfiguredSince(d.asked) {
+		d.asked = v.snap
 		return nil
 	}
 	d.asked = v.snap

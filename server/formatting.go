@@ -16,7 +16,7 @@ func (s *Server) formatting(ctx context.Context, p *protocol.DocumentFormattingP
 	if err != nil || f == nil {
 		return []protocol.TextEdit{}, err
 	}
-	fixed := analysis.Fix(content, f.v.snap.Config().Sorting)
+	fixed := analysis.Fix(content, f.v.snap.ConfigOf(f.path).Sorting)
 	return lineEdits(f.mapper, content, 0, fixed)
 }
 
@@ -35,7 +35,7 @@ func (s *Server) rangeFormatting(ctx context.Context, p *protocol.DocumentRangeF
 	if start == end {
 		return []protocol.TextEdit{}, nil
 	}
-	fixed := analysis.Fix(content[start:end], f.v.snap.Config().Sorting)
+	fixed := analysis.Fix(content[start:end], f.v.snap.ConfigOf(f.path).Sorting)
 	return lineEdits(f.mapper, content[start:end], start, fixed)
 }
 

@@ -87,7 +87,7 @@ type workspace struct {
 	idx       *index.Workspace
 	roots     []string
 	editor    settings
-	cfgPath   string
+	cfgPaths  map[string]string // each root's .notesls.json, absent for none
 	versions  map[string]int32
 	uris      map[string]protocol.DocumentURI
 	progressN int
@@ -251,9 +251,11 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 		configChanged = true
 	}
 	if configChanged {
-		cfg := w.config()
-		w.idx.SetConfig(cfg)
-		touch(w.idx.Snapshot().Files()...)
+		// Each folder's files by its own .notesls.json: only the files whose
+		// configuration changed are looked at again.
+		cfg, scopes := w.config()
+		_, changed := w.idx.SetConfigs(cfg, scopes)
+		touch(changed...)
 	}
 	if len(loadRoots) > 0 {
 		touch(w.load(ctx, loadRoots, work.files)...)
@@ -331,29 +333,62 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 	return first, affected
 }
 
-// config merges the sources of settings, see settings.
-func (w *workspace) config() index.Config {
-	cfg := index.DefaultConfig()
-	w.editor.applyTo(&cfg)
-	w.cfgPath = ""
+// config merges the sources of settings (see settings) for each workspace folder: the
+// editor's, then the .notesls.json nearest to the folder (its own or an ancestor's). It
+// returns the configuration of the files outside every folder, the first folder's as it
+// always was, and, when the folders' differ, a scope for each folder.
+func (w *workspace) config() (index.Config, []index.ConfigScope) {
+	editorOnly := index.DefaultConfig()
+	w.editor.applyTo(&editorOnly)
+	w.cfgPaths = map[string]string{}
+	scopes := make([]index.ConfigScope, 0, len(w.roots))
 	for _, r := range w.roots {
+		cfg := editorOnly
 		_, p, err := index.FindConfig(r)
-		if p == "" {
-			continue
-		}
-		if err == nil {
-			var st settings
-			st, err = parseConfigFile(p)
+		if p != "" {
 			if err == nil {
-				st.applyTo(&cfg)
-				w.cfgPath = p
-				break
+				var st settings
+				if st, err = parseConfigFile(p); err == nil {
+					st.applyTo(&cfg)
+					w.cfgPaths[r] = p
+				}
+			}
+			if err != nil {
+				w.s.log.Warn("ignoring workspace config", zap.String("path", p), zap.Error(err))
+				w.s.showMessage(protocol.MessageTypeWarning, fmt.Sprintf("notesls: %v", err))
 			}
 		}
-		w.s.log.Warn("ignoring workspace config", zap.String("path", p), zap.Error(err))
-		w.s.showMessage(protocol.MessageTypeWarning, fmt.Sprintf("notesls: %v", err))
+		scopes = append(scopes, index.ConfigScope{Root: r, Config: cfg})
 	}
-	return cfg
+	if len(scopes) == 0 {
+		return editorOnly, nil
+	}
+	// The files outside every folder keep what ruled them before folders had their own:
+	// the first folder's readable .notesls.json.
+	outside := scopes[0].Config
+	for _, sc := range scopes {
+		if w.cfgPaths[sc.Root] != "" {
+			outside = sc.Config
+			break
+		}
+	}
+	for _, sc := range scopes[1:] {
+		if w.cfgPaths[sc.Root] != w.cfgPaths[scopes[0].Root] {
+			return outside, scopes
+		}
+	}
+	return outside, nil // one configuration rules every folder: no scopes to look up
+}
+
+// rootOf returns the deepest workspace folder holding path, or "".
+func (w *workspace) rootOf(path string) string {
+	best := ""
+	for _, r := range w.roots {
+		if len(r) > len(best) && isUnder(path, []string{r}) {
+			best = r
+		}
+	}
+	return best
 }
 
 // load indexes the notes files under roots, reporting progress, and returns their paths.
@@ -362,14 +397,14 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 	start := time.Now()
 	prog := w.s.beginProgress(ctx, "Indexing notes", w.progressN == 0)
 	w.progressN++
-	cfg := w.idx.Snapshot().Config()
-	cfgDir := ""
-	if w.cfgPath != "" {
-		cfgDir = filepath.Dir(w.cfgPath)
-	}
+	snap := w.idx.Snapshot()
 	var paths []string
 	for _, r := range roots {
-		found, err := index.Discover([]string{r}, cfg, cfgDir)
+		cfgDir := ""
+		if p := w.cfgPaths[r]; p != "" {
+			cfgDir = filepath.Dir(p)
+		}
+		found, err := index.Discover([]string{r}, snap.ConfigOf(r), cfgDir)
 		if err != nil {
 			w.s.log.Warn("discovering notes files", zap.String("root", r), zap.Error(err))
 			continue
@@ -451,11 +486,12 @@ func (w *workspace) wanted(path string) bool {
 	if strings.HasSuffix(path, index.NotesExt) {
 		return true
 	}
-	cfg := w.idx.Snapshot().Config()
-	if len(cfg.Include) == 0 || w.cfgPath == "" {
+	cfg := w.idx.Snapshot().ConfigOf(path)
+	cfgPath := w.cfgPaths[w.rootOf(path)]
+	if len(cfg.Include) == 0 || cfgPath == "" {
 		return false
 	}
-	rel, err := filepath.Rel(filepath.Dir(w.cfgPath), path)
+	rel, err := filepath.Rel(filepath.Dir(cfgPath), path)
 	if err != nil || strings.HasPrefix(rel, "..") {
 		return false
 	}
@@ -603,9 +639,15 @@ func (s *Server) registerWatchers() {
 		{GlobPattern: "**/*" + index.NotesExt},
 		{GlobPattern: "**/" + index.ConfigFileName},
 	}
-	cfg := s.ws.current.Load().snap.Config()
-	for _, pattern := range cfg.Include {
-		watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: "**/" + pattern})
+	snap := s.ws.current.Load().snap
+	seen := map[string]bool{}
+	for _, cfg := range append([]index.Config{snap.Config()}, snap.ScopeConfigs()...) {
+		for _, pattern := range cfg.Include {
+			if !seen[pattern] {
+				seen[pattern] = true
+				watchers = append(watchers, protocol.FileSystemWatcher{GlobPattern: "**/" + pattern})
+			}
+		}
 	}
 	params := protocol.RegistrationParams{Registrations: []protocol.Registration{{
 		ID:              "notesls-watched-files",

@@ -250,11 +250,7 @@ func readContents(paths []string, stderr io.Writer, progress bool) (map[string][
 
 // check runs one check; an error means exit status 2.
 func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
-	cfg, cfgDir, err := loadConfig(opts)
-	if err != nil {
-		return 0, err
-	}
-	paths, err := index.Discover(opts.paths, cfg, cfgDir)
+	cfg, scopes, paths, err := discoverConfigured(opts)
 	if err != nil {
 		return 0, err
 	}
@@ -262,9 +258,32 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	ws := index.NewWorkspace(cfg)
+	if scopes != nil {
+		ws.SetConfigs(cfg, scopes)
+	}
+	// sorting says whether a file's configuration sorts its blocks; the files are taken
+	// in runs of one setting, in their order.
+	sorting := ws.Snapshot().ConfigOf
+	runs := func(do func(run []string, sorting bool) (int, error)) (int, error) {
+		n := 0
+		for lo := 0; lo < len(paths); {
+			hi := lo + 1
+			for hi < len(paths) && sorting(paths[hi]).Sorting == sorting(paths[lo]).Sorting {
+				hi++
+			}
+			k, err := do(paths[lo:hi], sorting(paths[lo]).Sorting)
+			n += k
+			if err != nil {
+				return n, err
+			}
+			lo = hi
+		}
+		return n, nil
+	}
 
 	if opts.diff {
-		changed, err := diffFiles(out, paths, contents, cfg.Sorting)
+		changed, err := runs(func(run []string, sorting bool) (int, error) { return diffFiles(out, run, contents, sorting) })
 		if err != nil {
 			return 0, err
 		}
@@ -275,13 +294,12 @@ func check(opts checkOptions, out io.Writer, stderr io.Writer) (int, error) {
 	}
 	fixed := 0
 	if opts.fix {
-		if fixed, err = fixFiles(paths, contents, cfg.Sorting); err != nil {
+		if fixed, err = runs(func(run []string, sorting bool) (int, error) { return fixFiles(run, contents, sorting) }); err != nil {
 			return 0, err
 		}
 	}
 
 	limitMemory(contents)
-	ws := index.NewWorkspace(cfg)
 	snap := ws.UpdateMany(contents)
 	var w reportWriter
 	switch opts.format {
@@ -360,6 +378,59 @@ func limitMemory(contents map[string][]byte) {
 	}
 	debug.SetMemoryLimit(int64(max(minMemoryLimit, perByte*total)))
 	debug.SetGCPercent(-1)
+}
+
+// discoverConfigured finds the files of the check, each path by its own configuration:
+// --config for all, or else each path's nearest .notesls.json. It returns the
+// configuration of the first path, and a scope for each path when theirs differ.
+func discoverConfigured(opts checkOptions) (index.Config, []index.ConfigScope, []string, error) {
+	if opts.config != "" || len(opts.paths) == 1 {
+		cfg, cfgDir, err := loadConfig(opts)
+		if err != nil {
+			return index.Config{}, nil, nil, err
+		}
+		paths, err := index.Discover(opts.paths, cfg, cfgDir)
+		return cfg, nil, paths, err
+	}
+	var scopes []index.ConfigScope
+	var paths []string
+	seen := map[string]bool{}
+	differ := false
+	firstFile := ""
+	for i, p := range opts.paths {
+		one := opts
+		one.paths = []string{p}
+		cfg, cfgDir, err := loadConfig(one)
+		if err != nil {
+			return index.Config{}, nil, nil, err
+		}
+		file := ""
+		if cfgDir != "" {
+			file = filepath.Join(cfgDir, index.ConfigFileName)
+		}
+		if i == 0 {
+			firstFile = file
+		} else if file != firstFile {
+			differ = true
+		}
+		found, err := index.Discover([]string{p}, cfg, cfgDir)
+		if err != nil {
+			return index.Config{}, nil, nil, err
+		}
+		for _, f := range found {
+			// A file under two paths is checked once, ruled by the deeper path's scope.
+			if abs, err := filepath.Abs(f); err == nil && !seen[abs] {
+				seen[abs] = true
+				paths = append(paths, f)
+			}
+		}
+		scopes = append(scopes, index.ConfigScope{Root: p, Config: cfg})
+	}
+	sort.Strings(paths)
+	if !differ {
+		return scopes[0].Config, nil, paths, nil
+	}
+	return scopes[0].Config, scopes, paths, nil
 }
 
 // loadConfig reads --config, or else the .notesls.json nearest to the first path. It

@@ -409,3 +409,74 @@ func TestCheckPositionsPointAtTheText(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckPathsEachByItsConfig: `--check A B` rules each path by its own nearest
+// .notesls.json (a rule off and sorting off in one, a severity changed in the other),
+// a finding across the two taking the severity of the file it is reported in; --config
+// rules both; and --fix sorts only where sorting is on.
+func TestCheckPathsEachByItsConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("one/.notesls.json", `{"rules": {"trailing-whitespace": "off"}, "sorting": false}`)
+	write("two/.notesls.json", `{"rules": {"duplicate-line": "error"}}`)
+	write("one/a.notes", "b = (first  \na = x\nshared = one line\n")
+	write("two/b.notes", "d = (second  \nc = y\nshared = one line\n")
+	findings := func(args ...string) string {
+		t.Helper()
+		out, stderr, _ := runNotes(t, dir, append([]string{"--check"}, args...)...)
+		var got []string
+		for _, f := range parseText(t, out) {
+			got = append(got, fmt.Sprintf("%s:%d %s %s", f.path, f.line, f.rule, f.severity))
+		}
+		if strings.Contains(stderr, "error:") {
+			t.Fatalf("stderr: %s", stderr)
+		}
+		return strings.Join(got, "\n")
+	}
+	want := strings.Join([]string{
+		"one/a.notes:1 unbalanced-brackets warning",
+		"two/b.notes:1 unsorted warning",
+		"two/b.notes:1 unbalanced-brackets warning",
+		"two/b.notes:1 trailing-whitespace hint",
+		"two/b.notes:3 duplicate-line error",
+	}, "\n")
+	if got := findings("one", "two"); got != want {
+		t.Errorf("each path by its own config:\n%s\nwant\n%s", got, want)
+	}
+	// The one-path case, as it always was: the second path's config rules its file alone.
+	if got := findings("two"); !strings.Contains(got, "two/b.notes:1 unsorted warning") || strings.Contains(got, "one/") {
+		t.Errorf("two alone:\n%s", got)
+	}
+	// --config rules every path.
+	want = strings.Join([]string{
+		"one/a.notes:1 unsorted warning",
+		"one/a.notes:1 unbalanced-brackets warning",
+		"one/a.notes:1 trailing-whitespace hint",
+		"two/b.notes:1 unsorted warning",
+		"two/b.notes:1 unbalanced-brackets warning",
+		"two/b.notes:1 trailing-whitespace hint",
+		"two/b.notes:3 duplicate-line error",
+	}, "\n")
+	if got := findings("--config", "two/.notesls.json", "one", "two"); got != want {
+		t.Errorf("--config for both:\n%s\nwant\n%s", got, want)
+	}
+	// --fix sorts the blocks of two, not of one.
+	if _, stderr, code := runNotes(t, dir, "--check", "--fix", "one", "two"); code == 2 {
+		t.Fatalf("--fix: %s", stderr)
+	}
+	for name, want := range map[string]string{"one/a.notes": "b = (first\na = x\n", "two/b.notes": "c = y\nd = (second\n"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !strings.HasPrefix(string(data), want) {
+			t.Errorf("%s after --fix: %q, want it to start %q", name, data, want)
+		}
+	}
+}

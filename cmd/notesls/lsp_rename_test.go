@@ -369,3 +369,33 @@ func sorted(lines []string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// A misspelling of a name written with ordinals renames into the bare name, keeping its
+// own numbering.
+func TestLSPNearDuplicateOfNumberedName(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	text := "topic -- 01 Consistency = x\ntopic -- 1. Consistency = y\ntopic -- 3 Consistensy = w\n"
+	lspWriteFile(t, a, text)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri := lspFileURI(a)
+	c.didOpen(uri, text)
+	p := c.waitDiagnostics(uri, nil)
+	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Range.Start.Line != 2 ||
+		(*p.Diagnostics)[0].Message != `"Consistency" (lines 1, 2) looks like the same name: one letter apart` {
+		t.Fatalf("want one near-duplicate finding on line 3: %s", diagnosticsString(p))
+	}
+	var acts []lspCodeAction
+	c.result("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": uri},
+		"range": lspRange{lspPosition{Line: 2, Character: 12}, lspPosition{Line: 2, Character: 12}}, "context": map[string]any{"diagnostics": []any{}}}, &acts)
+	for _, act := range acts {
+		if act.Title == `Rename "3 Consistensy" to "3 Consistency" everywhere` {
+			if got := applyLSPEdits(t, text, act.Edit.Changes[uri]); got != strings.Replace(text, "Consistensy", "Consistency", 1) {
+				t.Errorf("after the rename:\n%s", got)
+			}
+			return
+		}
+	}
+	t.Errorf("no rename keeping the ordinal: %+v", acts)
+}

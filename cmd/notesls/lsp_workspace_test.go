@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,6 +131,64 @@ func TestLSPWorkspaceFolders(t *testing.T) {
 	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{"added": []any{}, "removed": folder}})
 	c.waitDiagnostics(lspFileURI(b), func(p publishParams) bool { return len(*p.Diagnostics) == 0 })
 	c.waitDiagnostics(lspFileURI(a), func(p publishParams) bool { return len(*p.Diagnostics) == 1 })
+}
+
+// TestLSPFolderConfigs: each workspace folder is ruled by its own .notesls.json (a rule
+// off and sorting off in one, a severity changed in the other), and a change of one
+// folder's file re-evaluates that folder's files only.
+func TestLSPFolderConfigs(t *testing.T) {
+	one, two := t.TempDir(), t.TempDir()
+	a := filepath.Join(one, "a.notes")
+	b := filepath.Join(two, "b.notes")
+	lspWriteFile(t, filepath.Join(one, ".notesls.json"), `{"rules": {"trailing-whitespace": "off"}, "sorting": false}`)
+	lspWriteFile(t, filepath.Join(two, ".notesls.json"), `{"rules": {"unbalanced-brackets": "error"}}`)
+	lspWriteFile(t, a, "b = (first  \na = x\n")
+	lspWriteFile(t, b, "d = (second  \nc = y\n")
+	ua, ub := lspFileURI(a), lspFileURI(b)
+	severities := func(p publishParams) string {
+		var out []string
+		for _, d := range *p.Diagnostics {
+			out = append(out, fmt.Sprintf("%s:%d", d.Code, d.Severity))
+		}
+		return strings.Join(out, ",")
+	}
+	c := startServer(t)
+	c.initialize(one, editorCaps, nil)
+	c.waitDiagnostics(ua, nil)
+	folder := []map[string]string{{"uri": lspFileURI(two), "name": "two"}}
+	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{"added": folder, "removed": []any{}}})
+
+	wantA, wantB := "unbalanced-brackets:2", "unsorted:2,unbalanced-brackets:1,trailing-whitespace:4"
+	if p := c.waitDiagnostics(ub, func(p publishParams) bool { return severities(p) == wantB }); severities(p) != wantB {
+		t.Fatalf("b.notes: %s", diagnosticsString(p))
+	}
+	pa := c.waitDiagnostics(ua, nil)
+	if got := severities(pa); got != wantA {
+		t.Fatalf("a.notes under its own config: %s, want %s", got, wantA)
+	}
+
+	// One folder's config changes: its files are published again, the other's are not.
+	published := func(uri string) int {
+		n := 0
+		for _, m := range c.notesSince(0) {
+			if m.Method == "textDocument/publishDiagnostics" && strings.Contains(string(m.Params), `"uri":"`+uri+`"`) {
+				n++
+			}
+		}
+		return n
+	}
+	beforeB := published(ub)
+	lspWriteFile(t, filepath.Join(one, ".notesls.json"), `{"rules": {"trailing-whitespace": "off"}}`)
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []map[string]any{{"uri": lspFileURI(filepath.Join(one, ".notesls.json")), "type": 2}}})
+	wantA = "unsorted:2,unbalanced-brackets:2"
+	if p := c.waitDiagnostics(ua, func(p publishParams) bool { return severities(p) == wantA }); severities(p) != wantA {
+		t.Fatalf("a.notes after its config changed: %s", diagnosticsString(p))
+	}
+	var hover any
+	c.result("textDocument/hover", textDocPos(ub, lspPositionOf(t, "d = (second  ", "(d)")), &hover) // answered after the change
+	if n := published(ub); n != beforeB {
+		t.Errorf("b.notes published %d more times after a.notes's folder config changed", n-beforeB)
+	}
 }
 
 func TestLSPNoWorkspaceFolder(t *testing.T) {
