@@ -105,7 +105,7 @@ func TestRulesTable(t *testing.T) {
 	want := []string{"malformed-separator", "empty-segment", "missing-term", "empty-definition",
 		"broken-reference", "malformed-reference", "malformed-task", "duplicate-line",
 		"duplicate-definition", "duplicate-url", "redundant-stub", "near-duplicate",
-		"unbalanced-brackets", "unsorted", "invalid-encoding", "trailing-whitespace", "limit-reached"}
+		"unbalanced-brackets", "unsorted", "invalid-encoding", "trailing-whitespace", "unlinked-mention", "limit-reached"}
 	var got []string
 	for _, r := range Rules {
 		got = append(got, r.Name)
@@ -125,7 +125,7 @@ func TestRulesTable(t *testing.T) {
 		analysis.RuleMalformedReference, analysis.RuleMalformedTask, analysis.RuleDuplicateLine,
 		analysis.RuleDuplicateDef, analysis.RuleDuplicateURL, analysis.RuleRedundantStub,
 		analysis.RuleNearDuplicate, analysis.RuleUnbalanced, analysis.RuleUnsorted,
-		analysis.RuleInvalidEncoding, analysis.RuleTrailingWhitespace, RuleLimitReached} {
+		analysis.RuleInvalidEncoding, analysis.RuleTrailingWhitespace, RuleUnlinkedMention, RuleLimitReached} {
 		if _, ok := LookupRule(name); !ok {
 			t.Errorf("analysis emits rule %q, which index.Rules lacks", name)
 		}
@@ -142,6 +142,13 @@ func TestRulesTable(t *testing.T) {
 		if got := DefaultConfig().SeverityOf(name); got != sev {
 			t.Errorf("default severity of %s = %v, want %v", name, got, sev)
 		}
+	}
+	// unlinked-mention is off unless a config gives it a severity.
+	if got := DefaultConfig().SeverityOf(RuleUnlinkedMention); got != RuleOff {
+		t.Errorf("default severity of %s = %v, want off", RuleUnlinkedMention, got)
+	}
+	if on, err := ParseConfig([]byte(`{"rules": {"unlinked-mention": "hint"}}`)); err != nil || on.SeverityOf(RuleUnlinkedMention) != analysis.SeverityHint {
+		t.Errorf("unlinked-mention turned on: %v, %v", on.SeverityOf(RuleUnlinkedMention), err)
 	}
 	cfg, err := ParseConfig([]byte(`{"rules": {"unsorted": "off", "near-duplicate": "error"}}`))
 	if err != nil {

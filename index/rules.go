@@ -10,6 +10,9 @@ type Rule struct {
 	Severity analysis.Severity
 	Title    string
 	Help     string
+	// OffByDefault rules report nothing unless a configuration gives them a severity;
+	// Severity is then the one documented for them.
+	OffByDefault bool
 }
 
 // Rules lists every rule in the order of the format specification (docs/format.md). Rule
@@ -110,6 +113,13 @@ var Rules = []Rule{
 		Severity: analysis.SeverityHint,
 		Title:    "Trailing white space",
 		Help:     "Spaces or tabs end the line. `notesls --check --fix` trims them.",
+	},
+	{
+		Name:         RuleUnlinkedMention,
+		Severity:     analysis.SeverityHint,
+		OffByDefault: true,
+		Title:        "Unlinked mention of a term",
+		Help:         "A definition names a known term (a name or alias of the workspace, 3+ letters, matched case-insensitively on whole words, the longest first) without `[[ ]]`. Reported once a term a line, not in the term's own definition nor in a line that links it already. The quick fix wraps the mention: `[[Sharding]]`. Off by default; turn it on with `\"rules\": {\"unlinked-mention\": \"hint\"}`.",
 	},
 	{
 		Name:     "limit-reached",

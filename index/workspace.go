@@ -39,6 +39,8 @@ type Snapshot struct {
 	suggestPaths *lazy[suggestIndex]
 	// Computed on first use, or carried over from an earlier snapshot's through the edits.
 	cross *followed[crossState, crossEdit]
+	// The unlinked mentions, like cross; followed only while the rule is on.
+	mentions *followed[mentionState, mentionEdit]
 	// Shared with the next snapshot while its topics and references stay the same.
 	untypedTerms *lazy[*rankedCandidates]
 	// The topic keys of every file for "[[" completion, from two files on.
@@ -81,6 +83,7 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
+		mentions:     &followed[mentionState, mentionEdit]{},
 		untypedTerms: &lazy[*rankedCandidates]{}}
 	s.terms = newWorkspaceTerms(s)
 	if len(fs.paths) == 1 {
@@ -182,6 +185,22 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	if termsTouched != nil {
 		snap.terms = old.terms.touching(old, snap, termsTouched)
 	}
+	if snap.cfg.mentionsOn() {
+		from, oldTo, to := 0, 0, fi.ast.NumLines()
+		var terms []string
+		switch {
+		case how != changedAll:
+			from, oldTo, to = change.From, change.OldTo, change.To
+			terms = slices.Concat(keys.names, keys.aliases)
+		case prev != nil:
+			oldTo = prev.ast.NumLines()
+			terms = termKeysOfLines(nil, prev.ast, 0, oldTo)
+		}
+		if how == changedAll {
+			terms = termKeysOfLines(terms, fi.ast, 0, to)
+		}
+		snap.mentions = follow(old.mentions, mentionEditOf(old, snap, path, from, oldTo, to, false, terms))
+	}
 	if snap.tables != nil && old.tables != nil && how != changedAll {
 		snap.affected = snap.holdersOfHashes(path, hashes)
 	} else {
@@ -235,12 +254,16 @@ func (s *Snapshot) othersThan(path string) []string {
 func (s *Snapshot) Affected() []string {
 	cross := s.crossFindings()
 	near := s.near.get(s.computeNearDuplicates, s.updateNear)
-	if cross.changed == nil || near.changed == nil {
+	sets := []map[string]bool{cross.changed, near.changed}
+	if s.cfg.mentionsOn() {
+		sets = append(sets, s.mentionFindings().changed)
+	}
+	if slices.ContainsFunc(sets, func(set map[string]bool) bool { return set == nil }) {
 		return slices.Clone(s.paths)
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, set := range []map[string]bool{cross.changed, near.changed} {
+	for _, set := range sets {
 		for p := range set {
 			if !seen[p] && s.file(p) != nil {
 				seen[p] = true
@@ -347,6 +370,10 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	snap = newSnapshot(old.cfg, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
 	snap.terms = old.terms.touching(old, snap, termKeysOfChange(prev.ast, 0, prev.ast.NumLines(), nil, 0, 0))
+	if snap.cfg.mentionsOn() {
+		n := prev.ast.NumLines()
+		snap.mentions = follow(old.mentions, mentionEditOf(old, snap, path, 0, n, 0, true, termKeysOfLines(nil, prev.ast, 0, n)))
+	}
 	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
@@ -362,6 +389,9 @@ func (w *Workspace) SetConfig(cfg Config) *Snapshot {
 	snap.inheritTopicCaches(old)
 	snap.terms = old.terms
 	snap.cross = old.cross // no finding of it depends on the configuration
+	if cfg.mentionsOn() == old.cfg.mentionsOn() {
+		snap.mentions = old.mentions // followed while on, never computed while off
+	}
 	snap.untypedTerms = old.untypedTerms
 	w.snap.Store(snap)
 	return snap
