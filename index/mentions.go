@@ -122,9 +122,18 @@ func scanLineMentions(dst []mention, f *analysis.File, i int, terms mentionTerms
 		}
 		piece := text[from:to]
 		words := wordSpans(piece)
+		if len(words) == 0 {
+			return
+		}
+		// One string for the piece, whose words are their own keys when they are folded
+		// already (lowercase ASCII): a key each cost most of the rule's allocations.
+		str := string(piece)
 		keys = keys[:0]
 		for _, w := range words {
-			k := analysis.NameKey(piece[w.Start:w.End])
+			k := str[w.Start:w.End]
+			if !isFoldedASCII(k) {
+				k = analysis.NameKey(piece[w.Start:w.End])
+			}
 			keys = append(keys, k)
 			if word != nil {
 				word(k)
@@ -163,6 +172,16 @@ func scanLineMentions(dst []mention, f *analysis.File, i int, terms mentionTerms
 	}
 	scanPiece(at, l.Body.End)
 	return dst
+}
+
+// isFoldedASCII reports whether w is ASCII without capitals, so that it is its own key.
+func isFoldedASCII(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 0x80 || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 func onlyBlanks(b []byte) bool {
@@ -393,7 +412,7 @@ func (s *Snapshot) updateMentions(prev *mentionState, edits []mentionEdit) *ment
 				list = scanLineMentions(list, fi.ast, int(i), terms, func(w string) { st.words.add(w, id) })
 			}
 		}
-		slices.SortFunc(list, func(a, b mention) int { return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.start, b.start)) })
+		slices.SortFunc(list, compareMentions)
 		st.setFile(p, list)
 	}
 	filesWith := func(word string, f func(*fileIndex)) {
@@ -403,19 +422,41 @@ func (s *Snapshot) updateMentions(prev *mentionState, edits []mentionEdit) *ment
 			}
 		}
 	}
-	for _, k := range flipped {
-		filesWith(firstWord(k), func(fi *fileIndex) { rescan[fi.path] = true })
-	}
 	for p := range rescan {
 		fi := s.file(p)
 		var list []mention
 		for i := range fi.ast.NumLines() {
 			list = scanLineMentions(list, fi.ast, i, terms, func(w string) { st.words.add(w, fi.id) })
 		}
-		if !slices.Equal(list, st.byFile[p]) {
-			st.changed[p] = true
-		}
 		st.setFile(p, list)
+	}
+	// The lines holding a flipped term's first word are read again, in the files that
+	// may hold it; their other lines cannot have changed.
+	again := map[*fileIndex][]int32{}
+	for _, k := range flipped {
+		w := firstWord(k)
+		filesWith(w, func(fi *fileIndex) {
+			if !rescan[fi.path] {
+				again[fi] = append(again[fi], fi.bodyWordLines()[w]...)
+			}
+		})
+	}
+	for fi, lines := range again {
+		slices.Sort(lines)
+		lines = slices.Compact(lines)
+		before := st.byFile[fi.path]
+		list := slices.DeleteFunc(slices.Clone(before), func(m mention) bool {
+			_, found := slices.BinarySearch(lines, m.line)
+			return found
+		})
+		for _, ln := range lines {
+			list = scanLineMentions(list, fi.ast, int(ln), terms, nil)
+		}
+		slices.SortFunc(list, compareMentions)
+		if !slices.Equal(list, before) {
+			st.changed[fi.path] = true
+		}
+		st.setFile(fi.path, list)
 	}
 	// A term that moved keeps its mentions, but their message names its first place.
 	for _, k := range moved {
@@ -426,6 +467,29 @@ func (s *Snapshot) updateMentions(prev *mentionState, edits []mentionEdit) *ment
 		})
 	}
 	return st
+}
+
+func compareMentions(a, b mention) int {
+	return cmp.Or(cmp.Compare(a.line, b.line), cmp.Compare(a.start, b.start))
+}
+
+// bodyWordLines maps each folded word of fi's definitions (as scanLineMentions reads
+// them) to the lines that hold it, in order. It is made once a file version, when a term
+// made known or unknown sends the rule to the file.
+func (fi *fileIndex) bodyWordLines() map[string][]int32 {
+	return fi.bodyWords.get(func() map[string][]int32 {
+		none := func(string) bool { return false }
+		m := map[string][]int32{}
+		for i := range fi.ast.NumLines() {
+			ln := int32(i)
+			scanLineMentions(nil, fi.ast, i, mentionTerms{none, none}, func(w string) {
+				if l := m[w]; len(l) == 0 || l[len(l)-1] != ln {
+					m[w] = append(l, ln)
+				}
+			})
+		}
+		return m
+	})
 }
 
 func (st *mentionState) setFile(path string, list []mention) {
@@ -489,18 +553,35 @@ func (s *Snapshot) firstPlace(key string) place {
 			best = p
 		}
 	}
-	if files := s.nameFiles(key); len(files) > 0 {
-		fi := files[0]
+	if fi := firstHolder(s, pickNames, key, func(fi *fileIndex) bool { _, ok := fi.lastSeg.one.lookup(key); return ok }); fi != nil {
 		for _, t := range fi.lastSeg.appendTo(nil, key) {
 			better(place{fi.path, fi.topics.get(t).first})
 		}
 	}
-	if files := s.aliasFiles(key); len(files) > 0 {
-		for _, a := range files[0].aliases[key] {
-			better(place{files[0].path, a.line})
+	if fi := firstHolder(s, pickAliases, key, func(fi *fileIndex) bool { return len(fi.aliases[key]) > 0 }); fi != nil {
+		for _, a := range fi.aliases[key] {
+			better(place{fi.path, a.line})
 		}
 	}
 	return best
+}
+
+// firstHolder is holdersOf's first file, found without sorting them: a common name is in
+// hundreds of files, and every mention's message asks.
+func firstHolder[K shardKey](s *Snapshot, pick func(*keyTables) *holderTable[K], k K, holds func(*fileIndex) bool) *fileIndex {
+	if s.tables == nil {
+		if s.only != nil && holds(s.only) {
+			return s.only
+		}
+		return nil
+	}
+	var first *fileIndex
+	for _, id := range pick(s.tables).get(k) {
+		if fi := s.byID[id]; first == nil || fi.path < first.path {
+			first = fi
+		}
+	}
+	return first
 }
 
 // mentionMessage says which term a mention names, where it is, and how to link it.
