@@ -125,7 +125,7 @@ var Rules = []Rule{
 		Name:     "limit-reached",
 		Severity: analysis.SeverityInfo,
 		Title:    "Cross-line checks skipped",
-		Help:     "The file is larger than `maxFileSize` (default 20 MB), so the rules that compare its lines with other lines (duplicate-line, duplicate-definition, redundant-stub, broken-reference, near-duplicate) were not run on it; or it has more cross-line findings than `maxCrossLineFindings` (default 100,000), and the rest were not reported. The finding, on line 1, names the limit and how to raise it in `.notesls.json`.",
+		Help:     "The file is larger than `maxFileSize` (default 20 MB), so the rules that compare its lines with other lines (duplicate-line, duplicate-definition, redundant-stub, broken-reference, near-duplicate, unlinked-mention) were not run on it; or it has more cross-line findings than `maxCrossLineFindings` (default 100,000), and the rest were not reported. The finding, on line 1, names the limit and how to raise it in `.notesls.json`.",
 	},
 }
 
