@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/notesls/notesls/analysis"
@@ -396,7 +397,7 @@ func (s *Snapshot) updateMentions(prev *mentionState, edits []mentionEdit) *ment
 			continue
 		}
 		st.changed[p] = true
-		var list []mention
+		list := make([]mention, 0, len(prev.byFile[p])+8)
 		in := func(line int32) bool {
 			return slices.ContainsFunc(ranges, func(r lineRange) bool { return r.from <= line && line < r.to })
 		}
@@ -545,8 +546,34 @@ type place struct {
 	line int32
 }
 
-// firstPlace is the first line, in workspace order, with a segment or alias of key.
+// placeCache holds the first places of the keys asked for.
+type placeCache struct {
+	mu     sync.Mutex
+	places map[string]place
+}
+
+// firstPlace is the first line, in workspace order, with a segment or alias of key. It
+// looks at every topic of key in the first file that has one, thousands for a common
+// name of a large file: each key is looked up once, not once a mention.
 func (s *Snapshot) firstPlace(key string) place {
+	c := s.firstPlaces
+	c.mu.Lock()
+	p, ok := c.places[key]
+	c.mu.Unlock()
+	if ok {
+		return p
+	}
+	p = s.findFirstPlace(key)
+	c.mu.Lock()
+	if c.places == nil {
+		c.places = map[string]place{}
+	}
+	c.places[key] = p
+	c.mu.Unlock()
+	return p
+}
+
+func (s *Snapshot) findFirstPlace(key string) place {
 	best := place{line: -1}
 	better := func(p place) {
 		if best.line < 0 || p.path < best.path || p.path == best.path && p.line < best.line {

@@ -41,6 +41,9 @@ type Snapshot struct {
 	cross *followed[crossState, crossEdit]
 	// The unlinked mentions, like cross; followed only while the rule is on.
 	mentions *followed[mentionState, mentionEdit]
+	// firstPlaces caches firstPlace for the mentions' messages; shared while every topic
+	// and alias stays on its line.
+	firstPlaces *placeCache
 	// Shared with the next snapshot while its topics and references stay the same.
 	untypedTerms *lazy[*rankedCandidates]
 	// The topic keys of every file for "[[" completion, from two files on.
@@ -83,7 +86,7 @@ func newSnapshot(cfg Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
-		mentions:     &followed[mentionState, mentionEdit]{},
+		mentions: &followed[mentionState, mentionEdit]{}, firstPlaces: &placeCache{},
 		untypedTerms: &lazy[*rankedCandidates]{}}
 	s.terms = newWorkspaceTerms(s)
 	if len(fs.paths) == 1 {
@@ -405,6 +408,8 @@ func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
 	// keeps them ready for the next snapshot that adds names to layer over.
 	s.suggestNames = old.suggestNames
 	s.suggestPaths = old.suggestPaths
+	// Every topic and alias is on the line it was on.
+	s.firstPlaces = old.firstPlaces
 }
 
 // lazy is a value computed once per snapshot, or taken over from an earlier snapshot
