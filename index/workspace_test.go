@@ -77,7 +77,7 @@ func TestWorkspaceEditsAgainstFreshIndexMentions(t *testing.T) {
 	mentions := []string{" sharding ", " data store ", "queue theory = sharding and load shedding\n", " webhook",
 		"queue = a queue\n", "load -- shedding\n", " jump ", "theory = a data store\n", "jump server -- x = queue theory\n",
 		"nowhere (NWH) = NWH or nowhere\n", " NWH ", "zzz\n", " zzz", "shedding = load shedding\n"}
-	for _, seed := range []uint64{1, 2, 3, 4} {
+	for _, seed := range []uint64{1, 2} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Parallel()
 			workspaceEditsAgainstFreshIndex(t, seed, cfg, mentions)
