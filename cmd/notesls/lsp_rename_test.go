@@ -329,3 +329,19 @@ func TestLSPUnlinkedMention(t *testing.T) {
 			p.Diagnostics != nil && len(*p.Diagnostics) == 0 && slices.Contains(c.notesSince(n), m)
 	})
 }
+
+// The editor's settings turn unlinked-mention on as .notesls.json does.
+func TestLSPUnlinkedMentionFromSettings(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	text := "load balancer = spreads requests\nqueue = sits before a load balancer\n"
+	lspWriteFile(t, a, text)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, map[string]any{"notesls": map[string]any{"rules": map[string]string{"unlinked-mention": "hint"}}})
+	ua := lspFileURI(a)
+	c.didOpen(ua, text)
+	p := c.waitDiagnostics(ua, hasVersion(1))
+	if got, want := diagnosticsString(p), "1:22-1:35 unlinked-mention \"load balancer\" is a term (line 1): link it as [[load balancer]]\n"; got != want {
+		t.Fatalf("with the rule on in the settings: %s, want %s", got, want)
+	}
+}
