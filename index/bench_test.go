@@ -20,12 +20,17 @@ import (
 // BenchmarkCheckFile indexes a file and computes all its diagnostics, the work of
 // `notesls --check` on one file. Set NOTESLS_BENCH_FILE to a notesgen corpus to measure
 // a large one; the default is the real corpus.
-func BenchmarkCheckFile(b *testing.B) {
+func BenchmarkCheckFile(b *testing.B) { benchmarkCheckFile(b, DefaultConfig()) }
+
+// BenchmarkCheckFileMentions is BenchmarkCheckFile with unlinked-mention on.
+func BenchmarkCheckFileMentions(b *testing.B) { benchmarkCheckFile(b, mentionsConfig()) }
+
+func benchmarkCheckFile(b *testing.B, cfg Config) {
 	path, src := benchFile(b)
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	for b.Loop() {
-		snap := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{path: src})
+		snap := NewWorkspace(cfg).UpdateMany(map[string][]byte{path: src})
 		snap.Diagnostics(path)
 	}
 }
@@ -34,17 +39,24 @@ func BenchmarkCheckFile(b *testing.B) {
 // diagnostics, what the server does before publishing. NOTESLS_BENCH_FILE picks the file.
 // It types a letter into the middle of some line, then takes it out again.
 func BenchmarkEdit(b *testing.B) {
-	benchmarkEdits(b, func(f *analysis.File, src []byte, i int) (int, byte) {
-		return len(src)/3 + (i%97)*101, 'x'
-	})
+	benchmarkEdits(b, DefaultConfig(), typeInMiddle)
+}
+
+// BenchmarkEditMentions is BenchmarkEdit with unlinked-mention on.
+func BenchmarkEditMentions(b *testing.B) {
+	benchmarkEdits(b, mentionsConfig(), typeInMiddle)
+}
+
+func typeInMiddle(f *analysis.File, src []byte, i int) (int, byte) {
+	return len(src)/3 + (i%97)*101, 'x'
 }
 
 // benchmarkEdits times the edits that typing makes: on even rounds the character at the
 // place that at gives, on odd rounds the original text back. Every version gets its own
 // bytes, as the server's do: the index keeps them.
-func benchmarkEdits(b *testing.B, at func(f *analysis.File, src []byte, i int) (pos int, typed byte)) {
+func benchmarkEdits(b *testing.B, cfg Config, at func(f *analysis.File, src []byte, i int) (pos int, typed byte)) {
 	path, src := benchFile(b)
-	w := NewWorkspace(DefaultConfig())
+	w := NewWorkspace(cfg)
 	w.Update(path, src)
 	w.Snapshot().Diagnostics(path)
 	f := w.Snapshot().Tree(path)
@@ -104,11 +116,15 @@ func BenchmarkCompleteTerms(b *testing.B) {
 
 // BenchmarkEditHead types a letter into a path, which changes the topics, then takes it
 // out again.
-func BenchmarkEditHead(b *testing.B) {
-	benchmarkEdits(b, func(f *analysis.File, src []byte, i int) (int, byte) {
-		ln := (f.NumLines()/3 + i*101) % f.NumLines()
-		return f.Start(ln) + 1, 'q'
-	})
+func BenchmarkEditHead(b *testing.B) { benchmarkEdits(b, DefaultConfig(), typeInHead) }
+
+// BenchmarkEditHeadMentions is BenchmarkEditHead with unlinked-mention on: every edit
+// makes a term unknown and another known.
+func BenchmarkEditHeadMentions(b *testing.B) { benchmarkEdits(b, mentionsConfig(), typeInHead) }
+
+func typeInHead(f *analysis.File, src []byte, i int) (int, byte) {
+	ln := (f.NumLines()/3 + i*101) % f.NumLines()
+	return f.Start(ln) + 1, 'q'
 }
 
 // BenchmarkCompleteTermsTyped proposes terms for a few letters typed after "[[", which
@@ -128,7 +144,7 @@ func BenchmarkCompleteTermsTyped(b *testing.B) {
 // BenchmarkEditNewline breaks a line in two and joins it again: the edits that move
 // every later line.
 func BenchmarkEditNewline(b *testing.B) {
-	benchmarkEdits(b, func(f *analysis.File, src []byte, i int) (int, byte) {
+	benchmarkEdits(b, DefaultConfig(), func(f *analysis.File, src []byte, i int) (int, byte) {
 		ln := (f.NumLines()/3 + i*101) % f.NumLines()
 		return f.Start(ln) + int(f.Line(ln).Len)/2, '\n'
 	})

@@ -50,7 +50,7 @@ func (c Config) SeverityOf(rule string) analysis.Severity {
 	if s, ok := c.Severity[rule]; ok {
 		return s
 	}
-	if r, ok := LookupRule(rule); ok {
+	if r, ok := LookupRule(rule); ok && !r.OffByDefault {
 		return r.Severity
 	}
 	return RuleOff

@@ -107,7 +107,7 @@ func TestRulesTable(t *testing.T) {
 	want := []string{"malformed-separator", "empty-segment", "missing-term", "empty-definition",
 		"broken-reference", "malformed-reference", "malformed-task", "duplicate-line",
 		"duplicate-definition", "duplicate-url", "redundant-stub", "near-duplicate",
-		"unbalanced-brackets", "unsorted", "invalid-encoding", "trailing-whitespace", "limit-reached"}
+		"unbalanced-brackets", "unsorted", "invalid-encoding", "trailing-whitespace", "unlinked-mention", "limit-reached"}
 	var got []string
 	for _, r := range Rules {
 		got = append(got, r.Name)
@@ -127,7 +127,7 @@ func TestRulesTable(t *testing.T) {
 		analysis.RuleMalformedReference, analysis.RuleMalformedTask, analysis.RuleDuplicateLine,
 		analysis.RuleDuplicateDef, analysis.RuleDuplicateURL, analysis.RuleRedundantStub,
 		analysis.RuleNearDuplicate, analysis.RuleUnbalanced, analysis.RuleUnsorted,
-		analysis.RuleInvalidEncoding, analysis.RuleTrailingWhitespace, RuleLimitReached} {
+		analysis.RuleInvalidEncoding, analysis.RuleTrailingWhitespace, RuleUnlinkedMention, RuleLimitReached} {
 		if _, ok := LookupRule(name); !ok {
 			t.Errorf("analysis emits rule %q, which index.Rules lacks", name)
 		}
@@ -144,6 +144,13 @@ func TestRulesTable(t *testing.T) {
 		if got := DefaultConfig().SeverityOf(name); got != sev {
 			t.Errorf("default severity of %s = %v, want %v", name, got, sev)
 		}
+	}
+	// unlinked-mention is off unless a config gives it a severity.
+	if got := DefaultConfig().SeverityOf(RuleUnlinkedMention); got != RuleOff {
+		t.Errorf("default severity of %s = %v, want off", RuleUnlinkedMention, got)
+	}
+	if on, err := ParseConfig([]byte(`{"rules": {"unlinked-mention": "hint"}}`)); err != nil || on.SeverityOf(RuleUnlinkedMention) != analysis.SeverityHint {
+		t.Errorf("unlinked-mention turned on: %v, %v", on.SeverityOf(RuleUnlinkedMention), err)
 	}
 	cfg, err := ParseConfig([]byte(`{"rules": {"unsorted": "off", "near-duplicate": "error"}}`))
 	if err != nil {
@@ -311,5 +318,41 @@ func TestConfigScopes(t *testing.T) {
 		if got, want := findings(snap, p), findings(fresh, p); got != want {
 			t.Errorf("%s: got %q, want %q", p, got, want)
 		}
+	}
+}
+
+// A folder whose own configuration turns unlinked-mention on gets its hints, though the
+// workspace's configuration leaves the rule off; the other folder gets none, and edits keep
+// both so.
+func TestConfigScopeTurnsMentionsOn(t *testing.T) {
+	ws := NewWorkspace(DefaultConfig())
+	ws.UpdateMany(map[string][]byte{
+		"/w/a/x.notes": []byte("sharding = splitting by key\nzone = see the replica\n"),
+		"/w/b/y.notes": []byte("replica = a copy, made by sharding\n"),
+	})
+	on := DefaultConfig()
+	on.Severity = map[string]analysis.Severity{RuleUnlinkedMention: analysis.SeverityHint}
+	snap, _ := ws.SetConfigs(DefaultConfig(), []ConfigScope{{"/w/a", on}})
+	mentions := func(snap *Snapshot, path string) int {
+		n := 0
+		for _, d := range snap.Diagnostics(path) {
+			if d.Rule == RuleUnlinkedMention {
+				n++
+			}
+		}
+		return n
+	}
+	if a, b := mentions(snap, "/w/a/x.notes"), mentions(snap, "/w/b/y.notes"); a != 1 || b != 0 {
+		t.Fatalf("mentions: a %d, b %d; want 1 in a (replica), none in b (its rule is off)", a, b)
+	}
+	snap, _ = ws.Update("/w/a/x.notes", []byte("sharding = splitting by key\nzone = see the replica and a quorum\n"))
+	snap.Affected()
+	// A term defined in b makes a mention in a: a's findings changed, and it is republished.
+	snap, _ = ws.Update("/w/b/y.notes", []byte("replica = a copy, made by sharding\nquorum = a majority\n"))
+	if !slices.Contains(snap.Affected(), "/w/a/x.notes") {
+		t.Errorf("defining quorum in b: affected %q, want a's findings among them", snap.Affected())
+	}
+	if a, b := mentions(snap, "/w/a/x.notes"), mentions(snap, "/w/b/y.notes"); a != 2 || b != 0 {
+		t.Fatalf("after edits: a %d, b %d; want 2 in a, none in b", a, b)
 	}
 }

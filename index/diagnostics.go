@@ -86,6 +86,7 @@ const (
 	fromDupDef                // line a repeats the definition on line b of other
 	fromStub                  // the a-th redundant stub of the file's cross state
 	fromBroken                // the a-th broken reference of the file's cross state
+	fromMention               // the a-th unlinked mention of the file's mention state
 	fromMade                  // the a-th of the findings made at once (near-duplicates, limits)
 )
 
@@ -102,13 +103,14 @@ type pendingDiag struct {
 
 // pendingDiags are one file's findings, sorted by position then rule and message.
 type pendingDiags struct {
-	s      *Snapshot
-	cfg    Config // the file's
-	fi     *fileIndex
-	list   []pendingDiag
-	stubs  []stubFinding
-	broken []brokenRef
-	made   []Diagnostic
+	s        *Snapshot
+	cfg      Config // the file's
+	fi       *fileIndex
+	list     []pendingDiag
+	stubs    []stubFinding
+	broken   []brokenRef
+	mentions []mention
+	made     []Diagnostic
 }
 
 // pendingDiagnostics finds every finding of fi, single-line and cross-line alike, in the
@@ -163,6 +165,15 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 		for _, key := range slices.Sorted(maps.Keys(findings)) {
 			if may(analysis.RuleNearDuplicate) {
 				cross = append(cross, p.madeOne(findings[key].diagnostic(s, fi)))
+			}
+		}
+		if on(RuleUnlinkedMention) {
+			p.mentions = s.mentionFindings().byFile[fi.path]
+			for i, m := range p.mentions {
+				if may(RuleUnlinkedMention) {
+					sp := analysis.LineSpan{Start: m.start, End: m.end}
+					cross = append(cross, pendingDiag{span: sp.In(f.Start(int(m.line))), a: int32(i), from: fromMention})
+				}
 			}
 		}
 		if budget.skipped > 0 {
@@ -222,6 +233,8 @@ func (p *pendingDiags) rule(d *pendingDiag) string {
 		return analysis.RuleRedundantStub
 	case fromBroken:
 		return analysis.RuleBrokenReference
+	case fromMention:
+		return RuleUnlinkedMention
 	}
 	return p.made[d.a].Rule
 }
@@ -252,6 +265,8 @@ func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
 			[]Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}
 	case fromBroken:
 		return p.s.brokenMessage(fi, p.broken[d.a]), nil
+	case fromMention:
+		return p.s.mentionMessage(fi, p.mentions[d.a]), nil
 	}
 	m := &p.made[d.a]
 	return m.Message, m.Related

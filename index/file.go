@@ -28,8 +28,10 @@ type fileIndex struct {
 
 	sortKeys chunkList[lineKey] // sortKey of each line, for the unsorted rule
 	unsorted *lazy[[]int]
-	lineHash lineTable // normalized line -> lines, for duplicate-line
-	defHash  lineTable // term key + normalized definition -> lines
+	// bodyWords is made only for unlinked-mention, see bodyWordLines.
+	bodyWords *lazy[map[string][]int32]
+	lineHash  lineTable // normalized line -> lines, for duplicate-line
+	defHash   lineTable // term key + normalized definition -> lines
 }
 
 // topic is one path prefix as seen in one file.
@@ -123,7 +125,7 @@ func changedKeys(c *lineChange, old, cur *analysis.File, paths bool) editKeys {
 }
 
 func indexFile(path string, ast *analysis.File) *fileIndex {
-	fi := &fileIndex{path: path, ast: ast, unsorted: &lazy[[]int]{}}
+	fi := &fileIndex{path: path, ast: ast, unsorted: &lazy[[]int]{}, bodyWords: &lazy[map[string][]int32]{}}
 	if ast.NumLines() >= parallelIndexLines {
 		done := make(chan struct{})
 		go func() {
@@ -255,6 +257,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 	}
 	setAfterPrev(ast, &next.sortKeys, c.From, c.To+1)
 	next.unsorted = &lazy[[]int]{}
+	next.bodyWords = &lazy[map[string][]int32]{}
 	if c.To == c.OldTo && sameOrder(fi, &next, c) {
 		next.unsorted.from = fi.unsorted
 	}

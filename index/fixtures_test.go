@@ -71,9 +71,13 @@ func TestRuleFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			snap, _ := NewWorkspace(DefaultConfig()).Update(path, src)
-			got := renderDiagnostics(snap, path)
 			rule := strings.TrimSuffix(filepath.Base(path), ".notes")
+			cfg := DefaultConfig()
+			if r, ok := LookupRule(rule); ok && r.OffByDefault { // its fixture turns it on
+				cfg.Severity = map[string]analysis.Severity{rule: r.Severity}
+			}
+			snap, _ := NewWorkspace(cfg).Update(path, src)
+			got := renderDiagnostics(snap, path)
 			if !strings.Contains(got, " "+rule+": ") {
 				t.Errorf("fixture for %s reports no %s finding:\n%s", rule, rule, got)
 			}

@@ -10,6 +10,9 @@ type Rule struct {
 	Severity analysis.Severity
 	Title    string
 	Help     string
+	// OffByDefault rules report nothing unless a configuration gives them a severity;
+	// Severity is then the one documented for them.
+	OffByDefault bool
 }
 
 // Rules lists every rule in the order of the format specification (docs/format.md). Rule
@@ -112,10 +115,17 @@ var Rules = []Rule{
 		Help:     "Spaces or tabs end the line. `notesls --check --fix` trims them.",
 	},
 	{
+		Name:         RuleUnlinkedMention,
+		Severity:     analysis.SeverityHint,
+		OffByDefault: true,
+		Title:        "Unlinked mention of a term",
+		Help:         "A definition names a known term (a name or alias of the workspace, 3+ letters, matched case-insensitively on whole words, the longest first) without `[[ ]]`. Reported once a term a line, not in the term's own definition nor in a line that links it already. The quick fix wraps the mention: `[[Sharding]]`. Off by default; turn it on with `\"rules\": {\"unlinked-mention\": \"hint\"}`.",
+	},
+	{
 		Name:     "limit-reached",
 		Severity: analysis.SeverityInfo,
 		Title:    "Cross-line checks skipped",
-		Help:     "The file is larger than `maxFileSize` (default 20 MB), so the rules that compare its lines with other lines (duplicate-line, duplicate-definition, redundant-stub, broken-reference, near-duplicate) were not run on it; or it has more cross-line findings than `maxCrossLineFindings` (default 100,000), and the rest were not reported. The finding, on line 1, names the limit and how to raise it in `.notesls.json`.",
+		Help:     "The file is larger than `maxFileSize` (default 20 MB), so the rules that compare its lines with other lines (duplicate-line, duplicate-definition, redundant-stub, broken-reference, near-duplicate, unlinked-mention) were not run on it; or it has more cross-line findings than `maxCrossLineFindings` (default 100,000), and the rest were not reported. The finding, on line 1, names the limit and how to raise it in `.notesls.json`.",
 	},
 }
 

@@ -226,7 +226,12 @@ func TestSuggestIndexOfTablesAgainstFiles(t *testing.T) {
 // NOTESLS_BENCH_DIR and takes it out again, as notesls-bench does, and computes what a
 // server computes before the edited file's findings go out: the update, the file's
 // findings, and the other files the edit affected.
-func BenchmarkWorkspaceEdit(b *testing.B) {
+func BenchmarkWorkspaceEdit(b *testing.B) { benchmarkWorkspaceEdit(b, DefaultConfig()) }
+
+// BenchmarkWorkspaceEditMentions is BenchmarkWorkspaceEdit with unlinked-mention on.
+func BenchmarkWorkspaceEditMentions(b *testing.B) { benchmarkWorkspaceEdit(b, mentionsConfig()) }
+
+func benchmarkWorkspaceEdit(b *testing.B, cfg Config) {
 	dir := os.Getenv("NOTESLS_BENCH_DIR")
 	if dir == "" {
 		b.Skip("NOTESLS_BENCH_DIR is not set")
@@ -241,7 +246,7 @@ func BenchmarkWorkspaceEdit(b *testing.B) {
 		srcs[p] = src
 	}
 	edited := filepath.Join(dir, "part-0500.notes")
-	w := NewWorkspace(DefaultConfig())
+	w := NewWorkspace(cfg)
 	w.UpdateMany(srcs)
 	w.Snapshot().Diagnostics(edited)
 	w.Snapshot().Affected()

@@ -25,6 +25,9 @@ type Snapshot struct {
 	// scopes give the files under their roots (clean paths) their own configuration; nil
 	// when one configuration rules every file.
 	scopes map[string]Config
+	// mentionsWanted says whether any file's configuration reports unlinked mentions:
+	// their tables are kept only then.
+	mentionsWanted bool
 	// configured: made by SetConfigs, from a snapshot with the same files.
 	configured bool
 	ids        map[string]fileID // shared by the snapshots with the same files
@@ -45,6 +48,11 @@ type Snapshot struct {
 	suggestPaths *lazy[suggestIndex]
 	// Computed on first use, or carried over from an earlier snapshot's through the edits.
 	cross *followed[crossState, crossEdit]
+	// The unlinked mentions, like cross; followed only while the rule is on.
+	mentions *followed[mentionState, mentionEdit]
+	// firstPlaces caches firstPlace for the mentions' messages; shared while every topic
+	// and alias stays on its line.
+	firstPlaces *placeCache
 	// Shared with the next snapshot while its topics and references stay the same.
 	untypedTerms *lazy[*rankedCandidates]
 	// The topic keys of every file for "[[" completion, from two files on.
@@ -87,7 +95,12 @@ func newSnapshot(cfg Config, scopes map[string]Config, fs fileSet) *Snapshot {
 	}
 	s := &Snapshot{cfg: cfg, scopes: scopes, ids: fs.ids, byID: fs.byID, paths: fs.paths, diags: map[string]*diagResult{},
 		near: &followed[nearState, nearEdit]{}, suggestNames: &lazy[suggestIndex]{}, suggestPaths: &lazy[suggestIndex]{}, cross: &followed[crossState, crossEdit]{},
+		mentions: &followed[mentionState, mentionEdit]{}, firstPlaces: &placeCache{},
 		untypedTerms: &lazy[*rankedCandidates]{}}
+	s.mentionsWanted = cfg.mentionsOn()
+	for _, sc := range scopes {
+		s.mentionsWanted = s.mentionsWanted || sc.mentionsOn()
+	}
 	s.terms = newWorkspaceTerms(s)
 	if len(fs.paths) == 1 {
 		s.only = s.file(fs.paths[0])
@@ -188,6 +201,22 @@ func (w *Workspace) Update(path string, src []byte) (snap *Snapshot, affected []
 	if termsTouched != nil {
 		snap.terms = old.terms.touching(old, snap, termsTouched)
 	}
+	if snap.mentionsWanted {
+		from, oldTo, to := 0, 0, fi.ast.NumLines()
+		var terms []string
+		switch {
+		case how != changedAll:
+			from, oldTo, to = change.From, change.OldTo, change.To
+			terms = slices.Concat(keys.names, keys.aliases)
+		case prev != nil:
+			oldTo = prev.ast.NumLines()
+			terms = termKeysOfLines(nil, prev.ast, 0, oldTo)
+		}
+		if how == changedAll {
+			terms = termKeysOfLines(terms, fi.ast, 0, to)
+		}
+		snap.mentions = follow(old.mentions, mentionEditOf(old, snap, path, from, oldTo, to, false, terms))
+	}
 	if snap.tables != nil && old.tables != nil && how != changedAll {
 		snap.affected = snap.holdersOfHashes(path, hashes)
 	} else {
@@ -250,12 +279,16 @@ func (s *Snapshot) othersThan(path string) []string {
 func (s *Snapshot) Affected() []string {
 	cross := s.crossFindings()
 	near := s.near.get(s.computeNearDuplicates, s.updateNear)
-	if cross.changed == nil || near.changed == nil {
+	sets := []map[string]bool{cross.changed, near.changed}
+	if s.mentionsWanted {
+		sets = append(sets, s.mentionFindings().changed)
+	}
+	if slices.ContainsFunc(sets, func(set map[string]bool) bool { return set == nil }) {
 		return slices.Clone(s.paths)
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, set := range []map[string]bool{cross.changed, near.changed} {
+	for _, set := range sets {
 		for p := range set {
 			if !seen[p] && s.file(p) != nil {
 				seen[p] = true
@@ -362,6 +395,10 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 	snap = newSnapshot(old.cfg, old.scopes, old.fileSet().without(path))
 	snap.tables = followTables(old, snap, prev, nil, changedAll, changedHashes{}, editKeys{})
 	snap.terms = old.terms.touching(old, snap, termKeysOfChange(prev.ast, 0, prev.ast.NumLines(), nil, 0, 0))
+	if snap.mentionsWanted {
+		n := prev.ast.NumLines()
+		snap.mentions = follow(old.mentions, mentionEditOf(old, snap, path, 0, n, 0, true, termKeysOfLines(nil, prev.ast, 0, n)))
+	}
 	snap.affected = snap.othersThan(path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
@@ -403,6 +440,9 @@ func (w *Workspace) SetConfigs(cfg Config, scopes []ConfigScope) (*Snapshot, []s
 	snap.inheritTopicCaches(old)
 	snap.terms = old.terms
 	snap.cross = old.cross // no finding of it depends on the configuration
+	if snap.mentionsWanted == old.mentionsWanted {
+		snap.mentions = old.mentions // followed while on, never computed while off
+	}
 	snap.untypedTerms = old.untypedTerms
 	snap.configured = true
 	var changed []string
@@ -462,6 +502,8 @@ func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
 	// keeps them ready for the next snapshot that adds names to layer over.
 	s.suggestNames = old.suggestNames
 	s.suggestPaths = old.suggestPaths
+	// Every topic and alias is on the line it was on.
+	s.firstPlaces = old.firstPlaces
 }
 
 // lazy is a value computed once per snapshot, or taken over from an earlier snapshot

@@ -63,20 +63,45 @@ func TestWorkspaceEditsAgainstFreshIndex(t *testing.T) {
 	for _, seed := range []uint64{1, 2, 3} {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Parallel()
-			workspaceEditsAgainstFreshIndex(t, seed)
+			workspaceEditsAgainstFreshIndex(t, seed, DefaultConfig(), nil)
 		})
 	}
 }
 
-func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64) {
+// TestWorkspaceEditsAgainstFreshIndexMentions is TestWorkspaceEditsAgainstFreshIndex
+// with the unlinked-mention rule on, and edits that often write a term in a body, define
+// a new term (one word or several) or take one away, in one file or another.
+func TestWorkspaceEditsAgainstFreshIndexMentions(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Severity = map[string]analysis.Severity{RuleUnlinkedMention: analysis.SeverityHint}
+	mentions := []string{" sharding ", " data store ", "queue theory = sharding and load shedding\n", " webhook",
+		"queue = a queue\n", "load -- shedding\n", " jump ", "theory = a data store\n", "jump server -- x = queue theory\n",
+		"nowhere (NWH) = NWH or nowhere\n", " NWH ", "zzz\n", " zzz", "shedding = load shedding\n"}
+	for _, seed := range []uint64{1, 2} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			workspaceEditsAgainstFreshIndex(t, seed, cfg, mentions)
+		})
+	}
+}
+
+func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64, cfg Config, extra []string) {
 	srcs := multiFileCorpus(t)
-	w := NewWorkspace(DefaultConfig())
+	w := NewWorkspace(cfg)
 	w.UpdateMany(maps.Clone(srcs))
 	r := rand.New(rand.NewPCG(seed, 200))
 	inserts := []string{"x", "s", " -- y", "\n", "a -- b = c\n", " ", "[[z]] ", "[[jump server]]", " = ",
 		"webhook = dup\n", "incidents = x\n", "[[data store -- database]] ", "databse", "CAP\n", "[[replica]]",
 		"load shedding = drop work\n", "sharding\n", "[[nowhere]]"}
+	inserts = append(inserts, extra...)
 	published := map[string]string{}
+	mentionsElsewhere := 0 // steps whose edit changed the mentions of another file
+	defer func() {
+		if extra != nil && mentionsElsewhere < 5 {
+			t.Errorf("seed %d: only %d edits changed the unlinked mentions of another file", seed, mentionsElsewhere)
+		}
+		t.Logf("seed %d: %d edits changed the unlinked mentions of another file", seed, mentionsElsewhere)
+	}()
 	snap := w.Snapshot()
 	snap.Affected()
 	for _, p := range snap.Files() {
@@ -118,7 +143,7 @@ func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64) {
 			snap, affected = w.Update(edited, src)
 		}
 		affected = append(affected, snap.Affected()...)
-		fresh := NewWorkspace(DefaultConfig()).UpdateMany(maps.Clone(srcs))
+		fresh := NewWorkspace(cfg).UpdateMany(maps.Clone(srcs))
 		if got, want := describeKeyTables(snap), describeKeyTables(fresh); got != want {
 			t.Fatalf("seed %d step %d (%s): tables differ:\n%s", seed, i, edited, lineDiff(got, want))
 		}
@@ -133,6 +158,9 @@ func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64) {
 			if got != published[p] && !slices.Contains(affected, p) && !strings.Contains(published[p], edited) {
 				t.Fatalf("seed %d step %d: editing %s changed the findings of %s, not reported as affected (%v):\n%s",
 					seed, i, edited, p, affected, lineDiff(got, published[p]))
+			}
+			if extra != nil && p != edited && got != published[p] && strings.Contains(lineDiff(got, published[p]), RuleUnlinkedMention) {
+				mentionsElsewhere++
 			}
 			published[p] = got
 		}

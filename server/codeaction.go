@@ -225,8 +225,25 @@ func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 		return x.mergeNames(d)
 	case analysis.RuleBrokenReference:
 		return x.brokenReference(d, ln)
+	case index.RuleUnlinkedMention:
+		return x.linkMention(d)
 	}
 	return nil
+}
+
+// linkMention wraps an unlinked mention in [[ ]] as the user spelled it: a reference
+// resolves case-insensitively, through the same names and aliases the rule looked for.
+func (x *fixer) linkMention(d index.Diagnostic) []protocol.CodeAction {
+	if d.Span.End > len(x.content) {
+		return nil
+	}
+	rng, err := x.f.mapper.SpanRange(d.Span)
+	if err != nil {
+		return nil
+	}
+	link := "[[" + string(x.content[d.Span.Start:d.Span.End]) + "]]"
+	return []protocol.CodeAction{{Title: "Link it as " + link, Kind: protocol.QuickFix, IsPreferred: true,
+		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: rng, NewText: link}}}}}}
 }
 
 // brokenReference offers each suggested term in place of the target, then an entry for

@@ -264,12 +264,15 @@ func (f checkFinding) String() string {
 	return fmt.Sprintf("%d:%d-%d:%d %s %s %q related %v", f.Line, f.Column, f.EndLine, f.EndColumn, f.Severity, f.Rule, f.Message, f.Related)
 }
 
-func TestLSPCorpusDiagnosticsEqualCheck(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
+// corpusCheckEqualsServer checks that --check and the server report the same findings on
+// the corpus in dir, with its .notesls.json if any, and returns what the server published.
+func corpusCheckEqualsServer(t *testing.T, dir, file, text string) publishParams {
+	t.Helper()
 	uri := lspFileURI(file)
 
 	// What --check reports.
 	cmd := exec.Command(notesBinary, "--check", "--format", "json", file)
+	cmd.Dir = dir
 	out, err := cmd.Output()
 	if code := cmd.ProcessState.ExitCode(); code != 1 {
 		t.Fatalf("--check exit status %d (%v), want 1", code, err)
@@ -325,6 +328,29 @@ func TestLSPCorpusDiagnosticsEqualCheck(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("server diagnostics differ from --check:\n--- server\n%s\n--- --check\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+
+	return p
+}
+
+// With unlinked-mention turned on in .notesls.json, --check and the server still agree.
+func TestLSPCorpusMentionsEqualCheck(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	lspWriteFile(t, filepath.Join(dir, ".notesls.json"), `{"rules": {"unlinked-mention": "hint"}}`)
+	p := corpusCheckEqualsServer(t, dir, file, text)
+	n := 0
+	for _, d := range *p.Diagnostics {
+		if d.Code == "unlinked-mention" {
+			n++
+		}
+	}
+	if n != 270 {
+		t.Errorf("%d unlinked mentions on the corpus, want 270", n)
+	}
+}
+
+func TestLSPCorpusDiagnosticsEqualCheck(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	p := corpusCheckEqualsServer(t, dir, file, text)
 
 	// And both are what the format specification lists for the corpus.
 	expected := map[string][]int{

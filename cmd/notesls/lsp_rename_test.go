@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -398,4 +400,78 @@ func TestLSPNearDuplicateOfNumberedName(t *testing.T) {
 		}
 	}
 	t.Errorf("no rename keeping the ordinal: %+v", acts)
+}
+
+// unlinked-mention, turned on in .notesls.json: the hint, its quick fix wrapping the
+// mention, after which the hint is gone; and a term defined in another file makes a
+// mention in the open file appear.
+func TestLSPUnlinkedMention(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.notes"), filepath.Join(dir, "b.notes")
+	text := "queue = sits before a Load Balancer\nsharding = splitting data, each part with a replica\n"
+	lspWriteFile(t, a, text)
+	lspWriteFile(t, b, "load balancer = spreads requests\n")
+	lspWriteFile(t, filepath.Join(dir, ".notesls.json"), `{"rules": {"unlinked-mention": "hint"}}`)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	ua, ub := lspFileURI(a), lspFileURI(b)
+	c.didOpen(ua, text)
+	p := c.waitDiagnostics(ua, hasVersion(1))
+	want := `0:22-0:35 unlinked-mention "Load Balancer" is a term (` + b + `:1): link it as [[Load Balancer]]` + "\n"
+	if got := diagnosticsString(p); got != want || (*p.Diagnostics)[0].Severity != 4 {
+		t.Fatalf("a.notes: %s, want the hint %s", got, want)
+	}
+	var acts []lspCodeAction
+	c.result("textDocument/codeAction", map[string]any{"textDocument": map[string]any{"uri": ua},
+		"range":   lspRange{lspPosition{Line: 0, Character: 25}, lspPosition{Line: 0, Character: 25}},
+		"context": map[string]any{"diagnostics": *p.Diagnostics, "only": []string{"quickfix"}}}, &acts)
+	if len(acts) != 1 || acts[0].Title != "Link it as [[Load Balancer]]" || !acts[0].IsPreferred ||
+		len(acts[0].Diagnostics) != 1 || acts[0].Diagnostics[0].Code != "unlinked-mention" {
+		t.Fatalf("quick fixes: %+v", acts)
+	}
+	fixed := applyLSPEdits(t, text, acts[0].Edit.Changes[ua])
+	if want := strings.Replace(text, "a Load Balancer", "a [[Load Balancer]]", 1); fixed != want {
+		t.Fatalf("after the fix:\n%s\nwant\n%s", fixed, want)
+	}
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": ua, "version": 2},
+		"contentChanges": []map[string]any{{"text": fixed}}})
+	if p := c.waitDiagnostics(ua, hasVersion(2)); len(*p.Diagnostics) != 0 {
+		t.Fatalf("after the fix: %s, want none (the link resolves)", diagnosticsString(p))
+	}
+	// Defining "replica" in b.notes, by an edit, makes line 2's mention a finding.
+	bText := "load balancer = spreads requests\n"
+	c.didOpen(ub, bText)
+	c.waitDiagnostics(ub, hasVersion(1))
+	_, changes := applyEdits(t, bText, []lspEdit{{"requests\n", "requests\nreplica = a copy\n"}})
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": ub, "version": 2}, "contentChanges": changes})
+	p = c.waitDiagnostics(ua, func(p publishParams) bool { return strings.Contains(diagnosticsString(p), "replica") })
+	want = `1:44-1:51 unlinked-mention "replica" is a term (` + b + `:2): link it as [[replica]]` + "\n"
+	if got := diagnosticsString(p); got != want {
+		t.Fatalf("a.notes after b.notes defined replica: %s, want %s", got, want)
+	}
+	// Taking the term away again clears it.
+	_, changes = applyEdits(t, bText+"replica = a copy\n", []lspEdit{{"replica = a copy\n", ""}})
+	n := c.noteCount()
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": ub, "version": 3}, "contentChanges": changes})
+	c.waitNote("a.notes without the replica hint", func(m *rpcMessage) bool {
+		var p publishParams
+		return m.Method == "textDocument/publishDiagnostics" && json.Unmarshal(m.Params, &p) == nil && p.URI == ua &&
+			p.Diagnostics != nil && len(*p.Diagnostics) == 0 && slices.Contains(c.notesSince(n), m)
+	})
+}
+
+// The editor's settings turn unlinked-mention on as .notesls.json does.
+func TestLSPUnlinkedMentionFromSettings(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	text := "load balancer = spreads requests\nqueue = sits before a load balancer\n"
+	lspWriteFile(t, a, text)
+	c := startServer(t)
+	c.initialize(dir, editorCaps, map[string]any{"notesls": map[string]any{"rules": map[string]string{"unlinked-mention": "hint"}}})
+	ua := lspFileURI(a)
+	c.didOpen(ua, text)
+	p := c.waitDiagnostics(ua, hasVersion(1))
+	if got, want := diagnosticsString(p), "1:22-1:35 unlinked-mention \"load balancer\" is a term (line 1): link it as [[load balancer]]\n"; got != want {
+		t.Fatalf("with the rule on in the settings: %s, want %s", got, want)
+	}
 }
