@@ -295,7 +295,7 @@ func describeChanges(changes []textChange) string {
 	return b.String()
 }
 
-func itoa(n uint32) string { b, _ := json.Marshal(n); return string(b) }
+func itoa(n uint32) string  { b, _ := json.Marshal(n); return string(b) }
 func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // checkText compares the document store's and the index's text with the model's.
@@ -505,8 +505,8 @@ func TestSyncAgainstModel(t *testing.T) {
 func FuzzServerSync(f *testing.F) {
 	f.Add("", []byte{0, 1, 0, 3})
 	f.Add(syncInitial, []byte{3, 9, 4, 0, 2, 80, 0, 7, 1, 2, 1, 95, 2, 0, 1, 5})
-	f.Add("a\r\nb", []byte{0, 81, 2, 6, 7, 1, 86, 0, 0, 3})         // past the last line, past a line end
-	f.Add("😀😀😀", []byte{0, 93, 0, 0, 1, 2, 0, 98, 1, 0})          // inside a surrogate pair, reversed
+	f.Add("a\r\nb", []byte{0, 81, 2, 6, 7, 1, 86, 0, 0, 3})           // past the last line, past a line end
+	f.Add("😀😀😀", []byte{0, 93, 0, 0, 1, 2, 0, 98, 1, 0})              // inside a surrogate pair, reversed
 	f.Add("x = y\n", []byte{1, 0, 1, 20, 3, 4, 5, 0, 40, 2, 6, 0, 1}) // several changes in one notification
 	f.Add("\uFEFFbom\r", []byte{0, 85, 1, 31, 0, 1, 2, 0, 10, 1, 6, 6})
 	f.Fuzz(func(t *testing.T, initial string, data []byte) {
