@@ -267,7 +267,7 @@ func streamSeeds() []string {
 		msg(1, "textDocument/hover", doc) + initialize, // a request before initialize
 		"Content-Length: abc\r\n\r\n{}" + initialize,
 		"Content-Length: 99999999999\r\n\r\n" + initialize,
-		"Content-Length: 10\r\n\r\n{\"jsonrpc\"",                      // a partial frame
+		"Content-Length: 10\r\n\r\n{\"jsonrpc\"",                       // a partial frame
 		initialize + "Content-Length: 500\r\n\r\n{\"jsonrpc\":\"2.0\"", // the input ends in a frame
 		initialize + "\x00\xff garbage \r\n\r\n\r\nContent-Length:\r\n" + strings.Repeat("x", 5000),
 		"content-length: 2\r\ncontent-type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}" + frame("[1,2]") + frame("not json"),
