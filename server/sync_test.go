@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -285,18 +286,14 @@ func describeChanges(changes []textChange) string {
 	var b strings.Builder
 	for _, c := range changes {
 		if c.Range == nil {
-			b.WriteString("whole text")
-		} else {
-			r := c.Range
-			b.WriteString(strings.Join([]string{itoa(r.Start.Line), ":", itoa(r.Start.Character), "-", itoa(r.End.Line), ":", itoa(r.End.Character)}, ""))
+			fmt.Fprintf(&b, "whole text %q; ", c.Text)
+			continue
 		}
-		b.WriteString(" " + quote(c.Text) + "; ")
+		r := c.Range
+		fmt.Fprintf(&b, "%d:%d-%d:%d %q; ", r.Start.Line, r.Start.Character, r.End.Line, r.End.Character, c.Text)
 	}
 	return b.String()
 }
-
-func itoa(n uint32) string  { b, _ := json.Marshal(n); return string(b) }
-func quote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 // checkText compares the document store's and the index's text with the model's.
 func (s *syncSession) checkText(after string) {
