@@ -29,6 +29,11 @@ type Options struct {
 	// TestHooks enables the notesls/test/* requests that tests use to observe cancellation,
 	// panics and internal errors. Never on in normal use.
 	TestHooks bool
+
+	// rootsUnder, when set, drops every workspace folder outside it (logged): a fuzz
+	// target feeding arbitrary frames must not have the server walk "/" because a
+	// mutated rootUri says so. Only this package's tests set it.
+	rootsUnder string
 }
 
 // ErrExitWithoutShutdown is returned by Serve when the client sent exit, or closed the

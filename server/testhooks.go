@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/segmentio/encoding/json"
+	"go.lsp.dev/protocol"
 )
 
 // testHookTimeout bounds notesls/test/block, so that a test that forgets to cancel fails
@@ -48,5 +49,44 @@ func (s *Server) testHooks() map[string]method {
 			runtime.ReadMemStats(&m)
 			return map[string]uint64{"heapAlloc": m.HeapAlloc, "heapObjects": m.HeapObjects}, nil
 		}},
+		"notesls/test/text": {kind: kindConcurrent, raw: typed(s.testText)},
 	}
+}
+
+// testTextParams names the document whose text notesls/test/text returns.
+type testTextParams struct {
+	URI protocol.DocumentURI `json:"uri"`
+}
+
+// testTextResult is a document's text twice: as the document store holds it (what the
+// next change applies to) and as the index holds it (what every feature answers from),
+// each with its version. Open is false when the document is not open.
+type testTextResult struct {
+	Open           bool   `json:"open"`
+	Text           string `json:"text"`
+	Version        int32  `json:"version"`
+	Indexed        string `json:"indexed"`
+	IndexedVersion int32  `json:"indexedVersion"`
+}
+
+// testText answers notesls/test/text, so that a differential test can compare the
+// server's text with a model's after every edit; as a feature request it sees every
+// change received before it.
+func (s *Server) testText(ctx context.Context, p *testTextParams) (*testTextResult, error) {
+	path, _, err := uriPath(p.URI)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.ws.wait(ctx, generationOf(ctx))
+	if err != nil {
+		return nil, err
+	}
+	var out testTextResult
+	if d, ok := s.docs.get(path); ok {
+		out.Open, out.Text, out.Version = true, string(d.mapper.Content()), d.version
+	}
+	if content, ok := v.snap.Content(path); ok {
+		out.Indexed, out.IndexedVersion = string(content), v.versions[path]
+	}
+	return &out, nil
 }

@@ -242,6 +242,10 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 	var loadRoots []string
 	for _, r := range work.addRoots {
 		r = filepath.Clean(r)
+		if under := w.s.opts.rootsUnder; under != "" && !isUnder(r, []string{under}) {
+			w.s.log.Warn("ignoring a workspace folder outside the tests' directory", zap.String("root", r))
+			continue
+		}
 		if !contains(w.roots, r) {
 			w.roots = append(w.roots, r)
 			loadRoots = append(loadRoots, r)

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -18,6 +20,14 @@ func TestMain(m *testing.M) {
 }
 
 func buildAndRun(m *testing.M) int {
+	if slices.ContainsFunc(os.Args[1:], func(a string) bool {
+		return a == "-test.fuzzworker" || strings.HasPrefix(a, "-test.list")
+	}) {
+		// A fuzzing worker runs only the fuzz target, in-process; it is started again
+		// after every input whose minimization runs out of time, and a build each time
+		// would take most of the fuzzing time. A listing runs nothing.
+		return m.Run()
+	}
 	dir, err := os.MkdirTemp("", "notesls-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
