@@ -142,7 +142,8 @@ func sortFolds(folds []FoldRange) {
 
 // SelectionSpans returns the spans an editor's "expand selection" steps through from
 // offset, each holding the one before: the path segment under it, the head, the line, the
-// run of lines under the same top-level topic, the block (lines between blank lines).
+// run of lines under each topic of its path from the one under the cursor out, the block
+// (lines between blank lines).
 // Spans equal to the previous one are left out.
 func SelectionSpans(f *File, offset int) []Span {
 	if f.NumLines() == 0 {
@@ -157,9 +158,11 @@ func SelectionSpans(f *File, offset int) []Span {
 			out = append(out, s)
 		}
 	}
-	for _, seg := range l.Segments {
+	deepest := len(l.Segments) - 1 // the topic under the cursor: its segment's, else the line's
+	for k, seg := range l.Segments {
 		if sp := seg.Span.In(start); sp.Contains(offset) {
 			add(sp)
+			deepest = k
 			break
 		}
 	}
@@ -172,10 +175,13 @@ func SelectionSpans(f *File, offset int) []Span {
 	if l.Kind == Blank {
 		return out
 	}
-	if len(l.Segments) > 0 {
-		top := l.TopicKey(0)
-		same := func(j int) bool { m := f.Line(j); return len(m.Segments) > 0 && m.TopicKey(0) == top }
-		first, last := i, i
+	// The runs of lines under each topic of the path, innermost first: each holds the one
+	// before, so each grows from where the last stopped, and the lines are looked at
+	// once per side per level beyond that.
+	first, last := i, i
+	for d := deepest; d >= 0; d-- {
+		key := l.TopicKey(d)
+		same := func(j int) bool { m := f.Line(j); return len(m.Segments) > d && m.TopicKey(d) == key }
 		for first > 0 && same(first-1) {
 			first--
 		}
@@ -184,7 +190,6 @@ func SelectionSpans(f *File, offset int) []Span {
 		}
 		add(Span{Start: f.Start(first), End: f.LineSpan(last).End})
 	}
-	first, last := i, i
 	for first > 0 && f.Line(first-1).Kind != Blank {
 		first--
 	}

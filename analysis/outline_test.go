@@ -71,15 +71,32 @@ func TestFolds(t *testing.T) {
 }
 
 func TestSelectionSpans(t *testing.T) {
-	src := "x = 0\n\na -- bb -- c = one\na -- d = two\ne = three\n"
-	f := Parse([]byte(src))
-	off := strings.Index(src, "bb") + 1
-	var got []string
-	for _, s := range SelectionSpans(f, off) {
-		got = append(got, src[s.Start:s.End])
+	tests := []struct {
+		src, at string
+		want    []string
+	}{
+		{"x = 0\n\na -- bb -- c = one\na -- d = two\ne = three\n", "bb",
+			[]string{"bb", "a -- bb -- c", "a -- bb -- c = one", "a -- bb -- c = one\na -- d = two", "a -- bb -- c = one\na -- d = two\ne = three"}},
+		// Each topic of the path, innermost first.
+		{"a -- bb -- cc = one\na -- bb -- d = two\na -- e = three\nf = four\n", "cc",
+			[]string{"cc", "a -- bb -- cc", "a -- bb -- cc = one", "a -- bb -- cc = one\na -- bb -- d = two",
+				"a -- bb -- cc = one\na -- bb -- d = two\na -- e = three", "a -- bb -- cc = one\na -- bb -- d = two\na -- e = three\nf = four"}},
+		// On an outer segment: its topic, not the deeper ones.
+		{"a -- bb -- cc = one\na -- bb -- d = two\na -- e = three\n", "bb",
+			[]string{"bb", "a -- bb -- cc", "a -- bb -- cc = one", "a -- bb -- cc = one\na -- bb -- d = two",
+				"a -- bb -- cc = one\na -- bb -- d = two\na -- e = three"}},
+		// In a body: the line, then the topics.
+		{"a -- b = one\na -- c = two\n", "one", []string{"a -- b = one", "a -- b = one\na -- c = two"}},
 	}
-	want := []string{"bb", "a -- bb -- c", "a -- bb -- c = one", "a -- bb -- c = one\na -- d = two", "a -- bb -- c = one\na -- d = two\ne = three"}
-	if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
-		t.Errorf("selection spans\n%q\nwant\n%q", got, want)
+	for _, tt := range tests {
+		f := Parse([]byte(tt.src))
+		off := strings.Index(tt.src, tt.at) + 1
+		var got []string
+		for _, s := range SelectionSpans(f, off) {
+			got = append(got, tt.src[s.Start:s.End])
+		}
+		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+			t.Errorf("selection spans at %q\n%q\nwant\n%q", tt.at, got, tt.want)
+		}
 	}
 }
