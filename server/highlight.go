@@ -10,7 +10,8 @@ import (
 )
 
 // documentHighlight marks the places of the term under the cursor in this file: the names
-// on its defining lines (written) and its references (read), and the place under the cursor.
+// on its defining lines (written), its references (read), its segment in the paths of the
+// lines under it, and the place under the cursor.
 func (s *Server) documentHighlight(ctx context.Context, p *protocol.DocumentHighlightParams) ([]protocol.DocumentHighlight, error) {
 	out := []protocol.DocumentHighlight{}
 	f, off, err := s.fileAt(ctx, p.TextDocument.URI, p.Position)
@@ -34,6 +35,13 @@ func (s *Server) documentHighlight(ctx context.Context, p *protocol.DocumentHigh
 	for _, r := range f.v.snap.References(f.path, off) {
 		if r.Path == f.path {
 			places = append(places, place{r.Selection, protocol.DocumentHighlightKindRead})
+		}
+	}
+	// The lines under the term name it too, as a segment of their path: marked as text,
+	// below the definitions and references, which the sort below keeps when they coincide.
+	for _, u := range f.v.snap.Uses(f.path, off, false) {
+		if u.Path == f.path {
+			places = append(places, place{u.Selection, protocol.DocumentHighlightKindText})
 		}
 	}
 	places = append(places, place{origin, protocol.DocumentHighlightKindText})
