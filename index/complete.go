@@ -15,7 +15,8 @@ const maxCompletions = 200
 
 // completion ranks, best first.
 const (
-	rankPrefix = iota
+	rankExact = iota // what was typed names the term: its path, its last name or an alias
+	rankPrefix
 	rankWordPrefix
 	rankFuzzy
 )
@@ -172,9 +173,34 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span, docs bool)
 		// every such request until uses change, so it is made once.
 		ranked = *s.untypedTerms.get(func() *rankedCandidates { return s.rankTerms(typed) })
 	} else {
-		ranked = *s.rankTerms(typed)
+		ranked = s.exactFirst(typed, *s.rankTerms(typed))
 	}
 	return s.finishSorted(ranked.cands, ranked.cut, replace, docs, termLabel)
+}
+
+// exactFirst puts the terms typed names outright (by path, last name or alias) before
+// the ranked ones: among hundreds of more used terms that start like it ("CAP theorem"
+// before "CAP"), the ranking by uses may place them late or leave them out.
+func (s *Snapshot) exactFirst(typed string, ranked rankedCandidates) rankedCandidates {
+	key := analysis.PathKey([]byte(typed))
+	if key == "" {
+		return ranked
+	}
+	exact := s.resolve(key)
+	if len(exact) == 0 {
+		return ranked
+	}
+	out := make([]candidate, 0, len(exact)+len(ranked.cands))
+	for _, k := range exact {
+		out = append(out, candidate{key: k, kind: CompletionTerm, rank: rankExact, uses: s.uses(k)})
+	}
+	slices.SortStableFunc(out, compareCandidates)
+	for _, c := range ranked.cands {
+		if c.kind != CompletionTerm || !slices.Contains(exact, c.key) {
+			out = append(out, c)
+		}
+	}
+	return rankedCandidates{out, ranked.cut}
 }
 
 // rankedCandidates are the best candidates, best first; cut says others were left out.

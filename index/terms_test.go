@@ -207,7 +207,8 @@ func TestTermsAgainstFullScan(t *testing.T) {
 					continue // a path: its last segment is completed, as in a head
 				}
 				got := snap.completeTerms(ty, analysis.Span{}, true)
-				if want := plainItems(snap, fullScanTerms(snap, ty), termLabelPlain(snap)); !reflect.DeepEqual(got, want) {
+				full := snap.exactFirst(ty, *fullScanTerms(snap, ty)) // TestExactFirst tests this step
+				if want := plainItems(snap, &full, termLabelPlain(snap)); !reflect.DeepEqual(got, want) {
 					t.Fatalf("seed %d step %d: the items for %q differ", seed, step, ty)
 				}
 				// At the start of a line of some file, or of none.
@@ -411,5 +412,44 @@ func TestCompleteWithoutDocs(t *testing.T) {
 	}
 	if checked < 1000 {
 		t.Errorf("only %d items compared", checked)
+	}
+}
+
+// A term the typed text names outright comes first, however many more used terms start
+// like it, whether named by its path, its last name or an alias.
+func TestExactFirst(t *testing.T) {
+	var b strings.Builder
+	for i := range 300 { // more used than CAP, and more than a completion list holds
+		fmt.Fprintf(&b, "CAP theorem %03d -- x = a\nCAP theorem %03d -- y = b\n", i, i)
+	}
+	b.WriteString("CAP = consistency, availability, partition tolerance\n")
+	b.WriteString("systems -- capacity planning (CP) = sizing\n")
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"a.notes": []byte(b.String())})
+	for typed, want := range map[string]string{
+		"CAP":               "CAP",
+		"cap":               "CAP",
+		"capacity planning": "systems -- capacity planning",
+		"CP":                "systems -- capacity planning",
+	} {
+		res := snap.completeTerms(typed, analysis.Span{}, false)
+		if len(res.Items) == 0 || res.Items[0].Label != want {
+			first := ""
+			if len(res.Items) > 0 {
+				first = res.Items[0].Label
+			}
+			t.Errorf("typed %q: first item %q, want %q", typed, first, want)
+		}
+		n := 0
+		for _, it := range res.Items {
+			if it.Label == want {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("typed %q: %q listed %d times", typed, want, n)
+		}
+	}
+	if syms := snap.Symbols("CAP"); len(syms) == 0 || syms[0].Name != "CAP" {
+		t.Errorf("workspace symbols for CAP: %+v, want CAP first", syms[:min(3, len(syms))])
 	}
 }
