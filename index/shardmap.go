@@ -5,6 +5,7 @@ import (
 	"iter"
 	"maps"
 	"math/bits"
+	"unsafe"
 )
 
 // shardedMap is a map cut into shards by hash, for the large tables that versions of a
@@ -28,16 +29,30 @@ type shardKey interface{ string | uint64 }
 
 const (
 	maxShards = 1024
-	// shardTarget is the number of keys a shard is sized for. A shard that grows to
-	// shardSplit keys splits the map into more shards: a map built small and grown by
-	// edits keeps its copies short, and each key is moved O(1) times on the average.
+	// shardTarget is the number of keys a shard of small entries is sized for. A shard
+	// that grows to 4 times its target splits the map into more shards: a map built small
+	// and grown by edits keeps its copies short, and each key is moved O(1) times on the
+	// average.
 	shardTarget = 1024
 	shardSplit  = 4 * shardTarget
+	// shardBytes bounds what one shard's entries take, so that a table of large values
+	// (a near-duplicate record is five strings) copies as few bytes per edit as one of
+	// small ones: 1,024 such records were 100 KB copied for one changed name.
+	shardBytes = 24 << 10
 )
 
-// shardsFor returns the number of shards for about size keys.
-func shardsFor(size int) int {
-	n := (size + shardTarget - 1) / shardTarget
+// shardTargetOf is the number of keys a shard of K and V is sized for.
+func shardTargetOf[K shardKey, V any]() int {
+	var k K
+	var v V
+	return min(shardTarget, max(64, shardBytes/int(unsafe.Sizeof(k)+unsafe.Sizeof(v))))
+}
+
+// shardsFor returns the number of shards for about size keys of small entries.
+func shardsFor(size int) int { return shardsForTarget(size, shardTarget) }
+
+func shardsForTarget(size, target int) int {
+	n := (size + target - 1) / target
 	if n <= 1 {
 		return 1
 	}
@@ -47,7 +62,7 @@ func shardsFor(size int) int {
 // newShardedMap returns an empty map sized for about size keys. Its shards are made when
 // first written.
 func newShardedMap[K shardKey, V any](size int) shardedMap[K, V] {
-	n := shardsFor(size)
+	n := shardsForTarget(size, shardTargetOf[K, V]())
 	m := shardedMap[K, V]{shards: make([]map[K]V, n), owned: make([]bool, n)}
 	if size > 0 {
 		per := size / n
@@ -102,7 +117,7 @@ func (m *shardedMap[K, V]) set(k K, v V) {
 	}
 	s := m.writable(m.shardOf(k))
 	s[k] = v
-	if len(s) > shardSplit && len(m.shards) < maxShards {
+	if len(s) > 4*shardTargetOf[K, V]() && len(m.shards) < maxShards {
 		m.split()
 	}
 }

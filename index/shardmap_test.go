@@ -101,3 +101,27 @@ func TestChunkListTrim(t *testing.T) {
 		}
 	}
 }
+
+// A table of large values gets smaller shards, so an edit copies about as many bytes of
+// it as of a table of small ones.
+func TestShardTargetBySize(t *testing.T) {
+	if got := shardTargetOf[string, int32](); got != shardTarget {
+		t.Errorf("string -> int32: %d keys a shard, want %d", got, shardTarget)
+	}
+	big := shardTargetOf[string, nameRec]()
+	if big >= shardTarget || big < 64 {
+		t.Errorf("string -> nameRec: %d keys a shard, want fewer than %d", big, shardTarget)
+	}
+	m := newShardedMap[string, nameRec](0)
+	for i := range 20 * big {
+		m.set(fmt.Sprint(i), nameRec{key: fmt.Sprint(i)})
+	}
+	for _, s := range m.shards {
+		if len(s) > 4*big {
+			t.Errorf("a shard of %d records, past the split at %d", len(s), 4*big)
+		}
+	}
+	if m.len() != 20*big {
+		t.Errorf("%d records, want %d", m.len(), 20*big)
+	}
+}

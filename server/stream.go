@@ -286,23 +286,35 @@ func (s *Stream) writeResult(r *jsonrpc2.Response) (int64, error) {
 	if len(result) == 0 {
 		result = json.RawMessage("null")
 	}
-	data := make([]byte, 0, len(result)+len(id)+40)
-	data = append(data, `{"jsonrpc":"2.0","result":`...)
-	data = append(data, result...)
-	data = append(data, `,"id":`...)
-	data = append(data, id...)
-	data = append(data, '}')
-	return s.writeFrame(data)
+	// The frame is made in one piece: its length is known before the body is written.
+	const head, mid = `{"jsonrpc":"2.0","result":`, `,"id":`
+	size := len(head) + len(result) + len(mid) + len(id) + 1
+	frame := frameHeader(make([]byte, 0, size+32), size)
+	frame = append(frame, head...)
+	frame = append(frame, result...)
+	frame = append(frame, mid...)
+	frame = append(frame, id...)
+	frame = append(frame, '}')
+	return s.writeRaw(frame)
 }
 
 func (s *Stream) writeFrame(data []byte) (int64, error) {
+	frame := frameHeader(make([]byte, 0, len(data)+32), len(data))
+	return s.writeRaw(append(frame, data...))
+}
+
+// frameHeader appends the header of a frame whose body is size bytes.
+func frameHeader(dst []byte, size int) []byte {
+	dst = append(dst, "Content-Length: "...)
+	dst = strconv.AppendInt(dst, int64(size), 10)
+	return append(dst, "\r\n\r\n"...)
+}
+
+// writeRaw writes a whole frame at once, so that frames written concurrently never
+// interleave.
+func (s *Stream) writeRaw(frame []byte) (int64, error) {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	frame := make([]byte, 0, len(data)+32)
-	frame = append(frame, "Content-Length: "...)
-	frame = strconv.AppendInt(frame, int64(len(data)), 10)
-	frame = append(frame, "\r\n\r\n"...)
-	frame = append(frame, data...)
 	n, err := s.out.Write(frame)
 	return int64(n), err
 }
