@@ -18,9 +18,10 @@ import (
 // The differential sync test: random didChange notifications go to the real Server over
 // a pipe, and the same changes to a plain string model that knows nothing of the Mapper.
 // After every notification the server's text (the document store's and the index's) must
-// be the model's; every few notifications the published diagnostics must be those of an
-// index built fresh from the model's text, and hovers and completions those of a second
-// server that opened the model's text afresh.
+// be the model's, and the index's findings a fresh index's of it; every few notifications
+// the published diagnostics must be those of an index built fresh from the model's text,
+// and hovers and completions those of a second server that opened the model's text
+// afresh.
 
 // syncLine is one line of the model's text: where its content starts and ends (without
 // its line end).
@@ -307,6 +308,16 @@ func (s *syncSession) checkText(after string) {
 	}
 	if got.Indexed != s.model || got.IndexedVersion != s.version {
 		s.t.Fatalf("after version %d (%s): the index holds v%d %q, the model v%d %q", s.sent, after, got.IndexedVersion, got.Indexed, s.version, s.model)
+	}
+	// The incrementally updated index's findings, after every notification, are those
+	// of an index built fresh from the model's text.
+	fresh := index.NewWorkspace(index.DefaultConfig()).UpdateMany(map[string][]byte{s.path: []byte(s.model)})
+	var want []string
+	for _, d := range fresh.Diagnostics(s.path) {
+		want = append(want, findingLine(d))
+	}
+	if !slices.Equal(got.Findings, want) {
+		s.t.Fatalf("after version %d (%s): the index's findings differ from a fresh index's of %q:\n got %q\nwant %q", s.sent, after, s.model, got.Findings, want)
 	}
 }
 

@@ -3,10 +3,13 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"time"
 
 	"github.com/segmentio/encoding/json"
+
+	"github.com/notesls/notesls/index"
 	"go.lsp.dev/protocol"
 )
 
@@ -67,6 +70,14 @@ type testTextResult struct {
 	Version        int32  `json:"version"`
 	Indexed        string `json:"indexed"`
 	IndexedVersion int32  `json:"indexedVersion"`
+	// Findings are the index's findings of the indexed text, as findingLine renders
+	// them: what the next publication will carry, without waiting for it.
+	Findings []string `json:"findings"`
+}
+
+// findingLine renders a finding with its byte span, for comparisons.
+func findingLine(d index.Diagnostic) string {
+	return fmt.Sprintf("%d-%d %s %d %s", d.Span.Start, d.Span.End, d.Rule, d.Severity, d.Message)
 }
 
 // testText answers notesls/test/text, so that a differential test can compare the
@@ -87,6 +98,9 @@ func (s *Server) testText(ctx context.Context, p *testTextParams) (*testTextResu
 	}
 	if content, ok := v.snap.Content(path); ok {
 		out.Indexed, out.IndexedVersion = string(content), v.versions[path]
+		for _, d := range v.snap.Diagnostics(path) {
+			out.Findings = append(out.Findings, findingLine(d))
+		}
 	}
 	return &out, nil
 }
