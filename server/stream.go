@@ -263,8 +263,16 @@ func (s *Stream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, error)
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
-	if r, ok := msg.(*jsonrpc2.Response); ok && r.Err() == nil {
-		return s.writeResult(r)
+	switch m := msg.(type) {
+	case *jsonrpc2.Response:
+		if m.Err() == nil {
+			return s.writeResult(m)
+		}
+	case *jsonrpc2.Notification:
+		return s.writeRequest(m.Method(), m.Params(), nil)
+	case *jsonrpc2.Call:
+		id := m.ID()
+		return s.writeRequest(m.Method(), m.Params(), &id)
 	}
 	data, err := json.Marshal(msg)
 	if err != nil {
@@ -294,6 +302,41 @@ func (s *Stream) writeResult(r *jsonrpc2.Response) (int64, error) {
 	frame = append(frame, result...)
 	frame = append(frame, mid...)
 	frame = append(frame, id...)
+	frame = append(frame, '}')
+	return s.writeRaw(frame)
+}
+
+// writeRequest writes a notification (id nil) or a request around its params, which the
+// library has already encoded: marshalling the message would parse and compact them once
+// more, most of the cost of publishing a file's 40,000 findings.
+func (s *Stream) writeRequest(method string, params json.RawMessage, id *jsonrpc2.ID) (int64, error) {
+	name, err := json.Marshal(method)
+	if err != nil {
+		return 0, fmt.Errorf("encoding message: %w", err)
+	}
+	if len(params) == 0 {
+		params = json.RawMessage("null")
+	}
+	var idJSON []byte
+	if id != nil {
+		if idJSON, err = json.Marshal(id); err != nil {
+			return 0, fmt.Errorf("encoding message: %w", err)
+		}
+	}
+	const head, mid, tail = `{"jsonrpc":"2.0","method":`, `,"params":`, `,"id":`
+	size := len(head) + len(name) + len(mid) + len(params) + 1
+	if id != nil {
+		size += len(tail) + len(idJSON)
+	}
+	frame := frameHeader(make([]byte, 0, size+32), size)
+	frame = append(frame, head...)
+	frame = append(frame, name...)
+	frame = append(frame, mid...)
+	frame = append(frame, params...)
+	if id != nil {
+		frame = append(frame, tail...)
+		frame = append(frame, idJSON...)
+	}
 	frame = append(frame, '}')
 	return s.writeRaw(frame)
 }

@@ -169,6 +169,37 @@ func TestStreamWrite(t *testing.T) {
 }
 
 // A result is written as the library would write the response, byte for byte.
+// Notifications and requests to the client are written as the library writes them,
+// byte for byte, without its second pass over the params.
+func TestStreamWritesRequestsAsLibrary(t *testing.T) {
+	params := []any{nil, []int{}, map[string]any{"a": "<b> & \"c\" \u2028", "n": 1.5, "d": []any{"é😀", nil}}, "é😀"}
+	for _, p := range params {
+		for _, method := range []string{"textDocument/publishDiagnostics", "a<b>&\"c\""} {
+			note, err := jsonrpc2.NewNotification(method, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			call, err := jsonrpc2.NewCall(jsonrpc2.NewNumberID(3), method, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, msg := range []jsonrpc2.Message{note, call} {
+				want, err := json.Marshal(msg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				conn := &pipeConn{in: strings.NewReader("")}
+				if _, err := NewStream(conn, nil).Write(context.Background(), msg); err != nil {
+					t.Fatal(err)
+				}
+				if got := conn.out.String(); got != frame(string(want)) {
+					t.Errorf("%T %q params %v:\n got %q\nwant %q", msg, method, p, got, frame(string(want)))
+				}
+			}
+		}
+	}
+}
+
 func TestStreamWritesResultAsLibrary(t *testing.T) {
 	for _, result := range []any{nil, []int{}, map[string]any{"a": "<b> & \"c\"", "n": 1.5}, "é😀"} {
 		for _, id := range []jsonrpc2.ID{jsonrpc2.NewNumberID(7), jsonrpc2.NewStringID("s-1")} {
