@@ -16,6 +16,11 @@ import (
 // refreshTimeout bounds the wait for the client's answer to a refresh request.
 const refreshTimeout = 5 * time.Second
 
+// refreshPause gathers the rounds of a burst of edits into one refresh: each makes the
+// client ask again for every visible lens and hint, which typing need not pay for at
+// every keystroke.
+const refreshPause = 300 * time.Millisecond
+
 // refreshMethods are the refresh requests the client accepts.
 func (s *Server) refreshMethods() []string {
 	var out []string
@@ -48,6 +53,15 @@ func (s *Server) runRefresh(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-s.refreshWake:
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(refreshPause):
+		}
+		select { // the rounds during the pause are covered by this refresh
+		case <-s.refreshWake:
+		default:
 		}
 		for _, m := range methods {
 			cctx, cancel := context.WithTimeout(ctx, refreshTimeout)
