@@ -38,11 +38,35 @@ type brokenRef struct {
 // [from, oldTo) were replaced by lines [from, oldTo+delta), and stubKeys and refKeys are
 // the keys whose findings may have changed anywhere in the workspace.
 type crossEdit struct {
+	lineShift
+	stubKeys []string
+	refKeys  []string
+}
+
+// lineShift is what an edit did to the line numbers of path: lines [from, oldTo)
+// replaced, the lines after them moved by delta.
+type lineShift struct {
 	path        string
 	from, oldTo int32
 	delta       int32
-	stubKeys    []string
-	refKeys     []string
+}
+
+func (l lineShift) shift() lineShift { return l }
+
+// movedLine maps a line of path in the numbering before edits to the numbering after
+// them, or false when an edit replaced it.
+func movedLine[E interface{ shift() lineShift }](edits []E, path string, line int32) (int32, bool) {
+	for _, e := range edits {
+		l := e.shift()
+		if l.path != path || line < l.from {
+			continue
+		}
+		if line < l.oldTo {
+			return 0, false
+		}
+		line += l.delta
+	}
+	return line, true
 }
 
 func (s *Snapshot) crossFindings() *crossState {
@@ -52,7 +76,7 @@ func (s *Snapshot) crossFindings() *crossState {
 // crossEditOf describes an edit of path that replaced lines [c.From, c.OldTo) by
 // [c.From, c.To), whose keys are k.
 func crossEditOf(path string, c *lineChange, k editKeys) crossEdit {
-	return crossEdit{path: path, from: int32(c.From), oldTo: int32(c.OldTo), delta: int32(c.To - c.OldTo),
+	return crossEdit{lineShift: lineShift{path: path, from: int32(c.From), oldTo: int32(c.OldTo), delta: int32(c.To - c.OldTo)},
 		stubKeys: k.entries,
 		// A reference resolves through full paths, aliases and names: a change to any of
 		// them may make one resolve or break.
@@ -104,20 +128,6 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 			refKeys[k] = true
 		}
 	}
-	// moved maps a line of path in prev's numbering to this snapshot's, or false when an
-	// edit replaced it.
-	moved := func(path string, line int32) (int32, bool) {
-		for _, e := range edits {
-			if e.path != path || line < e.from {
-				continue
-			}
-			if line < e.oldTo {
-				return 0, false
-			}
-			line += e.delta
-		}
-		return line, true
-	}
 	st := &crossState{stubs: make(map[string][]stubFinding, len(prev.stubs)), broken: make(map[string][]brokenRef, len(prev.broken)),
 		changed: map[string]bool{}}
 	for p, list := range prev.stubs {
@@ -130,13 +140,13 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 				st.changed[p] = true
 				continue
 			}
-			line, ok := moved(p, f.line)
+			line, ok := movedLine(edits, p, f.line)
 			if !ok {
 				st.changed[p] = true
 				continue
 			}
 			// The describing entry has f.key too, so no edit replaced it: it only moved.
-			other, _ := moved(f.other, f.otherLine)
+			other, _ := movedLine(edits, f.other, f.otherLine)
 			out = append(out, stubFinding{line, f.key, f.other, other})
 		}
 		st.stubs[p] = out
@@ -151,7 +161,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 				st.changed[p] = true
 				continue
 			}
-			if line, ok := moved(p, b.line); ok {
+			if line, ok := movedLine(edits, p, b.line); ok {
 				out = append(out, brokenRef{line, b.ref, b.key})
 			} else {
 				st.changed[p] = true

@@ -224,11 +224,10 @@ type termFlip struct {
 // are the terms it made known or unknown, moved the terms whose first place (named in
 // the message) it changed.
 type mentionEdit struct {
-	path               string
-	from, oldTo, delta int32
-	removed            bool
-	flips              []termFlip
-	moved              []string
+	lineShift
+	removed bool
+	flips   []termFlip
+	moved   []string
 }
 
 func (s *Snapshot) mentionFindings() *mentionState {
@@ -369,20 +368,6 @@ func (s *Snapshot) updateMentions(prev *mentionState, edits []mentionEdit) *ment
 		}
 		put[e.path] = replaced(put[e.path], e)
 	}
-	// movedLine maps a line of path in prev's numbering to this snapshot's, or false when
-	// an edit replaced it.
-	movedLine := func(path string, line int32) (int32, bool) {
-		for _, e := range edits {
-			if e.path != path || line < e.from {
-				continue
-			}
-			if line < e.oldTo {
-				return 0, false
-			}
-			line += e.delta
-		}
-		return line, true
-	}
 	rescan := map[string]bool{}
 	for p := range whole {
 		delete(st.byFile, p)
@@ -402,7 +387,7 @@ func (s *Snapshot) updateMentions(prev *mentionState, edits []mentionEdit) *ment
 			return slices.ContainsFunc(ranges, func(r lineRange) bool { return r.from <= line && line < r.to })
 		}
 		for _, m := range prev.byFile[p] {
-			if line, ok := movedLine(p, m.line); ok && !in(line) {
+			if line, ok := movedLine(edits, p, m.line); ok && !in(line) {
 				m.line = line
 				list = append(list, m)
 			}
@@ -505,7 +490,7 @@ func (st *mentionState) setFile(path string, list []mention) {
 // lines [from, oldTo) became [from, to) (the whole file for a new, rebuilt or removed
 // one), and the term keys on those lines, old and new, are terms.
 func mentionEditOf(old, snap *Snapshot, path string, from, oldTo, to int, removed bool, terms []string) mentionEdit {
-	e := mentionEdit{path: path, from: int32(from), oldTo: int32(oldTo), delta: int32(to - oldTo), removed: removed}
+	e := mentionEdit{lineShift: lineShift{path: path, from: int32(from), oldTo: int32(oldTo), delta: int32(to - oldTo)}, removed: removed}
 	slices.Sort(terms)
 	for _, k := range slices.Compact(terms) {
 		if termWords(k) == 0 {
