@@ -89,7 +89,7 @@ func (s *Stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
-		msg, err := decodeMessage(body)
+		msg, err := decodeFrame(body)
 		if err == nil {
 			// The library reads "id": null as no id, a notification; JSON-RPC wants such a
 			// request refused, and the sender would wait for an answer forever.
