@@ -92,20 +92,44 @@ func (s *Snapshot) refKeysNaming(topics []string) []string {
 // includeDeclaration, its defining lines too. In file and offset order.
 func (s *Snapshot) Uses(path string, offset int, includeDeclaration bool) []Location {
 	keys, _ := s.termUnder(path, offset)
-	out := s.References(path, offset)
+	out := append(s.References(path, offset), s.pathUses(keys, "")...)
+	if includeDeclaration {
+		for _, k := range keys {
+			out = append(out, s.definingLines(k)...)
+		}
+	}
+	return sortLocations(out)
+}
+
+// PathUses returns the places in file inPath where the term under the cursor is a
+// segment of a longer path: its descendants' entries, at its segment.
+func (s *Snapshot) PathUses(path string, offset int, inPath string) []Location {
+	keys, _ := s.termUnder(path, offset)
+	return sortLocations(s.pathUses(keys, inPath))
+}
+
+// pathUses lists the descendants' entries of keys at their segment, in file only (every
+// file when only is "").
+func (s *Snapshot) pathUses(keys []string, only string) []Location {
+	var out []Location
 	for _, k := range keys {
 		seg := strings.Count(k, " -- ")
 		for _, d := range s.descendants(k)[1:] {
 			for _, fi := range s.topicFiles(d) {
+				if only != "" && fi.path != only {
+					continue
+				}
 				for _, ln := range fi.entryLines(d) {
 					out = append(out, s.entryLocation(fi, ln, seg))
 				}
 			}
 		}
-		if includeDeclaration {
-			out = append(out, s.definingLines(k)...)
-		}
 	}
+	return out
+}
+
+// sortLocations orders locations by file and offset, each place once.
+func sortLocations(out []Location) []Location {
 	slices.SortFunc(out, func(a, b Location) int {
 		if a.Path != b.Path {
 			return strings.Compare(a.Path, b.Path)

@@ -39,10 +39,8 @@ func (s *Server) documentHighlight(ctx context.Context, p *protocol.DocumentHigh
 	}
 	// The lines under the term name it too, as a segment of their path: marked as text,
 	// below the definitions and references, which the sort below keeps when they coincide.
-	for _, u := range f.v.snap.Uses(f.path, off, false) {
-		if u.Path == f.path {
-			places = append(places, place{u.Selection, protocol.DocumentHighlightKindText})
-		}
+	for _, u := range f.v.snap.PathUses(f.path, off, f.path) {
+		places = append(places, place{u.Selection, protocol.DocumentHighlightKindText})
 	}
 	places = append(places, place{origin, protocol.DocumentHighlightKindText})
 	// One highlight a span: a definition's name outranks the plain mark of the cursor.
