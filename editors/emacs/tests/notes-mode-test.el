@@ -50,8 +50,10 @@ Batch Emacs is never idle and runs no commands, so eglot's didChange (sent after
     (if (not server)
         "(no server)"
       (with-current-buffer (jsonrpc-events-buffer server)
-        (when (getenv "NOTESLS_EVENTS_FILE")
-          (write-region nil nil (getenv "NOTESLS_EVENTS_FILE")))
+        ;; test.sh passes the variable on even when unset, as "".
+        (let ((file (getenv "NOTESLS_EVENTS_FILE")))
+          (when (and file (not (string-empty-p file)))
+            (write-region nil nil file)))
         (buffer-substring-no-properties (max (point-min) (- (point-max) 3000)) (point-max))))))
 
 (defun notes-test--goto (line text &optional offset)
