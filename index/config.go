@@ -30,6 +30,9 @@ type Config struct {
 	// MaxCrossFindings is how many cross-line findings one file reports at most; 0
 	// means no limit.
 	MaxCrossFindings int
+	// MaxShown is how many findings of one file an editor is sent at most (see
+	// Snapshot.DiagnosticsUpTo); 0 means no limit. `--check` reports them all.
+	MaxShown int
 }
 
 // RuleOff as a severity turns a rule off.
@@ -40,7 +43,7 @@ const ConfigFileName = ".notesls.json"
 
 // DefaultConfig is the configuration when no file says otherwise.
 func DefaultConfig() Config {
-	return Config{Sorting: true, MaxFileSize: defaultMaxFileSize, MaxCrossFindings: defaultMaxCrossFindings}
+	return Config{Sorting: true, MaxFileSize: defaultMaxFileSize, MaxCrossFindings: defaultMaxCrossFindings, MaxShown: defaultMaxShown}
 }
 
 // SeverityOf returns the severity the configuration gives the named rule: its override,
@@ -113,18 +116,21 @@ func ParseConfig(data []byte) (Config, error) {
 				return fmt.Errorf(`"sorting": want true or false, got %s`, brief(raw))
 			}
 			cfg.Sorting = *on
-		case "maxFileSize", "maxCrossLineFindings":
+		case "maxFileSize", "maxCrossLineFindings", "maxDiagnosticsPerFile":
 			var n *int
 			if err := json.Unmarshal(raw, &n); err != nil || n == nil || *n < 0 {
 				return fmt.Errorf(`"%s": want a whole number, 0 for no limit, got %s`, key, brief(raw))
 			}
-			if key == "maxFileSize" {
+			switch key {
+			case "maxFileSize":
 				cfg.MaxFileSize = *n
-			} else {
+			case "maxCrossLineFindings":
 				cfg.MaxCrossFindings = *n
+			default:
+				cfg.MaxShown = *n
 			}
 		default:
-			return fmt.Errorf("unknown key %q (known: \"include\", \"rules\", \"sorting\", \"maxFileSize\", \"maxCrossLineFindings\")", key)
+			return fmt.Errorf("unknown key %q (known: \"include\", \"rules\", \"sorting\", \"maxFileSize\", \"maxCrossLineFindings\", \"maxDiagnosticsPerFile\")", key)
 		}
 		return nil
 	})

@@ -33,8 +33,8 @@ func TestParseConfig(t *testing.T) {
 				"redundant-stub":      analysis.SeverityHint,
 				"empty-definition":    analysis.SeverityInfo,
 			}, Sorting: true}},
-		{"all keys", `{"include": ["a/**"], "rules": {}, "sorting": false, "maxFileSize": 5, "maxCrossLineFindings": 0}`,
-			Config{Include: []string{"a/**"}, Severity: map[string]analysis.Severity{}, Sorting: false, MaxFileSize: 5}},
+		{"all keys", `{"include": ["a/**"], "rules": {}, "sorting": false, "maxFileSize": 5, "maxCrossLineFindings": 0, "maxDiagnosticsPerFile": 7}`,
+			Config{Include: []string{"a/**"}, Severity: map[string]analysis.Severity{}, Sorting: false, MaxFileSize: 5, MaxShown: 7}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,7 +43,7 @@ func TestParseConfig(t *testing.T) {
 				t.Fatalf("ParseConfig(%s): %v", tt.in, err)
 			}
 			if !strings.Contains(tt.in, "max") { // the limits as they are by default
-				tt.want.MaxFileSize, tt.want.MaxCrossFindings = defaultMaxFileSize, defaultMaxCrossFindings
+				tt.want.MaxFileSize, tt.want.MaxCrossFindings, tt.want.MaxShown = defaultMaxFileSize, defaultMaxCrossFindings, defaultMaxShown
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ParseConfig(%s) = %+v, want %+v", tt.in, got, tt.want)

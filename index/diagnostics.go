@@ -16,19 +16,110 @@ import (
 // with the configured severities, sorted by position then rule. It is computed once per
 // snapshot and file.
 func (s *Snapshot) Diagnostics(path string) []Diagnostic {
-	fi := s.file(path)
-	if fi == nil {
+	r, fi := s.diagResultOf(path)
+	if r == nil {
 		return []Diagnostic{}
 	}
+	r.once.Do(func() { r.diags = r.pendingOf(s, fi).makeAll() })
+	return r.diags
+}
+
+// DiagnosticsUpTo returns what an editor is shown of one file's findings: Diagnostics when
+// there are at most max of them, or max is 0. Otherwise the max most severe (errors
+// first, each severity in file order), in Diagnostics' order, and a limit-reached
+// finding on line 1 that counts the rest by severity. Only the findings returned are
+// made: a messy file of 40,000 findings makes 1,000 of them on each keystroke.
+func (s *Snapshot) DiagnosticsUpTo(path string, max int) []Diagnostic {
+	r, fi := s.diagResultOf(path)
+	if r == nil {
+		return []Diagnostic{}
+	}
+	p := r.pendingOf(s, fi)
+	if max <= 0 || len(p.list) <= max {
+		return s.Diagnostics(path)
+	}
+	sev := make([]analysis.Severity, len(p.list))
+	var count [4]int // by severity, error first
+	for i := range p.list {
+		sev[i] = p.severity(&p.list[i])
+		count[sev[i]-analysis.SeverityError]++
+	}
+	// Every finding more severe than cut is shown, and the first room of cut's.
+	cut, room := analysis.SeverityHint, max
+	for sv := analysis.SeverityError; sv <= analysis.SeverityHint; sv++ {
+		if count[sv-analysis.SeverityError] >= room {
+			cut = sv
+			break
+		}
+		room -= count[sv-analysis.SeverityError]
+	}
+	out := make([]Diagnostic, 0, max+1)
+	var omitted [4]int
+	for i := range p.list {
+		switch {
+		case sev[i] < cut, sev[i] == cut && room > 0:
+			if sev[i] == cut {
+				room--
+			}
+			out = append(out, p.make(i))
+		default:
+			omitted[sev[i]-analysis.SeverityError]++
+		}
+	}
+	if d := s.shownFinding(fi, max, omitted); p.cfg.SeverityOf(d.Rule) != RuleOff {
+		d.Severity, d.Path = p.cfg.SeverityOf(d.Rule), fi.path
+		at, _ := slices.BinarySearchFunc(out, d, compareDiagnostics)
+		out = slices.Insert(out, at, d)
+	}
+	return out
+}
+
+// DiagnosticsIn returns the findings of one file that start at an offset in [from, to),
+// as Diagnostics orders them; only those are made.
+func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
+	r, fi := s.diagResultOf(path)
+	if r == nil {
+		return nil
+	}
+	p := r.pendingOf(s, fi)
+	start := func(d pendingDiag, off int) int { return cmp.Compare(d.span.Start, off) }
+	i, _ := slices.BinarySearchFunc(p.list, from, start)
+	var out []Diagnostic
+	for ; i < len(p.list) && p.list[i].span.Start < to; i++ {
+		out = append(out, p.make(i))
+	}
+	return out
+}
+
+// compareDiagnostics is the order of Diagnostics.
+func compareDiagnostics(a, b Diagnostic) int {
+	if c := cmp.Compare(a.Span.Start, b.Span.Start); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Rule, b.Rule); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
+}
+
+func (s *Snapshot) diagResultOf(path string) (*diagResult, *fileIndex) {
+	fi := s.file(path)
+	if fi == nil {
+		return nil, nil
+	}
 	s.diagMu.Lock()
+	defer s.diagMu.Unlock()
 	r := s.diags[path]
 	if r == nil {
 		r = &diagResult{}
 		s.diags[path] = r
 	}
-	s.diagMu.Unlock()
-	r.once.Do(func() { r.diags = s.computeDiagnostics(fi) })
-	return r.diags
+	return r, fi
+}
+
+func (r *diagResult) pendingOf(s *Snapshot, fi *fileIndex) *pendingDiags {
+	r.pendingOnce.Do(func() { r.pending = s.pendingDiagnostics(fi) })
+	return r.pending
 }
 
 // EachDiagnostic calls yield with the findings of Diagnostics one at a time, in its order,
@@ -45,8 +136,7 @@ func (s *Snapshot) EachDiagnostic(path string, yield func(Diagnostic) bool) {
 	r := s.diags[path]
 	s.diagMu.Unlock()
 	if r != nil {
-		r.once.Do(func() { r.diags = s.computeDiagnostics(fi) })
-		for _, d := range r.diags {
+		for _, d := range s.Diagnostics(path) {
 			if !yield(d) {
 				return
 			}
@@ -70,7 +160,10 @@ var fixable = map[string]bool{
 }
 
 func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
-	p := s.pendingDiagnostics(fi)
+	return s.pendingDiagnostics(fi).makeAll()
+}
+
+func (p *pendingDiags) makeAll() []Diagnostic {
 	out := make([]Diagnostic, len(p.list))
 	for i := range p.list {
 		out[i] = p.make(i)
@@ -270,6 +363,11 @@ func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
 	}
 	m := &p.made[d.a]
 	return m.Message, m.Related
+}
+
+// severity is the configured severity of a pending finding.
+func (p *pendingDiags) severity(d *pendingDiag) analysis.Severity {
+	return p.cfg.SeverityOf(p.rule(d))
 }
 
 // make makes the i-th finding whole, with its configured severity.

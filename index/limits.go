@@ -1,6 +1,9 @@
 package index
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // RuleLimitReached is the info finding that says a file's cross-line rules were skipped
 // or cut short, so that a limit never hides findings silently.
@@ -17,6 +20,12 @@ const (
 	// editor lists usefully, and each costs its message (a broken reference's
 	// suggestions among them) and its bytes on the wire. Ordinary files stay far below.
 	defaultMaxCrossFindings = 100_000
+
+	// defaultMaxShown is VS Code's own limit of the problems it shows of one file
+	// (extHostDiagnostics.ts): what an editor would drop anyway is not worth computing,
+	// encoding and sending again on every keystroke, which for a file of 40,000 findings
+	// took a quarter of a second.
+	defaultMaxShown = 1000
 )
 
 // oversized reports whether fi is past the size limit of the cross-line rules.
@@ -70,4 +79,22 @@ func megabytes(n int) string {
 		return fmt.Sprintf("%d bytes", n)
 	}
 	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+}
+
+// shownFinding says how many findings of fi an editor is not shown, by severity.
+func (s *Snapshot) shownFinding(fi *fileIndex, max int, omitted [4]int) Diagnostic {
+	names := [4]string{"error", "warning", "info", "hint"}
+	var parts []string
+	total := 0
+	for sv, n := range omitted {
+		total += n
+		if n == 1 {
+			parts = append(parts, "1 "+names[sv])
+		} else if n > 1 {
+			parts = append(parts, fmt.Sprintf("%d %ss", n, names[sv]))
+		}
+	}
+	return Diagnostic{Span: fi.ast.LineSpan(0), Rule: RuleLimitReached, Limit: "maxDiagnosticsPerFile",
+		Message: fmt.Sprintf("%d more findings not shown (%s): the editor is sent the %d most severe of a file; raise \"maxDiagnosticsPerFile\" in %s or the editor settings (0: no limit), or run notesls --check, which lists them all",
+			total, strings.Join(parts, ", "), max, ConfigFileName)}
 }

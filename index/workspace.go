@@ -66,9 +66,13 @@ type Snapshot struct {
 	diags  map[string]*diagResult
 }
 
+// diagResult holds one file's findings in a snapshot: pending, then made whole when every
+// one is asked for.
 type diagResult struct {
-	once  sync.Once
-	diags []Diagnostic
+	pendingOnce sync.Once
+	pending     *pendingDiags
+	once        sync.Once
+	diags       []Diagnostic
 }
 
 // NewWorkspace returns an empty workspace.
@@ -463,7 +467,7 @@ func (w *Workspace) SetConfigs(cfg Config, scopes []ConfigScope) (*Snapshot, []s
 
 func sameConfig(a, b Config) bool {
 	return slices.Equal(a.Include, b.Include) && maps.Equal(a.Severity, b.Severity) && a.Sorting == b.Sorting &&
-		a.MaxFileSize == b.MaxFileSize && a.MaxCrossFindings == b.MaxCrossFindings
+		a.MaxFileSize == b.MaxFileSize && a.MaxCrossFindings == b.MaxCrossFindings && a.MaxShown == b.MaxShown
 }
 
 // ScopeConfigs returns the configurations of the scopes, by root.

@@ -39,11 +39,12 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 	content := f.mapper.Content()
 	fix := &fixer{s: s, f: f, tree: tree, content: content, uri: p.TextDocument.URI}
 	if wants(p.Context.Only, protocol.QuickFix) {
-		for _, d := range f.v.snap.Diagnostics(f.path) {
+		end := len(content) + 1
+		if last+1 < tree.NumLines() {
+			end = tree.Start(last + 1)
+		}
+		for _, d := range f.v.snap.DiagnosticsIn(f.path, tree.Start(first), end) {
 			ln := tree.LineAt(d.Span.Start)
-			if ln < first || ln > last {
-				continue
-			}
 			for _, a := range fix.quickFixes(d, ln) {
 				a.Diagnostics = matching(p.Context.Diagnostics, d, f.mapper)
 				out = append(out, a)

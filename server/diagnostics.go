@@ -452,7 +452,7 @@ func (d *diagnostics) compute(v *view, path string) (c computed) {
 	content, ok := v.snap.Content(path)
 	if ok {
 		c.ok = true
-		c.found = v.snap.Diagnostics(path)
+		c.found = v.snap.DiagnosticsUpTo(path, v.snap.ConfigOf(path).MaxShown)
 		c.out = d.s.toProtocolDiagnostics(v, path, content, c.found)
 	}
 	return c

@@ -20,11 +20,13 @@ type settings struct {
 	include []string
 	// The limits of the cross-line rules, see index.Config.
 	maxFileSize, maxCrossFindings *int
+	// How many findings of a file are published, see index.Snapshot.DiagnosticsUpTo.
+	maxShown *int
 }
 
 // settingsKeys are the keys a settings object may carry; the editor may send others
 // (such as "trace"), which are not ours to judge.
-var settingsKeys = []string{"include", "rules", "sorting", "maxFileSize", "maxCrossLineFindings"}
+var settingsKeys = []string{"include", "rules", "sorting", "maxFileSize", "maxCrossLineFindings", "maxDiagnosticsPerFile"}
 
 // parseSettings reads editor settings: {"notesls": {"rules": {...}, "sorting": bool}} or
 // the same object without the outer key. Absent or null settings are empty.
@@ -99,6 +101,10 @@ func parseConfigObject(data []byte, keys map[string]json.RawMessage) (settings, 
 		n := cfg.MaxCrossFindings
 		st.maxCrossFindings = &n
 	}
+	if _, ok := keys["maxDiagnosticsPerFile"]; ok {
+		n := cfg.MaxShown
+		st.maxShown = &n
+	}
 	return st, nil
 }
 
@@ -125,5 +131,8 @@ func (st settings) applyTo(cfg *index.Config) {
 	}
 	if st.maxCrossFindings != nil {
 		cfg.MaxCrossFindings = *st.maxCrossFindings
+	}
+	if st.maxShown != nil {
+		cfg.MaxShown = *st.maxShown
 	}
 }

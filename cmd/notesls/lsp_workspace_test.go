@@ -444,3 +444,64 @@ func TestLSPProgressTokenWaitsForInitialized(t *testing.T) {
 		return m.Method == "$/progress" && strings.Contains(string(m.Params), `"kind":"end"`)
 	})
 }
+
+// A file with more findings than maxDiagnosticsPerFile is published with its most severe
+// ones and a limit-reached finding that counts the rest, as VS Code itself shows a file's
+// problems; quick fixes still work past the limit, and 0 lifts it.
+func TestLSPDiagnosticsPerFileLimit(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	var b strings.Builder
+	for i := 1; i <= 40; i++ {
+		fmt.Fprintf(&b, "t%02d = body %d \n", i, i) // a trailing blank each
+	}
+	b.WriteString("zz1 = (open\nzz2 = (open\nzz3 = (open\n")
+	lspWriteFile(t, a, b.String())
+	ua := lspFileURI(a)
+	rules := map[string]string{"trailing-whitespace": "hint", "unbalanced-brackets": "error"}
+	c := startServer(t)
+	c.initialize(dir, editorCaps, map[string]any{"rules": rules, "maxDiagnosticsPerFile": 10})
+	p := c.waitDiagnostics(ua, nil)
+	ds := *p.Diagnostics
+	if len(ds) != 11 {
+		t.Fatalf("published %d findings, want 10 and the limit's: %s", len(ds), diagnosticsString(p))
+	}
+	if ds[0].Code != "limit-reached" || ds[0].Range.Start.Line != 0 ||
+		!strings.HasPrefix(ds[0].Message, "33 more findings not shown (33 hints)") || !strings.Contains(ds[0].Message, `"maxDiagnosticsPerFile"`) {
+		t.Errorf("first finding %+v, want limit-reached on line 1 counting 33 hints and naming the setting", ds[0])
+	}
+	errors, hints := 0, 0
+	for _, d := range ds[1:] {
+		switch {
+		case d.Code == "unbalanced-brackets" && d.Severity == 1:
+			errors++
+		case d.Code == "trailing-whitespace" && d.Range.Start.Line < 7:
+			hints++
+		default:
+			t.Errorf("published %+v: not among the 3 errors and the first 7 hints", d)
+		}
+	}
+	if errors != 3 || hints != 7 {
+		t.Errorf("%d errors and %d hints published, want 3 and 7", errors, hints)
+	}
+	var actions []struct{ Title string }
+	c.result("textDocument/codeAction", map[string]any{
+		"textDocument": map[string]string{"uri": ua},
+		"range":        lspRange{Start: lspPosition{Line: 29}, End: lspPosition{Line: 29, Character: 3}},
+		"context":      map[string]any{"diagnostics": []any{}, "only": []string{"quickfix"}},
+	}, &actions)
+	if len(actions) == 0 {
+		t.Errorf("no quick fix on line 30, past the limit")
+	}
+	logged := 0
+	for _, m := range c.notesSince(0) {
+		if m.Method == "window/logMessage" && strings.Contains(string(m.Params), "maxDiagnosticsPerFile") {
+			logged++
+		}
+	}
+	if logged != 1 {
+		t.Errorf("the limit was logged %d times, want once", logged)
+	}
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"rules": rules, "maxDiagnosticsPerFile": 0}})
+	c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 43 })
+}

@@ -100,6 +100,7 @@ export interface ServerSettings {
   include?: string[];
   maxFileSize?: number;
   maxCrossLineFindings?: number;
+  maxDiagnosticsPerFile?: number;
 }
 
 export function serverSettings(config: ConfigReader): ServerSettings {
@@ -116,7 +117,7 @@ export function serverSettings(config: ConfigReader): ServerSettings {
   if (Array.isArray(include) && include.length > 0) {
     out.include = [...include];
   }
-  for (const key of ["maxFileSize", "maxCrossLineFindings"] as const) {
+  for (const key of ["maxFileSize", "maxCrossLineFindings", "maxDiagnosticsPerFile"] as const) {
     const n = config.get<number | null>(key);
     if (typeof n === "number" && Number.isInteger(n) && n >= 0) {
       out[key] = n;

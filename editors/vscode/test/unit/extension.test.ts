@@ -78,13 +78,13 @@ describe("serverSettings", () => {
 
   it("passes rules, sorting, include and the limits through", () => {
     assert.deepEqual(
-      serverSettings(reader({ rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"], maxFileSize: 0, maxCrossLineFindings: 500 })),
-      { rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"], maxFileSize: 0, maxCrossLineFindings: 500 },
+      serverSettings(reader({ rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"], maxFileSize: 0, maxCrossLineFindings: 500, maxDiagnosticsPerFile: 0 })),
+      { rules: { "near-duplicate": "off", unsorted: "error" }, sorting: false, include: ["notes/*.txt"], maxFileSize: 0, maxCrossLineFindings: 500, maxDiagnosticsPerFile: 0 },
     );
   });
 
   it("leaves out a limit that is no whole number", () => {
-    assert.deepEqual(serverSettings(reader({ maxFileSize: -1, maxCrossLineFindings: 1.5 })), {});
+    assert.deepEqual(serverSettings(reader({ maxFileSize: -1, maxCrossLineFindings: 1.5, maxDiagnosticsPerFile: -3 })), {});
   });
 });
 
