@@ -1,7 +1,9 @@
 package index
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -203,6 +205,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 			}
 		}
 	}
+	st.keepUnchanged(prev, edits)
 	st.markSuggestionsOf(refKeys)
 	for p, list := range st.stubs {
 		if len(list) == 0 {
@@ -215,6 +218,55 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		}
 	}
 	return st
+}
+
+// keepUnchanged unmarks the files no edit touched whose stubs and broken references are
+// the ones they had: a touched key marks every file holding a finding of it, though the
+// edit seldom changes what it resolves to. Typing in a small file would otherwise
+// republish a large file that refers to the topics typed, on each keystroke.
+func (st *crossState) keepUnchanged(prev *crossState, edits []crossEdit) {
+	edited := map[string]bool{}
+	for _, e := range edits {
+		edited[e.path] = true
+	}
+	for p := range st.changed {
+		if edited[p] {
+			continue
+		}
+		before := make([]stubFinding, len(prev.stubs[p]))
+		for i, f := range prev.stubs[p] {
+			// A describing line that an edit replaced keeps its number: the message names
+			// the line, so the finding stands if the new description is there too.
+			other, ok := movedLine(edits, f.other, f.otherLine)
+			if !ok {
+				other = f.otherLine
+			}
+			before[i] = stubFinding{f.line, f.key, f.other, other}
+		}
+		if sameFindings(before, st.stubs[p], compareStubs) && sameFindings(prev.broken[p], st.broken[p], compareBroken) {
+			delete(st.changed, p)
+		}
+	}
+}
+
+// sameFindings reports whether a and b hold the same findings in any order; it sorts
+// copies, not the lists, which the states share.
+func sameFindings[E comparable](a, b []E, compare func(x, y E) int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.SortFunc(a, compare)
+	slices.SortFunc(b, compare)
+	return slices.Equal(a, b)
+}
+
+func compareStubs(x, y stubFinding) int {
+	return cmp.Or(cmp.Compare(x.line, y.line), strings.Compare(x.key, y.key), strings.Compare(x.other, y.other), cmp.Compare(x.otherLine, y.otherLine))
+}
+
+func compareBroken(x, y brokenRef) int {
+	return cmp.Or(cmp.Compare(x.line, y.line), cmp.Compare(x.ref, y.ref), strings.Compare(x.key, y.key))
 }
 
 // entriesOf lists the lines of fi whose whole path is key.
@@ -234,16 +286,18 @@ func (st *crossState) markSuggestionsOf(names map[string]bool) {
 		return
 	}
 	type shape struct {
-		n           int
+		runes       []rune
 		first, last [2]rune
+		path        bool
 	}
 	var shapes []shape
 	for k := range names {
 		if k != "" {
 			f, l := ends(k)
-			shapes = append(shapes, shape{utf8.RuneCountInString(k), f, l})
+			shapes = append(shapes, shape{[]rune(k), f, l, strings.Contains(k, " -- ")})
 		}
 	}
+	var keyRunes []rune
 	for p, list := range st.broken {
 		if st.changed[p] {
 			continue
@@ -251,8 +305,14 @@ func (st *crossState) markSuggestionsOf(names map[string]bool) {
 		for _, b := range list {
 			n := utf8.RuneCountInString(b.key)
 			f, l := ends(b.key)
+			path := strings.Contains(b.key, " -- ")
+			keyRunes = appendRunes(keyRunes[:0], b.key)
+			// As closestOf picks its candidates: a path is suggested for a path, a name for
+			// a name, within the distance, from a bucket of the same first or last runes.
 			if slices.ContainsFunc(shapes, func(s shape) bool {
-				return abs(s.n-n) <= suggestDistance(n) && (s.first == f || s.last == l)
+				d := suggestDistance(n)
+				return s.path == path && abs(len(s.runes)-n) <= d && (s.first == f || s.last == l) &&
+					editDistanceWithin(keyRunes, s.runes, d) <= d
 			}) {
 				st.changed[p] = true
 				break

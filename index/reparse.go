@@ -64,7 +64,28 @@ func reparseRange(prev *analysis.File, src []byte) (*analysis.File, *lineChange)
 		start = next
 	}
 	b.Copy(prev, keepTail, prev.NumLines(), delta)
-	return b.File(), &lineChange{From: keepHead, To: to, OldTo: keepTail}
+	f := b.File()
+	c := &lineChange{From: keepHead, To: to, OldTo: keepTail}
+	// The lines re-parsed only because they border the change (the one before it, for a
+	// CR) are not reported: their keys did not change, and reporting them would re-check
+	// every finding of their topics and references in the workspace on each keystroke.
+	for c.From < c.To && c.From < c.OldTo && bytes.Equal(rawLine(prev, c.From), rawLine(f, c.From)) {
+		c.From++
+	}
+	for c.From < c.To && c.From < c.OldTo && bytes.Equal(rawLine(prev, c.OldTo-1), rawLine(f, c.To-1)) {
+		c.OldTo--
+		c.To--
+	}
+	return f, c
+}
+
+// rawLine is line i of f with its line end.
+func rawLine(f *analysis.File, i int) []byte {
+	end := len(f.Src)
+	if i+1 < f.NumLines() {
+		end = f.Start(i + 1)
+	}
+	return f.Src[f.Start(i):end]
 }
 
 // commonPrefix returns the length of the longest common prefix of a and b. It compares

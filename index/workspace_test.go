@@ -203,11 +203,37 @@ func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64, cfg Config, extr
 
 // TestAffectedByEdits: an edit reports the other files whose findings it changes, for
 // each rule that crosses files, and not the files it cannot change.
+// Typing in one file leaves the others unaffected when their findings stand: a body
+// typed on under a term another file's stub names, or a new last line after a line of
+// references (whose keys the re-parse of its neighbour must not report).
+func TestAffectedSparesStandingFindings(t *testing.T) {
+	w := NewWorkspace(DefaultConfig())
+	w.UpdateMany(map[string][]byte{
+		"a.notes": []byte("bravo = described\nsee [[charlie]] and [[bravo]]\n"),
+		"b.notes": []byte("bravo\nsee [[charlie]]\n"),
+	})
+	w.Snapshot().Affected()
+	for i, text := range []string{
+		"bravo = described more\nsee [[charlie]] and [[bravo]]\n",
+		"bravo = described more\nsee [[charlie]] and [[bravo]]\nx",
+		"bravo = described more\nsee [[charlie]] and [[bravo]]\nxy",
+	} {
+		snap, affected := w.Update("a.notes", []byte(text))
+		if got := slices.Concat(affected[1:], snap.Affected()); slices.Contains(got, "b.notes") {
+			t.Errorf("edit %d: b.notes affected (%v), though its stub and broken reference stand", i, got)
+		}
+	}
+	if d := diagLines(w.Snapshot(), "b.notes"); d != "1:redundant-stub 2:broken-reference" {
+		t.Errorf("b.notes: %s", d)
+	}
+}
+
 func TestAffectedByEdits(t *testing.T) {
 	base := map[string][]byte{
 		"a.notes":         []byte("alpha = first\nshared line = other\n"),
 		"b.notes":         []byte("shared line = here\nbravo\nsee [[charlie]] and [[deltaa]]\n"),
 		"c.notes":         []byte("monitoring = watching\n"),
+		"d.notes":         []byte("bravo -- echo\nsee [[bravo -- foxtrott]] and [[charlie]]\n"),
 		"unrelated.notes": []byte("zulu = last\n"),
 	}
 	tests := []struct {
@@ -218,10 +244,14 @@ func TestAffectedByEdits(t *testing.T) {
 		// The name is a.notes's already: only the line's hash tells b.notes apart.
 		{"duplicate line in a later file", "alpha = first\nshared line = other\nshared line = here\n", []string{"b.notes"}},
 		{"stub made redundant", "alpha = first\nshared line = other\nbravo = described\n", []string{"b.notes"}},
-		{"broken reference resolved", "alpha = first\nshared line = other\ncharlie\n", []string{"b.notes"}},
+		{"broken reference resolved", "alpha = first\nshared line = other\ncharlie\n", []string{"b.notes", "d.notes"}},
 		{"suggestion appears", "alpha = first\nshared line = other\ndelta = d\n", []string{"b.notes"}},
 		{"near-duplicate name", "alpha = first\nshared line = other\nmonitorng = typo\n", []string{"c.notes"}},
 		{"body edit that touches nothing else", "alpha = first and only\nshared line = other\n", nil},
+		// A new name under a topic that others use changes nothing of theirs, unless it is
+		// within a suggestion's reach of a broken reference.
+		{"a name far from every broken key", "alpha = first\nshared line = other\nbravo -- xylophone = x\n", nil},
+		{"a name within reach of a broken one", "alpha = first\nshared line = other\nbravo -- foxtrot = f\n", []string{"d.notes"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
