@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strconv"
@@ -433,7 +434,7 @@ func appendDefNormalized(dst []byte, f *analysis.File, i int) []byte {
 // tells whether a file before fi has a line of a hash; nil says no file can. The lines
 // come in order, each once, not in the tables' order, which changes from run to run: when
 // the maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
-func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool) []lineCopy {
+func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, before iter.Seq[*fileIndex]) []lineCopy {
 	t := table(fi)
 	n := 0
 	for _, lines := range t.more {
@@ -445,7 +446,34 @@ func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(
 			copies = append(copies, lineCopy{ln, h})
 		}
 	}
+	// fi's first line of a hash is a copy when a file before it has the hash: asked of
+	// each of fi's hashes, or of each hash of the files before, whichever are fewer. The
+	// first file of a large workspace has none before it; the last of a thousand small
+	// ones, many.
+	own, held := t.first.len(), 0
+	var few []*fileIndex // the files before fi, while their hashes are fewer than fi's
 	if earlier != nil {
+		for b := range before {
+			if held >= own {
+				break
+			}
+			held += table(b).first.len()
+			few = append(few, b)
+		}
+	}
+	switch {
+	case earlier == nil || len(few) == 0:
+	case held < own:
+		seen := map[uint64]bool{}
+		for _, b := range few {
+			for h := range table(b).first.all() {
+				if ln, ok := t.first.lookup(h); ok && !seen[h] {
+					seen[h] = true
+					copies = append(copies, lineCopy{ln, h})
+				}
+			}
+		}
+	default:
 		for h, ln := range t.first.all() {
 			if earlier(h) {
 				copies = append(copies, lineCopy{ln, h}) // fi's other lines of h came from t.more above
@@ -454,6 +482,17 @@ func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(
 	}
 	slices.SortFunc(copies, func(a, b lineCopy) int { return cmp.Compare(a.ln, b.ln) })
 	return copies
+}
+
+// filesBefore yields the files before fi in workspace order.
+func (s *Snapshot) filesBefore(fi *fileIndex) iter.Seq[*fileIndex] {
+	return func(yield func(*fileIndex) bool) {
+		for _, p := range s.paths {
+			if p >= fi.path || !yield(s.file(p)) {
+				return
+			}
+		}
+	}
 }
 
 // lineCopy is a line and its hash.
@@ -472,16 +511,17 @@ func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
 		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
 		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
 	}
+	before := s.filesBefore(fi)
 	var want, scratch []byte
 	var dupLines []int32 // in order
-	for _, c := range laterCopies(fi, byLine, lineEarlier) {
+	for _, c := range laterCopies(fi, byLine, lineEarlier, before) {
 		want = appendLineNormalized(want[:0], fi.ast, int(c.ln))
 		if first, fl, ok := firstEqual(s.lineFiles(c.h), fi, c.ln, c.h, want, byLine, appendLineNormalized, &scratch); ok {
 			dupLines = append(dupLines, c.ln)
 			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupLine})
 		}
 	}
-	for _, c := range laterCopies(fi, byDef, defEarlier) {
+	for _, c := range laterCopies(fi, byDef, defEarlier, before) {
 		// A duplicate line repeats its definition too: it is reported once.
 		for len(dupLines) > 0 && dupLines[0] < c.ln {
 			dupLines = dupLines[1:]
