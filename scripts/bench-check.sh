@@ -12,6 +12,9 @@
 #   BENCH_SEED     notesgen seed (default 1)
 #   BENCH_TIMEOUT  longest run of one command, seconds (default 900)
 #   BENCH_GO=0     skip the Go benchmarks;  BENCH_LSP=0  skip the server benchmark
+#   BENCH_FLOOR=0  skip the floor under --check on the largest size: reading the file,
+#                  every rule off, each rule alone, all rules, the baseline, best of
+#                  BENCH_FLOOR_RUNS (default 3) runs each, and a CPU profile
 #   BENCH_LSP_LINES  lines of the server benchmark's workspace (default 100000)
 #   BENCH_MEM_MB   address-space limit of each measured command, MiB (default 8192), so
 #                  that a runaway run fails alone instead of pushing the shared machine
@@ -119,6 +122,63 @@ for n in $sizes; do
   measure "base-$n" bash -c 'LC_ALL=C sort -f "$1" | uniq -di' _ "$f"
   base_ms[$n]=$wall_ms base_rss[$n]=$rss_kb
 done
+
+# The floor under --check (BENCH_FLOOR=0 skips it): on the largest corpus, the best of
+# BENCH_FLOOR_RUNS runs of reading the file, of --check with every rule off (the parse,
+# the index and the report), of each rule alone, of all rules, and of the baseline; what
+# a rule costs is its run less the all-off run. Then the CPU profile of an all-rules run.
+floor_rows="" floor_top=""
+if [ "${BENCH_FLOOR:-1}" != 0 ]; then
+  # shellcheck disable=SC2086 # split the list of sizes
+  set -- $sizes
+  floor_n=${!#}
+  floor_f="$tmp/corpus-$floor_n.notes"
+  runs=${BENCH_FLOOR_RUNS:-3}
+  rules=$(awk -F'|' '/^\| [a-z-]+ \| (error|warning|info|hint|off)/ {gsub(/ /, "", $2); print $2}' docs/format.md)
+  # only_rule RULE: a config with every rule off but RULE (none: all off).
+  only_rule() {
+    local out='{"maxFileSize": 0, "maxCrossLineFindings": 0, "rules": {' sep="" r sev
+    for r in $rules; do
+      sev=off
+      [ "$r" = "$1" ] && sev=warning
+      out+="$sep\"$r\": \"$sev\""
+      sep=", "
+    done
+    echo "$out}}"
+  }
+  # best NAME CMD...: the fastest of $runs runs; sets best_ms and best_rss.
+  best() {
+    local name=$1 i
+    shift
+    best_ms="" best_rss=n/a
+    for ((i = 0; i < runs; i++)); do
+      measure "$name" "$@"
+      if [ -z "$best_ms" ] || [ "$wall_ms" -lt "$best_ms" ]; then
+        best_ms=$wall_ms best_rss=$rss_kb
+      fi
+    done
+  }
+  echo "the floor under --check on $floor_n lines ($runs runs each)" >&2
+  # shellcheck disable=SC2016 # $1 is expanded by the inner bash
+  best floor-base bash -c 'LC_ALL=C sort -f "$1" | uniq -di' _ "$floor_f"
+  floor_base=$best_ms
+  floor_rows+="| \`LC_ALL=C sort -f FILE \| uniq -di\` | $(secs "$best_ms") s | $(mb "$best_rss") MiB | | 1.00x |"$'\n'
+  best floor-cat cat "$floor_f"
+  floor_rows+="| read the file (\`cat FILE\`) | $(secs "$best_ms") s | $(mb "$best_rss") MiB | | $(ratio "$best_ms" "$floor_base")x |"$'\n'
+  only_rule none >"$tmp/only-none.json"
+  best floor-none "$tmp/notesls" --check --config "$tmp/only-none.json" "$floor_f"
+  floor_none=$best_ms
+  floor_rows+="| --check, every rule off: parse, index, report | $(secs "$best_ms") s | $(mb "$best_rss") MiB | | $(ratio "$best_ms" "$floor_base")x |"$'\n'
+  for r in $rules; do
+    only_rule "$r" >"$tmp/only-$r.json"
+    best "floor-$r" "$tmp/notesls" --check --config "$tmp/only-$r.json" "$floor_f"
+    floor_rows+="| --check, $r alone | $(secs "$best_ms") s | $(mb "$best_rss") MiB | $(awk -v a="$best_ms" -v b="$floor_none" 'BEGIN { printf "%+.2f s", (a - b) / 1000 }') | $(ratio "$best_ms" "$floor_base")x |"$'\n'
+  done
+  best floor-all "$tmp/notesls" --check --config "$tmp/all-rules.json" "$floor_f"
+  floor_rows+="| --check, all rules (as above) | $(secs "$best_ms") s | $(mb "$best_rss") MiB | $(awk -v a="$best_ms" -v b="$floor_none" 'BEGIN { printf "%+.2f s", (a - b) / 1000 }') | $(ratio "$best_ms" "$floor_base")x |"$'\n'
+  measure floor-prof "$tmp/notesls" --check --config "$tmp/all-rules.json" --profile.cpu "$tmp/check.prof" "$floor_f"
+  floor_top=$(go tool pprof -top -nodecount 25 "$tmp/notesls" "$tmp/check.prof" 2>&1 | sed -n '/flat%/,$p' || true)
+fi
 
 # One generated file serves the index benchmarks and the server benchmark.
 mkdir -p "$tmp/ws"
@@ -265,6 +325,24 @@ set -- $sizes
 if [ $# -ge 2 ]; then
   small=$1 big=${!#}
   echo "- Scaling: ${big} lines take $(ratio "${check_ms[$big]}" "${check_ms[$small]}")x the time of ${small} ($(ratio "$big" "$small")x the lines)."
+fi
+if [ -n "$floor_rows" ]; then
+  echo
+  echo "### The floor under --check, $floor_n lines (best of $runs runs each)"
+  echo
+  echo "Each rule alone is \`--check --config\` with every other rule off; its cost is its run"
+  echo "less the run with every rule off. unlinked-mention is off by default, so not among"
+  echo "\"all rules\"."
+  echo
+  echo "| run | wall | peak RSS | cost over every rule off | / baseline |"
+  echo "|---|---:|---:|---:|---:|"
+  printf '%s' "$floor_rows"
+  echo
+  echo "CPU profile of the all-rules run (\`--check --profile.cpu FILE\`, \`go tool pprof -top\`):"
+  echo
+  echo '```'
+  echo "$floor_top"
+  echo '```'
 fi
 benchlines() { grep -E '^(Benchmark|ok|FAIL|pkg|---)' <<<"$1" || echo "$1"; }
 if [ -n "$gobench" ]; then
