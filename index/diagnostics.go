@@ -181,7 +181,8 @@ const (
 	fromStub                  // the a-th redundant stub of the file's cross state
 	fromBroken                // the a-th broken reference of the file's cross state
 	fromMention               // the a-th unlinked mention of the file's mention state
-	fromMade                  // the a-th of the findings made at once (near-duplicates, limits)
+	fromNear                  // the a-th near-duplicate name of the file
+	fromMade                  // the a-th of the findings made at once (limits)
 )
 
 // A pendingDiag is a finding known by its span and by where its message comes from; the
@@ -204,6 +205,7 @@ type pendingDiags struct {
 	stubs    []stubFinding
 	broken   []brokenRef
 	mentions []mention
+	near     []nearFinding
 	made     []Diagnostic
 }
 
@@ -212,10 +214,14 @@ type pendingDiags struct {
 func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	// The workspace-wide near-duplicate pass is the longest; it runs beside this file's
 	// own rules.
-	near := make(chan nearResult, 1)
-	go func() { near <- s.nearDuplicates() }()
 	p := &pendingDiags{s: s, fi: fi, cfg: s.ConfigOf(fi.path)}
 	on := func(rule string) bool { return p.cfg.SeverityOf(rule) != RuleOff }
+	near := make(chan nearResult, 1)
+	if on(analysis.RuleNearDuplicate) {
+		go func() { near <- s.nearDuplicates() }()
+	} else {
+		near <- nil // the pass costs a fifth of a million-line check
+	}
 	f := fi.ast
 	var unsorted []int
 	if p.cfg.Sorting {
@@ -258,7 +264,8 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 		// runs out, the same names must be the ones reported.
 		for _, key := range slices.Sorted(maps.Keys(findings)) {
 			if may(analysis.RuleNearDuplicate) {
-				cross = append(cross, p.madeOne(findings[key].diagnostic(s, fi)))
+				p.near = append(p.near, findings[key])
+				cross = append(cross, pendingDiag{span: findings[key].span(fi), a: int32(len(p.near) - 1), from: fromNear})
 			}
 		}
 		if on(RuleUnlinkedMention) {
@@ -276,26 +283,8 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 			}
 		}
 	}
-	size := len(unsorted) + len(cross)
-	for i := range f.NumLines() {
-		size += len(f.Line(i).Diags())
-	}
-	p.list = make([]pendingDiag, 0, size)
-	for i := range f.NumLines() {
-		for j, d := range f.Line(i).Diags() {
-			if on(d.Rule) {
-				p.list = append(p.list, pendingDiag{span: d.Span.In(f.Start(i)), a: int32(i), b: int32(j), from: fromLine})
-			}
-		}
-	}
-	if on(analysis.RuleUnsorted) {
-		for _, ln := range unsorted {
-			p.list = append(p.list, pendingDiag{span: f.LineSpan(ln), a: int32(ln), from: fromUnsorted})
-		}
-	}
-	p.list = append(p.list, cross...)
 	// The message is made only to order two findings of one rule at one place.
-	slices.SortFunc(p.list, func(a, b pendingDiag) int {
+	order := func(a, b pendingDiag) int {
 		if a.span.Start != b.span.Start {
 			return a.span.Start - b.span.Start
 		}
@@ -303,8 +292,57 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 			return c
 		}
 		return strings.Compare(p.message(&a), p.message(&b))
-	})
+	}
+	// A line's findings start inside it: taken line by line, each line's few sorted alone,
+	// they are in order, and only the cross-line ones need sorting before the two lists
+	// are merged. Sorting all of them at once took a tenth of a messy file's keystroke.
+	if !on(analysis.RuleUnsorted) {
+		unsorted = nil
+	} else if !slices.IsSorted(unsorted) {
+		unsorted = slices.Sorted(slices.Values(unsorted))
+	}
+	size := len(unsorted)
+	for i := range f.NumLines() {
+		size += len(f.Line(i).Diags())
+	}
+	lines := make([]pendingDiag, 0, size)
+	for i := range f.NumLines() {
+		first := len(lines)
+		if len(unsorted) > 0 && unsorted[0] == i {
+			lines = append(lines, pendingDiag{span: f.LineSpan(i), a: int32(i), from: fromUnsorted})
+			unsorted = unsorted[1:]
+		}
+		for j, d := range f.Line(i).Diags() {
+			if on(d.Rule) {
+				lines = append(lines, pendingDiag{span: d.Span.In(f.Start(i)), a: int32(i), b: int32(j), from: fromLine})
+			}
+		}
+		if len(lines)-first > 1 {
+			slices.SortFunc(lines[first:], order)
+		}
+	}
+	slices.SortFunc(cross, order)
+	p.list = mergeSorted(lines, cross, order)
 	return p
+}
+
+// mergeSorted merges two sorted lists into a new one.
+func mergeSorted[E any](a, b []E, order func(x, y E) int) []E {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]E, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if order(b[0], a[0]) < 0 {
+			out = append(out, b[0])
+			b = b[1:]
+		} else {
+			out = append(out, a[0])
+			a = a[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
 }
 
 // madeOne keeps a finding made whole, and returns it pending.
@@ -329,6 +367,8 @@ func (p *pendingDiags) rule(d *pendingDiag) string {
 		return analysis.RuleBrokenReference
 	case fromMention:
 		return RuleUnlinkedMention
+	case fromNear:
+		return analysis.RuleNearDuplicate
 	}
 	return p.made[d.a].Rule
 }
@@ -361,6 +401,9 @@ func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
 		return p.s.brokenMessage(fi, p.broken[d.a]), nil
 	case fromMention:
 		return p.s.mentionMessage(fi, p.mentions[d.a]), nil
+	case fromNear:
+		m := p.near[d.a].diagnostic(p.s, fi)
+		return m.Message, m.Related
 	}
 	m := &p.made[d.a]
 	return m.Message, m.Related
@@ -389,19 +432,29 @@ func (p *pendingDiags) make(i int) Diagnostic {
 }
 
 // firstEqual finds the first line in the workspace, before (fi, ln), whose normalized
-// form under hash h equals want: in the files before fi, then in fi's earlier lines.
-// holders lists the files with a line of hash h, in workspace order. norm appends a line's
-// normalized form to scratch, which it reuses: a messy file compares a line with every
-// earlier line of its hash, and a copy each cost more than the findings.
-func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []byte,
+// form under hash h equals that of (fi, ln): in the files before fi, then in fi's earlier
+// lines. holders lists the files with a line of hash h, in workspace order. norm appends a
+// line's normalized form; want and scratch are reused for them: a messy file compares a
+// line with every earlier line of its hash, and a copy each cost more than the findings.
+func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want *[]byte,
 	table func(*fileIndex) *lineTable, norm normalizer, scratch *[]byte) (*fileIndex, int32, bool) {
+	// A line's form is made of its text alone, so a candidate of the same text is equal
+	// without either form made: most copies in a messy file are exact ones.
+	text := fi.ast.LineText(int(ln))
+	*want = (*want)[:0]
 	for _, other := range holders {
 		for _, cand := range table(other).lines(h) {
 			if other == fi && cand >= ln {
 				break
 			}
+			if bytes.Equal(other.ast.LineText(int(cand)), text) {
+				return other, cand, true
+			}
+			if len(*want) == 0 {
+				*want = norm(*want, fi.ast, int(ln))
+			}
 			*scratch = norm((*scratch)[:0], other.ast, int(cand))
-			if bytes.Equal(*scratch, want) {
+			if bytes.Equal(*scratch, *want) {
 				return other, cand, true
 			}
 		}
@@ -515,8 +568,7 @@ func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
 	var want, scratch []byte
 	var dupLines []int32 // in order
 	for _, c := range laterCopies(fi, byLine, lineEarlier, before) {
-		want = appendLineNormalized(want[:0], fi.ast, int(c.ln))
-		if first, fl, ok := firstEqual(s.lineFiles(c.h), fi, c.ln, c.h, want, byLine, appendLineNormalized, &scratch); ok {
+		if first, fl, ok := firstEqual(s.lineFiles(c.h), fi, c.ln, c.h, &want, byLine, appendLineNormalized, &scratch); ok {
 			dupLines = append(dupLines, c.ln)
 			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupLine})
 		}
@@ -529,8 +581,7 @@ func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
 		if len(dupLines) > 0 && dupLines[0] == c.ln {
 			continue
 		}
-		want = appendDefNormalized(want[:0], fi.ast, int(c.ln))
-		if first, fl, ok := firstEqual(s.defFiles(c.h), fi, c.ln, c.h, want, byDef, appendDefNormalized, &scratch); ok {
+		if first, fl, ok := firstEqual(s.defFiles(c.h), fi, c.ln, c.h, &want, byDef, appendDefNormalized, &scratch); ok {
 			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupDef})
 		}
 	}

@@ -940,9 +940,8 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 // first few, each with its reason, and counts the others. A near-duplicate written in
 // several forms is named by its bare name, with the lines of its forms.
 func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
-	line, seg := firstSegment(fi, n.topic)
 	d := Diagnostic{
-		Span:    fi.ast.Line(line).Segments[seg].Name().In(fi.ast.Start(line)),
+		Span:    n.span(fi),
 		Rule:    analysis.RuleNearDuplicate,
 		Related: make([]Related, 0, len(n.shown)),
 	}
@@ -972,6 +971,12 @@ func (n nearFinding) diagnostic(s *Snapshot, fi *fileIndex) Diagnostic {
 	}
 	d.Message = strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1] + " look like the same name"
 	return d
+}
+
+// span is where the name of the finding first appears in fi.
+func (n nearFinding) span(fi *fileIndex) analysis.Span {
+	line, seg := firstSegment(fi, n.topic)
+	return fi.ast.Line(line).Segments[seg].Name().In(fi.ast.Start(line))
 }
 
 // render returns the text of the match and where it is, as seen from file fi, and calls
