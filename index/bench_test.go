@@ -35,6 +35,28 @@ func benchmarkCheckFile(b *testing.B, cfg Config) {
 	}
 }
 
+// BenchmarkIndexFile parses and indexes a file without computing its findings: the part
+// of `notesls --check` that no rule's setting removes. NOTESLS_BENCH_FILE picks the file.
+func BenchmarkIndexFile(b *testing.B) {
+	path, src := benchFile(b)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{path: src})
+	}
+}
+
+// BenchmarkParseFile parses a file on every core, as the index does, without indexing
+// it. NOTESLS_BENCH_FILE picks the file.
+func BenchmarkParseFile(b *testing.B) {
+	_, src := benchFile(b)
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		analysis.ParseParallel(src, runtime.GOMAXPROCS(0))
+	}
+}
+
 // BenchmarkEdit measures one keystroke in a large file: re-index and recompute the file's
 // diagnostics, what the server does before publishing. NOTESLS_BENCH_FILE picks the file.
 // It types a letter into the middle of some line, then takes it out again.
