@@ -176,6 +176,19 @@ if [ "${BENCH_FLOOR:-1}" != 0 ]; then
   done
   best floor-all "$tmp/notesls" --check --config "$tmp/all-rules.json" "$floor_f"
   floor_rows+="| --check, all rules (as above) | $(secs "$best_ms") s | $(mb "$best_rss") MiB | $(awk -v a="$best_ms" -v b="$floor_none" 'BEGIN { printf "%+.2f s", (a - b) / 1000 }') | $(ratio "$best_ms" "$floor_base")x |"$'\n'
+  # In process, without reading, reporting or exiting: the parse alone, the parse and
+  # the index, and both with every finding made (default rules, no size limit applies).
+  echo "go test -bench: parse, index, findings of $floor_n lines" >&2
+  floor_go=$(NOTESLS_BENCH_FILE="$floor_f" go test -run '^$' -bench '^Benchmark(ParseFile|IndexFile|CheckFile)$' -benchtime "${runs}x" -benchmem ./index/ 2>&1 || true)
+  for b in ParseFile IndexFile CheckFile; do
+    ns=$(awk -v b="Benchmark$b" '$1 ~ "^"b"(-[0-9]+)?$" {print $3; exit}' <<<"$floor_go")
+    what="parse alone (analysis.ParseParallel)"
+    [ "$b" = IndexFile ] && what="parse and index (Workspace.UpdateMany)"
+    [ "$b" = CheckFile ] && what="parse, index and every finding (Diagnostics)"
+    if [ -n "$ns" ]; then
+      floor_rows+="| in process: $what | $(awk -v ns="$ns" 'BEGIN { printf "%.2f s", ns / 1e9 }') | | | $(awk -v ns="$ns" -v b="$floor_base" 'BEGIN { printf "%.1fx", ns / 1e6 / b }') |"$'\n'
+    fi
+  done
   measure floor-prof "$tmp/notesls" --check --config "$tmp/all-rules.json" --profile.cpu "$tmp/check.prof" "$floor_f"
   floor_top=$(go tool pprof -top -nodecount 25 "$tmp/notesls" "$tmp/check.prof" 2>&1 | sed -n '/flat%/,$p' || true)
 fi
