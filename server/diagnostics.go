@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -83,6 +84,9 @@ type diagnostics struct {
 	// waits for a pause in the work, not only in the edits: a client waiting for slow
 	// findings sends no edit either.
 	rounds uint64
+	// loaded says a workspace folder was just indexed: once its open documents' findings
+	// are out, the caches are built at once rather than at the first pause.
+	loaded atomic.Bool
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
@@ -167,6 +171,16 @@ func (d *diagnostics) run(ctx context.Context) {
 				break
 			}
 			d.publish(ctx, v, p)
+		}
+		if d.loaded.Swap(false) {
+			// A user who opens a file types at once, and the first completion waited for
+			// the "[[" term list (170 ms at 100,000 lines, 4 s at a million): it is
+			// built now, on the other core, while the rest of the workspace is published.
+			go d.s.prepare(func() {
+				start := time.Now()
+				v.snap.Prepare()
+				d.s.log.Info("caches built after indexing", zap.Duration("took", time.Since(start)))
+			})
 		}
 		// The edited files' findings are out; now the others that the edits may have
 		// changed: what the index reports beyond the edits' own keys, and the files

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The workspace: indexing at initialize with progress, watched files, folders, settings.
@@ -504,4 +505,36 @@ func TestLSPDiagnosticsPerFileLimit(t *testing.T) {
 	}
 	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"rules": rules, "maxDiagnosticsPerFile": 0}})
 	c.waitDiagnostics(ua, func(p publishParams) bool { return len(*p.Diagnostics) == 43 })
+}
+
+// The caches that completion needs are built once the workspace is indexed and the open
+// documents' findings are out, without waiting for a pause in typing: a user types at
+// once, and the first "[[" completion would otherwise build the term list itself.
+func TestLSPCachesBuiltAfterIndexingWhileTyping(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.notes")
+	lspWriteFile(t, a, "alpha = first\nbeta = see [[alpha]]\n")
+	lspWriteFile(t, filepath.Join(dir, "b.notes"), "gamma = third\n")
+	c := startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	ua := lspFileURI(a)
+	c.didOpen(ua, "alpha = first\nbeta = see [[alpha]]\n")
+	c.waitDiagnostics(ua, nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for v := 2; !strings.Contains(c.stderr.String(), "caches built after indexing"); v++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("no caches built while typing went on; log:\n%s", c.stderr.String())
+		}
+		// A keystroke every 50 ms: never the pause after which caches are built anyway.
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": ua, "version": v},
+			"contentChanges": []map[string]any{{"range": lspRange{Start: lspPosition{Line: 2}, End: lspPosition{Line: 2}}, "text": "x"}},
+		})
+		time.Sleep(50 * time.Millisecond)
+	}
+	var list struct{ Items []struct{ Label string } }
+	c.result("textDocument/completion", textDocPos(ua, lspPosition{Line: 1, Character: 13}), &list)
+	if len(list.Items) == 0 {
+		t.Errorf("no completion after [[")
+	}
 }
