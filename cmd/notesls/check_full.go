@@ -117,14 +117,17 @@ func noColor() bool {
 	return set || os.Getenv("TERM") == "dumb"
 }
 
-// isTerminal reports whether w is a terminal (a character device).
+// isTerminal reports whether w is a terminal. Being a character device is not enough:
+// /dev/null is one, and `notesls --check > /dev/null` (for the exit status alone) got
+// the coloured form with every source line, which at a million messy lines allocated
+// 600 MB more than the text form.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
 	}
 	info, err := f.Stat()
-	return err == nil && info.Mode()&os.ModeCharDevice != 0
+	return err == nil && info.Mode()&os.ModeCharDevice != 0 && isTTY(f)
 }
 
 // readProgress shows "reading N/M files" on a terminal's stderr while a large workspace
