@@ -56,8 +56,9 @@ type bucketIndex struct {
 	slotBits  uint
 	restLen   int // runes in the rest of every name of the bucket
 	// Or, for names longer than maxSuggestIndexedRunes: the names in sorted order, of
-	// their reversed runes for a bucket of shared last runes.
-	sorted []string
+	// their reversed runes for a bucket of shared last runes, and the names themselves in
+	// that order, so that a lookup hands them out without reversing them back.
+	sorted, sortedNames []string
 }
 
 // suggestIndex is built once per snapshot, on the first broken reference, and kept by
@@ -322,7 +323,8 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, until *su
 		dist int
 	}
 	var cands []cand
-	var sc suggestScratch
+	sc := scratchPool.Get().(*suggestScratch)
+	defer scratchPool.Put(sc)
 	for _, k := range extra {
 		sc.runes = appendRunes(sc.runes[:0], k)
 		cands = append(cands, cand{k, editDistanceWithin(keyRunes, sc.runes, maxDist)})
@@ -330,7 +332,7 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, until *su
 	for layer := &idx; layer != nil && layer != until; layer = layer.under {
 		for m := n - maxDist; m <= n+maxDist; m++ {
 			for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
-				for _, k := range layer.candidates(b, keyRunes, maxDist, &sc) {
+				for _, k := range layer.candidates(b, keyRunes, maxDist, sc) {
 					sc.runes = appendRunes(sc.runes[:0], k)
 					if d := editDistanceWithin(keyRunes, sc.runes, maxDist); d <= maxDist && known(k) {
 						cands = append(cands, cand{k, d})
@@ -381,7 +383,7 @@ func (idx *suggestIndex) candidates(bk suggestBucket, keyRunes []rune, maxDist i
 // lookup returns the names of the bucket that may be within maxDist of key.
 func (b *bucketIndex) lookup(keyRunes []rune, last bool, maxDist int, sc *suggestScratch) []string {
 	if b.sorted != nil {
-		return b.nearestSorted(keyRunes, last)
+		return b.nearestSorted(keyRunes, last, sc)
 	}
 	// Two strings within distance d have a common subsequence made by deleting dx runes
 	// from one and dy from the other, dx, dy ≤ d: one for each substitution, plus one on
@@ -417,6 +419,11 @@ func (b *bucketIndex) lookup(keyRunes []rune, last bool, maxDist int, sc *sugges
 	return out
 }
 
+// scratchPool keeps the scratch of lookups between them: a check of a messy million
+// lines asks for the suggestions of 50,000 broken references, and each lookup's own
+// scratch was a fifth of the check's allocation, which its collector then scanned for.
+var scratchPool = sync.Pool{New: func() any { return new(suggestScratch) }}
+
 // suggestScratch is the space one lookup reuses from bucket to bucket.
 type suggestScratch struct {
 	rh     runeHashes
@@ -441,14 +448,19 @@ func rest(r []rune, last bool) []rune {
 func (b *bucketIndex) build(names []string, last bool) {
 	b.names = names
 	if utf8.RuneCountInString(b.names[0])-2 > maxSuggestIndexedRunes || len(b.names) >= 1<<nameBits {
-		b.sorted = make([]string, len(b.names))
+		order := make([]int, len(b.names))
+		keys := make([]string, len(b.names))
 		for i, k := range b.names {
-			b.sorted[i] = k
+			order[i], keys[i] = i, k
 			if last {
-				b.sorted[i] = reverseRunes(k)
+				keys[i] = reverseRunes(k)
 			}
 		}
-		slices.Sort(b.sorted)
+		slices.SortFunc(order, func(x, y int) int { return strings.Compare(keys[x], keys[y]) })
+		b.sorted, b.sortedNames = make([]string, len(order)), make([]string, len(order))
+		for j, i := range order {
+			b.sorted[j], b.sortedNames[j] = keys[i], b.names[i]
+		}
 		return
 	}
 	b.restLen = len(rest([]rune(b.names[0]), last))
@@ -518,20 +530,15 @@ func sortTopBits(a []uint64, n uint) {
 }
 
 // nearestSorted returns the maxSuggestScan names nearest key in the bucket's sorted order.
-func (b *bucketIndex) nearestSorted(keyRunes []rune, last bool) []string {
+func (b *bucketIndex) nearestSorted(keyRunes []rune, last bool, sc *suggestScratch) []string {
 	key := string(keyRunes)
 	if last {
 		key = reverseRunes(key)
 	}
 	i, _ := slices.BinarySearch(b.sorted, key)
 	lo := max(0, min(i-maxSuggestScan/2, len(b.sorted)-maxSuggestScan))
-	out := slices.Clone(b.sorted[lo : lo+maxSuggestScan])
-	if last {
-		for j, k := range out {
-			out[j] = reverseRunes(k)
-		}
-	}
-	return out
+	sc.names = append(sc.names[:0], b.sortedNames[lo:lo+maxSuggestScan]...)
+	return sc.names
 }
 
 func appendRunes(dst []rune, s string) []rune {
