@@ -314,20 +314,18 @@ func all(items []string, ok func(string) bool) bool {
 // closestOf ranks the names of idx's buckets and of the layers under it down to until
 // (not included; nil: all of them), and the names in extra, by their distance to key.
 func (idx suggestIndex) closestOf(key string, known func(string) bool, until *suggestIndex, extra []string) []string {
-	keyRunes := []rune(key)
+	sc := scratchPool.Get().(*suggestScratch)
+	defer scratchPool.Put(sc)
+	sc.key = appendRunes(sc.key[:0], key)
+	keyRunes := sc.key
 	n := len(keyRunes)
 	maxDist := suggestDistance(n)
 	first, last := ends(key)
-	type cand struct {
-		text string
-		dist int
-	}
-	var cands []cand
-	sc := scratchPool.Get().(*suggestScratch)
-	defer scratchPool.Put(sc)
+	cands := sc.cands[:0]
+	defer func() { sc.cands = cands[:0] }()
 	for _, k := range extra {
 		sc.runes = appendRunes(sc.runes[:0], k)
-		cands = append(cands, cand{k, editDistanceWithin(keyRunes, sc.runes, maxDist)})
+		cands = append(cands, suggestCand{k, editDistanceWithin(keyRunes, sc.runes, maxDist)})
 	}
 	for layer := &idx; layer != nil && layer != until; layer = layer.under {
 		for m := n - maxDist; m <= n+maxDist; m++ {
@@ -335,19 +333,19 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, until *su
 				for _, k := range layer.candidates(b, keyRunes, maxDist, sc) {
 					sc.runes = appendRunes(sc.runes[:0], k)
 					if d := editDistanceWithin(keyRunes, sc.runes, maxDist); d <= maxDist && known(k) {
-						cands = append(cands, cand{k, d})
+						cands = append(cands, suggestCand{k, d})
 					}
 				}
 			}
 		}
 	}
-	slices.SortFunc(cands, func(a, b cand) int {
+	slices.SortFunc(cands, func(a, b suggestCand) int {
 		if a.dist != b.dist {
 			return a.dist - b.dist
 		}
 		return strings.Compare(a.text, b.text)
 	})
-	cands = slices.CompactFunc(cands, func(a, b cand) bool { return a.text == b.text })
+	cands = slices.CompactFunc(cands, func(a, b suggestCand) bool { return a.text == b.text })
 	var out []string
 	for _, c := range cands[:min(len(cands), maxSuggestions)] {
 		out = append(out, c.text)
@@ -431,6 +429,14 @@ type suggestScratch struct {
 	at     []int
 	names  []string
 	runes  []rune
+	key    []rune
+	cands  []suggestCand
+}
+
+// suggestCand is a name within reach of the key, and how far.
+type suggestCand struct {
+	text string
+	dist int
 }
 
 // rest returns the runes of a name of a bucket without the two runes the bucket shares:
