@@ -37,11 +37,19 @@ func TestFitMemoryLimit(t *testing.T) {
 	if got := debug.SetMemoryLimit(-1); got != minMemoryLimit {
 		t.Errorf("small workspace: limit %d, want the floor %d", got, minMemoryLimit)
 	}
-	fitMemoryLimitBeforeIndexing(200 << 20)
+	t.Setenv("GOGC", "")
+	indexed := fitMemoryLimitBeforeIndexing(200 << 20)
 	if got, want := debug.SetMemoryLimit(-1), memoryLimitFor(lastLiveHeap()+indexBytesPerTextByte*200<<20); got < want*9/10 || got > want*11/10 {
 		t.Errorf("before indexing 200 MB: limit %d, want about %d", got, want)
 	}
+	if p := debug.SetGCPercent(-1); p != -1 {
+		t.Errorf("while indexing, the collector's pace is %d, want off (-1)", p)
+	}
 	big := w.UpdateMany(map[string][]byte{"b.notes": bytes.Repeat([]byte("term -- sub = body text\n"), 1<<20)})
+	indexed()
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("after indexing, the collector's pace is %d, want the default 100", p)
+	}
 	fitMemoryLimit()
 	got := debug.SetMemoryLimit(-1)
 	live := liveHeap()

@@ -451,8 +451,9 @@ func (w *workspace) load(ctx context.Context, roots []string, pending map[string
 		for _, data := range files {
 			text += len(data)
 		}
-		fitMemoryLimitBeforeIndexing(text)
+		indexed := fitMemoryLimitBeforeIndexing(text)
 		w.idx.UpdateMany(files)
+		indexed()
 		w.s.diags.loaded.Store(true)
 		if live, limit := fitMemoryLimit(); limit > 0 {
 			w.s.log.Info("memory limit", zap.Uint64("liveMiB", live>>20), zap.Int64("limitMiB", limit>>20))
