@@ -11,6 +11,8 @@ import (
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
 
+	"github.com/segmentio/encoding/json"
+
 	"github.com/notesls/notesls/analysis"
 	"github.com/notesls/notesls/index"
 )
@@ -51,18 +53,58 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 			}
 		}
 	}
-	sorting := f.v.snap.ConfigOf(f.path).Sorting
-	if wants(p.Context.Only, sourceFixAll) {
-		if a, ok := fix.wholeFile("Fix all: format and apply every safe fix (as --fix)", sourceFixAll, analysis.Fix(content, sorting)); ok {
-			out = append(out, a)
+	for _, kind := range []protocol.CodeActionKind{sourceFixAll, sourceSort} {
+		if !wants(p.Context.Only, kind) {
+			continue
 		}
-	}
-	if wants(p.Context.Only, sourceSort) {
-		if a, ok := fix.wholeFile("Sort the lines of every block", sourceSort, sortBlocks(tree, content, 0, tree.NumLines())); ok {
+		if s.client.resolveEdits {
+			// Offered without its edit, which codeAction/resolve makes when the action is
+			// chosen: an editor asks for the actions at every cursor move, and the edit of
+			// a 100,000-line file (formatted, fixed, diffed) took 430 ms.
+			out = append(out, protocol.CodeAction{Title: wholeFileTitles[kind], Kind: kind,
+				Data: wholeFileData{URI: p.TextDocument.URI, Kind: kind}})
+		} else if a, ok := fix.wholeFile(kind); ok {
 			out = append(out, a)
 		}
 	}
 	return out, nil
+}
+
+var wholeFileTitles = map[protocol.CodeActionKind]string{
+	sourceFixAll: "Fix all: format and apply every safe fix (as --fix)",
+	sourceSort:   "Sort the lines of every block",
+}
+
+// wholeFileData is what a whole-file action offered without its edit carries to
+// codeAction/resolve.
+type wholeFileData struct {
+	URI  protocol.DocumentURI    `json:"uri"`
+	Kind protocol.CodeActionKind `json:"kind"`
+}
+
+// codeActionResolve makes the edit of a whole-file action, against the document as it is
+// now. An action that is not ours, or whose document is gone, comes back as it was.
+func (s *Server) codeActionResolve(ctx context.Context, a *protocol.CodeAction) (*protocol.CodeAction, error) {
+	raw, err := json.Marshal(a.Data)
+	if err != nil {
+		return a, nil
+	}
+	var data wholeFileData
+	if json.Unmarshal(raw, &data) != nil || wholeFileTitles[data.Kind] == "" || data.URI == "" {
+		return a, nil
+	}
+	f, tree, err := s.fileTree(ctx, data.URI)
+	if err != nil || f == nil {
+		return a, err
+	}
+	fix := &fixer{s: s, f: f, tree: tree, content: f.mapper.Content(), uri: data.URI}
+	resolved := *a
+	if whole, ok := fix.wholeFile(data.Kind); ok {
+		resolved.Edit = whole.Edit
+	} else { // nothing to change: an empty edit, which the editor applies as nothing
+		resolved.Edit = &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{data.URI: {}}}
+	}
+	return &resolved, nil
 }
 
 // wants reports whether a client asking for only these kinds wants kind.
@@ -218,7 +260,7 @@ func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 	case analysis.RuleUnsorted:
 		start, end := blockAround(x.tree, ln)
 		sorted := sortBlocks(x.tree, x.content, start, end)
-		if a, ok := x.wholeFile("Sort the block", protocol.QuickFix, sorted); ok {
+		if a, ok := x.replaceText("Sort the block", protocol.QuickFix, sorted); ok {
 			a.IsPreferred = true
 			return []protocol.CodeAction{a}
 		}
@@ -317,9 +359,18 @@ func (x *fixer) deleteLine(title string, ln int) []protocol.CodeAction {
 		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: rng, NewText: ""}}}}}}
 }
 
-// wholeFile turns the file's new text into an action of a few edits; ok is false when
-// nothing would change.
-func (x *fixer) wholeFile(title string, kind protocol.CodeActionKind, text []byte) (protocol.CodeAction, bool) {
+// wholeFile is the source action of kind over the whole file; ok is false when nothing
+// would change.
+func (x *fixer) wholeFile(kind protocol.CodeActionKind) (protocol.CodeAction, bool) {
+	if kind == sourceFixAll {
+		return x.replaceText(wholeFileTitles[kind], kind, analysis.Fix(x.content, x.f.v.snap.ConfigOf(x.f.path).Sorting))
+	}
+	return x.replaceText(wholeFileTitles[kind], kind, sortBlocks(x.tree, x.content, 0, x.tree.NumLines()))
+}
+
+// replaceText turns the file's new text into an action of a few edits, of the lines that
+// differ; ok is false when nothing would change.
+func (x *fixer) replaceText(title string, kind protocol.CodeActionKind, text []byte) (protocol.CodeAction, bool) {
 	edits, err := lineEdits(x.f.mapper, x.content, 0, text)
 	if err != nil || len(edits) == 0 {
 		return protocol.CodeAction{}, false

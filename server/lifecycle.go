@@ -39,6 +39,7 @@ type clientInfo struct {
 	resolveDocs       bool                // documentation may wait for completionItem/resolve
 	inlayHintRefresh  bool                // workspace.inlayHint.refreshSupport
 	codeLensRefresh   bool                // workspace.codeLens.refreshSupport
+	resolveEdits      bool                // a code action's edit may wait for codeAction/resolve
 }
 
 // initializeParams decodes only what the server uses, so that a client sending a newer
@@ -76,6 +77,11 @@ type initializeParams struct {
 			Hover struct {
 				ContentFormat []protocol.MarkupKind `json:"contentFormat"`
 			} `json:"hover"`
+			CodeAction struct {
+				ResolveSupport struct {
+					Properties []string `json:"properties"`
+				} `json:"resolveSupport"`
+			} `json:"codeAction"`
 			Completion struct {
 				CompletionItem struct {
 					DocumentationFormat []protocol.MarkupKind `json:"documentationFormat"`
@@ -124,6 +130,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 		resolveDocs:       slices.Contains(caps.TextDocument.Completion.CompletionItem.ResolveSupport.Properties, "documentation"),
 		inlayHintRefresh:  caps.Workspace.InlayHint.RefreshSupport,
 		codeLensRefresh:   caps.Workspace.CodeLens.RefreshSupport,
+		resolveEdits:      slices.Contains(caps.TextDocument.CodeAction.ResolveSupport.Properties, "edit"),
 	}
 	s.mappers.setEncoding(s.client.encoding)
 	if !isNull(p.WorkDoneToken) {
@@ -183,7 +190,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 			CodeLensProvider:                &protocol.CodeLensOptions{ResolveProvider: true},
 			SemanticTokensProvider:          semanticTokensProvider(),
 			RenameProvider:                  &protocol.RenameOptions{PrepareProvider: true},
-			CodeActionProvider:              &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds},
+			CodeActionProvider:              &protocol.CodeActionOptions{CodeActionKinds: codeActionKinds, ResolveProvider: true},
 			WorkspaceSymbolProvider:         true,
 			Workspace: &protocol.ServerCapabilitiesWorkspace{
 				// Folders may come and go; the index follows (workspace.go).

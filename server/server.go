@@ -191,6 +191,7 @@ func (s *Server) methodTable() map[string]method {
 		"textDocument/prepareRename":             concurrent(s.prepareRename),
 		"textDocument/rename":                    concurrent(s.rename),
 		"textDocument/codeAction":                concurrent(s.codeAction),
+		"codeAction/resolve":                     concurrent(s.codeActionResolve),
 		"workspace/symbol":                       concurrent(s.workspaceSymbol),
 		"textDocument/codeLens":                  concurrent(s.codeLens),
 		"codeLens/resolve":                       concurrent(s.codeLensResolve),

@@ -182,3 +182,73 @@ func TestLSPQuickFixMatchesFixOnRandomBlocks(t *testing.T) {
 		t.Errorf("only %d of 150 random files had their one finding", checked)
 	}
 }
+
+// A client that resolves code actions' edits (VS Code, Neovim) is offered the whole-file
+// actions without their edits, which an editor asks for at every cursor move; resolving
+// one makes the edit the eager answer has, against the document as it is then.
+func TestLSPWholeFileActionsResolved(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	uri := lspFileURI(file)
+	eager := startServer(t)
+	eager.initialize(dir, editorCaps, nil)
+	eager.didOpen(uri, text)
+	resolving := map[string]any{}
+	for k, v := range editorCaps {
+		resolving[k] = v
+	}
+	td := map[string]any{"codeAction": map[string]any{"resolveSupport": map[string]any{"properties": []string{"edit"}}}}
+	for k, v := range editorCaps["textDocument"].(map[string]any) {
+		td[k] = v
+	}
+	resolving["textDocument"] = td
+	lazy := startServer(t)
+	lazy.initialize(dir, resolving, nil)
+	lazy.didOpen(uri, text)
+	params := map[string]any{"textDocument": map[string]any{"uri": uri}, "range": lspRange{},
+		"context": map[string]any{"diagnostics": []any{}, "only": []string{"source"}}}
+	var eagerActs []lspCodeAction
+	eager.result("textDocument/codeAction", params, &eagerActs)
+	want := map[string]lspCodeAction{} // by kind; an action that changes nothing is not offered
+	for _, a := range eagerActs {
+		want[a.Kind] = a
+	}
+	var offered []map[string]any
+	lazy.result("textDocument/codeAction", params, &offered)
+	if _, ok := want["source.fixAll.notesls"]; !ok || len(offered) != 2 {
+		t.Fatalf("eager %+v, lazy %+v: want fix-all among the eager, and both source actions lazily", eagerActs, offered)
+	}
+	for _, a := range offered {
+		if a["edit"] != nil || a["data"] == nil {
+			t.Fatalf("lazy action %v: want data and no edit yet", a)
+		}
+		var got lspCodeAction
+		lazy.result("codeAction/resolve", a, &got)
+		edits, ok := got.Edit.Changes[uri]
+		w, changes := want[got.Kind]
+		switch {
+		case got.Title != a["title"] || !ok:
+			t.Errorf("resolved %q: %+v", a["title"], got)
+		case changes && applyLSPEdits(t, text, edits) != applyLSPEdits(t, text, w.Edit.Changes[uri]):
+			t.Errorf("resolved %q: %d edits, not the eager %d", a["title"], len(edits), len(w.Edit.Changes[uri]))
+		case !changes && len(edits) != 0:
+			t.Errorf("resolved %q: %d edits of a file it leaves as it is", a["title"], len(edits))
+		}
+	}
+	// Once the file is fixed, fix-all resolves to no change at all.
+	fixed := applyLSPEdits(t, text, want["source.fixAll.notesls"].Edit.Changes[uri])
+	lazy.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"text": fixed}},
+	})
+	var got lspCodeAction
+	lazy.result("codeAction/resolve", offered[0], &got) // fix-all, offered first
+	if edits, ok := got.Edit.Changes[uri]; got.Kind != "source.fixAll.notesls" || !ok || len(edits) != 0 {
+		t.Errorf("fix all of a fixed file resolves to %v, want an empty edit", got.Edit.Changes)
+	}
+	// An action that is not the server's comes back as it was.
+	var foreign map[string]any
+	lazy.result("codeAction/resolve", map[string]any{"title": "someone else's", "data": map[string]any{"x": 1}}, &foreign)
+	if foreign["title"] != "someone else's" || foreign["edit"] != nil {
+		t.Errorf("a foreign action resolved to %v", foreign)
+	}
+}
