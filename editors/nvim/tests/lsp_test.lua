@@ -467,6 +467,36 @@ test('settings: rules sent by setup() reach the server (near-duplicate off)', fu
   check(near == 0, '%d near-duplicate diagnostics although the rule is off', near)
 end)
 
+test('code action: fix-all, offered without its edit, is resolved and fixes line 83 as --fix does', function()
+  vim.api.nvim_set_current_buf(buf)
+  local before = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  check(before[83]:find('API --gateway', 1, true), 'line 83 is not the malformed one: %q', before[83])
+  local offered
+  local select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    for _, item in ipairs(items) do
+      if item[2].title:find('^Fix all') then
+        offered = item[2]
+        return on_choice(item)
+      end
+    end
+    on_choice(nil)
+  end
+  vim.api.nvim_win_set_cursor(0, { 83, 0 })
+  vim.lsp.buf.code_action({ only = { 'source.fixAll.notesls' } })
+  -- Fixed, line 83 moves to its sorted place, as --fix puts it.
+  local function fixed()
+    local text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+    return text:find('\nAPI -- gateway\n', 1, true) ~= nil and not text:find('API --gateway', 1, true)
+  end
+  local ok = vim.wait(TIMEOUT_MS, fixed, POLL_MS)
+  vim.ui.select = select
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, before) -- as it was, for the tests after
+  check(offered ~= nil, 'no fix-all action was offered')
+  check(offered.edit == nil and offered.data ~= nil, 'fix-all came with its edit, not for codeAction/resolve: %s', vim.inspect(offered))
+  check(ok, 'after fix-all the buffer still lacks "API -- gateway" or holds "API --gateway"')
+end)
+
 test(':checkhealth notesls reports the server and the running clients', function()
   vim.cmd('silent checkhealth notesls')
   local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
