@@ -490,11 +490,11 @@ func appendDefNormalized(dst []byte, f *analysis.File, i int) []byte {
 func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, before iter.Seq[*fileIndex]) []lineCopy {
 	t := table(fi)
 	n := 0
-	for _, lines := range t.more {
+	for _, lines := range t.more.all() {
 		n += len(lines) - 1
 	}
 	copies := make([]lineCopy, 0, n)
-	for h, lines := range t.more {
+	for h, lines := range t.more.all() {
 		for _, ln := range lines[1:] {
 			copies = append(copies, lineCopy{ln, h})
 		}

@@ -209,7 +209,7 @@ func wholeLaterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier 
 	}
 	var copies []copyOf
 	t := table(fi)
-	for h, lines := range t.more {
+	for h, lines := range t.more.all() {
 		for _, ln := range lines[1:] {
 			copies = append(copies, copyOf{ln, h})
 		}

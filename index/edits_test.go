@@ -111,7 +111,7 @@ func describeLineTables(fi *fileIndex) string {
 		for h := range t.first.all() {
 			out = append(out, fmt.Sprintf("%s %x %v", name, h, t.lines(h)))
 		}
-		for h := range t.more {
+		for h := range t.more.all() {
 			if !t.has(h) {
 				out = append(out, fmt.Sprintf("%s %x: listed, no first line", name, h))
 			}
