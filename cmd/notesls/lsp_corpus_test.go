@@ -52,6 +52,18 @@ func lspGolden(t *testing.T, name string, got []byte) {
 }
 
 // corpusWorkspace copies the real corpus into a fresh folder and returns its path.
+// openCorpus starts a server on a copy of the real corpus, as an editor opens it: the
+// workspace initialized with editorCaps and the corpus open.
+func openCorpus(t *testing.T) (c *lspClient, dir, uri, text string) {
+	t.Helper()
+	dir, file, text := corpusWorkspace(t)
+	c = startServer(t)
+	c.initialize(dir, editorCaps, nil)
+	uri = lspFileURI(file)
+	c.didOpen(uri, text)
+	return c, dir, uri, text
+}
+
 func corpusWorkspace(t *testing.T) (dir, file, text string) {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join("..", "..", "testdata", "system-design.notes"))
@@ -183,11 +195,7 @@ func TestLSPCorpusDefinition(t *testing.T) {
 }
 
 func TestLSPCorpusCompletion(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	uri := lspFileURI(file)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	c.didOpen(uri, text)
+	c, dir, uri, text := openCorpus(t)
 	// Type a new last line, as a user does, then ask for completion at its end.
 	end := lspUTF16Position(text, len(text))
 	typed := "data store -- database -- "

@@ -140,11 +140,7 @@ func goldenJSON(t *testing.T, v any) string {
 // References on the real corpus, with and without the declaration: a path segment, a
 // [[reference]]'s target, a term used as a soft reference.
 func TestLSPCorpusReferences(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	uri := lspFileURI(file)
-	c.didOpen(uri, text)
+	c, _, uri, text := openCorpus(t)
 	doc := newGoldenDoc(text)
 	var b strings.Builder
 	b.WriteString(goldenHeader)
@@ -183,11 +179,7 @@ func TestLSPCorpusReferences(t *testing.T) {
 // prepareRename and rename on the real corpus: data store becomes storage in every line
 // under it and every reference spelling it, as one WorkspaceEdit; a body word refuses.
 func TestLSPCorpusRename(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	uri := lspFileURI(file)
-	c.didOpen(uri, text)
+	c, dir, uri, text := openCorpus(t)
 	doc := newGoldenDoc(text)
 	var b strings.Builder
 	b.WriteString(goldenHeader)

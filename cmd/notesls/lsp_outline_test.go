@@ -31,11 +31,7 @@ func renderSymbols(b *strings.Builder, syms []lspSymbol, depth int) {
 
 // The outline, folds, links and selection ranges of the real corpus, through the binary.
 func TestLSPCorpusOutline(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	uri := lspFileURI(file)
-	c.didOpen(uri, text)
+	c, _, uri, text := openCorpus(t)
 	doc := map[string]any{"textDocument": map[string]any{"uri": uri}}
 
 	var syms []lspSymbol
@@ -171,11 +167,7 @@ func lspBefore(a, b lspPosition) bool {
 
 // Highlighting [[jump server]] marks its definition in line 312 and its references.
 func TestLSPCorpusHighlight(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	uri := lspFileURI(file)
-	c.didOpen(uri, text)
+	c, _, uri, text := openCorpus(t)
 	var hl []struct {
 		Range lspRange `json:"range"`
 		Kind  int      `json:"kind"`
@@ -292,11 +284,7 @@ func slicesContainsHintAt(hints []struct {
 
 // A lens on each term's first defining line counts its references once resolved.
 func TestLSPCorpusCodeLens(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	uri := lspFileURI(file)
-	c.didOpen(uri, text)
+	c, _, uri, text := openCorpus(t)
 	var lenses []map[string]any
 	c.result("textDocument/codeLens", map[string]any{"textDocument": map[string]any{"uri": uri}}, &lenses)
 	var jump map[string]any
@@ -520,11 +508,7 @@ func goldenTokens(t *testing.T, doc goldenDoc, legend []string, data []int, from
 
 // Workspace symbols: terms and aliases, ranked as completion, a typo tolerated.
 func TestLSPCorpusWorkspaceSymbols(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	uri := lspFileURI(file)
-	c.didOpen(uri, text)
+	c, _, uri, text := openCorpus(t)
 	var syms []struct {
 		Name     string `json:"name"`
 		Kind     int    `json:"kind"`

@@ -191,11 +191,7 @@ type lspCodeAction struct {
 // Quick fixes on the corpus, each the edit --fix makes or a safe local one, and fix-all
 // equal to --fix.
 func TestLSPCorpusCodeActions(t *testing.T) {
-	dir, file, text := corpusWorkspace(t)
-	c := startServer(t)
-	c.initialize(dir, editorCaps, nil)
-	uri := lspFileURI(file)
-	c.didOpen(uri, text)
+	c, dir, uri, text := openCorpus(t)
 	p := c.waitDiagnostics(uri, nil)
 	actions := func(line int, only ...string) []lspCodeAction {
 		var diags []lspDiagnostic
