@@ -382,12 +382,7 @@ func TestLSPLimitReachedIsLoggedOnce(t *testing.T) {
 		"contentChanges": []map[string]any{{"range": lspRange{}, "text": "x"}},
 	})
 	c.waitDiagnostics(lspFileURI(big), hasVersion(2))
-	logged := 0
-	for _, m := range c.notesSince(0) {
-		if m.Method == "window/logMessage" && strings.Contains(string(m.Params), "maxFileSize") {
-			logged++
-		}
-	}
+	logged := c.logMessagesNaming("maxFileSize")
 	if logged != 1 {
 		t.Errorf("the limit was logged %d times, want once", logged)
 	}
@@ -494,12 +489,7 @@ func TestLSPDiagnosticsPerFileLimit(t *testing.T) {
 	if len(actions) == 0 {
 		t.Errorf("no quick fix on line 30, past the limit")
 	}
-	logged := 0
-	for _, m := range c.notesSince(0) {
-		if m.Method == "window/logMessage" && strings.Contains(string(m.Params), "maxDiagnosticsPerFile") {
-			logged++
-		}
-	}
+	logged := c.logMessagesNaming("maxDiagnosticsPerFile")
 	if logged != 1 {
 		t.Errorf("the limit was logged %d times, want once", logged)
 	}
@@ -537,4 +527,15 @@ func TestLSPCachesBuiltAfterIndexingWhileTyping(t *testing.T) {
 	if len(list.Items) == 0 {
 		t.Errorf("no completion after [[")
 	}
+}
+
+// logMessagesNaming counts the window/logMessage notifications so far that name text.
+func (c *lspClient) logMessagesNaming(text string) int {
+	n := 0
+	for _, m := range c.notesSince(0) {
+		if m.Method == "window/logMessage" && strings.Contains(string(m.Params), text) {
+			n++
+		}
+	}
+	return n
 }
