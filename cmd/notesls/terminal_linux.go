@@ -1,14 +1,6 @@
 package main
 
-import (
-	"os"
-	"syscall"
-	"unsafe"
-)
+import "syscall"
 
-// isTTY reports whether f answers the terminal's ioctl, as isatty(3) asks.
-func isTTY(f *os.File) bool {
-	var t syscall.Termios
-	_, _, errno := syscall.Syscall(syscall.SYS_IOCTL, f.Fd(), syscall.TCGETS, uintptr(unsafe.Pointer(&t)))
-	return errno == 0
-}
+// ioctlGetTermios asks a terminal for its settings; anything else refuses it.
+const ioctlGetTermios = syscall.TCGETS
