@@ -341,6 +341,23 @@ async function main() {
     await page.keyboard.press("Escape");
   });
 
+  await step("Fix All applies the server's fix-all, its edit made on codeAction/resolve: line 309's repeated URL goes", async () => {
+    const dup = expected.find((d) => d.rule === "duplicate-url");
+    const kept = expected.find((d) => d.rule === "empty-definition"); // a message without line numbers, which a fix may move
+    await focusEditor();
+    await runCommand("Fix All");
+    await page.keyboard.press("Control+Shift+m");
+    await waitFor("the Problems view without the repeated URL, with an empty definition still", (want) => {
+      const rows = [...document.querySelectorAll(".markers-panel .monaco-list-row")].map((r) => r.textContent);
+      return { ok: !rows.some((r) => r.includes(want.dup)) && rows.some((r) => r.includes(want.kept)), seen: rows.length };
+    }, { dup: dup.message, kept: kept.message });
+    // The action came without its edit, which VS Code then asked for (the channel's trace).
+    if (!saveChannel().some((l) => /Sending request 'codeAction\/resolve/.test(l))) {
+      throw new Error("Fix All applied an edit that VS Code never asked codeAction/resolve for");
+    }
+    await focusEditor();
+  });
+
   await step('the Output channel "notesls" (notesls: Show Output): the progress token granted after initialized, no error', async () => {
     await runCommand("notesls: Show Output");
     await runCommand("View: Toggle Maximized Panel");
