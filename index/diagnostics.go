@@ -160,10 +160,6 @@ var fixable = map[string]bool{
 	analysis.RuleUnsorted:           true,
 }
 
-func (s *Snapshot) computeDiagnostics(fi *fileIndex) []Diagnostic {
-	return s.pendingDiagnostics(fi).makeAll()
-}
-
 func (p *pendingDiags) makeAll() []Diagnostic {
 	out := make([]Diagnostic, len(p.list))
 	for i := range p.list {
