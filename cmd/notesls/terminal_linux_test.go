@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -58,5 +63,38 @@ func TestIsTerminal(t *testing.T) {
 	_, pts := openPTY(t)
 	if !isTerminal(pts) {
 		t.Errorf("a pseudo-terminal is not taken for a terminal")
+	}
+}
+
+// The built binary writes the full form to a terminal (a pseudo-terminal here, as a
+// user's shell gives it) and one line a finding to a pipe, as CI reads it. (/dev/null,
+// where nothing can be seen, is TestIsTerminal's.)
+func TestCheckFormatFollowsTheTerminal(t *testing.T) {
+	corpus := filepath.Join("..", "..", "testdata", "system-design.notes")
+	master, pts := openPTY(t)
+	cmd := exec.Command(notesBinary, "--check", corpus)
+	cmd.Stdout, cmd.Stderr = pts, io.Discard
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pts.Close() // the child holds its own copy; the master sees EOF once it exits
+	var shown bytes.Buffer
+	done := make(chan struct{})
+	go func() { io.Copy(&shown, master); close(done) }()
+	cmd.Wait()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pseudo-terminal never closed")
+	}
+	text := strings.ReplaceAll(shown.String(), "\r\n", "\n")
+	if !strings.Contains(text, "API --gateway") || !strings.Contains(text, "^") {
+		t.Errorf("on a terminal: no source line with a caret under it:\n%.600s", text)
+	}
+
+	piped, _, _ := runNotes(t, ".", "--check", corpus)
+	if strings.Contains(piped, "^") || strings.Count(piped, "\n") != 25 {
+		t.Errorf("to a pipe: want 25 lines, one a finding:\n%.600s", piped)
 	}
 }
