@@ -118,3 +118,22 @@ func (l *chunkList[T]) spliced(from, oldTo, to int) chunkList[T] {
 	}
 	return out
 }
+
+// shiftLines adds delta to every line number from `from` on, after lines were inserted
+// or removed before them. A chunk without such a number stays shared.
+func shiftLines(l *chunkList[int32], from, delta int32) {
+	for c, chunk := range l.chunks {
+		if !slices.ContainsFunc(chunk, func(v int32) bool { return v >= from }) {
+			continue
+		}
+		if !l.owned[c] {
+			chunk = slices.Clone(chunk)
+			l.chunks[c], l.owned[c] = chunk, true
+		}
+		for i, v := range chunk {
+			if v >= from {
+				chunk[i] = v + delta
+			}
+		}
+	}
+}

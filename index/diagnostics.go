@@ -499,14 +499,14 @@ func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(
 	// each of fi's hashes, or of each hash of the files before, whichever are fewer. The
 	// first file of a large workspace has none before it; the last of a thousand small
 	// ones, many.
-	own, held := t.first.len(), 0
+	own, held := t.len(), 0
 	var few []*fileIndex // the files before fi, while their hashes are fewer than fi's
 	if earlier != nil {
 		for b := range before {
 			if held >= own {
 				break
 			}
-			held += table(b).first.len()
+			held += table(b).len()
 			few = append(few, b)
 		}
 	}
@@ -515,15 +515,15 @@ func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(
 	case held < own:
 		seen := map[uint64]bool{}
 		for _, b := range few {
-			for h := range table(b).first.all() {
-				if ln, ok := t.first.lookup(h); ok && !seen[h] {
+			for h := range table(b).all() {
+				if ln, ok := t.firstLine(h); ok && !seen[h] {
 					seen[h] = true
 					copies = append(copies, lineCopy{ln, h})
 				}
 			}
 		}
 	default:
-		for h, ln := range t.first.all() {
+		for h, ln := range t.all() {
 			if earlier(h) {
 				copies = append(copies, lineCopy{ln, h}) // fi's other lines of h came from t.more above
 			}

@@ -215,7 +215,7 @@ func wholeLaterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier 
 		}
 	}
 	if earlier != nil {
-		for h, ln := range t.first.all() {
+		for h, ln := range t.all() {
 			if earlier(h) {
 				copies = append(copies, copyOf{ln, h}) // fi's other lines of h came from t.more above
 			}

@@ -14,7 +14,7 @@ import (
 func duplicatesReference(snap *Snapshot) map[string][]string {
 	eligible := func(t *lineTable) map[int32]bool {
 		out := map[int32]bool{}
-		for h, ln := range t.first.all() {
+		for h, ln := range t.all() {
 			for _, l := range t.lines(h) {
 				out[l] = true
 			}

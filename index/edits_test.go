@@ -108,7 +108,7 @@ func editsAgainstFreshIndex(t *testing.T, seed uint64) {
 func describeLineTables(fi *fileIndex) string {
 	var out []string
 	for name, t := range map[string]*lineTable{"line": &fi.lineHash, "def": &fi.defHash} {
-		for h := range t.first.all() {
+		for h := range t.all() {
 			out = append(out, fmt.Sprintf("%s %x %v", name, h, t.lines(h)))
 		}
 		for h := range t.more.all() {

@@ -245,13 +245,13 @@ func (fi *fileIndex) eachRef(f func(string)) {
 }
 
 func (fi *fileIndex) eachLineHash(f func(uint64)) {
-	for h := range fi.lineHash.first.all() {
+	for h := range fi.lineHash.all() {
 		f(h)
 	}
 }
 
 func (fi *fileIndex) eachDefHash(f func(uint64)) {
-	for h := range fi.defHash.first.all() {
+	for h := range fi.defHash.all() {
 		f(h)
 	}
 }
