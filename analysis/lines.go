@@ -1,20 +1,32 @@
 package analysis
 
-// The line table of a File is cut into chunks of a fixed number of lines. A new version
-// of a file made by an edit within lines (typing, the common case) shares every chunk
-// but the edited one with the version before: at 100,000 lines a keystroke then copies
-// 32 KB of trees instead of 12.8 MB, and leaves that little garbage behind.
+import "math"
+
+// The line table of a File is cut into chunks of lines. A new version of a file made by
+// an edit shares every chunk but the edited one with the version before: at 100,000
+// lines a keystroke then copies 32 KB of trees instead of 12.8 MB, and leaves that little
+// garbage behind. Chunks vary in size, so that an edit which adds or removes lines (Enter)
+// shares the chunks after it too, which hold the same lines under new numbers.
 
 const (
-	chunkShift = 8
-	chunkSize  = 1 << chunkShift // lines per chunk
-	chunkMask  = chunkSize - 1
+	chunkSize = 256 // lines per chunk of a parse
+	// maxChunkLines bounds a chunk that edits grew: a chunk that gains a line becomes one
+	// chunk of 257 rather than 256 and one, which would leave a line over at every chunk
+	// after it.
+	maxChunkLines = 2 * chunkSize
+	// minChunkLines is the fewest lines of a chunk but the last. A block of blockLines
+	// lines then spans two chunks at most, which is what lets Line find a line's chunk with
+	// a table lookup and one comparison.
+	minChunkLines = 64
+	blockShift    = 6
+	blockLines    = 1 << blockShift
 )
 
-// lineChunk holds up to chunkSize consecutive lines. Its slices are never changed once
-// the chunk is built, so versions share them; only base, the offset of the chunk's first
-// line, differs between versions that moved the chunk.
+// lineChunk holds consecutive lines. Its slices are never changed once the chunk is
+// built, so versions share them; only first and base, the number and offset of the
+// chunk's first line, differ between versions that moved the chunk.
 type lineChunk struct {
+	first  int
 	base   int
 	lines  []Line
 	starts []int // relative to base
@@ -23,16 +35,28 @@ type lineChunk struct {
 // NumLines returns the number of lines.
 func (f *File) NumLines() int { return f.n }
 
+// chunkOf returns the chunk holding line i and i's place in it.
+func (f *File) chunkOf(i int) (*lineChunk, int) {
+	k := int(f.blocks[i>>blockShift])
+	c := &f.chunks[k]
+	if j := i - c.first; j < len(c.lines) {
+		return c, j
+	}
+	c = &f.chunks[k+1]
+	return c, i - c.first
+}
+
 // Line returns line i. The tree is shared with other versions of the file: read it,
 // never change it.
 func (f *File) Line(i int) *Line {
-	return &f.chunks[i>>chunkShift].lines[i&chunkMask]
+	c, j := f.chunkOf(i)
+	return &c.lines[j]
 }
 
 // Start returns the offset at which line i begins.
 func (f *File) Start(i int) int {
-	c := &f.chunks[i>>chunkShift]
-	return c.base + c.starts[i&chunkMask]
+	c, j := f.chunkOf(i)
+	return c.base + c.starts[j]
 }
 
 // LineAt returns the index of the line containing offset (the last line at or before it).
@@ -60,7 +84,20 @@ func (f *File) LineAt(offset int) int {
 			h = m
 		}
 	}
-	return (lo-1)<<chunkShift + l - 1
+	return c.first + l - 1
+}
+
+// indexBlocks makes the table of the chunk that holds the first line of each block.
+func (f *File) indexBlocks() {
+	f.blocks = make([]int32, (f.n+blockLines-1)>>blockShift)
+	k := 0
+	for b := range f.blocks {
+		line := b << blockShift
+		for line >= f.chunks[k].first+len(f.chunks[k].lines) {
+			k++
+		}
+		f.blocks[b] = int32(k)
+	}
 }
 
 // LineText returns the content of line i without its line end.
@@ -76,10 +113,12 @@ func (f *File) LineSpan(i int) Span {
 }
 
 // A FileBuilder assembles a File from parsed lines and from runs of lines of an earlier
-// version, sharing the earlier version's chunks where the line numbers line up.
+// version, sharing the earlier version's chunks that a run covers whole.
 type FileBuilder struct {
-	f      *File
-	expect int // the lines the caller expects in all, 0 when it cannot tell
+	f       *File
+	expect  int  // the lines the caller expects in all, 0 when it cannot tell
+	open    bool // the last chunk is the builder's own and takes more lines
+	editing bool // lines of an earlier version were copied
 }
 
 // NewFileBuilder starts a File over src, whose byte order mark takes bom bytes.
@@ -94,9 +133,19 @@ func (b *FileBuilder) Expect(lines int) { b.expect = lines }
 
 // Add appends a line that begins at offset start.
 func (b *FileBuilder) Add(start int, l Line) {
+	limit := chunkSize
+	if b.editing {
+		limit = maxChunkLines // the chunk an edit changed, between shared ones
+	}
+	b.add(start, l, limit)
+}
+
+// add appends a line to the builder's chunk, or to a new one when that chunk holds limit
+// lines.
+func (b *FileBuilder) add(start int, l Line, limit int) {
 	f := b.f
-	if f.n&chunkMask == 0 {
-		c := lineChunk{base: start}
+	if !b.open || len(f.chunks[len(f.chunks)-1].lines) >= limit {
+		c := lineChunk{first: f.n, base: start}
 		room := 0 // a first chunk of unknown size grows from small: a single line stays cheap
 		switch {
 		case b.expect > f.n:
@@ -108,6 +157,7 @@ func (b *FileBuilder) Add(start int, l Line) {
 			c.lines, c.starts = make([]Line, 0, room), make([]int, 0, room)
 		}
 		f.chunks = append(f.chunks, c)
+		b.open = true
 	}
 	c := &f.chunks[len(f.chunks)-1]
 	c.lines = append(c.lines, l)
@@ -116,24 +166,36 @@ func (b *FileBuilder) Add(start int, l Line) {
 }
 
 // Copy appends lines [from, to) of prev, each beginning delta bytes later than it did
-// there. Whole chunks are shared when the builder stands at a chunk boundary and from
-// does too.
+// there. A chunk of prev that the run covers whole is shared. The lines of one that the
+// run covers in part are copied into the builder's chunk, and so are those of a whole one
+// that follows fewer than minChunkLines lines of the builder's: with them they make one
+// chunk, where alone they would be a small one, and a table of small chunks could not be
+// looked up in one step.
 func (b *FileBuilder) Copy(prev *File, from, to, delta int) {
+	b.editing = true
 	f := b.f
 	for i := from; i < to; {
-		c := &prev.chunks[i>>chunkShift]
-		if i&chunkMask == 0 && f.n&chunkMask == 0 && i+len(c.lines) <= to {
-			f.chunks = append(f.chunks, lineChunk{base: c.base + delta, lines: c.lines, starts: c.starts})
-			f.n += len(c.lines)
-			i += len(c.lines)
-			if len(c.lines) < chunkSize {
-				// A short chunk can only be the last; anything after it must start a new one.
-				f.chunks[len(f.chunks)-1].lines = c.lines[:len(c.lines):len(c.lines)]
-				f.chunks[len(f.chunks)-1].starts = c.starts[:len(c.starts):len(c.starts)]
+		c, j := prev.chunkOf(i)
+		n := len(c.lines)
+		if j == 0 && i+n <= to && n >= minChunkLines {
+			openLines := 0
+			if b.open {
+				openLines = len(f.chunks[len(f.chunks)-1].lines)
 			}
+			if openLines == 0 || openLines >= minChunkLines {
+				f.chunks = append(f.chunks, lineChunk{first: f.n, base: c.base + delta, lines: c.lines[:n:n], starts: c.starts[:n:n]})
+				f.n += n
+				i += n
+				b.open = false
+				continue
+			}
+			for k := range n {
+				b.add(c.base+c.starts[k]+delta, c.lines[k], math.MaxInt)
+			}
+			i += n
 			continue
 		}
-		b.Add(c.base+c.starts[i&chunkMask]+delta, c.lines[i&chunkMask])
+		b.Add(c.base+c.starts[j]+delta, c.lines[j])
 		i++
 	}
 }
@@ -142,6 +204,7 @@ func (b *FileBuilder) Copy(prev *File, from, to, delta int) {
 func (b *FileBuilder) File() *File {
 	f := b.f
 	b.f = nil
+	f.indexBlocks()
 	return f
 }
 
@@ -153,20 +216,22 @@ func newFileSized(src []byte, bom, n int) *File {
 	starts := make([]int, n)
 	for at := 0; at < n; at += chunkSize {
 		end := min(at+chunkSize, n)
-		f.chunks = append(f.chunks, lineChunk{lines: lines[at:end:end], starts: starts[at:end:end]})
+		f.chunks = append(f.chunks, lineChunk{first: at, lines: lines[at:end:end], starts: starts[at:end:end]})
 	}
 	return f
 }
 
 // setLine stores line i, which begins at offset start, in a File from newFileSized.
 func (f *File) setLine(i, start int, l Line) {
-	c := &f.chunks[i>>chunkShift]
-	c.lines[i&chunkMask] = l
-	c.starts[i&chunkMask] = start
+	c := &f.chunks[i/chunkSize] // the chunks of newFileSized are all full but the last
+	c.lines[i%chunkSize] = l
+	c.starts[i%chunkSize] = start
 }
 
-// rebase turns the absolute starts setLine stored into starts relative to each chunk.
+// rebase turns the absolute starts setLine stored into starts relative to each chunk,
+// and makes the File ready to read.
 func (f *File) rebase() {
+	defer f.indexBlocks()
 	for k := range f.chunks {
 		c := &f.chunks[k]
 		c.base = c.starts[0]

@@ -3,7 +3,9 @@ package analysis
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -63,17 +65,17 @@ func TestBuilderCopy(t *testing.T) {
 		keepHead   int    // lines of prev kept before the new text
 		insert     string // whole lines put in
 		skip       int    // lines of prev dropped after them
-		wantShared bool   // some chunk of prev is shared
+		wantShared int    // chunks of prev shared; its last, of 3 lines, is too small to be
 	}{
-		{"in place, mid-chunk", 300, "new line\n", 1, true},
-		{"in place, first line of a chunk", chunkSize, "new line\n", 1, true},
-		{"in place, last line of the file", 5*chunkSize + 2, "new line = longer than before\n", 1, true},
-		{"a line more", 300, "one\ntwo\n", 1, true}, // the chunk before is shared
-		{"a line more in the first chunk", 10, "one\ntwo\n", 1, false},
-		{"a line less", 300, "", 1, true},
-		{"whole chunks less", 0, "", 2 * chunkSize, true},
-		{"everything replaced", 0, "only\n", 5*chunkSize + 3, false},
-		{"at the end", 5*chunkSize + 3, "tail\n", 0, true},
+		{"in place, mid-chunk", 300, "new line\n", 1, 4},
+		{"in place, first line of a chunk", chunkSize, "new line\n", 1, 4},
+		{"in place, last line of the file", 5*chunkSize + 2, "new line = longer than before\n", 1, 5},
+		{"a line more", 300, "one\ntwo\n", 1, 4}, // the chunks after it too, under new numbers
+		{"a line more in the first chunk", 10, "one\ntwo\n", 1, 4},
+		{"a line less", 300, "", 1, 4},
+		{"whole chunks less", 0, "", 2 * chunkSize, 3},
+		{"everything replaced", 0, "only\n", 5*chunkSize + 3, 0},
+		{"at the end", 5*chunkSize + 3, "tail\n", 0, 5},
 	}
 	for _, c := range cases {
 		headEnd := len(prevSrc)
@@ -99,16 +101,101 @@ func TestBuilderCopy(t *testing.T) {
 		got := b.File()
 		sameFile(t, c.name, got, Parse(src))
 
-		shared := false
-		for _, gc := range got.chunks {
-			for _, pc := range prev.chunks {
-				if len(gc.lines) > 0 && &gc.lines[0] == &pc.lines[0] {
-					shared = true
-				}
+		if shared := sharedChunks(got, prev); shared != c.wantShared {
+			t.Errorf("%s: shares %d chunks of the old version, want %d", c.name, shared, c.wantShared)
+		}
+	}
+}
+
+func sharedChunks(f, prev *File) int {
+	shared := 0
+	for _, gc := range f.chunks {
+		for _, pc := range prev.chunks {
+			if len(gc.lines) > 0 && &gc.lines[0] == &pc.lines[0] {
+				shared++
 			}
 		}
-		if shared != c.wantShared {
-			t.Errorf("%s: shares a chunk of the old version: %v, want %v", c.name, shared, c.wantShared)
+	}
+	return shared
+}
+
+// TestBuilderEditsInSequence makes each version from the one before by a random edit of
+// whole lines, as typing Enter, joining lines and pasting do, and compares it with a parse
+// of its text. The chunks of edited versions differ in size: they must stay few to a
+// block and bounded in size, and an edit must copy a bounded number of lines whatever
+// the file's length.
+func TestBuilderEditsInSequence(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	src := numbered(24 * chunkSize)
+	f := Parse(src)
+	for step := range 300 {
+		n := f.NumLines()
+		keepHead := rng.IntN(n + 1)
+		skip := rng.IntN(min(n-keepHead, 3) + 1)
+		var insert []byte
+		switch rng.IntN(10) {
+		case 0: // a paste
+			insert = numbered(rng.IntN(2 * chunkSize))
+		case 1, 2, 3:
+		default:
+			insert = numbered(rng.IntN(3))
+		}
+		if step%25 == 24 || n > 32*chunkSize {
+			skip = min(n-keepHead, rng.IntN(4*chunkSize)) // a cut
+		}
+		headEnd, tailStart := len(src), len(src)
+		if keepHead < n {
+			headEnd = f.Start(keepHead)
+		}
+		if keepHead+skip < n {
+			tailStart = f.Start(keepHead + skip)
+		}
+		next := slices.Concat(src[:headEnd], insert, src[tailStart:])
+		b := NewFileBuilder(next, 0)
+		b.Copy(f, 0, keepHead, 0)
+		var lp LineParser
+		inserted := 0
+		for start := headEnd; start < headEnd+len(insert); inserted++ {
+			end, after := LineEnd(next, start)
+			b.Add(start, lp.Parse(next[start:end]))
+			start = after
+		}
+		b.Copy(f, keepHead+skip, n, len(next)-len(src))
+		got := b.File()
+		what := fmt.Sprintf("step %d (lines %d-%d of %d replaced by %d)", step, keepHead, keepHead+skip, n, inserted)
+		if step%30 == 0 {
+			sameFile(t, what, got, Parse(next))
+		} else {
+			sameStarts(t, what, got, Parse(next), keepHead-maxChunkLines, keepHead+inserted+maxChunkLines)
+		}
+		copied := -inserted
+		for k, c := range got.chunks {
+			if k < len(got.chunks)-1 && len(c.lines) < minChunkLines {
+				t.Fatalf("%s: chunk %d of %d has %d lines", what, k, len(got.chunks), len(c.lines))
+			}
+			if len(c.lines) > 2*maxChunkLines {
+				t.Fatalf("%s: chunk %d has %d lines", what, k, len(c.lines))
+			}
+			if !slices.ContainsFunc(f.chunks, func(p lineChunk) bool { return len(c.lines) > 0 && &p.lines[0] == &c.lines[0] }) {
+				copied += len(c.lines)
+			}
+		}
+		if copied > 4*maxChunkLines {
+			t.Fatalf("%s: %d lines copied", what, copied)
+		}
+		src, f = next, got
+	}
+}
+
+// sameStarts is sameFile for the starts of every line and the trees of lines [from, to).
+func sameStarts(t *testing.T, what string, got, want *File, from, to int) {
+	t.Helper()
+	if got.NumLines() != want.NumLines() {
+		t.Fatalf("%s: %d lines, want %d", what, got.NumLines(), want.NumLines())
+	}
+	for i := range want.NumLines() {
+		if got.Start(i) != want.Start(i) || i >= from && i < to && !reflect.DeepEqual(*got.Line(i), *want.Line(i)) {
+			t.Fatalf("%s: line %d: start %d %+v, want %d %+v", what, i, got.Start(i), *got.Line(i), want.Start(i), *want.Line(i))
 		}
 	}
 }

@@ -8,7 +8,8 @@ type File struct {
 	// BOM is the length of a leading byte order mark (0 or 3), which is not part of line 0.
 	BOM int
 
-	chunks []lineChunk // line i is chunks[i/chunkSize].lines[i%chunkSize]
+	chunks []lineChunk
+	blocks []int32 // the chunk holding line i*blockLines, for each i
 	n      int
 }
 
