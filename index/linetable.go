@@ -157,31 +157,50 @@ func (t *lineTable) has(h uint64) bool {
 	return ok
 }
 
-// keyTable maps a key to one or more keys, the common single value kept flat.
+// keyTable maps a key to one or more keys, the common single value kept flat. Both maps
+// are sharded: every edit of a head clones the table, and a copy of the second whole was
+// 1.4 ms of each at 100,000 lines.
 type keyTable struct {
-	one  shardedMap[string, string] // every key, with its first value
-	more map[string][]string        // all values, when there are several
+	one  shardedMap[string, string]   // every key, with its first value
+	more shardedMap[string, []string] // all values, when there are several
+	// shared says the lists in more may belong to another table too (after clone), so
+	// they are copied before they grow.
+	shared bool
 }
 
 func newKeyTable(size int) keyTable {
-	return keyTable{one: newShardedMap[string, string](size), more: make(map[string][]string, size/2)}
+	return keyTable{one: newShardedMap[string, string](size), more: newShardedMap[string, []string](size / 2)}
+}
+
+// clone returns a table that can change while the original is shared.
+func (t *keyTable) clone() keyTable {
+	return keyTable{one: t.one.clone(), more: t.more.clone(), shared: true}
 }
 
 func (t *keyTable) add(k, v string) {
-	if vs, ok := t.more[k]; ok {
-		t.more[k] = append(vs, v)
+	if vs, ok := t.more.lookup(k); ok {
+		if t.shared {
+			vs = slices.Clip(vs)
+		}
+		t.more.set(k, append(vs, v))
 		return
 	}
 	if first, ok := t.one.lookup(k); ok {
-		t.more[k] = []string{first, v}
+		t.more.set(k, []string{first, v})
 		return
 	}
 	t.one.set(k, v)
 }
 
+// del removes k and its values.
+func (t *keyTable) del(k string) {
+	t.one.del(k)
+	t.more.del(k)
+}
+
 // appendTo appends the values of k to dst.
 func (t *keyTable) appendTo(dst []string, k string) []string {
-	if vs, ok := t.more[k]; ok {
+	if vs, ok := t.more.lookup(k); ok {
 		return append(dst, vs...)
 	}
 	if v, ok := t.one.lookup(k); ok {

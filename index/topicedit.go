@@ -18,7 +18,7 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topics = fi.topics.clone()
 	fi.children = fi.children.clone()
 	fi.roots = slices.Clone(fi.roots)
-	fi.lastSeg = keyTable{one: fi.lastSeg.one.clone(), more: maps.Clone(fi.lastSeg.more)}
+	fi.lastSeg = fi.lastSeg.clone()
 	fi.aliases = maps.Clone(fi.aliases)
 	fi.topicAliases = maps.Clone(fi.topicAliases)
 	fi.moreEntries = maps.Clone(fi.moreEntries)
@@ -229,8 +229,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 				keys = append(keys, k)
 			}
 		}
-		u.fi.lastSeg.one.del(name)
-		delete(u.fi.lastSeg.more, name)
+		u.fi.lastSeg.del(name)
 		slices.SortStableFunc(keys, func(a, b string) int { return int(u.fi.topics.get(a).first - u.fi.topics.get(b).first) })
 		for _, k := range keys {
 			u.fi.lastSeg.add(name, k)
