@@ -1,6 +1,9 @@
 package analysis
 
-import "math"
+import (
+	"iter"
+	"math"
+)
 
 // The line table of a File is cut into chunks of lines. A new version of a file made by
 // an edit shares every chunk but the edited one with the version before: at 100,000
@@ -30,6 +33,9 @@ type lineChunk struct {
 	base   int
 	lines  []Line
 	starts []int // relative to base
+	// withDiags counts the lines with findings of the single-line rules: a file's
+	// findings skip the chunks without any, most of a tidy file's.
+	withDiags int
 }
 
 // NumLines returns the number of lines.
@@ -162,6 +168,9 @@ func (b *FileBuilder) add(start int, l Line, limit int) {
 	c := &f.chunks[len(f.chunks)-1]
 	c.lines = append(c.lines, l)
 	c.starts = append(c.starts, start-c.base)
+	if len(l.Diags()) > 0 {
+		c.withDiags++
+	}
 	f.n++
 }
 
@@ -183,7 +192,7 @@ func (b *FileBuilder) Copy(prev *File, from, to, delta int) {
 				openLines = len(f.chunks[len(f.chunks)-1].lines)
 			}
 			if openLines == 0 || openLines >= minChunkLines {
-				f.chunks = append(f.chunks, lineChunk{first: f.n, base: c.base + delta, lines: c.lines[:n:n], starts: c.starts[:n:n]})
+				f.chunks = append(f.chunks, lineChunk{first: f.n, base: c.base + delta, lines: c.lines[:n:n], starts: c.starts[:n:n], withDiags: c.withDiags})
 				f.n += n
 				i += n
 				b.open = false
@@ -237,6 +246,26 @@ func (f *File) rebase() {
 		c.base = c.starts[0]
 		for j := range c.starts {
 			c.starts[j] -= c.base
+			if len(c.lines[j].Diags()) > 0 {
+				c.withDiags++
+			}
+		}
+	}
+}
+
+// DiagLines yields, in order, the lines that have findings of the single-line rules.
+func (f *File) DiagLines() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for k := range f.chunks {
+			c := &f.chunks[k]
+			if c.withDiags == 0 {
+				continue
+			}
+			for j := range c.lines {
+				if len(c.lines[j].Diags()) > 0 && !yield(c.first+j) {
+					return
+				}
+			}
 		}
 	}
 }

@@ -9,11 +9,16 @@ import (
 	"testing"
 )
 
-// numbered returns n lines "line i = ..." of varied lengths.
+// numbered returns n lines "line i = ..." of varied lengths; one in 97 has a finding
+// (trailing whitespace).
 func numbered(n int) []byte {
 	var b bytes.Buffer
 	for i := range n {
-		fmt.Fprintf(&b, "line %d = %s\n", i, bytes.Repeat([]byte("x"), i%7))
+		fmt.Fprintf(&b, "line %d = %s", i, bytes.Repeat([]byte("x"), i%7))
+		if i%97 == 50 {
+			b.WriteString("  ")
+		}
+		b.WriteByte('\n')
 	}
 	return b.Bytes()
 }
@@ -23,6 +28,7 @@ func sameFile(t *testing.T, what string, got, want *File) {
 	if got.NumLines() != want.NumLines() {
 		t.Fatalf("%s: %d lines, want %d", what, got.NumLines(), want.NumLines())
 	}
+	sameDiagLines(t, what, got, want)
 	for i := range want.NumLines() {
 		if got.Start(i) != want.Start(i) || !reflect.DeepEqual(*got.Line(i), *want.Line(i)) {
 			t.Fatalf("%s: line %d: start %d %+v, want %d %+v", what, i, got.Start(i), *got.Line(i), want.Start(i), *want.Line(i))
@@ -187,12 +193,27 @@ func TestBuilderEditsInSequence(t *testing.T) {
 	}
 }
 
+// sameDiagLines compares the lines with findings, which DiagLines finds by chunk.
+func sameDiagLines(t *testing.T, what string, got, want *File) {
+	t.Helper()
+	var lines []int
+	for i := range want.NumLines() {
+		if len(want.Line(i).Diags()) > 0 {
+			lines = append(lines, i)
+		}
+	}
+	if g, w := slices.Collect(got.DiagLines()), slices.Collect(want.DiagLines()); !slices.Equal(g, lines) || !slices.Equal(w, lines) {
+		t.Fatalf("%s: lines with findings %v, and %v parsed, want %v", what, g, w, lines)
+	}
+}
+
 // sameStarts is sameFile for the starts of every line and the trees of lines [from, to).
 func sameStarts(t *testing.T, what string, got, want *File, from, to int) {
 	t.Helper()
 	if got.NumLines() != want.NumLines() {
 		t.Fatalf("%s: %d lines, want %d", what, got.NumLines(), want.NumLines())
 	}
+	sameDiagLines(t, what, got, want)
 	for i := range want.NumLines() {
 		if got.Start(i) != want.Start(i) || i >= from && i < to && !reflect.DeepEqual(*got.Line(i), *want.Line(i)) {
 			t.Fatalf("%s: line %d: start %d %+v, want %d %+v", what, i, got.Start(i), *got.Line(i), want.Start(i), *want.Line(i))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -221,7 +222,7 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	f := fi.ast
 	var unsorted []int
 	if p.cfg.Sorting {
-		unsorted = fi.unsorted.get(func() []int { return unsortedLines(f, &fi.sortKeys) })
+		unsorted = fi.unsortedList()
 	}
 	// The cross-line findings are found first, since the budget counts them, and go last,
 	// where they always went: the list is made once at its final size.
@@ -297,21 +298,32 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	} else if !slices.IsSorted(unsorted) {
 		unsorted = slices.Sorted(slices.Values(unsorted))
 	}
+	diagLines := slices.Collect(f.DiagLines())
 	size := len(unsorted)
-	for i := range f.NumLines() {
+	for _, i := range diagLines {
 		size += len(f.Line(i).Diags())
 	}
 	lines := make([]pendingDiag, 0, size)
-	for i := range f.NumLines() {
+	for len(unsorted) > 0 || len(diagLines) > 0 {
+		i := math.MaxInt
+		if len(unsorted) > 0 {
+			i = unsorted[0]
+		}
+		if len(diagLines) > 0 {
+			i = min(i, diagLines[0])
+		}
 		first := len(lines)
 		if len(unsorted) > 0 && unsorted[0] == i {
 			lines = append(lines, pendingDiag{span: f.LineSpan(i), a: int32(i), from: fromUnsorted})
 			unsorted = unsorted[1:]
 		}
-		for j, d := range f.Line(i).Diags() {
-			if on(d.Rule) {
-				lines = append(lines, pendingDiag{span: d.Span.In(f.Start(i)), a: int32(i), b: int32(j), from: fromLine})
+		if len(diagLines) > 0 && diagLines[0] == i {
+			for j, d := range f.Line(i).Diags() {
+				if on(d.Rule) {
+					lines = append(lines, pendingDiag{span: d.Span.In(f.Start(i)), a: int32(i), b: int32(j), from: fromLine})
+				}
 			}
+			diagLines = diagLines[1:]
 		}
 		if len(lines)-first > 1 {
 			slices.SortFunc(lines[first:], order)

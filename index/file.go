@@ -27,7 +27,7 @@ type fileIndex struct {
 	roots        []string                     // top-level topic keys, in first-seen order
 
 	sortKeys chunkList[lineKey] // sortKey of each line, for the unsorted rule
-	unsorted *lazy[[]int]
+	unsorted *sortState
 	// bodyWords is made only for unlinked-mention, see bodyWordLines.
 	bodyWords *lazy[map[string][]int32]
 	lineHash  lineTable // normalized line -> lines, for duplicate-line
@@ -125,7 +125,7 @@ func changedKeys(c *lineChange, old, cur *analysis.File, paths bool) editKeys {
 }
 
 func indexFile(path string, ast *analysis.File) *fileIndex {
-	fi := &fileIndex{path: path, ast: ast, unsorted: &lazy[[]int]{}, bodyWords: &lazy[map[string][]int32]{}}
+	fi := &fileIndex{path: path, ast: ast, unsorted: &sortState{}, bodyWords: &lazy[map[string][]int32]{}}
 	if ast.NumLines() >= parallelIndexLines {
 		done := make(chan struct{})
 		go func() {
@@ -256,10 +256,14 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		next.addLine(i, &norm, true)
 	}
 	setAfterPrev(ast, &next.sortKeys, c.From, c.To+1)
-	next.unsorted = &lazy[[]int]{}
+	next.unsorted = &sortState{}
 	next.bodyWords = &lazy[map[string][]int32]{}
 	if c.To == c.OldTo && sameOrder(fi, &next, c) {
-		next.unsorted.from = fi.unsorted
+		next.unsorted.from = &fi.unsorted.lazy
+	} else if fi.unsorted.done.Load() {
+		// Linked only to a list already found: a chain of versions nobody asked about
+		// would hold each other.
+		next.unsorted.prev, next.unsorted.change = fi.unsorted, *c
 	}
 	return &next
 }

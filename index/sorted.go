@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"slices"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -24,6 +25,62 @@ func unsortedLines(f *analysis.File, keys *chunkList[lineKey]) []int {
 		start = end
 	}
 	return out
+}
+
+// unsortedAfter derives the unsorted lines of f from those of the version before edit
+// c, before: only the blocks the edit touched are looked at again, the others' lines only
+// move. Enter in a 100,000-line file looked at every block.
+func unsortedAfter(f *analysis.File, keys *chunkList[lineKey], before []int, c *lineChange) []int {
+	start, end := c.From, c.To
+	for start > 0 && !keys.at(start-1).blank {
+		start--
+	}
+	for end < keys.len() && !keys.at(end).blank {
+		end++
+	}
+	// Lines before start are the old ones, and so is the blank line before them; lines
+	// from end on are the old ones from end-delta on, moved.
+	delta := c.To - c.OldTo
+	head, _ := slices.BinarySearch(before, start)
+	tail, _ := slices.BinarySearch(before, end-delta)
+	out := slices.Clone(before[:head])
+	for b := start; b < end; {
+		if keys.at(b).blank {
+			b++
+			continue
+		}
+		e := b
+		for e < end && !keys.at(e).blank {
+			e++
+		}
+		out = append(out, unsortedInBlock(f, keys, b, e)...)
+		b = e
+	}
+	for _, l := range before[tail:] {
+		out = append(out, l+delta)
+	}
+	return out
+}
+
+// sortState holds a file's unsorted lines, found when first asked: from the previous
+// version's, when those were found, or in full.
+type sortState struct {
+	lazy[[]int]
+	prev   *sortState // the previous version's, until used
+	change lineChange // the edit since prev
+}
+
+// unsortedList returns the lines the unsorted rule reports, in order.
+func (fi *fileIndex) unsortedList() []int {
+	st := fi.unsorted
+	return st.get(func() []int {
+		prev := st.prev
+		st.prev = nil // run once, by the one computing: the previous version can go
+		if prev != nil && prev.done.Load() {
+			return unsortedAfter(fi.ast, &fi.sortKeys, prev.val, &st.change)
+		}
+		return unsortedLines(fi.ast, &fi.sortKeys)
+	})
 }
 
 // compareLines orders lines i and j by their sort keys, and by their text when the keys
