@@ -253,16 +253,17 @@ func (f *File) rebase() {
 	}
 }
 
-// DiagLines yields, in order, the lines that have findings of the single-line rules.
-func (f *File) DiagLines() iter.Seq[int] {
-	return func(yield func(int) bool) {
+// DiagLines yields, in order, the lines that have findings of the single-line rules,
+// with their findings.
+func (f *File) DiagLines() iter.Seq2[int, []LineDiag] {
+	return func(yield func(int, []LineDiag) bool) {
 		for k := range f.chunks {
 			c := &f.chunks[k]
 			if c.withDiags == 0 {
 				continue
 			}
 			for j := range c.lines {
-				if len(c.lines[j].Diags()) > 0 && !yield(c.first+j) {
+				if d := c.lines[j].Diags(); len(d) > 0 && !yield(c.first+j, d) {
 					return
 				}
 			}

@@ -298,10 +298,15 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	} else if !slices.IsSorted(unsorted) {
 		unsorted = slices.Sorted(slices.Values(unsorted))
 	}
-	diagLines := slices.Collect(f.DiagLines())
+	type lineDiags struct {
+		line  int
+		diags []analysis.LineDiag
+	}
+	var diagLines []lineDiags
 	size := len(unsorted)
-	for _, i := range diagLines {
-		size += len(f.Line(i).Diags())
+	for i, diags := range f.DiagLines() {
+		diagLines = append(diagLines, lineDiags{i, diags})
+		size += len(diags)
 	}
 	lines := make([]pendingDiag, 0, size)
 	for len(unsorted) > 0 || len(diagLines) > 0 {
@@ -310,17 +315,18 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 			i = unsorted[0]
 		}
 		if len(diagLines) > 0 {
-			i = min(i, diagLines[0])
+			i = min(i, diagLines[0].line)
 		}
 		first := len(lines)
 		if len(unsorted) > 0 && unsorted[0] == i {
 			lines = append(lines, pendingDiag{span: f.LineSpan(i), a: int32(i), from: fromUnsorted})
 			unsorted = unsorted[1:]
 		}
-		if len(diagLines) > 0 && diagLines[0] == i {
-			for j, d := range f.Line(i).Diags() {
+		if len(diagLines) > 0 && diagLines[0].line == i {
+			start := f.Start(i)
+			for j, d := range diagLines[0].diags {
 				if on(d.Rule) {
-					lines = append(lines, pendingDiag{span: d.Span.In(f.Start(i)), a: int32(i), b: int32(j), from: fromLine})
+					lines = append(lines, pendingDiag{span: d.Span.In(start), a: int32(i), b: int32(j), from: fromLine})
 				}
 			}
 			diagLines = diagLines[1:]
