@@ -172,20 +172,26 @@ func (d *diagnostics) run(ctx context.Context) {
 			}
 			d.publish(ctx, v, p)
 		}
-		if d.loaded.Swap(false) {
-			// A user who opens a file types at once, and the first completion waited for
-			// the "[[" term list (170 ms at 100,000 lines, 4 s at a million): it is
-			// built now, on the other core, while the rest of the workspace is published.
-			go d.s.prepare(func() {
-				start := time.Now()
-				v.snap.Prepare()
-				d.s.log.Info("caches built after indexing", zap.Duration("took", time.Since(start)))
-			})
+		// A user who opens a file types at once, and the first completion waited for the
+		// "[[" term list (170 ms at 100,000 lines, 4 s at a million): it is built once the
+		// open documents' findings are out, on the other core, while the rest of the
+		// workspace is published. Before them, it delayed them by a third.
+		prepareLoaded := func() {
+			if d.loaded.Swap(false) {
+				go d.s.prepare(func() {
+					start := time.Now()
+					v.snap.Prepare()
+					d.s.log.Info("caches built after indexing", zap.Duration("took", time.Since(start)))
+				})
+			}
+		}
+		if len(first)+len(open) > 0 {
+			prepareLoaded()
 		}
 		// The edited files' findings are out; now the others that the edits may have
 		// changed: what the index reports beyond the edits' own keys, and the files
 		// whose findings point into an edited one.
-		for _, p := range d.lateAffected(v) {
+		for _, p := range d.lateAffected(v, rest) {
 			rest[p] = true
 		}
 		for _, p := range first {
@@ -214,7 +220,11 @@ func (d *diagnostics) run(ctx context.Context) {
 			}
 			d.deliverLate(ctx)
 			d.publishYielding(ctx, v, p)
+			if _, ok := d.s.docs.get(p); ok {
+				prepareLoaded() // a document opened while the workspace was indexed
+			}
 		}
+		prepareLoaded()
 		d.deliverLate(ctx)
 		if d.s.openBeyond(first) {
 			d.s.askRefresh() // their hints and lenses may lead into what changed
@@ -254,8 +264,12 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 
 // lateAffected asks the index which other files the edits' cross-line findings reached;
 // a panic in the index is logged, not fatal.
-func (d *diagnostics) lateAffected(v *view) (paths []string) {
-	if v.snap == d.asked || v.snap.ConfiguredSince(d.asked) {
+//
+// When every file is queued already, as after indexing, the question is not asked: its
+// answer would add nothing, and finding it ran the workspace-wide passes before the first
+// file's findings, which run them beside that file's own rules.
+func (d *diagnostics) lateAffected(v *view, queued map[string]bool) (paths []string) {
+	if v.snap == d.asked || v.snap.ConfiguredSince(d.asked) || !slices.ContainsFunc(v.snap.Files(), func(p string) bool { return !queued[p] }) {
 		d.asked = v.snap
 		return nil
 	}
