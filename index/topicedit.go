@@ -23,7 +23,7 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topicAliases = maps.Clone(fi.topicAliases)
 	fi.moreEntries = maps.Clone(fi.moreEntries)
 	u := topicUpdate{fi: fi, touched: map[string]int16{},
-		lostFirst: map[string]bool{}, foundFirst: map[string]bool{}}
+		lostFirst: map[string]bool{}, foundFirst: map[string]bool{}, aliasKeys: map[string]bool{}}
 	for i := c.From; i < c.OldTo; i++ {
 		u.removeLine(old, i, c)
 	}
@@ -43,6 +43,9 @@ type topicUpdate struct {
 	// lostFirst holds the topics whose first line was replaced; foundFirst those of them
 	// that the new lines gave a first line again.
 	lostFirst, foundFirst map[string]bool
+	// aliasKeys holds the alias keys the new lines gave a touched topic; with those of the
+	// aliases the topics had, they are where settle finds the touched topics' aliases.
+	aliasKeys map[string]bool
 }
 
 // own returns the topic of key in a record this update may change, or nil.
@@ -110,6 +113,7 @@ func (u *topicUpdate) addLine(i int) {
 		}
 		if a := l.Alias(s); !a.IsZero() {
 			ak := analysis.NameKey(text[a.Start:a.End])
+			u.aliasKeys[ak] = true
 			rec := alias{topic: key, text: string(text[a.Start:a.End]), line: int32(i)}
 			recs := slices.Clone(u.fi.aliases[ak])
 			at, _ := slices.BinarySearchFunc(recs, rec.line, func(x alias, line int32) int { return int(x.line - line) })
@@ -162,6 +166,11 @@ func (u *topicUpdate) insertEntry(key string, line int32) {
 // that depend on first lines.
 func (u *topicUpdate) settle(c *lineChange) {
 	f := u.fi.ast
+	for key := range u.touched {
+		for _, text := range u.fi.topicAliases[key] {
+			u.aliasKeys[analysis.NameKey([]byte(text))] = true
+		}
+	}
 	names := map[string]bool{}
 	for key, depth := range u.touched {
 		t := u.fi.topics.get(key)
@@ -203,8 +212,8 @@ func (u *topicUpdate) settle(c *lineChange) {
 	}
 	// Alias texts of the touched topics, in the order of their lines.
 	var recs []alias
-	for _, rs := range u.fi.aliases {
-		for _, a := range rs {
+	for ak := range u.aliasKeys {
+		for _, a := range u.fi.aliases[ak] {
 			if _, ok := u.touched[a.topic]; ok && u.fi.topics.get(a.topic) != nil {
 				recs = append(recs, a)
 			}
