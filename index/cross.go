@@ -206,7 +206,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		}
 	}
 	st.keepUnchanged(prev, edits)
-	st.markSuggestionsOf(refKeys)
+	s.markSuggestionsOf(st, refKeys, edits)
 	for p, list := range st.stubs {
 		if len(list) == 0 {
 			delete(st.stubs, p)
@@ -278,14 +278,23 @@ func (fi *fileIndex) entriesOf(key string) []int32 {
 	return append([]int32{t.entry}, fi.moreEntries[key]...)
 }
 
-// markSuggestionsOf marks the files of the broken references whose "did you mean" may
-// name one of names now, or named it before: those within the suggestion distance that
-// share their first or last two runes, as suggest's buckets require.
-func (st *crossState) markSuggestionsOf(names map[string]bool) {
+// markSuggestionsOf marks the files of the broken references whose "did you mean" the
+// edit changed. Only names of the edit (names) can change it: a name it added that is
+// now among the suggestions, or a name it may have removed that would rank among them.
+// A reference is looked at when one of names is within the suggestion distance and
+// shares its first or last two runes, as suggest's buckets require; typing a name used
+// to republish every file with a broken reference within that distance of it, the
+// largest file of a messy workspace on one keystroke in three.
+func (s *Snapshot) markSuggestionsOf(st *crossState, names map[string]bool, edits []crossEdit) {
 	if len(names) == 0 {
 		return
 	}
+	edited := map[string]bool{}
+	for _, e := range edits {
+		edited[e.path] = true
+	}
 	type shape struct {
+		key         string
 		runes       []rune
 		first, last [2]rune
 		path        bool
@@ -294,32 +303,76 @@ func (st *crossState) markSuggestionsOf(names map[string]bool) {
 	for k := range names {
 		if k != "" {
 			f, l := ends(k)
-			shapes = append(shapes, shape{[]rune(k), f, l, strings.Contains(k, " -- ")})
+			path := strings.Contains(k, " -- ")
+			shapes = append(shapes, shape{k, []rune(k), f, l, path})
 		}
 	}
-	var keyRunes []rune
+	var keyRunes, answerRunes []rune
 	for p, list := range st.broken {
 		if st.changed[p] {
 			continue
 		}
+		checks := 0
+	refs:
 		for _, b := range list {
 			n := utf8.RuneCountInString(b.key)
+			d := suggestDistance(n)
 			f, l := ends(b.key)
 			path := strings.Contains(b.key, " -- ")
 			keyRunes = appendRunes(keyRunes[:0], b.key)
-			// As closestOf picks its candidates: a path is suggested for a path, a name for
-			// a name, within the distance, from a bucket of the same first or last runes.
-			if slices.ContainsFunc(shapes, func(s shape) bool {
-				d := suggestDistance(n)
-				return s.path == path && abs(len(s.runes)-n) <= d && (s.first == f || s.last == l) &&
-					editDistanceWithin(keyRunes, s.runes, d) <= d
-			}) {
-				st.changed[p] = true
-				break
+			var answer []string
+			lastDist := 0
+			for _, sh := range shapes {
+				// As closestOf picks its candidates: a path is suggested for a path, a name
+				// for a name, within the distance, from a bucket of the same first or last
+				// runes.
+				if sh.path != path || abs(len(sh.runes)-n) > d || (sh.first != f && sh.last != l) {
+					continue
+				}
+				dist := editDistanceWithin(keyRunes, sh.runes, d)
+				if dist > d {
+					continue
+				}
+				if checks++; checks > maxSuggestionChecks {
+					st.changed[p] = true // a crowd of alike names: looking costs more than publishing
+					break refs
+				}
+				if answer == nil {
+					answer = s.suggest(b.key)
+					if len(answer) > 0 {
+						answerRunes = appendRunes(answerRunes[:0], answer[len(answer)-1])
+						lastDist = editDistanceWithin(keyRunes, answerRunes, d)
+					}
+				}
+				if s.known(sh.key, sh.path) {
+					if slices.Contains(answer, sh.key) && !s.heldOutside(sh.key, sh.path, edited) {
+						st.changed[p] = true // added
+						break refs
+					}
+					continue
+				}
+				// Gone, or never there: had it been there, would it have ranked among them?
+				if len(answer) < maxSuggestions || dist < lastDist || dist == lastDist && sh.key < answer[len(answer)-1] {
+					st.changed[p] = true
+					break refs
+				}
 			}
 		}
 	}
 }
+
+// heldOutside reports whether a file not in edited has name (a path, with path): then
+// the edits did not add it.
+func (s *Snapshot) heldOutside(name string, path bool, edited map[string]bool) bool {
+	unedited := func(fi *fileIndex) bool { return !edited[fi.path] }
+	if path {
+		return slices.ContainsFunc(s.topicFiles(name), unedited)
+	}
+	return slices.ContainsFunc(s.nameFiles(name), unedited) || slices.ContainsFunc(s.aliasFiles(name), unedited)
+}
+
+// maxSuggestionChecks bounds the suggestions markSuggestionsOf works out for one file.
+const maxSuggestionChecks = 256
 
 func abs(x int) int {
 	if x < 0 {
