@@ -59,6 +59,16 @@ func (c Config) SeverityOf(rule string) analysis.Severity {
 	return RuleOff
 }
 
+// severities returns SeverityOf of every rule, for a caller that asks for each of many
+// findings: LookupRule reads the rules in turn.
+func (c Config) severities() map[string]analysis.Severity {
+	out := make(map[string]analysis.Severity, len(Rules))
+	for _, r := range Rules {
+		out[r.Name] = c.SeverityOf(r.Name)
+	}
+	return out
+}
+
 // severityNames maps the words a config may use for a rule's severity.
 var severityNames = map[string]analysis.Severity{
 	"error":   analysis.SeverityError,

@@ -191,19 +191,23 @@ type pendingDiag struct {
 	other *fileIndex
 	a, b  int32
 	from  uint8
+	// sev is a line finding's severity, found when it is listed: working it out again
+	// read the line's tree once more, for each of a messy file's forty thousand.
+	sev analysis.Severity
 }
 
 // pendingDiags are one file's findings, sorted by position then rule and message.
 type pendingDiags struct {
-	s        *Snapshot
-	cfg      Config // the file's
-	fi       *fileIndex
-	list     []pendingDiag
-	stubs    []stubFinding
-	broken   []brokenRef
-	mentions []mention
-	near     []nearFinding
-	made     []Diagnostic
+	s          *Snapshot
+	cfg        Config                       // the file's
+	severities map[string]analysis.Severity // cfg's, of every rule
+	fi         *fileIndex
+	list       []pendingDiag
+	stubs      []stubFinding
+	broken     []brokenRef
+	mentions   []mention
+	near       []nearFinding
+	made       []Diagnostic
 }
 
 // pendingDiagnostics finds every finding of fi, single-line and cross-line alike, in the
@@ -212,7 +216,8 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 	// The workspace-wide near-duplicate pass is the longest; it runs beside this file's
 	// own rules.
 	p := &pendingDiags{s: s, fi: fi, cfg: s.ConfigOf(fi.path)}
-	on := func(rule string) bool { return p.cfg.SeverityOf(rule) != RuleOff }
+	p.severities = p.cfg.severities()
+	on := func(rule string) bool { return p.severityOf(rule) != RuleOff }
 	near := make(chan nearResult, 1)
 	if on(analysis.RuleNearDuplicate) {
 		go func() { near <- s.nearDuplicates() }()
@@ -325,8 +330,8 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 		if len(diagLines) > 0 && diagLines[0].line == i {
 			start := f.Start(i)
 			for j, d := range diagLines[0].diags {
-				if on(d.Rule) {
-					lines = append(lines, pendingDiag{span: d.Span.In(start), a: int32(i), b: int32(j), from: fromLine})
+				if sev := p.severityOf(d.Rule); sev != RuleOff {
+					lines = append(lines, pendingDiag{span: d.Span.In(start), a: int32(i), b: int32(j), from: fromLine, sev: sev})
 				}
 			}
 			diagLines = diagLines[1:]
@@ -425,7 +430,18 @@ func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
 
 // severity is the configured severity of a pending finding.
 func (p *pendingDiags) severity(d *pendingDiag) analysis.Severity {
-	return p.cfg.SeverityOf(p.rule(d))
+	if d.sev != 0 {
+		return d.sev
+	}
+	return p.severityOf(p.rule(d))
+}
+
+// severityOf is the file's configuration's severity of rule.
+func (p *pendingDiags) severityOf(rule string) analysis.Severity {
+	if sev, ok := p.severities[rule]; ok {
+		return sev
+	}
+	return p.cfg.SeverityOf(rule)
 }
 
 // make makes the i-th finding whole, with its configured severity.
@@ -438,7 +454,7 @@ func (p *pendingDiags) make(i int) Diagnostic {
 		d.Span, d.Rule = pd.span, p.rule(pd)
 		d.Message, d.Related = p.messageAndRelated(pd)
 	}
-	d.Severity = p.cfg.SeverityOf(d.Rule)
+	d.Severity = p.severityOf(d.Rule)
 	d.Path = p.fi.path
 	d.Fixable = fixable[d.Rule]
 	d.Unnecessary = d.Rule == analysis.RuleRedundantStub
