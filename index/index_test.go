@@ -45,9 +45,9 @@ func at(t testing.TB, src []byte, line int, sub string, delta int) int {
 
 func lineOf(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n")) + 1 }
 
-// reparse is reparseRange without the change.
+// reparse is reparseRange without the change, knowing nothing of the edit.
 func reparse(prev *analysis.File, src []byte) *analysis.File {
-	f, _ := reparseRange(prev, src)
+	f, _ := reparseRange(prev, src, Unchanged{})
 	return f
 }
 
@@ -87,6 +87,9 @@ func FuzzReparse(f *testing.F) {
 		}
 		edited := slices.Concat(old[:from], insert, old[to:])
 		sameTree(t, reparse(analysis.Parse(old), edited), analysis.Parse(edited))
+		// Told the range the edit replaced, as the server is by the editor.
+		told, _ := reparseRange(analysis.Parse(old), edited, Unchanged{Head: from, Tail: len(old) - to})
+		sameTree(t, told, analysis.Parse(edited))
 	})
 }
 
@@ -98,8 +101,12 @@ func TestReparseCorpusEdits(t *testing.T) {
 		from := r.IntN(len(src))
 		to := min(len(src), from+r.IntN(40))
 		insert := [][]byte{nil, []byte("x"), []byte("\n"), []byte("\r\n"), []byte(" -- é🙂 = "), []byte("[[")}[i%6]
+		tail := len(src) - to
 		src = slices.Concat(src[:from], insert, src[to:])
 		next := reparse(prev, src)
+		if i%2 == 1 {
+			next, _ = reparseRange(prev, src, Unchanged{Head: from, Tail: tail})
+		}
 		sameTree(t, next, analysis.Parse(src))
 		prev = next
 	}

@@ -20,13 +20,15 @@ type lineChange struct {
 // the lines before the first differing byte and after the last one keep their trees (and
 // share their chunks), so an edit costs the lines it touches. It reports the lines it
 // re-parsed, or nil when it parsed the whole file.
-func reparseRange(prev *analysis.File, src []byte) (*analysis.File, *lineChange) {
+func reparseRange(prev *analysis.File, src []byte, same Unchanged) (*analysis.File, *lineChange) {
 	old := prev.Src
 	if prev.BOM != 0 || bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) || prev.NumLines() == 0 {
 		return parseParallel(src), nil
 	}
-	prefix := commonPrefix(old, src)
-	suffix := commonSuffix(old[prefix:], src[prefix:])
+	head := max(0, min(same.Head, len(old), len(src)))
+	prefix := head + commonPrefix(old[head:], src[head:])
+	tail := max(0, min(same.Tail, len(old)-prefix, len(src)-prefix))
+	suffix := tail + commonSuffix(old[prefix:len(old)-tail], src[prefix:len(src)-tail])
 	// Lines wholly before the change: those that end (with their line end) before prefix.
 	// A line whose end lies at prefix may gain text, so it is re-parsed.
 	keepHead := prev.LineAt(prefix)

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/index"
 )
 
 // A document is a file open in the editor: the editor's text, which overrides the disk,
@@ -26,18 +28,20 @@ type textChange struct {
 // applyChanges applies changes in order, each relative to the text the previous one left,
 // and returns a mapper over the result. On error nothing is applied.
 func applyChanges(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, error) {
-	m, _, err := applyChangesClamped(m, changes, room)
+	m, _, _, err := applyChangesClamped(m, changes, room)
 	return m, err
 }
 
 // applyChangesClamped is applyChanges that also reports how many ranges reached past the
 // text's last line and were clamped to its end: refusing them would leave the server's
-// text silently different from the editor's until the next full change.
-func applyChangesClamped(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, int, error) {
-	clamped := 0
+// text silently different from the editor's until the next full change. same is how much
+// of the result is known to be the text before, at its start and at its end.
+func applyChangesClamped(m *Mapper, changes []textChange, room *spliceRoom) (_ *Mapper, clamped int, same index.Unchanged, _ error) {
+	same = index.Unchanged{Head: len(m.Content()), Tail: len(m.Content())}
 	for i, c := range changes {
 		if c.Range == nil {
 			m = NewMapperEncoding([]byte(c.Text), m.enc)
+			same = index.Unchanged{}
 			continue
 		}
 		r, wasPast := m.clampRange(*c.Range)
@@ -46,12 +50,15 @@ func applyChangesClamped(m *Mapper, changes []textChange, room *spliceRoom) (*Ma
 		}
 		span, err := m.RangeSpan(r)
 		if err != nil {
-			return nil, 0, fmt.Errorf("change %d: %w", i, err)
+			return nil, 0, index.Unchanged{}, fmt.Errorf("change %d: %w", i, err)
 		}
+		// Bytes before the first change and after the last, counted from the end, are
+		// the ones before every change.
+		same = index.Unchanged{Head: min(same.Head, span.Start), Tail: min(same.Tail, len(m.Content())-span.End)}
 		m = m.spliceInto(room, span, c.Text)
 		room = nil // used up: a later change of the same message allocates
 	}
-	return m, clamped, nil
+	return m, clamped, same, nil
 }
 
 // largeDocument is the size from which a document keeps room for its next version.
@@ -88,23 +95,23 @@ func (s *documentStore) open(d *document) {
 
 // change applies changes to the open document at path and returns the new document.
 // It also says how many change ranges were clamped to the end of the text.
-func (s *documentStore) change(path string, version int32, changes []textChange) (*document, int, error) {
+func (s *documentStore) change(path string, version int32, changes []textChange) (*document, int, index.Unchanged, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, ok := s.docs[path]
 	if !ok {
-		return nil, 0, fmt.Errorf("document %s is not open", path)
+		return nil, 0, index.Unchanged{}, fmt.Errorf("document %s is not open", path)
 	}
 	room := s.room[path]
 	delete(s.room, path) // the new version owns it; an older one keeps its own bytes
-	m, clamped, err := applyChangesClamped(d.mapper, changes, room)
+	m, clamped, same, err := applyChangesClamped(d.mapper, changes, room)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, index.Unchanged{}, err
 	}
 	nd := &document{uri: d.uri, path: d.path, version: version, mapper: m}
 	s.docs[path] = nd
 	s.prepareRoom(nd)
-	return nd, clamped, nil
+	return nd, clamped, same, nil
 }
 
 // prepareRoom allocates, off the caller's path, room for the version after d when d is

@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
+
+	"github.com/notesls/notesls/index"
 )
 
 // The plain model: a string, with positions computed rune by rune, independently of the
@@ -160,20 +162,90 @@ func FuzzIncrementalSync(f *testing.F) {
 	})
 }
 
+// TestChangesKnowWhatTheyKept: the bytes a message of changes reports unchanged, at the
+// start and at the end, are the text's before it, and no fewer than the changes left.
+func TestChangesKnowWhatTheyKept(t *testing.T) {
+	rng := func(l1, c1, l2, c2 uint32) *protocol.Range {
+		return &protocol.Range{Start: pos(l1, c1), End: pos(l2, c2)}
+	}
+	text := "alpha = a\nbravo = b\ncharlie = c\n"
+	tests := []struct {
+		name    string
+		changes []textChange
+		want    index.Unchanged
+	}{
+		{"typed in the middle", []textChange{{Range: rng(1, 5, 1, 5), Text: "s"}}, index.Unchanged{Head: 15, Tail: 17}},
+		{"Enter", []textChange{{Range: rng(1, 0, 1, 0), Text: "\n"}}, index.Unchanged{Head: 10, Tail: 22}},
+		{"a line deleted", []textChange{{Range: rng(1, 0, 2, 0), Text: ""}}, index.Unchanged{Head: 10, Tail: 12}},
+		{"two cursors", []textChange{{Range: rng(2, 0, 2, 0), Text: "x"}, {Range: rng(0, 0, 0, 0), Text: "y"}}, index.Unchanged{Head: 0, Tail: 12}},
+		{"the whole text", []textChange{{Range: rng(0, 0, 0, 0), Text: "z"}, {Text: "new\n"}}, index.Unchanged{}},
+		{"past the end, clamped", []textChange{{Range: rng(9, 0, 9, 0), Text: "tail"}}, index.Unchanged{Head: 32, Tail: 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, _, same, err := applyChangesClamped(NewMapper([]byte(text)), tt.changes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if same != tt.want {
+				t.Errorf("known unchanged %+v, want %+v", same, tt.want)
+			}
+			got := m.Content()
+			if string(got[:same.Head]) != text[:same.Head] || string(got[len(got)-same.Tail:]) != text[len(text)-same.Tail:] {
+				t.Errorf("%+v is not unchanged in %q", same, got)
+			}
+		})
+	}
+}
+
+// TestMergedUpdatesKnowWhatBothKept: edits that reach the workspace goroutine together
+// are applied as one, which knows unchanged only what neither changed.
+func TestMergedUpdatesKnowWhatBothKept(t *testing.T) {
+	text := func(same index.Unchanged) fileUpdate {
+		return fileUpdate{kind: updateText, open: true, edited: true, same: same, knowsSame: true}
+	}
+	tests := []struct {
+		name      string
+		prev, u   fileUpdate
+		want      index.Unchanged
+		knowsSame bool
+		kept      bool // prev stays as it was
+	}{
+		{"two keystrokes", text(index.Unchanged{Head: 10, Tail: 50}), text(index.Unchanged{Head: 11, Tail: 49}), index.Unchanged{Head: 10, Tail: 49}, true, false},
+		{"far apart", text(index.Unchanged{Head: 900, Tail: 5}), text(index.Unchanged{Head: 3, Tail: 800}), index.Unchanged{Head: 3, Tail: 5}, true, false},
+		{"after a didOpen", fileUpdate{kind: updateText, open: true}, text(index.Unchanged{Head: 3, Tail: 8}), index.Unchanged{}, false, false},
+		{"the disk, while open", text(index.Unchanged{Head: 3, Tail: 8}), fileUpdate{kind: updateFromDisk}, index.Unchanged{Head: 3, Tail: 8}, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := mergeUpdates(tt.prev, tt.u)
+			if !ok {
+				got = tt.prev
+			}
+			if ok == tt.kept || got.knowsSame != tt.knowsSame || got.knowsSame && got.same != tt.want {
+				t.Errorf("merged: kept %v, known %v %+v; want kept %v, known %v %+v", !ok, got.knowsSame, got.same, tt.kept, tt.knowsSame, tt.want)
+			}
+		})
+	}
+}
+
 func TestDocumentStore(t *testing.T) {
 	s := newDocumentStore()
 	s.open(&document{uri: "untitled:Untitled-1", path: "untitled:Untitled-1", version: 1, mapper: NewMapper([]byte("é\n"))})
 	r := protocol.Range{Start: pos(0, 1), End: pos(0, 1)}
-	d, _, err := s.change("untitled:Untitled-1", 2, []textChange{{Range: &r, Text: " = 😀"}})
+	d, _, same, err := s.change("untitled:Untitled-1", 2, []textChange{{Range: &r, Text: " = 😀"}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if same != (index.Unchanged{Head: 2, Tail: 1}) {
+		t.Errorf("after change: %+v known unchanged, want the 2 bytes of é and the line end", same)
 	}
 	if got := string(d.mapper.Content()); got != "é = 😀\n" || d.version != 2 {
 		t.Fatalf("after change: %q v%d", got, d.version)
 	}
 	// A bad range (inside the emoji's surrogate pair) leaves the document as it was.
 	bad := protocol.Range{Start: pos(0, 5), End: pos(0, 5)}
-	if _, _, err := s.change("untitled:Untitled-1", 3, []textChange{{Range: &bad, Text: "x"}}); err == nil {
+	if _, _, _, err := s.change("untitled:Untitled-1", 3, []textChange{{Range: &bad, Text: "x"}}); err == nil {
 		t.Fatal("change inside a surrogate pair: no error")
 	}
 	if d, _ := s.get("untitled:Untitled-1"); string(d.mapper.Content()) != "é = 😀\n" || d.version != 2 {
@@ -181,11 +253,11 @@ func TestDocumentStore(t *testing.T) {
 	}
 	// A range past the last line is clamped to the end of the text, and counted.
 	past := protocol.Range{Start: pos(5, 0), End: pos(7, 3)}
-	d, clamped, err := s.change("untitled:Untitled-1", 3, []textChange{{Range: &past, Text: "x"}})
+	d, clamped, _, err := s.change("untitled:Untitled-1", 3, []textChange{{Range: &past, Text: "x"}})
 	if err != nil || clamped != 1 || string(d.mapper.Content()) != "é = 😀\nx" {
 		t.Fatalf("change past the end: %q, %d clamped, %v", d.mapper.Content(), clamped, err)
 	}
-	if _, _, err := s.change("file:///nope", 1, nil); err == nil {
+	if _, _, _, err := s.change("file:///nope", 1, nil); err == nil {
 		t.Fatal("change of a document not open: no error")
 	}
 	if _, ok := s.close("untitled:Untitled-1"); !ok {
@@ -214,7 +286,7 @@ func TestLargeDocumentEditsInRoom(t *testing.T) {
 			t.Fatalf("version %d: no room prepared", version)
 		}
 		rng := protocol.Range{Start: protocol.Position{Line: 3, Character: 2}, End: protocol.Position{Line: 3, Character: 2}}
-		d, _, err := s.change("/big.notes", version, []textChange{{Range: &rng, Text: "x"}})
+		d, _, _, err := s.change("/big.notes", version, []textChange{{Range: &rng, Text: "x"}})
 		if err != nil {
 			t.Fatal(err)
 		}

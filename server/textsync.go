@@ -54,7 +54,7 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 		}
 		changes[i] = textChange{Range: c.Range, Text: *c.Text}
 	}
-	d, clamped, err := s.docs.change(path, p.TextDocument.Version, changes)
+	d, clamped, same, err := s.docs.change(path, p.TextDocument.Version, changes)
 	if clamped > 0 {
 		s.log.Warn("didChange range past the end of the text, clamped to its end",
 			zap.String("uri", string(p.TextDocument.URI)), zap.Int("changes", clamped), zap.Int32("version", p.TextDocument.Version))
@@ -65,7 +65,7 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 		s.log.Error("applying didChange", zap.String("uri", string(p.TextDocument.URI)), zap.Error(err))
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "didChange: %v", err)
 	}
-	s.ws.updateFile(path, fileUpdate{kind: updateText, text: d.mapper, version: d.version, uri: d.uri, open: true, edited: true})
+	s.ws.updateFile(path, fileUpdate{kind: updateText, text: d.mapper, version: d.version, uri: d.uri, open: true, edited: true, same: same, knowsSame: true})
 	return nil, nil
 }
 

@@ -58,6 +58,10 @@ type fileUpdate struct {
 	uri     protocol.DocumentURI
 	open    bool // the document is open after this update
 	edited  bool // a user edit: its diagnostics go out first
+	// same, when knowsSame, is how much of text is known to be the text before it, which
+	// is the indexed one once pending updates of the file are merged (see updateFile).
+	same      index.Unchanged
+	knowsSame bool
 }
 
 type pendingWork struct {
@@ -91,6 +95,7 @@ type workspace struct {
 	versions  map[string]int32
 	uris      map[string]protocol.DocumentURI
 	progressN int
+	panicked  bool // an update panicked (see safeApply)
 }
 
 func newWorkspace(s *Server) *workspace {
@@ -125,13 +130,27 @@ func (w *workspace) enqueue(f func(p *pendingWork)) uint64 {
 
 func (w *workspace) updateFile(path string, u fileUpdate) uint64 {
 	return w.enqueue(func(p *pendingWork) {
-		if prev, ok := p.files[path]; ok {
-			u.edited = u.edited || prev.edited
-		} else {
+		prev, ok := p.files[path]
+		if !ok {
 			p.order = append(p.order, path)
+		} else if u, ok = mergeUpdates(prev, u); !ok {
+			return
 		}
 		p.files[path] = u
 	})
+}
+
+// mergeUpdates is the one update of a file that does what prev and then u did, both not
+// applied yet; false keeps prev as it is.
+func mergeUpdates(prev, u fileUpdate) (fileUpdate, bool) {
+	if prev.kind == updateText && prev.open && u.kind == updateFromDisk {
+		return prev, false // the editor's text wins over the disk, and would be lost
+	}
+	u.edited = u.edited || prev.edited
+	// Both edits are unknown to the index: what neither changed is known.
+	u.knowsSame = u.knowsSame && prev.knowsSame
+	u.same = index.Unchanged{Head: min(u.same.Head, prev.same.Head), Tail: min(u.same.Tail, prev.same.Tail)}
+	return u, true
 }
 
 func (w *workspace) generation() uint64 {
@@ -196,6 +215,9 @@ func (w *workspace) run(ctx context.Context) {
 func (w *workspace) safeApply(ctx context.Context, work pendingWork) (first, affected []string) {
 	defer func() {
 		if r := recover(); r != nil {
+			// The index may now hold other texts than the editor's: edits are no longer
+			// taken to change only the ranges they name.
+			w.panicked = true
 			w.s.log.Error("panic while indexing", zap.Any("panic", r), zap.Stack("stack"))
 		}
 	}()
@@ -281,7 +303,7 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 		}
 		switch u.kind {
 		case updateText:
-			if cur, ok := w.idx.Snapshot().Content(path); ok && bytes.Equal(cur, u.text.Content()) {
+			if cur, ok := w.idx.Snapshot().Content(path); ok && w.sameText(cur, u) {
 				// Opening a file as it is on disk changes nothing but its version. The
 				// editor's line table fits the indexed bytes too, so the first request
 				// does not build one.
@@ -289,7 +311,11 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 				continue
 			}
 			w.s.mappers.put(path, u.text)
-			_, aff := w.idx.Update(path, u.text.Content())
+			same := index.Unchanged{}
+			if u.knowsSame && !w.panicked {
+				same = u.same
+			}
+			_, aff := w.idx.UpdateKnowing(path, u.text.Content(), same)
 			touch(path)
 			touch(aff...)
 		case updateFromDisk:
@@ -335,6 +361,21 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 	}
 	sort.Strings(affected)
 	return first, affected
+}
+
+// sameText reports whether u's text is cur, the indexed text, comparing only what u does
+// not know to be unchanged.
+func (w *workspace) sameText(cur []byte, u fileUpdate) bool {
+	text := u.text.Content()
+	if len(cur) != len(text) {
+		return false
+	}
+	if !u.knowsSame || w.panicked {
+		return bytes.Equal(cur, text)
+	}
+	head := min(u.same.Head, len(cur))
+	tail := max(head, len(cur)-u.same.Tail)
+	return bytes.Equal(cur[head:tail], text[head:tail])
 }
 
 // config merges the sources of settings (see settings) for each workspace folder: the
