@@ -209,21 +209,17 @@ func TestMergedUpdatesKnowWhatBothKept(t *testing.T) {
 		prev, u   fileUpdate
 		want      index.Unchanged
 		knowsSame bool
-		kept      bool // prev stays as it was
 	}{
-		{"two keystrokes", text(index.Unchanged{Head: 10, Tail: 50}), text(index.Unchanged{Head: 11, Tail: 49}), index.Unchanged{Head: 10, Tail: 49}, true, false},
-		{"far apart", text(index.Unchanged{Head: 900, Tail: 5}), text(index.Unchanged{Head: 3, Tail: 800}), index.Unchanged{Head: 3, Tail: 5}, true, false},
-		{"after a didOpen", fileUpdate{kind: updateText, open: true}, text(index.Unchanged{Head: 3, Tail: 8}), index.Unchanged{}, false, false},
-		{"the disk, while open", text(index.Unchanged{Head: 3, Tail: 8}), fileUpdate{kind: updateFromDisk}, index.Unchanged{Head: 3, Tail: 8}, true, true},
+		{"two keystrokes", text(index.Unchanged{Head: 10, Tail: 50}), text(index.Unchanged{Head: 11, Tail: 49}), index.Unchanged{Head: 10, Tail: 49}, true},
+		{"far apart", text(index.Unchanged{Head: 900, Tail: 5}), text(index.Unchanged{Head: 3, Tail: 800}), index.Unchanged{Head: 3, Tail: 5}, true},
+		{"after a didOpen", fileUpdate{kind: updateText, open: true}, text(index.Unchanged{Head: 3, Tail: 8}), index.Unchanged{}, false},
+		{"then closed", text(index.Unchanged{Head: 3, Tail: 8}), fileUpdate{kind: updateFromDisk}, index.Unchanged{}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := mergeUpdates(tt.prev, tt.u)
-			if !ok {
-				got = tt.prev
-			}
-			if ok == tt.kept || got.knowsSame != tt.knowsSame || got.knowsSame && got.same != tt.want {
-				t.Errorf("merged: kept %v, known %v %+v; want kept %v, known %v %+v", !ok, got.knowsSame, got.same, tt.kept, tt.knowsSame, tt.want)
+			got := mergeUpdates(tt.prev, tt.u)
+			if got.kind != tt.u.kind || got.knowsSame != tt.knowsSame || got.knowsSame && got.same != tt.want {
+				t.Errorf("merged: %v, known %v %+v; want %v, known %v %+v", got.kind, got.knowsSame, got.same, tt.u.kind, tt.knowsSame, tt.want)
 			}
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -545,4 +547,64 @@ func FuzzServerSync(f *testing.F) {
 		}
 		s.checkDiagnostics(c)
 	})
+}
+
+// TestCloseOrDiskEventRightAfterAnEdit: an edit and the notification after it may reach
+// the workspace together. A didClose then reads the disk; a watcher's event for the file
+// still open leaves the editor's text in the index.
+func TestCloseOrDiskEventRightAfterAnEdit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.notes")
+	const disk = "alpha = on disk\n"
+	if err := os.WriteFile(path, []byte(disk), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	uri := pathURI(path)
+	c := startPipe(t, Options{TestHooks: true})
+	var res protocol.InitializeResult
+	if err := c.call("initialize", map[string]any{"capabilities": map[string]any{}, "rootUri": string(pathURI(dir))}, &res); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("initialized", map[string]any{})
+	indexed := func() testTextResult {
+		var got testTextResult
+		if err := c.call("notesls/test/text", testTextParams{URI: uri}, &got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	// A large document whose every change keeps the workspace busy for a while, so that
+	// the notifications after it arrive together.
+	var big strings.Builder
+	for i := range 20_000 {
+		fmt.Fprintf(&big, "busy %d -- topic %d = a line to index [[busy %d]]\n", i, i%97, i+1)
+	}
+	busy := pathURI(filepath.Join(dir, "busy.notes"))
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: busy, LanguageID: "notes", Version: 1, Text: big.String(),
+	}})
+	end := protocol.Range{Start: protocol.Position{Line: 1}, End: protocol.Position{Line: 1}}
+	for round := range 20 {
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": busy, "version": round + 2},
+			"contentChanges": []any{map[string]any{"text": fmt.Sprintf("round %d\n%s", round, big.String())}},
+		})
+		c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+			URI: uri, LanguageID: "notes", Version: 1, Text: disk,
+		}})
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": uri, "version": 2},
+			"contentChanges": []any{map[string]any{"range": end, "text": "beta = typed\n"}},
+		})
+		if round%2 == 0 {
+			c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": uri, "type": 2}}})
+			if got := indexed(); got.Indexed != disk+"beta = typed\n" {
+				t.Fatalf("round %d: a watcher's event after an edit: the index holds %q, want the editor's text", round, got.Indexed)
+			}
+		}
+		c.notify("textDocument/didClose", protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}})
+		if got := indexed(); got.Open || got.Indexed != disk {
+			t.Fatalf("round %d: closed after an edit: open %v, the index holds %q, want the disk's %q", round, got.Open, got.Indexed, disk)
+		}
+	}
 }

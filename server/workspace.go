@@ -133,24 +133,20 @@ func (w *workspace) updateFile(path string, u fileUpdate) uint64 {
 		prev, ok := p.files[path]
 		if !ok {
 			p.order = append(p.order, path)
-		} else if u, ok = mergeUpdates(prev, u); !ok {
-			return
+		} else {
+			u = mergeUpdates(prev, u)
 		}
 		p.files[path] = u
 	})
 }
 
 // mergeUpdates is the one update of a file that does what prev and then u did, both not
-// applied yet; false keeps prev as it is.
-func mergeUpdates(prev, u fileUpdate) (fileUpdate, bool) {
-	if prev.kind == updateText && prev.open && u.kind == updateFromDisk {
-		return prev, false // the editor's text wins over the disk, and would be lost
-	}
+// applied yet: u, which knows unchanged only what neither changed.
+func mergeUpdates(prev, u fileUpdate) fileUpdate {
 	u.edited = u.edited || prev.edited
-	// Both edits are unknown to the index: what neither changed is known.
 	u.knowsSame = u.knowsSame && prev.knowsSame
 	u.same = index.Unchanged{Head: min(u.same.Head, prev.same.Head), Tail: min(u.same.Tail, prev.same.Tail)}
-	return u, true
+	return u
 }
 
 func (w *workspace) generation() uint64 {
