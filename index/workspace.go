@@ -610,6 +610,9 @@ func (s *Snapshot) Config() Config { return s.cfg }
 // Files lists the workspace's files in sorted order.
 func (s *Snapshot) Files() []string { return slices.Clone(s.paths) }
 
+// NumFiles returns the number of files, without listing them.
+func (s *Snapshot) NumFiles() int { return len(s.paths) }
+
 // Content returns a file's bytes as indexed.
 func (s *Snapshot) Content(path string) ([]byte, bool) {
 	fi := s.file(path)

@@ -269,7 +269,7 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 // answer would add nothing, and finding it ran the workspace-wide passes before the first
 // file's findings, which run them beside that file's own rules.
 func (d *diagnostics) lateAffected(v *view, queued map[string]bool) (paths []string) {
-	if v.snap == d.asked || v.snap.ConfiguredSince(d.asked) || !slices.ContainsFunc(v.snap.Files(), func(p string) bool { return !queued[p] }) {
+	if v.snap == d.asked || v.snap.ConfiguredSince(d.asked) || allQueued(v.snap, queued) {
 		d.asked = v.snap
 		return nil
 	}
@@ -280,6 +280,15 @@ func (d *diagnostics) lateAffected(v *view, queued map[string]bool) (paths []str
 		}
 	}()
 	return v.snap.Affected()
+}
+
+// allQueued reports whether every file of snap is in queued. A keystroke queues a file or
+// two, which the count tells without listing the workspace's files.
+func allQueued(snap *index.Snapshot, queued map[string]bool) bool {
+	if len(queued) < snap.NumFiles() {
+		return false
+	}
+	return !slices.ContainsFunc(snap.Files(), func(p string) bool { return !queued[p] })
 }
 
 // notePointers records which files the findings just published for path point into.
