@@ -263,12 +263,22 @@ func (f *File) rebase() {
 
 // DiagLines yields, in order, the lines that have findings of the single-line rules,
 // with their findings.
-func (f *File) DiagLines() iter.Seq2[int, []LineDiag] {
+func (f *File) DiagLines() iter.Seq2[int, []LineDiag] { return f.DiagLinesFrom(0) }
+
+// DiagLinesFrom is DiagLines from line from on: the chunks before it are not read.
+func (f *File) DiagLinesFrom(from int) iter.Seq2[int, []LineDiag] {
 	return func(yield func(int, []LineDiag) bool) {
-		for k := range f.chunks {
+		if from >= f.n {
+			return
+		}
+		first := 0
+		if from > 0 {
+			first = int(f.blocks[from>>blockShift])
+		}
+		for k := first; k < len(f.chunks); k++ {
 			c := &f.chunks[k]
 			for _, d := range c.diagLines {
-				if !yield(c.first+int(d.at), d.diags) {
+				if i := c.first + int(d.at); i >= from && !yield(i, d.diags) {
 					return
 				}
 			}

@@ -205,6 +205,18 @@ func sameDiagLines(t *testing.T, what string, got, want *File) {
 	if g, w := diagLineNumbers(got), diagLineNumbers(want); !slices.Equal(g, lines) || !slices.Equal(w, lines) {
 		t.Fatalf("%s: lines with findings %v, and %v parsed, want %v", what, g, w, lines)
 	}
+	n := got.NumLines()
+	for _, from := range []int{1, n / 3, n / 2, n - 1, n, n + 1} {
+		var g []int
+		for i := range got.DiagLinesFrom(from) {
+			g = append(g, i)
+		}
+		at, _ := slices.BinarySearch(lines, from)
+		w := lines[at:]
+		if !slices.Equal(g, w) && len(g)+len(w) > 0 {
+			t.Fatalf("%s: lines with findings from %d: %v, want %v", what, from, g, w)
+		}
+	}
 }
 
 func diagLineNumbers(f *File) []int {

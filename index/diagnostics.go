@@ -26,73 +26,6 @@ func (s *Snapshot) Diagnostics(path string) []Diagnostic {
 	return r.diags
 }
 
-// DiagnosticsUpTo returns what an editor is shown of one file's findings: Diagnostics when
-// there are at most max of them, or max is 0. Otherwise the max most severe (errors
-// first, each severity in file order), in Diagnostics' order, and a limit-reached
-// finding on line 1 that counts the rest by severity. Only the findings returned are
-// made: a messy file of 40,000 findings makes 1,000 of them on each keystroke.
-func (s *Snapshot) DiagnosticsUpTo(path string, max int) []Diagnostic {
-	r, fi := s.diagResultOf(path)
-	if r == nil {
-		return []Diagnostic{}
-	}
-	p := r.pendingOf(s, fi)
-	if max <= 0 || len(p.list) <= max {
-		return s.Diagnostics(path)
-	}
-	sev := make([]analysis.Severity, len(p.list))
-	var count [4]int // by severity, error first
-	for i := range p.list {
-		sev[i] = p.severity(&p.list[i])
-		count[sev[i]-analysis.SeverityError]++
-	}
-	// Every finding more severe than cut is shown, and the first room of cut's.
-	cut, room := analysis.SeverityHint, max
-	for sv := analysis.SeverityError; sv <= analysis.SeverityHint; sv++ {
-		if count[sv-analysis.SeverityError] >= room {
-			cut = sv
-			break
-		}
-		room -= count[sv-analysis.SeverityError]
-	}
-	out := make([]Diagnostic, 0, max+1)
-	var omitted [4]int
-	for i := range p.list {
-		switch {
-		case sev[i] < cut, sev[i] == cut && room > 0:
-			if sev[i] == cut {
-				room--
-			}
-			out = append(out, p.make(i))
-		default:
-			omitted[sev[i]-analysis.SeverityError]++
-		}
-	}
-	if d := s.shownFinding(fi, max, omitted); p.cfg.SeverityOf(d.Rule) != RuleOff {
-		d.Severity, d.Path = p.cfg.SeverityOf(d.Rule), fi.path
-		at, _ := slices.BinarySearchFunc(out, d, compareDiagnostics)
-		out = slices.Insert(out, at, d)
-	}
-	return out
-}
-
-// DiagnosticsIn returns the findings of one file that start at an offset in [from, to),
-// as Diagnostics orders them; only those are made.
-func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
-	r, fi := s.diagResultOf(path)
-	if r == nil {
-		return nil
-	}
-	p := r.pendingOf(s, fi)
-	start := func(d pendingDiag, off int) int { return cmp.Compare(d.span.Start, off) }
-	i, _ := slices.BinarySearchFunc(p.list, from, start)
-	var out []Diagnostic
-	for ; i < len(p.list) && p.list[i].span.Start < to; i++ {
-		out = append(out, p.make(i))
-	}
-	return out
-}
-
 // compareDiagnostics is the order of Diagnostics.
 func compareDiagnostics(a, b Diagnostic) int {
 	if c := cmp.Compare(a.Span.Start, b.Span.Start); c != 0 {
@@ -120,8 +53,13 @@ func (s *Snapshot) diagResultOf(path string) (*diagResult, *fileIndex) {
 }
 
 func (r *diagResult) pendingOf(s *Snapshot, fi *fileIndex) *pendingDiags {
-	r.pendingOnce.Do(func() { r.pending = s.pendingDiagnostics(fi) })
+	r.pendingOnce.Do(func() { r.pending = r.partsOf(s, fi).ordered() })
 	return r.pending
+}
+
+func (r *diagResult) partsOf(s *Snapshot, fi *fileIndex) *findingParts {
+	r.partsOnce.Do(func() { r.parts = s.findingParts(fi) })
+	return r.parts
 }
 
 // EachDiagnostic calls yield with the findings of Diagnostics one at a time, in its order,
@@ -210,9 +148,18 @@ type pendingDiags struct {
 	made       []Diagnostic
 }
 
-// pendingDiagnostics finds every finding of fi, single-line and cross-line alike, in the
-// order Diagnostics returns them.
-func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
+// findingParts are one file's findings before they are put in order: the cross-line ones
+// as they were found, and the lines of the unsorted rule. Ordered whole they make
+// pendingDiags' list; a caller that shows some of them orders only those, and a messy file
+// of 40,000 findings shows 1,000.
+type findingParts struct {
+	*pendingDiags
+	cross    []pendingDiag
+	unsorted []int // in order; nil when the rule is off
+}
+
+// findingParts finds every finding of fi, single-line and cross-line alike.
+func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 	// The workspace-wide near-duplicate pass is the longest; it runs beside this file's
 	// own rules.
 	p := &pendingDiags{s: s, fi: fi, cfg: s.ConfigOf(fi.path)}
@@ -285,64 +232,95 @@ func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
 			}
 		}
 	}
-	// The message is made only to order two findings of one rule at one place.
-	order := func(a, b pendingDiag) int {
-		if a.span.Start != b.span.Start {
-			return a.span.Start - b.span.Start
-		}
-		if c := strings.Compare(p.rule(&a), p.rule(&b)); c != 0 {
-			return c
-		}
-		return strings.Compare(p.message(&a), p.message(&b))
-	}
-	// A line's findings start inside it: taken line by line, each line's few sorted alone,
-	// they are in order, and only the cross-line ones need sorting before the two lists
-	// are merged. Sorting all of them at once took a tenth of a messy file's keystroke.
 	if !on(analysis.RuleUnsorted) {
 		unsorted = nil
 	} else if !slices.IsSorted(unsorted) {
 		unsorted = slices.Sorted(slices.Values(unsorted))
 	}
-	type lineDiags struct {
-		line  int
-		diags []analysis.LineDiag
+	return &findingParts{pendingDiags: p, cross: cross, unsorted: unsorted}
+}
+
+// order is the order of Diagnostics. The message is made only to order two findings of
+// one rule at one place.
+func (p *pendingDiags) order(a, b pendingDiag) int {
+	if a.span.Start != b.span.Start {
+		return a.span.Start - b.span.Start
 	}
-	var diagLines []lineDiags
-	size := len(unsorted)
-	for i, diags := range f.DiagLines() {
-		diagLines = append(diagLines, lineDiags{i, diags})
+	if c := strings.Compare(p.rule(&a), p.rule(&b)); c != 0 {
+		return c
+	}
+	return strings.Compare(p.message(&a), p.message(&b))
+}
+
+// byLine yields the findings of single lines from line from on whose severity keep
+// admits, one line at a time, in order: a line's findings start inside it, so each line's
+// few, sorted alone, are in order. Sorting all of them at once took a tenth of a messy
+// file's keystroke. The slice yielded is reused for the next line.
+func (fp *findingParts) byLine(from int, keep func(analysis.Severity) bool) iter.Seq[[]pendingDiag] {
+	return func(yield func([]pendingDiag) bool) {
+		f := fp.fi.ast
+		at, _ := slices.BinarySearch(fp.unsorted, from)
+		unsorted := fp.unsorted[at:]
+		if len(unsorted) > 0 && !keep(fp.severityOf(analysis.RuleUnsorted)) {
+			unsorted = nil
+		}
+		var group []pendingDiag
+		unsortedUpTo := func(i int) bool { // the lines before i that only the unsorted rule flags
+			for len(unsorted) > 0 && unsorted[0] < i {
+				group = append(group[:0], pendingDiag{span: f.LineSpan(unsorted[0]), a: int32(unsorted[0]), from: fromUnsorted})
+				unsorted = unsorted[1:]
+				if !yield(group) {
+					return false
+				}
+			}
+			return true
+		}
+		for i, diags := range f.DiagLinesFrom(from) {
+			if !unsortedUpTo(i) {
+				return
+			}
+			group = group[:0]
+			if len(unsorted) > 0 && unsorted[0] == i {
+				group = append(group, pendingDiag{span: f.LineSpan(i), a: int32(i), from: fromUnsorted})
+				unsorted = unsorted[1:]
+			}
+			start := f.Start(i)
+			for j, d := range diags {
+				if sev := fp.severityOf(d.Rule); sev != RuleOff && keep(sev) {
+					group = append(group, pendingDiag{span: d.Span.In(start), a: int32(i), b: int32(j), from: fromLine, sev: sev})
+				}
+			}
+			if len(group) > 1 {
+				slices.SortFunc(group, fp.order)
+			}
+			if len(group) > 0 && !yield(group) {
+				return
+			}
+		}
+		unsortedUpTo(math.MaxInt)
+	}
+}
+
+// pendingDiagnostics finds every finding of fi, single-line and cross-line alike, in the
+// order Diagnostics returns them.
+func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
+	return s.findingParts(fi).ordered()
+}
+
+// ordered puts every finding in order.
+func (fp *findingParts) ordered() *pendingDiags {
+	size := len(fp.unsorted)
+	for _, diags := range fp.fi.ast.DiagLines() {
 		size += len(diags)
 	}
 	lines := make([]pendingDiag, 0, size)
-	for len(unsorted) > 0 || len(diagLines) > 0 {
-		i := math.MaxInt
-		if len(unsorted) > 0 {
-			i = unsorted[0]
-		}
-		if len(diagLines) > 0 {
-			i = min(i, diagLines[0].line)
-		}
-		first := len(lines)
-		if len(unsorted) > 0 && unsorted[0] == i {
-			lines = append(lines, pendingDiag{span: f.LineSpan(i), a: int32(i), from: fromUnsorted})
-			unsorted = unsorted[1:]
-		}
-		if len(diagLines) > 0 && diagLines[0].line == i {
-			start := f.Start(i)
-			for j, d := range diagLines[0].diags {
-				if sev := p.severityOf(d.Rule); sev != RuleOff {
-					lines = append(lines, pendingDiag{span: d.Span.In(start), a: int32(i), b: int32(j), from: fromLine, sev: sev})
-				}
-			}
-			diagLines = diagLines[1:]
-		}
-		if len(lines)-first > 1 {
-			slices.SortFunc(lines[first:], order)
-		}
+	for group := range fp.byLine(0, func(analysis.Severity) bool { return true }) {
+		lines = append(lines, group...)
 	}
-	slices.SortFunc(cross, order)
-	p.list = mergeSorted(lines, cross, order)
-	return p
+	cross := slices.Clone(fp.cross) // the parts stay as found, for the next caller
+	slices.SortFunc(cross, fp.order)
+	fp.list = mergeSorted(lines, cross, fp.order)
+	return fp.pendingDiags
 }
 
 // mergeSorted merges two sorted lists into a new one.
@@ -445,8 +423,10 @@ func (p *pendingDiags) severityOf(rule string) analysis.Severity {
 }
 
 // make makes the i-th finding whole, with its configured severity.
-func (p *pendingDiags) make(i int) Diagnostic {
-	pd := &p.list[i]
+func (p *pendingDiags) make(i int) Diagnostic { return p.makeOf(&p.list[i]) }
+
+// makeOf makes a pending finding whole, with its configured severity.
+func (p *pendingDiags) makeOf(pd *pendingDiag) Diagnostic {
 	var d Diagnostic
 	if pd.from == fromMade {
 		d = p.made[pd.a]

@@ -38,7 +38,10 @@ func shownReference(all []Diagnostic, max int) (shown []Diagnostic, omitted map[
 
 func TestDiagnosticsUpTo(t *testing.T) {
 	src := messyNotes(rand.New(rand.NewPCG(3, 3)), 400, nil)
-	for _, conf := range []string{`{}`, `{"rules": {"unsorted": "error", "near-duplicate": "hint"}}`, `{"rules": {"limit-reached": "off"}}`} {
+	for _, conf := range []string{`{}`, `{"rules": {"unsorted": "error", "near-duplicate": "hint"}}`, `{"rules": {"limit-reached": "off"}}`,
+		// Cross-line findings among the most severe, merged with the lines' at the cut.
+		`{"rules": {"duplicate-line": "error", "broken-reference": "error", "redundant-stub": "warning", "malformed-separator": "hint"}}`,
+		`{"maxCrossLineFindings": 20, "rules": {"duplicate-definition": "error"}}`, `{"sorting": false}`} {
 		cfg, err := ParseConfig([]byte(conf))
 		if err != nil {
 			t.Fatal(err)
@@ -106,7 +109,13 @@ func TestDiagnosticsIn(t *testing.T) {
 	src := messyNotes(rand.New(rand.NewPCG(4, 4)), 300, nil)
 	snap := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"m.notes": src})
 	all := snap.Diagnostics("m.notes")
-	for _, r := range [][2]int{{0, 0}, {0, 1}, {0, len(src) + 1}, {100, 2000}, {len(src) / 2, len(src)/2 + 300}, {len(src), len(src) + 1}} {
+	ranges := [][2]int{{0, 0}, {0, 1}, {0, len(src) + 1}, {100, 2000}, {len(src) / 2, len(src)/2 + 300}, {len(src), len(src) + 1}, {-5, 40}, {500, 400}}
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 40 {
+		from := rng.IntN(len(src))
+		ranges = append(ranges, [2]int{from, from + rng.IntN(3000)})
+	}
+	for _, r := range ranges {
 		fresh := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"m.notes": src})
 		got := fresh.DiagnosticsIn("m.notes", r[0], r[1])
 		var want []Diagnostic

@@ -69,6 +69,8 @@ type Snapshot struct {
 // diagResult holds one file's findings in a snapshot: pending, then made whole when every
 // one is asked for.
 type diagResult struct {
+	partsOnce   sync.Once
+	parts       *findingParts
 	pendingOnce sync.Once
 	pending     *pendingDiags
 	once        sync.Once

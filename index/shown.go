@@ -1,0 +1,156 @@
+package index
+
+import (
+	"slices"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// DiagnosticsUpTo returns what an editor is shown of one file's findings: Diagnostics when
+// there are at most max of them, or max is 0. Otherwise the max most severe (errors
+// first, each severity in file order), in Diagnostics' order, and a limit-reached
+// finding on line 1 that counts the rest by severity.
+//
+// Only the findings shown are put in order and made: the others are counted. A messy
+// file of 40,000 findings, 10,000 of them errors, reads its lines up to the thousandth
+// error on each keystroke, and sorts none of its 20,000 cross-line warnings; ordering all
+// of them took two thirds of the keystroke's findings.
+func (s *Snapshot) DiagnosticsUpTo(path string, max int) []Diagnostic {
+	r, fi := s.diagResultOf(path)
+	if r == nil {
+		return []Diagnostic{}
+	}
+	if max <= 0 {
+		return s.Diagnostics(path)
+	}
+	fp := r.partsOf(s, fi)
+	count := fp.countBySeverity()
+	total := 0
+	for _, n := range count {
+		total += n
+	}
+	if total <= max {
+		return s.Diagnostics(path)
+	}
+	// Every finding more severe than cut is shown, and the first room of cut's.
+	cut, room, better := analysis.SeverityHint, max, 0
+	for sv := analysis.SeverityError; sv <= analysis.SeverityHint; sv++ {
+		if count[sv-analysis.SeverityError] >= room {
+			cut = sv
+			break
+		}
+		room -= count[sv-analysis.SeverityError]
+		better += count[sv-analysis.SeverityError]
+	}
+	admits := func(sev analysis.Severity) bool { return sev <= cut }
+	shown := make([]pendingDiag, 0, max)
+	var taken [4]int
+	take := func(d *pendingDiag, sev analysis.Severity) {
+		switch {
+		case sev < cut:
+			better--
+		case room > 0:
+			room--
+		default:
+			return
+		}
+		shown = append(shown, *d)
+		taken[sev-analysis.SeverityError]++
+	}
+	cross := fp.crossAdmitted(admits)
+	for group := range fp.byLine(0, admits) {
+		if better == 0 && room == 0 {
+			break // what is left is counted, not shown
+		}
+		for i := range group {
+			for len(cross) > 0 && fp.order(cross[0], group[i]) < 0 {
+				take(&cross[0], fp.severity(&cross[0]))
+				cross = cross[1:]
+			}
+			take(&group[i], fp.severity(&group[i]))
+		}
+	}
+	for i := range cross {
+		take(&cross[i], fp.severity(&cross[i]))
+	}
+	out := make([]Diagnostic, len(shown), len(shown)+1)
+	for i := range shown {
+		out[i] = fp.makeOf(&shown[i])
+	}
+	var omitted [4]int
+	for sv := range omitted {
+		omitted[sv] = count[sv] - taken[sv]
+	}
+	if d := s.shownFinding(fi, max, omitted); fp.cfg.SeverityOf(d.Rule) != RuleOff {
+		d.Severity, d.Path = fp.cfg.SeverityOf(d.Rule), fi.path
+		at, _ := slices.BinarySearchFunc(out, d, compareDiagnostics)
+		out = slices.Insert(out, at, d)
+	}
+	return out
+}
+
+// countBySeverity counts the findings by severity, error first.
+func (fp *findingParts) countBySeverity() [4]int {
+	var count [4]int
+	for _, diags := range fp.fi.ast.DiagLines() {
+		for _, d := range diags {
+			if sev := fp.severityOf(d.Rule); sev != RuleOff {
+				count[sev-analysis.SeverityError]++
+			}
+		}
+	}
+	if len(fp.unsorted) > 0 {
+		count[fp.severityOf(analysis.RuleUnsorted)-analysis.SeverityError] += len(fp.unsorted)
+	}
+	for i := range fp.cross {
+		count[fp.severity(&fp.cross[i])-analysis.SeverityError]++
+	}
+	return count
+}
+
+// crossAdmitted returns the cross-line findings whose severity admits allows, in order.
+func (fp *findingParts) crossAdmitted(admits func(analysis.Severity) bool) []pendingDiag {
+	var out []pendingDiag
+	for i := range fp.cross {
+		if admits(fp.severity(&fp.cross[i])) {
+			out = append(out, fp.cross[i])
+		}
+	}
+	slices.SortFunc(out, fp.order)
+	return out
+}
+
+// DiagnosticsIn returns the findings of one file that start at an offset in [from, to),
+// as Diagnostics orders them; only those are ordered and made.
+func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
+	r, fi := s.diagResultOf(path)
+	if r == nil || from >= to {
+		return nil
+	}
+	fp := r.partsOf(s, fi)
+	inRange := func(d *pendingDiag) bool { return d.span.Start >= from && d.span.Start < to }
+	var cross []pendingDiag
+	for i := range fp.cross {
+		if inRange(&fp.cross[i]) {
+			cross = append(cross, fp.cross[i])
+		}
+	}
+	slices.SortFunc(cross, fp.order)
+	var lines []pendingDiag
+	f := fi.ast
+	for group := range fp.byLine(f.LineAt(max(from, 0)), func(analysis.Severity) bool { return true }) {
+		if group[0].span.Start >= to {
+			break
+		}
+		for i := range group {
+			if inRange(&group[i]) {
+				lines = append(lines, group[i])
+			}
+		}
+	}
+	var out []Diagnostic
+	for _, d := range mergeSorted(lines, cross, fp.order) {
+		out = append(out, fp.makeOf(&d))
+	}
+	return out
+}
