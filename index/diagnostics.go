@@ -564,35 +564,21 @@ type lineCopy struct {
 	h  uint64
 }
 
-// duplicates reports duplicate lines and duplicate definitions on the later line. Lines
-// come in order, so what it keeps is a list of the duplicate lines found, not a set.
+// duplicates reports duplicate lines and duplicate definitions on the later line, the
+// lines first, each kind in line order.
 func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
-	byLine := func(x *fileIndex) *lineTable { return &x.lineHash }
-	byDef := func(x *fileIndex) *lineTable { return &x.defHash }
-	var lineEarlier, defEarlier func(uint64) bool
-	if s.tables != nil {
-		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
-		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
-	}
-	before := s.filesBefore(fi)
-	var want, scratch []byte
-	var dupLines []int32 // in order
-	for _, c := range laterCopies(fi, byLine, lineEarlier, before) {
-		if first, fl, ok := firstEqual(s.lineFiles(c.h), fi, c.ln, c.h, &want, byLine, appendLineNormalized, &scratch); ok {
-			dupLines = append(dupLines, c.ln)
-			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupLine})
+	lists := s.dupListsOf(fi)
+	for kind, list := range [][]dupEntry{lists.lines, lists.defs} {
+		from := fromDupLine
+		if kind == 1 {
+			from = fromDupDef
 		}
-	}
-	for _, c := range laterCopies(fi, byDef, defEarlier, before) {
-		// A duplicate line repeats its definition too: it is reported once.
-		for len(dupLines) > 0 && dupLines[0] < c.ln {
-			dupLines = dupLines[1:]
-		}
-		if len(dupLines) > 0 && dupLines[0] == c.ln {
-			continue
-		}
-		if first, fl, ok := firstEqual(s.defFiles(c.h), fi, c.ln, c.h, &want, byDef, appendDefNormalized, &scratch); ok {
-			add(pendingDiag{span: fi.ast.LineSpan(int(c.ln)), other: first, a: c.ln, b: fl, from: fromDupDef})
+		for _, e := range list {
+			other := e.other
+			if other == nil {
+				other = fi
+			}
+			add(pendingDiag{span: fi.ast.LineSpan(int(e.ln)), other: other, a: e.ln, b: e.fl, from: from})
 		}
 	}
 }

@@ -28,6 +28,7 @@ type fileIndex struct {
 
 	sortKeys chunkList[lineKey] // sortKey of each line, for the unsorted rule
 	unsorted *sortState
+	dups     *dupState
 	// bodyWords is made only for unlinked-mention, see bodyWordLines.
 	bodyWords *lazy[map[string][]int32]
 	lineHash  lineTable // normalized line -> lines, for duplicate-line
@@ -125,7 +126,7 @@ func changedKeys(c *lineChange, old, cur *analysis.File, paths bool) editKeys {
 }
 
 func indexFile(path string, ast *analysis.File) *fileIndex {
-	fi := &fileIndex{path: path, ast: ast, unsorted: &sortState{}, bodyWords: &lazy[map[string][]int32]{}}
+	fi := &fileIndex{path: path, ast: ast, unsorted: &sortState{}, dups: &dupState{}, bodyWords: &lazy[map[string][]int32]{}}
 	if ast.NumLines() >= parallelIndexLines {
 		done := make(chan struct{})
 		go func() {
@@ -257,6 +258,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 	}
 	setAfterPrev(ast, &next.sortKeys, c.From, c.To+1)
 	next.unsorted = &sortState{}
+	next.dups = fi.nextDupState(c)
 	next.bodyWords = &lazy[map[string][]int32]{}
 	if c.To == c.OldTo && sameOrder(fi, &next, c) {
 		next.unsorted.from = &fi.unsorted.lazy

@@ -1,0 +1,207 @@
+package index
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/notesls/notesls/analysis"
+)
+
+// dupEntry is a duplicate finding of a file: line ln repeats line fl of other, or of the
+// file itself when other is nil.
+type dupEntry struct {
+	ln, fl int32
+	other  *fileIndex
+}
+
+// dupLists are a file's duplicate lines and duplicate definitions, each in line order,
+// and the files before it that they were found against: a file's duplicates depend on
+// its own lines and on those files only.
+type dupLists struct {
+	lines, defs []dupEntry
+	before      []*fileIndex
+}
+
+// dupState holds a file's duplicates, found when first asked: from the previous
+// version's when the files before it are the same, or in full. A messy file of 100,000
+// lines has 10,000 lines with an earlier copy, and comparing each again took a sixth of a
+// keystroke's findings.
+type dupState struct {
+	lazy[dupLists]
+	prev    *dupState      // the previous version's, until used
+	prevAST *analysis.File // the previous version's lines
+	change  lineChange     // the edit since prev
+}
+
+// nextDupState is the state of the version after edit c of fi.
+func (fi *fileIndex) nextDupState(c *lineChange) *dupState {
+	next := &dupState{}
+	if fi.dups.done.Load() { // linked only to lists already found, as sortState is
+		next.prev, next.prevAST, next.change = fi.dups, fi.ast, *c
+	}
+	return next
+}
+
+// dupListsOf returns fi's duplicates in snapshot s.
+func (s *Snapshot) dupListsOf(fi *fileIndex) dupLists {
+	var before []*fileIndex
+	for b := range s.filesBefore(fi) {
+		before = append(before, b)
+	}
+	st := fi.dups
+	lists := st.get(func() dupLists {
+		prev, prevAST := st.prev, st.prevAST
+		st.prev, st.prevAST = nil, nil // run once, by the one computing: the previous version can go
+		if prev != nil && prev.done.Load() && slices.Equal(prev.val.before, before) {
+			return s.dupsAfter(fi, prev.val, prevAST, &st.change)
+		}
+		return s.dupsInFull(fi, before)
+	})
+	if !slices.Equal(lists.before, before) {
+		// The file is shared with a snapshot whose files before it differ.
+		return s.dupsInFull(fi, before)
+	}
+	return lists
+}
+
+// dupsInFull finds fi's duplicates: every line with an earlier line of its hash, in fi or
+// in a file before it, compared with those lines.
+func (s *Snapshot) dupsInFull(fi *fileIndex, before []*fileIndex) dupLists {
+	out := dupLists{before: before}
+	var lineEarlier, defEarlier func(uint64) bool
+	if s.tables != nil {
+		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
+		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
+	}
+	var want, scratch []byte
+	for _, c := range laterCopies(fi, byLine, lineEarlier, slices.Values(before)) {
+		if e, ok := s.dupOf(fi, c.ln, c.h, false, &want, &scratch); ok {
+			out.lines = append(out.lines, e)
+		}
+	}
+	dupLines := out.lines
+	for _, c := range laterCopies(fi, byDef, defEarlier, slices.Values(before)) {
+		// A duplicate line repeats its definition too: it is reported once.
+		for len(dupLines) > 0 && dupLines[0].ln < c.ln {
+			dupLines = dupLines[1:]
+		}
+		if len(dupLines) > 0 && dupLines[0].ln == c.ln {
+			continue
+		}
+		if e, ok := s.dupOf(fi, c.ln, c.h, true, &want, &scratch); ok {
+			out.defs = append(out.defs, e)
+		}
+	}
+	return out
+}
+
+// dupsAfter derives fi's duplicates from those of the version before edit c, whose lines
+// were old: a line's finding can change only when the edit removed or added a line of its
+// hash, or the line itself. The others only move.
+func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c *lineChange) dupLists {
+	var norm []byte
+	lineHashes, defHashes := map[uint64]bool{}, map[uint64]bool{}
+	note := func(f *analysis.File, from, to int) {
+		for i := from; i < to; i++ {
+			if h, ok := lineHashOf(f, i, &norm); ok {
+				lineHashes[h] = true
+			}
+			if h, ok := defHashOf(f, i, &norm); ok {
+				defHashes[h] = true
+			}
+		}
+	}
+	note(old, c.From, c.OldTo)
+	note(fi.ast, c.From, c.To)
+	dirty := map[int32]bool{}
+	for i := c.From; i < c.To; i++ {
+		dirty[int32(i)] = true
+	}
+	for h := range lineHashes {
+		for _, l := range fi.lineHash.lines(h) {
+			dirty[l] = true
+		}
+	}
+	for h := range defHashes {
+		for _, l := range fi.defHash.lines(h) {
+			dirty[l] = true
+		}
+	}
+	redo := slices.Sorted(maps.Keys(dirty))
+	delta, from, oldTo := int32(c.To-c.OldTo), int32(c.From), int32(c.OldTo)
+	// kept are prev's entries of the lines not looked at again, moved.
+	kept := func(list []dupEntry) []dupEntry {
+		var out []dupEntry
+		for _, e := range list {
+			if e.ln >= from && e.ln < oldTo {
+				continue
+			}
+			if e.ln >= oldTo {
+				e.ln += delta
+			}
+			if e.other == nil && e.fl >= oldTo {
+				e.fl += delta
+			}
+			if !dirty[e.ln] {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	out := dupLists{before: prev.before}
+	var want, scratch []byte
+	var lines []dupEntry
+	for _, ln := range redo {
+		if h, ok := lineHashOf(fi.ast, int(ln), &norm); ok && s.isLaterCopy(fi, &fi.lineHash, pickLines, h, ln) {
+			if e, ok := s.dupOf(fi, ln, h, false, &want, &scratch); ok {
+				lines = append(lines, e)
+			}
+		}
+	}
+	out.lines = mergeSorted(kept(prev.lines), lines, compareDupLines)
+	var defs []dupEntry
+	for _, ln := range redo {
+		if _, isDup := slices.BinarySearchFunc(out.lines, ln, func(e dupEntry, l int32) int { return int(e.ln - l) }); isDup {
+			continue // reported as a duplicate line
+		}
+		if h, ok := defHashOf(fi.ast, int(ln), &norm); ok && s.isLaterCopy(fi, &fi.defHash, pickDefs, h, ln) {
+			if e, ok := s.dupOf(fi, ln, h, true, &want, &scratch); ok {
+				defs = append(defs, e)
+			}
+		}
+	}
+	out.defs = mergeSorted(kept(prev.defs), defs, compareDupLines)
+	return out
+}
+
+func compareDupLines(a, b dupEntry) int { return int(a.ln - b.ln) }
+
+// isLaterCopy reports whether line ln of fi, of hash h in table, has an earlier line of
+// that hash: in fi, or in a file before it.
+func (s *Snapshot) isLaterCopy(fi *fileIndex, table *lineTable, pick func(*keyTables) *holderTable[uint64], h uint64, ln int32) bool {
+	if first, ok := table.firstLine(h); ok && first != ln {
+		return true
+	}
+	return heldBefore(s, pick, h, fi)
+}
+
+// dupOf compares line ln of fi, of hash h, with the earlier lines of that hash: as lines,
+// or as definitions when defs.
+func (s *Snapshot) dupOf(fi *fileIndex, ln int32, h uint64, defs bool, want, scratch *[]byte) (dupEntry, bool) {
+	holders, table, norm := s.lineFiles(h), byLine, normalizer(appendLineNormalized)
+	if defs {
+		holders, table, norm = s.defFiles(h), byDef, appendDefNormalized
+	}
+	first, fl, ok := firstEqual(holders, fi, ln, h, want, table, norm, scratch)
+	if !ok {
+		return dupEntry{}, false
+	}
+	e := dupEntry{ln: ln, fl: fl, other: first}
+	if first == fi {
+		e.other = nil
+	}
+	return e, true
+}
+
+func byLine(x *fileIndex) *lineTable { return &x.lineHash }
+func byDef(x *fileIndex) *lineTable  { return &x.defHash }
