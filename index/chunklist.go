@@ -104,11 +104,12 @@ func (l *chunkList[T]) spliced(from, oldTo, to int) chunkList[T] {
 	if to == oldTo {
 		return l.clone()
 	}
-	out := newChunkList[T](l.n + to - oldTo)
-	keep := from >> listChunkShift // whole chunks before the edit
-	copy(out.chunks, l.chunks[:keep])
-	for c := range keep {
-		out.owned[c] = false
+	n := l.n + to - oldTo
+	keep := from >> listChunkShift // whole chunks before the edit, shared
+	out := chunkList[T]{chunks: slices.Clone(l.chunks[:keep]), owned: make([]bool, keep), n: n}
+	for at := keep << listChunkShift; at < n; at += listChunk {
+		out.chunks = append(out.chunks, make([]T, min(listChunk, n-at)))
+		out.owned = append(out.owned, true)
 	}
 	for i := keep << listChunkShift; i < from; i++ {
 		*out.at(i) = *l.at(i)
