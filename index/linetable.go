@@ -192,6 +192,21 @@ func (t *keyTable) add(k, v string) {
 	t.one.set(k, v)
 }
 
+// put sets the values of k to vs, which the table keeps: adding them one by one copied a
+// shared list on each, a name of a thousand topics a thousand times.
+func (t *keyTable) put(k string, vs []string) {
+	if len(vs) == 0 {
+		t.del(k)
+		return
+	}
+	t.one.set(k, vs[0])
+	if len(vs) > 1 {
+		t.more.set(k, vs)
+	} else {
+		t.more.del(k)
+	}
+}
+
 // del removes k and its values.
 func (t *keyTable) del(k string) {
 	t.one.del(k)

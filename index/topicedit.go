@@ -238,11 +238,8 @@ func (u *topicUpdate) settle(c *lineChange) {
 				keys = append(keys, k)
 			}
 		}
-		u.fi.lastSeg.del(name)
 		slices.SortStableFunc(keys, func(a, b string) int { return int(u.fi.topics.get(a).first - u.fi.topics.get(b).first) })
-		for _, k := range keys {
-			u.fi.lastSeg.add(name, k)
-		}
+		u.fi.lastSeg.put(name, keys)
 	}
 }
 
