@@ -53,7 +53,7 @@ func (s *Snapshot) diagResultOf(path string) (*diagResult, *fileIndex) {
 }
 
 func (r *diagResult) pendingOf(s *Snapshot, fi *fileIndex) *pendingDiags {
-	r.pendingOnce.Do(func() { r.pending = r.partsOf(s, fi).ordered() })
+	r.pendingOnce.Do(func() { r.pending = r.partsOf(s, fi).ordered(true) })
 	return r.pending
 }
 
@@ -304,11 +304,12 @@ func (fp *findingParts) byLine(from int, keep func(analysis.Severity) bool) iter
 // pendingDiagnostics finds every finding of fi, single-line and cross-line alike, in the
 // order Diagnostics returns them.
 func (s *Snapshot) pendingDiagnostics(fi *fileIndex) *pendingDiags {
-	return s.findingParts(fi).ordered()
+	return s.findingParts(fi).ordered(false)
 }
 
-// ordered puts every finding in order.
-func (fp *findingParts) ordered() *pendingDiags {
+// ordered puts every finding in order; the parts are left as they were found when kept,
+// for the next caller.
+func (fp *findingParts) ordered(kept bool) *pendingDiags {
 	size := len(fp.unsorted)
 	for _, diags := range fp.fi.ast.DiagLines() {
 		size += len(diags)
@@ -317,7 +318,10 @@ func (fp *findingParts) ordered() *pendingDiags {
 	for group := range fp.byLine(0, func(analysis.Severity) bool { return true }) {
 		lines = append(lines, group...)
 	}
-	cross := slices.Clone(fp.cross) // the parts stay as found, for the next caller
+	cross := fp.cross
+	if kept {
+		cross = slices.Clone(cross)
+	}
 	slices.SortFunc(cross, fp.order)
 	fp.list = mergeSorted(lines, cross, fp.order)
 	return fp.pendingDiags

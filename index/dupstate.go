@@ -15,17 +15,17 @@ type dupEntry struct {
 }
 
 // dupLists are a file's duplicate lines and duplicate definitions, each in line order,
-// and the files before it that they were found against: a file's duplicates depend on
-// its own lines and on those files only.
+// as found in snapshot seq. A file's duplicates depend on its own lines and on the files
+// before it.
 type dupLists struct {
 	lines, defs []dupEntry
-	before      []*fileIndex
+	seq         uint64
 }
 
 // dupState holds a file's duplicates, found when first asked: from the previous
-// version's when the files before it are the same, or in full. A messy file of 100,000
-// lines has 10,000 lines with an earlier copy, and comparing each again took a sixth of a
-// keystroke's findings.
+// version's when every change since those were found edited this file only, or in full.
+// A messy file of 100,000 lines has 10,000 lines with an earlier copy, and comparing each
+// again took a sixth of a keystroke's findings.
 type dupState struct {
 	lazy[dupLists]
 	prev    *dupState      // the previous version's, until used
@@ -44,43 +44,44 @@ func (fi *fileIndex) nextDupState(c *lineChange) *dupState {
 
 // dupListsOf returns fi's duplicates in snapshot s.
 func (s *Snapshot) dupListsOf(fi *fileIndex) dupLists {
-	var before []*fileIndex
-	for b := range s.filesBefore(fi) {
-		before = append(before, b)
-	}
 	st := fi.dups
 	lists := st.get(func() dupLists {
 		prev, prevAST := st.prev, st.prevAST
 		st.prev, st.prevAST = nil, nil // run once, by the one computing: the previous version can go
-		if prev != nil && prev.done.Load() && slices.Equal(prev.val.before, before) {
+		if prev != nil && prev.done.Load() && s.onlyEdited(fi, prev.val.seq) {
 			return s.dupsAfter(fi, prev.val, prevAST, &st.change)
 		}
-		return s.dupsInFull(fi, before)
+		return s.dupsInFull(fi)
 	})
-	if !slices.Equal(lists.before, before) {
-		// The file is shared with a snapshot whose files before it differ.
-		return s.dupsInFull(fi, before)
+	if lists.seq != s.seq {
+		// Found in another snapshot that shares the file: the files before it may differ.
+		return s.dupsInFull(fi)
 	}
 	return lists
 }
 
+// onlyEdited reports whether every change after snapshot seq, up to s, edited fi alone.
+func (s *Snapshot) onlyEdited(fi *fileIndex, seq uint64) bool {
+	return s.soloPath == fi.path && s.soloSince <= seq+1
+}
+
 // dupsInFull finds fi's duplicates: every line with an earlier line of its hash, in fi or
 // in a file before it, compared with those lines.
-func (s *Snapshot) dupsInFull(fi *fileIndex, before []*fileIndex) dupLists {
-	out := dupLists{before: before}
+func (s *Snapshot) dupsInFull(fi *fileIndex) dupLists {
+	out := dupLists{seq: s.seq}
 	var lineEarlier, defEarlier func(uint64) bool
 	if s.tables != nil {
 		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
 		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
 	}
 	var want, scratch []byte
-	for _, c := range laterCopies(fi, byLine, lineEarlier, slices.Values(before)) {
+	for _, c := range laterCopies(fi, byLine, lineEarlier, s.filesBefore(fi)) {
 		if e, ok := s.dupOf(fi, c.ln, c.h, false, &want, &scratch); ok {
 			out.lines = append(out.lines, e)
 		}
 	}
 	dupLines := out.lines
-	for _, c := range laterCopies(fi, byDef, defEarlier, slices.Values(before)) {
+	for _, c := range laterCopies(fi, byDef, defEarlier, s.filesBefore(fi)) {
 		// A duplicate line repeats its definition too: it is reported once.
 		for len(dupLines) > 0 && dupLines[0].ln < c.ln {
 			dupLines = dupLines[1:]
@@ -148,7 +149,7 @@ func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c
 		}
 		return out
 	}
-	out := dupLists{before: prev.before}
+	out := dupLists{seq: s.seq}
 	var want, scratch []byte
 	var lines []dupEntry
 	for _, ln := range redo {

@@ -16,6 +16,19 @@ import (
 type Workspace struct {
 	mu   sync.Mutex // serializes writers
 	snap atomic.Pointer[Snapshot]
+	seq  uint64 // the number of the latest snapshot, guarded by mu
+}
+
+// stamp numbers snap, the snapshot after old, and records which file the change edited:
+// solo is that file, or "" when the change did more (files added or removed, the
+// configuration). What a file's caches found in one snapshot holds in a later one when
+// every change between them edited that file only.
+func (w *Workspace) stamp(old, snap *Snapshot, solo string) {
+	w.seq++
+	snap.seq, snap.soloPath, snap.soloSince = w.seq, solo, w.seq
+	if solo != "" && old.soloPath == solo {
+		snap.soloSince = old.soloSince
+	}
 }
 
 // A Snapshot is an immutable view of the workspace. Every query is a pure function of it,
@@ -36,6 +49,11 @@ type Snapshot struct {
 	only       *fileIndex        // the file of a one-file workspace, whose tables are the workspace's
 	// tables are the workspace-wide tables, from two files on.
 	tables *keyTables
+	// seq numbers the snapshots of a workspace in order. soloPath is the file that the
+	// changes from snapshot soloSince on edited, each of them that file only; "" when the
+	// latest change did more.
+	seq, soloSince uint64
+	soloPath       string
 	// affected lists the other files whose findings the edit that made this snapshot may
 	// have changed, when Update could tell them; see Update.
 	affected []string
@@ -240,6 +258,7 @@ func (w *Workspace) UpdateKnowing(path string, src []byte, same Unchanged) (snap
 	} else {
 		snap.affected = snap.othersThan(path)
 	}
+	w.stamp(old, snap, path)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
 }
@@ -397,6 +416,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 	if len(snap.paths) >= 2 {
 		snap.tables = buildKeyTables(snap.allFiles())
 	}
+	w.stamp(old, snap, "")
 	w.snap.Store(snap)
 	return snap
 }
@@ -418,6 +438,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 		snap.mentions = follow(old.mentions, mentionEditOf(old, snap, path, 0, n, 0, true, termKeysOfLines(nil, prev.ast, 0, n)))
 	}
 	snap.affected = snap.othersThan(path)
+	w.stamp(old, snap, "")
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
 }
@@ -475,6 +496,7 @@ func (w *Workspace) SetConfigs(cfg Config, scopes []ConfigScope) (*Snapshot, []s
 		}
 	}
 	old.diagMu.Unlock()
+	w.stamp(old, snap, "")
 	w.snap.Store(snap)
 	return snap, changed
 }
