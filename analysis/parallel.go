@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"bytes"
-	"sync"
 )
 
 // ParseParallel parses src like Parse, on up to workers goroutines, each taking a part
@@ -32,17 +31,15 @@ func ParseParallel(src []byte, workers int) *File {
 	// of one table: a table of a million lines is too large to build twice.
 	parts := len(bounds) - 1
 	counts := make([]int, parts)
-	var wg sync.WaitGroup
+	var g Group
 	for i := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() {
 			for at := bounds[i]; at < bounds[i+1]; counts[i]++ {
 				_, at = LineEnd(src, at)
 			}
-		}()
+		})
 	}
-	wg.Wait()
+	g.Wait()
 	total := 0
 	offsets := make([]int, parts)
 	for i, c := range counts {
@@ -51,9 +48,7 @@ func ParseParallel(src []byte, workers int) *File {
 	}
 	f := newFileSized(src, start, total)
 	for i := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() {
 			var p lineParser
 			at := bounds[i]
 			for k := range counts[i] {
@@ -61,9 +56,9 @@ func ParseParallel(src []byte, workers int) *File {
 				f.setLine(offsets[i]+k, at, p.parseLine(src[at:end]))
 				at = next
 			}
-		}()
+		})
 	}
-	wg.Wait()
+	g.Wait()
 	f.rebase()
 	return f
 }

@@ -165,11 +165,10 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 	p := &pendingDiags{s: s, fi: fi, cfg: s.ConfigOf(fi.path)}
 	p.severities = p.cfg.severities()
 	on := func(rule string) bool { return p.severityOf(rule) != RuleOff }
-	near := make(chan nearResult, 1)
-	if on(analysis.RuleNearDuplicate) {
-		go func() { near <- s.nearDuplicates() }()
-	} else {
-		near <- nil // the pass costs a fifth of a million-line check
+	var nearPass analysis.Group // a panic in the pass is raised here, where the caller recovers
+	var nearFound nearResult
+	if on(analysis.RuleNearDuplicate) { // the pass costs a fifth of a million-line check
+		nearPass.Go(func() { nearFound = s.nearDuplicates() })
 	}
 	f := fi.ast
 	var unsorted []int
@@ -180,7 +179,7 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 	// where they always went: the list is made once at its final size.
 	var cross []pendingDiag
 	if s.oversized(fi) {
-		<-near
+		nearPass.Wait()
 		if d := s.oversizedFinding(fi); on(d.Rule) {
 			cross = append(cross, p.madeOne(d))
 		}
@@ -194,7 +193,8 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 				cross = append(cross, d)
 			}
 		})
-		findings := (<-near)[fi.path]
+		nearPass.Wait()
+		findings := nearFound[fi.path]
 		cs := s.crossFindings()
 		p.stubs, p.broken = cs.stubs[fi.path], cs.broken[fi.path]
 		cross = slices.Grow(cross, len(p.stubs)+len(p.broken)+len(findings)+1)

@@ -128,13 +128,10 @@ func changedKeys(c *lineChange, old, cur *analysis.File, paths bool) editKeys {
 func indexFile(path string, ast *analysis.File) *fileIndex {
 	fi := &fileIndex{path: path, ast: ast, unsorted: &sortState{}, dups: &dupState{}, bodyWords: &lazy[map[string][]int32]{}}
 	if ast.NumLines() >= parallelIndexLines {
-		done := make(chan struct{})
-		go func() {
-			fi.indexLines()
-			close(done)
-		}()
+		var g analysis.Group
+		g.Go(fi.indexLines)
 		fi.indexTopics()
-		<-done
+		g.Wait()
 	} else {
 		fi.indexTopics()
 		fi.indexLines()

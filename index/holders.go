@@ -193,20 +193,18 @@ func buildKeyTables(files []*fileIndex) *keyTables {
 	for _, k := range hashKinds {
 		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sized(size), singles, k.each) })
 	}
-	jobs := make(chan func())
-	var wg sync.WaitGroup
+	// Workers take the next build by number: one that panics stops, the others finish the
+	// builds, and Wait raises the panic here.
+	var next atomic.Int64
+	var g analysis.Group
 	for range min(runtime.GOMAXPROCS(0), len(builds)) {
-		wg.Go(func() {
-			for f := range jobs {
-				f()
+		g.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(builds); i = int(next.Add(1)) - 1 {
+				builds[i]()
 			}
 		})
 	}
-	for _, f := range builds {
-		jobs <- f
-	}
-	close(jobs)
-	wg.Wait()
+	g.Wait()
 	return t
 }
 

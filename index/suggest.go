@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // maxSuggestions bounds the "did you mean" list: more than three reads as noise.
@@ -228,10 +230,10 @@ func buildSuggestIndexOf(shards []keyShard) suggestIndex {
 	workers := max(1, min(runtime.GOMAXPROCS(0), len(shards)))
 	parts := make([]suggestIndex, workers)
 	var next atomic.Int64
-	var wg sync.WaitGroup
+	var g analysis.Group
 	for w := range parts {
 		parts[w] = suggestIndex{buckets: map[suggestBucket][]string{}}
-		wg.Go(func() {
+		g.Go(func() {
 			part := &parts[w]
 			for {
 				i := int(next.Add(1)) - 1
@@ -247,7 +249,7 @@ func buildSuggestIndexOf(shards []keyShard) suggestIndex {
 			}
 		})
 	}
-	wg.Wait()
+	g.Wait()
 	idx := parts[0]
 	idx.answers = &sync.Map{}
 	for _, part := range parts[1:] {

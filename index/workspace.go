@@ -380,27 +380,27 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 		src  []byte
 		prev *fileIndex
 	}
-	jobs := make(chan job)
-	built := make(map[string]*fileIndex, len(srcs))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range jobs {
-				fi, _, _ := buildFile(j.path, j.src, j.prev, Unchanged{})
-				mu.Lock()
-				built[j.path] = fi
-				mu.Unlock()
-			}
-		}()
-	}
+	jobs := make([]job, 0, len(srcs))
 	for p, src := range srcs {
-		jobs <- job{p, src, old.file(p)}
+		jobs = append(jobs, job{p, src, old.file(p)})
 	}
-	close(jobs)
-	wg.Wait()
+	// Workers take the next job by number, not from a channel: one that panics stops, the
+	// others finish the jobs, and Wait raises the panic here.
+	indexed := make([]*fileIndex, len(jobs))
+	var next atomic.Int64
+	var g analysis.Group
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		g.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(jobs); i = int(next.Add(1)) - 1 {
+				indexed[i], _, _ = buildFile(jobs[i].path, jobs[i].src, jobs[i].prev, Unchanged{})
+			}
+		})
+	}
+	g.Wait()
+	built := make(map[string]*fileIndex, len(jobs))
+	for i, j := range jobs {
+		built[j.path] = indexed[i]
+	}
 	fs := fileSet{ids: maps.Clone(old.ids), byID: slices.Clone(old.byID)}
 	for p, fi := range built {
 		id, ok := fs.ids[p]

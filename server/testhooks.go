@@ -9,6 +9,7 @@ import (
 
 	"github.com/segmentio/encoding/json"
 
+	"github.com/notesls/notesls/analysis"
 	"github.com/notesls/notesls/index"
 	"go.lsp.dev/protocol"
 )
@@ -39,6 +40,14 @@ func (s *Server) testHooks() map[string]method {
 		}},
 		"notesls/test/panicSerial": {kind: kindSerial, raw: func(context.Context, json.RawMessage) (any, error) {
 			panic("test hook panic on the read loop")
+		}},
+		// A panic on a worker goroutine of the index (parsing, indexing, the workspace-wide
+		// passes run on their own), raised again where the request waits for it.
+		"notesls/test/panicInWorker": {kind: kindConcurrent, raw: func(context.Context, json.RawMessage) (any, error) {
+			var g analysis.Group
+			g.Go(func() { panic("test hook panic on a worker goroutine") })
+			g.Wait()
+			return "not raised", nil
 		}},
 		"notesls/test/fail": {kind: kindConcurrent, raw: func(context.Context, json.RawMessage) (any, error) {
 			return nil, errors.New("test hook failure")

@@ -162,9 +162,12 @@ func TestLSPPanicRecovered(t *testing.T) {
 	c.initialize("", editorCaps, nil)
 	lspWantError(t, c.call("notesls/test/panic", map[string]any{}), codeInternalError)
 	lspWantError(t, c.call("notesls/test/panicSerial", map[string]any{}), codeInternalError)
+	lspWantError(t, c.call("notesls/test/panicInWorker", map[string]any{}), codeInternalError)
 	stillServes(t, c)
-	if !strings.Contains(c.stderr.String(), "test hook panic") {
-		t.Errorf("the panic was not logged to stderr:\n%s", c.stderr.String())
+	for _, want := range []string{"test hook panic", "test hook panic on a worker goroutine", "worker goroutine:"} {
+		if !strings.Contains(c.stderr.String(), want) {
+			t.Errorf("%q was not logged to stderr:\n%s", want, c.stderr.String())
+		}
 	}
 }
 

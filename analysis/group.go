@@ -1,0 +1,57 @@
+package analysis
+
+import (
+	"fmt"
+	"runtime/debug"
+	"sync"
+)
+
+// A Group runs functions on goroutines of their own and waits for them, as a
+// sync.WaitGroup does, except that a panic in one of them is raised again by Wait, on the
+// goroutine that waits. A panic on a goroutine of its own ends the process; raised where
+// the caller waits, it reaches the caller's recover, and a server answers the request
+// that hit it with an error and goes on serving. The zero Group is ready to use.
+type Group struct {
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	panicked *WorkerPanic // the first
+}
+
+// A WorkerPanic is a panic raised on one of a Group's goroutines, with that goroutine's
+// stack: the stack of the goroutine that raises it again says only where it waited.
+type WorkerPanic struct {
+	Value any
+	Stack []byte
+}
+
+func (p *WorkerPanic) String() string {
+	return fmt.Sprintf("%v\n\nworker goroutine:\n%s", p.Value, p.Stack)
+}
+
+// Go runs f on a new goroutine.
+func (g *Group) Go(f func()) {
+	g.wg.Go(func() {
+		defer func() {
+			if r := recover(); r != nil {
+				g.mu.Lock()
+				if g.panicked == nil {
+					g.panicked = &WorkerPanic{Value: r, Stack: debug.Stack()}
+				}
+				g.mu.Unlock()
+			}
+		}()
+		f()
+	})
+}
+
+// Wait waits for every function Go started, then raises the first panic among them, if
+// any.
+func (g *Group) Wait() {
+	g.wg.Wait()
+	g.mu.Lock()
+	p := g.panicked
+	g.mu.Unlock()
+	if p != nil {
+		panic(p)
+	}
+}
