@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -178,4 +179,32 @@ func BenchmarkDiagnosticsMessy(b *testing.B) {
 			snap.wholeDiagnostics(fi)
 		}
 	})
+}
+
+// BenchmarkEnterMessyShown presses Enter in the middle of a messy file of 100,000 lines
+// and undoes it, each edit followed by what an editor is shown of the file (1,000 of its
+// findings) and the files it affects, as the server's keystroke is. The edit says which
+// bytes it kept, as an editor's change does.
+func BenchmarkEnterMessyShown(b *testing.B) {
+	src := messyNotes(rand.New(rand.NewPCG(1, 1)), 100_000, nil)
+	w := NewWorkspace(DefaultConfig())
+	snap := w.UpdateMany(map[string][]byte{"m.notes": src})
+	n := len(snap.Diagnostics("m.notes"))
+	snap.PrepareFindings()
+	mid := len(src) / 2
+	for src[mid] != ' ' {
+		mid++
+	}
+	with := slices.Concat(src[:mid], []byte("\n"), src[mid:])
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		text, kept := src, Unchanged{Head: mid, Tail: len(src) - mid}
+		if i%2 == 0 {
+			text, kept = with, Unchanged{Head: mid, Tail: len(src) - mid}
+		}
+		snap, _ := w.UpdateKnowing("m.notes", text, kept)
+		snap.DiagnosticsUpTo("m.notes", 1000)
+		snap.Affected()
+	}
+	b.ReportMetric(float64(n), "findings")
 }
