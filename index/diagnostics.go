@@ -188,16 +188,22 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		// may says whether a finding of rule is reported, counting it; asked before the
 		// finding's message is made, which for a broken reference costs its suggestions.
 		may := func(rule string) bool { return on(rule) && budget.take() }
-		s.duplicates(fi, func(d pendingDiag) {
+		dups := s.dupListsOf(fi)
+		cs := s.crossFindings()
+		p.stubs, p.broken = cs.stubs[fi.path], cs.broken[fi.path]
+		if on(RuleUnlinkedMention) {
+			p.mentions = s.mentionFindings().byFile[fi.path]
+		}
+		nearPass.Wait()
+		findings := nearFound[fi.path]
+		// Made once at its size: grown as found, the list of a file of 60,000 duplicates
+		// was copied a dozen times.
+		cross = make([]pendingDiag, 0, len(dups.lines)+len(dups.defs)+len(p.stubs)+len(p.broken)+len(findings)+len(p.mentions)+1)
+		s.duplicates(fi, dups, func(d pendingDiag) {
 			if may(p.rule(&d)) {
 				cross = append(cross, d)
 			}
 		})
-		nearPass.Wait()
-		findings := nearFound[fi.path]
-		cs := s.crossFindings()
-		p.stubs, p.broken = cs.stubs[fi.path], cs.broken[fi.path]
-		cross = slices.Grow(cross, len(p.stubs)+len(p.broken)+len(findings)+1)
 		for i, st := range p.stubs {
 			if may(analysis.RuleRedundantStub) {
 				cross = append(cross, pendingDiag{span: f.LineSpan(int(st.line)), a: int32(i), from: fromStub})
@@ -218,7 +224,6 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 			}
 		}
 		if on(RuleUnlinkedMention) {
-			p.mentions = s.mentionFindings().byFile[fi.path]
 			for i, m := range p.mentions {
 				if may(RuleUnlinkedMention) {
 					sp := analysis.LineSpan{Start: m.start, End: m.end}
@@ -570,8 +575,7 @@ type lineCopy struct {
 
 // duplicates reports duplicate lines and duplicate definitions on the later line, the
 // lines first, each kind in line order.
-func (s *Snapshot) duplicates(fi *fileIndex, add func(pendingDiag)) {
-	lists := s.dupListsOf(fi)
+func (s *Snapshot) duplicates(fi *fileIndex, lists dupLists, add func(pendingDiag)) {
 	for kind, list := range [][]dupEntry{lists.lines, lists.defs} {
 		from := fromDupLine
 		if kind == 1 {

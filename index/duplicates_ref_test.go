@@ -84,7 +84,7 @@ func TestDuplicatesAgainstWalk(t *testing.T) {
 		for _, p := range snap.paths {
 			fi := snap.file(p)
 			var got []string
-			snap.duplicates(fi, func(d pendingDiag) {
+			snap.duplicates(fi, snap.dupListsOf(fi), func(d pendingDiag) {
 				kind := "line"
 				if d.from == fromDupDef {
 					kind = "def"

@@ -132,7 +132,7 @@ func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c
 	delta, from, oldTo := int32(c.To-c.OldTo), int32(c.From), int32(c.OldTo)
 	// kept are prev's entries of the lines not looked at again, moved.
 	kept := func(list []dupEntry) []dupEntry {
-		var out []dupEntry
+		out := make([]dupEntry, 0, len(list))
 		for _, e := range list {
 			if e.ln >= from && e.ln < oldTo {
 				continue

@@ -110,7 +110,13 @@ func (fp *findingParts) countBySeverity() [4]int {
 
 // crossAdmitted returns the cross-line findings whose severity admits allows, in order.
 func (fp *findingParts) crossAdmitted(admits func(analysis.Severity) bool) []pendingDiag {
-	var out []pendingDiag
+	n := 0
+	for i := range fp.cross {
+		if admits(fp.severity(&fp.cross[i])) {
+			n++
+		}
+	}
+	out := make([]pendingDiag, 0, n)
 	for i := range fp.cross {
 		if admits(fp.severity(&fp.cross[i])) {
 			out = append(out, fp.cross[i])
