@@ -132,11 +132,23 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 	}
 	st := &crossState{stubs: make(map[string][]stubFinding, len(prev.stubs)), broken: make(map[string][]brokenRef, len(prev.broken)),
 		changed: map[string]bool{}}
+	edited := map[string]bool{}
+	for _, e := range edits {
+		edited[e.path] = true
+	}
+	// A file no edit touched keeps its list when none of its findings has a touched key
+	// (or, for a stub, a describing entry in an edited file): rewritten, the lists of a
+	// thousand files were most of what a keystroke in one of them allocated here. Clipped,
+	// so that a finding added below copies the list rather than write into the shared one.
 	for p, list := range prev.stubs {
 		if s.file(p) == nil {
 			continue
 		}
-		var out []stubFinding
+		if !edited[p] && !slices.ContainsFunc(list, func(f stubFinding) bool { return stubKeys[f.key] || edited[f.other] }) {
+			st.stubs[p] = slices.Clip(list)
+			continue
+		}
+		out := make([]stubFinding, 0, len(list))
 		for _, f := range list {
 			if stubKeys[f.key] {
 				st.changed[p] = true
@@ -157,7 +169,11 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		if s.file(p) == nil {
 			continue
 		}
-		var out []brokenRef
+		if !edited[p] && !slices.ContainsFunc(list, func(b brokenRef) bool { return refKeys[b.key] }) {
+			st.broken[p] = slices.Clip(list)
+			continue
+		}
+		out := make([]brokenRef, 0, len(list))
 		for _, b := range list {
 			if refKeys[b.key] {
 				st.changed[p] = true
