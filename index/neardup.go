@@ -855,14 +855,38 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 		}
 		return nearMatch{key: reps[b].key, path: reps[b].path, topic: reps[b].topic, why: why, forms: 1}
 	}
-	var pairs []uint64
-	report := func(a, b int, why string) {
-		if reps[a].bare == reps[b].bare {
-			return // the same name, or siblings that differ only in numbering
+	reporter := func(pairs *[]uint64) func(a, b int, why string) {
+		return func(a, b int, why string) {
+			if reps[a].bare == reps[b].bare {
+				return // the same name, or siblings that differ only in numbering
+			}
+			w := whyOf(why)
+			*pairs = append(*pairs, nearPair(a, b, w), nearPair(b, a, w))
 		}
-		w := whyOf(why)
-		pairs = append(pairs, nearPair(a, b, w), nearPair(b, a, w))
 	}
+	// Singular and plural side by side: top-level or under one parent; a pair of forms
+	// makes a pair of their bare names. Found beside the groups below, on the other core:
+	// the pairs are sorted before they are read, so their order does not matter.
+	var pluralPairs []uint64
+	var plurals analysis.Group
+	plurals.Go(func() {
+		report := reporter(&pluralPairs)
+		repOf := func(key string) int { return int(slot[first[index[key]]]) }
+		for _, fi := range files {
+			for key, t := range fi.topics.all() {
+				if !strings.HasSuffix(key, "s") || strings.HasSuffix(key, " -- s") || key == "s" {
+					continue
+				}
+				if singular := key[:len(key)-1]; !s.hasTopic(singular) {
+					continue
+				}
+				name := fi.ast.Line(int(t.first)).SegmentKey(int(t.seg))
+				report(repOf(name[:len(name)-1]), repOf(name), reasonPlural)
+			}
+		}
+	})
+	var pairs []uint64
+	report := reporter(&pairs)
 	// The same skeleton, or one edit apart and both long enough (names that share a
 	// one-deletion variant): the names of each group of the tables, each compared with
 	// the nearWindow names after it, which compares it with the nearWindow before it too.
@@ -889,21 +913,8 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 			lo = hi
 		}
 	}
-	// Singular and plural side by side: top-level or under one parent; a pair of forms
-	// makes a pair of their bare names.
-	repOf := func(key string) int { return int(slot[first[index[key]]]) }
-	for _, fi := range files {
-		for key, t := range fi.topics.all() {
-			if !strings.HasSuffix(key, "s") || strings.HasSuffix(key, " -- s") || key == "s" {
-				continue
-			}
-			if singular := key[:len(key)-1]; !s.hasTopic(singular) {
-				continue
-			}
-			name := fi.ast.Line(int(t.first)).SegmentKey(int(t.seg))
-			report(repOf(name[:len(name)-1]), repOf(name), reasonPlural)
-		}
-	}
+	plurals.Wait()
+	pairs = append(pairs, pluralPairs...)
 	// Each name's pairs together, a pair found twice (in several groups, or by several
 	// forms) once, with its closest reason.
 	radixSort(pairs)
