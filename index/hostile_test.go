@@ -31,6 +31,18 @@ func hostileNumbered(n int) []byte {
 	return []byte(b.String())
 }
 
+// hostileNumberedFixedWidth is hostileNumbered with numbers of six digits: `item 000001`.
+func hostileNumberedFixedWidth(n int) []byte {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "item %06d = x\n", i)
+	}
+	for i := 1; i <= n; i += 10 {
+		fmt.Fprintf(&b, "zref %06d = see [[itme %06d]]\n", i, i)
+	}
+	return []byte(b.String())
+}
+
 // denseLetters are the letters the dense names vary in: Latin, then Greek.
 var denseLetters = []rune("abcdefghijklmnopqrstuvwxyzαβγδεζηθικλμνξοπρστυφχψω")
 
@@ -96,6 +108,14 @@ func BenchmarkHostileLongSegment(b *testing.B) {
 
 func BenchmarkHostileNumberedBroken(b *testing.B) {
 	benchmarkHostile(b, []string{"10k", "100k"}, hostileNumbered, []int{10_000, 100_000})
+}
+
+// BenchmarkHostileNumberedBrokenFixedWidth is BenchmarkHostileNumberedBroken with every
+// number written in six digits: the names no longer grow with their count, and with them
+// the one- and two-rune deletions each name enters the suggestion buckets with (quadratic
+// in its length, which maxSuggestIndexedRunes bounds).
+func BenchmarkHostileNumberedBrokenFixedWidth(b *testing.B) {
+	benchmarkHostile(b, []string{"10k", "100k"}, hostileNumberedFixedWidth, []int{10_000, 100_000})
 }
 
 func BenchmarkHostileDenseNames(b *testing.B) {
