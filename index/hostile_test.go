@@ -20,25 +20,19 @@ func hostileLongSegment(n int) []byte {
 
 // hostileNumbered is n lines `item 1 = x` ... `item n = x`, and for every tenth a line
 // referring to it with two letters swapped: `zref 17 = see [[itme 17]]`.
-func hostileNumbered(n int) []byte {
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "item %d = x\n", i)
-	}
-	for i := 1; i <= n; i += 10 {
-		fmt.Fprintf(&b, "zref %d = see [[itme %d]]\n", i, i)
-	}
-	return []byte(b.String())
-}
+func hostileNumbered(n int) []byte { return hostileNumberedIn(n, 0) }
 
 // hostileNumberedFixedWidth is hostileNumbered with numbers of six digits: `item 000001`.
-func hostileNumberedFixedWidth(n int) []byte {
+func hostileNumberedFixedWidth(n int) []byte { return hostileNumberedIn(n, 6) }
+
+// hostileNumberedIn is hostileNumbered with numbers written in at least width digits.
+func hostileNumberedIn(n, width int) []byte {
 	var b strings.Builder
 	for i := 1; i <= n; i++ {
-		fmt.Fprintf(&b, "item %06d = x\n", i)
+		fmt.Fprintf(&b, "item %0*d = x\n", width, i)
 	}
 	for i := 1; i <= n; i += 10 {
-		fmt.Fprintf(&b, "zref %06d = see [[itme %06d]]\n", i, i)
+		fmt.Fprintf(&b, "zref %0*d = see [[itme %0*d]]\n", width, i, width, i)
 	}
 	return []byte(b.String())
 }
