@@ -132,10 +132,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 	}
 	st := &crossState{stubs: make(map[string][]stubFinding, len(prev.stubs)), broken: make(map[string][]brokenRef, len(prev.broken)),
 		changed: map[string]bool{}}
-	edited := map[string]bool{}
-	for _, e := range edits {
-		edited[e.path] = true
-	}
+	edited := editedPaths(edits)
 	// A file no edit touched keeps its list when none of its findings has a touched key
 	// (or, for a stub, a describing entry in an edited file): rewritten, the lists of a
 	// thousand files were most of what a keystroke in one of them allocated here. Clipped,
@@ -221,8 +218,8 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 			}
 		}
 	}
-	st.keepUnchanged(prev, edits)
-	s.markSuggestionsOf(st, refKeys, edits)
+	st.keepUnchanged(prev, edits, edited)
+	s.markSuggestionsOf(st, refKeys, edited)
 	for p, list := range st.stubs {
 		if len(list) == 0 {
 			delete(st.stubs, p)
@@ -240,11 +237,8 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 // the ones they had: a touched key marks every file holding a finding of it, though the
 // edit seldom changes what it resolves to. Typing in a small file would otherwise
 // republish a large file that refers to the topics typed, on each keystroke.
-func (st *crossState) keepUnchanged(prev *crossState, edits []crossEdit) {
-	edited := map[string]bool{}
-	for _, e := range edits {
-		edited[e.path] = true
-	}
+// edited holds the paths of edits.
+func (st *crossState) keepUnchanged(prev *crossState, edits []crossEdit, edited map[string]bool) {
 	for p := range st.changed {
 		if edited[p] {
 			continue
@@ -301,13 +295,10 @@ func (fi *fileIndex) entriesOf(key string) []int32 {
 // shares its first or last two runes, as suggest's buckets require; typing a name used
 // to republish every file with a broken reference within that distance of it, the
 // largest file of a messy workspace on one keystroke in three.
-func (s *Snapshot) markSuggestionsOf(st *crossState, names map[string]bool, edits []crossEdit) {
+// edited holds the paths the edits changed.
+func (s *Snapshot) markSuggestionsOf(st *crossState, names, edited map[string]bool) {
 	if len(names) == 0 {
 		return
-	}
-	edited := map[string]bool{}
-	for _, e := range edits {
-		edited[e.path] = true
 	}
 	type shape struct {
 		key         string
@@ -385,6 +376,15 @@ func (s *Snapshot) heldOutside(name string, path bool, edited map[string]bool) b
 		return slices.ContainsFunc(s.topicFiles(name), unedited)
 	}
 	return slices.ContainsFunc(s.nameFiles(name), unedited) || slices.ContainsFunc(s.aliasFiles(name), unedited)
+}
+
+// editedPaths returns the set of the paths of edits.
+func editedPaths(edits []crossEdit) map[string]bool {
+	out := make(map[string]bool, len(edits))
+	for _, e := range edits {
+		out[e.path] = true
+	}
+	return out
 }
 
 // maxSuggestionChecks bounds the suggestions markSuggestionsOf works out for one file.
