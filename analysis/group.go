@@ -2,8 +2,10 @@ package analysis
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 )
 
 // A Group runs functions on goroutines of their own and waits for them, as a
@@ -42,6 +44,23 @@ func (g *Group) Go(f func()) {
 		}()
 		f()
 	})
+}
+
+// Each calls f(i) for every i in [0, n) on up to GOMAXPROCS goroutines, and raises the
+// first panic among them, as Wait does. The goroutines take the next i by number rather
+// than from a channel: one that panics stops, and the others finish every i, with no
+// sender left blocked.
+func Each(n int, f func(i int)) {
+	var next atomic.Int64
+	var g Group
+	for range min(runtime.GOMAXPROCS(0), n) {
+		g.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		})
+	}
+	g.Wait()
 }
 
 // Wait waits for every function Go started, then raises the first panic among them, if

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -44,4 +45,30 @@ func TestGroupWithoutPanic(t *testing.T) {
 	if n.Load() != 8 {
 		t.Errorf("%d ran, want 8", n.Load())
 	}
+}
+
+func TestEachCallsEveryIndexOnceAndRaisesAPanic(t *testing.T) {
+	seen := make([]atomic.Int32, 1000)
+	Each(len(seen), func(i int) { seen[i].Add(1) })
+	for i := range seen {
+		if n := seen[i].Load(); n != 1 {
+			t.Fatalf("index %d called %d times, want once", i, n)
+		}
+	}
+	var done atomic.Int32
+	defer func() {
+		if p, ok := recover().(*WorkerPanic); !ok || p.Value != "index 3" {
+			t.Fatalf("Each raised %v, want the panic of index 3", p)
+		}
+		if runtime.GOMAXPROCS(0) > 1 && done.Load() != 99 {
+			t.Errorf("%d of the other 99 indexes done: the workers left must finish them", done.Load())
+		}
+	}()
+	Each(100, func(i int) {
+		if i == 3 {
+			panic("index 3")
+		}
+		done.Add(1)
+	})
+	t.Fatal("Each returned after a panic")
 }

@@ -2,7 +2,6 @@ package index
 
 import (
 	"cmp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -193,18 +192,7 @@ func buildKeyTables(files []*fileIndex) *keyTables {
 	for _, k := range hashKinds {
 		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sized(size), singles, k.each) })
 	}
-	// Workers take the next build by number: one that panics stops, the others finish the
-	// builds, and Wait raises the panic here.
-	var next atomic.Int64
-	var g analysis.Group
-	for range min(runtime.GOMAXPROCS(0), len(builds)) {
-		g.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(builds); i = int(next.Add(1)) - 1 {
-				builds[i]()
-			}
-		})
-	}
-	g.Wait()
+	analysis.Each(len(builds), func(i int) { builds[i]() })
 	return t
 }
 

@@ -3,7 +3,6 @@ package index
 import (
 	"maps"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -384,19 +383,10 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 	for p, src := range srcs {
 		jobs = append(jobs, job{p, src, old.file(p)})
 	}
-	// Workers take the next job by number, not from a channel: one that panics stops, the
-	// others finish the jobs, and Wait raises the panic here.
 	indexed := make([]*fileIndex, len(jobs))
-	var next atomic.Int64
-	var g analysis.Group
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		g.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(jobs); i = int(next.Add(1)) - 1 {
-				indexed[i], _, _ = buildFile(jobs[i].path, jobs[i].src, jobs[i].prev, Unchanged{})
-			}
-		})
-	}
-	g.Wait()
+	analysis.Each(len(jobs), func(i int) {
+		indexed[i], _, _ = buildFile(jobs[i].path, jobs[i].src, jobs[i].prev, Unchanged{})
+	})
 	built := make(map[string]*fileIndex, len(jobs))
 	for i, j := range jobs {
 		built[j.path] = indexed[i]
