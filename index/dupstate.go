@@ -68,29 +68,28 @@ func (s *Snapshot) onlyEdited(fi *fileIndex, seq uint64) bool {
 // dupsInFull finds fi's duplicates: every line with an earlier line of its hash, in fi or
 // in a file before it, compared with those lines.
 func (s *Snapshot) dupsInFull(fi *fileIndex) dupLists {
-	out := dupLists{seq: s.seq}
 	var lineEarlier, defEarlier func(uint64) bool
 	if s.tables != nil {
 		lineEarlier = func(h uint64) bool { return heldBefore(s, pickLines, h, fi) }
 		defEarlier = func(h uint64) bool { return heldBefore(s, pickDefs, h, fi) }
 	}
+	lines := s.dupEntries(fi, laterCopies(fi, byLine, lineEarlier, s.filesBefore(fi)), false, nil)
+	defs := s.dupEntries(fi, laterCopies(fi, byDef, defEarlier, s.filesBefore(fi)), true, lines)
+	return dupLists{lines: lines, defs: defs, seq: s.seq}
+}
+
+// dupEntries compares the candidates, in line order, with the earlier lines of their
+// hashes: as lines, or as definitions when defs, leaving out the lines of dupLines (a
+// duplicate line repeats its definition too: it is reported once).
+func (s *Snapshot) dupEntries(fi *fileIndex, cands []lineCopy, defs bool, dupLines []dupEntry) []dupEntry {
 	var want, scratch []byte
-	for _, c := range laterCopies(fi, byLine, lineEarlier, s.filesBefore(fi)) {
-		if e, ok := s.dupOf(fi, c.ln, c.h, false, &want, &scratch); ok {
-			out.lines = append(out.lines, e)
-		}
-	}
-	dupLines := out.lines
-	for _, c := range laterCopies(fi, byDef, defEarlier, s.filesBefore(fi)) {
-		// A duplicate line repeats its definition too: it is reported once.
-		for len(dupLines) > 0 && dupLines[0].ln < c.ln {
-			dupLines = dupLines[1:]
-		}
-		if len(dupLines) > 0 && dupLines[0].ln == c.ln {
+	var out []dupEntry
+	for _, c := range cands {
+		if _, isDup := slices.BinarySearchFunc(dupLines, c.ln, func(e dupEntry, l int32) int { return int(e.ln - l) }); isDup {
 			continue
 		}
-		if e, ok := s.dupOf(fi, c.ln, c.h, true, &want, &scratch); ok {
-			out.defs = append(out.defs, e)
+		if e, ok := s.dupOf(fi, c.ln, c.h, defs, &want, &scratch); ok {
+			out = append(out, e)
 		}
 	}
 	return out
@@ -149,30 +148,20 @@ func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c
 		}
 		return out
 	}
-	out := dupLists{seq: s.seq}
-	var want, scratch []byte
-	var lines []dupEntry
-	for _, ln := range redo {
-		if h, ok := lineHashOf(fi.ast, int(ln), &norm); ok && s.isLaterCopy(fi, &fi.lineHash, pickLines, h, ln) {
-			if e, ok := s.dupOf(fi, ln, h, false, &want, &scratch); ok {
-				lines = append(lines, e)
+	// The lines looked at again that have an earlier line of their hash, as laterCopies
+	// lists them for the whole file.
+	candidates := func(table *lineTable, pick func(*keyTables) *holderTable[uint64], hashOf func(*analysis.File, int, *[]byte) (uint64, bool)) []lineCopy {
+		var out []lineCopy
+		for _, ln := range redo {
+			if h, ok := hashOf(fi.ast, int(ln), &norm); ok && s.isLaterCopy(fi, table, pick, h, ln) {
+				out = append(out, lineCopy{ln, h})
 			}
 		}
+		return out
 	}
-	out.lines = mergeSorted(kept(prev.lines), lines, compareDupLines)
-	var defs []dupEntry
-	for _, ln := range redo {
-		if _, isDup := slices.BinarySearchFunc(out.lines, ln, func(e dupEntry, l int32) int { return int(e.ln - l) }); isDup {
-			continue // reported as a duplicate line
-		}
-		if h, ok := defHashOf(fi.ast, int(ln), &norm); ok && s.isLaterCopy(fi, &fi.defHash, pickDefs, h, ln) {
-			if e, ok := s.dupOf(fi, ln, h, true, &want, &scratch); ok {
-				defs = append(defs, e)
-			}
-		}
-	}
-	out.defs = mergeSorted(kept(prev.defs), defs, compareDupLines)
-	return out
+	lines := mergeSorted(kept(prev.lines), s.dupEntries(fi, candidates(&fi.lineHash, pickLines, lineHashOf), false, nil), compareDupLines)
+	defs := mergeSorted(kept(prev.defs), s.dupEntries(fi, candidates(&fi.defHash, pickDefs, defHashOf), true, lines), compareDupLines)
+	return dupLists{lines: lines, defs: defs, seq: s.seq}
 }
 
 func compareDupLines(a, b dupEntry) int { return int(a.ln - b.ln) }
