@@ -12,9 +12,10 @@ import (
 // finding on line 1 that counts the rest by severity.
 //
 // Only the findings shown are put in order and made: the others are counted. A messy
-// file of 40,000 findings, 10,000 of them errors, reads its lines up to the thousandth
-// error on each keystroke, and sorts none of its 20,000 cross-line warnings; ordering all
-// of them took two thirds of the keystroke's findings.
+// file of 47,500 findings, 10,300 of them errors, reads its lines up to the thousandth
+// error on each keystroke, and of its 19,000 cross-line findings sorts only the 5,300
+// broken references, which are errors; ordering all of them took 15 of the 36 ms of a
+// keystroke's findings.
 func (s *Snapshot) DiagnosticsUpTo(path string, max int) []Diagnostic {
 	r, fi := s.diagResultOf(path)
 	if r == nil {
