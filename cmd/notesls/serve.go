@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 
 	"go.uber.org/zap"
@@ -27,6 +28,7 @@ flags:
   --log-level LEVEL       debug, info, warn or error (default warn)
   --profile.cpu FILE      write a CPU profile of the session to FILE
   --profile.mem FILE      write a heap profile to FILE when the server exits
+  --profile.trace FILE    write an execution trace of the session to FILE (go tool trace)
   --version               print the version and the build's revision, then exit
 
 The server exits with status 0 after shutdown and exit, 1 when exit or the end of
@@ -50,6 +52,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Bool("stdio", true, "")
 	cpuProfile := fs.String("profile.cpu", "", "")
 	memProfile := fs.String("profile.mem", "", "")
+	traceFile := fs.String("profile.trace", "", "")
 	// Editors add these on their own; they need no action here.
 	fs.String("clientProcessId", "", "")
 	if err := fs.Parse(args); err != nil {
@@ -73,6 +76,16 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if *memProfile != "" {
 		defer writeHeapProfile(*memProfile, stderr)
+	}
+	if *traceFile != "" {
+		// As gopls's -profile.trace: where a slow answer waited (for a core, a lock, the
+		// collector) is what a CPU profile cannot show.
+		stop, err := startTrace(*traceFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "notesls: --profile.trace: %v\n", err)
+			return 2
+		}
+		defer stop()
 	}
 	var level zapcore.Level
 	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {
@@ -138,6 +151,21 @@ func writeHeapProfile(path string, stderr io.Writer) {
 }
 
 // startCPUProfile writes a CPU profile to path until stop is called.
+func startTrace(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		trace.Stop()
+		f.Close()
+	}, nil
+}
+
 func startCPUProfile(path string) (stop func(), err error) {
 	f, err := os.Create(path)
 	if err != nil {
