@@ -107,6 +107,11 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	logger := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(logOut), level))
 	defer logger.Sync() //nolint:errcheck // nothing to do about a failed flush at exit
 
+	if stdin == os.Stdin {
+		in, restore := pollableStdin()
+		defer restore()
+		stdin = in
+	}
 	stream := server.NewStream(stdio{in: stdin, out: stdout}, logger)
 	err := server.Serve(context.Background(), stream, server.Options{
 		Logger:    logger,
