@@ -323,3 +323,14 @@ func cpuTime() time.Duration {
 func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkBuildTermList builds the workspace's term list, which the first completion
+// after indexing waits for (see Snapshot.Prepare). NOTESLS_BENCH_DIR as in
+// BenchmarkCompleteTermsWorkspace.
+func BenchmarkBuildTermList(b *testing.B) {
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(benchWorkspace(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		snap.buildTermList()
+	}
+}

@@ -160,9 +160,12 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 // snapshots layer over only once they exist, and the workspace's term list for "[["
 // completion, which a change of paths makes anew. At 100,000 lines each takes tens of
 // milliseconds, at a million lines seconds; nothing when already built.
+//
+// The term list goes first: every completion waits for it, and a user who opens a file
+// types at once, while the suggestion indexes wait only for a broken reference's finding.
 func (s *Snapshot) Prepare() {
-	s.PrepareFindings()
 	s.termList()
+	s.PrepareFindings()
 }
 
 // PrepareFindings builds the part of Prepare that findings wait for: the suggestion
