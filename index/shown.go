@@ -123,7 +123,7 @@ func (fp *findingParts) crossAdmitted(admits func(analysis.Severity) bool) []pen
 			out = append(out, fp.cross[i])
 		}
 	}
-	slices.SortFunc(out, fp.order)
+	slices.SortFunc(fp.withSpans(out), fp.order)
 	return out
 }
 
@@ -135,16 +135,24 @@ func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
 		return nil
 	}
 	fp := r.partsOf(s, fi)
+	f := fi.ast
 	inRange := func(d *pendingDiag) bool { return d.span.Start >= from && d.span.Start < to }
+	// A duplicate has no span in the parts: it starts its line, so it is in the range
+	// when its line is one of the lines that start there.
+	firstLine, endLine := linesStartingIn(f, from, to)
 	var cross []pendingDiag
 	for i := range fp.cross {
-		if inRange(&fp.cross[i]) {
-			cross = append(cross, fp.cross[i])
+		d := &fp.cross[i]
+		if d.from == fromDupLine || d.from == fromDupDef {
+			if int(d.a) >= firstLine && int(d.a) < endLine {
+				cross = append(cross, *d)
+			}
+		} else if inRange(d) {
+			cross = append(cross, *d)
 		}
 	}
-	slices.SortFunc(cross, fp.order)
+	slices.SortFunc(fp.withSpans(cross), fp.order)
 	var lines []pendingDiag
-	f := fi.ast
 	for group := range fp.byLine(f.LineAt(max(from, 0)), func(analysis.Severity) bool { return true }) {
 		if group[0].span.Start >= to {
 			break
@@ -160,4 +168,17 @@ func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
 		out = append(out, fp.makeOf(&d))
 	}
 	return out
+}
+
+// linesStartingIn returns the lines [first, end) of f that start at an offset in
+// [from, to).
+func linesStartingIn(f *analysis.File, from, to int) (first, end int) {
+	startsBefore := func(off int) int { // the number of lines that start before off
+		if off <= 0 || f.NumLines() == 0 {
+			return 0
+		}
+		ln := f.LineAt(off - 1)
+		return ln + 1
+	}
+	return startsBefore(from), startsBefore(to)
 }
