@@ -270,3 +270,26 @@ func TestVersionMatchesServerInfo(t *testing.T) {
 		}
 	}
 }
+
+// The server's profiles for performance reports are written once the session ends: a CPU
+// profile and a heap profile (gzipped protocol buffers) and an execution trace.
+func TestLSPWritesProfiles(t *testing.T) {
+	dir := t.TempDir()
+	cpu, mem, tr := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "mem.prof"), filepath.Join(dir, "trace.out")
+	c := startServer(t, "--profile.cpu", cpu, "--profile.mem", mem, "--profile.trace", tr)
+	c.initialize("", editorCaps, nil)
+	if code := c.shutdownAndExit(); code != 0 {
+		t.Fatalf("exit status %d, want 0", code)
+	}
+	for _, f := range []struct{ path, magic string }{
+		{cpu, "\x1f\x8b"}, {mem, "\x1f\x8b"}, {tr, "go 1."},
+	} {
+		b, err := os.ReadFile(f.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), f.magic) {
+			t.Errorf("%s starts %q, want %q", filepath.Base(f.path), b[:min(len(b), 8)], f.magic)
+		}
+	}
+}
