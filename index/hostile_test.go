@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 )
@@ -110,6 +111,17 @@ func BenchmarkHostileNumberedBroken(b *testing.B) {
 // in its length, which maxSuggestIndexedRunes bounds).
 func BenchmarkHostileNumberedBrokenFixedWidth(b *testing.B) {
 	benchmarkHostile(b, []string{"10k", "100k"}, hostileNumberedFixedWidth, []int{10_000, 100_000})
+}
+
+// BenchmarkHostileNumberedBrokenMillion is the fixed-width shape at 100,000 and 1,000,000
+// names, where both sizes' tables are far larger than the cache: from 10,000 to 100,000
+// they grow out of it, and the lookups' misses make the time grow faster than the work.
+// A 1M-name run takes about 15 s and 3 GB, so it runs only with NOTESLS_BENCH_MILLION=1.
+func BenchmarkHostileNumberedBrokenMillion(b *testing.B) {
+	if os.Getenv("NOTESLS_BENCH_MILLION") == "" {
+		b.Skip("set NOTESLS_BENCH_MILLION=1 to run it")
+	}
+	benchmarkHostile(b, []string{"100k", "1m"}, hostileNumberedFixedWidth, []int{100_000, 1_000_000})
 }
 
 func BenchmarkHostileDenseNames(b *testing.B) {
