@@ -154,8 +154,12 @@ type pendingDiags struct {
 // of 40,000 findings shows 1,000.
 type findingParts struct {
 	*pendingDiags
-	cross    []pendingDiag
-	unsorted []int // in order; nil when the rule is off
+	cross []pendingDiag
+	// dupLines and dupDefs are the duplicates reported, in line order: the lists the
+	// budget left of the file's, apart from cross. A messy file has 60,000 of them, most
+	// only counted, and as pending findings each took 40 bytes and a look at its line.
+	dupLines, dupDefs []dupEntry
+	unsorted          []int // in order; nil when the rule is off
 }
 
 // findingParts finds every finding of fi, single-line and cross-line alike.
@@ -178,6 +182,7 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 	// The cross-line findings are found first, since the budget counts them, and go last,
 	// where they always went: the list is made once at its final size.
 	var cross []pendingDiag
+	var dupLines, dupDefs []dupEntry
 	if s.oversized(fi) {
 		nearPass.Wait()
 		if d := s.oversizedFinding(fi); on(d.Rule) {
@@ -198,12 +203,13 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		findings := nearFound[fi.path]
 		// Made once at its size: grown as found, the list of a file of 60,000 duplicates
 		// was copied a dozen times.
-		cross = make([]pendingDiag, 0, len(dups.lines)+len(dups.defs)+len(p.stubs)+len(p.broken)+len(findings)+len(p.mentions)+1)
-		s.duplicates(fi, dups, func(d pendingDiag) {
-			if may(p.rule(&d)) {
-				cross = append(cross, d)
-			}
-		})
+		cross = make([]pendingDiag, 0, len(p.stubs)+len(p.broken)+len(findings)+len(p.mentions)+1)
+		if on(analysis.RuleDuplicateLine) {
+			dupLines = dups.lines[:budget.takeN(len(dups.lines))]
+		}
+		if on(analysis.RuleDuplicateDef) {
+			dupDefs = dups.defs[:budget.takeN(len(dups.defs))]
+		}
 		for i, st := range p.stubs {
 			if may(analysis.RuleRedundantStub) {
 				cross = append(cross, pendingDiag{span: f.LineSpan(int(st.line)), a: int32(i), from: fromStub})
@@ -242,19 +248,41 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 	} else if !slices.IsSorted(unsorted) {
 		unsorted = slices.Sorted(slices.Values(unsorted))
 	}
-	return &findingParts{pendingDiags: p, cross: cross, unsorted: unsorted}
+	return &findingParts{pendingDiags: p, cross: cross, dupLines: dupLines, dupDefs: dupDefs, unsorted: unsorted}
 }
 
-// withSpans gives the duplicates among list their spans, which findingParts leaves out:
-// the lines of a messy file's 60,000 duplicates, looked up at random, were a fifth of an
-// Enter's findings, and most of those findings are only counted. list is the caller's.
-func (fp *findingParts) withSpans(list []pendingDiag) []pendingDiag {
-	for i := range list {
-		if d := &list[i]; d.from == fromDupLine || d.from == fromDupDef {
-			d.span = fp.fi.ast.LineSpan(int(d.a))
-		}
+// appendDups appends to out the pending findings of the duplicates whose lines are in
+// [from, to), the lines first, each kind in line order.
+func (fp *findingParts) appendDups(out []pendingDiag, from, to int) []pendingDiag {
+	out = fp.appendDupList(out, fp.dupLines, fromDupLine, from, to)
+	return fp.appendDupList(out, fp.dupDefs, fromDupDef, from, to)
+}
+
+// admittedDups appends the duplicates of the kinds whose severity admits allows.
+func (fp *findingParts) admittedDups(out []pendingDiag, admits func(analysis.Severity) bool) []pendingDiag {
+	if admits(fp.severityOf(analysis.RuleDuplicateLine)) {
+		out = fp.appendDupList(out, fp.dupLines, fromDupLine, 0, math.MaxInt)
 	}
-	return list
+	if admits(fp.severityOf(analysis.RuleDuplicateDef)) {
+		out = fp.appendDupList(out, fp.dupDefs, fromDupDef, 0, math.MaxInt)
+	}
+	return out
+}
+
+// appendDupList appends the entries of list, of kind which, whose lines are in [from, to).
+func (fp *findingParts) appendDupList(out []pendingDiag, list []dupEntry, which uint8, from, to int) []pendingDiag {
+	lo, _ := slices.BinarySearchFunc(list, int32(min(from, math.MaxInt32)), func(e dupEntry, ln int32) int { return cmp.Compare(e.ln, ln) })
+	for _, e := range list[lo:] {
+		if int(e.ln) >= to {
+			break
+		}
+		other := e.other
+		if other == nil {
+			other = fp.fi
+		}
+		out = append(out, pendingDiag{span: fp.fi.ast.LineSpan(int(e.ln)), other: other, a: e.ln, b: e.fl, from: which})
+	}
+	return out
 }
 
 // order is the order of Diagnostics. The message is made only to order two findings of
@@ -336,10 +364,9 @@ func (fp *findingParts) ordered(kept bool) *pendingDiags {
 		lines = append(lines, group...)
 	}
 	cross := fp.cross
-	if kept {
-		cross = slices.Clone(cross)
+	if kept || len(fp.dupLines)+len(fp.dupDefs) > 0 {
+		cross = fp.appendDups(slices.Clip(slices.Clone(cross)), 0, math.MaxInt)
 	}
-	fp.withSpans(cross)
 	slices.SortFunc(cross, fp.order)
 	fp.list = mergeSorted(lines, cross, fp.order)
 	return fp.pendingDiags
@@ -584,25 +611,6 @@ func (s *Snapshot) filesBefore(fi *fileIndex) iter.Seq[*fileIndex] {
 type lineCopy struct {
 	ln int32
 	h  uint64
-}
-
-// duplicates reports duplicate lines and duplicate definitions on the later line, the
-// lines first, each kind in line order.
-func (s *Snapshot) duplicates(fi *fileIndex, lists dupLists, add func(pendingDiag)) {
-	for kind, list := range [][]dupEntry{lists.lines, lists.defs} {
-		from := fromDupLine
-		if kind == 1 {
-			from = fromDupDef
-		}
-		for _, e := range list {
-			other := e.other
-			if other == nil {
-				other = fi
-			}
-			// No span yet: see withSpans.
-			add(pendingDiag{other: other, a: e.ln, b: e.fl, from: from})
-		}
-	}
 }
 
 // whereMessage is prefix + where(fi, ln, from) + suffix, made in one allocation: there is

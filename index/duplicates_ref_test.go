@@ -83,15 +83,7 @@ func TestDuplicatesAgainstWalk(t *testing.T) {
 		want := duplicatesReference(snap)
 		for _, p := range snap.paths {
 			fi := snap.file(p)
-			var got []string
-			snap.duplicates(fi, snap.dupListsOf(fi), func(d pendingDiag) {
-				kind := "line"
-				if d.from == fromDupDef {
-					kind = "def"
-				}
-				got = append(got, fmt.Sprintf("%d %s of %s:%d", d.a, kind, d.other.path, d.b))
-			})
-			slices.Sort(got)
+			got := dupStrings(snap, fi)
 			w := slices.Clone(want[p])
 			slices.Sort(w)
 			if !slices.Equal(got, w) {

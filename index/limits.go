@@ -60,6 +60,18 @@ func (b *findingBudget) take() bool {
 	return true
 }
 
+// takeN reports how many of n more findings may be reported, the first ones, and counts
+// them, as n calls of take do.
+func (b *findingBudget) takeN(n int) int {
+	if b.left < 0 {
+		return n
+	}
+	k := min(n, b.left)
+	b.left -= k
+	b.skipped += n - k
+	return k
+}
+
 // oversizedFinding says that fi's cross-line rules were not run.
 func (s *Snapshot) oversizedFinding(fi *fileIndex) Diagnostic {
 	return Diagnostic{Span: fi.ast.LineSpan(0), Rule: RuleLimitReached, Limit: "maxFileSize",

@@ -106,6 +106,12 @@ func (fp *findingParts) countBySeverity() [4]int {
 	for i := range fp.cross {
 		count[fp.severity(&fp.cross[i])-analysis.SeverityError]++
 	}
+	if len(fp.dupLines) > 0 {
+		count[fp.severityOf(analysis.RuleDuplicateLine)-analysis.SeverityError] += len(fp.dupLines)
+	}
+	if len(fp.dupDefs) > 0 {
+		count[fp.severityOf(analysis.RuleDuplicateDef)-analysis.SeverityError] += len(fp.dupDefs)
+	}
 	return count
 }
 
@@ -123,7 +129,8 @@ func (fp *findingParts) crossAdmitted(admits func(analysis.Severity) bool) []pen
 			out = append(out, fp.cross[i])
 		}
 	}
-	slices.SortFunc(fp.withSpans(out), fp.order)
+	out = fp.admittedDups(out, admits)
+	slices.SortFunc(out, fp.order)
 	return out
 }
 
@@ -137,21 +144,16 @@ func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
 	fp := r.partsOf(s, fi)
 	f := fi.ast
 	inRange := func(d *pendingDiag) bool { return d.span.Start >= from && d.span.Start < to }
-	// A duplicate has no span in the parts: it starts its line, so it is in the range
-	// when its line is one of the lines that start there.
-	firstLine, endLine := linesStartingIn(f, from, to)
 	var cross []pendingDiag
 	for i := range fp.cross {
-		d := &fp.cross[i]
-		if d.from == fromDupLine || d.from == fromDupDef {
-			if int(d.a) >= firstLine && int(d.a) < endLine {
-				cross = append(cross, *d)
-			}
-		} else if inRange(d) {
-			cross = append(cross, *d)
+		if inRange(&fp.cross[i]) {
+			cross = append(cross, fp.cross[i])
 		}
 	}
-	slices.SortFunc(fp.withSpans(cross), fp.order)
+	// A duplicate starts its line: it is in the range when its line starts there.
+	firstLine, endLine := linesStartingIn(f, from, to)
+	cross = fp.appendDups(cross, firstLine, endLine)
+	slices.SortFunc(cross, fp.order)
 	var lines []pendingDiag
 	for group := range fp.byLine(f.LineAt(max(from, 0)), func(analysis.Severity) bool { return true }) {
 		if group[0].span.Start >= to {

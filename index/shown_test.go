@@ -38,10 +38,22 @@ func shownReference(all []Diagnostic, max int) (shown []Diagnostic, omitted map[
 
 func TestDiagnosticsUpTo(t *testing.T) {
 	src := messyNotes(rand.New(rand.NewPCG(3, 3)), 400, nil)
+	// Duplicate definitions that are no duplicate lines (a task box differs), among the
+	// rest, so that both kinds of duplicate are many.
+	for i := range 60 {
+		src = fmt.Appendf(src, "dd%d = body %d\n", i, i%3)
+	}
+	for i := range 60 {
+		src = fmt.Appendf(src, "[x] dd%d = body %d\n", i, i%3)
+	}
+	src = slices.Concat(src[:len(src)/3], src[len(src)*5/6:], src[len(src)/3:len(src)*5/6])
 	for _, conf := range []string{`{}`, `{"rules": {"unsorted": "error", "near-duplicate": "hint"}}`, `{"rules": {"limit-reached": "off"}}`,
 		// Cross-line findings among the most severe, merged with the lines' at the cut.
 		`{"rules": {"duplicate-line": "error", "broken-reference": "error", "redundant-stub": "warning", "malformed-separator": "hint"}}`,
-		`{"maxCrossLineFindings": 20, "rules": {"duplicate-definition": "error"}}`, `{"sorting": false}`} {
+		`{"maxCrossLineFindings": 20, "rules": {"duplicate-definition": "error"}}`, `{"sorting": false}`,
+		// One kind of duplicate above the cut, the other below it.
+		`{"rules": {"duplicate-line": "error", "duplicate-definition": "hint"}}`,
+		`{"rules": {"duplicate-line": "hint", "duplicate-definition": "error"}}`} {
 		cfg, err := ParseConfig([]byte(conf))
 		if err != nil {
 			t.Fatal(err)
@@ -51,7 +63,7 @@ func TestDiagnosticsUpTo(t *testing.T) {
 		if len(all) < 100 {
 			t.Fatalf("the messy file has only %d findings", len(all))
 		}
-		for _, max := range []int{0, 1, 7, 50, len(all) - 1, len(all), len(all) + 5} {
+		for _, max := range []int{0, 1, 7, 50, len(all) / 2, len(all) * 3 / 4, len(all) - 1, len(all), len(all) + 5} {
 			t.Run(fmt.Sprintf("%s/max=%d", conf, max), func(t *testing.T) {
 				// A fresh snapshot each time, so that the full list is not made first.
 				fresh := NewWorkspace(cfg).UpdateMany(map[string][]byte{"m.notes": src, "b.notes": []byte("x = see [[m]]\n")})
