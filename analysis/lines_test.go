@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -204,6 +205,21 @@ func sameDiagLines(t *testing.T, what string, got, want *File) {
 	}
 	if g, w := diagLineNumbers(got), diagLineNumbers(want); !slices.Equal(g, lines) || !slices.Equal(w, lines) {
 		t.Fatalf("%s: lines with findings %v, and %v parsed, want %v", what, g, w, lines)
+	}
+	want2 := map[string]int{}
+	for _, i := range lines {
+		for _, d := range want.Line(i).Diags() {
+			want2[d.Rule]++
+		}
+	}
+	for _, f := range []*File{got, want} {
+		counts := map[string]int{}
+		for rc := range f.RuleCounts() {
+			counts[rc.Rule] += rc.N
+		}
+		if !maps.Equal(counts, want2) {
+			t.Fatalf("%s: findings by rule %v, want %v", what, counts, want2)
+		}
 	}
 	n := got.NumLines()
 	for _, from := range []int{1, n / 3, n / 2, n - 1, n, n + 1} {

@@ -93,11 +93,9 @@ func (s *Snapshot) DiagnosticsUpTo(path string, max int) []Diagnostic {
 // countBySeverity counts the findings by severity, error first.
 func (fp *findingParts) countBySeverity() [4]int {
 	var count [4]int
-	for _, diags := range fp.fi.ast.DiagLines() {
-		for _, d := range diags {
-			if sev := fp.severityOf(d.Rule); sev != RuleOff {
-				count[sev-analysis.SeverityError]++
-			}
+	for rc := range fp.fi.ast.RuleCounts() {
+		if sev := fp.severityOf(rc.Rule); sev != RuleOff {
+			count[sev-analysis.SeverityError] += rc.N
 		}
 	}
 	if len(fp.unsorted) > 0 {
