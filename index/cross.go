@@ -204,7 +204,7 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		}
 		for _, fi := range s.refFiles(k) {
 			p := fi.path
-			lines := fi.refs.get(k)
+			lines := fi.refs.lines(k)
 			for i, ln := range lines {
 				if i > 0 && lines[i-1] == ln {
 					continue // a line that refers to k twice is listed twice

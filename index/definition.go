@@ -39,7 +39,7 @@ func (s *Snapshot) referencesTo(keys []string) []Location {
 	var out []Location
 	for _, rk := range s.refKeysNaming(keys) {
 		for _, other := range s.refFiles(rk) {
-			for _, l := range other.refs.get(rk) {
+			for _, l := range other.refs.lines(rk) {
 				for _, r := range other.ast.Line(int(l)).Refs() {
 					if r.Key == rk {
 						sp := r.Span.In(other.ast.Start(int(l)))

@@ -496,7 +496,7 @@ func (p *pendingDiags) makeOf(pd *pendingDiag) Diagnostic {
 // line's normalized form; want and scratch are reused for them: a messy file compares a
 // line with every earlier line of its hash, and a copy each cost more than the findings.
 func firstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want *[]byte,
-	table func(*fileIndex) *lineTable, norm normalizer, scratch *[]byte) (*fileIndex, int32, bool) {
+	table func(*fileIndex) *lineTable[uint64], norm normalizer, scratch *[]byte) (*fileIndex, int32, bool) {
 	// A line's form is made of its text alone, so a candidate of the same text is equal
 	// without either form made: most copies in a messy file are exact ones.
 	text := fi.ast.LineText(int(ln))
@@ -546,7 +546,7 @@ func appendDefNormalized(dst []byte, f *analysis.File, i int) []byte {
 // tells whether a file before fi has a line of a hash; nil says no file can. The lines
 // come in order, each once, not in the tables' order, which changes from run to run: when
 // the maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
-func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, before iter.Seq[*fileIndex]) []lineCopy {
+func laterCopies(fi *fileIndex, table func(*fileIndex) *lineTable[uint64], earlier func(uint64) bool, before iter.Seq[*fileIndex]) []lineCopy {
 	t := table(fi)
 	n := 0
 	for _, lines := range t.more.all() {

@@ -112,8 +112,8 @@ func (s *Snapshot) wholeDiagnostics(fi *fileIndex) []Diagnostic {
 
 // duplicates reports duplicate lines and duplicate definitions on the later line.
 func (s *Snapshot) wholeDuplicates(fi *fileIndex, add func(Diagnostic)) {
-	byLine := func(x *fileIndex) *lineTable { return &x.lineHash }
-	byDef := func(x *fileIndex) *lineTable { return &x.defHash }
+	byLine := func(x *fileIndex) *lineTable[uint64] { return &x.lineHash }
+	byDef := func(x *fileIndex) *lineTable[uint64] { return &x.defHash }
 	dupLine := map[int32]bool{}
 	var lineEarlier, defEarlier func(uint64) bool
 	if s.tables != nil {
@@ -180,7 +180,7 @@ func (s *Snapshot) wholeBrokenReferences(fi *fileIndex, may func(rule string) bo
 // form under hash h equals want: in the files before fi, then in fi's earlier lines.
 // holders lists the files with a line of hash h, in workspace order.
 func wholeFirstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, want []byte,
-	table func(*fileIndex) *lineTable, norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
+	table func(*fileIndex) *lineTable[uint64], norm func(*analysis.File, int) []byte) (*fileIndex, int32, bool) {
 	for _, other := range holders {
 		for _, cand := range table(other).lines(h) {
 			if other == fi && cand >= ln {
@@ -202,7 +202,7 @@ func wholeFirstEqual(holders []*fileIndex, fi *fileIndex, ln int32, h uint64, wa
 // tells whether a file before fi has a line of a hash; nil says no file can. The lines
 // come in order, not in the tables' order, which changes from run to run: when the
 // maxCrossLineFindings budget runs out, the same duplicates must be the ones reported.
-func wholeLaterCopies(fi *fileIndex, table func(*fileIndex) *lineTable, earlier func(uint64) bool, report func(h uint64, ln int32)) {
+func wholeLaterCopies(fi *fileIndex, table func(*fileIndex) *lineTable[uint64], earlier func(uint64) bool, report func(h uint64, ln int32)) {
 	type copyOf struct {
 		ln int32
 		h  uint64

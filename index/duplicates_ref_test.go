@@ -12,7 +12,7 @@ import (
 // the whole workspace in order, keeping the first place of each normalized form: the
 // definition that duplicates' tables and its choice of which side to scan must match.
 func duplicatesReference(snap *Snapshot) map[string][]string {
-	eligible := func(t *lineTable) map[int32]bool {
+	eligible := func(t *lineTable[uint64]) map[int32]bool {
 		out := map[int32]bool{}
 		for h, ln := range t.all() {
 			for _, l := range t.lines(h) {

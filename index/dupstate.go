@@ -159,7 +159,7 @@ func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c
 	}
 	// The lines looked at again that have an earlier line of their hash, as laterCopies
 	// lists them for the whole file.
-	candidates := func(table *lineTable, pick func(*keyTables) *holderTable[uint64], hashOf func(*analysis.File, int, *[]byte) (uint64, bool)) []lineCopy {
+	candidates := func(table *lineTable[uint64], pick func(*keyTables) *holderTable[uint64], hashOf func(*analysis.File, int, *[]byte) (uint64, bool)) []lineCopy {
 		var out []lineCopy
 		for _, ln := range redo {
 			if h, ok := hashOf(fi.ast, int(ln), &norm); ok && s.isLaterCopy(fi, table, pick, h, ln) {
@@ -177,7 +177,7 @@ func compareDupLines(a, b dupEntry) int { return int(a.ln - b.ln) }
 
 // isLaterCopy reports whether line ln of fi, of hash h in table, has an earlier line of
 // that hash: in fi, or in a file before it.
-func (s *Snapshot) isLaterCopy(fi *fileIndex, table *lineTable, pick func(*keyTables) *holderTable[uint64], h uint64, ln int32) bool {
+func (s *Snapshot) isLaterCopy(fi *fileIndex, table *lineTable[uint64], pick func(*keyTables) *holderTable[uint64], h uint64, ln int32) bool {
 	if first, ok := table.firstLine(h); ok && first != ln {
 		return true
 	}
@@ -202,5 +202,5 @@ func (s *Snapshot) dupOf(fi *fileIndex, ln int32, h uint64, defs bool, want, scr
 	return e, true
 }
 
-func byLine(x *fileIndex) *lineTable { return &x.lineHash }
-func byDef(x *fileIndex) *lineTable  { return &x.defHash }
+func byLine(x *fileIndex) *lineTable[uint64] { return &x.lineHash }
+func byDef(x *fileIndex) *lineTable[uint64]  { return &x.defHash }

@@ -107,7 +107,7 @@ func editsAgainstFreshIndex(t *testing.T, seed uint64) {
 // describeLineTables renders the hash tables of whole lines, and the references.
 func describeLineTables(fi *fileIndex) string {
 	var out []string
-	for name, t := range map[string]*lineTable{"line": &fi.lineHash, "def": &fi.defHash} {
+	for name, t := range map[string]*lineTable[uint64]{"line": &fi.lineHash, "def": &fi.defHash} {
 		for h := range t.all() {
 			out = append(out, fmt.Sprintf("%s %x %v", name, h, t.lines(h)))
 		}
@@ -117,8 +117,13 @@ func describeLineTables(fi *fileIndex) string {
 			}
 		}
 	}
-	for k, lines := range fi.refs.all() {
-		out = append(out, fmt.Sprintf("ref %q %v", k, lines))
+	for k := range fi.refs.all() {
+		out = append(out, fmt.Sprintf("ref %q %v %d", k, fi.refs.lines(k), fi.refs.count(k)))
+	}
+	for k := range fi.refs.more.all() {
+		if !fi.refs.has(k) {
+			out = append(out, fmt.Sprintf("ref %q: listed, no first line", k))
+		}
 	}
 	slices.Sort(out)
 	return strings.Join(out, "\n")

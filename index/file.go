@@ -23,7 +23,7 @@ type fileIndex struct {
 	topicAliases map[string][]string          // topic key -> alias texts, without repeats
 	aliases      map[string][]alias           // alias key -> the topics it names
 	lastSeg      keyTable                     // last segment key -> the topics ending with it
-	refs         shardedMap[string, []int32]  // reference key -> lines that refer to it
+	refs         lineTable[string]            // reference key -> lines that refer to it, a line once a reference
 	roots        []string                     // top-level topic keys, in first-seen order
 
 	sortKeys chunkList[lineKey] // sortKey of each line, for the unsorted rule
@@ -31,8 +31,8 @@ type fileIndex struct {
 	dups     *dupState
 	// bodyWords is made only for unlinked-mention, see bodyWordLines.
 	bodyWords *lazy[map[string][]int32]
-	lineHash  lineTable // normalized line -> lines, for duplicate-line
-	defHash   lineTable // term key + normalized definition -> lines
+	lineHash  lineTable[uint64] // normalized line -> lines, for duplicate-line
+	defHash   lineTable[uint64] // term key + normalized definition -> lines
 }
 
 // topic is one path prefix as seen in one file.
@@ -231,10 +231,7 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		}
 		for _, r := range fi.ast.Line(i).Refs() {
 			if r.Key != "" {
-				next.refs.set(r.Key, slices.DeleteFunc(slices.Clone(next.refs.get(r.Key)), func(l int32) bool { return l == int32(i) }))
-				if len(next.refs.get(r.Key)) == 0 {
-					next.refs.del(r.Key)
-				}
+				next.refs.remove(r.Key, int32(i))
 			}
 		}
 	}
@@ -242,16 +239,12 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		from := int32(c.OldTo)
 		next.lineHash.shift(from, delta)
 		next.defHash.shift(from, delta)
-		for k, lines := range next.refs.all() {
-			if lines[len(lines)-1] >= from {
-				next.refs.set(k, shifted(lines, from, delta))
-			}
-		}
+		next.refs.shift(from, delta)
 	}
 	next.sortKeys = fi.sortKeys.spliced(c.From, c.OldTo, c.To)
 	for i := c.From; i < c.To; i++ {
 		*next.sortKeys.writable(i) = lineSortKey(ast, i)
-		next.addLine(i, &norm, true)
+		next.addLine(i, &norm)
 	}
 	setAfterPrev(ast, &next.sortKeys, c.From, c.To+1)
 	next.unsorted = &sortState{}
@@ -359,21 +352,21 @@ func (fi *fileIndex) indexTopics() {
 // references.
 func (fi *fileIndex) indexLines() {
 	ast := fi.ast
-	fi.refs = newShardedMap[string, []int32](0)
-	fi.lineHash = newLineTable(ast.NumLines())
-	fi.defHash = newLineTable(ast.NumLines() / 2)
+	fi.refs = newLineTable[string](0)
+	fi.lineHash = newLineTable[uint64](ast.NumLines())
+	fi.defHash = newLineTable[uint64](ast.NumLines() / 2)
 	fi.sortKeys = newChunkList[lineKey](ast.NumLines())
 	var norm []byte
 	for i := range ast.NumLines() {
 		*fi.sortKeys.at(i) = lineSortKey(ast, i)
-		fi.addLine(i, &norm, false)
+		fi.addLine(i, &norm)
 	}
 	setAfterPrev(ast, &fi.sortKeys, 1, ast.NumLines())
 }
 
-// addLine enters line i into the line tables; norm is scratch space. shared says the
-// tables are copies whose lists another version still uses.
-func (fi *fileIndex) addLine(i int, norm *[]byte, shared bool) {
+// addLine enters line i into the line tables; norm is scratch space. A table that is a
+// copy (after clone) copies the lists another version still uses before it changes them.
+func (fi *fileIndex) addLine(i int, norm *[]byte) {
 	if h, ok := lineHashOf(fi.ast, i, norm); ok {
 		fi.lineHash.add(h, int32(i))
 	}
@@ -382,14 +375,7 @@ func (fi *fileIndex) addLine(i int, norm *[]byte, shared bool) {
 	}
 	for _, r := range fi.ast.Line(i).Refs() {
 		if r.Key != "" {
-			refs := fi.refs.get(r.Key)
-			if shared {
-				refs = slices.Clone(refs)
-				at, _ := slices.BinarySearch(refs, int32(i))
-				fi.refs.set(r.Key, slices.Insert(refs, at, int32(i)))
-			} else {
-				fi.refs.set(r.Key, append(refs, int32(i)))
-			}
+			fi.refs.add(r.Key, int32(i))
 		}
 	}
 }

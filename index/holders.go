@@ -333,8 +333,7 @@ func (t *keyTables) updateKeys(cur *fileIndex, keys editKeys, hashes changedHash
 		set(&t.aliases, k, len(cur.aliases[k]) > 0)
 	}
 	for _, k := range keys.refs {
-		_, ok := cur.refs.lookup(k)
-		set(&t.refs, k, ok)
+		set(&t.refs, k, cur.refs.has(k))
 	}
 	for _, h := range hashes.lines {
 		if cur.lineHash.has(h) {
@@ -419,7 +418,7 @@ func (s *Snapshot) hasAlias(key string) bool {
 
 // refFiles lists the files with a reference whose key is key.
 func (s *Snapshot) refFiles(key string) []*fileIndex {
-	return holdersOf(s, pickRefs, key, func(fi *fileIndex) bool { _, ok := fi.refs.lookup(key); return ok })
+	return holdersOf(s, pickRefs, key, func(fi *fileIndex) bool { return fi.refs.has(key) })
 }
 
 // lineFiles lists the files with a line of normalized hash h.

@@ -93,7 +93,7 @@ func (s *Snapshot) refCount(key string) int {
 	n := 0
 	for _, rk := range s.refKeysNaming([]string{key}) {
 		for _, fi := range s.refFiles(rk) {
-			n += len(fi.refs.get(rk))
+			n += fi.refs.count(rk)
 		}
 	}
 	return n
@@ -116,13 +116,13 @@ func (s *Snapshot) refTotals() map[string]int {
 			for rk, ids := range s.tables.refs.all() {
 				lines := 0
 				for _, id := range ids {
-					lines += len(s.byID[id].refs.get(rk))
+					lines += s.byID[id].refs.count(rk)
 				}
 				count(rk, lines)
 			}
 		} else if s.only != nil {
-			for rk, lines := range s.only.refs.all() {
-				count(rk, len(lines))
+			for rk := range s.only.refs.all() {
+				count(rk, s.only.refs.count(rk))
 			}
 		}
 		s.refsDone.Store(true)

@@ -5,7 +5,8 @@ import (
 	"slices"
 )
 
-// lineTable maps a hash to the lines that have it. Nearly every hash has one line, kept
+// lineTable maps a key to the lines that have it: a line's hash (duplicates), or a
+// reference key (the lines that refer to it). Nearly every key has one line, kept
 // flat; hashes of two or more lines move to a second map. At a million lines this saves a
 // million small slices. Both maps are sharded (see shardedMap): a keystroke changes one or
 // two lines, so the next version copies one or two shards of them, where copying the
@@ -14,23 +15,23 @@ import (
 // The flat map holds no line number but a slot in firstLines, which holds the numbers:
 // Enter moves every later line, and rewriting a list of numbers costs four bytes a line,
 // where setting each hash again in copied shards cost 8 ms and 3.6 MB at 100,000 lines.
-type lineTable struct {
-	slots      shardedMap[uint64, int32]   // hash -> its slot in firstLines
-	firstLines chunkList[int32]            // slot -> the first line of its hash; a slot whose hash went is never read
-	more       shardedMap[uint64, []int32] // every line of the hash, in order, when there are several
+type lineTable[K shardKey] struct {
+	slots      shardedMap[K, int32]   // hash -> its slot in firstLines
+	firstLines chunkList[int32]       // slot -> the first line of its hash; a slot whose hash went is never read
+	more       shardedMap[K, []int32] // every line of the hash, in order, when there are several
 	// shared says the lists in more may belong to another table too (after clone), so
 	// they are copied before they change.
 	shared bool
 }
 
-func newLineTable(size int) lineTable {
-	t := lineTable{slots: newShardedMap[uint64, int32](size), more: newShardedMap[uint64, []int32](0)}
+func newLineTable[K shardKey](size int) lineTable[K] {
+	t := lineTable[K]{slots: newShardedMap[K, int32](size), more: newShardedMap[K, []int32](0)}
 	t.firstLines.reserve(size)
 	return t
 }
 
 // firstLine returns the first line of hash h.
-func (t *lineTable) firstLine(h uint64) (int32, bool) {
+func (t *lineTable[K]) firstLine(h K) (int32, bool) {
 	slot, ok := t.slots.lookup(h)
 	if !ok {
 		return 0, false
@@ -39,7 +40,7 @@ func (t *lineTable) firstLine(h uint64) (int32, bool) {
 }
 
 // setFirst makes line the first line of h.
-func (t *lineTable) setFirst(h uint64, line int32) {
+func (t *lineTable[K]) setFirst(h K, line int32) {
 	if slot, ok := t.slots.lookup(h); ok {
 		*t.firstLines.writable(int(slot)) = line
 		return
@@ -48,7 +49,7 @@ func (t *lineTable) setFirst(h uint64, line int32) {
 	t.firstLines.push(line)
 }
 
-func (t *lineTable) add(h uint64, line int32) {
+func (t *lineTable[K]) add(h K, line int32) {
 	first, ok := t.firstLine(h)
 	if !ok {
 		t.setFirst(h, line) // the common case: a new hash
@@ -72,7 +73,7 @@ func (t *lineTable) add(h uint64, line int32) {
 }
 
 // lines returns the lines of a hash, in order.
-func (t *lineTable) lines(h uint64) []int32 {
+func (t *lineTable[K]) lines(h K) []int32 {
 	if lines, ok := t.more.lookup(h); ok {
 		return lines
 	}
@@ -83,11 +84,11 @@ func (t *lineTable) lines(h uint64) []int32 {
 }
 
 // len returns the number of hashes.
-func (t *lineTable) len() int { return t.slots.len() }
+func (t *lineTable[K]) len() int { return t.slots.len() }
 
 // all iterates over the hashes and the first line of each.
-func (t *lineTable) all() iter.Seq2[uint64, int32] {
-	return func(yield func(uint64, int32) bool) {
+func (t *lineTable[K]) all() iter.Seq2[K, int32] {
+	return func(yield func(K, int32) bool) {
 		for h, slot := range t.slots.all() {
 			if !yield(h, *t.firstLines.at(int(slot))) {
 				return
@@ -98,13 +99,13 @@ func (t *lineTable) all() iter.Seq2[uint64, int32] {
 
 // clone returns a table that can change while the original is shared: it shares every
 // shard and chunk until it changes one.
-func (t *lineTable) clone() lineTable {
-	return lineTable{slots: t.slots.clone(), firstLines: t.firstLines.clone(), more: t.more.clone(), shared: true}
+func (t *lineTable[K]) clone() lineTable[K] {
+	return lineTable[K]{slots: t.slots.clone(), firstLines: t.firstLines.clone(), more: t.more.clone(), shared: true}
 }
 
 // remove takes line out of the lines of h. Slices are replaced, never changed in place,
 // since a clone shares them.
-func (t *lineTable) remove(h uint64, line int32) {
+func (t *lineTable[K]) remove(h K, line int32) {
 	if lines, ok := t.more.lookup(h); ok {
 		rest := slices.DeleteFunc(slices.Clone(lines), func(l int32) bool { return l == line })
 		switch len(rest) {
@@ -127,7 +128,7 @@ func (t *lineTable) remove(h uint64, line int32) {
 
 // shift adds delta to every line number from `from` on, after lines were inserted or
 // removed before them.
-func (t *lineTable) shift(from, delta int32) {
+func (t *lineTable[K]) shift(from, delta int32) {
 	if t.firstLines.len() > 2*t.slots.len()+listChunk {
 		t.compact() // the slots of removed hashes outnumber the live ones
 	}
@@ -141,8 +142,8 @@ func (t *lineTable) shift(from, delta int32) {
 
 // compact gives the hashes new slots, leaving out those of removed hashes: every edit of
 // a line frees one and takes another.
-func (t *lineTable) compact() {
-	slots := newShardedMap[uint64, int32](t.slots.len())
+func (t *lineTable[K]) compact() {
+	slots := newShardedMap[K, int32](t.slots.len())
 	firstLines := chunkList[int32]{}
 	firstLines.reserve(t.slots.len())
 	for h, line := range t.all() {
@@ -152,9 +153,20 @@ func (t *lineTable) compact() {
 	t.slots, t.firstLines = slots, firstLines
 }
 
-func (t *lineTable) has(h uint64) bool {
+func (t *lineTable[K]) has(h K) bool {
 	_, ok := t.slots.lookup(h)
 	return ok
+}
+
+// count returns the number of lines of h.
+func (t *lineTable[K]) count(h K) int {
+	if lines, ok := t.more.lookup(h); ok {
+		return len(lines)
+	}
+	if t.has(h) {
+		return 1
+	}
+	return 0
 }
 
 // keyTable maps a key to one or more keys, the common single value kept flat. Both maps

@@ -143,7 +143,7 @@ func (s *Snapshot) rename(path string, offset int, newName string, merge bool) (
 	for _, rk := range refKeys {
 		byName := rk == nameKey && rk != t.Key
 		for _, fi := range s.refFiles(rk) {
-			for _, ln := range fi.refs.get(rk) {
+			for _, ln := range fi.refs.lines(rk) {
 				start := fi.ast.Start(int(ln))
 				for _, r := range fi.ast.Line(int(ln)).Refs() {
 					if r.Key != rk {

@@ -522,7 +522,7 @@ func (s *Snapshot) refCountsOf(topics map[string]bool) map[string]int {
 			if lines < 0 {
 				lines = 0
 				for _, fi := range s.refFiles(rk) {
-					lines += len(fi.refs.get(rk))
+					lines += fi.refs.count(rk)
 				}
 			}
 			out[k] += lines
@@ -573,8 +573,8 @@ func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
 func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
 	if s.tables == nil {
 		if s.only != nil {
-			for rk, lines := range s.only.refs.all() {
-				f(rk, len(lines))
+			for rk := range s.only.refs.all() {
+				f(rk, s.only.refs.count(rk))
 			}
 		}
 		return
@@ -582,7 +582,7 @@ func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
 	for rk, ids := range s.tables.refs.all() {
 		lines := 0
 		for _, id := range ids {
-			lines += len(s.byID[id].refs.get(rk))
+			lines += s.byID[id].refs.count(rk)
 		}
 		f(rk, lines)
 	}
