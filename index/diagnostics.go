@@ -221,12 +221,18 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 				cross = append(cross, pendingDiag{span: r.Span.In(f.Start(int(b.line))), a: int32(i), from: fromBroken})
 			}
 		}
-		// By key, not in the map's order, which changes from run to run: when the budget
-		// runs out, the same names must be the ones reported.
-		for _, key := range slices.Sorted(maps.Keys(findings)) {
+		// By key, not in the map's order, which changes from run to run, when the budget
+		// runs out: the same names must be the ones reported. When all are reported, the
+		// order they are found in is lost in the findings' own. A name's span is found
+		// when it is ordered (withSpans): in a messy file the names are mostly counted.
+		keys := maps.Keys(findings)
+		if !budget.fits(len(findings)) {
+			keys = slices.Values(slices.Sorted(keys))
+		}
+		for key := range keys {
 			if may(analysis.RuleNearDuplicate) {
 				p.near = append(p.near, findings[key])
-				cross = append(cross, pendingDiag{span: findings[key].span(fi), a: int32(len(p.near) - 1), from: fromNear})
+				cross = append(cross, pendingDiag{a: int32(len(p.near) - 1), from: fromNear})
 			}
 		}
 		if on(RuleUnlinkedMention) {
@@ -249,6 +255,17 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		unsorted = slices.Sorted(slices.Values(unsorted))
 	}
 	return &findingParts{pendingDiags: p, cross: cross, dupLines: dupLines, dupDefs: dupDefs, unsorted: unsorted}
+}
+
+// withSpans gives the near-duplicate names among list, the caller's, their spans, which
+// findingParts leaves out.
+func (fp *findingParts) withSpans(list []pendingDiag) []pendingDiag {
+	for i := range list {
+		if d := &list[i]; d.from == fromNear {
+			d.span = fp.near[d.a].span(fp.fi)
+		}
+	}
+	return list
 }
 
 // appendDups appends to out the pending findings of the duplicates whose lines are in
@@ -367,7 +384,7 @@ func (fp *findingParts) ordered(kept bool) *pendingDiags {
 	if kept || len(fp.dupLines)+len(fp.dupDefs) > 0 {
 		cross = fp.appendDups(slices.Clip(slices.Clone(cross)), 0, math.MaxInt)
 	}
-	slices.SortFunc(cross, fp.order)
+	slices.SortFunc(fp.withSpans(cross), fp.order)
 	fp.list = mergeSorted(lines, cross, fp.order)
 	return fp.pendingDiags
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -184,9 +185,14 @@ func BenchmarkDiagnosticsMessy(b *testing.B) {
 // BenchmarkEnterMessyShown presses Enter in the middle of a messy file of 100,000 lines
 // and undoes it, each edit followed by what an editor is shown of the file (1,000 of its
 // findings) and the files it affects, as the server's keystroke is. The edit says which
-// bytes it kept, as an editor's change does.
+// bytes it kept, as an editor's change does. NOTESLS_BENCH_FILE replaces the file (a
+// notesgen -defects corpus has other findings than messyNotes: more near-duplicate names,
+// one block of 100,000 lines to keep in order).
 func BenchmarkEnterMessyShown(b *testing.B) {
 	src := messyNotes(rand.New(rand.NewPCG(1, 1)), 100_000, nil)
+	if os.Getenv("NOTESLS_BENCH_FILE") != "" {
+		_, src = benchFile(b)
+	}
 	w := NewWorkspace(DefaultConfig())
 	snap := w.UpdateMany(map[string][]byte{"m.notes": src})
 	n := len(snap.Diagnostics("m.notes"))

@@ -60,6 +60,9 @@ func (b *findingBudget) take() bool {
 	return true
 }
 
+// fits reports whether n more findings may all be reported.
+func (b *findingBudget) fits(n int) bool { return b.left < 0 || n <= b.left }
+
 // takeN reports how many of n more findings may be reported, the first ones, and counts
 // them, as n calls of take do.
 func (b *findingBudget) takeN(n int) int {

@@ -127,7 +127,7 @@ func (fp *findingParts) crossAdmitted(admits func(analysis.Severity) bool) []pen
 			out = append(out, fp.cross[i])
 		}
 	}
-	out = fp.admittedDups(out, admits)
+	out = fp.admittedDups(fp.withSpans(out), admits)
 	slices.SortFunc(out, fp.order)
 	return out
 }
@@ -144,8 +144,12 @@ func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
 	inRange := func(d *pendingDiag) bool { return d.span.Start >= from && d.span.Start < to }
 	var cross []pendingDiag
 	for i := range fp.cross {
-		if inRange(&fp.cross[i]) {
-			cross = append(cross, fp.cross[i])
+		d := fp.cross[i]
+		if d.from == fromNear {
+			d.span = fp.near[d.a].span(fi)
+		}
+		if inRange(&d) {
+			cross = append(cross, d)
 		}
 	}
 	// A duplicate starts its line: it is in the range when its line starts there.
