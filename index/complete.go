@@ -310,7 +310,7 @@ func termDetail(recs []topicRef) string {
 		if body := f.Line(int(r.t.entry)).Body.Text(f.LineText(int(r.t.entry))); body != "" {
 			return body
 		}
-		for _, ln := range r.fi.moreEntries[r.key] {
+		for ln := range r.fi.moreEntries.each(r.key) {
 			if body := f.Line(int(ln)).Body.Text(f.LineText(int(ln))); body != "" {
 				return body
 			}
@@ -342,7 +342,7 @@ func termDoc(recs []topicRef, key string) (detail, doc string) {
 			continue
 		}
 		entry(r.fi.ast, r.t.entry)
-		for _, ln := range r.fi.moreEntries[r.key] {
+		for ln := range r.fi.moreEntries.each(r.key) {
 			entry(r.fi.ast, ln)
 		}
 	}

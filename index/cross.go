@@ -285,7 +285,7 @@ func (fi *fileIndex) entriesOf(key string) []int32 {
 	if t == nil || t.entry < 0 {
 		return nil
 	}
-	return append([]int32{t.entry}, fi.moreEntries[key]...)
+	return fi.moreEntries.appendLines([]int32{t.entry}, key)
 }
 
 // markSuggestionsOf marks the files of the broken references whose "did you mean" the

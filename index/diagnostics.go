@@ -670,7 +670,7 @@ func (s *Snapshot) meaningfulEntry(key string) (*fileIndex, int32, bool) {
 		if meaningful(fi, t.entry) {
 			return fi, t.entry, true
 		}
-		for _, ln := range fi.moreEntries[key] {
+		for ln := range fi.moreEntries.each(key) {
 			if meaningful(fi, ln) {
 				return fi, ln, true
 			}

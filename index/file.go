@@ -19,7 +19,7 @@ type fileIndex struct {
 	topics topicTable // every path prefix in the file, by key
 	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
 	children     shardedMap[string, []string] // topic key -> child topic keys, first-seen order
-	moreEntries  map[string][]int32           // topic key -> its entry lines after the first
+	moreEntries  lineTable[string]            // topic key -> its entry lines after the first
 	topicAliases map[string][]string          // topic key -> alias texts, without repeats
 	aliases      map[string][]alias           // alias key -> the topics it names
 	lastSeg      keyTable                     // last segment key -> the topics ending with it
@@ -290,7 +290,7 @@ func (fi *fileIndex) indexTopics() {
 	fi.aliases = map[string][]alias{}
 	fi.lastSeg = newKeyTable(segs / 8)
 	fi.children = newShardedMap[string, []string](segs / 8)
-	fi.moreEntries = map[string][]int32{}
+	fi.moreEntries = newLineTable[string](0)
 	fi.topicAliases = map[string][]string{}
 	// A sorted file repeats the path of the line before: the topics of the previous line
 	// are kept so that a shared prefix costs a string comparison, not a map lookup.
@@ -343,7 +343,7 @@ func (fi *fileIndex) indexTopics() {
 		if t := fi.topics.get(l.Key); t.entry < 0 {
 			t.entry = int32(i)
 		} else {
-			fi.moreEntries[l.Key] = append(fi.moreEntries[l.Key], int32(i))
+			fi.moreEntries.add(l.Key, int32(i))
 		}
 	}
 }

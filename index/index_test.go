@@ -491,16 +491,21 @@ func describeTopics(fi *fileIndex) string {
 		ch := slices.Clone(fi.children.get(k))
 		slices.Sort(ch)
 		out = append(out, fmt.Sprintf("topic %q first=%d entry=%d uses=%d seg=%d more=%v aliases=%q children=%q",
-			k, t.first, t.entry, t.uses, t.seg, fi.moreEntries[k], fi.topicAliases[k], ch))
+			k, t.first, t.entry, t.uses, t.seg, fi.moreEntries.lines(k), fi.topicAliases[k], ch))
 	}
 	for k := range fi.children.all() {
 		if fi.topics.get(k) == nil {
 			out = append(out, "children of unknown topic "+k)
 		}
 	}
-	for k, v := range fi.moreEntries {
-		if len(v) == 0 || fi.topics.get(k) == nil {
-			out = append(out, fmt.Sprintf("stray entries %q %v", k, v))
+	for k := range fi.moreEntries.all() {
+		if fi.topics.get(k) == nil {
+			out = append(out, fmt.Sprintf("stray entries %q %v", k, fi.moreEntries.lines(k)))
+		}
+	}
+	for k := range fi.moreEntries.more.all() {
+		if !fi.moreEntries.has(k) {
+			out = append(out, fmt.Sprintf("entries %q listed, no first", k))
 		}
 	}
 	roots := slices.Clone(fi.roots)

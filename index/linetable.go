@@ -158,6 +158,40 @@ func (t *lineTable[K]) has(h K) bool {
 	return ok
 }
 
+// each yields the lines of h in order, as lines returns them, without making a list.
+func (t *lineTable[K]) each(h K) iter.Seq[int32] {
+	return func(yield func(int32) bool) {
+		if lines, ok := t.more.lookup(h); ok {
+			for _, l := range lines {
+				if !yield(l) {
+					return
+				}
+			}
+			return
+		}
+		if first, ok := t.firstLine(h); ok {
+			yield(first)
+		}
+	}
+}
+
+// appendLines appends the lines of h to dst.
+func (t *lineTable[K]) appendLines(dst []int32, h K) []int32 {
+	if lines, ok := t.more.lookup(h); ok {
+		return append(dst, lines...)
+	}
+	if first, ok := t.firstLine(h); ok {
+		return append(dst, first)
+	}
+	return dst
+}
+
+// drop takes h and all its lines out.
+func (t *lineTable[K]) drop(h K) {
+	t.more.del(h)
+	t.slots.del(h)
+}
+
 // count returns the number of lines of h.
 func (t *lineTable[K]) count(h K) int {
 	if lines, ok := t.more.lookup(h); ok {

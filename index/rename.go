@@ -229,7 +229,7 @@ func (fi *fileIndex) entryLines(key string) []int {
 		return nil
 	}
 	out := []int{int(t.entry)}
-	for _, ln := range fi.moreEntries[key] {
+	for ln := range fi.moreEntries.each(key) {
 		out = append(out, int(ln))
 	}
 	return out

@@ -19,7 +19,7 @@ func (r topicRef) entries() []int32 {
 	if r.t.entry < 0 {
 		return nil
 	}
-	return append([]int32{r.t.entry}, r.fi.moreEntries[r.key]...)
+	return r.fi.moreEntries.appendLines([]int32{r.t.entry}, r.key)
 }
 
 func (r topicRef) children() []string { return r.fi.children.get(r.key) }

@@ -21,7 +21,7 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.lastSeg = fi.lastSeg.clone()
 	fi.aliases = maps.Clone(fi.aliases)
 	fi.topicAliases = maps.Clone(fi.topicAliases)
-	fi.moreEntries = maps.Clone(fi.moreEntries)
+	fi.moreEntries = fi.moreEntries.clone()
 	u := topicUpdate{fi: fi, touched: map[string]int16{},
 		lostFirst: map[string]bool{}, foundFirst: map[string]bool{}, aliasKeys: map[string]bool{}}
 	for i := c.From; i < c.OldTo; i++ {
@@ -79,9 +79,7 @@ func (u *topicUpdate) removeLine(f *analysis.File, i int, c *lineChange) {
 	if t.entry == int32(i) {
 		t.entry = -1
 	}
-	if more := u.fi.moreEntries[l.Key]; slices.Contains(more, int32(i)) {
-		u.fi.moreEntries[l.Key] = slices.DeleteFunc(slices.Clone(more), func(x int32) bool { return x == int32(i) })
-	}
+	u.fi.moreEntries.remove(l.Key, int32(i))
 }
 
 func (u *topicUpdate) addLine(i int) {
@@ -137,11 +135,7 @@ func (u *topicUpdate) addLine(i int) {
 func (u *topicUpdate) shift(from, delta int32) {
 	// A topic that lost its first line had it among the replaced lines, before from.
 	u.fi.topics.shift(from, delta)
-	for key, more := range u.fi.moreEntries {
-		if len(more) > 0 && more[len(more)-1] >= from {
-			u.fi.moreEntries[key] = shifted(more, from, delta)
-		}
-	}
+	u.fi.moreEntries.shift(from, delta)
 	for ak, recs := range u.fi.aliases {
 		if slices.ContainsFunc(recs, func(a alias) bool { return a.line >= from }) {
 			moved := slices.Clone(recs)
@@ -156,9 +150,7 @@ func (u *topicUpdate) shift(from, delta int32) {
 }
 
 func (u *topicUpdate) insertEntry(key string, line int32) {
-	more := slices.Clone(u.fi.moreEntries[key])
-	at, _ := slices.BinarySearch(more, line)
-	u.fi.moreEntries[key] = slices.Insert(more, at, line)
+	u.fi.moreEntries.add(key, line)
 }
 
 // settle removes the topics no line uses any more, finds the first line and the first
@@ -181,7 +173,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 		names[name] = true
 		if t.uses == 0 {
 			u.fi.topics.del(key)
-			delete(u.fi.moreEntries, key)
+			u.fi.moreEntries.drop(key)
 			delete(u.fi.topicAliases, key)
 			u.fi.children.del(key) // its children are gone too: they used it
 			if depth == 0 {
@@ -200,13 +192,11 @@ func (u *topicUpdate) settle(c *lineChange) {
 			t.first = firstLineOf(f, key, int(depth), c.From)
 		}
 		if t.entry < 0 {
-			if more := u.fi.moreEntries[key]; len(more) > 0 {
+			if first, ok := u.fi.moreEntries.firstLine(key); ok {
 				t = u.own(key)
-				t.entry, u.fi.moreEntries[key] = more[0], more[1:]
+				t.entry = first
+				u.fi.moreEntries.remove(key, first)
 			}
-		}
-		if len(u.fi.moreEntries[key]) == 0 {
-			delete(u.fi.moreEntries, key)
 		}
 		u.fi.topicAliases[key] = nil
 	}
