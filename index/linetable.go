@@ -16,9 +16,9 @@ import (
 // Enter moves every later line, and rewriting a list of numbers costs four bytes a line,
 // where setting each hash again in copied shards cost 8 ms and 3.6 MB at 100,000 lines.
 type lineTable[K shardKey] struct {
-	slots      shardedMap[K, int32]   // hash -> its slot in firstLines
-	firstLines chunkList[int32]       // slot -> the first line of its hash; a slot whose hash went is never read
-	more       shardedMap[K, []int32] // every line of the hash, in order, when there are several
+	slots      shardedMap[K, int32]   // key -> its slot in firstLines
+	firstLines chunkList[int32]       // slot -> the first line of its key; a slot whose key went is never read
+	more       shardedMap[K, []int32] // every line of the key, in order, when there are several
 	// shared says the lists in more may belong to another table too (after clone), so
 	// they are copied before they change.
 	shared bool

@@ -65,27 +65,25 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "notesls: unexpected argument %q\n%s", fs.Arg(0), serveUsage)
 		return 2
 	}
-	if *cpuProfile != "" {
-		// As gopls's -profile.cpu: a CPU profile of the whole session, for slow-edit reports.
-		stop, err := startCPUProfile(*cpuProfile)
+	// As gopls's -profile.cpu and -profile.trace: a CPU profile of the whole session, for
+	// slow-edit reports, and an execution trace, which shows where a slow answer waited
+	// (for a core, a lock, the collector), what a CPU profile cannot.
+	for _, rec := range []struct {
+		flag, path string
+		start      func(string) (func(), error)
+	}{{"profile.cpu", *cpuProfile, startCPUProfile}, {"profile.trace", *traceFile, startTrace}} {
+		if rec.path == "" {
+			continue
+		}
+		stop, err := rec.start(rec.path)
 		if err != nil {
-			fmt.Fprintf(stderr, "notesls: --profile.cpu: %v\n", err)
+			fmt.Fprintf(stderr, "notesls: --%s: %v\n", rec.flag, err)
 			return 2
 		}
 		defer stop()
 	}
 	if *memProfile != "" {
 		defer writeHeapProfile(*memProfile, stderr)
-	}
-	if *traceFile != "" {
-		// As gopls's -profile.trace: where a slow answer waited (for a core, a lock, the
-		// collector) is what a CPU profile cannot show.
-		stop, err := startTrace(*traceFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "notesls: --profile.trace: %v\n", err)
-			return 2
-		}
-		defer stop()
 	}
 	var level zapcore.Level
 	if err := level.UnmarshalText([]byte(strings.ToLower(*logLevel))); err != nil {
