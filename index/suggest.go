@@ -328,10 +328,6 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, until *su
 	first, last := ends(key)
 	cands := sc.cands[:0]
 	defer func() { sc.cands = cands[:0] }()
-	for _, k := range extra {
-		sc.runes = appendRunes(sc.runes[:0], k)
-		cands = append(cands, suggestCand{k, editDistanceWithin(keyRunes, sc.runes, maxDist)})
-	}
 	for layer := &idx; layer != nil && layer != until; layer = layer.under {
 		for m := n - maxDist; m <= n+maxDist; m++ {
 			for _, b := range []suggestBucket{{first, false, m}, {last, true, m}} {
@@ -343,6 +339,16 @@ func (idx suggestIndex) closestOf(key string, known func(string) bool, until *su
 				}
 			}
 		}
+	}
+	if until != nil && len(cands) == 0 {
+		// Nothing the layers above added is within reach: the earlier answer stands as it
+		// was ranked. Each shown broken reference of a messy file asks again after every
+		// keystroke, and the few names a keystroke adds are out of reach of nearly all.
+		return extra
+	}
+	for _, k := range extra {
+		sc.runes = appendRunes(sc.runes[:0], k)
+		cands = append(cands, suggestCand{k, editDistanceWithin(keyRunes, sc.runes, maxDist)})
 	}
 	slices.SortFunc(cands, func(a, b suggestCand) int {
 		if a.dist != b.dist {
