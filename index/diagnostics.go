@@ -202,7 +202,8 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		nearPass.Wait()
 		findings := nearFound[fi.path]
 		// Made once at its size: grown as found, the list of a file of 60,000 duplicates
-		// was copied a dozen times.
+		// was copied a dozen times. Each finding carries its severity, which every
+		// keystroke's count and choice of what is shown read, three times a finding.
 		cross = make([]pendingDiag, 0, len(p.stubs)+len(p.broken)+len(findings)+len(p.mentions)+1)
 		if on(analysis.RuleDuplicateLine) {
 			dupLines = dups.lines[:budget.takeN(len(dups.lines))]
@@ -210,15 +211,16 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		if on(analysis.RuleDuplicateDef) {
 			dupDefs = dups.defs[:budget.takeN(len(dups.defs))]
 		}
+		sev := p.severityOf
 		for i, st := range p.stubs {
 			if may(analysis.RuleRedundantStub) {
-				cross = append(cross, pendingDiag{span: f.LineSpan(int(st.line)), a: int32(i), from: fromStub})
+				cross = append(cross, pendingDiag{span: f.LineSpan(int(st.line)), a: int32(i), from: fromStub, sev: sev(analysis.RuleRedundantStub)})
 			}
 		}
 		for i, b := range p.broken {
 			if may(analysis.RuleBrokenReference) {
 				r := f.Line(int(b.line)).Refs()[b.ref]
-				cross = append(cross, pendingDiag{span: r.Span.In(f.Start(int(b.line))), a: int32(i), from: fromBroken})
+				cross = append(cross, pendingDiag{span: r.Span.In(f.Start(int(b.line))), a: int32(i), from: fromBroken, sev: sev(analysis.RuleBrokenReference)})
 			}
 		}
 		// By key, not in the map's order, which changes from run to run, when the budget
@@ -232,14 +234,14 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		for key := range keys {
 			if may(analysis.RuleNearDuplicate) {
 				p.near = append(p.near, findings[key])
-				cross = append(cross, pendingDiag{a: int32(len(p.near) - 1), from: fromNear})
+				cross = append(cross, pendingDiag{a: int32(len(p.near) - 1), from: fromNear, sev: sev(analysis.RuleNearDuplicate)})
 			}
 		}
 		if on(RuleUnlinkedMention) {
 			for i, m := range p.mentions {
 				if may(RuleUnlinkedMention) {
 					sp := analysis.LineSpan{Start: m.start, End: m.end}
-					cross = append(cross, pendingDiag{span: sp.In(f.Start(int(m.line))), a: int32(i), from: fromMention})
+					cross = append(cross, pendingDiag{span: sp.In(f.Start(int(m.line))), a: int32(i), from: fromMention, sev: sev(RuleUnlinkedMention)})
 				}
 			}
 		}
@@ -261,11 +263,16 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 // findingParts leaves out.
 func (fp *findingParts) withSpans(list []pendingDiag) []pendingDiag {
 	for i := range list {
-		if d := &list[i]; d.from == fromNear {
-			d.span = fp.near[d.a].span(fp.fi)
-		}
+		fp.withSpan(&list[i])
 	}
 	return list
+}
+
+// withSpan gives d its span if it is a near-duplicate name's, which findingParts leaves out.
+func (fp *findingParts) withSpan(d *pendingDiag) {
+	if d.from == fromNear {
+		d.span = fp.near[d.a].span(fp.fi)
+	}
 }
 
 // appendDups appends to out the pending findings of the duplicates whose lines are in

@@ -121,6 +121,12 @@ func (fp *findingParts) crossAdmitted(admits func(analysis.Severity) bool) []pen
 			n++
 		}
 	}
+	if admits(fp.severityOf(analysis.RuleDuplicateLine)) {
+		n += len(fp.dupLines)
+	}
+	if admits(fp.severityOf(analysis.RuleDuplicateDef)) {
+		n += len(fp.dupDefs)
+	}
 	out := make([]pendingDiag, 0, n)
 	for i := range fp.cross {
 		if admits(fp.severity(&fp.cross[i])) {
@@ -145,10 +151,7 @@ func (s *Snapshot) DiagnosticsIn(path string, from, to int) []Diagnostic {
 	var cross []pendingDiag
 	for i := range fp.cross {
 		d := fp.cross[i]
-		if d.from == fromNear {
-			d.span = fp.near[d.a].span(fi)
-		}
-		if inRange(&d) {
+		if fp.withSpan(&d); inRange(&d) {
 			cross = append(cross, d)
 		}
 	}
