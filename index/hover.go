@@ -121,8 +121,8 @@ func (s *Snapshot) refTotals() map[string]int {
 				count(rk, lines)
 			}
 		} else if s.only != nil {
-			for rk := range s.only.refs.all() {
-				count(rk, s.only.refs.count(rk))
+			for rk, n := range s.only.refs.counts() {
+				count(rk, n)
 			}
 		}
 		s.refsDone.Store(true)

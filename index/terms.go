@@ -573,8 +573,8 @@ func (s *Snapshot) eachAlias(f func(key string, as []alias)) {
 func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
 	if s.tables == nil {
 		if s.only != nil {
-			for rk := range s.only.refs.all() {
-				f(rk, s.only.refs.count(rk))
+			for rk, n := range s.only.refs.counts() {
+				f(rk, n)
 			}
 		}
 		return

@@ -124,10 +124,10 @@ func (u *topicUpdate) addLine(i int) {
 	case t.entry < 0:
 		t.entry = int32(i)
 	case int32(i) < t.entry:
-		u.insertEntry(l.Key, t.entry)
+		u.fi.moreEntries.add(l.Key, t.entry)
 		t.entry = int32(i)
 	default:
-		u.insertEntry(l.Key, int32(i))
+		u.fi.moreEntries.add(l.Key, int32(i))
 	}
 }
 
@@ -147,10 +147,6 @@ func (u *topicUpdate) shift(from, delta int32) {
 			u.fi.aliases[ak] = moved
 		}
 	}
-}
-
-func (u *topicUpdate) insertEntry(key string, line int32) {
-	u.fi.moreEntries.add(key, line)
 }
 
 // settle removes the topics no line uses any more, finds the first line and the first
