@@ -321,12 +321,19 @@ var (
 	startsInBody    = [256]bool{'h': true, '+': true, '[': true}
 )
 
+// isURLAt reports whether a URL starts at i: `https?://` followed by a character that is
+// not a space (docs/format.md). A scheme alone is a word.
 func isURLAt(b []byte, i int) bool {
 	if i+1 >= len(b) || b[i+1] != 't' {
 		return false
 	}
 	rest := b[i:]
-	return bytes.HasPrefix(rest, []byte("https://")) || bytes.HasPrefix(rest, []byte("http://"))
+	for _, scheme := range [][]byte{[]byte("https://"), []byte("http://")} {
+		if bytes.HasPrefix(rest, scheme) {
+			return len(rest) > len(scheme) && !isSpace(rest[len(scheme)])
+		}
+	}
+	return false
 }
 
 // separatorAt reports whether a separator starts at i (its leading space, or the colon)

@@ -242,3 +242,23 @@ func TestPrintableASCII(t *testing.T) {
 		t.Error("printable text refused")
 	}
 }
+
+// A URL is `https?://` followed by a character that is not a space: a scheme alone is a
+// word, and two of them in a line are no repeated URL (FuzzFormattingEdits found the
+// format dropping the second).
+func TestSchemeAloneIsNoURL(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		urls int
+	}{
+		{"00http:// http://", 0},
+		{"x = see https://", 0},
+		{"x = https://a http://b", 2},
+		{"x = http://a", 1},
+	} {
+		f := Parse([]byte(c.text))
+		if got := len(f.Line(0).URLs); got != c.urls {
+			t.Errorf("%q: %d URLs, want %d", c.text, got, c.urls)
+		}
+	}
+}
