@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -476,16 +477,20 @@ func (s *session) measure(rep *Report, ws string, main, refs *openFile) error {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("edits of %s: %d of %d measured", filepath.Base(e.f.path), e.out.Count, o.Edits))
 			}
 		}
+		cpu := s.cpuMeter(rep)
 		if o.has("enter") {
 			middle := func() position { return position{Line: len(main.doc.lines) / 2} }
-			rep.Scenarios.Enter = s.edits(main, sync, middle, "\n", share())
+			rep.Scenarios.Enter = cpu("enter", func() Latency { return s.edits(main, sync, middle, "\n", share()) })
 		}
 		if o.has("typing") {
 			typedIn := main
 			if refs != nil {
 				typedIn = refs // as a user adds an entry to a small file beside the big ones
 			}
-			rep.Scenarios.Typing = s.typing(typedIn, main, sync, aimed, share())
+			cpu("typing", func() Latency {
+				rep.Scenarios.Typing = s.typing(typedIn, main, sync, aimed, share())
+				return rep.Scenarios.Typing.KeystrokeToDiagnostics
+			})
 		}
 	}
 
@@ -766,6 +771,47 @@ func initializeParams(ws, wsURI string) map[string]any {
 			"window": map[string]any{"workDoneProgress": true},
 		},
 	}
+}
+
+// cpuMeter returns a function that runs a scenario and records the server's CPU time
+// over it in rep.Scenarios.CPUMs, or a note when /proc cannot tell it.
+func (s *session) cpuMeter(rep *Report) func(name string, run func() Latency) Latency {
+	return func(name string, run func() Latency) Latency {
+		before, err := cpuTime(s.cmd.Process.Pid)
+		l := run()
+		after, err2 := cpuTime(s.cmd.Process.Pid)
+		if err = errors.Join(err, err2); err != nil {
+			rep.Notes = append(rep.Notes, "server CPU over "+name+": "+err.Error())
+			return l
+		}
+		if rep.Scenarios.CPUMs == nil {
+			rep.Scenarios.CPUMs = map[string]float64{}
+		}
+		rep.Scenarios.CPUMs[name] = ms(after - before)
+		return l
+	}
+}
+
+// cpuTime reads the user and system time a process has used from /proc/PID/stat, whose
+// fields 14 and 15 count clock ticks of 1/100 s (USER_HZ, which Linux fixes at 100 for
+// /proc).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, fmt.Errorf("reading /proc stat: %w", err)
+	}
+	// The command name, field 2, is in parentheses and may hold spaces: count after it.
+	_, rest, ok := bytes.Cut(b, []byte(") "))
+	f := strings.Fields(string(rest))
+	if !ok || len(f) < 13 {
+		return 0, fmt.Errorf("unreadable /proc stat %q", b)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err := errors.Join(err1, err2); err != nil {
+		return 0, fmt.Errorf("unreadable /proc stat times: %w", err)
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
 }
 
 // peakRSS reads VmHWM (the resident set's high-water mark) of a process.

@@ -653,7 +653,12 @@ func TestScenarios(t *testing.T) {
 	}
 	var out bytes.Buffer
 	writeTable(&out, rep)
-	for _, want := range []string{"typing in", "keystroke -> completion", "enter in the middle", "open: hover in the first second"} {
+	for _, name := range []string{"enter", "typing"} {
+		if _, ok := sc.CPUMs[name]; !ok {
+			t.Errorf("no server CPU time over %s: %v; notes %q", name, sc.CPUMs, rep.Notes)
+		}
+	}
+	for _, want := range []string{"typing in", "keystroke -> completion", "enter in the middle", "open: hover in the first second", "server CPU  enter "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}

@@ -212,6 +212,19 @@ func writeTable(w io.Writer, r *Report) {
 	if len(cross) > 0 {
 		fmt.Fprintf(w, "cross-file  answers leading into another file: %s\n", strings.Join(cross, "; "))
 	}
+	if sc := r.Scenarios; sc != nil && len(sc.CPUMs) > 0 {
+		var parts []string
+		for _, name := range []string{"enter", "typing"} {
+			if c, ok := sc.CPUMs[name]; ok {
+				n := sc.Enter.Count
+				if name == "typing" {
+					n = sc.Typing.KeystrokeToDiagnostics.Count
+				}
+				parts = append(parts, fmt.Sprintf("%s %.0f ms (%.1f ms an edit)", name, c, c/float64(max(n, 1))))
+			}
+		}
+		fmt.Fprintf(w, "server CPU  %s\n", strings.Join(parts, ", "))
+	}
 	if r.PeakRSSBytes > 0 {
 		fmt.Fprintf(w, "peak RSS    %.1f MiB (VmHWM of pid %d)\n", float64(r.PeakRSSBytes)/(1<<20), r.ServerPID)
 	} else {

@@ -24,6 +24,10 @@ type ScenarioReport struct {
 	// Open: requests sent right after didOpen, during the first second, before the server
 	// has published anything.
 	Open *OpenReport `json:"open,omitempty"`
+	// CPUMs is the server's CPU time (user and system) over each of typing and enter, in
+	// ms: the work a keystroke makes besides the answers measured, such as republishing
+	// other files it reached. Work still running when the scenario ends is not counted.
+	CPUMs map[string]float64 `json:"cpuMs,omitempty"`
 }
 
 type TypingReport struct {
