@@ -21,12 +21,18 @@ type Workspace struct {
 // stamp numbers snap, the snapshot after old, and records which file the change edited:
 // solo is that file, or "" when the change did more (files added or removed, the
 // configuration). What a file's caches found in one snapshot holds in a later one when
-// every change between them edited that file only.
-func (w *Workspace) stamp(old, snap *Snapshot, solo string) {
+// every change between them edited that file only. edit is the change, when it edited
+// lines of solo, or nil.
+func (w *Workspace) stamp(old, snap *Snapshot, solo string, edit *editRecord) {
 	w.seq++
 	snap.seq, snap.soloPath, snap.soloSince = w.seq, solo, w.seq
 	if solo != "" && old.soloPath == solo {
 		snap.soloSince = old.soloSince
+	}
+	if edit != nil {
+		edit.seq = w.seq
+		kept := old.edits[max(0, len(old.edits)-maxEditRecords+1):]
+		snap.edits = append(kept[:len(kept):len(kept)], *edit) // a copy: old keeps its own
 	}
 }
 
@@ -53,6 +59,9 @@ type Snapshot struct {
 	// latest change did more.
 	seq, soloSince uint64
 	soloPath       string
+	// edits are the changes that made the latest snapshots up to this one, oldest first,
+	// when each edited lines of one file; nil when this one's change did more.
+	edits []editRecord
 	// affected lists the other files whose findings the edit that made this snapshot may
 	// have changed, when Update could tell them; see Update.
 	affected []string
@@ -257,7 +266,11 @@ func (w *Workspace) UpdateKnowing(path string, src []byte, same Unchanged) (snap
 	} else {
 		snap.affected = snap.othersThan(path)
 	}
-	w.stamp(old, snap, path)
+	var edit *editRecord
+	if how != changedAll {
+		edit = &editRecord{path: path, change: *change, hashes: hashes}
+	}
+	w.stamp(old, snap, path, edit)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
 }
@@ -406,7 +419,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 	if len(snap.paths) >= 2 {
 		snap.tables = buildKeyTables(snap.allFiles())
 	}
-	w.stamp(old, snap, "")
+	w.stamp(old, snap, "", nil)
 	w.snap.Store(snap)
 	return snap
 }
@@ -428,7 +441,7 @@ func (w *Workspace) Remove(path string) (snap *Snapshot, affected []string) {
 		snap.mentions = follow(old.mentions, mentionEditOf(old, snap, path, 0, n, 0, true, termKeysOfLines(nil, prev.ast, 0, n)))
 	}
 	snap.affected = snap.othersThan(path)
-	w.stamp(old, snap, "")
+	w.stamp(old, snap, "", nil)
 	w.snap.Store(snap)
 	return snap, append([]string{path}, snap.affected...)
 }
@@ -486,7 +499,7 @@ func (w *Workspace) SetConfigs(cfg Config, scopes []ConfigScope) (*Snapshot, []s
 		}
 	}
 	old.diagMu.Unlock()
-	w.stamp(old, snap, "")
+	w.stamp(old, snap, "", nil)
 	w.snap.Store(snap)
 	return snap, changed
 }
