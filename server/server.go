@@ -47,6 +47,9 @@ func Serve(ctx context.Context, stream jsonrpc2.Stream, opts Options) error {
 	defer cancel()
 	conn := jsonrpc2.NewConn(stream)
 	s := newServer(ctx, conn, opts)
+	if st, ok := stream.(*Stream); ok {
+		s.longTexts = st.long
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.ws.run(ctx) }()
@@ -89,6 +92,9 @@ type Server struct {
 	log     *zap.Logger
 	opts    Options
 	methods map[string]method
+	// longTexts are the document texts the Stream took out of the frame last read, nil
+	// for another stream; see longtext.go.
+	longTexts *longTexts
 
 	state lifecycleVar // see lifecycle.go
 	// initReplied is closed once the initialize result is on its way: until then the

@@ -46,6 +46,7 @@ type Stream struct {
 	out    io.Writer
 	closer io.Closer
 	log    *zap.Logger
+	long   *longTexts // of the frame last read
 
 	writeMu sync.Mutex
 }
@@ -57,7 +58,7 @@ func NewStream(rwc io.ReadWriteCloser, log *zap.Logger) *Stream {
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Stream{in: bufio.NewReaderSize(rwc, 64<<10), out: rwc, closer: rwc, log: log}
+	return &Stream{in: bufio.NewReaderSize(rwc, 64<<10), out: rwc, closer: rwc, log: log, long: newLongTexts()}
 }
 
 // errBadFrame marks a frame whose headers cannot be trusted; the reader resynchronizes.
@@ -89,6 +90,9 @@ func (s *Stream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 		if err != nil {
 			return nil, 0, err
 		}
+		// A long document text is taken out of the frame first (longtext.go); only a string
+		// changes, so the frame decodes, or fails, as the whole one would.
+		body = s.long.cut(body)
 		msg, err := decodeFrame(body)
 		if err == nil {
 			// The library reads "id": null as no id, a notification; JSON-RPC wants such a
@@ -415,20 +419,25 @@ func skipSpace(b []byte, i int) int {
 	return i
 }
 
-// skipString returns the index after the string starting at b[i] == '"'.
+// skipString returns the index after the string starting at b[i] == '"'. It looks for
+// quotes only, with the vectorized IndexByte, and counts the backslashes before each: a
+// text has an escape on every line, and stopping at each took half of reading a didOpen.
 func skipString(b []byte, i int) int {
 	i++
 	for i < len(b) {
-		j := bytes.IndexAny(b[i:], `"\`)
+		j := bytes.IndexByte(b[i:], '"')
 		if j < 0 {
 			return len(b)
 		}
 		i += j
-		if b[i] == '\\' {
-			i += 2
-			continue
+		k := i
+		for k > 0 && b[k-1] == '\\' {
+			k--
 		}
-		return i + 1
+		if (i-k)%2 == 0 { // not escaped
+			return i + 1
+		}
+		i++
 	}
 	return len(b)
 }

@@ -14,11 +14,15 @@ import (
 // workspace goroutine, which re-indexes and schedules diagnostics.
 
 func (s *Server) didOpen(ctx context.Context, p *protocol.DidOpenTextDocumentParams) (any, error) {
+	text, long := s.longTexts.take(p.TextDocument.Text)
+	if !long {
+		text = []byte(p.TextDocument.Text)
+	}
 	path, _, err := uriPath(p.TextDocument.URI)
 	if err != nil {
 		return nil, err
 	}
-	d := &document{uri: p.TextDocument.URI, path: path, version: p.TextDocument.Version, mapper: NewMapperEncoding([]byte(p.TextDocument.Text), s.client.encoding)}
+	d := &document{uri: p.TextDocument.URI, path: path, version: p.TextDocument.Version, mapper: NewMapperEncoding(text, s.client.encoding)}
 	s.docs.open(d)
 	s.ws.updateFile(path, fileUpdate{kind: updateText, text: d.mapper, version: d.version, uri: d.uri, open: true, edited: true})
 	return nil, nil
@@ -52,7 +56,11 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 		if c.Text == nil {
 			return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "contentChanges[%d] has no text", i)
 		}
-		changes[i] = textChange{Range: c.Range, Text: *c.Text}
+		text := *c.Text
+		if long, ok := s.longTexts.take(text); ok {
+			text = string(long)
+		}
+		changes[i] = textChange{Range: c.Range, Text: text}
 	}
 	d, clamped, same, err := s.docs.change(path, p.TextDocument.Version, changes)
 	if clamped > 0 {
