@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -39,6 +40,15 @@ const (
 	// completion does not wait for them.
 	idleBeforePrepare = 300 * time.Millisecond
 
+	// othersPause is the pause in editing that the findings of the files an edit reached
+	// beyond its own wait for, as gopls waits to diagnose other packages; while edits keep
+	// coming they go out at least every maxOthersDelay. A keystroke in a small file that
+	// reached a big open one sent that file's 1,000 findings (300 KB) after the small
+	// file's, and the next keystroke's completion waited behind them in the client: 7-8
+	// ms of the typing scenario's slowest answers.
+	othersPause    = 300 * time.Millisecond
+	maxOthersDelay = 2 * time.Second
+
 	// diagnosticSource names the server in every diagnostic.
 	diagnosticSource = "notesls"
 )
@@ -59,6 +69,10 @@ type diagnostics struct {
 	// sent holds the files whose last publication was not empty, or that were open:
 	// those need an empty list when their findings go. Owned by the run goroutine.
 	sent map[string]bool
+	// published holds each file's last publication, to send none that repeats it: an
+	// open document's carries its version, so each edit, open and close is sent. Owned
+	// by the run goroutine.
+	published map[string]*protocol.PublishDiagnosticsParams
 	// pointedAt maps a file to the files whose published findings name one of its lines
 	// ("duplicate of a.notes:12"): when it changes, those messages may be stale even
 	// where their findings stand. Owned by the run goroutine.
@@ -87,12 +101,21 @@ type diagnostics struct {
 	// loaded says a workspace folder was just indexed: once its open documents' findings
 	// are out, the caches are built at once rather than at the first pause.
 	loaded atomic.Bool
+	// deferred are the files beyond the edited ones whose findings wait for a pause in
+	// editing (othersPause), since deferredSince (guarded by mu).
+	deferred      map[string]bool
+	deferredSince time.Time
+	// othersTimer tells othersDue when they are due (guarded by mu).
+	othersTimer *time.Timer
+	othersDue   chan struct{}
+	// othersPause and maxOthersDelay are the constants, but in tests.
+	othersPause, maxOthersDelay time.Duration
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
-	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{},
+	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{}, published: map[string]*protocol.PublishDiagnosticsParams{},
 		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}, toldSkipped: map[string]string{},
-		late: make(chan computed), delivered: map[string]uint64{}}
+		late: make(chan computed), delivered: map[string]uint64{}, deferred: map[string]bool{}, othersDue: make(chan struct{}, 1)}
 }
 
 // schedule queues the edited files (published first, in order) and the other affected ones.
@@ -139,28 +162,42 @@ func (d *diagnostics) run(ctx context.Context) {
 		case c := <-d.late:
 			d.deliver(ctx, c)
 			continue
+		case <-d.othersDue:
+			// The deferred files' time: no edit came, there is nothing to wait for. On
+			// d.wake it would have restarted the debounce of the edits meanwhile.
 		case <-d.wake:
-		}
-		if !d.debounce(ctx) {
-			return
+			if !d.debounce(ctx) {
+				return
+			}
 		}
 		d.mu.Lock()
 		first, rest := d.first, d.rest
 		d.first, d.rest = nil, map[string]bool{}
 		d.rounds++
+		// The files beyond the edited ones wait while editing goes on (othersPause).
+		holdFor := d.othersWait()
+		if holdFor <= 0 {
+			for p := range d.deferred {
+				rest[p] = true
+			}
+			clear(d.deferred)
+		} else if len(d.deferred) > 0 {
+			d.othersAfter(holdFor)
+		}
 		d.mu.Unlock()
 
 		v := d.s.ws.current.Load()
 		for _, p := range first {
 			d.publish(ctx, v, p)
 		}
-		// Then the open documents among the others: they are what the user looks at, and
+		// Then the open documents among the others (unless editing goes on, when they wait
+		// with the others): they are what the user looks at, and
 		// a list of a thousand files in path order would leave them for last. Open is
 		// asked of the documents, not of the view: a document opened while the workspace
 		// was indexed is not in the first view yet, though its text (the file's) is.
 		var open []string
 		for p := range rest {
-			if _, ok := d.s.docs.get(p); ok && !contains(first, p) {
+			if _, ok := d.s.docs.get(p); ok && !contains(first, p) && holdFor <= 0 {
 				open = append(open, p)
 			}
 		}
@@ -207,7 +244,13 @@ func (d *diagnostics) run(ctx context.Context) {
 			others = append(others, p)
 		}
 		sort.Strings(others)
-		d.s.log.Debug("publishing", zap.Strings("edited", first), zap.Int("others", len(others)))
+		if holdFor > 0 && len(others) > 0 {
+			d.deferOthers(others)
+			d.s.log.Debug("publishing", zap.Strings("edited", first), zap.Int("others after a pause", len(others)))
+			others = nil
+		} else {
+			d.s.log.Debug("publishing", zap.Strings("edited", first), zap.Int("others", len(others)))
+		}
 		for i, p := range others {
 			if ctx.Err() != nil {
 				return
@@ -362,6 +405,43 @@ func (d *diagnostics) prepareWhenIdle() {
 			d.s.prepare(v.snap.Prepare)
 		}
 	})
+}
+
+// othersWait is how long the deferred files still wait: until editing has paused for
+// othersPause, or they have waited maxOthersDelay. d.mu is held.
+func (d *diagnostics) othersWait() time.Duration {
+	wait := d.othersPause - time.Since(d.lastEdit)
+	if len(d.deferred) > 0 {
+		wait = min(wait, d.maxOthersDelay-time.Since(d.deferredSince))
+	}
+	return wait
+}
+
+// deferOthers puts paths off until editing pauses, and wakes the run loop then.
+func (d *diagnostics) deferOthers(paths []string) {
+	d.mu.Lock()
+	if len(d.deferred) == 0 {
+		d.deferredSince = time.Now()
+	}
+	for _, p := range paths {
+		d.deferred[p] = true
+	}
+	d.othersAfter(d.othersWait())
+	d.mu.Unlock()
+}
+
+// othersAfter has the run loop publish the deferred files in wait, once. d.mu is held.
+func (d *diagnostics) othersAfter(wait time.Duration) {
+	if d.othersTimer == nil {
+		d.othersTimer = time.AfterFunc(wait, func() {
+			select {
+			case d.othersDue <- struct{}{}:
+			default:
+			}
+		})
+		return
+	}
+	d.othersTimer.Reset(wait)
 }
 
 func (d *diagnostics) editsPending() bool {
@@ -521,8 +601,18 @@ func (d *diagnostics) deliver(ctx context.Context, c computed) {
 	if open {
 		params.Version = uint32(v.versions[path])
 	}
+	if last := d.published[path]; last != nil && reflect.DeepEqual(last, params) {
+		// A keystroke in a small file that reaches a big one (a name both hold) made its
+		// 1,000 findings go out again unchanged: 300 KB that the client had to read
+		// before the completion answered after them, 5-8 ms of a keystroke's.
+		d.s.log.Debug("findings unchanged, not sent again", zap.String("path", path))
+		return
+	}
+	delete(d.published, path)
 	if err := d.s.conn.Notify(ctx, "textDocument/publishDiagnostics", params); err != nil {
 		d.s.log.Warn("publishing diagnostics", zap.String("path", path), zap.Error(err))
+	} else if len(c.out) > 0 || open {
+		d.published[path] = params
 	}
 }
 

@@ -9,6 +9,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -34,6 +35,9 @@ type Options struct {
 	// target feeding arbitrary frames must not have the server walk "/" because a
 	// mutated rootUri says so. Only this package's tests set it.
 	rootsUnder string
+	// othersPause and maxOthersDelay replace the constants of those names when set:
+	// tests that look at what the wait does cannot wait 300 ms and 2 s on every step.
+	othersPause, maxOthersDelay time.Duration
 }
 
 // ErrExitWithoutShutdown is returned by Serve when the client sent exit, or closed the
@@ -149,6 +153,7 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *Server {
 	}
 	s.ws = newWorkspace(s)
 	s.diags = newDiagnostics(s, opts.DiagnosticsDelay)
+	s.diags.othersPause, s.diags.maxOthersDelay = cmp.Or(opts.othersPause, othersPause), cmp.Or(opts.maxOthersDelay, maxOthersDelay)
 	s.methods = s.methodTable()
 	return s
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -304,4 +305,104 @@ func TestServeOpenDocumentFirstAfterIndexing(t *testing.T) {
 	if before > files/2 {
 		t.Errorf("%d of %d other files were published before the open document", before, files-1)
 	}
+}
+
+// A file that an edit elsewhere made the server look at again is not sent its findings
+// again when they are the same: b.notes's duplicate points into a.notes, so each edit of
+// a.notes republishes b.notes, which an edit at a.notes's end leaves as it was and one at
+// its start changes.
+func TestUnchangedFindingsNotSentAgain(t *testing.T) {
+	c := startPipe(t, Options{DiagnosticsDelay: 1})
+	c.initialize()
+	a, b := protocol.DocumentURI("untitled:a"), protocol.DocumentURI("untitled:b")
+	text := "alpha = one\n"
+	for _, uri := range []protocol.DocumentURI{a, b} {
+		c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+			URI: uri, LanguageID: "notes", Version: 1, Text: text,
+		}})
+	}
+	first := c.waitDiags(b, func(p []protocol.PublishDiagnosticsParams) bool {
+		return len(p) > 0 && len(p[len(p)-1].Diagnostics) == 1
+	})
+	change := func(version int32, line uint32, text string) {
+		at := protocol.Position{Line: line}
+		c.notify("textDocument/didChange", map[string]any{
+			"textDocument":   map[string]any{"uri": a, "version": version},
+			"contentChanges": []map[string]any{{"range": protocol.Range{Start: at, End: at}, "text": text}},
+		})
+		c.waitDiags(a, func(p []protocol.PublishDiagnosticsParams) bool {
+			return len(p) > 0 && p[len(p)-1].Version == uint32(version)
+		})
+	}
+	change(2, 1, "omega = end\n")   // b's finding stays "duplicate of untitled:a:1"
+	change(3, 0, "gamma = start\n") // now line 2
+	got := c.waitDiags(b, func(p []protocol.PublishDiagnosticsParams) bool {
+		return len(p) > len(first) && len(p[len(p)-1].Diagnostics) == 1 && strings.Contains(p[len(p)-1].Diagnostics[0].Message, ":2")
+	})
+	if len(got) != len(first)+1 {
+		for _, p := range got {
+			t.Logf("b: version %d, %+v", p.Version, p.Diagnostics)
+		}
+		t.Errorf("b.notes was sent %d publications after the edits, want 1: the unchanged one went out again", len(got)-len(first))
+	}
+}
+
+// The findings of a file that an edit elsewhere reached wait for a pause in editing, at
+// most maxOthersDelay. b.notes repeats a line of a.notes; each edit of a.notes inserts a
+// line above it, so b.notes's finding ("duplicate of untitled:a:N") changes each time.
+func TestOtherFilesWaitForAPause(t *testing.T) {
+	a, b := protocol.DocumentURI("untitled:a"), protocol.DocumentURI("untitled:b")
+	start := func(t *testing.T, opts Options) (*pipeClient, func(version int32)) {
+		c := startPipe(t, opts)
+		c.initialize()
+		for _, uri := range []protocol.DocumentURI{a, b} {
+			c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+				URI: uri, LanguageID: "notes", Version: 1, Text: "alpha = one\n",
+			}})
+		}
+		c.waitDiags(b, func(p []protocol.PublishDiagnosticsParams) bool {
+			return len(p) > 0 && len(p[len(p)-1].Diagnostics) == 1
+		})
+		return c, func(version int32) {
+			c.notify("textDocument/didChange", map[string]any{
+				"textDocument":   map[string]any{"uri": a, "version": version},
+				"contentChanges": []map[string]any{{"range": protocol.Range{}, "text": fmt.Sprintf("line%d = x\n", version)}},
+			})
+			c.waitDiags(a, func(p []protocol.PublishDiagnosticsParams) bool {
+				return len(p) > 0 && p[len(p)-1].Version == uint32(version)
+			})
+		}
+	}
+	bSays := func(line int) func([]protocol.PublishDiagnosticsParams) bool {
+		return func(p []protocol.PublishDiagnosticsParams) bool {
+			return len(p) > 0 && len(p[len(p)-1].Diagnostics) == 1 && strings.HasSuffix(p[len(p)-1].Diagnostics[0].Message, fmt.Sprintf(":%d", line))
+		}
+	}
+	t.Run("while editing", func(t *testing.T) {
+		c, edit := start(t, Options{DiagnosticsDelay: 1, othersPause: time.Hour, maxOthersDelay: time.Hour})
+		before := len(c.waitDiags(b, bSays(1)))
+		for v := int32(2); v <= 5; v++ {
+			edit(v) // each edit's round would have published b.notes right after a.notes:
+		} // those of the first three came before a.notes's last
+		c.mu.Lock()
+		got := c.diags[b]
+		c.mu.Unlock()
+		if len(got) != before {
+			t.Errorf("b.notes was published %d times while a.notes was edited: %+v", len(got)-before, got[len(got)-1])
+		}
+	})
+	t.Run("after a pause", func(t *testing.T) {
+		c, edit := start(t, Options{DiagnosticsDelay: 1, othersPause: 20 * time.Millisecond, maxOthersDelay: time.Hour})
+		for v := int32(2); v <= 5; v++ {
+			edit(v)
+		}
+		c.waitDiags(b, bSays(5)) // four lines above its copy now
+	})
+	t.Run("at most maxOthersDelay", func(t *testing.T) {
+		c, edit := start(t, Options{DiagnosticsDelay: 1, othersPause: time.Hour, maxOthersDelay: 20 * time.Millisecond})
+		edit(2)
+		time.Sleep(30 * time.Millisecond)
+		edit(3) // past the longest wait: b.notes goes out with this round
+		c.waitDiags(b, bSays(3))
+	})
 }
