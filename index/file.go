@@ -20,7 +20,7 @@ type fileIndex struct {
 	// The rarer facts of topics live beside them, so that a topic takes 16 bytes:
 	children     shardedMap[string, []string] // topic key -> child topic keys, first-seen order
 	moreEntries  lineTable[string]            // topic key -> its entry lines after the first
-	topicAliases map[string][]string          // topic key -> alias texts, without repeats
+	topicAliases shardedMap[string, []string] // topic key -> alias texts, without repeats
 	aliases      map[string][]alias           // alias key -> the topics it names
 	lastSeg      keyTable                     // last segment key -> the topics ending with it
 	refs         lineTable[string]            // reference key -> lines that refer to it, a line once a reference
@@ -291,7 +291,7 @@ func (fi *fileIndex) indexTopics() {
 	fi.lastSeg = newKeyTable(segs / 8)
 	fi.children = newShardedMap[string, []string](segs / 8)
 	fi.moreEntries = newLineTable[string](0)
-	fi.topicAliases = map[string][]string{}
+	fi.topicAliases = newShardedMap[string, []string](0)
 	// A sorted file repeats the path of the line before: the topics of the previous line
 	// are kept so that a shared prefix costs a string comparison, not a map lookup.
 	var prevKeys []string
@@ -334,8 +334,8 @@ func (fi *fileIndex) indexTopics() {
 				ak := analysis.NameKey(text[a.Start:a.End])
 				at := string(text[a.Start:a.End])
 				fi.aliases[ak] = append(fi.aliases[ak], alias{topic: key, text: at, line: int32(i)})
-				if !slices.Contains(fi.topicAliases[key], at) {
-					fi.topicAliases[key] = append(fi.topicAliases[key], at)
+				if texts := fi.topicAliases.get(key); !slices.Contains(texts, at) {
+					fi.topicAliases.set(key, append(texts, at))
 				}
 			}
 			parent = key

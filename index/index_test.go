@@ -491,7 +491,7 @@ func describeTopics(fi *fileIndex) string {
 		ch := slices.Clone(fi.children.get(k))
 		slices.Sort(ch)
 		out = append(out, fmt.Sprintf("topic %q first=%d entry=%d uses=%d seg=%d more=%v aliases=%q children=%q",
-			k, t.first, t.entry, t.uses, t.seg, fi.moreEntries.lines(k), fi.topicAliases[k], ch))
+			k, t.first, t.entry, t.uses, t.seg, fi.moreEntries.lines(k), fi.topicAliases.get(k), ch))
 	}
 	for k := range fi.children.all() {
 		if fi.topics.get(k) == nil {

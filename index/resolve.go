@@ -23,7 +23,7 @@ func (r topicRef) entries() []int32 {
 }
 
 func (r topicRef) children() []string { return r.fi.children.get(r.key) }
-func (r topicRef) aliases() []string  { return r.fi.topicAliases[r.key] }
+func (r topicRef) aliases() []string  { return r.fi.topicAliases.get(r.key) }
 
 // topicRecs returns every file's record of a topic key, in workspace order.
 func (s *Snapshot) topicRecs(key string) []topicRef {

@@ -20,7 +20,7 @@ func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.roots = slices.Clone(fi.roots)
 	fi.lastSeg = fi.lastSeg.clone()
 	fi.aliases = maps.Clone(fi.aliases)
-	fi.topicAliases = maps.Clone(fi.topicAliases)
+	fi.topicAliases = fi.topicAliases.clone()
 	fi.moreEntries = fi.moreEntries.clone()
 	u := topicUpdate{fi: fi, touched: map[string]int16{},
 		lostFirst: map[string]bool{}, foundFirst: map[string]bool{}, aliasKeys: map[string]bool{}}
@@ -155,7 +155,7 @@ func (u *topicUpdate) shift(from, delta int32) {
 func (u *topicUpdate) settle(c *lineChange) {
 	f := u.fi.ast
 	for key := range u.touched {
-		for _, text := range u.fi.topicAliases[key] {
+		for _, text := range u.fi.topicAliases.get(key) {
 			u.aliasKeys[analysis.NameKey([]byte(text))] = true
 		}
 	}
@@ -170,7 +170,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 		if t.uses == 0 {
 			u.fi.topics.del(key)
 			u.fi.moreEntries.drop(key)
-			delete(u.fi.topicAliases, key)
+			u.fi.topicAliases.del(key)
 			u.fi.children.del(key) // its children are gone too: they used it
 			if depth == 0 {
 				u.fi.roots = slices.DeleteFunc(u.fi.roots, func(k string) bool { return k == key })
@@ -194,7 +194,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 				u.fi.moreEntries.remove(key, first)
 			}
 		}
-		u.fi.topicAliases[key] = nil
+		u.fi.topicAliases.del(key) // put back below, from the lines
 	}
 	// Alias texts of the touched topics, in the order of their lines.
 	var recs []alias
@@ -207,13 +207,8 @@ func (u *topicUpdate) settle(c *lineChange) {
 	}
 	slices.SortStableFunc(recs, func(a, b alias) int { return int(a.line - b.line) })
 	for _, a := range recs {
-		if !slices.Contains(u.fi.topicAliases[a.topic], a.text) {
-			u.fi.topicAliases[a.topic] = append(u.fi.topicAliases[a.topic], a.text)
-		}
-	}
-	for key := range u.touched {
-		if len(u.fi.topicAliases[key]) == 0 {
-			delete(u.fi.topicAliases, key)
+		if texts := u.fi.topicAliases.get(a.topic); !slices.Contains(texts, a.text) {
+			u.fi.topicAliases.set(a.topic, append(texts, a.text))
 		}
 	}
 	// Each name's topics, the one that appears first leading.
