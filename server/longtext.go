@@ -69,14 +69,16 @@ func (l *longTexts) cut(body []byte) []byte {
 		return body
 	}
 	texts := make([][]byte, len(spans))
+	size := len(body)
 	for i, sp := range spans {
 		t, ok := unquoteFast(body[sp[0]:sp[1]])
 		if !ok {
 			return body
 		}
 		texts[i] = t
+		size += len(`"\u0000`) + len(l.prefix) + 20 + 1 - (sp[1] - sp[0])
 	}
-	small := make([]byte, 0, len(body)-(spans[len(spans)-1][1]-spans[0][0])+len(spans)*(len(l.prefix)+32))
+	small := make([]byte, 0, size)
 	at := 0
 	for i, sp := range spans {
 		small = append(small, body[at:sp[0]]...)
