@@ -247,3 +247,35 @@ func BenchmarkTypingBesideMessyShown(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEnterAfterTypingBeside types a letter into a small file before a messy file of
+// 100,000 lines, then presses Enter in the messy file (and takes both back on the next
+// round), asking only the messy file's shown findings after the Enter: as an editor
+// does when the user types in one file and then in the other, the messy file not having
+// been republished in between. Its duplicates are carried over both edits.
+func BenchmarkEnterAfterTypingBeside(b *testing.B) {
+	src := messyNotes(rand.New(rand.NewPCG(1, 1)), 100_000, nil)
+	small := []byte("queue -- backlog = work waiting [[m 1]]\nstream -- window = a slice of time\n")
+	typed := slices.Concat(small, []byte("k"))
+	mid := len(src) / 2
+	for src[mid] != ' ' {
+		mid++
+	}
+	with := slices.Concat(src[:mid], []byte("\n"), src[mid:])
+	w := NewWorkspace(DefaultConfig())
+	snap := w.UpdateMany(map[string][]byte{"m.notes": src, "a.notes": small})
+	n := len(snap.Diagnostics("m.notes"))
+	snap.PrepareFindings()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		smallText, text := small, src
+		if i%2 == 0 {
+			smallText, text = typed, with
+		}
+		w.UpdateKnowing("a.notes", smallText, Unchanged{Head: len(small), Tail: 0})
+		snap, _ := w.UpdateKnowing("m.notes", text, Unchanged{Head: mid, Tail: len(src) - mid})
+		snap.DiagnosticsUpTo("m.notes", 1000)
+		snap.Affected()
+	}
+	b.ReportMetric(float64(n), "findings")
+}

@@ -85,8 +85,14 @@ func (s *Snapshot) dupListsOf(fi *fileIndex) dupLists {
 		prev, prevAST := st.prev, st.prevAST
 		st.prev, st.prevAST = nil, nil // run once, by the one computing: the previous version can go
 		if prev != nil && prev.done.Load() {
-			if lists := prev.latest(s.seq); s.onlyEdited(fi, lists.seq) {
-				return s.dupsAfter(fi, lists, prevAST, &st.change)
+			lists := prev.latest(s.seq)
+			if s.onlyEdited(fi, lists.seq) {
+				return s.dupsAfter(fi, lists, prevAST, &st.change, editsElsewhere{})
+			}
+			// Edits of other files came between: typing in a small file, then Enter in
+			// this one. The one edit of fi since lists is the one that made this version.
+			if edits, ok := s.editsSince(lists.seq); ok && countFunc(edits, func(e editRecord) bool { return e.path == fi.path }) == 1 {
+				return s.dupsAfter(fi, lists, prevAST, &st.change, elsewhere(fi, edits))
 			}
 		}
 		return s.dupsInFull(fi)
@@ -114,51 +120,26 @@ func (s *Snapshot) dupListsOf(fi *fileIndex) dupLists {
 // messy file of 100,000 lines found the messy file's 60,000 duplicates again on each of
 // its republishes (84-103 ms, BenchmarkTypingBesideMessyShown/before).
 func (s *Snapshot) dupsAcross(fi *fileIndex, lists dupLists) (dupLists, bool) {
-	if len(s.edits) == 0 || s.edits[0].seq > lists.seq+1 {
+	edits, ok := s.editsSince(lists.seq)
+	if !ok || slices.ContainsFunc(edits, func(e editRecord) bool { return e.path == fi.path }) {
 		return dupLists{}, false
 	}
-	edits := s.edits[lists.seq+1-s.edits[0].seq:]
-	lineHashes, defHashes := map[uint64]bool{}, map[uint64]bool{}
-	moved := map[string]bool{} // the edited files before fi
-	for _, e := range edits {
-		switch {
-		case e.path == fi.path:
-			return dupLists{}, false
-		case e.path < fi.path:
-			moved[e.path] = true
-			for _, h := range e.hashes.lines {
-				lineHashes[h] = true
-			}
-			for _, h := range e.hashes.defs {
-				defHashes[h] = true
-			}
-		}
-	}
+	x := elsewhere(fi, edits)
 	lists.seq = s.seq
-	if len(moved) == 0 {
+	if len(x.moved) == 0 {
 		return lists, true
 	}
-	dirty := fi.linesOfHashes(lineHashes, defHashes)
-	touched := func(e dupEntry) bool { return dirty[e.ln] || e.other != nil && moved[e.other.path] }
+	dirty := fi.linesOfHashes(x.lineHashes, x.defHashes)
+	touched := func(e dupEntry) bool { return dirty[e.ln] || e.other != nil && x.moved[e.other.path] }
 	if len(dirty) == 0 && !slices.ContainsFunc(lists.lines, touched) && !slices.ContainsFunc(lists.defs, touched) {
 		return lists, true
 	}
 	carry := func(list []dupEntry) []dupEntry {
 		out := make([]dupEntry, 0, len(list))
 		for _, e := range list {
-			if dirty[e.ln] {
-				continue
+			if !dirty[e.ln] {
+				out = append(out, x.repoint(s, e))
 			}
-			if e.other != nil && moved[e.other.path] {
-				// The line it repeats kept its hash, or e.ln would be dirty: it only moved.
-				for _, ed := range edits {
-					if ed.path == e.other.path && int(e.fl) >= ed.change.OldTo {
-						e.fl += int32(ed.change.To - ed.change.OldTo)
-					}
-				}
-				e.other = s.file(e.other.path)
-			}
-			out = append(out, e)
 		}
 		return out
 	}
@@ -166,6 +147,58 @@ func (s *Snapshot) dupsAcross(fi *fileIndex, lists dupLists) (dupLists, bool) {
 	lines := mergeSorted(carry(lists.lines), s.dupEntries(fi, s.laterCopiesAmong(fi, redo, &fi.lineHash, pickLines, lineHashOf), false, nil), compareDupLines)
 	defs := mergeSorted(carry(lists.defs), s.dupEntries(fi, s.laterCopiesAmong(fi, redo, &fi.defHash, pickDefs, defHashOf), true, lines), compareDupLines)
 	return dupLists{lines: lines, defs: defs, seq: s.seq}, true
+}
+
+// editsSince returns the edits that made the snapshots after seq up to s, when s
+// records them all.
+func (s *Snapshot) editsSince(seq uint64) ([]editRecord, bool) {
+	if seq >= s.seq || len(s.edits) == 0 || s.edits[0].seq > seq+1 {
+		return nil, false
+	}
+	return s.edits[seq+1-s.edits[0].seq:], true
+}
+
+// editsElsewhere are what edits of other files than fi change of fi's duplicates: the
+// hashes of the lines that the edits of files before fi removed or added, and those
+// files, whose lines moved.
+type editsElsewhere struct {
+	lineHashes, defHashes map[uint64]bool
+	moved                 map[string]bool
+	edits                 []editRecord
+}
+
+// elsewhere collects the edits of files before fi; fi's own are left to its caller.
+func elsewhere(fi *fileIndex, edits []editRecord) editsElsewhere {
+	x := editsElsewhere{lineHashes: map[uint64]bool{}, defHashes: map[uint64]bool{}, moved: map[string]bool{}, edits: edits}
+	for _, e := range edits {
+		if e.path >= fi.path {
+			continue
+		}
+		x.moved[e.path] = true
+		for _, h := range e.hashes.lines {
+			x.lineHashes[h] = true
+		}
+		for _, h := range e.hashes.defs {
+			x.defHashes[h] = true
+		}
+	}
+	return x
+}
+
+// repoint moves an entry that repeats a line of an edited file with that line, and has
+// it name the file's current version. The line kept its hash, or the entry would have
+// been looked at again: it only moved.
+func (x *editsElsewhere) repoint(s *Snapshot, e dupEntry) dupEntry {
+	if e.other == nil || !x.moved[e.other.path] {
+		return e
+	}
+	for _, ed := range x.edits {
+		if ed.path == e.other.path && int(e.fl) >= ed.change.OldTo {
+			e.fl += int32(ed.change.To - ed.change.OldTo)
+		}
+	}
+	e.other = s.file(e.other.path)
+	return e
 }
 
 // linesOfHashes returns the lines of fi that hold a line of lineHashes or a definition
@@ -244,8 +277,9 @@ func (s *Snapshot) dupEntries(fi *fileIndex, cands []lineCopy, defs bool, dupLin
 
 // dupsAfter derives fi's duplicates from those of the version before edit c, whose lines
 // were old: a line's finding can change only when the edit removed or added a line of its
-// hash, or the line itself. The others only move.
-func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c *lineChange) dupLists {
+// hash, or the line itself. The others only move. x are the edits of other files since
+// prev, whose lines of touched hashes are looked at again too.
+func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c *lineChange, x editsElsewhere) dupLists {
 	var norm []byte
 	lineHashes, defHashes := map[uint64]bool{}, map[uint64]bool{}
 	note := func(f *analysis.File, from, to int) {
@@ -260,6 +294,8 @@ func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c
 	}
 	note(old, c.From, c.OldTo)
 	note(fi.ast, c.From, c.To)
+	maps.Copy(lineHashes, x.lineHashes)
+	maps.Copy(defHashes, x.defHashes)
 	dirty := fi.linesOfHashes(lineHashes, defHashes)
 	for i := c.From; i < c.To; i++ {
 		dirty[int32(i)] = true
@@ -280,7 +316,7 @@ func (s *Snapshot) dupsAfter(fi *fileIndex, prev dupLists, old *analysis.File, c
 				e.fl += delta
 			}
 			if !dirty[e.ln] {
-				out = append(out, e)
+				out = append(out, x.repoint(s, e))
 			}
 		}
 		return out
@@ -321,3 +357,13 @@ func (s *Snapshot) dupOf(fi *fileIndex, ln int32, h uint64, defs bool, want, scr
 
 func byLine(x *fileIndex) *lineTable[uint64] { return &x.lineHash }
 func byDef(x *fileIndex) *lineTable[uint64]  { return &x.defHash }
+
+func countFunc[E any](s []E, f func(E) bool) int {
+	n := 0
+	for _, e := range s {
+		if f(e) {
+			n++
+		}
+	}
+	return n
+}
