@@ -139,7 +139,7 @@ func dropRepeatedURLs(text []byte, l *Line) []byte {
 	out := make([]byte, 0, len(text))
 	kept := 0 // text[:kept] is done with
 	for _, d := range l.Diags() {
-		if d.Rule != RuleDuplicateURL {
+		if d.Rule != RuleDuplicateURL || !d.Fixable {
 			continue
 		}
 		// A URL has no white space in it: the space before this copy is after the one

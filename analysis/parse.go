@@ -474,8 +474,12 @@ func (p *lineParser) checkDuplicateURLs() {
 	}
 }
 
+// duplicateURL reports a later copy of a URL. Only a copy that is a word of its own is
+// fixable: dropping one glued to what comes before it (`+++https://...`, `0https://...`)
+// would leave that text without its URL, a word the line never had.
 func (p *lineParser) duplicateURL(u LineSpan) {
-	p.diag(RuleDuplicateURL, int(u.Start), int(u.End), "this URL appears earlier in the line", true)
+	own := u.Start == 0 || isSpace(p.b[u.Start-1])
+	p.diag(RuleDuplicateURL, int(u.Start), int(u.End), "this URL appears earlier in the line", own)
 }
 
 // checkEncoding reports runs of bytes that are not UTF-8 text: invalid sequences, NUL

@@ -262,3 +262,30 @@ func TestSchemeAloneIsNoURL(t *testing.T) {
 		}
 	}
 }
+
+// A later copy of a URL is found wherever it starts, and fixed (dropped) only when it is
+// a word of its own: dropping one glued to what comes before it would leave that text.
+func TestRepeatedURLGluedToAWord(t *testing.T) {
+	for _, c := range []struct {
+		text, fixed string
+		fixable     bool
+	}{
+		{"x = https://a see https://a", "x = https://a see", true},
+		{"https://a 0https://a", "https://a 0https://a", false},
+		{"x = https://a see +++https://a", "x = https://a see +++https://a", false},
+	} {
+		f := Parse([]byte(c.text))
+		var found []LineDiag
+		for _, d := range f.Line(0).Diags() {
+			if d.Rule == RuleDuplicateURL {
+				found = append(found, d)
+			}
+		}
+		if len(found) != 1 || found[0].Fixable != c.fixable {
+			t.Errorf("%q: duplicate-url findings %+v, want one, fixable %v", c.text, found, c.fixable)
+		}
+		if got := string(Fix([]byte(c.text+"\n"), false)); got != c.fixed+"\n" {
+			t.Errorf("Fix(%q) = %q, want %q", c.text, got, c.fixed+"\n")
+		}
+	}
+}

@@ -167,7 +167,8 @@ func (p *lineParser) checkDuplicateURLsOld() {
 		u := p.b[urls[i].Start:urls[i].End]
 		for j := 0; j < i; j++ {
 			if bytes.Equal(u, p.b[urls[j].Start:urls[j].End]) {
-				p.diag(RuleDuplicateURL, int(urls[i].Start), int(urls[i].End), "this URL appears earlier in the line", true)
+				own := urls[i].Start == 0 || isSpace(p.b[urls[i].Start-1]) // glued to a word: kept by --fix
+				p.diag(RuleDuplicateURL, int(urls[i].Start), int(urls[i].End), "this URL appears earlier in the line", own)
 				break
 			}
 		}
@@ -285,7 +286,7 @@ func dropRepeatedURLsOld(text []byte, l *Line) []byte {
 	diags := l.Diags()
 	for i := len(diags) - 1; i >= 0; i-- {
 		d := diags[i]
-		if d.Rule != RuleDuplicateURL {
+		if d.Rule != RuleDuplicateURL || d.Span.Start > 0 && !isSpace(text[d.Span.Start-1]) {
 			continue
 		}
 		start := int(d.Span.Start)

@@ -510,6 +510,9 @@ func (p *pendingDiags) makeOf(pd *pendingDiag) Diagnostic {
 	d.Severity = p.severityOf(d.Rule)
 	d.Path = p.fi.path
 	d.Fixable = fixable[d.Rule]
+	if pd.from == fromLine && d.Rule == analysis.RuleDuplicateURL {
+		d.Fixable = p.fi.ast.Line(int(pd.a)).Diags()[pd.b].Fixable // not a copy glued to a word
+	}
 	d.Unnecessary = d.Rule == analysis.RuleRedundantStub
 	return d
 }

@@ -241,6 +241,9 @@ func (x *fixer) fixAndPlace(title string, ln int, fixed []byte) ([]protocol.Code
 func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 	switch d.Rule {
 	case analysis.RuleMalformedSeparator, analysis.RuleTrailingWhitespace, analysis.RuleDuplicateURL, analysis.RuleEmptySegment:
+		if !d.Fixable && d.Rule == analysis.RuleDuplicateURL {
+			return nil // a copy glued to a word stays: --fix leaves it too
+		}
 		line := x.tree.LineText(ln)
 		fixed := bytes.TrimRight(analysis.Fix(append(slices.Clone(line), '\n'), false), "\n")
 		if bytes.Equal(fixed, line) {
