@@ -2,7 +2,9 @@ package server
 
 import (
 	"context"
-	"reflect"
+	"encoding/binary"
+	"fmt"
+	"hash/maphash"
 	"slices"
 	"sort"
 	"strings"
@@ -69,10 +71,12 @@ type diagnostics struct {
 	// sent holds the files whose last publication was not empty, or that were open:
 	// those need an empty list when their findings go. Owned by the run goroutine.
 	sent map[string]bool
-	// published holds each file's last publication, to send none that repeats it: an
-	// open document's carries its version, so each edit, open and close is sent. Owned
-	// by the run goroutine.
-	published map[string]*protocol.PublishDiagnosticsParams
+	// published holds a hash of each file's last publication, to send none that repeats
+	// it: an open document's carries its version, so each edit, open and close is sent.
+	// A hash, not the publication: a messy workspace of 1,000 files would keep 450,000
+	// diagnostics. Owned by the run goroutine.
+	published   map[string]uint64
+	publishSeed maphash.Seed
 	// pointedAt maps a file to the files whose published findings name one of its lines
 	// ("duplicate of a.notes:12"): when it changes, those messages may be stale even
 	// where their findings stand. Owned by the run goroutine.
@@ -113,7 +117,7 @@ type diagnostics struct {
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
-	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{}, published: map[string]*protocol.PublishDiagnosticsParams{},
+	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{}, published: map[string]uint64{}, publishSeed: maphash.MakeSeed(),
 		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}, toldSkipped: map[string]string{},
 		late: make(chan computed), delivered: map[string]uint64{}, deferred: map[string]bool{}, othersDue: make(chan struct{}, 1)}
 }
@@ -190,11 +194,11 @@ func (d *diagnostics) run(ctx context.Context) {
 		for _, p := range first {
 			d.publish(ctx, v, p)
 		}
-		// Then the open documents among the others (unless editing goes on, when they wait
-		// with the others): they are what the user looks at, and
-		// a list of a thousand files in path order would leave them for last. Open is
-		// asked of the documents, not of the view: a document opened while the workspace
-		// was indexed is not in the first view yet, though its text (the file's) is.
+		// Then the open documents among the others, unless editing goes on (they wait with
+		// the others then): they are what the user looks at, and a list of a thousand
+		// files in path order would leave them for last. Open is asked of the documents,
+		// not of the view: a document opened while the workspace was indexed is not in
+		// the first view yet, though its text (the file's) is.
 		var open []string
 		for p := range rest {
 			if _, ok := d.s.docs.get(p); ok && !contains(first, p) && holdFor <= 0 {
@@ -601,7 +605,8 @@ func (d *diagnostics) deliver(ctx context.Context, c computed) {
 	if open {
 		params.Version = uint32(v.versions[path])
 	}
-	if last := d.published[path]; last != nil && reflect.DeepEqual(last, params) {
+	sum := publicationHash(d.publishSeed, params)
+	if last, ok := d.published[path]; ok && last == sum {
 		// A keystroke in a small file that reaches a big one (a name both hold) made its
 		// 1,000 findings go out again unchanged: 300 KB that the client had to read
 		// before the completion answered after them, 5-8 ms of a keystroke's.
@@ -612,8 +617,63 @@ func (d *diagnostics) deliver(ctx context.Context, c computed) {
 	if err := d.s.conn.Notify(ctx, "textDocument/publishDiagnostics", params); err != nil {
 		d.s.log.Warn("publishing diagnostics", zap.String("path", path), zap.Error(err))
 	} else if len(c.out) > 0 || open {
-		d.published[path] = params
+		d.published[path] = sum
 	}
+}
+
+// publicationHash hashes every field of a publication.
+func publicationHash(seed maphash.Seed, p *protocol.PublishDiagnosticsParams) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	var buf [8]byte
+	num := func(v uint32) {
+		binary.LittleEndian.PutUint32(buf[:4], v)
+		h.Write(buf[:4])
+	}
+	str := func(s string) { // with its length, so that "ab" "c" is not "a" "bc"
+		num(uint32(len(s)))
+		h.WriteString(s)
+	}
+	anyValue := func(v any) {
+		if s, ok := v.(string); ok {
+			str(s)
+		} else {
+			str(fmt.Sprintf("%T %#v", v, v))
+		}
+	}
+	rng := func(r protocol.Range) {
+		num(r.Start.Line)
+		num(r.Start.Character)
+		num(r.End.Line)
+		num(r.End.Character)
+	}
+	str(string(p.URI))
+	num(p.Version)
+	num(uint32(len(p.Diagnostics)))
+	for _, d := range p.Diagnostics {
+		rng(d.Range)
+		num(uint32(d.Severity))
+		anyValue(d.Code)
+		if d.CodeDescription != nil {
+			str(string(d.CodeDescription.Href))
+		} else {
+			str("")
+		}
+		str(d.Source)
+		str(d.Message)
+		num(uint32(len(d.Tags)))
+		for _, t := range d.Tags {
+			num(uint32(t))
+		}
+		num(uint32(len(d.RelatedInformation)))
+		for _, r := range d.RelatedInformation {
+			str(string(r.Location.URI))
+			rng(r.Location.Range)
+			str(r.Message)
+		}
+		anyValue(d.Data)
+	}
+	return h.Sum64()
 }
 
 // toProtocolDiagnostics converts a file's findings; the result is never nil.
