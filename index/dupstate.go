@@ -85,12 +85,9 @@ func (s *Snapshot) dupListsOf(fi *fileIndex) dupLists {
 		prev, prevAST := st.prev, st.prevAST
 		st.prev, st.prevAST = nil, nil // run once, by the one computing: the previous version can go
 		if prev != nil && prev.done.Load() {
+			// The one edit of fi since lists is the one that made this version; edits of
+			// other files may have come between (typing in a small file, then Enter here).
 			lists := prev.latest(s.seq)
-			if s.onlyEdited(fi, lists.seq) {
-				return s.dupsAfter(fi, lists, prevAST, &st.change, editsElsewhere{})
-			}
-			// Edits of other files came between: typing in a small file, then Enter in
-			// this one. The one edit of fi since lists is the one that made this version.
 			if edits, ok := s.editsSince(lists.seq); ok && countFunc(edits, func(e editRecord) bool { return e.path == fi.path }) == 1 {
 				return s.dupsAfter(fi, lists, prevAST, &st.change, elsewhere(fi, edits))
 			}
@@ -236,13 +233,10 @@ func (s *Snapshot) laterCopiesAmong(fi *fileIndex, redo []int32, table *lineTabl
 // before it only, so those found at seq still hold: a keystroke in a small file made a
 // messy file of 100,000 lines before it, republished for a name both hold, find its
 // duplicates again (50 ms of the 100 its findings took, BenchmarkTypingBesideMessyShown).
+// The edits a snapshot records tell the same for the last maxEditRecords; this holds for
+// a run of edits of one file however long, while the file before it is not asked.
 func (s *Snapshot) onlyEditedAfter(fi *fileIndex, seq uint64) bool {
 	return seq < s.seq && s.soloPath > fi.path && s.soloSince <= seq+1
-}
-
-// onlyEdited reports whether every change after snapshot seq, up to s, edited fi alone.
-func (s *Snapshot) onlyEdited(fi *fileIndex, seq uint64) bool {
-	return s.soloPath == fi.path && s.soloSince <= seq+1
 }
 
 // dupsInFull finds fi's duplicates: every line with an earlier line of its hash, in fi or
