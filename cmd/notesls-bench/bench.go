@@ -477,20 +477,16 @@ func (s *session) measure(rep *Report, ws string, main, refs *openFile) error {
 				rep.Notes = append(rep.Notes, fmt.Sprintf("edits of %s: %d of %d measured", filepath.Base(e.f.path), e.out.Count, o.Edits))
 			}
 		}
-		cpu := s.cpuMeter(rep)
 		if o.has("enter") {
 			middle := func() position { return position{Line: len(main.doc.lines) / 2} }
-			rep.Scenarios.Enter = cpu("enter", func() Latency { return s.edits(main, sync, middle, "\n", share()) })
+			s.metered(rep, "enter", func() { rep.Scenarios.Enter = s.edits(main, sync, middle, "\n", share()) })
 		}
 		if o.has("typing") {
 			typedIn := main
 			if refs != nil {
 				typedIn = refs // as a user adds an entry to a small file beside the big ones
 			}
-			cpu("typing", func() Latency {
-				rep.Scenarios.Typing = s.typing(typedIn, main, sync, aimed, share())
-				return rep.Scenarios.Typing.KeystrokeToDiagnostics
-			})
+			s.metered(rep, "typing", func() { rep.Scenarios.Typing = s.typing(typedIn, main, sync, aimed, share()) })
 		}
 	}
 
@@ -773,23 +769,20 @@ func initializeParams(ws, wsURI string) map[string]any {
 	}
 }
 
-// cpuMeter returns a function that runs a scenario and records the server's CPU time
-// over it in rep.Scenarios.CPUMs, or a note when /proc cannot tell it.
-func (s *session) cpuMeter(rep *Report) func(name string, run func() Latency) Latency {
-	return func(name string, run func() Latency) Latency {
-		before, err := cpuTime(s.cmd.Process.Pid)
-		l := run()
-		after, err2 := cpuTime(s.cmd.Process.Pid)
-		if err = errors.Join(err, err2); err != nil {
-			rep.Notes = append(rep.Notes, "server CPU over "+name+": "+err.Error())
-			return l
-		}
-		if rep.Scenarios.CPUMs == nil {
-			rep.Scenarios.CPUMs = map[string]float64{}
-		}
-		rep.Scenarios.CPUMs[name] = ms(after - before)
-		return l
+// metered runs a scenario and records the server's CPU time over it in
+// rep.Scenarios.CPUMs, or a note when /proc cannot tell it.
+func (s *session) metered(rep *Report, name string, run func()) {
+	before, err := cpuTime(s.cmd.Process.Pid)
+	run()
+	after, err2 := cpuTime(s.cmd.Process.Pid)
+	if err = errors.Join(err, err2); err != nil {
+		rep.Notes = append(rep.Notes, "server CPU over "+name+": "+err.Error())
+		return
 	}
+	if rep.Scenarios.CPUMs == nil {
+		rep.Scenarios.CPUMs = map[string]float64{}
+	}
+	rep.Scenarios.CPUMs[name] = ms(after - before)
 }
 
 // cpuTime reads the user and system time a process has used from /proc/PID/stat, whose
