@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,28 +14,7 @@ import (
 // live heap the server's garbage collector works against. NOTESLS_BENCH_HEAPPROFILE
 // names a file for a heap profile taken while the workspace is held.
 func BenchmarkWorkspaceHeap(b *testing.B) {
-	dir := os.Getenv("NOTESLS_BENCH_DIR")
-	if dir == "" {
-		b.Skip("NOTESLS_BENCH_DIR names no corpus")
-	}
-	paths, err := filepath.Glob(filepath.Join(dir, "*.notes"))
-	if err != nil || len(paths) == 0 {
-		b.Fatalf("no *.notes in %s: %v", dir, err)
-	}
-	srcs := make(map[string][]byte, len(paths))
-	lines := 0
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		srcs[p] = src
-		for _, c := range src {
-			if c == '\n' {
-				lines++
-			}
-		}
-	}
+	srcs, lines := benchDirSources(b)
 	var kept uint64
 	for b.Loop() {
 		runtime.GC()
@@ -59,4 +39,38 @@ func BenchmarkWorkspaceHeap(b *testing.B) {
 	}
 	b.ReportMetric(float64(kept)/float64(lines), "heap-B/line")
 	b.ReportMetric(float64(kept)/(1<<20), "heap-MiB")
+}
+
+// BenchmarkKeyTables builds the workspace-wide tables of the folder NOTESLS_BENCH_DIR
+// (a notesgen corpus of two files or more) from its indexed files: what a workspace's
+// first indexing does after the files' own.
+func BenchmarkKeyTables(b *testing.B) {
+	srcs, _ := benchDirSources(b)
+	files := NewWorkspace(DefaultConfig()).UpdateMany(srcs).allFiles()
+	for b.Loop() {
+		buildKeyTables(files)
+	}
+}
+
+// benchDirSources reads every *.notes file of the folder NOTESLS_BENCH_DIR, skipping
+// the benchmark when it names none, and counts their lines.
+func benchDirSources(b *testing.B) (srcs map[string][]byte, lines int) {
+	dir := os.Getenv("NOTESLS_BENCH_DIR")
+	if dir == "" {
+		b.Skip("NOTESLS_BENCH_DIR names no corpus")
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "*.notes"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("no *.notes in %s: %v", dir, err)
+	}
+	srcs = make(map[string][]byte, len(paths))
+	for _, p := range paths {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs[p] = src
+		lines += bytes.Count(src, []byte{'\n'})
+	}
+	return srcs, lines
 }

@@ -177,9 +177,9 @@ func (t *keyTables) clone() *keyTables {
 // buildKeyTables enters every key of every file. The tables are built side by side:
 // at a hundred thousand lines they are a few hundred thousand keys.
 func buildKeyTables(files []*fileIndex) *keyTables {
-	size := 0
+	lines := 0
 	for _, fi := range files {
-		size += fi.ast.NumLines()
+		lines += fi.ast.NumLines()
 	}
 	// Files in id order, so that a key's list grows at its end.
 	files = slices.SortedFunc(slices.Values(files), func(a, b *fileIndex) int { return cmp.Compare(a.id, b.id) })
@@ -187,10 +187,10 @@ func buildKeyTables(files []*fileIndex) *keyTables {
 	t := &keyTables{}
 	var builds []func()
 	for _, k := range stringKinds {
-		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sized(size), singles, k.each) })
+		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sizeFor(files, lines), singles, k.each) })
 	}
 	for _, k := range hashKinds {
-		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sized(size), singles, k.each) })
+		builds = append(builds, func() { *k.pick(t) = buildHolders(files, k.sizeFor(files, lines), singles, k.each) })
 	}
 	analysis.Each(len(builds), func(i int) { builds[i]() })
 	return t
@@ -243,15 +243,29 @@ func (fi *fileIndex) eachDefHash(f func(uint64)) {
 }
 
 // keyKind is one kind of key of the workspace tables: its table, how a file lists its
-// keys, and how many lines of the workspace make about one key (0: too few to size for).
+// keys, and how a table of them is sized. Topics, lines and definitions are mostly in one
+// file each, so the sum of the files' own counts sizes the table: an estimate from the
+// lines (one topic for every two, once) left the topics of a million lines half the room
+// they took, and every shard grew by rehashing, a third of the tables' build. Names are
+// in many files each (a million lines: 633,000 in the files, 208,000 in all) and are
+// sized by how many lines make about one; 0 for too few to size for.
 type keyKind[K shardKey] struct {
 	pick         func(*keyTables) *holderTable[K]
 	each         func(*fileIndex, func(K))
+	count        func(*fileIndex) int
 	linesEachKey int
 }
 
-func (k keyKind[K]) sized(lines int) int {
-	if k.linesEachKey == 0 {
+// sizeFor returns the keys to size the table of files, of lines lines in all, for.
+func (k keyKind[K]) sizeFor(files []*fileIndex, lines int) int {
+	switch {
+	case k.count != nil:
+		n := 0
+		for _, fi := range files {
+			n += k.count(fi)
+		}
+		return n
+	case k.linesEachKey == 0:
 		return 0
 	}
 	return lines / k.linesEachKey
@@ -259,11 +273,14 @@ func (k keyKind[K]) sized(lines int) int {
 
 var (
 	stringKinds = []keyKind[string]{
-		{pickTopics, (*fileIndex).eachTopic, 2}, {pickNames, (*fileIndex).eachName, 4},
-		{pickAliases, (*fileIndex).eachAlias, 0}, {pickRefs, (*fileIndex).eachRef, 0},
+		{pick: pickTopics, each: (*fileIndex).eachTopic, count: func(fi *fileIndex) int { return fi.topics.len() }},
+		{pick: pickNames, each: (*fileIndex).eachName, linesEachKey: 4},
+		{pick: pickAliases, each: (*fileIndex).eachAlias},
+		{pick: pickRefs, each: (*fileIndex).eachRef},
 	}
 	hashKinds = []keyKind[uint64]{
-		{pickLines, (*fileIndex).eachLineHash, 1}, {pickDefs, (*fileIndex).eachDefHash, 2},
+		{pick: pickLines, each: (*fileIndex).eachLineHash, count: func(fi *fileIndex) int { return fi.lineHash.len() }},
+		{pick: pickDefs, each: (*fileIndex).eachDefHash, count: func(fi *fileIndex) int { return fi.defHash.len() }},
 	}
 )
 
