@@ -74,3 +74,13 @@ func benchDirSources(b *testing.B) (srcs map[string][]byte, lines int) {
 	}
 	return srcs, lines
 }
+
+// BenchmarkNearDuplicates runs the workspace-wide near-duplicate pass over the folder
+// NOTESLS_BENCH_DIR: what the first findings of any of its files wait for.
+func BenchmarkNearDuplicates(b *testing.B) {
+	srcs, _ := benchDirSources(b)
+	s := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
+	for b.Loop() {
+		s.computeNearDuplicates()
+	}
+}

@@ -42,6 +42,14 @@ func (t *holderTable[K]) get(k K) []fileID {
 	return t.singles.of(id)
 }
 
+// moreOf returns the holders of k when there are two or more; a nil table has none.
+func (t *holderTable[K]) moreOf(k K) ([]fileID, bool) {
+	if t == nil {
+		return nil, false
+	}
+	return t.more.lookup(k)
+}
+
 func (t *holderTable[K]) has(k K) bool {
 	_, ok := t.one.lookup(k)
 	return ok

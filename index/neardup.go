@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -573,28 +574,59 @@ const maxLookupLayers = 64
 func newNearLookup(recs []nameRec) *nearLookup {
 	recs = recs[:min(len(recs), 1<<nameBits)]
 	l := &nearLookup{recs: recs, size: len(recs)}
-	variants := 0
-	for _, n := range recs {
-		if n.typo {
-			variants += len(n.bare) + 1 // bytes bound the runes
-		}
-	}
 	l.bySkeleton = make([]uint64, 0, len(recs))
-	l.byVariant = make([]uint64, 0, variants)
-	for i, n := range recs {
-		if n.skeleton != 0 {
-			l.bySkeleton = append(l.bySkeleton, n.skeleton<<nameBits|uint64(i))
+	var g analysis.Group
+	g.Go(func() {
+		for i, n := range recs {
+			if n.skeleton != 0 {
+				l.bySkeleton = append(l.bySkeleton, n.skeleton<<nameBits|uint64(i))
+			}
 		}
-		if n.typo {
-			eachVariant(n.bare, func(h uint64) { l.byVariant = append(l.byVariant, h<<nameBits|uint64(i)) })
-		}
+		radixSort(l.bySkeleton)
+		l.orderLargeGroups(l.bySkeleton)
+	})
+	// The variants, ten a name, are hashed in parts side by side, each into its own
+	// stretch of the table.
+	parts := 1
+	if len(recs) >= minPartNames {
+		parts = runtime.GOMAXPROCS(0)
 	}
-	radixSort(l.bySkeleton)
+	starts := make([]int, parts+1)
+	for p := range parts {
+		lo, hi := len(recs)*p/parts, len(recs)*(p+1)/parts
+		n := 0
+		for _, r := range recs[lo:hi] {
+			if r.typo {
+				n += len(r.bare) + 1 // bytes bound the runes
+			}
+		}
+		starts[p+1] = starts[p] + n
+	}
+	l.byVariant = make([]uint64, starts[parts])
+	ends := make([]int, parts)
+	analysis.Each(parts, func(p int) {
+		out := l.byVariant[starts[p]:starts[p]:starts[p+1]]
+		for i := len(recs) * p / parts; i < len(recs)*(p+1)/parts; i++ {
+			if n := recs[i]; n.typo {
+				eachVariant(n.bare, func(h uint64) { out = append(out, h<<nameBits|uint64(i)) })
+			}
+		}
+		ends[p] = starts[p] + len(out)
+	})
+	kept := ends[0]
+	for p := 1; p < parts; p++ {
+		kept += copy(l.byVariant[kept:], l.byVariant[starts[p]:ends[p]])
+	}
+	l.byVariant = l.byVariant[:kept]
 	radixSort(l.byVariant)
-	l.orderLargeGroups(l.bySkeleton)
 	l.orderLargeGroups(l.byVariant)
+	g.Wait()
 	return l
 }
+
+// minPartNames is the number of names from which the pass cuts its work into parts
+// for the cores: below it a part would cost less than starting it.
+const minPartNames = 1 << 14
 
 // orderLargeGroups puts the entries of each group larger than nearWindow+1 in key order.
 // The table stays sorted by hash, which is all a binary search for a group needs.
@@ -608,6 +640,28 @@ func (l *nearLookup) orderLargeGroups(table []uint64) {
 		}
 		lo = hi
 	}
+}
+
+// cutAtGroups cuts table into up to parts stretches of about equal length, each of
+// whole groups; a table of fewer than minPartNames entries is one.
+func cutAtGroups(table []uint64, parts int) [][]uint64 {
+	if len(table) < minPartNames {
+		parts = 1
+	}
+	var out [][]uint64
+	lo := 0
+	for p := 1; p <= parts && lo < len(table); p++ {
+		hi := len(table) * p / parts
+		if hi <= lo {
+			continue
+		}
+		for hi < len(table) && table[hi]>>nameBits == table[hi-1]>>nameBits {
+			hi++ // to the end of the group the cut falls in
+		}
+		out = append(out, table[lo:hi])
+		lo = hi
+	}
+	return out
 }
 
 // groupEnd returns the end of the group of entries that starts at lo.
@@ -764,33 +818,23 @@ func unpackPair(p uint64) (a, b int, why nearWhy) {
 // computeNearDuplicates is the full pass over every name of the workspace.
 func (s *Snapshot) computeNearDuplicates() *nearState {
 	files := s.allFiles()
-	total := 0
-	for _, fi := range files {
-		total += fi.lastSeg.one.len()
-	}
-	names := make([]nameRec, 0, total)
-	index := make(map[string]int32, total)
-	var buf []byte
-	// The distinct names of a file are the keys of its last-segment table; the first topic
-	// recorded for a name is where the name first appears.
-	for _, fi := range files {
-		for key, topicKey := range fi.lastSeg.one.all() {
-			if _, ok := index[key]; ok {
-				continue
-			}
-			rec, b := nameIn(fi, key, topicKey, buf)
-			buf = b
-			index[key] = int32(len(names))
-			names = append(names, rec)
-		}
-	}
+	names := s.allNames(files)
 	if len(names) >= 1<<nameBits {
 		return &nearState{result: nearResult{}, tooMany: true} // beyond sixteen million names: not attempted
 	}
+	// The two tables of every name, one beside the other.
 	st := &nearState{recs: newShardedMap[string, nameRec](len(names)), result: nearResult{}}
-	for _, n := range names {
-		st.recs.set(n.key, n)
+	var recs analysis.Group
+	recs.Go(func() {
+		for _, n := range names {
+			st.recs.set(n.key, n)
+		}
+	})
+	index := make(map[string]int32, len(names))
+	for i, n := range names {
+		index[n.key] = int32(i)
 	}
+	recs.Wait()
 	// The forms of each bare name written with an ordinal; every other name is the one
 	// form of its bare name. Only the first form of each bare name is compared.
 	var numbered []int32
@@ -886,22 +930,30 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 		}
 	})
 	var pairs []uint64
-	report := reporter(&pairs)
 	// The same skeleton, or one edit apart and both long enough (names that share a
 	// one-deletion variant): the names of each group of the tables, each compared with
 	// the nearWindow names after it, which compares it with the nearWindow before it too.
 	// A false match of the hash bits only costs one comparison.
 	lookup := newNearLookup(reps)
 	st.lookup = lookup
-	cut := make([]bool, len(reps))
+	// The tables are cut into parts at group bounds, compared side by side, each part
+	// with its own pairs and names cut.
+	var stretches [][]uint64
 	for _, table := range [][]uint64{lookup.bySkeleton, lookup.byVariant} {
+		stretches = append(stretches, cutAtGroups(table, runtime.GOMAXPROCS(0))...)
+	}
+	partPairs := make([][]uint64, len(stretches))
+	partCut := make([][]int32, len(stretches))
+	analysis.Each(len(stretches), func(p int) {
+		report := reporter(&partPairs[p])
+		table := stretches[p]
 		for lo := 0; lo < len(table); {
 			hi := groupEnd(table, lo)
 			group := table[lo:hi]
 			for x, ex := range group {
 				ia := int(ex & nameMask)
 				if x > nearWindow || len(group)-1-x > nearWindow {
-					cut[ia] = true
+					partCut[p] = append(partCut[p], int32(ia))
 				}
 				for _, ey := range group[x+1 : min(len(group), x+1+nearWindow)] {
 					ib := int(ey & nameMask)
@@ -911,6 +963,13 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 				}
 			}
 			lo = hi
+		}
+	})
+	cut := make([]bool, len(reps))
+	for p := range stretches {
+		pairs = append(pairs, partPairs[p]...)
+		for _, ia := range partCut[p] {
+			cut[ia] = true
 		}
 	}
 	plurals.Wait()
@@ -944,6 +1003,64 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 		lo = hi
 	}
 	return st
+}
+
+// allNames returns the record of every name of files, the snapshot's in path order, in
+// no set order. A name's record is made from the first file that holds it, as nameRecord
+// makes it; the first topic recorded for a name is where the name first appears.
+func (s *Snapshot) allNames(files []*fileIndex) []nameRec {
+	if s.tables == nil && len(files) > 1 { // not made: several files have tables
+		var names []nameRec
+		seen := map[string]bool{}
+		for _, fi := range files {
+			for key, topicKey := range fi.lastSeg.one.all() {
+				if !seen[key] {
+					seen[key] = true
+					rec, _ := nameIn(fi, key, topicKey, nil)
+					names = append(names, rec)
+				}
+			}
+		}
+		return names
+	}
+	// The files side by side, and the shards of a large file's names, each making the
+	// records of the names it holds first, asked of the workspace's table of names: the
+	// records are made while the file's topics and lines are in the cache, where walking
+	// the files in turn, dropping the names seen, took a third of the pass at a million
+	// lines on one core.
+	rank := make([]int32, len(s.byID))
+	type unit struct{ file, shard int32 }
+	var units []unit
+	for i, fi := range files {
+		rank[fi.id] = int32(i)
+		for sh := range fi.lastSeg.one.shards {
+			units = append(units, unit{int32(i), int32(sh)})
+		}
+	}
+	var holds *holderTable[string] // nil for one file, whose names are each once
+	if s.tables != nil {
+		holds = &s.tables.names
+	}
+	parts := make([][]nameRec, len(units))
+	analysis.Each(len(units), func(u int) {
+		i := units[u].file
+		fi := files[i]
+		shard := fi.lastSeg.one.shards[units[u].shard]
+		var buf []byte
+		out := make([]nameRec, 0, len(shard))
+		for key, topicKey := range shard {
+			if ids, ok := holds.moreOf(key); ok {
+				if slices.ContainsFunc(ids, func(id fileID) bool { return rank[id] < i }) {
+					continue // an earlier file makes it
+				}
+			}
+			var rec nameRec
+			rec, buf = nameIn(fi, key, topicKey, buf)
+			out = append(out, rec)
+		}
+		parts[u] = out
+	})
+	return slices.Concat(parts...)
 }
 
 // diagnostic renders a finding of file fi against the snapshot's current trees. A name
