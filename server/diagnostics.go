@@ -114,12 +114,18 @@ type diagnostics struct {
 	othersDue   chan struct{}
 	// othersPause and maxOthersDelay are the constants, but in tests.
 	othersPause, maxOthersDelay time.Duration
+	// prepareHeldFor are the edited or open files whose late findings the caches wait
+	// for (owned by run): built beside them, the "[[" term list of a million lines took
+	// both cores from the opened file's first findings for a second.
+	prepareHeldFor map[string]bool
+	computing      func(path string) // Options.computing
 }
 
 func newDiagnostics(s *Server, delay time.Duration) *diagnostics {
 	return &diagnostics{s: s, delay: delay, rest: map[string]bool{}, wake: make(chan struct{}, 1), sent: map[string]bool{}, published: map[string]uint64{}, publishSeed: maphash.MakeSeed(),
 		pointedAt: map[string]map[string]bool{}, pointsAt: map[string][]string{}, toldSkipped: map[string]string{},
-		late: make(chan computed), delivered: map[string]uint64{}, deferred: map[string]bool{}, othersDue: make(chan struct{}, 1)}
+		late: make(chan computed), delivered: map[string]uint64{}, deferred: map[string]bool{}, othersDue: make(chan struct{}, 1),
+		prepareHeldFor: map[string]bool{}}
 }
 
 // schedule queues the edited files (published first, in order) and the other affected ones.
@@ -165,6 +171,7 @@ func (d *diagnostics) run(ctx context.Context) {
 			return
 		case c := <-d.late:
 			d.deliver(ctx, c)
+			d.releasePrepare(c.path)
 			continue
 		case <-d.othersDue:
 			// The deferred files' time: no edit came, there is nothing to wait for. On
@@ -192,7 +199,9 @@ func (d *diagnostics) run(ctx context.Context) {
 
 		v := d.s.ws.current.Load()
 		for _, p := range first {
-			d.publish(ctx, v, p)
+			if !d.publish(ctx, v, p) {
+				d.prepareHeldFor[p] = true
+			}
 		}
 		// Then the open documents among the others, unless editing goes on (they wait with
 		// the others then): they are what the user looks at, and a list of a thousand
@@ -211,19 +220,17 @@ func (d *diagnostics) run(ctx context.Context) {
 				open = open[:i] // the rest wait in the list, after the new edit
 				break
 			}
-			d.publish(ctx, v, p)
+			if !d.publish(ctx, v, p) {
+				d.prepareHeldFor[p] = true
+			}
 		}
 		// A user who opens a file types at once, and the first completion waited for the
 		// "[[" term list (170 ms at 100,000 lines, 4 s at a million): it is built once the
 		// open documents' findings are out, on the other core, while the rest of the
 		// workspace is published. Before them, it delayed them by a third.
 		prepareLoaded := func() {
-			if d.loaded.Swap(false) {
-				go d.s.prepare(func() {
-					start := time.Now()
-					v.snap.Prepare()
-					d.s.log.Info("caches built after indexing", zap.Duration("took", time.Since(start)))
-				})
+			if len(d.prepareHeldFor) == 0 && d.loaded.Swap(false) {
+				go d.prepareAfterIndexing(v)
 			}
 		}
 		if len(first)+len(open) > 0 {
@@ -232,7 +239,7 @@ func (d *diagnostics) run(ctx context.Context) {
 		// The edited files' findings are out; now the others that the edits may have
 		// changed: what the index reports beyond the edits' own keys, and the files
 		// whose findings point into an edited one.
-		for _, p := range d.lateAffected(v, rest) {
+		for _, p := range d.lateAffected(v, rest, first) {
 			rest[p] = true
 		}
 		for _, p := range first {
@@ -276,8 +283,42 @@ func (d *diagnostics) run(ctx context.Context) {
 		if d.s.openBeyond(first) {
 			d.s.askRefresh() // their hints and lenses may lead into what changed
 		}
-		d.prepareWhenIdle()
+		if len(d.prepareHeldFor) == 0 {
+			d.prepareWhenIdle()
+		}
 	}
+}
+
+// releasePrepare notes that path's late findings are out, and once none that the
+// caches wait for are left, builds them: at once after indexing, as prepareLoaded does,
+// or else once editing pauses.
+func (d *diagnostics) releasePrepare(path string) {
+	if !d.prepareHeldFor[path] {
+		return
+	}
+	delete(d.prepareHeldFor, path)
+	if len(d.prepareHeldFor) > 0 {
+		return
+	}
+	v := d.s.ws.current.Load()
+	if v == nil {
+		return
+	}
+	if d.loaded.Swap(false) {
+		go d.prepareAfterIndexing(v)
+		return
+	}
+	d.prepareWhenIdle()
+}
+
+// prepareAfterIndexing builds the caches of v, the first view after indexing.
+func (d *diagnostics) prepareAfterIndexing(v *view) {
+	d.s.prepare(func() {
+		start := time.Now()
+		d.s.log.Debug("building caches after indexing")
+		v.snap.Prepare()
+		d.s.log.Info("caches built after indexing", zap.Duration("took", time.Since(start)))
+	})
 }
 
 // debounce waits until no edit came for d.delay, or maxDiagnosticsDelay passed; not at
@@ -315,8 +356,8 @@ func (d *diagnostics) debounce(ctx context.Context) bool {
 // When every file is queued already, as after indexing, the question is not asked: its
 // answer would add nothing, and finding it ran the workspace-wide passes before the first
 // file's findings, which run them beside that file's own rules.
-func (d *diagnostics) lateAffected(v *view, queued map[string]bool) (paths []string) {
-	if v.snap == d.asked || v.snap.ConfiguredSince(d.asked) || allQueued(v.snap, queued) {
+func (d *diagnostics) lateAffected(v *view, queued map[string]bool, published []string) (paths []string) {
+	if v.snap == d.asked || v.snap.ConfiguredSince(d.asked) || allQueued(v.snap, queued, published) {
 		d.asked = v.snap
 		return nil
 	}
@@ -329,13 +370,16 @@ func (d *diagnostics) lateAffected(v *view, queued map[string]bool) (paths []str
 	return v.snap.Affected()
 }
 
-// allQueued reports whether every file of snap is in queued. A keystroke queues a file or
-// two, which the count tells without listing the workspace's files.
-func allQueued(snap *index.Snapshot, queued map[string]bool) bool {
-	if len(queued) < snap.NumFiles() {
+// allQueued reports whether every file of snap is in queued or among published, the
+// files being published already. A keystroke queues a file or two, which the count tells
+// without listing the workspace's files. After indexing every file is, the opened ones
+// among published: asking the index what changed waited there for the workspace-wide
+// passes, and held back the late findings of a slow opened file.
+func allQueued(snap *index.Snapshot, queued map[string]bool, published []string) bool {
+	if len(queued)+len(published) < snap.NumFiles() {
 		return false
 	}
-	return !slices.ContainsFunc(snap.Files(), func(p string) bool { return !queued[p] })
+	return !slices.ContainsFunc(snap.Files(), func(p string) bool { return !queued[p] && !slices.Contains(published, p) })
 }
 
 // notePointers records which files the findings just published for path point into.
@@ -493,9 +537,10 @@ type computed struct {
 }
 
 // publish sends one file's diagnostics. When they take longer than slowFileWait, it
-// returns and they are sent from the run loop once ready, unless newer ones went first.
-func (d *diagnostics) publish(ctx context.Context, v *view, path string) {
-	d.publishOr(ctx, v, path, nil)
+// returns false and they are sent from the run loop once ready, unless newer ones went
+// first.
+func (d *diagnostics) publish(ctx context.Context, v *view, path string) bool {
+	return d.publishOr(ctx, v, path, nil)
 }
 
 // editPoll is how often publishYielding looks for a new edit: a small part of the 50 ms
@@ -512,7 +557,7 @@ func (d *diagnostics) publishYielding(ctx context.Context, v *view, path string)
 	d.publishOr(ctx, v, path, tick.C)
 }
 
-func (d *diagnostics) publishOr(ctx context.Context, v *view, path string, poll <-chan time.Time) {
+func (d *diagnostics) publishOr(ctx context.Context, v *view, path string, poll <-chan time.Time) (sent bool) {
 	done := make(chan computed, 1)
 	go func() { done <- d.compute(v, path) }()
 	later := func() {
@@ -529,18 +574,18 @@ func (d *diagnostics) publishOr(ctx context.Context, v *view, path string, poll 
 		select {
 		case c := <-done:
 			d.deliver(ctx, c)
-			return
+			return true
 		case <-t.C:
 			d.s.log.Info("slow diagnostics, publishing the other files first", zap.String("path", path))
 			later()
-			return
+			return false
 		case <-poll:
 			if d.editsPending() {
 				later()
-				return
+				return false
 			}
 		case <-ctx.Done():
-			return
+			return true
 		}
 	}
 }
@@ -552,6 +597,7 @@ func (d *diagnostics) deliverLate(ctx context.Context) {
 		select {
 		case c := <-d.late:
 			d.deliver(ctx, c)
+			d.releasePrepare(c.path)
 		default:
 			return
 		}
@@ -560,6 +606,9 @@ func (d *diagnostics) deliverLate(ctx context.Context) {
 
 // compute finds one file's diagnostics; a panic in the index is logged, not fatal.
 func (d *diagnostics) compute(v *view, path string) (c computed) {
+	if d.computing != nil {
+		d.computing(path)
+	}
 	c = computed{v: v, path: path, out: []protocol.Diagnostic{}}
 	defer func() {
 		if r := recover(); r != nil {

@@ -38,6 +38,9 @@ type Options struct {
 	// othersPause and maxOthersDelay replace the constants of those names when set:
 	// tests that look at what the wait does cannot wait 300 ms and 2 s on every step.
 	othersPause, maxOthersDelay time.Duration
+	// computing, when set, is called as a file's findings begin to be computed: a test
+	// holds one file's findings back with it.
+	computing func(path string)
 }
 
 // ErrExitWithoutShutdown is returned by Serve when the client sent exit, or closed the
@@ -154,6 +157,7 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *Server {
 	s.ws = newWorkspace(s)
 	s.diags = newDiagnostics(s, opts.DiagnosticsDelay)
 	s.diags.othersPause, s.diags.maxOthersDelay = cmp.Or(opts.othersPause, othersPause), cmp.Or(opts.maxOthersDelay, maxOthersDelay)
+	s.diags.computing = opts.computing
 	s.methods = s.methodTable()
 	return s
 }

@@ -16,6 +16,10 @@ import (
 	"github.com/segmentio/encoding/json"
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/notesls/notesls/index"
 )
 
 // In-process tests: server and client in one process over net.Pipe, as buf's language
@@ -457,6 +461,85 @@ func TestPublicationHashSeesEveryField(t *testing.T) {
 		change(p)
 		if publicationHash(seed, p) == want {
 			t.Errorf("a publication with another %s hashed as the first", name)
+		}
+	}
+}
+
+// The caches built after indexing (the "[[" term list: seconds at a million lines, on
+// both cores) wait for the opened file's first findings even when those are slow, and
+// go out late: built beside them, they took the cores those findings needed.
+func TestCachesWaitForASlowOpenedFile(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 3 {
+		text := fmt.Sprintf("topic %d = see [[nowhere %d]]\n", i, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.notes", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opened := filepath.Join(dir, "f0.notes")
+	release := make(chan struct{})
+	var once sync.Once
+	core, logs := observer.New(zap.DebugLevel)
+	c := startPipe(t, Options{Logger: zap.New(core), computing: func(path string) {
+		if path == opened {
+			once.Do(func() { <-release }) // its first findings wait well past slowFileWait
+		}
+	}})
+	var res protocol.InitializeResult
+	if err := c.call("initialize", map[string]any{"capabilities": map[string]any{}, "rootUri": string(pathURI(dir))}, &res); err != nil {
+		t.Fatal(err)
+	}
+	free := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(free) // before the server's, which waits for it to stop
+	c.notify("initialized", map[string]any{})
+	uri := pathURI(opened)
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri, LanguageID: "notes", Version: 1, Text: "topic 0 = see [[nowhere 0]]\n",
+	}})
+	building := func() int { return logs.FilterMessage("building caches after indexing").Len() }
+	deadline := time.Now().Add(10 * time.Second)
+	for logs.FilterMessage("slow diagnostics, publishing the other files first").Len() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the opened file's findings were never reported slow")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(2 * idleBeforePrepare) // past every wait of the caches but the findings'
+	if n := building(); n != 0 {
+		t.Errorf("the caches were built %d times while the opened file's first findings were computed", n)
+	}
+	free()
+	c.waitDiags(uri, func(p []protocol.PublishDiagnosticsParams) bool { return len(p) > 0 })
+	for building() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the caches were not built after the opened file's late findings went out")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// After indexing every file is queued but the opened ones, which are published first:
+// all are, and the index is not asked what changed.
+func TestAllQueuedCountsThePublished(t *testing.T) {
+	ws := index.NewWorkspace(index.DefaultConfig())
+	snap := ws.UpdateMany(map[string][]byte{"/w/a.notes": []byte("a = 1\n"), "/w/b.notes": []byte("b = 2\n"), "/w/c.notes": []byte("c = 3\n")})
+	for _, tc := range []struct {
+		queued    []string
+		published []string
+		want      bool
+	}{
+		{[]string{"/w/a.notes", "/w/b.notes", "/w/c.notes"}, nil, true},
+		{[]string{"/w/b.notes", "/w/c.notes"}, []string{"/w/a.notes"}, true},
+		{[]string{"/w/b.notes", "/w/c.notes"}, nil, false},
+		{[]string{"/w/b.notes", "/w/x.notes"}, []string{"/w/a.notes"}, false},
+		{nil, []string{"/w/a.notes"}, false},
+	} {
+		queued := map[string]bool{}
+		for _, p := range tc.queued {
+			queued[p] = true
+		}
+		if got := allQueued(snap, queued, tc.published); got != tc.want {
+			t.Errorf("allQueued(%v, %v) = %v, want %v", tc.queued, tc.published, got, tc.want)
 		}
 	}
 }
