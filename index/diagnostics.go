@@ -197,19 +197,7 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		cs := s.crossFindings()
 		p.stubs, p.broken = cs.stubs[fi.path], cs.broken[fi.path]
 		if on(analysis.RuleBrokenReference) {
-			// The "did you mean" of a broken reference asks the workspace's suggestion
-			// index, which the first such message builds: built beside the pass, not after.
-			var names, paths bool
-			for _, b := range p.broken {
-				isPath := strings.Contains(b.key, " -- ")
-				names, paths = names || !isPath, paths || isPath
-			}
-			if names {
-				nearPass.Go(func() { s.suggestions(false) })
-			}
-			if paths {
-				nearPass.Go(func() { s.suggestions(true) })
-			}
+			s.startSuggestionsFor(&nearPass, p.broken)
 		}
 		if on(RuleUnlinkedMention) {
 			p.mentions = s.mentionFindings().byFile[fi.path]

@@ -1009,20 +1009,6 @@ func (s *Snapshot) computeNearDuplicates() *nearState {
 // no set order. A name's record is made from the first file that holds it, as nameRecord
 // makes it; the first topic recorded for a name is where the name first appears.
 func (s *Snapshot) allNames(files []*fileIndex) []nameRec {
-	if s.tables == nil && len(files) > 1 { // not made: several files have tables
-		var names []nameRec
-		seen := map[string]bool{}
-		for _, fi := range files {
-			for key, topicKey := range fi.lastSeg.one.all() {
-				if !seen[key] {
-					seen[key] = true
-					rec, _ := nameIn(fi, key, topicKey, nil)
-					names = append(names, rec)
-				}
-			}
-		}
-		return names
-	}
 	// The files side by side, and the shards of a large file's names, each making the
 	// records of the names it holds first, asked of the workspace's table of names: the
 	// records are made while the file's topics and lines are in the cache, where walking
@@ -1037,7 +1023,7 @@ func (s *Snapshot) allNames(files []*fileIndex) []nameRec {
 			units = append(units, unit{int32(i), int32(sh)})
 		}
 	}
-	var holds *holderTable[string] // nil for one file, whose names are each once
+	var holds *holderTable[string] // nil for one file (no workspace tables): its names are each once
 	if s.tables != nil {
 		holds = &s.tables.names
 	}

@@ -148,10 +148,34 @@ func (s *Snapshot) suggestions(paths bool) suggestIndex {
 		idx.large = &sync.Map{}
 		return idx
 	}
+	return s.suggestIndexOf(paths).get(build)
+}
+
+// suggestIndexOf is the snapshot's suggestion index of paths, or of names and aliases.
+func (s *Snapshot) suggestIndexOf(paths bool) *lazy[suggestIndex] {
 	if paths {
-		return s.suggestPaths.get(build)
+		return s.suggestPaths
 	}
-	return s.suggestNames.get(build)
+	return s.suggestNames
+}
+
+// suggestsPaths says whether a reference of key is answered from the paths (a key of
+// several segments) rather than from the names and aliases.
+func suggestsPaths(key string) bool { return strings.Contains(key, " -- ") }
+
+// startSuggestionsFor starts on g the suggestion indexes that the "did you mean" of the
+// broken references asks and that are not built yet: the first such message built them
+// after the near-duplicate pass, where they can be built beside it. An edit's snapshot
+// has them at once, layered over the last ones, so a keystroke starts nothing.
+func (s *Snapshot) startSuggestionsFor(g *analysis.Group, broken []brokenRef) {
+	for _, paths := range [2]bool{false, true} {
+		if _, built := s.suggestIndexOf(paths).ready(); built {
+			continue
+		}
+		if slices.ContainsFunc(broken, func(b brokenRef) bool { return suggestsPaths(b.key) == paths }) {
+			g.Go(func() { s.suggestions(paths) })
+		}
+	}
 }
 
 // Prepare builds ahead of need what a request would otherwise wait for, for a caller
@@ -269,7 +293,7 @@ func buildSuggestIndexOf(shards []keyShard) suggestIndex {
 // lookup compares a few names, not the whole workspace: a typo or two rarely hits both
 // ends of a name at once.
 func (s *Snapshot) suggest(key string) []string {
-	paths := strings.Contains(key, " -- ")
+	paths := suggestsPaths(key)
 	idx := s.suggestions(paths)
 	if cached, ok := idx.answers.Load(key); ok {
 		return cached.([]string)

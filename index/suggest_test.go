@@ -128,22 +128,7 @@ func TestSuggestLargeBucketsOfLongNames(t *testing.T) {
 // workspace in NOTESLS_BENCH_DIR (a notesgen corpus of many files), what the first broken
 // reference after indexing waits for.
 func BenchmarkBuildSuggestIndex(b *testing.B) {
-	dir := os.Getenv("NOTESLS_BENCH_DIR")
-	if dir == "" {
-		b.Skip("NOTESLS_BENCH_DIR is not set")
-	}
-	paths, err := filepath.Glob(filepath.Join(dir, "*.notes"))
-	if err != nil || len(paths) == 0 {
-		b.Fatalf("no notes files in %s: %v", dir, err)
-	}
-	srcs := map[string][]byte{}
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			b.Fatal(err)
-		}
-		srcs[p] = src
-	}
+	srcs, _ := benchDirSources(b)
 	snap := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
 	b.ReportAllocs()
 	for b.Loop() {
