@@ -120,18 +120,22 @@ async function main() {
   });
   const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   page = await context.newPage();
-  // Record, every 100 ms, the status bar texts and notifications that mention notesls or
-  // indexing (the first index's progress shows only for a moment), and the language modes
-  // the status bar showed, in order ("Notes" should be the first).
+  // Record, on every change of the page and every 100 ms, the status bar texts and
+  // notifications that mention notesls or indexing (the first index's progress shows only
+  // for a moment: sampled every 100 ms alone, a first index of a few hundred milliseconds
+  // was missed), and every 100 ms the language modes the status bar showed, in order
+  // ("Notes" should be the first).
   await page.addInitScript(() => {
     window.__notesProgress = [];
     window.__languageModes = [];
     const seen = new Set();
-    setInterval(() => {
+    const recordModes = () => {
       const mode = document.getElementById("status.editor.mode")?.textContent?.trim();
       if (mode && window.__languageModes.at(-1) !== mode) {
         window.__languageModes.push(mode);
       }
+    };
+    const record = () => {
       for (const el of document.querySelectorAll(".statusbar-item, .notification-list-item, .monaco-progress-container")) {
         const text = (el.getAttribute("aria-label") || el.textContent || "").trim();
         if (/index|notesls/i.test(text) && !seen.has(text)) {
@@ -139,7 +143,19 @@ async function main() {
           window.__notesProgress.push(text);
         }
       }
+    };
+    setInterval(() => {
+      recordModes();
+      record();
     }, 100);
+    const watch = () => new MutationObserver(record).observe(document.documentElement, {
+      subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ["aria-label"],
+    });
+    if (document.documentElement) {
+      watch();
+    } else {
+      document.addEventListener("DOMContentLoaded", watch);
+    }
   });
 
   await step("code-server serves the workbench", async () => {
@@ -391,7 +407,7 @@ async function main() {
       throw new Error(`the channel does not show "starting", initialized, then the progress token requested, granted and used: ` +
         JSON.stringify({ initialized, create, granted, reported }));
     }
-    // The workspace's 300,000 filler lines take the first index long enough to be seen.
+    // The workspace's 600,000 filler lines take the first index long enough to be seen.
     console.log(`  indexing progress on screen: ${progress.join(" / ")}; in the protocol: the token granted, $/progress received`);
     if (!progress.some((t) => /Indexing notes/i.test(t))) {
       throw new Error(`VS Code never showed the indexing progress; seen: ${JSON.stringify(progress)}`);
