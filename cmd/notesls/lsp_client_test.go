@@ -380,6 +380,20 @@ func (c *lspClient) serverRequests() []*rpcMessage {
 }
 
 // waitExit waits for the process to end and returns its status.
+// logged waits until the server's stderr holds want, for up to ten seconds. Stderr is a
+// pipe of its own, read beside stdout: a line logged before an answer may reach the
+// test after the answer does.
+func (c *lspClient) logged(want string) bool {
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(c.stderr.String(), want) {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return true
+}
+
 func (c *lspClient) waitExit() int {
 	c.t.Helper()
 	select {

@@ -165,7 +165,7 @@ func TestLSPPanicRecovered(t *testing.T) {
 	lspWantError(t, c.call("notesls/test/panicInWorker", map[string]any{}), codeInternalError)
 	stillServes(t, c)
 	for _, want := range []string{"test hook panic", "test hook panic on a worker goroutine", "worker goroutine:"} {
-		if !strings.Contains(c.stderr.String(), want) {
+		if !c.logged(want) {
 			t.Errorf("%q was not logged to stderr:\n%s", want, c.stderr.String())
 		}
 	}

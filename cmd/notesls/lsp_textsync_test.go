@@ -348,7 +348,7 @@ func TestLSPPastTheEnd(t *testing.T) {
 	if len(*p.Diagnostics) != 1 || (*p.Diagnostics)[0].Code != "unbalanced-brackets" || (*p.Diagnostics)[0].Range.Start.Line != 1 {
 		t.Fatalf("after a change past the end: %s, want the appended line's unbalanced bracket on line 2", diagnosticsString(p))
 	}
-	if !strings.Contains(c.stderr.String(), "clamped") {
+	if !c.logged("clamped") {
 		t.Errorf("the clamp was not logged:\n%s", c.stderr.String())
 	}
 	for _, method := range []string{"textDocument/hover", "textDocument/definition", "textDocument/completion", "textDocument/references", "textDocument/documentHighlight"} {
