@@ -186,21 +186,35 @@ func (s *Snapshot) exactFirst(typed string, ranked rankedCandidates) rankedCandi
 	if key == "" {
 		return ranked
 	}
-	exact := s.resolve(key)
-	if len(exact) == 0 {
+	var exact []candidate
+	var isExact func(k string) bool
+	cut := ranked.cut
+	switch {
+	case s.hasTopic(key):
+		exact = []candidate{{key: key, kind: CompletionTerm, rank: rankExact, uses: s.uses(key)}}
+		isExact = func(k string) bool { return k == key }
+	case s.hasAlias(key) || s.hasName(key):
+		// An alias or a last name can be shared by a thousand topics, of which the list
+		// shows the most used.
+		alias := s.hasAlias(key)
+		var more bool
+		exact, more = s.exactTerms(key, alias, keepCandidates)
+		cut = cut || more
+		named := make(map[string]bool, len(exact))
+		for _, c := range exact {
+			named[c.key] = true
+		}
+		isExact = func(k string) bool { return named[k] || !alias && isLastSegment(k, key) }
+	default:
 		return ranked
 	}
-	out := make([]candidate, 0, len(exact)+len(ranked.cands))
-	for _, k := range exact {
-		out = append(out, candidate{key: k, kind: CompletionTerm, rank: rankExact, uses: s.uses(k)})
-	}
-	slices.SortStableFunc(out, compareCandidates)
+	out := slices.Grow(exact, len(ranked.cands))
 	for _, c := range ranked.cands {
-		if c.kind != CompletionTerm || !slices.Contains(exact, c.key) {
+		if c.kind != CompletionTerm || !isExact(c.key) {
 			out = append(out, c)
 		}
 	}
-	return rankedCandidates{out, ranked.cut}
+	return rankedCandidates{out, cut}
 }
 
 // rankedCandidates are the best candidates, best first; cut says others were left out.

@@ -65,22 +65,35 @@ func (s *Snapshot) referencesTo(keys []string) []Location {
 // names a topic by its full path, an alias or its last segment, so those are the only
 // keys to look up, whatever the workspace's size.
 func (s *Snapshot) refKeysNaming(topics []string) []string {
-	var cands []string
+	var out []string
 	for _, k := range topics {
-		cands = append(cands, k)
-		for _, r := range s.topicRecs(k) {
-			for _, a := range r.aliases() {
-				cands = append(cands, analysis.NameKey([]byte(a)))
-			}
-			cands = append(cands, r.fi.ast.Line(int(r.t.first)).SegmentKey(int(r.t.seg)))
-		}
+		out = s.appendKeysNaming(out, k)
 	}
-	slices.Sort(cands)
-	cands = slices.Compact(cands)
-	out := cands[:0]
-	for _, rk := range cands {
-		if slices.ContainsFunc(s.resolve(rk), func(k string) bool { return slices.Contains(topics, k) }) {
-			out = append(out, rk)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// appendKeysNaming appends to out the reference keys that resolve to topic k, possibly
+// repeated. Resolution tries a path, then an alias, then a last segment, and the first
+// kind that exists decides, so k's own path, aliases and last segments are decided by
+// whether a topic or an alias of that key exists: asking resolve instead lists every
+// topic a shared last segment names, which made counting the references of the
+// thousand topics named "overview" a million steps.
+func (s *Snapshot) appendKeysNaming(out []string, k string) []string {
+	recs := s.topicRecs(k)
+	if len(recs) == 0 {
+		return out // not a topic: nothing resolves to it
+	}
+	out = append(out, k)
+	for _, r := range recs {
+		for _, a := range r.aliases() {
+			if ak := analysis.NameKey([]byte(a)); !s.hasTopic(ak) {
+				out = append(out, ak)
+			}
+		}
+		name := r.fi.ast.Line(int(r.t.first)).SegmentKey(int(r.t.seg))
+		if name != k && !s.hasTopic(name) && !s.hasAlias(name) {
+			out = append(out, name)
 		}
 	}
 	return out

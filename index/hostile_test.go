@@ -1,10 +1,13 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // Inputs shaped to make the workspace-wide passes slow: one huge name, many numbered
@@ -131,4 +134,42 @@ func BenchmarkHostileDenseNames(b *testing.B) {
 
 func BenchmarkHostileOneGroup(b *testing.B) {
 	benchmarkHostile(b, []string{"1k", "10k"}, hostileOneGroup, []int{1_000, 10_000})
+}
+
+// hostileSharedName is n topics with one alias and n with one last name, each with a
+// reference: `area 1 -- disaster recovery (DR) = x`, `part 1 -- overview = x`, and
+// `note 1 = see [[area 1 -- disaster recovery]] and [[part 1 -- overview]]`.
+func hostileSharedName(n int) []byte {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "area %d -- disaster recovery (DR) = x\npart %d -- overview = x\n", i, i)
+		fmt.Fprintf(&b, "note %d = see [[area %d -- disaster recovery]] and [[part %d -- overview]]\n", i, i, i)
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkHostileSharedName completes "[[DR" and "[[overview", which name every one of
+// the topics sharing them, and hovers one of them, whose references are counted through
+// its alias and last name: requests, each of which once counted the uses of every topic
+// the shared key names, one by one.
+func BenchmarkHostileSharedName(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		src := hostileSharedName(n)
+		snap := NewWorkspace(DefaultConfig()).UpdateMany(map[string][]byte{"hostile.notes": src})
+		snap.Prepare()
+		hoverAt := bytes.Index(src, []byte("disaster recovery (DR)"))
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, typed := range []string{"DR", "overview"} {
+					if res := snap.completeTerms(typed, analysis.Span{}, false); len(res.Items) != maxCompletions {
+						b.Fatalf("%q: %d items", typed, len(res.Items))
+					}
+				}
+				if h := snap.Hover("hostile.notes", hoverAt); h == nil || h.RefCount != 1 {
+					b.Fatalf("hover: %+v", h)
+				}
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"cmp"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -301,6 +302,79 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 	}
 }
 
+// exactTerms returns the topics that [[key]] resolves to through an alias (alias) or a
+// last segment (not alias), as terms, best first, at most limit of them, and whether
+// more were left out. An alias or a last name can be shared by a thousand topics, whose
+// uses would each take a count; the term list has them counted, in rank order.
+func (s *Snapshot) exactTerms(key string, alias bool, limit int) ([]candidate, bool) {
+	tl, now := s.termListNow()
+	var out []candidate
+	seen := map[string]bool{} // a topic has an alias once in each file that gives it
+	add := func(e *termEntry) {
+		if !seen[e.topic] {
+			seen[e.topic] = true
+			out = append(out, candidate{key: e.topic, kind: CompletionTerm, rank: rankExact, uses: int(e.uses)})
+		}
+	}
+	for i := range now.entries {
+		if e := &now.entries[i]; alias && e.kind == CompletionAlias && e.match == key ||
+			!alias && e.kind == CompletionTerm && isLastSegment(e.topic, key) {
+			add(e)
+		}
+	}
+	touched, more := len(out), false
+	if !alias || !now.staleAliases[key] { // else the touched entries replace the list's
+		for e := range tl.namedBy(key, alias) {
+			if !alias && now.staleTopics[e.topic] || seen[e.topic] {
+				continue
+			}
+			if len(out)-touched == limit {
+				more = true
+				break
+			}
+			add(e)
+		}
+	}
+	slices.SortFunc(out, compareCandidates)
+	if len(out) > limit {
+		out, more = out[:limit], true
+	}
+	return out, more
+}
+
+// namedBy yields the entries of tl that key names outright, in rank order: with alias,
+// its aliases called key; else its terms whose last segment is key. They are found
+// among the places grouped by their first two bytes (a one-byte key's second is its
+// end): where keys start, or where words inside them do.
+func (tl *termList) namedBy(key string, alias bool) iter.Seq[*termEntry] {
+	return func(yield func(*termEntry) bool) {
+		ending := []byte(" -- " + key + "\n")
+		g := bigram(ending, len(" -- "))
+		if alias {
+			for _, i := range tl.keyStarts.group(g) {
+				if e := &tl.entries[i]; e.kind == CompletionAlias && bytes.Equal(tl.key(int(i)), ending[4:len(ending)-1]) && !yield(e) {
+					return
+				}
+			}
+			return
+		}
+		for _, pos := range tl.wordStarts.group(g) {
+			if at := int(pos) - len(" -- "); at < 0 || !bytes.HasPrefix(tl.text[at:], ending) {
+				continue
+			}
+			if e := &tl.entries[tl.entryAt(int(pos))]; e.kind == CompletionTerm && !yield(e) {
+				return
+			}
+		}
+	}
+}
+
+// isLastSegment reports whether name is the last segment of a path key of two or more.
+func isLastSegment(topic, name string) bool {
+	rest, ok := strings.CutSuffix(topic, name)
+	return ok && strings.HasSuffix(rest, " -- ")
+}
+
 // rankTermsOf ranks the terms and aliases of s against m into cands: the entries of the
 // term list that still hold, then those the edits since it was built touched, as they
 // are now.
@@ -491,9 +565,9 @@ func mergeEntries(a, b []termEntry) []termEntry {
 }
 
 // refCountsOf counts the reference lines that name each of topics, as refCount does
-// one at a time, but resolving each reference key that may name some of them once: the
-// touched topics of a few hundred edits share their last segments, and a last segment
-// can name hundreds of topics.
+// one at a time, but counting the lines of each reference key once: the touched topics
+// of a few hundred edits share their last segments, and a last segment can name
+// hundreds of topics.
 func (s *Snapshot) refCountsOf(topics map[string]bool) map[string]int {
 	out := make(map[string]int, len(topics))
 	if s.refsCounted() {
@@ -502,30 +576,20 @@ func (s *Snapshot) refCountsOf(topics map[string]bool) map[string]int {
 		}
 		return out
 	}
-	// A key names a topic as its path, one of its aliases or its last segment.
-	cands := map[string]bool{}
+	lines := map[string]int{}
+	var naming []string
 	for k := range topics {
-		cands[k] = true
-		for _, r := range s.topicRecs(k) {
-			for _, a := range r.aliases() {
-				cands[analysis.NameKey([]byte(a))] = true
-			}
-			cands[r.fi.ast.Line(int(r.t.first)).SegmentKey(int(r.t.seg))] = true
-		}
-	}
-	for rk := range cands {
-		lines := -1
-		for _, k := range s.resolve(rk) {
-			if !topics[k] {
-				continue
-			}
-			if lines < 0 {
-				lines = 0
+		naming = s.appendKeysNaming(naming[:0], k)
+		slices.Sort(naming)
+		for _, rk := range slices.Compact(naming) {
+			n, ok := lines[rk]
+			if !ok {
 				for _, fi := range s.refFiles(rk) {
-					lines += fi.refs.count(rk)
+					n += fi.refs.count(rk)
 				}
+				lines[rk] = n
 			}
-			out[k] += lines
+			out[k] += n
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"math/rand/v2"
@@ -189,6 +190,15 @@ func TestTermsAgainstFullScan(t *testing.T) {
 			for range 8 {
 				typed = append(typed, typedFrom(r, keys[r.IntN(len(keys))]))
 			}
+			for range 20 { // the keys that name a topic, as resolving every candidate finds them
+				k := keys[r.IntN(len(keys))]
+				if got, want := snap.refKeysNaming([]string{k}), plainRefKeysNaming(snap, []string{k}); !slices.Equal(got, want) {
+					t.Fatalf("seed %d step %d: the keys naming %q are %q, want %q", seed, step, k, got, want)
+				}
+				if got, want := snap.refCountsOf(map[string]bool{k: true})[k], plainRefCount(snap, k); got != want {
+					t.Fatalf("seed %d step %d: %q has %d references, want %d", seed, step, k, got, want)
+				}
+			}
 			for _, ty := range typed {
 				got, want := snap.rankTerms(ty), fullScanTerms(snap, ty)
 				if want.cut {
@@ -207,7 +217,7 @@ func TestTermsAgainstFullScan(t *testing.T) {
 					continue // a path: its last segment is completed, as in a head
 				}
 				got := snap.completeTerms(ty, analysis.Span{}, true)
-				full := snap.exactFirst(ty, *fullScanTerms(snap, ty)) // TestExactFirst tests this step
+				full := plainExactFirst(snap, ty, *fullScanTerms(snap, ty))
 				if want := plainItems(snap, &full, termLabelPlain(snap)); !reflect.DeepEqual(got, want) {
 					t.Fatalf("seed %d step %d: the items for %q differ", seed, step, ty)
 				}
@@ -224,6 +234,63 @@ func TestTermsAgainstFullScan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// plainExactFirst is exactFirst done the plain way: every topic the typed key resolves
+// to, each one's uses counted, before the ranked candidates.
+func plainExactFirst(s *Snapshot, typed string, ranked rankedCandidates) rankedCandidates {
+	exact := s.resolve(analysis.PathKey([]byte(typed)))
+	if len(exact) == 0 {
+		return ranked
+	}
+	var out []candidate
+	for _, k := range exact {
+		out = append(out, candidate{key: k, kind: CompletionTerm, rank: rankExact, uses: plainRefCount(s, k) + s.topicUses(k)})
+	}
+	slices.SortStableFunc(out, compareCandidates)
+	for _, c := range ranked.cands {
+		if c.kind != CompletionTerm || !slices.Contains(exact, c.key) {
+			out = append(out, c)
+		}
+	}
+	return rankedCandidates{out, ranked.cut}
+}
+
+// plainRefKeysNaming is refKeysNaming done the plain way: each key that may name one of
+// the topics (its path, an alias, its last segment) resolved, and kept if it does.
+func plainRefKeysNaming(s *Snapshot, topics []string) []string {
+	var cands []string
+	for _, k := range topics {
+		cands = append(cands, k)
+		for _, r := range s.topicRecs(k) {
+			for _, a := range r.aliases() {
+				cands = append(cands, analysis.NameKey([]byte(a)))
+			}
+			cands = append(cands, r.fi.ast.Line(int(r.t.first)).SegmentKey(int(r.t.seg)))
+		}
+	}
+	slices.Sort(cands)
+	var out []string
+	for _, rk := range slices.Compact(cands) {
+		if slices.ContainsFunc(s.resolve(rk), func(k string) bool { return slices.Contains(topics, k) }) {
+			out = append(out, rk)
+		}
+	}
+	return out
+}
+
+// plainRefCount counts the reference lines whose key resolves to topic k, over every
+// reference key of every file.
+func plainRefCount(s *Snapshot, k string) int {
+	n := 0
+	for _, fi := range s.allFiles() {
+		for rk, lines := range fi.refs.counts() {
+			if slices.Contains(s.resolve(rk), k) {
+				n += lines
+			}
+		}
+	}
+	return n
 }
 
 // plainRoots is completeRoots done the plain way: every top-level topic of every file
@@ -452,4 +519,56 @@ func TestExactFirst(t *testing.T) {
 	if syms := snap.Symbols("CAP"); len(syms) == 0 || syms[0].Name != "CAP" {
 		t.Errorf("workspace symbols for CAP: %+v, want CAP first", syms[:min(3, len(syms))])
 	}
+}
+
+// TestExactFirstShared: an alias and a last name each shared by more topics than a list
+// holds, across files, with references that make their uses differ, list the most used
+// of them first, as counting every one of them does; also after edits whose entries the
+// term list has not taken in yet.
+func TestExactFirstShared(t *testing.T) {
+	srcs := map[string][]byte{}
+	for f := range 3 {
+		var b strings.Builder
+		for i := range 300 {
+			n := f*300 + i
+			fmt.Fprintf(&b, "area %04d -- disaster recovery (DR) = plan %d\n", n, n)
+			fmt.Fprintf(&b, "part %04d -- overview = summary %d\n", n, n)
+			for range n % 7 {
+				fmt.Fprintf(&b, "note %04d = see [[area %04d -- disaster recovery]] and [[part %04d -- overview]]\n", n, n, n)
+			}
+		}
+		srcs[fmt.Sprintf("f%d.notes", f)] = []byte(b.String())
+	}
+	w := NewWorkspace(DefaultConfig())
+	snap := w.UpdateMany(srcs)
+	check := func(when string, snap *Snapshot) {
+		t.Helper()
+		for _, typed := range []string{"DR", "dr", "overview", "Overview"} {
+			got := snap.completeTerms(typed, analysis.Span{}, true)
+			full := plainExactFirst(snap, typed, *fullScanTerms(snap, typed))
+			want := plainItems(snap, &full, termLabelPlain(snap))
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s, typed %q: %d items (incomplete %v), first %v; want %d (incomplete %v), first %v", when, typed,
+					len(got.Items), got.Incomplete, got.Items[:min(3, len(got.Items))], len(want.Items), want.Incomplete, want.Items[:min(3, len(want.Items))])
+			}
+			if len(got.Items) != maxCompletions || !got.Incomplete {
+				t.Fatalf("%s, typed %q: %d items (incomplete %v), want a full list cut short", when, typed, len(got.Items), got.Incomplete)
+			}
+		}
+	}
+	check("built", snap)
+	// More references to a few of them, and one of them gone: the list's entries of
+	// those are stale, and their new ones touched.
+	extra := []byte("more = [[area 0005 -- disaster recovery]] [[area 0005 -- disaster recovery]] [[part 0899 -- overview]]\n")
+	for range 20 {
+		extra = append(extra, "again = [[area 0005 -- disaster recovery]] [[part 0899 -- overview]]\n"...)
+	}
+	snap, _ = w.Update("g.notes", extra)
+	f0 := bytes.Replace(srcs["f0.notes"], []byte("area 0006 -- disaster recovery (DR)"), []byte("area 0006 -- disaster planning"), 1)
+	f0 = bytes.Replace(f0, []byte("part 0006 -- overview ="), []byte("part 0006 -- outline ="), 1)
+	snap, _ = w.Update("f0.notes", f0)
+	if _, now := snap.termListNow(); len(now.entries) == 0 {
+		t.Fatal("the edits touched no entry of the term list")
+	}
+	check("edited", snap)
 }
