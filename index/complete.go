@@ -390,6 +390,16 @@ func newTopK[T any](k int, cmp func(a, b T) int) *topK[T] { return &topK[T]{k: k
 func (t *topK[T]) add(x T) {
 	t.seen++
 	if len(t.h) < t.k {
+		if len(t.h) == cap(t.h) {
+			// A list holds a few items or fills up: room for a few, then for all k at
+			// once, rather than the doublings on the way to 400, which were a
+			// completion's largest garbage.
+			room := t.k
+			if cap(t.h) == 0 {
+				room = min(t.k, 16)
+			}
+			t.h = slices.Grow(t.h, room-len(t.h))
+		}
 		t.h = append(t.h, x)
 		if len(t.h) == t.k {
 			for i := len(t.h)/2 - 1; i >= 0; i-- {

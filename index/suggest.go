@@ -143,8 +143,13 @@ func (s *Snapshot) known(k string, paths bool) bool {
 // suggestions returns the index of names (last segments and aliases), or of full paths
 // when paths is set: a reference written as a path is most likely a path with a typo.
 func (s *Snapshot) suggestions(paths bool) suggestIndex {
+	return s.suggestionsOn(paths, runtime.GOMAXPROCS(0))
+}
+
+// suggestionsOn is suggestions built, if it must be, on at most workers goroutines.
+func (s *Snapshot) suggestionsOn(paths bool, workers int) suggestIndex {
 	build := func() suggestIndex {
-		idx := s.buildSuggestIndex(paths)
+		idx := s.buildSuggestIndex(paths, workers)
 		idx.large = &sync.Map{}
 		return idx
 	}
@@ -187,9 +192,14 @@ func (s *Snapshot) startSuggestionsFor(g *analysis.Group, broken []brokenRef) {
 //
 // The term list goes first: every completion waits for it, and a user who opens a file
 // types at once, while the suggestion indexes wait only for a broken reference's finding.
-func (s *Snapshot) Prepare() {
+func (s *Snapshot) Prepare() { s.PrepareOn(runtime.GOMAXPROCS(0)) }
+
+// PrepareOn is Prepare on at most workers goroutines at a time, for a caller that keeps
+// the other cores for what it answers meanwhile.
+func (s *Snapshot) PrepareOn(workers int) {
 	s.termList()
-	s.PrepareFindings()
+	s.suggestionsOn(false, workers)
+	s.suggestionsOn(true, workers)
 }
 
 // PrepareFindings builds the part of Prepare that findings wait for: the suggestion
@@ -199,13 +209,13 @@ func (s *Snapshot) PrepareFindings() {
 	s.suggestions(true)
 }
 
-func (s *Snapshot) buildSuggestIndex(paths bool) suggestIndex {
+func (s *Snapshot) buildSuggestIndex(paths bool, workers int) suggestIndex {
 	if s.tables != nil { // the workspace tables hold each key once
 		if paths {
-			return buildSuggestIndexOf(shardsOf(&s.tables.topics.one, nil))
+			return buildSuggestIndexOf(shardsOf(&s.tables.topics.one, nil), workers)
 		}
 		return buildSuggestIndexOf(slices.Concat(shardsOf(&s.tables.aliases.one, nil),
-			shardsOf(&s.tables.names.one, s.tables.aliases.has)))
+			shardsOf(&s.tables.names.one, s.tables.aliases.has)), workers)
 	}
 	idx := suggestIndex{buckets: map[suggestBucket][]string{}, answers: &sync.Map{}}
 	seen := map[string]bool{}
@@ -253,8 +263,8 @@ func shardsOf(m *shardedMap[string, fileID], skip func(string) bool) []keyShard 
 // the shards are shared out among the cores, each adds its keys to an index of its own,
 // and the buckets are joined. At a million lines the keys are millions, seconds of work
 // for one core, and the first findings after indexing wait for it.
-func buildSuggestIndexOf(shards []keyShard) suggestIndex {
-	workers := max(1, min(runtime.GOMAXPROCS(0), len(shards)))
+func buildSuggestIndexOf(shards []keyShard, workers int) suggestIndex {
+	workers = max(1, min(workers, len(shards)))
 	parts := make([]suggestIndex, workers)
 	var next atomic.Int64
 	var g analysis.Group

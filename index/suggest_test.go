@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -132,8 +133,8 @@ func BenchmarkBuildSuggestIndex(b *testing.B) {
 	snap := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
 	b.ReportAllocs()
 	for b.Loop() {
-		snap.buildSuggestIndex(false)
-		snap.buildSuggestIndex(true)
+		snap.buildSuggestIndex(false, runtime.GOMAXPROCS(0))
+		snap.buildSuggestIndex(true, runtime.GOMAXPROCS(0))
 	}
 }
 
@@ -192,7 +193,7 @@ func TestSuggestIndexOfTablesAgainstFiles(t *testing.T) {
 					want[suggestBucket{last, true, n}] = append(want[suggestBucket{last, true, n}], k)
 				}
 			}
-			got := snap.buildSuggestIndex(paths)
+			got := snap.buildSuggestIndex(paths, 1+round%3) // on one worker, or several
 			if got.size != len(seen) || len(got.buckets) != len(want) {
 				t.Fatalf("round %d, paths %v: %d names in %d buckets, want %d in %d", round, paths, got.size, len(got.buckets), len(seen), len(want))
 			}

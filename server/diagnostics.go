@@ -313,12 +313,11 @@ func (d *diagnostics) releasePrepare(path string) {
 
 // prepareAfterIndexing builds the caches of v, the first view after indexing.
 func (d *diagnostics) prepareAfterIndexing(v *view) {
-	d.s.prepare(func() {
-		start := time.Now()
-		d.s.log.Debug("building caches after indexing")
-		v.snap.Prepare()
+	start := time.Now()
+	d.s.log.Debug("building caches after indexing")
+	if d.s.prepare(v.snap) {
 		d.s.log.Info("caches built after indexing", zap.Duration("took", time.Since(start)))
-	})
+	}
 }
 
 // debounce waits until no edit came for d.delay, or maxDiagnosticsDelay passed; not at
@@ -450,7 +449,7 @@ func (d *diagnostics) prepareWhenIdle() {
 		idle := time.Since(d.lastEdit) >= idleBeforePrepare && len(d.first) == 0 && len(d.rest) == 0 && d.rounds == round
 		d.mu.Unlock()
 		if v := d.s.ws.current.Load(); idle && v != nil {
-			d.s.prepare(v.snap.Prepare)
+			d.s.prepare(v.snap)
 		}
 	})
 }
@@ -509,15 +508,22 @@ func (d *diagnostics) requeue(paths []string) {
 	d.wakeUp()
 }
 
-// prepare builds the snapshot's caches ahead of need, off the request path; a panic in
-// the index is logged, not fatal.
-func (s *Server) prepare(build func()) {
+// prepare builds the snapshot's caches ahead of need, off the request path, in the
+// background lane; a panic in the index is logged, not fatal. It reports whether they
+// were built.
+func (s *Server) prepare(snap *index.Snapshot) (built bool) {
+	if !s.lane.enter(s.ctx) {
+		return false
+	}
+	defer s.lane.leave()
 	defer func() {
 		if r := recover(); r != nil {
 			s.log.Error("panic while preparing caches", zap.Any("panic", r), zap.Stack("stack"))
+			built = false
 		}
 	}()
-	build()
+	snap.PrepareOn(s.lane.workers())
+	return true
 }
 
 // slowFileWait is how long the publisher waits for one file's findings before it goes
@@ -559,7 +565,25 @@ func (d *diagnostics) publishYielding(ctx context.Context, v *view, path string)
 
 func (d *diagnostics) publishOr(ctx context.Context, v *view, path string, poll <-chan time.Time) (sent bool) {
 	done := make(chan computed, 1)
-	go func() { done <- d.compute(v, path) }()
+	// A file no edit waits for is computed in the background lane, and it is slow only
+	// once it has its place there: the caches can hold the lane for seconds.
+	started := make(chan struct{})
+	leave := func() {}
+	if poll == nil {
+		close(started)
+		go func() { done <- d.compute(v, path) }()
+	} else {
+		var once sync.Once
+		leave = func() { once.Do(d.s.lane.leave) }
+		go func() {
+			if !d.s.lane.enter(ctx) {
+				return
+			}
+			defer leave()
+			close(started)
+			done <- d.compute(v, path)
+		}()
+	}
 	later := func() {
 		go func() {
 			select {
@@ -568,15 +592,25 @@ func (d *diagnostics) publishOr(ctx context.Context, v *view, path string, poll 
 			}
 		}()
 	}
-	t := time.NewTimer(slowFileWait)
-	defer t.Stop()
+	var slow <-chan time.Time
 	for {
 		select {
+		case <-started:
+			started = nil
+			t := time.NewTimer(slowFileWait)
+			defer t.Stop()
+			slow = t.C
 		case c := <-done:
 			d.deliver(ctx, c)
 			return true
-		case <-t.C:
+		case c := <-d.late:
+			// A slow file's findings, ready while this file waits for its place in the
+			// lane, which the caches can hold for seconds.
+			d.deliver(ctx, c)
+			d.releasePrepare(c.path)
+		case <-slow:
 			d.s.log.Info("slow diagnostics, publishing the other files first", zap.String("path", path))
+			leave() // a slow file holds no other file's findings back
 			later()
 			return false
 		case <-poll:

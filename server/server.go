@@ -41,6 +41,8 @@ type Options struct {
 	// computing, when set, is called as a file's findings begin to be computed: a test
 	// holds one file's findings back with it.
 	computing func(path string)
+	// lane, when set, is the background lane, for a test to hold.
+	lane *backgroundLane
 }
 
 // ErrExitWithoutShutdown is returned by Serve when the client sent exit, or closed the
@@ -127,6 +129,7 @@ type Server struct {
 	docs    *documentStore
 	ws      *workspace
 	diags   *diagnostics
+	lane    *backgroundLane // see background.go
 	mappers *mapperCache
 	tokens  lastTokens // each document's last semantic tokens, for deltas
 
@@ -153,6 +156,7 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *Server {
 		inflight:        make(map[jsonrpc2.ID]context.CancelFunc),
 		docs:            newDocumentStore(),
 		mappers:         newMapperCache(),
+		lane:            cmp.Or(opts.lane, newBackgroundLane()),
 	}
 	s.ws = newWorkspace(s)
 	s.diags = newDiagnostics(s, opts.DiagnosticsDelay)

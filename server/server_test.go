@@ -518,6 +518,74 @@ func TestCachesWaitForASlowOpenedFile(t *testing.T) {
 	}
 }
 
+// The files nobody edited wait for a place in the background lane, while the opened
+// file's findings go out without one, including its late findings, which come while
+// the others wait.
+func TestOtherFilesWaitForTheBackgroundLane(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 3 {
+		text := fmt.Sprintf("topic %d = see [[nowhere %d]]\n", i, i)
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.notes", i)), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opened := filepath.Join(dir, "f0.notes")
+	release := make(chan struct{})
+	var once sync.Once
+	lane := newBackgroundLaneOf(1)
+	if !lane.enter(context.Background()) {
+		t.Fatal("no place in an empty lane")
+	}
+	core, logs := observer.New(zap.DebugLevel)
+	c := startPipe(t, Options{Logger: zap.New(core), lane: lane, computing: func(path string) {
+		if path == opened {
+			once.Do(func() { <-release }) // late: past slowFileWait
+		}
+	}})
+	if err := c.call("initialize", map[string]any{"capabilities": map[string]any{}, "rootUri": string(pathURI(dir))}, nil); err != nil {
+		t.Fatal(err)
+	}
+	free := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(free)
+	leave := sync.OnceFunc(lane.leave)
+	t.Cleanup(leave)
+	c.notify("initialized", map[string]any{})
+	uri := pathURI(opened)
+	c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
+		URI: uri, LanguageID: "notes", Version: 1, Text: "topic 0 = see [[nowhere 0]]\n",
+	}})
+	// Once the others' round has begun, its first file waits for the lane; then the
+	// opened file's findings are let through.
+	othersRound := func() int {
+		return logs.FilterMessage("publishing").Filter(func(e observer.LoggedEntry) bool {
+			return e.ContextMap()["others"] == int64(2)
+		}).Len()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for logs.FilterMessage("slow diagnostics, publishing the other files first").Len() == 0 || othersRound() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the opened file's findings were never reported slow, or the others' round never began")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(slowFileWait) // time for the others to go out, were they not waiting
+	free()
+	c.waitDiags(uri, func(p []protocol.PublishDiagnosticsParams) bool { return len(p) > 0 })
+	others := []protocol.DocumentURI{pathURI(filepath.Join(dir, "f1.notes")), pathURI(filepath.Join(dir, "f2.notes"))}
+	for _, u := range others {
+		c.mu.Lock()
+		n := len(c.diags[u])
+		c.mu.Unlock()
+		if n != 0 {
+			t.Errorf("%s: published %d times while the lane was full", u, n)
+		}
+	}
+	leave()
+	for _, u := range others {
+		c.waitDiags(u, func(p []protocol.PublishDiagnosticsParams) bool { return len(p) > 0 })
+	}
+}
+
 // After indexing every file is queued but the opened ones, which are published first:
 // all are, and the index is not asked what changed.
 func TestAllQueuedCountsThePublished(t *testing.T) {
