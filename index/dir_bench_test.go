@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"testing"
+	"time"
 )
 
 // BenchmarkWorkspaceHeap indexes every *.notes file of the folder NOTESLS_BENCH_DIR (a
@@ -83,4 +84,48 @@ func BenchmarkNearDuplicates(b *testing.B) {
 	for b.Loop() {
 		s.computeNearDuplicates()
 	}
+}
+
+// BenchmarkHoverAtReferences hovers inside every `[[reference]]` of the file refs.notes
+// of the folder NOTESLS_BENCH_DIR (a notesgen corpus made with -refs), with its caches
+// prepared: what notesls-bench's "hover at [[ref]]" asks, without the protocol or the
+// collector's timing. It reports the slowest hover of a round beside the mean.
+func BenchmarkHoverAtReferences(b *testing.B) {
+	srcs, _ := benchDirSources(b)
+	refsPath := filepath.Join(os.Getenv("NOTESLS_BENCH_DIR"), "refs.notes")
+	src, ok := srcs[refsPath]
+	if !ok {
+		b.Skip("NOTESLS_BENCH_DIR has no refs.notes")
+	}
+	var offsets []int
+	for at := 0; ; {
+		i := bytes.Index(src[at:], []byte("[["))
+		if i < 0 {
+			break
+		}
+		offsets = append(offsets, at+i+2)
+		at += i + 2
+	}
+	if len(offsets) == 0 {
+		b.Fatal("refs.notes holds no [[reference]]")
+	}
+	snap := NewWorkspace(DefaultConfig()).UpdateMany(srcs)
+	snap.Prepare()
+	var slowest time.Duration
+	answered := 0
+	for b.Loop() {
+		slowest, answered = 0, 0
+		for _, off := range offsets {
+			start := time.Now()
+			if snap.Hover(refsPath, off) != nil {
+				answered++
+			}
+			slowest = max(slowest, time.Since(start))
+		}
+	}
+	if answered == 0 {
+		b.Fatal("no hover at a reference had an answer")
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(offsets)), "ns/hover")
+	b.ReportMetric(float64(slowest.Nanoseconds()), "slowest-ns")
 }
