@@ -480,7 +480,7 @@ func newMatcher(typed string) matcher {
 // missing letter, so then no prefix of key is within k edits of the typed text: a bound
 // that costs a pass over a few bytes, where the distance table costs a cell for every
 // pair of them.
-func (m *matcher) tooManyMissing(key []byte, k int) bool {
+func (m *matcher) tooManyMissing(key string, k int) bool {
 	if !m.ascii {
 		return false
 	}

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"cmp"
 	"iter"
 	"maps"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode/utf8"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -26,9 +24,17 @@ import (
 // It is built once over some snapshot and shared by the later ones, which look up the
 // entries that their edits touched as they are now (see workspaceTerms).
 type termList struct {
-	text    []byte  // "\nkey\nkey\n...\n", in entry order
-	offs    []int32 // where each entry's key starts in text
-	entries []termEntry
+	text string  // "\nkey\nkey\n...\n", in entry order
+	offs []int32 // where each entry's key starts in text
+	// The entries, a column each: a million entries as records of three strings took 56
+	// bytes each and three pointers for the collector to follow, on top of the keys in
+	// text. A term's match and topic are its key in text; an alias's topic and label are
+	// kept for the aliases alone.
+	uses        []int32
+	kinds       []CompletionKind
+	aliasAt     []int32  // the entries that are aliases, ascending
+	aliasTopics []string // the topic of each of aliasAt
+	aliasLabels []string // the alias's text of each of aliasAt
 
 	firstBytes startIndex // the entries whose key starts with a byte, by that byte
 	keyStarts  startIndex // the entries whose key starts with two bytes, by those bytes
@@ -125,7 +131,7 @@ type startIndex struct {
 
 func (x *startIndex) group(g int) []int32 { return x.at[x.from[g]:x.from[g+1]] }
 
-func bigram(text []byte, pos int) int {
+func bigram(text string, pos int) int {
 	return int(text[pos])<<8 | int(text[pos+1]) // text ends with "\n", so pos+1 exists
 }
 
@@ -135,15 +141,39 @@ func newTermList(entries []termEntry) *termList {
 	for _, e := range entries {
 		size += len(e.match) + 1
 	}
-	tl := &termList{text: make([]byte, 1, size), offs: make([]int32, len(entries)+1), entries: entries}
-	tl.text[0] = '\n'
+	var text strings.Builder
+	text.Grow(size)
+	text.WriteByte('\n')
+	tl := &termList{offs: make([]int32, len(entries)+1), uses: make([]int32, len(entries)), kinds: make([]CompletionKind, len(entries))}
 	for i, e := range entries {
-		tl.offs[i] = int32(len(tl.text))
-		tl.text = append(append(tl.text, e.match...), '\n')
+		tl.offs[i] = int32(text.Len())
+		text.WriteString(e.match)
+		text.WriteByte('\n')
+		tl.uses[i], tl.kinds[i] = e.uses, e.kind
+		if e.kind == CompletionAlias {
+			tl.aliasAt = append(tl.aliasAt, int32(i))
+			tl.aliasTopics = append(tl.aliasTopics, e.topic)
+			tl.aliasLabels = append(tl.aliasLabels, e.label)
+		}
 	}
-	tl.offs[len(entries)] = int32(len(tl.text)) // one past the last key's "\n"
+	tl.offs[len(entries)] = int32(text.Len()) // one past the last key's "\n"
+	tl.text = text.String()
 	tl.buildStartIndexes()
 	return tl
+}
+
+// size is the number of entries.
+func (tl *termList) size() int { return len(tl.uses) }
+
+// entry returns entry i, whose strings are parts of the list's text and tables.
+func (tl *termList) entry(i int) termEntry {
+	key := tl.key(i)
+	e := termEntry{match: key, topic: key, uses: tl.uses[i], kind: tl.kinds[i]}
+	if e.kind == CompletionAlias {
+		j, _ := slices.BinarySearch(tl.aliasAt, int32(i))
+		e.topic, e.label = tl.aliasTopics[j], tl.aliasLabels[j]
+	}
+	return e
 }
 
 // buildStartIndexes groups the entries by the first bytes of their keys, and the words
@@ -163,7 +193,7 @@ func (tl *termList) buildStartIndexes() {
 		return c == ' ' || c == '-' || c == '/'
 	}
 	eachPlace := func(key func(i, pos int), word func(pos int)) {
-		for i := range tl.entries {
+		for i := range tl.size() {
 			start, end := int(tl.offs[i]), int(tl.offs[i+1])-1
 			if start == end {
 				continue // an empty key matches only when nothing is typed
@@ -210,18 +240,18 @@ func (tl *termList) entryAt(at int) int {
 	return i
 }
 
-// key returns entry i's key as bytes of the text.
-func (tl *termList) key(i int) []byte { return tl.text[tl.offs[i] : tl.offs[i+1]-1] }
+// key returns entry i's key, a part of the text.
+func (tl *termList) key(i int) string { return tl.text[tl.offs[i] : tl.offs[i+1]-1] }
 
 // rank adds the entries that m accepts to cands, but those skip rejects, best first, and
 // stops once no entry left could be among the best cands keeps. Which entries those are
 // is then settled; what is left is whether any other matches at all, which makes the
 // list incomplete, and the walk goes on to the first one.
-func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[candidate]) {
+func (tl *termList) rank(m *matcher, skip func(e termEntry) bool, cands *topK[candidate]) {
 	added := 0
 	// add adds entry i at rank, and reports whether the walk should go on.
 	add := func(i, rank int) bool {
-		e := &tl.entries[i]
+		e := tl.entry(i)
 		if skip(e) {
 			return true
 		}
@@ -236,14 +266,14 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 		return added < cands.k || cands.seen <= cands.k
 	}
 	if m.typed == "" {
-		for i := range tl.entries {
+		for i := range tl.size() {
 			if !add(i, rankPrefix) {
 				return
 			}
 		}
 		return
 	}
-	typed := []byte(m.typed)
+	typed := m.typed
 	// Keys that start with the typed text: with one byte typed, every key of its group;
 	// with more, those of the group of the first two that go on like it.
 	if len(typed) == 1 {
@@ -254,7 +284,7 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 		}
 	} else {
 		for _, i := range tl.keyStarts.group(bigram(typed, 0)) {
-			if bytes.HasPrefix(tl.text[tl.offs[i]:], typed) && !add(int(i), rankPrefix) {
+			if strings.HasPrefix(tl.text[tl.offs[i]:], typed) && !add(int(i), rankPrefix) {
 				return
 			}
 		}
@@ -264,7 +294,7 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 	if len(m.runes) >= minWordPrefix {
 		last := -1
 		for _, pos := range tl.wordStarts.group(bigram(typed, 0)) {
-			if !bytes.HasPrefix(tl.text[pos:], typed) {
+			if !strings.HasPrefix(tl.text[pos:], typed) {
 				continue
 			}
 			i := tl.entryAt(int(pos))
@@ -272,7 +302,7 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 				continue
 			}
 			last = i
-			if !bytes.HasPrefix(tl.key(i), typed) && !add(i, rankWordPrefix) {
+			if !strings.HasPrefix(tl.key(i), typed) && !add(i, rankWordPrefix) {
 				return
 			}
 		}
@@ -282,7 +312,7 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 	}
 	// Keys within a typo or two: a typo rarely hits the first letter, so the keys that
 	// start with it are the ones worth the distance table.
-	first := utf8.AppendRune(nil, m.runes[0])
+	first := string(m.runes[0])
 	var group []int32
 	if len(first) == 1 {
 		group = tl.firstBytes.group(int(first[0]))
@@ -292,11 +322,11 @@ func (tl *termList) rank(m *matcher, skip func(e *termEntry) bool, cands *topK[c
 	for _, i := range group {
 		// The table reads no further than len(typed)+maxTyp runes of the key.
 		key := tl.key(int(i))
-		key = key[:min(len(key), 4*(len(m.runes)+m.maxTyp))]
-		if !bytes.HasPrefix(key, first) || m.tooManyMissing(key, m.maxTyp) {
+		head := key[:min(len(key), 4*(len(m.runes)+m.maxTyp))]
+		if !strings.HasPrefix(head, first) || m.tooManyMissing(head, m.maxTyp) {
 			continue
 		}
-		if rank, ok := m.match(tl.entries[i].match); ok && rank == rankFuzzy && !add(int(i), rankFuzzy) {
+		if rank, ok := m.match(key); ok && rank == rankFuzzy && !add(int(i), rankFuzzy) {
 			return
 		}
 	}
@@ -310,7 +340,7 @@ func (s *Snapshot) exactTerms(key string, alias bool, limit int) ([]candidate, b
 	tl, now := s.termListNow()
 	var out []candidate
 	seen := map[string]bool{} // a topic has an alias once in each file that gives it
-	add := func(e *termEntry) {
+	add := func(e termEntry) {
 		if !seen[e.topic] {
 			seen[e.topic] = true
 			out = append(out, candidate{key: e.topic, kind: CompletionTerm, rank: rankExact, uses: int(e.uses)})
@@ -319,7 +349,7 @@ func (s *Snapshot) exactTerms(key string, alias bool, limit int) ([]candidate, b
 	for i := range now.entries {
 		if e := &now.entries[i]; alias && e.kind == CompletionAlias && e.match == key ||
 			!alias && e.kind == CompletionTerm && isLastSegment(e.topic, key) {
-			add(e)
+			add(*e)
 		}
 	}
 	touched, more := len(out), false
@@ -346,23 +376,23 @@ func (s *Snapshot) exactTerms(key string, alias bool, limit int) ([]candidate, b
 // its aliases called key; else its terms whose last segment is key. They are found
 // among the places grouped by their first two bytes (a one-byte key's second is its
 // end): where keys start, or where words inside them do.
-func (tl *termList) namedBy(key string, alias bool) iter.Seq[*termEntry] {
-	return func(yield func(*termEntry) bool) {
-		ending := []byte(" -- " + key + "\n")
+func (tl *termList) namedBy(key string, alias bool) iter.Seq[termEntry] {
+	return func(yield func(termEntry) bool) {
+		ending := " -- " + key + "\n"
 		g := bigram(ending, len(" -- "))
 		if alias {
 			for _, i := range tl.keyStarts.group(g) {
-				if e := &tl.entries[i]; e.kind == CompletionAlias && bytes.Equal(tl.key(int(i)), ending[4:len(ending)-1]) && !yield(e) {
+				if tl.kinds[i] == CompletionAlias && tl.key(int(i)) == key && !yield(tl.entry(int(i))) {
 					return
 				}
 			}
 			return
 		}
 		for _, pos := range tl.wordStarts.group(g) {
-			if at := int(pos) - len(" -- "); at < 0 || !bytes.HasPrefix(tl.text[at:], ending) {
+			if at := int(pos) - len(" -- "); at < 0 || !strings.HasPrefix(tl.text[at:], ending) {
 				continue
 			}
-			if e := &tl.entries[tl.entryAt(int(pos))]; e.kind == CompletionTerm && !yield(e) {
+			if i := tl.entryAt(int(pos)); tl.kinds[i] == CompletionTerm && !yield(tl.entry(i)) {
 				return
 			}
 		}
@@ -401,7 +431,7 @@ func rankWithTouched(tl *termList, touched []termEntry, now *termsNow, m *matche
 			cands.add(e.candidate(rank))
 		}
 	}
-	skip := func(e *termEntry) bool {
+	skip := func(e termEntry) bool {
 		if e.kind == CompletionAlias {
 			if now.staleAliases[e.match] {
 				return true

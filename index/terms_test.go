@@ -22,9 +22,9 @@ func TestTermListMatchesMatcher(t *testing.T) {
 	src := append(corpus(t), "über -- straße = x\nétat -- état civil = y\n日本語 -- 日本 = z\na/b -- c-d = w\n"...)
 	snap, _ := NewWorkspace(DefaultConfig()).Update("a.notes", src)
 	tl := snap.termList()
-	keys := make([]string, len(tl.entries))
-	for i, e := range tl.entries {
-		keys[i] = e.match
+	keys := make([]string, tl.size())
+	for i := range keys {
+		keys[i] = tl.key(i)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	typed := []string{"", "d", "da", "data store -- ", "ub", "über", "etat", "état c", "日", "日本", "b -- c", "/b", "-d", "zzzz", "shradi", "replic", "We"}
@@ -38,13 +38,14 @@ func TestTermListMatchesMatcher(t *testing.T) {
 			rank       int
 		}
 		want := map[found]int{}
-		for _, e := range tl.entries {
+		for i := range tl.size() {
+			e := tl.entry(i)
 			if rank, ok := m.match(e.match); ok {
 				want[found{e.topic, e.label, rank}]++
 			}
 		}
-		all := newTopK(len(tl.entries)+1, compareCandidates)
-		tl.rank(&m, func(*termEntry) bool { return false }, all)
+		all := newTopK(tl.size()+1, compareCandidates)
+		tl.rank(&m, func(termEntry) bool { return false }, all)
 		got := map[found]int{}
 		for _, c := range all.h {
 			got[found{c.key, c.label, c.rank}]++
@@ -378,7 +379,7 @@ func TestMissingLettersBound(t *testing.T) {
 		m := newMatcher(word(3 + r.IntN(8)))
 		key := []byte(word(r.IntN(14)))
 		for k := range 3 {
-			if m.typed != "" && m.tooManyMissing(key, k) {
+			if m.typed != "" && m.tooManyMissing(string(key), k) {
 				ruledOut++
 				if prefixWithin(m.runes, key, k) {
 					t.Fatalf("typed %q, key %q, k=%d: ruled out, but within reach", m.typed, key, k)
