@@ -21,9 +21,12 @@ import (
 // edit holds for a moment, with some room beyond. The fixed part is room for garbage, so
 // that the collector of a small or middling workspace runs every hundred megabytes or
 // more of allocation rather than every few. At /tmp/c1000r (100,000 lines in 1,000
-// files, 88 MiB live after indexing) that is 280 MiB; at /tmp/m1000 (a million lines,
-// 850 MiB) 1,460 MiB, where 1.4 x live (1,335 MiB) left the collector so little room over
-// the caches that it took half the CPU.
+// files, 88 MiB live after indexing) that is the floor, 256 MiB; at /tmp/m1000 (a
+// million lines, 850 MiB) 1,438 MiB, where 1.4 x live plus 144 MiB (1,335 MiB) left the
+// collector so little room over the caches that it took half the CPU. The fixed part
+// was 144 MiB until the term list shrank by 63 MiB at m1000: at 100,000 lines in one
+// file (100 MiB live) the server's peak RSS was then 289-306 MiB, over the 300 MB it is
+// meant to keep under, and 120 MiB makes it 278-282.
 //
 // While a workspace is indexed there is no live heap to fit to yet, and without a limit
 // the heap doubled between collections: a million lines peaked at 1.6 GB there, then
@@ -31,7 +34,7 @@ import (
 // indexBytesPerTextByte times the text to index on top of what is live.
 const (
 	limitPerLiveByte = 1.55
-	limitHeadroom    = 144 << 20
+	limitHeadroom    = 120 << 20
 	// indexBytesPerTextByte is what an index and its text take per byte of text: 8.7 at
 	// 1,000 files of 100 or 1,000 lines (BenchmarkWorkspaceHeap); more for many tiny files,
 	// for which the floor holds.
