@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/notesls/notesls/analysis"
@@ -33,17 +34,30 @@ type candidate struct {
 // path before it; at the start of a head, the top-level topics; inside "[[", every term
 // and alias. It returns nil where nothing is proposed.
 func (s *Snapshot) Complete(path string, offset int) *CompletionResult {
-	return s.complete(path, offset, true)
+	return s.complete(path, offset, true, waitForTerms)
 }
 
 // CompleteWithoutDocs is Complete without the items' documentation, for a client that
 // asks for it when an item is selected (TermDocumentation): building 200 items'
 // definitions for every keystroke was garbage the collector then made requests pay for.
 func (s *Snapshot) CompleteWithoutDocs(path string, offset int) *CompletionResult {
-	return s.complete(path, offset, false)
+	return s.complete(path, offset, false, waitForTerms)
 }
 
-func (s *Snapshot) complete(path string, offset int, docs bool) *CompletionResult {
+// CompleteWithin is Complete (with docs) or CompleteWithoutDocs for an editor that asks
+// on every keystroke: where the answer needs the workspace's term list ("[[" and the
+// start of a line) and the list is still being built (seconds at a million lines, right
+// after indexing or a change of many terms), it waits at most wait for it, then answers
+// from the terms of the file at path alone, marked incomplete, so that the client asks
+// again as the user types.
+func (s *Snapshot) CompleteWithin(path string, offset int, docs bool, wait time.Duration) *CompletionResult {
+	return s.complete(path, offset, docs, max(0, wait))
+}
+
+// waitForTerms is the wait of Complete: for as long as the term list takes.
+const waitForTerms = time.Duration(-1)
+
+func (s *Snapshot) complete(path string, offset int, docs bool, wait time.Duration) *CompletionResult {
 	var f *analysis.File
 	if fi := s.file(path); fi != nil {
 		f = fi.ast
@@ -53,7 +67,11 @@ func (s *Snapshot) complete(path string, offset int, docs bool) *CompletionResul
 	}
 	ln := f.LineAt(offset)
 	if ln < 0 {
-		return s.completeTopics("", "", analysis.Span{Start: offset, End: offset}, path, -1, docs)
+		replace := analysis.Span{Start: offset, End: offset}
+		if !s.termsWithin(wait) {
+			return s.provisionalTerms(path, "", replace, true, -1, docs)
+		}
+		return s.completeTopics("", "", replace, path, -1, docs)
 	}
 	start := f.Start(ln)
 	line := f.LineText(ln)
@@ -63,8 +81,12 @@ func (s *Snapshot) complete(path string, offset int, docs bool) *CompletionResul
 	}
 	before := line[:rel]
 	if open := bytes.LastIndex(before, []byte("[[")); open >= 0 && !bytes.Contains(before[open:], []byte("]]")) {
-		typed := before[open+2:]
-		return s.completeTerms(string(typed), analysis.Span{Start: start + open + 2, End: offset}, docs)
+		typed := string(before[open+2:])
+		replace := analysis.Span{Start: start + open + 2, End: offset}
+		if _, _, ok := s.termParent(typed); !ok && !s.termsWithin(wait) {
+			return s.provisionalTerms(path, typed, replace, false, -1, docs)
+		}
+		return s.completeTerms(typed, replace, docs)
 	}
 	l := f.Line(ln)
 	if l.Sep != analysis.SepNone && int(l.SepSpan.Start) < rel {
@@ -91,7 +113,11 @@ func (s *Snapshot) complete(path string, offset int, docs bool) *CompletionResul
 	if strings.Contains(typed, "--") || strings.HasSuffix(typed, " -") {
 		return nil // an operator being typed
 	}
-	return s.completeTopics(parent, typed, analysis.Span{Start: start + typedStart, End: offset}, path, ln, docs)
+	replace := analysis.Span{Start: start + typedStart, End: offset}
+	if parent == "" && !s.termsWithin(wait) {
+		return s.provisionalTerms(path, typed, replace, true, ln, docs)
+	}
+	return s.completeTopics(parent, typed, replace, path, ln, docs)
 }
 
 // completeTopics proposes the children of parent ("" for the top level) matching typed.
@@ -161,11 +187,9 @@ func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path strin
 func (s *Snapshot) completeTerms(typed string, replace analysis.Span, docs bool) *CompletionResult {
 	// A target written as a path under a known topic is completed one segment at a time,
 	// as in a head.
-	if i := strings.LastIndex(typed, " -- "); i >= 0 {
-		if parent := analysis.PathKey([]byte(typed[:i])); s.hasTopic(parent) {
-			last := analysis.Span{Start: replace.Start + i + len(" -- "), End: replace.End}
-			return s.completeTopics(parent, typed[i+len(" -- "):], last, "", -1, docs)
-		}
+	if parent, i, ok := s.termParent(typed); ok {
+		last := analysis.Span{Start: replace.Start + i, End: replace.End}
+		return s.completeTopics(parent, typed[i:], last, "", -1, docs)
 	}
 	var ranked rankedCandidates
 	if strings.TrimSpace(typed) == "" {
@@ -176,6 +200,17 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span, docs bool)
 		ranked = s.exactFirst(typed, *s.rankTerms(typed))
 	}
 	return s.finishSorted(ranked.cands, ranked.cut, replace, docs, termLabel)
+}
+
+// termParent finds in a target typed after "[[" the path of a known topic before its last
+// " -- ", and where the segment after it starts.
+func (s *Snapshot) termParent(typed string) (parent string, at int, ok bool) {
+	i := strings.LastIndex(typed, " -- ")
+	if i < 0 {
+		return "", 0, false
+	}
+	parent = analysis.PathKey([]byte(typed[:i]))
+	return parent, i + len(" -- "), s.hasTopic(parent)
 }
 
 // exactFirst puts the terms typed names outright (by path, last name or alias) before

@@ -64,8 +64,11 @@ func (e *termEntry) candidate(rank int) candidate {
 
 // isRoot reports whether the entry is a term of one segment, a top-level topic.
 func (e *termEntry) isRoot() bool {
-	return e.kind == CompletionTerm && !strings.Contains(e.topic, " -- ")
+	return e.kind == CompletionTerm && isRootKey(e.topic)
 }
+
+// isRootKey reports whether a topic key is of one segment.
+func isRootKey(key string) bool { return !strings.Contains(key, " -- ") }
 
 // asTopic is a top-level term's entry as a topic to write at the start of a line.
 func (e termEntry) asTopic() termEntry {
@@ -708,7 +711,7 @@ const maxTouchedTerms = 4096
 
 // newWorkspaceTerms returns the terms of snap, whose list is built from snap on first use.
 func newWorkspaceTerms(snap *Snapshot) workspaceTerms {
-	return workspaceTerms{base: &termBase{from: snap}, now: &lazy[*termsNow]{}}
+	return workspaceTerms{base: &termBase{from: snap, built: make(chan struct{})}, now: &lazy[*termsNow]{}}
 }
 
 // termBase is a term list built on first use from the snapshot it was made for, whichever
@@ -719,6 +722,8 @@ type termBase struct {
 	list    *termList
 	started atomic.Bool
 	done    atomic.Bool
+	built   chan struct{} // closed once the list is built
+	slow    atomic.Bool   // a completion's wait for the list ran out (see termsWithin)
 }
 
 func (b *termBase) get() *termList {
@@ -727,6 +732,7 @@ func (b *termBase) get() *termList {
 		b.list = b.from.buildTermList()
 		b.from = nil
 		b.done.Store(true)
+		close(b.built)
 	})
 	return b.list
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -14,18 +15,19 @@ import (
 	"github.com/notesls/notesls/index"
 )
 
+// termsWait is how long a completion that needs the workspace's term list waits for it
+// while it is being built, before it answers from the file's own terms, marked
+// incomplete: the list of a million lines takes two seconds after indexing, during which
+// "[[" froze the editor; a workspace of 50,000 lines or fewer has it built within the wait.
+const termsWait = 50 * time.Millisecond
+
 func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (*protocol.CompletionList, error) {
 	list := &protocol.CompletionList{Items: []protocol.CompletionItem{}}
 	f, off, err := s.fileAt(ctx, p.TextDocument.URI, p.Position)
 	if err != nil || f == nil {
 		return list, err
 	}
-	var res *index.CompletionResult
-	if s.client.resolveDocs {
-		res = f.v.snap.CompleteWithoutDocs(f.path, off)
-	} else {
-		res = f.v.snap.Complete(f.path, off)
-	}
+	res := f.v.snap.CompleteWithin(f.path, off, !s.client.resolveDocs, termsWait)
 	if res == nil {
 		return list, nil
 	}
