@@ -89,8 +89,9 @@ func compareEntries(a, b termEntry) int {
 
 // sortEntries sorts entries as compareEntries orders them. A million entries are sorted
 // as small records of their use count and the first eight bytes of their topic key, which
-// decide most comparisons without following a string, then put in that order.
-func sortEntries(entries []termEntry) []termEntry {
+// decide most comparisons without following a string, then moved into that order in
+// place, a cycle of the permutation at a time.
+func sortEntries(entries []termEntry) {
 	type sortKey struct {
 		uses int32
 		i    int32
@@ -117,11 +118,24 @@ func sortEntries(entries []termEntry) []termEntry {
 		}
 		return compareEntries(entries[a.i], entries[b.i])
 	})
-	out := make([]termEntry, len(entries))
-	for j, k := range keys {
-		out[j] = entries[k.i]
+	// Entry j is to be entries[keys[j].i]; a done place is marked -1.
+	for j := range keys {
+		if keys[j].i < 0 {
+			continue
+		}
+		first := entries[j]
+		at := j
+		for {
+			from := int(keys[at].i)
+			keys[at].i = -1
+			if from == j {
+				entries[at] = first
+				break
+			}
+			entries[at] = entries[from]
+			at = from
+		}
 	}
-	return out
 }
 
 // startIndex lists places in a termList's text (or entry numbers) grouped by their first
@@ -478,21 +492,29 @@ func (s *Snapshot) buildTermList() *termList {
 		}
 	})
 	lines := s.topicLines()
-	entries := make([]termEntry, 0, len(lines))
-	for k, n := range lines {
-		entries = append(entries, termEntry{match: k, topic: k, uses: n + refs[k], kind: CompletionTerm})
-	}
+	// The aliases first, so that the entries are allocated once at their size: grown by
+	// appending, a million of them were 80 MB of garbage on the way.
+	var aliasEntries []termEntry
 	aliasKeys := map[string][]string{}
 	s.eachAlias(func(ak string, as []alias) {
 		for _, a := range as {
-			entries = append(entries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: lines[a.topic] + refs[a.topic]})
+			aliasEntries = append(aliasEntries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias, uses: lines[a.topic] + refs[a.topic]})
 			if ks := aliasKeys[a.topic]; len(ks) == 0 || ks[len(ks)-1] != ak {
 				aliasKeys[a.topic] = append(ks, ak)
 			}
 		}
 	})
-	entries = sortEntries(entries)
-	var roots []termEntry
+	entries := make([]termEntry, 0, len(lines)+len(aliasEntries))
+	nRoots := 0
+	for k, n := range lines {
+		entries = append(entries, termEntry{match: k, topic: k, uses: n + refs[k], kind: CompletionTerm})
+		if isRootKey(k) {
+			nRoots++
+		}
+	}
+	entries = append(entries, aliasEntries...)
+	sortEntries(entries)
+	roots := make([]termEntry, 0, nRoots)
 	for i := range entries {
 		if entries[i].isRoot() {
 			roots = append(roots, entries[i].asTopic())
