@@ -22,18 +22,21 @@ import (
 // that the collector of a small or middling workspace runs every hundred megabytes or
 // more of allocation rather than every few. At /tmp/c1000r (100,000 lines in 1,000
 // files, 88 MiB live after indexing) that is the floor, 256 MiB; at /tmp/m1000 (a
-// million lines, 850 MiB) 1,438 MiB, where 1.4 x live plus 144 MiB (1,335 MiB) left the
-// collector so little room over the caches that it took half the CPU. The fixed part
-// was 144 MiB until the term list shrank by 63 MiB at m1000: at 100,000 lines in one
-// file (100 MiB live) the server's peak RSS was then 289-306 MiB, over the 300 MB it is
-// meant to keep under, and 120 MiB makes it 278-282.
+// million lines, 854 MiB) 1,401 MiB, where 1.4 x live plus 144 MiB (1,340 MiB) left the
+// collector so little room over the caches that it took half the CPU. The peak RSS sits
+// at the limit plus about 10 MiB (the binary, what the runtime keeps beside its heap),
+// and is meant to stay under 300 MB at 100,000 lines and 1.5 GB at a million: with
+// 1.55 x live plus 144 MiB it was 289-306 MiB at 100,000 lines in one file (100 MiB
+// live), and with 1.55 x live plus 120 MiB 1,452-1,454 MiB at m1000 in four runs of
+// five, once the term list was built beside the requests. The term list, 63 MiB smaller
+// since, gave back the room this takes from the collector.
 //
 // While a workspace is indexed there is no live heap to fit to yet, and without a limit
 // the heap doubled between collections: a million lines peaked at 1.6 GB there, then
 // held 1.3 GB. The limit meanwhile is fitted to an estimate of the index,
 // indexBytesPerTextByte times the text to index on top of what is live.
 const (
-	limitPerLiveByte = 1.55
+	limitPerLiveByte = 1.5
 	limitHeadroom    = 120 << 20
 	// indexBytesPerTextByte is what an index and its text take per byte of text: 8.7 at
 	// 1,000 files of 100 or 1,000 lines (BenchmarkWorkspaceHeap); more for many tiny files,
