@@ -465,18 +465,24 @@ func TestPublicationHashSeesEveryField(t *testing.T) {
 	}
 }
 
-// The caches built after indexing (the "[[" term list: seconds at a million lines, on
-// both cores) wait for the opened file's first findings even when those are slow, and
-// go out late: built beside them, they took the cores those findings needed.
-func TestCachesWaitForASlowOpenedFile(t *testing.T) {
-	dir := t.TempDir()
+// brokenRefsWorkspace writes three files of one broken reference each into a new
+// folder, and returns it and the first file, the one the tests open.
+func brokenRefsWorkspace(t *testing.T) (dir, first string) {
+	dir = t.TempDir()
 	for i := range 3 {
 		text := fmt.Sprintf("topic %d = see [[nowhere %d]]\n", i, i)
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.notes", i)), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	opened := filepath.Join(dir, "f0.notes")
+	return dir, filepath.Join(dir, "f0.notes")
+}
+
+// The caches built after indexing (the "[[" term list: seconds at a million lines, on
+// both cores) wait for the opened file's first findings even when those are slow, and
+// go out late: built beside them, they took the cores those findings needed.
+func TestCachesWaitForASlowOpenedFile(t *testing.T) {
+	dir, opened := brokenRefsWorkspace(t)
 	release := make(chan struct{})
 	var once sync.Once
 	core, logs := observer.New(zap.DebugLevel)
@@ -522,14 +528,7 @@ func TestCachesWaitForASlowOpenedFile(t *testing.T) {
 // file's findings go out without one, including its late findings, which come while
 // the others wait.
 func TestOtherFilesWaitForTheBackgroundLane(t *testing.T) {
-	dir := t.TempDir()
-	for i := range 3 {
-		text := fmt.Sprintf("topic %d = see [[nowhere %d]]\n", i, i)
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("f%d.notes", i)), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	opened := filepath.Join(dir, "f0.notes")
+	dir, opened := brokenRefsWorkspace(t)
 	release := make(chan struct{})
 	var once sync.Once
 	lane := newBackgroundLaneOf(1)
