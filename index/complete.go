@@ -83,8 +83,11 @@ func (s *Snapshot) complete(path string, offset int, docs bool, wait time.Durati
 	if open := bytes.LastIndex(before, []byte("[[")); open >= 0 && !bytes.Contains(before[open:], []byte("]]")) {
 		typed := string(before[open+2:])
 		replace := analysis.Span{Start: start + open + 2, End: offset}
-		if _, _, ok := s.termParent(typed); !ok && !s.termsWithin(wait) {
-			return s.provisionalTerms(path, typed, replace, false, -1, docs)
+		if !s.termsReady(wait) {
+			// A path under a known topic is completed from the topic tables, not the list.
+			if _, _, ok := s.termParent(typed); !ok && !s.termsWithin(wait) {
+				return s.provisionalTerms(path, typed, replace, false, -1, docs)
+			}
 		}
 		return s.completeTerms(typed, replace, docs)
 	}
@@ -162,9 +165,7 @@ func (s *Snapshot) completeTopics(parent, typed string, replace analysis.Span, p
 		}
 		cands.add(candidate{key: k, rank: rank, kind: CompletionTopic, uses: uses})
 	}
-	return s.finish(cands, replace, docs, func(c candidate, recs []topicRef) string {
-		return lastSegment(spelling(recs, c.key, path, line))
-	})
+	return s.finish(cands, replace, docs, segmentLabel(path, line))
 }
 
 // completeRoots is completeTopics at the top level, where every line starts: it walks
@@ -178,9 +179,7 @@ func (s *Snapshot) completeRoots(typed string, replace analysis.Span, path strin
 		hide = func(key string) bool { return s.onlyOn(key, path, line) }
 	}
 	s.rankRootsOf(&m, hide, cands)
-	return s.finish(cands, replace, docs, func(c candidate, recs []topicRef) string {
-		return lastSegment(spelling(recs, c.key, path, line))
-	})
+	return s.finish(cands, replace, docs, segmentLabel(path, line))
 }
 
 // completeTerms proposes every term and alias matching typed, for "[[".
@@ -200,6 +199,12 @@ func (s *Snapshot) completeTerms(typed string, replace analysis.Span, docs bool)
 		ranked = s.exactFirst(typed, *s.rankTerms(typed))
 	}
 	return s.finishSorted(ranked.cands, ranked.cut, replace, docs, termLabel)
+}
+
+// segmentLabel labels a topic proposed in a head by its last segment, as the file at path
+// spells it (but line, being typed).
+func segmentLabel(path string, line int) func(candidate, []topicRef) string {
+	return func(c candidate, recs []topicRef) string { return lastSegment(spelling(recs, c.key, path, line)) }
 }
 
 // termParent finds in a target typed after "[[" the path of a known topic before its last

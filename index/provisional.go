@@ -12,10 +12,10 @@ import (
 // take long, and the requests after it do not wait again until it is built: a client
 // that asks at every keystroke would otherwise wait at every keystroke.
 func (s *Snapshot) termsWithin(wait time.Duration) bool {
-	b := s.terms.base
-	if wait < 0 || b.ready() {
+	if s.termsReady(wait) {
 		return true
 	}
+	b := s.terms.base
 	if b.started.CompareAndSwap(false, true) {
 		go b.get()
 	}
@@ -32,6 +32,10 @@ func (s *Snapshot) termsWithin(wait time.Duration) bool {
 		return false
 	}
 }
+
+// termsReady reports, without waiting, whether an answer with this wait can use the term
+// list: it is built, or the answer waits for it.
+func (s *Snapshot) termsReady(wait time.Duration) bool { return wait < 0 || s.terms.base.ready() }
 
 // provisionalTerms answers a completion that needs the term list while the list is
 // being built, from the file at path alone: its terms and aliases (with roots, its
@@ -73,7 +77,7 @@ func (s *Snapshot) provisionalTerms(path, typed string, replace analysis.Span, r
 	}
 	label := termLabel
 	if roots {
-		label = func(c candidate, recs []topicRef) string { return lastSegment(spelling(recs, c.key, path, line)) }
+		label = segmentLabel(path, line)
 	}
 	res := s.finish(cands, replace, docs, label)
 	res.Incomplete = true
