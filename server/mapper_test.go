@@ -224,3 +224,19 @@ func TestMapperRoundTripUTF8(t *testing.T) {
 		}
 	}
 }
+
+// The line table is sized by the text's line ends: a table of mostly unused room, kept
+// for every file a request led into, was a share of the live heap the collector works
+// against.
+func TestMapperLineTableSize(t *testing.T) {
+	for _, content := range []string{"", "abc", "a\nb\n", "a\r\nb\r\n", "a\rb\rc", strings.Repeat("a line of notes = about forty bytes\n", 1000), "\uFEFFa\nb"} {
+		m := NewMapper([]byte(content))
+		lines := len(m.lineStart)
+		if want := 1 + strings.Count(content, "\n") + strings.Count(content, "\r"); cap(m.lineStart) > want {
+			t.Errorf("%.20q: room for %d line starts, want at most %d", content, cap(m.lineStart), want)
+		}
+		if want := 1 + strings.Count(strings.ReplaceAll(content, "\r\n", "\n"), "\n") + strings.Count(strings.ReplaceAll(content, "\r\n", ""), "\r"); lines != want {
+			t.Errorf("%.20q: %d lines, want %d", content, lines, want)
+		}
+	}
+}
