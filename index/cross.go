@@ -14,16 +14,22 @@ import (
 // It names lines, not offsets, so a later snapshot can carry it over and look again only
 // at the keys an edit touched; at 100,000 lines that is the difference between looking
 // up ten thousand stubs and references per keystroke and looking up a few.
+//
+// The lists are kept by path in sharded maps, which a later state shares but for the
+// files it changes: rebuilt as maps on each keystroke, the lists of a thousand files were
+// walked and copied for one edit.
 type crossState struct {
-	stubs  map[string][]stubFinding
-	broken map[string][]brokenRef
+	stubs  shardedMap[string, []stubFinding]
+	broken shardedMap[string, []brokenRef]
 	// changed lists the files whose findings differ from those of the state this one was
 	// updated from; nil for a state computed in full, which may differ anywhere.
 	changed map[string]bool
 }
 
 // stubFinding is a redundant stub: line is a stub of key, which (other, otherLine)
-// already describes.
+// described when the finding was made. The line it names is looked up again for the
+// message (describedAt): a file is not looked at when only the describing file's lines
+// move.
 type stubFinding struct {
 	line      int32
 	key       string
@@ -88,7 +94,7 @@ func crossEditOf(path string, c *lineChange, k editKeys) crossEdit {
 }
 
 func (s *Snapshot) computeCross() *crossState {
-	st := &crossState{stubs: map[string][]stubFinding{}, broken: map[string][]brokenRef{}}
+	st := &crossState{}
 	// The files side by side, each line of a large one in parts: at a million lines the
 	// walk took a core for 0.2 s while the first findings waited for it.
 	type part struct {
@@ -121,13 +127,21 @@ func (s *Snapshot) computeCross() *crossState {
 			}
 		}
 	})
+	stubs, broken := map[string][]stubFinding{}, map[string][]brokenRef{}
 	for _, pt := range parts { // in line order within a file
 		if len(pt.stubs) > 0 {
-			st.stubs[pt.fi.path] = append(st.stubs[pt.fi.path], pt.stubs...)
+			stubs[pt.fi.path] = append(stubs[pt.fi.path], pt.stubs...)
 		}
 		if len(pt.broken) > 0 {
-			st.broken[pt.fi.path] = append(st.broken[pt.fi.path], pt.broken...)
+			broken[pt.fi.path] = append(broken[pt.fi.path], pt.broken...)
 		}
+	}
+	st.stubs, st.broken = newShardedMap[string, []stubFinding](len(stubs)), newShardedMap[string, []brokenRef](len(broken))
+	for p, list := range stubs {
+		st.stubs.set(p, slices.Clip(list))
+	}
+	for p, list := range broken {
+		st.broken.set(p, slices.Clip(list))
 	}
 	return st
 }
@@ -150,60 +164,57 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 			refKeys[k] = true
 		}
 	}
-	st := &crossState{stubs: make(map[string][]stubFinding, len(prev.stubs)), broken: make(map[string][]brokenRef, len(prev.broken)),
-		changed: map[string]bool{}}
+	st := &crossState{stubs: prev.stubs.clone(), broken: prev.broken.clone(), changed: map[string]bool{}}
 	edited := editedPaths(edits)
-	// A file no edit touched keeps its list when none of its findings has a touched key
-	// (or, for a stub, a describing entry in an edited file): rewritten, the lists of a
-	// thousand files were most of what a keystroke in one of them allocated here. Clipped,
-	// so that a finding added below copies the list rather than write into the shared one.
-	for p, list := range prev.stubs {
+	// An edited file's findings move with its lines; those on lines an edit replaced, or
+	// of a touched key, go, and are looked for again below.
+	for p := range edited {
 		if s.file(p) == nil {
+			st.stubs.del(p)
+			st.broken.del(p)
 			continue
 		}
-		if !edited[p] && !slices.ContainsFunc(list, func(f stubFinding) bool { return stubKeys[f.key] || edited[f.other] }) {
-			st.stubs[p] = slices.Clip(list)
-			continue
-		}
-		out := make([]stubFinding, 0, len(list))
-		for _, f := range list {
-			if stubKeys[f.key] {
-				st.changed[p] = true
-				continue
-			}
+		var stubs []stubFinding
+		for _, f := range prev.stubs.get(p) {
 			line, ok := movedLine(edits, p, f.line)
-			if !ok {
+			if !ok || stubKeys[f.key] {
 				st.changed[p] = true
 				continue
 			}
 			// The describing entry has f.key too, so no edit replaced it: it only moved.
 			other, _ := movedLine(edits, f.other, f.otherLine)
-			out = append(out, stubFinding{line, f.key, f.other, other})
+			stubs = append(stubs, stubFinding{line, f.key, f.other, other})
 		}
-		st.stubs[p] = out
-	}
-	for p, list := range prev.broken {
-		if s.file(p) == nil {
-			continue
-		}
-		if !edited[p] && !slices.ContainsFunc(list, func(b brokenRef) bool { return refKeys[b.key] }) {
-			st.broken[p] = slices.Clip(list)
-			continue
-		}
-		out := make([]brokenRef, 0, len(list))
-		for _, b := range list {
-			if refKeys[b.key] {
+		var broken []brokenRef
+		for _, b := range prev.broken.get(p) {
+			line, ok := movedLine(edits, p, b.line)
+			if !ok || refKeys[b.key] {
 				st.changed[p] = true
 				continue
 			}
-			if line, ok := movedLine(edits, p, b.line); ok {
-				out = append(out, brokenRef{line, b.ref, b.key})
-			} else {
-				st.changed[p] = true
-			}
+			broken = append(broken, brokenRef{line, b.ref, b.key})
 		}
-		st.broken[p] = out
+		st.setStubs(p, stubs)
+		st.setBroken(p, broken)
 	}
+	// Another file keeps its lines, and loses only the findings of touched keys: those
+	// of a file that holds the key, found through the workspace's tables. No other file
+	// is looked at, however many the workspace has.
+	for _, fi := range s.holdersOfKeys(stubKeys, s.topicFiles, edited) {
+		list := prev.stubs.get(fi.path)
+		if kept := slices.DeleteFunc(slices.Clone(list), func(f stubFinding) bool { return stubKeys[f.key] }); len(kept) < len(list) {
+			st.setStubs(fi.path, kept)
+			st.changed[fi.path] = true
+		}
+	}
+	for _, fi := range s.holdersOfKeys(refKeys, s.refFiles, edited) {
+		list := prev.broken.get(fi.path)
+		if kept := slices.DeleteFunc(slices.Clone(list), func(b brokenRef) bool { return refKeys[b.key] }); len(kept) < len(list) {
+			st.setBroken(fi.path, kept)
+			st.changed[fi.path] = true
+		}
+	}
+	addedStubs := map[string][]stubFinding{}
 	for k := range stubKeys {
 		other, otherLine, ok := s.meaningfulEntry(k)
 		if !ok {
@@ -212,12 +223,13 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 		for _, fi := range s.topicFiles(k) {
 			for _, ln := range fi.entriesOf(k) {
 				if fi.ast.Line(int(ln)).IsStub() {
-					st.stubs[fi.path] = append(st.stubs[fi.path], stubFinding{ln, k, other.path, otherLine})
+					addedStubs[fi.path] = append(addedStubs[fi.path], stubFinding{ln, k, other.path, otherLine})
 					st.changed[fi.path] = true
 				}
 			}
 		}
 	}
+	addedBroken := map[string][]brokenRef{}
 	for k := range refKeys {
 		if s.resolves(k) {
 			continue
@@ -231,26 +243,67 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 				}
 				for r, ref := range fi.ast.Line(int(ln)).Refs() {
 					if ref.Key == k && !ref.Soft {
-						st.broken[p] = append(st.broken[p], brokenRef{ln, int32(r), k})
+						addedBroken[p] = append(addedBroken[p], brokenRef{ln, int32(r), k})
 						st.changed[p] = true
 					}
 				}
 			}
 		}
 	}
+	// Clipped, so that the lists a state shares are never appended to in place.
+	for p, added := range addedStubs {
+		st.setStubs(p, append(slices.Clip(st.stubs.get(p)), added...))
+	}
+	for p, added := range addedBroken {
+		st.setBroken(p, append(slices.Clip(st.broken.get(p)), added...))
+	}
 	st.keepUnchanged(prev, edits, edited)
 	s.markSuggestionsOf(st, refKeys, edited)
-	for p, list := range st.stubs {
-		if len(list) == 0 {
-			delete(st.stubs, p)
-		}
-	}
-	for p, list := range st.broken {
-		if len(list) == 0 {
-			delete(st.broken, p)
-		}
-	}
 	return st
+}
+
+// holdersOfKeys returns the files not in edited that hold one of keys, each once, as
+// files finds the holders of a key.
+func (s *Snapshot) holdersOfKeys(keys map[string]bool, files func(key string) []*fileIndex, edited map[string]bool) []*fileIndex {
+	var out []*fileIndex
+	seen := map[string]bool{}
+	for k := range keys {
+		for _, fi := range files(k) {
+			if !edited[fi.path] && !seen[fi.path] {
+				seen[fi.path] = true
+				out = append(out, fi)
+			}
+		}
+	}
+	return out
+}
+
+// setStubs makes list the stubs of path; an empty list takes the path out.
+func (st *crossState) setStubs(path string, list []stubFinding) {
+	if len(list) == 0 {
+		st.stubs.del(path)
+		return
+	}
+	st.stubs.set(path, list)
+}
+
+// setBroken makes list the broken references of path; an empty list takes the path out.
+func (st *crossState) setBroken(path string, list []brokenRef) {
+	if len(list) == 0 {
+		st.broken.del(path)
+		return
+	}
+	st.broken.set(path, list)
+}
+
+// describedAt returns the entry that describes the stub f's key in this snapshot: where
+// it was when f was found, moved since. A key's describing entry that an edit replaced
+// or removed makes the stub's key touched, which finds the stub again.
+func (s *Snapshot) describedAt(f stubFinding) (*fileIndex, int32) {
+	if other, ln, ok := s.meaningfulEntry(f.key); ok {
+		return other, ln
+	}
+	return s.file(f.other), f.otherLine
 }
 
 // keepUnchanged unmarks the files no edit touched whose stubs and broken references are
@@ -263,8 +316,8 @@ func (st *crossState) keepUnchanged(prev *crossState, edits []crossEdit, edited 
 		if edited[p] {
 			continue
 		}
-		before := make([]stubFinding, len(prev.stubs[p]))
-		for i, f := range prev.stubs[p] {
+		before := make([]stubFinding, len(prev.stubs.get(p)))
+		for i, f := range prev.stubs.get(p) {
 			// A describing line that an edit replaced keeps its number: the message names
 			// the line, so the finding stands if the new description is there too.
 			other, ok := movedLine(edits, f.other, f.otherLine)
@@ -273,7 +326,7 @@ func (st *crossState) keepUnchanged(prev *crossState, edits []crossEdit, edited 
 			}
 			before[i] = stubFinding{f.line, f.key, f.other, other}
 		}
-		if sameFindings(before, st.stubs[p], compareStubs) && sameFindings(prev.broken[p], st.broken[p], compareBroken) {
+		if sameFindings(before, st.stubs.get(p), compareStubs) && sameFindings(prev.broken.get(p), st.broken.get(p), compareBroken) {
 			delete(st.changed, p)
 		}
 	}
@@ -335,7 +388,7 @@ func (s *Snapshot) markSuggestionsOf(st *crossState, names, edited map[string]bo
 		}
 	}
 	var keyRunes, answerRunes []rune
-	for p, list := range st.broken {
+	for p, list := range st.broken.all() {
 		if st.changed[p] {
 			continue
 		}

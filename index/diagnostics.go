@@ -195,7 +195,7 @@ func (s *Snapshot) findingParts(fi *fileIndex) *findingParts {
 		may := func(rule string) bool { return on(rule) && budget.take() }
 		dups := s.dupListsOf(fi)
 		cs := s.crossFindings()
-		p.stubs, p.broken = cs.stubs[fi.path], cs.broken[fi.path]
+		p.stubs, p.broken = cs.stubs.get(fi.path), cs.broken.get(fi.path)
 		if on(analysis.RuleBrokenReference) {
 			s.startSuggestionsFor(&nearPass, p.broken)
 		}
@@ -466,10 +466,9 @@ func (p *pendingDiags) messageAndRelated(d *pendingDiag) (string, []Related) {
 		return whereMessage("the same definition of this term is given at ", d.other, d.b, fi, ""),
 			[]Related{{Path: d.other.path, Span: d.other.ast.LineSpan(int(d.b)), Message: "first defined here"}}
 	case fromStub:
-		st := p.stubs[d.a]
-		other := p.s.file(st.other)
-		return whereMessage("stub of a term that ", other, st.otherLine, fi, " already describes"),
-			[]Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}
+		other, ln := p.s.describedAt(p.stubs[d.a])
+		return whereMessage("stub of a term that ", other, ln, fi, " already describes"),
+			[]Related{{Path: other.path, Span: other.ast.LineSpan(int(ln)), Message: "described here"}}
 	case fromBroken:
 		return p.s.brokenMessage(fi, p.broken[d.a]), nil
 	case fromMention:

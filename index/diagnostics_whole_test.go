@@ -59,7 +59,7 @@ func (s *Snapshot) wholeDiagnostics(fi *fileIndex) []Diagnostic {
 		s.wholeDuplicates(fi, crossOne)
 		findings := (<-near)[fi.path]
 		cs := s.crossFindings()
-		cross = slices.Grow(cross, len(cs.stubs[fi.path])+len(cs.broken[fi.path])+len(findings)+1)
+		cross = slices.Grow(cross, len(cs.stubs.get(fi.path))+len(cs.broken.get(fi.path))+len(findings)+1)
 		s.wholeRedundantStubs(fi, crossOne)
 		s.wholeBrokenReferences(fi, may, add)
 		// By key, not in the map's order, which changes from run to run: when the budget
@@ -149,11 +149,11 @@ func (s *Snapshot) wholeDuplicates(fi *fileIndex, add func(Diagnostic)) {
 
 // redundantStubs reports stubs whose term also has an entry with a definition or URL.
 func (s *Snapshot) wholeRedundantStubs(fi *fileIndex, add func(Diagnostic)) {
-	for _, st := range s.crossFindings().stubs[fi.path] {
-		other := s.file(st.other)
+	for _, st := range s.crossFindings().stubs.get(fi.path) {
+		other, ln := s.describedAt(st)
 		add(Diagnostic{Span: fi.ast.LineSpan(int(st.line)), Rule: analysis.RuleRedundantStub,
-			Message: "stub of a term that " + where(other, st.otherLine, fi) + " already describes",
-			Related: []Related{{Path: other.path, Span: other.ast.LineSpan(int(st.otherLine)), Message: "described here"}}})
+			Message: "stub of a term that " + where(other, ln, fi) + " already describes",
+			Related: []Related{{Path: other.path, Span: other.ast.LineSpan(int(ln)), Message: "described here"}}})
 	}
 }
 
@@ -161,7 +161,7 @@ func (s *Snapshot) wholeRedundantStubs(fi *fileIndex, add func(Diagnostic)) {
 // may says whether one more may be reported.
 func (s *Snapshot) wholeBrokenReferences(fi *fileIndex, may func(rule string) bool, add func(Diagnostic)) {
 	f := fi.ast
-	for _, b := range s.crossFindings().broken[fi.path] {
+	for _, b := range s.crossFindings().broken.get(fi.path) {
 		if !may(analysis.RuleBrokenReference) {
 			continue
 		}
