@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -21,6 +22,12 @@ import (
 type crossState struct {
 	stubs  shardedMap[string, []stubFinding]
 	broken shardedMap[string, []brokenRef]
+	// brokenKeys counts the broken references of each key, and brokenNear lists the
+	// broken keys by their first or last two runes and their length, as suggest's
+	// buckets hold names: a keystroke's names find the broken references whose "did you
+	// mean" they may change without walking them all.
+	brokenKeys shardedMap[string, int32]
+	brokenNear shardedMap[uint64, []string]
 	// changed lists the files whose findings differ from those of the state this one was
 	// updated from; nil for a state computed in full, which may differ anywhere.
 	changed map[string]bool
@@ -140,10 +147,70 @@ func (s *Snapshot) computeCross() *crossState {
 	for p, list := range stubs {
 		st.stubs.set(p, slices.Clip(list))
 	}
+	counts := map[string]int32{}
 	for p, list := range broken {
 		st.broken.set(p, slices.Clip(list))
+		for _, b := range list {
+			counts[b.key]++
+		}
+	}
+	st.brokenKeys = newShardedMap[string, int32](len(counts))
+	near := map[uint64][]string{}
+	for k, n := range counts {
+		st.brokenKeys.set(k, n)
+		first, last := nearBuckets(k)
+		near[first] = append(near[first], k)
+		near[last] = append(near[last], k)
+	}
+	st.brokenNear = newShardedMap[uint64, []string](len(near))
+	for b, keys := range near {
+		st.brokenNear.set(b, slices.Clip(keys))
 	}
 	return st
+}
+
+// nearBucket packs a suggestion bucket (the first or last two runes of a key, and its
+// length in runes) into a table key.
+func nearBucket(end [2]rune, last bool, length int) uint64 {
+	b := uint64(end[0]&0x1fffff)<<43 | uint64(end[1]&0x1fffff)<<22 | uint64(min(length, 1<<21-1))<<1
+	if last {
+		b |= 1
+	}
+	return b
+}
+
+// nearBuckets returns the two buckets of key.
+func nearBuckets(key string) (first, last uint64) {
+	f, l := ends(key)
+	n := utf8.RuneCountInString(key)
+	return nearBucket(f, false, n), nearBucket(l, true, n)
+}
+
+// countBroken adds delta to the broken references of key, entering the key in its
+// buckets or taking it out when its count leaves or reaches zero.
+func (st *crossState) countBroken(key string, delta int32) {
+	before := st.brokenKeys.get(key)
+	after := before + delta
+	if after == 0 {
+		st.brokenKeys.del(key)
+	} else {
+		st.brokenKeys.set(key, after)
+	}
+	if (before == 0) == (after == 0) {
+		return
+	}
+	first, last := nearBuckets(key)
+	for _, b := range []uint64{first, last} {
+		keys := st.brokenNear.get(b)
+		switch {
+		case after > 0:
+			st.brokenNear.set(b, append(slices.Clip(keys), key))
+		case len(keys) == 1:
+			st.brokenNear.del(b)
+		default:
+			st.brokenNear.set(b, slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == key }))
+		}
+	}
 }
 
 // crossPartLines is the most lines of one file that the cross-file walk gives one part.
@@ -164,14 +231,15 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 			refKeys[k] = true
 		}
 	}
-	st := &crossState{stubs: prev.stubs.clone(), broken: prev.broken.clone(), changed: map[string]bool{}}
+	st := &crossState{stubs: prev.stubs.clone(), broken: prev.broken.clone(), brokenKeys: prev.brokenKeys.clone(),
+		brokenNear: prev.brokenNear.clone(), changed: map[string]bool{}}
 	edited := editedPaths(edits)
 	// An edited file's findings move with its lines; those on lines an edit replaced, or
 	// of a touched key, go, and are looked for again below.
 	for p := range edited {
 		if s.file(p) == nil {
 			st.stubs.del(p)
-			st.broken.del(p)
+			st.setBroken(p, nil)
 			continue
 		}
 		var stubs []stubFinding
@@ -289,6 +357,18 @@ func (st *crossState) setStubs(path string, list []stubFinding) {
 
 // setBroken makes list the broken references of path; an empty list takes the path out.
 func (st *crossState) setBroken(path string, list []brokenRef) {
+	delta := map[string]int32{}
+	for _, b := range st.broken.get(path) {
+		delta[b.key]--
+	}
+	for _, b := range list {
+		delta[b.key]++
+	}
+	for k, d := range delta {
+		if d != 0 {
+			st.countBroken(k, d)
+		}
+	}
 	if len(list) == 0 {
 		st.broken.del(path)
 		return
@@ -364,10 +444,11 @@ func (fi *fileIndex) entriesOf(key string) []int32 {
 // markSuggestionsOf marks the files of the broken references whose "did you mean" the
 // edit changed. Only names of the edit (names) can change it: a name it added that is
 // now among the suggestions, or a name it may have removed that would rank among them.
-// A reference is looked at when one of names is within the suggestion distance and
-// shares its first or last two runes, as suggest's buckets require; typing a name used
-// to republish every file with a broken reference within that distance of it, the
-// largest file of a messy workspace on one keystroke in three.
+// A broken key is looked at when one of names is within the suggestion distance and
+// shares its first or last two runes, as suggest's buckets require, found in the buckets
+// of broken keys; typing a name used to republish every file with a broken reference
+// within that distance of it, the largest file of a messy workspace on one keystroke in
+// three, and to look at every broken reference of the workspace to learn which.
 // edited holds the paths the edits changed.
 func (s *Snapshot) markSuggestionsOf(st *crossState, names, edited map[string]bool) {
 	if len(names) == 0 {
@@ -380,62 +461,79 @@ func (s *Snapshot) markSuggestionsOf(st *crossState, names, edited map[string]bo
 		path        bool
 	}
 	var shapes []shape
+	near := map[string]bool{}
 	for k := range names {
-		if k != "" {
-			f, l := ends(k)
-			path := strings.Contains(k, " -- ")
-			shapes = append(shapes, shape{k, []rune(k), f, l, path})
+		if k == "" {
+			continue
+		}
+		f, l := ends(k)
+		runes := []rune(k)
+		shapes = append(shapes, shape{k, runes, f, l, strings.Contains(k, " -- ")})
+		// A broken key of m runes is within suggestDistance(m) (at most 2) of k.
+		n := len(runes)
+		for m := max(1, n-2); m <= n+2; m++ {
+			if abs(m-n) > suggestDistance(m) {
+				continue
+			}
+			for _, b := range []uint64{nearBucket(f, false, m), nearBucket(l, true, m)} {
+				for _, key := range st.brokenNear.get(b) {
+					near[key] = true
+				}
+			}
 		}
 	}
 	var keyRunes, answerRunes []rune
-	for p, list := range st.broken.all() {
-		if st.changed[p] {
+	for _, key := range slices.Sorted(maps.Keys(near)) {
+		n := utf8.RuneCountInString(key)
+		d := suggestDistance(n)
+		f, l := ends(key)
+		path := strings.Contains(key, " -- ")
+		keyRunes = appendRunes(keyRunes[:0], key)
+		var answer []string
+		lastDist, checks := 0, 0
+		changed := false
+	shapes:
+		for _, sh := range shapes {
+			// As closestOf picks its candidates: a path is suggested for a path, a name
+			// for a name, within the distance, from a bucket of the same first or last
+			// runes.
+			if sh.path != path || abs(len(sh.runes)-n) > d || (sh.first != f && sh.last != l) {
+				continue
+			}
+			dist := editDistanceWithin(keyRunes, sh.runes, d)
+			if dist > d {
+				continue
+			}
+			if checks++; checks > maxSuggestionChecks {
+				changed = true // a crowd of alike names: looking costs more than publishing
+				break
+			}
+			if answer == nil {
+				answer = s.suggest(key)
+				if len(answer) > 0 {
+					answerRunes = appendRunes(answerRunes[:0], answer[len(answer)-1])
+					lastDist = editDistanceWithin(keyRunes, answerRunes, d)
+				}
+			}
+			if s.known(sh.key, sh.path) {
+				if slices.Contains(answer, sh.key) && !s.heldOutside(sh.key, sh.path, edited) {
+					changed = true // added
+					break shapes
+				}
+				continue
+			}
+			// Gone, or never there: had it been there, would it have ranked among them?
+			if len(answer) < maxSuggestions || dist < lastDist || dist == lastDist && sh.key < answer[len(answer)-1] {
+				changed = true
+				break
+			}
+		}
+		if !changed {
 			continue
 		}
-		checks := 0
-	refs:
-		for _, b := range list {
-			n := utf8.RuneCountInString(b.key)
-			d := suggestDistance(n)
-			f, l := ends(b.key)
-			path := strings.Contains(b.key, " -- ")
-			keyRunes = appendRunes(keyRunes[:0], b.key)
-			var answer []string
-			lastDist := 0
-			for _, sh := range shapes {
-				// As closestOf picks its candidates: a path is suggested for a path, a name
-				// for a name, within the distance, from a bucket of the same first or last
-				// runes.
-				if sh.path != path || abs(len(sh.runes)-n) > d || (sh.first != f && sh.last != l) {
-					continue
-				}
-				dist := editDistanceWithin(keyRunes, sh.runes, d)
-				if dist > d {
-					continue
-				}
-				if checks++; checks > maxSuggestionChecks {
-					st.changed[p] = true // a crowd of alike names: looking costs more than publishing
-					break refs
-				}
-				if answer == nil {
-					answer = s.suggest(b.key)
-					if len(answer) > 0 {
-						answerRunes = appendRunes(answerRunes[:0], answer[len(answer)-1])
-						lastDist = editDistanceWithin(keyRunes, answerRunes, d)
-					}
-				}
-				if s.known(sh.key, sh.path) {
-					if slices.Contains(answer, sh.key) && !s.heldOutside(sh.key, sh.path, edited) {
-						st.changed[p] = true // added
-						break refs
-					}
-					continue
-				}
-				// Gone, or never there: had it been there, would it have ranked among them?
-				if len(answer) < maxSuggestions || dist < lastDist || dist == lastDist && sh.key < answer[len(answer)-1] {
-					st.changed[p] = true
-					break refs
-				}
+		for _, fi := range s.refFiles(key) {
+			if !st.changed[fi.path] && slices.ContainsFunc(st.broken.get(fi.path), func(b brokenRef) bool { return b.key == key }) {
+				st.changed[fi.path] = true
 			}
 		}
 	}
@@ -460,7 +558,7 @@ func editedPaths(edits []crossEdit) map[string]bool {
 	return out
 }
 
-// maxSuggestionChecks bounds the suggestions markSuggestionsOf works out for one file.
+// maxSuggestionChecks bounds the names markSuggestionsOf weighs for one broken key.
 const maxSuggestionChecks = 256
 
 func abs(x int) int {

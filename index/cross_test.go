@@ -1,8 +1,10 @@
 package index
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -109,4 +111,35 @@ func TestPreparedSuggestionsFollowEdits(t *testing.T) {
 	if got, want := renderDiagnostics(next, "a.notes"), renderDiagnostics(fresh, "a.notes"); got != want {
 		t.Errorf("findings differ from a fresh index:\n%s", lineDiff(got, want))
 	}
+}
+
+// describeBrokenIndex renders the counts and buckets of a state's broken keys, and checks
+// them against its lists of broken references.
+func describeBrokenIndex(st *crossState) string {
+	var b strings.Builder
+	counts := map[string]int32{}
+	for _, list := range st.broken.all() {
+		for _, r := range list {
+			counts[r.key]++
+		}
+	}
+	for k, n := range st.brokenKeys.all() {
+		if counts[k] != n {
+			fmt.Fprintf(&b, "count of %q is %d, its lists hold %d\n", k, n, counts[k])
+		}
+		fmt.Fprintf(&b, "%q %d\n", k, n)
+	}
+	var near []string
+	for bucket, keys := range st.brokenNear.all() {
+		for _, k := range keys {
+			if first, last := nearBuckets(k); bucket != first && bucket != last || counts[k] == 0 {
+				fmt.Fprintf(&b, "%q is in bucket %x, not its own or not broken\n", k, bucket)
+			}
+			near = append(near, fmt.Sprintf("%x %q", bucket, k))
+		}
+	}
+	slices.Sort(near)
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	slices.Sort(lines)
+	return strings.Join(lines, "\n") + "\n" + strings.Join(near, "\n")
 }

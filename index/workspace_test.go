@@ -150,6 +150,9 @@ func workspaceEditsAgainstFreshIndex(t *testing.T, seed uint64, cfg Config, extr
 		if got, want := strings.Join(snap.Files(), " "), strings.Join(fresh.Files(), " "); got != want {
 			t.Fatalf("seed %d step %d: files %s, want %s", seed, i, got, want)
 		}
+		if got, want := describeBrokenIndex(snap.crossFindings()), describeBrokenIndex(fresh.crossFindings()); got != want {
+			t.Fatalf("seed %d step %d (%s): broken keys differ:\n%s", seed, i, edited, lineDiff(got, want))
+		}
 		for _, p := range fresh.Files() {
 			got, want := renderDiagnostics(snap, p), renderDiagnostics(fresh, p)
 			if got != want {
