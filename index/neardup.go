@@ -1031,7 +1031,7 @@ func (s *Snapshot) allNames(files []*fileIndex) []nameRec {
 	analysis.Each(len(units), func(u int) {
 		i := units[u].file
 		fi := files[i]
-		shard := fi.lastSeg.one.shards[units[u].shard]
+		shard := fi.lastSeg.one.shard(int(units[u].shard))
 		var buf []byte
 		out := make([]nameRec, 0, len(shard))
 		for key, topicKey := range shard {

@@ -5,6 +5,7 @@ import (
 	"iter"
 	"maps"
 	"math/bits"
+	"slices"
 	"unsafe"
 )
 
@@ -17,24 +18,44 @@ import (
 // The number of shards follows the size: about shardTarget keys each, up to maxShards. A
 // small file's table is one map, where sixty-four nearly empty maps took three times the
 // memory of its keys (every map has a header and a group of eight slots at least); a
-// large one still copies a few thousand keys when it changes one. At a million lines the
+// large one copies a thousand keys or so when it changes one. At a million lines the
 // workspace tables hold three million keys: in sixty-four shards a keystroke copied 4 MB
-// of them, the garbage that kept the collector busy.
+// of them, the garbage that kept the collector busy, and in 1,024 (the most there were)
+// still three thousand keys a shard.
+//
+// The shards are kept in pages of pageShards, so that a clone copies a pointer a page
+// rather than one a shard, and a change copies the page and the shard it touches: a
+// table of millions of keys has thousands of shards, which a keystroke would otherwise
+// copy the pointers of for each table it changes.
 type shardedMap[K shardKey, V any] struct {
-	shards []map[K]V // a power of two of them
-	owned  []bool    // shards this map made or copied, free to change
+	pages  []*shardPage[K, V]
+	owned  []bool // pages this map made or copied, free to change
+	shards int    // a power of two of them, in pages of pageShards
+}
+
+// shardPage holds up to pageShards shards; a map of fewer has one page of that many.
+type shardPage[K shardKey, V any] struct{ slots []shardSlot[K, V] }
+
+type shardSlot[K shardKey, V any] struct {
+	m     map[K]V
+	owned bool // made or copied by the page's map, free to change
 }
 
 type shardKey interface{ string | uint64 }
 
 const (
-	maxShards = 1024
-	// shardTarget is the number of keys a shard of small entries is sized for. A shard
-	// that grows to 4 times its target splits the map into more shards: a map built small
-	// and grown by edits keeps its copies short, and each key is moved O(1) times on the
-	// average.
+	pageBits   = 6
+	pageShards = 1 << pageBits
+	maxShards  = 1 << 16
+	// shardTarget is the most keys of small entries a table keeps in one map, unsharded:
+	// its keys are not hashed to find a shard, which for every file's tables, split into
+	// shards of 128 keys, cost indexing 10-15%. A larger table, whose keys are hashed for
+	// their shard anyway, has shards of a quarter of that, so that a change copies 256
+	// keys. A shard that grows past shardTarget splits the map into more shards: a map
+	// built small and grown by edits keeps its copies short, and each key is moved O(1)
+	// times on the average.
 	shardTarget = 1024
-	shardSplit  = 4 * shardTarget
+	shardSplit  = shardTarget
 	// shardBytes bounds what one shard's entries take, so that a table of large values
 	// (a near-duplicate record is five strings) copies as few bytes per edit as one of
 	// small ones: 1,024 such records were 100 KB copied for one changed name.
@@ -52,10 +73,11 @@ func shardTargetOf[K shardKey, V any]() int {
 func shardsFor(size int) int { return shardsForTarget(size, shardTarget) }
 
 func shardsForTarget(size, target int) int {
-	n := (size + target - 1) / target
-	if n <= 1 {
+	if size <= target {
 		return 1
 	}
+	per := target / 4
+	n := (size + per - 1) / per
 	return min(maxShards, 1<<bits.Len(uint(n-1)))
 }
 
@@ -63,24 +85,31 @@ func shardsForTarget(size, target int) int {
 // first written.
 func newShardedMap[K shardKey, V any](size int) shardedMap[K, V] {
 	n := shardsForTarget(size, shardTargetOf[K, V]())
-	m := shardedMap[K, V]{shards: make([]map[K]V, n), owned: make([]bool, n)}
-	if size > 0 {
-		per := size / n
-		for i := range m.shards {
-			m.shards[i] = make(map[K]V, per)
+	per := min(n, pageShards)
+	m := shardedMap[K, V]{pages: make([]*shardPage[K, V], n/per), owned: make([]bool, n/per), shards: n}
+	for p := range m.pages {
+		page := &shardPage[K, V]{slots: make([]shardSlot[K, V], per)}
+		for i := range page.slots {
+			page.slots[i].owned = true
+			if size > 0 {
+				page.slots[i].m = make(map[K]V, size/n)
+			}
 		}
-	}
-	for i := range m.owned {
-		m.owned[i] = true
+		m.pages[p], m.owned[p] = page, true
 	}
 	return m
 }
 
 func (m *shardedMap[K, V]) shardOf(k K) int {
-	if len(m.shards) == 1 {
+	if m.shards == 1 {
 		return 0
 	}
-	return int(hashOf(k) & uint64(len(m.shards)-1))
+	return int(hashOf(k) & uint64(m.shards-1))
+}
+
+// shard returns the map of shard i, which must not be changed.
+func (m *shardedMap[K, V]) shard(i int) map[K]V {
+	return m.pages[i>>pageBits].slots[i&(pageShards-1)].m
 }
 
 func hashOf[K shardKey](k K) uint64 {
@@ -95,69 +124,91 @@ func hashOf[K shardKey](k K) uint64 {
 
 // get returns the value of k, or the zero value.
 func (m *shardedMap[K, V]) get(k K) V {
-	if m.shards == nil {
+	if m.pages == nil {
 		var zero V
 		return zero
 	}
-	return m.shards[m.shardOf(k)][k]
+	return m.shard(m.shardOf(k))[k]
 }
 
 func (m *shardedMap[K, V]) lookup(k K) (V, bool) {
-	if m.shards == nil {
+	if m.pages == nil {
 		var zero V
 		return zero, false
 	}
-	v, ok := m.shards[m.shardOf(k)][k]
+	v, ok := m.shard(m.shardOf(k))[k]
 	return v, ok
 }
 
 func (m *shardedMap[K, V]) set(k K, v V) {
-	if m.shards == nil {
+	if m.pages == nil {
 		*m = newShardedMap[K, V](0)
 	}
 	s := m.writable(m.shardOf(k))
 	s[k] = v
-	if len(s) > 4*shardTargetOf[K, V]() && len(m.shards) < maxShards {
+	if len(s) > shardTargetOf[K, V]() && m.shards < maxShards {
 		m.split()
 	}
 }
 
 func (m *shardedMap[K, V]) del(k K) {
-	if m.shards == nil {
+	if m.pages == nil {
 		return
 	}
 	i := m.shardOf(k)
-	if _, ok := m.shards[i][k]; ok {
+	if _, ok := m.shard(i)[k]; ok {
 		delete(m.writable(i), k)
 	}
 }
 
+// writable returns shard i to change, copying its page and itself first when another
+// version may share them.
 func (m *shardedMap[K, V]) writable(i int) map[K]V {
-	switch {
-	case m.shards[i] == nil:
-		m.shards[i] = map[K]V{}
-	case !m.owned[i]:
-		m.shards[i] = maps.Clone(m.shards[i])
+	p := i >> pageBits
+	if !m.owned[p] {
+		slots := make([]shardSlot[K, V], len(m.pages[p].slots))
+		for j, s := range m.pages[p].slots {
+			slots[j].m = s.m
+		}
+		m.pages[p], m.owned[p] = &shardPage[K, V]{slots: slots}, true
 	}
-	m.owned[i] = true
-	return m.shards[i]
+	s := &m.pages[p].slots[i&(pageShards-1)]
+	switch {
+	case s.m == nil:
+		s.m = map[K]V{}
+	case !s.owned:
+		s.m = maps.Clone(s.m)
+	}
+	s.owned = true
+	return s.m
 }
 
 // split moves the keys into as many shards as their number calls for. The shards are
 // new, so versions sharing the old ones keep them.
 func (m *shardedMap[K, V]) split() {
 	out := newShardedMap[K, V](m.len())
-	for _, s := range m.shards {
+	for _, s := range m.eachShard() {
 		for k, v := range s {
-			out.shards[out.shardOf(k)][k] = v
+			out.writable(out.shardOf(k))[k] = v
 		}
 	}
 	*m = out
 }
 
+// eachShard iterates over the shards' maps, which must not be changed.
+func (m *shardedMap[K, V]) eachShard() iter.Seq2[int, map[K]V] {
+	return func(yield func(int, map[K]V) bool) {
+		for i := range m.shards {
+			if !yield(i, m.shard(i)) {
+				return
+			}
+		}
+	}
+}
+
 func (m *shardedMap[K, V]) len() int {
 	n := 0
-	for _, s := range m.shards {
+	for _, s := range m.eachShard() {
 		n += len(s)
 	}
 	return n
@@ -167,7 +218,7 @@ func (m *shardedMap[K, V]) len() int {
 // while iterating.
 func (m *shardedMap[K, V]) all() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		for _, s := range m.shards {
+		for _, s := range m.eachShard() {
 			for k, v := range s {
 				if !yield(k, v) {
 					return
@@ -177,12 +228,10 @@ func (m *shardedMap[K, V]) all() iter.Seq2[K, V] {
 	}
 }
 
-// clone returns a map that shares every shard with m until it changes one.
+// clone returns a map that shares every page and shard with m until it changes one.
 func (m *shardedMap[K, V]) clone() shardedMap[K, V] {
-	if m.shards == nil {
+	if m.pages == nil {
 		return shardedMap[K, V]{}
 	}
-	shards := make([]map[K]V, len(m.shards))
-	copy(shards, m.shards)
-	return shardedMap[K, V]{shards: shards, owned: make([]bool, len(shards))}
+	return shardedMap[K, V]{pages: slices.Clone(m.pages), owned: make([]bool, len(m.pages)), shards: m.shards}
 }

@@ -8,11 +8,17 @@ import (
 )
 
 // TestShardedMapAgainstMap sets and deletes random keys in a chain of clones, across
-// the sizes at which a map splits into more shards, and checks every version against
-// a plain map: a version keeps its keys whatever the versions made from it do.
+// the sizes at which a map splits into more shards and its shards into more pages, and
+// checks every version against a plain map: a version keeps its keys whatever the
+// versions made from it do.
 func TestShardedMapAgainstMap(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for _, start := range []int{0, 10, shardTarget * 3} {
+	for _, c := range []struct{ start, perRound, rounds int }{
+		{0, 2 * shardSplit, 12}, {10, 2 * shardSplit, 12}, {shardTarget * 3, 2 * shardSplit, 12},
+		{pageShards * shardTarget * 2, 2 * shardSplit, 6}, // pages from the start
+		{0, pageShards * shardSplit / 4, 5},               // grown past one page by splits
+	} {
+		start := c.start
 		type version struct {
 			m    shardedMap[string, int]
 			want map[string]int
@@ -20,10 +26,10 @@ func TestShardedMapAgainstMap(t *testing.T) {
 		m := newShardedMap[string, int](start)
 		want := map[string]int{}
 		var versions []version
-		for round := range 12 {
-			n := rng.IntN(2 * shardSplit)
+		for round := range c.rounds {
+			n := c.perRound/2 + rng.IntN(c.perRound)
 			for range n {
-				k := fmt.Sprint(rng.IntN(20 * shardSplit))
+				k := fmt.Sprint(rng.IntN(10 * c.perRound))
 				if rng.IntN(4) == 0 {
 					m.del(k)
 					delete(want, k)
@@ -49,10 +55,13 @@ func TestShardedMapAgainstMap(t *testing.T) {
 			}
 			m = m.clone()
 		}
-		for _, s := range m.shards {
-			if len(s) > shardSplit && len(m.shards) < maxShards {
-				t.Errorf("start %d: a shard of %d keys among %d", start, len(s), len(m.shards))
+		for _, s := range m.eachShard() {
+			if len(s) > shardSplit && m.shards < maxShards {
+				t.Errorf("start %d: a shard of %d keys among %d", start, len(s), m.shards)
 			}
+		}
+		if c.start+c.perRound > pageShards*shardTarget && m.shards <= pageShards {
+			t.Errorf("start %d: %d keys in %d shards, one page", start, m.len(), m.shards)
 		}
 	}
 }
@@ -60,7 +69,7 @@ func TestShardedMapAgainstMap(t *testing.T) {
 // TestShardsFor checks the shard counts: one for a small table, powers of two, at most
 // maxShards.
 func TestShardsFor(t *testing.T) {
-	for size, want := range map[int]int{0: 1, 1: 1, shardTarget: 1, shardTarget + 1: 2, 3 * shardTarget: 4, 1 << 30: maxShards} {
+	for size, want := range map[int]int{0: 1, 1: 1, shardTarget: 1, shardTarget + 1: 8, 3 * shardTarget: 16, 1 << 30: maxShards} {
 		if got := shardsFor(size); got != want {
 			t.Errorf("shardsFor(%d) = %d, want %d", size, got, want)
 		}
@@ -116,9 +125,9 @@ func TestShardTargetBySize(t *testing.T) {
 	for i := range 20 * big {
 		m.set(fmt.Sprint(i), nameRec{key: fmt.Sprint(i)})
 	}
-	for _, s := range m.shards {
-		if len(s) > 4*big {
-			t.Errorf("a shard of %d records, past the split at %d", len(s), 4*big)
+	for _, s := range m.eachShard() {
+		if len(s) > big {
+			t.Errorf("a shard of %d records, past the split at %d", len(s), big)
 		}
 	}
 	if m.len() != 20*big {

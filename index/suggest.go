@@ -250,8 +250,8 @@ type keyShard struct {
 
 // shardsOf cuts the keys of a workspace table into its shards, for a build in parallel.
 func shardsOf(m *shardedMap[string, fileID], skip func(string) bool) []keyShard {
-	out := make([]keyShard, 0, len(m.shards))
-	for _, sh := range m.shards {
+	out := make([]keyShard, 0, m.shards)
+	for _, sh := range m.eachShard() {
 		if len(sh) > 0 {
 			out = append(out, keyShard{sh, skip})
 		}
