@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"testing"
 	"time"
 )
@@ -127,5 +128,49 @@ func BenchmarkHoverAtReferences(b *testing.B) {
 		b.Fatal("no hover at a reference had an answer")
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(offsets)), "ns/hover")
+	b.ReportMetric(float64(slowest.Nanoseconds()), "slowest-ns")
+}
+
+// BenchmarkTypingInRefs types an entry a character at a time at the end of refs.notes of
+// the folder NOTESLS_BENCH_DIR (a notesgen corpus made with -refs), as notesls-bench's
+// typing scenario does, and for each keystroke computes what the server does before it
+// answers: the new text (a copy, as the server's document is), the update, a completion
+// at the cursor, the file's shown findings and the files the edit affected. It reports
+// the time and the allocation a keystroke: the allocation sets how often the collector
+// marks the whole workspace, and what each allocation pays while it does.
+func BenchmarkTypingInRefs(b *testing.B) {
+	srcs, _ := benchDirSources(b)
+	refsPath := filepath.Join(os.Getenv("NOTESLS_BENCH_DIR"), "refs.notes")
+	src, ok := srcs[refsPath]
+	if !ok {
+		b.Skip("NOTESLS_BENCH_DIR has no refs.notes")
+	}
+	w := NewWorkspace(DefaultConfig())
+	snap := w.UpdateMany(srcs)
+	snap.Prepare()
+	snap.DiagnosticsUpTo(refsPath, 1000)
+	snap.Affected()
+	const typed = "data store -- database -- typed entry = see [[sharding]]"
+	var slowest time.Duration
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		text := slices.Clone(src)
+		for i := range len(typed) {
+			start := time.Now()
+			n := len(text)
+			text = append(slices.Clone(text), typed[i])
+			snap, _ := w.UpdateKnowing(refsPath, text, Unchanged{Head: n})
+			snap.CompleteWithin(refsPath, len(text), false, 50*time.Millisecond)
+			snap.DiagnosticsUpTo(refsPath, 1000)
+			snap.Affected()
+			slowest = max(slowest, time.Since(start))
+		}
+		w.Update(refsPath, src)
+	}
+	runtime.ReadMemStats(&after)
+	keys := float64(b.N * len(typed))
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/keys, "ns/key")
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/keys, "B/key")
 	b.ReportMetric(float64(slowest.Nanoseconds()), "slowest-ns")
 }
