@@ -77,6 +77,18 @@ func benchDirSources(b *testing.B) (srcs map[string][]byte, lines int) {
 	return srcs, lines
 }
 
+// benchRefsSources is benchDirSources for a corpus made with -refs: it also returns the
+// path and the text of its refs.notes, skipping the benchmark when there is none.
+func benchRefsSources(b *testing.B) (srcs map[string][]byte, refsPath string, refs []byte) {
+	srcs, _ = benchDirSources(b)
+	refsPath = filepath.Join(os.Getenv("NOTESLS_BENCH_DIR"), "refs.notes")
+	refs, ok := srcs[refsPath]
+	if !ok {
+		b.Skip("NOTESLS_BENCH_DIR has no refs.notes")
+	}
+	return srcs, refsPath, refs
+}
+
 // BenchmarkNearDuplicates runs the workspace-wide near-duplicate pass over the folder
 // NOTESLS_BENCH_DIR: what the first findings of any of its files wait for.
 func BenchmarkNearDuplicates(b *testing.B) {
@@ -92,12 +104,7 @@ func BenchmarkNearDuplicates(b *testing.B) {
 // prepared: what notesls-bench's "hover at [[ref]]" asks, without the protocol or the
 // collector's timing. It reports the slowest hover of a round beside the mean.
 func BenchmarkHoverAtReferences(b *testing.B) {
-	srcs, _ := benchDirSources(b)
-	refsPath := filepath.Join(os.Getenv("NOTESLS_BENCH_DIR"), "refs.notes")
-	src, ok := srcs[refsPath]
-	if !ok {
-		b.Skip("NOTESLS_BENCH_DIR has no refs.notes")
-	}
+	srcs, refsPath, src := benchRefsSources(b)
 	var offsets []int
 	for at := 0; ; {
 		i := bytes.Index(src[at:], []byte("[["))
@@ -139,12 +146,7 @@ func BenchmarkHoverAtReferences(b *testing.B) {
 // the time and the allocation a keystroke: the allocation sets how often the collector
 // marks the whole workspace, and what each allocation pays while it does.
 func BenchmarkTypingInRefs(b *testing.B) {
-	srcs, _ := benchDirSources(b)
-	refsPath := filepath.Join(os.Getenv("NOTESLS_BENCH_DIR"), "refs.notes")
-	src, ok := srcs[refsPath]
-	if !ok {
-		b.Skip("NOTESLS_BENCH_DIR has no refs.notes")
-	}
+	srcs, refsPath, src := benchRefsSources(b)
 	w := NewWorkspace(DefaultConfig())
 	snap := w.UpdateMany(srcs)
 	snap.Prepare()
