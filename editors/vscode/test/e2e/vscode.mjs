@@ -361,7 +361,23 @@ async function main() {
     const dup = expected.find((d) => d.rule === "duplicate-url");
     const kept = expected.find((d) => d.rule === "empty-definition"); // a message without line numbers, which a fix may move
     await focusEditor();
-    await runCommand("Fix All");
+    // Now and then VS Code asks for the fix-all actions and applies none: in one full run
+    // of six on a loaded machine the channel showed the request answered and no
+    // codeAction/resolve after it, the file unchanged. The command is then run once more;
+    // the resolve must be seen either way (below), and the finding must go.
+    const resolves = () => saveChannel().filter((l) => /Sending request 'codeAction\/resolve/.test(l)).length;
+    const before = resolves();
+    for (let attempt = 1; ; attempt++) {
+      await runCommand("Fix All");
+      const deadline = Date.now() + 10_000;
+      while (resolves() === before && Date.now() < deadline) {
+        await page.waitForTimeout(250);
+      }
+      if (resolves() > before || attempt === 2) {
+        break;
+      }
+      console.log("  Fix All asked no codeAction/resolve within 10 s: running it again");
+    }
     await page.keyboard.press("Control+Shift+m");
     await waitFor("the Problems view without the repeated URL, with an empty definition still", (want) => {
       const rows = [...document.querySelectorAll(".markers-panel .monaco-list-row")].map((r) => r.textContent);
