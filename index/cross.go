@@ -268,17 +268,19 @@ func (s *Snapshot) updateCross(prev *crossState, edits []crossEdit) *crossState 
 	// Another file keeps its lines, and loses only the findings of touched keys: those
 	// of a file that holds the key, found through the workspace's tables. No other file
 	// is looked at, however many the workspace has.
+	// A holder of a common key (a topic that hundreds of files use) seldom has a finding
+	// of it: its list is copied only when it has.
+	stubTouched := func(f stubFinding) bool { return stubKeys[f.key] }
 	for _, fi := range s.holdersOfKeys(stubKeys, s.topicFiles, edited) {
-		list := prev.stubs.get(fi.path)
-		if kept := slices.DeleteFunc(slices.Clone(list), func(f stubFinding) bool { return stubKeys[f.key] }); len(kept) < len(list) {
-			st.setStubs(fi.path, kept)
+		if list := prev.stubs.get(fi.path); slices.ContainsFunc(list, stubTouched) {
+			st.setStubs(fi.path, slices.DeleteFunc(slices.Clone(list), stubTouched))
 			st.changed[fi.path] = true
 		}
 	}
+	refTouched := func(b brokenRef) bool { return refKeys[b.key] }
 	for _, fi := range s.holdersOfKeys(refKeys, s.refFiles, edited) {
-		list := prev.broken.get(fi.path)
-		if kept := slices.DeleteFunc(slices.Clone(list), func(b brokenRef) bool { return refKeys[b.key] }); len(kept) < len(list) {
-			st.setBroken(fi.path, kept)
+		if list := prev.broken.get(fi.path); slices.ContainsFunc(list, refTouched) {
+			st.setBroken(fi.path, slices.DeleteFunc(slices.Clone(list), refTouched))
 			st.changed[fi.path] = true
 		}
 	}
@@ -357,8 +359,23 @@ func (st *crossState) setStubs(path string, list []stubFinding) {
 
 // setBroken makes list the broken references of path; an empty list takes the path out.
 func (st *crossState) setBroken(path string, list []brokenRef) {
+	old := st.broken.get(path)
+	// An edited file's references mostly only move with its lines, in the same order: the
+	// keys' counts stand, and a keystroke need not count them in a map.
+	if !slices.EqualFunc(old, list, func(a, b brokenRef) bool { return a.key == b.key }) {
+		st.countDelta(old, list)
+	}
+	if len(list) == 0 {
+		st.broken.del(path)
+		return
+	}
+	st.broken.set(path, list)
+}
+
+// countDelta counts the broken references of list in and those of old out.
+func (st *crossState) countDelta(old, list []brokenRef) {
 	delta := map[string]int32{}
-	for _, b := range st.broken.get(path) {
+	for _, b := range old {
 		delta[b.key]--
 	}
 	for _, b := range list {
@@ -369,11 +386,6 @@ func (st *crossState) setBroken(path string, list []brokenRef) {
 			st.countBroken(k, d)
 		}
 	}
-	if len(list) == 0 {
-		st.broken.del(path)
-		return
-	}
-	st.broken.set(path, list)
 }
 
 // describedAt returns the entry that describes the stub f's key in this snapshot: where
