@@ -38,6 +38,8 @@ type Options struct {
 	// Scenarios are what to measure (scenario.go): "probes" (the requests and edits
 	// above), "typing", "enter", "open". Empty means probes.
 	Scenarios []string
+	// TypingEntries is how many entries the typing scenario types, one after the other.
+	TypingEntries int
 }
 
 // Report is what a run measured. Times are in milliseconds.

@@ -621,7 +621,7 @@ func TestTargets(t *testing.T) {
 func TestScenarios(t *testing.T) {
 	ws, _ := writeWorkspace(t)
 	opts := Options{Workspace: ws, Command: fakeCommand(t, "ok"), Requests: 5, Edits: 10, Seed: 7,
-		Scenarios: []string{"typing", "enter", "open"}, ServerStderr: filepath.Join(t.TempDir(), "stderr"),
+		Scenarios: []string{"typing", "enter", "open"}, TypingEntries: 2, ServerStderr: filepath.Join(t.TempDir(), "stderr"),
 		LanguageID: "notes", Timeout: 5 * time.Second, StartTimeout: 10 * time.Second, Deadline: time.Minute}
 	rep, err := Run(opts)
 	if err != nil {
@@ -631,12 +631,18 @@ func TestScenarios(t *testing.T) {
 	if sc == nil || sc.Typing == nil || sc.Open == nil {
 		t.Fatalf("scenarios: %+v", sc)
 	}
-	typed := len([]rune(sc.Typing.Typed))
+	if len(sc.Typing.Typed) != opts.TypingEntries {
+		t.Fatalf("typed %q, want %d entries", sc.Typing.Typed, opts.TypingEntries)
+	}
+	typed := 0
+	for _, entry := range sc.Typing.Typed {
+		typed += len([]rune(entry))
+		if !strings.Contains(entry, " -- ") || !strings.Contains(entry, "[[") {
+			t.Errorf("typed entry %q: want a path and a reference, to ask completion both", entry)
+		}
+	}
 	if c, d := sc.Typing.KeystrokeToCompletion, sc.Typing.KeystrokeToDiagnostics; c.Count != typed || d.Count != typed || c.Errors+d.Timeouts != 0 {
 		t.Errorf("typing %q: completion %+v, diagnostics %+v; want %d of each", sc.Typing.Typed, c, d, typed)
-	}
-	if !strings.Contains(sc.Typing.Typed, " -- ") || !strings.Contains(sc.Typing.Typed, "[[") {
-		t.Errorf("typed entry %q: want a path and a reference, to ask completion both", sc.Typing.Typed)
 	}
 	if sc.Enter.Count != 10 || sc.Enter.Timeouts != 0 {
 		t.Errorf("enter: %+v, want 10", sc.Enter)

@@ -24,6 +24,7 @@
 //     terms) typed a character at a time on a new last line of the -refs file (else the
 //     opened one), each didChange followed at once by a completion at the cursor, as VS
 //     Code sends them, and that version's diagnostics awaited; then taken away again;
+//     -typing-entries N types N such entries in turn;
 //   - enter: -edits Enters in the middle line of the opened file, each deleted again, to
 //     that version's diagnostics;
 //   - open: hover, definition and completion in turn at random positions during the first
@@ -72,6 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&o.Deadline, "deadline", 15*time.Minute, "the whole run stops measuring after this")
 	fs.StringVar(&o.ServerStderr, "server-stderr", "", "copy the server's stderr to this file")
 	scenarios := fs.String("scenario", "probes", "what to measure, comma-separated: probes (the requests and edits above), typing (an entry typed a character at a time, each followed by completion, diagnostics awaited), enter (Enter in the middle of the file), open (requests in the first second after didOpen)")
+	fs.IntVar(&o.TypingEntries, "typing-entries", 1, "entries the typing scenario types, one after the other (each taken away before the next)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: notesls-bench -workspace DIR [flags] -- SERVER-COMMAND [ARGS...]")
