@@ -56,7 +56,7 @@ func BenchmarkKeyTables(b *testing.B) {
 
 // benchDirSources reads every *.notes file of the folder NOTESLS_BENCH_DIR, skipping
 // the benchmark when it names none, and counts their lines.
-func benchDirSources(b *testing.B) (srcs map[string][]byte, lines int) {
+func benchDirSources(b testing.TB) (srcs map[string][]byte, lines int) {
 	dir := os.Getenv("NOTESLS_BENCH_DIR")
 	if dir == "" {
 		b.Skip("NOTESLS_BENCH_DIR names no corpus")
@@ -79,7 +79,7 @@ func benchDirSources(b *testing.B) (srcs map[string][]byte, lines int) {
 
 // benchRefsSources is benchDirSources for a corpus made with -refs: it also returns the
 // path and the text of its refs.notes, skipping the benchmark when there is none.
-func benchRefsSources(b *testing.B) (srcs map[string][]byte, refsPath string, refs []byte) {
+func benchRefsSources(b testing.TB) (srcs map[string][]byte, refsPath string, refs []byte) {
 	srcs, _ = benchDirSources(b)
 	refsPath = filepath.Join(os.Getenv("NOTESLS_BENCH_DIR"), "refs.notes")
 	refs, ok := srcs[refsPath]

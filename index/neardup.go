@@ -1031,10 +1031,10 @@ func (s *Snapshot) allNames(files []*fileIndex) []nameRec {
 	analysis.Each(len(units), func(u int) {
 		i := units[u].file
 		fi := files[i]
-		shard := fi.lastSeg.one.shard(int(units[u].shard))
+		shard := int(units[u].shard)
 		var buf []byte
-		out := make([]nameRec, 0, len(shard))
-		for key, topicKey := range shard {
+		out := make([]nameRec, 0, fi.lastSeg.one.shardLen(shard))
+		for key, topicKey := range fi.lastSeg.one.shardAll(shard) {
 			if ids, ok := holds.moreOf(key); ok {
 				if slices.ContainsFunc(ids, func(id fileID) bool { return rank[id] < i }) {
 					continue // an earlier file makes it

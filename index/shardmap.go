@@ -36,10 +36,29 @@ type shardedMap[K shardKey, V any] struct {
 // shardPage holds up to pageShards shards; a map of fewer has one page of that many.
 type shardPage[K shardKey, V any] struct{ slots []shardSlot[K, V] }
 
+// A shard is a map and the changes made to it since it was last copied. A version that
+// changes a shard it shares records the change beside the map, copying only the few
+// changes before it, and copies the map once the changes are many: typing one line
+// changes a key of each of a dozen workspace tables at every keystroke, and copying the
+// shards that held them (256 keys each) was a fifth of what a keystroke allocated at a
+// million lines.
 type shardSlot[K shardKey, V any] struct {
 	m     map[K]V
-	owned bool // made or copied by the page's map, free to change
+	delta map[K]shardChange[V] // the changes over m, or nil; while there are any, m is shared and never changed
+	owned bool                 // m, or the delta when there is one, was made or copied by the page's map: free to change
+	added int32                // keys in delta but not in m, less keys of m it removes
 }
+
+// shardChange is a key's value, or its removal, over a shard's map.
+type shardChange[V any] struct {
+	v    V
+	gone bool
+}
+
+// foldAt is the number of changes at which a shard's map is copied with them: a change
+// copies at most this many earlier ones, and the copies of the map are this many
+// changes apart.
+const foldAt = 16
 
 type shardKey interface{ string | uint64 }
 
@@ -107,10 +126,68 @@ func (m *shardedMap[K, V]) shardOf(k K) int {
 	return int(hashOf(k) & uint64(m.shards-1))
 }
 
-// shard returns the map of shard i, which must not be changed.
-func (m *shardedMap[K, V]) shard(i int) map[K]V {
-	return m.pages[i>>pageBits].slots[i&(pageShards-1)].m
+func (m *shardedMap[K, V]) slot(i int) *shardSlot[K, V] {
+	return &m.pages[i>>pageBits].slots[i&(pageShards-1)]
 }
+
+func (s *shardSlot[K, V]) lookup(k K) (V, bool) {
+	if s.delta != nil {
+		if c, ok := s.delta[k]; ok {
+			return c.v, !c.gone
+		}
+	}
+	v, ok := s.m[k]
+	return v, ok
+}
+
+func (s *shardSlot[K, V]) len() int { return len(s.m) + int(s.added) }
+
+// all iterates over the shard's keys and values: the changed ones first, so that a
+// writer setting the key just yielded records a change the iteration has passed.
+func (s *shardSlot[K, V]) all(yield func(K, V) bool) bool {
+	m, delta := s.m, s.delta
+	if delta == nil { // most shards: a plain map, walked without a lookup a key
+		for k, v := range m {
+			if !yield(k, v) {
+				return false
+			}
+		}
+		return true
+	}
+	for k, c := range delta {
+		if !c.gone && !yield(k, c.v) {
+			return false
+		}
+	}
+	for k, v := range m {
+		if _, changed := delta[k]; changed {
+			continue
+		}
+		if !yield(k, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// shardAll iterates over the keys and values of shard i.
+func (m *shardedMap[K, V]) shardAll(i int) iter.Seq2[K, V] {
+	return func(yield func(K, V) bool) {
+		s := m.slot(i)
+		if s.delta != nil {
+			s.all(yield)
+			return
+		}
+		for k, v := range s.m { // most shards: walked here, where the caller's loop is inlined
+			if !yield(k, v) {
+				return
+			}
+		}
+	}
+}
+
+// shardLen returns the number of keys in shard i.
+func (m *shardedMap[K, V]) shardLen(i int) int { return m.slot(i).len() }
 
 func hashOf[K shardKey](k K) uint64 {
 	switch k := any(k).(type) {
@@ -124,11 +201,8 @@ func hashOf[K shardKey](k K) uint64 {
 
 // get returns the value of k, or the zero value.
 func (m *shardedMap[K, V]) get(k K) V {
-	if m.pages == nil {
-		var zero V
-		return zero
-	}
-	return m.shard(m.shardOf(k))[k]
+	v, _ := m.lookup(k)
+	return v
 }
 
 func (m *shardedMap[K, V]) lookup(k K) (V, bool) {
@@ -136,8 +210,12 @@ func (m *shardedMap[K, V]) lookup(k K) (V, bool) {
 		var zero V
 		return zero, false
 	}
-	v, ok := m.shard(m.shardOf(k))[k]
-	return v, ok
+	s := m.slot(m.shardOf(k))
+	if s.delta == nil {
+		v, ok := s.m[k]
+		return v, ok
+	}
+	return s.lookup(k)
 }
 
 func (m *shardedMap[K, V]) set(k K, v V) {
@@ -145,8 +223,20 @@ func (m *shardedMap[K, V]) set(k K, v V) {
 		*m = newShardedMap[K, V](0)
 	}
 	s := m.writable(m.shardOf(k))
-	s[k] = v
-	if len(s) > shardTargetOf[K, V]() && m.shards < maxShards {
+	if s.delta == nil {
+		s.m[k] = v
+	} else {
+		if _, ok := s.delta[k]; !ok {
+			if _, inMap := s.m[k]; !inMap {
+				s.added++
+			}
+		} else if s.delta[k].gone {
+			s.added++
+		}
+		s.delta[k] = shardChange[V]{v: v}
+		s.foldIfLong()
+	}
+	if s.len() > shardTargetOf[K, V]() && m.shards < maxShards {
 		m.split()
 	}
 }
@@ -156,19 +246,49 @@ func (m *shardedMap[K, V]) del(k K) {
 		return
 	}
 	i := m.shardOf(k)
-	if _, ok := m.shard(i)[k]; ok {
-		delete(m.writable(i), k)
+	if _, ok := m.slot(i).lookup(k); !ok {
+		return
+	}
+	s := m.writable(i)
+	if s.delta == nil {
+		delete(s.m, k)
+		return
+	}
+	s.added--
+	if _, inMap := s.m[k]; inMap {
+		s.delta[k] = shardChange[V]{gone: true}
+		s.foldIfLong()
+	} else {
+		delete(s.delta, k)
 	}
 }
 
-// writable returns shard i to change, copying its page and itself first when another
-// version may share them.
-func (m *shardedMap[K, V]) writable(i int) map[K]V {
+// foldIfLong copies the shard's map with its changes once they are many.
+func (s *shardSlot[K, V]) foldIfLong() {
+	if len(s.delta) < foldAt {
+		return
+	}
+	m := maps.Clone(s.m)
+	for k, c := range s.delta {
+		if c.gone {
+			delete(m, k)
+		} else {
+			m[k] = c.v
+		}
+	}
+	s.m, s.delta, s.added = m, nil, 0
+}
+
+// writable returns shard i to change, copying its page first when another version may
+// share it. A shard another version may share gets changes of its own (a copy of the
+// ones it had) over the shared map: the caller changes the map when the shard has no
+// changes, else the changes.
+func (m *shardedMap[K, V]) writable(i int) *shardSlot[K, V] {
 	p := i >> pageBits
 	if !m.owned[p] {
 		slots := make([]shardSlot[K, V], len(m.pages[p].slots))
 		for j, s := range m.pages[p].slots {
-			slots[j].m = s.m
+			slots[j] = shardSlot[K, V]{m: s.m, delta: s.delta, added: s.added}
 		}
 		m.pages[p], m.owned[p] = &shardPage[K, V]{slots: slots}, true
 	}
@@ -176,53 +296,48 @@ func (m *shardedMap[K, V]) writable(i int) map[K]V {
 	switch {
 	case s.m == nil:
 		s.m = map[K]V{}
-	case !s.owned:
-		s.m = maps.Clone(s.m)
+	case s.owned:
+	case s.delta == nil:
+		s.delta = make(map[K]shardChange[V], 1)
+	default:
+		s.delta = maps.Clone(s.delta)
 	}
 	s.owned = true
-	return s.m
+	return s
 }
 
 // split moves the keys into as many shards as their number calls for. The shards are
 // new, so versions sharing the old ones keep them.
 func (m *shardedMap[K, V]) split() {
 	out := newShardedMap[K, V](m.len())
-	for _, s := range m.eachShard() {
-		for k, v := range s {
-			out.writable(out.shardOf(k))[k] = v
-		}
+	for k, v := range m.all() {
+		out.writable(out.shardOf(k)).m[k] = v
 	}
 	*m = out
 }
 
-// eachShard iterates over the shards' maps, which must not be changed.
-func (m *shardedMap[K, V]) eachShard() iter.Seq2[int, map[K]V] {
-	return func(yield func(int, map[K]V) bool) {
-		for i := range m.shards {
-			if !yield(i, m.shard(i)) {
-				return
-			}
-		}
-	}
-}
-
 func (m *shardedMap[K, V]) len() int {
 	n := 0
-	for _, s := range m.eachShard() {
-		n += len(s)
+	for i := range m.shards {
+		n += m.shardLen(i)
 	}
 	return n
 }
 
-// all iterates over the keys and values. A writer may set keys that already exist
-// while iterating.
+// all iterates over the keys and values. A writer may set the key just yielded while
+// iterating.
 func (m *shardedMap[K, V]) all() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
-		for _, s := range m.eachShard() {
-			for k, v := range s {
-				if !yield(k, v) {
-					return
+		for i := range m.shards {
+			s := m.slot(i)
+			if s.delta == nil { // most shards: walked here, where the caller's loop is inlined
+				for k, v := range s.m {
+					if !yield(k, v) {
+						return
+					}
 				}
+			} else if !s.all(yield) {
+				return
 			}
 		}
 	}

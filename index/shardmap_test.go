@@ -16,10 +16,14 @@ func TestShardedMapAgainstMap(t *testing.T) {
 	for _, c := range []struct {
 		start, perRound, rounds int
 		pages                   bool // the map ends with more than one page of shards
+		keys                    int  // the keys are drawn from this many; 0: ten rounds' worth
 	}{
-		{0, 2 * shardSplit, 12, false}, {10, 2 * shardSplit, 12, false}, {shardTarget * 3, 2 * shardSplit, 12, false},
-		{pageShards * shardTarget * 2, 2 * shardSplit, 6, true}, // pages from the start
-		{0, pageShards * shardSplit / 4, 5, true},               // grown past one page by splits
+		{0, 2 * shardSplit, 12, false, 0}, {10, 2 * shardSplit, 12, false, 0}, {shardTarget * 3, 2 * shardSplit, 12, false, 0},
+		{pageShards * shardTarget * 2, 2 * shardSplit, 6, true, 0}, // pages from the start
+		{0, pageShards * shardSplit / 4, 5, true, 0},               // grown past one page by splits
+		// A few changes a version, so that each shard's changes are carried over clones
+		// and its map copied with them now and then; in one shard, and in many.
+		{0, 4, 200, false, 300}, {0, 8, 100, false, 6 * shardTarget},
 	} {
 		start := c.start
 		type version struct {
@@ -32,7 +36,11 @@ func TestShardedMapAgainstMap(t *testing.T) {
 		for round := range c.rounds {
 			n := c.perRound/2 + rng.IntN(c.perRound)
 			for range n {
-				k := fmt.Sprint(rng.IntN(10 * c.perRound))
+				keys := c.keys
+				if keys == 0 {
+					keys = 10 * c.perRound
+				}
+				k := fmt.Sprint(rng.IntN(keys))
 				if rng.IntN(4) == 0 {
 					m.del(k)
 					delete(want, k)
@@ -58,9 +66,9 @@ func TestShardedMapAgainstMap(t *testing.T) {
 			}
 			m = m.clone()
 		}
-		for _, s := range m.eachShard() {
-			if len(s) > shardSplit && m.shards < maxShards {
-				t.Errorf("start %d: a shard of %d keys among %d", start, len(s), m.shards)
+		for i := range m.shards {
+			if n := m.shardLen(i); n > shardSplit && m.shards < maxShards {
+				t.Errorf("start %d: a shard of %d keys among %d", start, n, m.shards)
 			}
 		}
 		if c.pages && m.shards <= pageShards {
@@ -128,12 +136,72 @@ func TestShardTargetBySize(t *testing.T) {
 	for i := range 20 * big {
 		m.set(fmt.Sprint(i), nameRec{key: fmt.Sprint(i)})
 	}
-	for _, s := range m.eachShard() {
-		if len(s) > big {
-			t.Errorf("a shard of %d records, past the split at %d", len(s), big)
+	for i := range m.shards {
+		if n := m.shardLen(i); n > big {
+			t.Errorf("a shard of %d records, past the split at %d", n, big)
 		}
 	}
 	if m.len() != 20*big {
 		t.Errorf("%d records, want %d", m.len(), 20*big)
+	}
+}
+
+// TestShardedMapSetWhileIterating sets each key all yields as it is yielded, in versions
+// whose shards are the map's own, shared, or carry changes over a shared map (the
+// version's own changes, or a copy of those of the one before), and enough
+// of them that shards are copied with their changes halfway: every key is yielded once,
+// with its value before the pass, and the version cloned from is left alone.
+func TestShardedMapSetWhileIterating(t *testing.T) {
+	for _, size := range []int{40, 300, 3 * shardTarget} {
+		for _, changes := range []int{0, 5, 3 * foldAt} {
+			m := newShardedMap[string, int](size)
+			want := map[string]int{}
+			for i := range size {
+				m.set(fmt.Sprint(i), i)
+				want[fmt.Sprint(i)] = i
+			}
+			m = m.clone()
+			for i := range changes { // changes over the shared shards: sets, new keys, deletes
+				k := fmt.Sprint(i * 7 % (size + 10))
+				if i%3 == 0 {
+					m.del(k)
+					delete(want, k)
+				} else {
+					m.set(k, -i)
+					want[k] = -i
+				}
+			}
+			before := maps.Clone(want)
+			prev := m
+			m = m.clone()
+			for i := range min(changes, 4) { // changes of this version before the pass: it owns them
+				k := fmt.Sprint(i * 11 % size)
+				m.set(k, i)
+				want[k] = i
+			}
+			seen := map[string]bool{}
+			for k, v := range m.all() {
+				if seen[k] {
+					t.Fatalf("size %d, changes %d: %q yielded twice", size, changes, k)
+				}
+				seen[k] = true
+				if v != want[k] {
+					t.Fatalf("size %d, changes %d: %q = %d, want %d", size, changes, k, v, want[k])
+				}
+				m.set(k, v+1000)
+				want[k] = v + 1000
+			}
+			if len(seen) != len(want) || m.len() != len(want) {
+				t.Fatalf("size %d, changes %d: %d yielded, %d keys, want %d", size, changes, len(seen), m.len(), len(want))
+			}
+			for k, v := range want {
+				if got, _ := m.lookup(k); got != v {
+					t.Fatalf("size %d, changes %d: %q = %d after the pass, want %d", size, changes, k, got, v)
+				}
+				if got, _ := prev.lookup(k); got != before[k] {
+					t.Fatalf("size %d, changes %d: the version before has %q = %d, want %d", size, changes, k, got, before[k])
+				}
+			}
+		}
 	}
 }

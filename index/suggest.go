@@ -2,6 +2,7 @@ package index
 
 import (
 	"hash/maphash"
+	"iter"
 	"math/bits"
 	"runtime"
 	"slices"
@@ -244,16 +245,16 @@ func (s *Snapshot) buildSuggestIndex(paths bool, workers int) suggestIndex {
 
 // keyShard is one shard of a workspace table's keys, with the keys of it to skip.
 type keyShard struct {
-	keys map[string]fileID
+	keys iter.Seq2[string, fileID]
 	skip func(string) bool // nil: none
 }
 
 // shardsOf cuts the keys of a workspace table into its shards, for a build in parallel.
 func shardsOf(m *shardedMap[string, fileID], skip func(string) bool) []keyShard {
 	out := make([]keyShard, 0, m.shards)
-	for _, sh := range m.eachShard() {
-		if len(sh) > 0 {
-			out = append(out, keyShard{sh, skip})
+	for i := range m.shards {
+		if m.shardLen(i) > 0 {
+			out = append(out, keyShard{m.shardAll(i), skip})
 		}
 	}
 	return out
