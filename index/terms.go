@@ -43,7 +43,6 @@ type termList struct {
 	// roots is the list of the top-level topics alone, for completion at the start of a
 	// line, where every line starts; nil in itself.
 	roots *termList
-
 }
 
 // termEntry is a term or one file's alias of it, as a completion candidate.
