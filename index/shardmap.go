@@ -142,18 +142,12 @@ func (s *shardSlot[K, V]) lookup(k K) (V, bool) {
 
 func (s *shardSlot[K, V]) len() int { return len(s.m) + int(s.added) }
 
-// all iterates over the shard's keys and values: the changed ones first, so that a
-// writer setting the key just yielded records a change the iteration has passed.
-func (s *shardSlot[K, V]) all(yield func(K, V) bool) bool {
+// allChanged iterates over the keys and values of a shard with changes: the changed
+// ones first, so that a writer setting the key just yielded records a change the
+// iteration has passed. A shard without changes is walked as its map, where the
+// caller's loop is inlined.
+func (s *shardSlot[K, V]) allChanged(yield func(K, V) bool) bool {
 	m, delta := s.m, s.delta
-	if delta == nil { // most shards: a plain map, walked without a lookup a key
-		for k, v := range m {
-			if !yield(k, v) {
-				return false
-			}
-		}
-		return true
-	}
 	for k, c := range delta {
 		if !c.gone && !yield(k, c.v) {
 			return false
@@ -175,10 +169,10 @@ func (m *shardedMap[K, V]) shardAll(i int) iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
 		s := m.slot(i)
 		if s.delta != nil {
-			s.all(yield)
+			s.allChanged(yield)
 			return
 		}
-		for k, v := range s.m { // most shards: walked here, where the caller's loop is inlined
+		for k, v := range s.m {
 			if !yield(k, v) {
 				return
 			}
@@ -226,11 +220,9 @@ func (m *shardedMap[K, V]) set(k K, v V) {
 	if s.delta == nil {
 		s.m[k] = v
 	} else {
-		if _, ok := s.delta[k]; !ok {
-			if _, inMap := s.m[k]; !inMap {
-				s.added++
-			}
-		} else if s.delta[k].gone {
+		if c, ok := s.delta[k]; ok && c.gone {
+			s.added++ // a key of m, back
+		} else if _, inMap := s.m[k]; !ok && !inMap {
 			s.added++
 		}
 		s.delta[k] = shardChange[V]{v: v}
@@ -330,13 +322,13 @@ func (m *shardedMap[K, V]) all() iter.Seq2[K, V] {
 	return func(yield func(K, V) bool) {
 		for i := range m.shards {
 			s := m.slot(i)
-			if s.delta == nil { // most shards: walked here, where the caller's loop is inlined
+			if s.delta == nil {
 				for k, v := range s.m {
 					if !yield(k, v) {
 						return
 					}
 				}
-			} else if !s.all(yield) {
+			} else if !s.allChanged(yield) {
 				return
 			}
 		}

@@ -472,7 +472,7 @@ func (s *Snapshot) termList() *termList {
 // termListNow returns the term list and what this snapshot's edits changed in it.
 func (s *Snapshot) termListNow() (*termList, *termsNow) {
 	tl := s.termList()
-	return tl, s.terms.now.get(func() *termsNow { return s.touchedTerms(tl) })
+	return tl, s.terms.now.get(s.touchedTerms) // after the list: its entries are relative to it
 }
 
 // buildTermList lists every term and alias of the workspace with its uses.
@@ -514,15 +514,15 @@ func (s *Snapshot) buildTermList() *termList {
 	return tl
 }
 
-// touchedTerms finds the entries of tl that the edits since it was built may have
-// changed, and makes them anew: the terms of the touched topics, the aliases of those
-// topics and of the touched alias keys. When the snapshot before had its own ready, only
-// the last edit's are made anew.
-func (s *Snapshot) touchedTerms(tl *termList) *termsNow {
+// touchedTerms finds the entries of the term list that the edits since it was built may
+// have changed, and makes them anew: the terms of the touched topics, the aliases of
+// those topics and of the touched alias keys. When a snapshot since the list made its
+// own, only the entries of the edits after that one are made anew.
+func (s *Snapshot) touchedTerms() *termsNow {
 	w := s.terms
 	if prev := w.prev; prev != nil {
 		topics, aliases := w.edit.topics, w.edit.aliases
-		fresh := s.freshTerms(tl, topics, aliases)
+		fresh := s.freshTerms(topics, aliases)
 		now := &termsNow{staleTopics: maps.Clone(prev.staleTopics), staleAliases: maps.Clone(prev.staleAliases)}
 		maps.Copy(now.staleTopics, fresh.staleTopics)
 		maps.Copy(now.staleAliases, fresh.staleAliases)
@@ -536,14 +536,14 @@ func (s *Snapshot) touchedTerms(tl *termList) *termsNow {
 		now.findRoots()
 		return now
 	}
-	now := s.freshTerms(tl, w.topics, w.aliases)
+	now := s.freshTerms(w.topics, w.aliases)
 	now.findRoots()
 	return now
 }
 
 // freshTerms makes the entries of topics and of alias keys, and of the aliases of
-// those topics that tl holds, as they are now.
-func (s *Snapshot) freshTerms(tl *termList, topics, aliases map[string]bool) *termsNow {
+// those topics, as they are now.
+func (s *Snapshot) freshTerms(topics, aliases map[string]bool) *termsNow {
 	now := &termsNow{staleTopics: maps.Clone(topics), staleAliases: maps.Clone(aliases)}
 	if now.staleTopics == nil {
 		now.staleTopics = map[string]bool{}
