@@ -79,10 +79,10 @@ func Fix(src []byte, sorting bool) []byte {
 
 func format(f *File, sorting, fix bool) []byte {
 	if f.NumLines() == 0 {
-		return slices.Clone(f.Src)
+		return slices.Clone(f.Text.Bytes())
 	}
 	eol := []byte("\n")
-	if end, next := LineEnd(f.Src, f.Start(0)); next-end == 2 {
+	if end, next := f.Text.LineEnd(f.Start(0)); next-end == 2 {
 		eol = []byte("\r\n")
 	}
 	lines := make([][]byte, f.NumLines())
@@ -114,8 +114,8 @@ func format(f *File, sorting, fix bool) []byte {
 		}
 	}
 	var out bytes.Buffer
-	out.Grow(len(f.Src) + len(eol))
-	out.Write(f.Src[:f.BOM])
+	out.Grow(f.Text.Len() + len(eol))
+	out.Write(f.Text.Slice(0, f.BOM))
 	for _, l := range lines {
 		out.Write(l)
 		out.Write(eol)

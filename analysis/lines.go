@@ -140,7 +140,7 @@ func (f *File) indexBlocks() {
 // LineText returns the content of line i without its line end.
 func (f *File) LineText(i int) []byte {
 	s := f.Start(i)
-	return f.Src[s : s+int(f.Line(i).Len)]
+	return f.Text.Slice(s, s+int(f.Line(i).Len))
 }
 
 // LineSpan returns the file span of line i without its line end.
@@ -159,8 +159,8 @@ type FileBuilder struct {
 }
 
 // NewFileBuilder starts a File over src, whose byte order mark takes bom bytes.
-func NewFileBuilder(src []byte, bom int) *FileBuilder {
-	return &FileBuilder{f: &File{Src: src, BOM: bom}}
+func NewFileBuilder(src Text, bom int) *FileBuilder {
+	return &FileBuilder{f: &File{Text: src, BOM: bom}}
 }
 
 // Expect says about how many lines the File will have in all, so that each chunk is
@@ -250,8 +250,8 @@ func (b *FileBuilder) File() *File {
 
 // newFileSized makes a File of n lines whose trees and starts the caller fills in with
 // setLine, then calls rebase.
-func newFileSized(src []byte, bom, n int) *File {
-	f := &File{Src: src, BOM: bom, n: n}
+func newFileSized(src Text, bom, n int) *File {
+	f := &File{Text: src, BOM: bom, n: n}
 	lines := make([]Line, n)
 	starts := make([]int, n)
 	for at := 0; at < n; at += chunkSize {

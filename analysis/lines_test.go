@@ -96,7 +96,7 @@ func TestBuilderCopy(t *testing.T) {
 		src := append(append(append([]byte(nil), prevSrc[:headEnd]...), c.insert...), prevSrc[tailStart:]...)
 		delta := len(src) - len(prevSrc)
 
-		b := NewFileBuilder(src, 0)
+		b := NewFileBuilder(NewText(src), 0)
 		b.Copy(prev, 0, c.keepHead, 0)
 		var lp LineParser
 		for start := headEnd; start < headEnd+len(c.insert); {
@@ -158,7 +158,7 @@ func TestBuilderEditsInSequence(t *testing.T) {
 			tailStart = f.Start(keepHead + skip)
 		}
 		next := slices.Concat(src[:headEnd], insert, src[tailStart:])
-		b := NewFileBuilder(next, 0)
+		b := NewFileBuilder(NewText(next), 0)
 		b.Copy(f, 0, keepHead, 0)
 		var lp LineParser
 		inserted := 0
@@ -271,6 +271,11 @@ func TestParseParallel(t *testing.T) {
 	for i, src := range srcs {
 		for _, workers := range []int{1, 2, 3, 7} {
 			sameFile(t, fmt.Sprintf("source %d, %d workers", i, workers), ParseParallel(src, workers), Parse(src))
+			// A text cut in small chunks is parsed chunk by chunk, and its parts are
+			// runs of chunks.
+			small := NewTextSized(src, 16)
+			sameFile(t, fmt.Sprintf("source %d in small chunks, %d workers", i, workers), ParseTextParallel(small, workers), Parse(src))
+			sameFile(t, fmt.Sprintf("source %d in small chunks", i), ParseText(small), Parse(src))
 		}
 	}
 }

@@ -36,7 +36,7 @@ func Outline(f *File) []Symbol {
 				seg := l.Segments[k].Span.In(start)
 				at = len(nodes)
 				nodes = append(nodes, node{sym: Symbol{
-					Name:      string(f.Src[seg.Start:seg.End]),
+					Name:      string(f.Text.Slice(seg.Start, seg.End)),
 					Key:       key,
 					Range:     lineSpan,
 					Selection: seg,
@@ -48,7 +48,7 @@ func Outline(f *File) []Symbol {
 			n.sym.Range.End = lineSpan.End
 			if k == len(l.Segments)-1 && n.sym.Detail == "" && l.Sep.Defines() {
 				body := l.Body.In(start)
-				n.sym.Detail = string(f.Src[body.Start:body.End])
+				n.sym.Detail = string(f.Text.Slice(body.Start, body.End))
 			}
 			if n.index == nil && k+1 < len(l.Segments) {
 				n.index = map[string]int{}

@@ -11,7 +11,7 @@ import (
 func outlineString(f *File, syms []Symbol, depth int, b *strings.Builder) {
 	for _, s := range syms {
 		fmt.Fprintf(b, "%s%s [%d-%d] sel=%q detail=%q\n", strings.Repeat("  ", depth), s.Name,
-			f.LineAt(s.Range.Start), f.LineAt(s.Range.End), f.Src[s.Selection.Start:s.Selection.End], s.Detail)
+			f.LineAt(s.Range.Start), f.LineAt(s.Range.End), f.Text.Slice(s.Selection.Start, s.Selection.End), s.Detail)
 		outlineString(f, s.Children, depth+1, b)
 	}
 }

@@ -1,32 +1,24 @@
 package analysis
 
-import (
-	"bytes"
-)
-
 // ParseParallel parses src like Parse, on up to workers goroutines, each taking a part
 // of the file cut at a line end. The result is the same as Parse's.
-func ParseParallel(src []byte, workers int) *File {
-	start := 0
-	if bytes.HasPrefix(src, bom) {
-		start = len(bom)
-	}
-	bounds := []int{start}
+func ParseParallel(src []byte, workers int) *File { return ParseTextParallel(NewText(src), workers) }
+
+// ParseTextParallel is ParseParallel of a text in chunks, which the File keeps. The parts
+// are runs of chunks: a line lies inside one.
+func ParseTextParallel(t Text, workers int) *File {
+	bounds := []int{0} // chunk indexes
 	for w := 1; w < workers; w++ {
-		cut := start + (len(src)-start)*w/workers
-		nl := bytes.IndexByte(src[cut:], '\n')
-		if nl < 0 {
-			break
-		}
-		cut += nl + 1
-		if cut > bounds[len(bounds)-1] && cut < len(src) {
+		cut := t.chunkAt(t.n * w / workers)
+		if cut > bounds[len(bounds)-1] {
 			bounds = append(bounds, cut)
 		}
 	}
-	bounds = append(bounds, len(src))
+	bounds = append(bounds, len(t.chunks))
 	if len(bounds) <= 2 {
-		return Parse(src)
+		return ParseText(t)
 	}
+	bomLen := t.bomLen()
 	// Count each part's lines first, so that every worker parses straight into its part
 	// of one table: a table of a million lines is too large to build twice.
 	parts := len(bounds) - 1
@@ -34,8 +26,10 @@ func ParseParallel(src []byte, workers int) *File {
 	var g Group
 	for i := range parts {
 		g.Go(func() {
-			for at := bounds[i]; at < bounds[i+1]; counts[i]++ {
-				_, at = LineEnd(src, at)
+			for k := bounds[i]; k < bounds[i+1]; k++ {
+				for at := t.firstLineIn(k, bomLen); at < len(t.chunks[k].b); counts[i]++ {
+					_, at = LineEnd(t.chunks[k].b, at)
+				}
 			}
 		})
 	}
@@ -46,19 +40,31 @@ func ParseParallel(src []byte, workers int) *File {
 		offsets[i] = total
 		total += c
 	}
-	f := newFileSized(src, start, total)
+	f := newFileSized(t, bomLen, total)
 	for i := range parts {
 		g.Go(func() {
 			var p lineParser
-			at := bounds[i]
-			for k := range counts[i] {
-				end, next := LineEnd(src, at)
-				f.setLine(offsets[i]+k, at, p.parseLine(src[at:end]))
-				at = next
+			line := offsets[i]
+			for k := bounds[i]; k < bounds[i+1]; k++ {
+				c := t.chunks[k]
+				for at := t.firstLineIn(k, bomLen); at < len(c.b); line++ {
+					end, next := LineEnd(c.b, at)
+					f.setLine(line, c.at+at, p.parseLine(c.b[at:end]))
+					at = next
+				}
 			}
 		})
 	}
 	g.Wait()
 	f.rebase()
 	return f
+}
+
+// firstLineIn is where the first line of chunk k begins inside it: after the byte order
+// mark in the first chunk, at its start in the others.
+func (t Text) firstLineIn(k, bomLen int) int {
+	if k == 0 {
+		return bomLen
+	}
+	return 0
 }

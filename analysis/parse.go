@@ -11,18 +11,21 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // Parse parses a whole file. It never fails: a malformed line yields a partial tree and
 // diagnostics. Time and memory are linear in len(src).
-func Parse(src []byte) *File {
-	bomLen := 0
-	if bytes.HasPrefix(src, bom) {
-		bomLen = len(bom)
-	}
-	b := NewFileBuilder(src, bomLen)
-	b.Expect(CountLines(src[bomLen:]))
+func Parse(src []byte) *File { return ParseText(NewText(src)) }
+
+// ParseText is Parse of a text in chunks, which the File keeps.
+func ParseText(t Text) *File {
+	bomLen := t.bomLen()
+	b := NewFileBuilder(t, bomLen)
+	b.Expect(t.countLines())
 	var p lineParser
-	for start := bomLen; start < len(src); {
-		end, next := LineEnd(src, start)
-		b.Add(start, p.parseLine(src[start:end]))
-		start = next
+	// A line lies inside one chunk: each chunk is parsed on its own.
+	for k, c := range t.chunks {
+		for start := t.firstLineIn(k, bomLen); start < len(c.b); {
+			end, next := LineEnd(c.b, start)
+			b.Add(c.at+start, p.parseLine(c.b[start:end]))
+			start = next
+		}
 	}
 	return b.File()
 }

@@ -51,7 +51,7 @@ func LineTokens(f *File, i int) []Token {
 		add(attrs.Gloss, TokenGloss)
 		if k+1 < len(l.Segments) {
 			// The operator between two segments, without the spaces around it.
-			text := f.Src[start+int(seg.Span.End) : start+int(l.Segments[k+1].Span.Start)]
+			text := f.Text.Slice(start+int(seg.Span.End), start+int(l.Segments[k+1].Span.Start))
 			lo, hi := 0, len(text)
 			for lo < hi && text[lo] == ' ' {
 				lo++
@@ -88,10 +88,10 @@ func LineTokens(f *File, i int) []Token {
 	// Segment names, minus the pieces inside them and the spaces around those.
 	var out []Token
 	piece := func(from, to int) {
-		for from < to && f.Src[from] == ' ' {
+		for from < to && f.Text.At(from) == ' ' {
 			from++
 		}
-		for to > from && f.Src[to-1] == ' ' {
+		for to > from && f.Text.At(to-1) == ' ' {
 			to--
 		}
 		if to > from {

@@ -4,7 +4,8 @@ package analysis
 // start (LineSpan), so that an edit re-parses only the lines it touches and reuses the
 // others unchanged; Start gives each line's absolute offset. A File is immutable.
 type File struct {
-	Src []byte
+	// Text is the file's text, in chunks: a line's bytes are a slice of one.
+	Text Text
 	// BOM is the length of a leading byte order mark (0 or 3), which is not part of line 0.
 	BOM int
 

@@ -68,7 +68,7 @@ const (
 // parser keep every line that the edit did not touch, and the tables follow the changed
 // lines instead of being built again; an edit that keeps the line count and every path
 // (typing in a body) keeps the topic tables as they are. change says which lines changed.
-func buildFile(path string, src []byte, prev *fileIndex, same Unchanged) (fi *fileIndex, how fileChange, change *lineChange) {
+func buildFile(path string, src analysis.Text, prev *fileIndex, same Unchanged) (fi *fileIndex, how fileChange, change *lineChange) {
 	if prev == nil {
 		return indexFile(path, parseParallel(src)), changedAll, nil
 	}

@@ -47,7 +47,7 @@ func lineOf(src []byte, off int) int { return bytes.Count(src[:off], []byte("\n"
 
 // reparse is reparseRange without the change, knowing nothing of the edit.
 func reparse(prev *analysis.File, src []byte) *analysis.File {
-	f, _ := reparseRange(prev, src, Unchanged{})
+	f, _ := reparseRange(prev, analysis.NewText(src), Unchanged{})
 	return f
 }
 
@@ -88,8 +88,17 @@ func FuzzReparse(f *testing.F) {
 		edited := slices.Concat(old[:from], insert, old[to:])
 		sameTree(t, reparse(analysis.Parse(old), edited), analysis.Parse(edited))
 		// Told the range the edit replaced, as the server is by the editor.
-		told, _ := reparseRange(analysis.Parse(old), edited, Unchanged{Head: from, Tail: len(old) - to})
+		told, _ := reparseRange(analysis.Parse(old), analysis.NewText(edited), Unchanged{Head: from, Tail: len(old) - to})
 		sameTree(t, told, analysis.Parse(edited))
+		// In small chunks, spliced as the server splices an editor's text: lines and
+		// the texts compared fall in many chunks.
+		small := analysis.NewTextSized(old, 8)
+		spliced, _ := small.Splice(from, to, string(insert))
+		if spliced.String() != string(edited) {
+			t.Fatalf("spliced text %q, want %q", spliced.String(), edited)
+		}
+		chunked, _ := reparseRange(analysis.ParseText(small), spliced, Unchanged{Head: from, Tail: len(old) - to})
+		sameTree(t, chunked, analysis.Parse(edited))
 	})
 }
 
@@ -97,6 +106,8 @@ func TestReparseCorpusEdits(t *testing.T) {
 	src := corpus(t)
 	r := rand.New(rand.NewPCG(1, 2))
 	prev := analysis.Parse(src)
+	text := analysis.NewTextSized(src, 64)
+	chunked := analysis.ParseText(text)
 	for i := range 300 {
 		from := r.IntN(len(src))
 		to := min(len(src), from+r.IntN(40))
@@ -105,10 +116,14 @@ func TestReparseCorpusEdits(t *testing.T) {
 		src = slices.Concat(src[:from], insert, src[to:])
 		next := reparse(prev, src)
 		if i%2 == 1 {
-			next, _ = reparseRange(prev, src, Unchanged{Head: from, Tail: tail})
+			next, _ = reparseRange(prev, analysis.NewText(src), Unchanged{Head: from, Tail: tail})
 		}
 		sameTree(t, next, analysis.Parse(src))
 		prev = next
+		// The same edits to a text in small chunks, spliced as the server splices.
+		text, _ = text.Splice(from, to, string(insert))
+		chunked, _ = reparseRange(chunked, text, Unchanged{Head: from, Tail: tail})
+		sameTree(t, chunked, analysis.Parse(src))
 	}
 }
 
@@ -119,7 +134,7 @@ func TestParseParallelMatchesParse(t *testing.T) {
 		b.Write(src)
 		b.WriteString([]string{"mixed\r\nends\rhere\n", "\n", "no final newline"}[i%3])
 	}
-	sameTree(t, parseParallel(b.Bytes()), analysis.Parse(b.Bytes()))
+	sameTree(t, parseParallel(analysis.NewText(b.Bytes())), analysis.Parse(b.Bytes()))
 }
 
 // diagLines renders a file's findings as "line:rule" for compact comparisons.

@@ -31,7 +31,7 @@ const (
 // oversized reports whether fi is past the size limit of the cross-line rules.
 func (s *Snapshot) oversized(fi *fileIndex) bool {
 	limit := s.ConfigOf(fi.path).MaxFileSize
-	return limit > 0 && len(fi.ast.Src) > limit
+	return limit > 0 && fi.ast.Text.Len() > limit
 }
 
 // findingBudget counts a file's cross-line findings against the limit.
@@ -79,7 +79,7 @@ func (b *findingBudget) takeN(n int) int {
 func (s *Snapshot) oversizedFinding(fi *fileIndex) Diagnostic {
 	return Diagnostic{Span: fi.ast.LineSpan(0), Rule: RuleLimitReached, Limit: "maxFileSize",
 		Message: fmt.Sprintf("cross-line rules (duplicates, stubs, references, near-duplicates) skipped: the file is %s, over the limit of %s; raise \"maxFileSize\" in %s (0: no limit)",
-			megabytes(len(fi.ast.Src)), megabytes(s.ConfigOf(fi.path).MaxFileSize), ConfigFileName)}
+			megabytes(fi.ast.Text.Len()), megabytes(s.ConfigOf(fi.path).MaxFileSize), ConfigFileName)}
 }
 
 // budgetFinding says how many cross-line findings of fi went unreported.

@@ -272,7 +272,7 @@ func TestMentionsAgainstReference(t *testing.T) {
 				ln := f.LineAt(d.Span.Start)
 				st := f.Start(ln)
 				got[p] = append(got[p], fmt.Sprintf("%d:%d-%d %s", ln, d.Span.Start-st, d.Span.End-st,
-					analysis.NameKey(f.Src[d.Span.Start:d.Span.End])))
+					analysis.NameKey(f.Text.Slice(d.Span.Start, d.Span.End))))
 			}
 		}
 		want := referenceMentions(files)

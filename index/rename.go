@@ -33,12 +33,12 @@ func (s *Snapshot) PrepareRename(path string, offset int) (RenameTarget, bool) {
 	for i, seg := range l.Segments {
 		name := seg.Name().In(start)
 		if name.Contains(offset) {
-			return RenameTarget{Key: l.TopicKey(i), Name: string(fi.ast.Src[name.Start:name.End]), Span: name, seg: i}, true
+			return RenameTarget{Key: l.TopicKey(i), Name: string(fi.ast.Text.Slice(name.Start, name.End)), Span: name, seg: i}, true
 		}
 	}
 	for _, r := range l.Refs() {
 		if target := r.Target.In(start); target.Contains(offset) || target.End == offset {
-			return s.referenceTarget(fi.ast.Src[target.Start:target.End], target.Start, r.Key, offset)
+			return s.referenceTarget(fi.ast.Text.Slice(target.Start, target.End), target.Start, r.Key, offset)
 		}
 	}
 	return RenameTarget{}, false
@@ -150,7 +150,7 @@ func (s *Snapshot) rename(path string, offset int, newName string, merge bool) (
 						continue
 					}
 					target := r.Target.In(start)
-					if sp, ok := segmentOf(fi.ast.Src[target.Start:target.End], t.seg, byName); ok {
+					if sp, ok := segmentOf(fi.ast.Text.Slice(target.Start, target.End), t.seg, byName); ok {
 						edits[fi] = append(edits[fi], textEdit{span: analysis.Span{Start: target.Start + sp.Start, End: target.Start + sp.End}, text: newName, line: int(ln)})
 					}
 				}
@@ -279,12 +279,12 @@ func applyRename(f *analysis.File, edits []textEdit, sorting bool) []byte {
 	e := 0
 	for i := range f.NumLines() {
 		start, text := f.Start(i), f.LineText(i)
-		end, next := analysis.LineEnd(f.Src, start)
-		ends[i] = f.Src[end:next]
+		end, next := f.Text.LineEnd(start)
+		ends[i] = f.Text.Slice(end, next)
 		var b []byte
 		at := start
 		for e < len(edits) && edits[e].span.Start < start+len(text) {
-			b = append(b, f.Src[at:edits[e].span.Start]...)
+			b = append(b, f.Text.Slice(at, edits[e].span.Start)...)
 			b = append(b, edits[e].text...)
 			at = edits[e].span.End
 			renamed[i] = true
@@ -293,7 +293,7 @@ func applyRename(f *analysis.File, edits []textEdit, sorting bool) []byte {
 		if b == nil {
 			lines[i] = text
 		} else {
-			lines[i] = append(b, f.Src[at:start+len(text)]...)
+			lines[i] = append(b, f.Text.Slice(at, start+len(text))...)
 		}
 	}
 	if sorting {
@@ -309,8 +309,8 @@ func applyRename(f *analysis.File, edits []textEdit, sorting bool) []byte {
 		}
 	}
 	var out bytes.Buffer
-	out.Grow(len(f.Src) + len(edits)*8)
-	out.Write(f.Src[:f.BOM])
+	out.Grow(f.Text.Len() + len(edits)*8)
+	out.Write(f.Text.Slice(0, f.BOM))
 	for i, l := range lines {
 		out.Write(l)
 		out.Write(ends[i])

@@ -20,15 +20,15 @@ type lineChange struct {
 // the lines before the first differing byte and after the last one keep their trees (and
 // share their chunks), so an edit costs the lines it touches. It reports the lines it
 // re-parsed, or nil when it parsed the whole file.
-func reparseRange(prev *analysis.File, src []byte, same Unchanged) (*analysis.File, *lineChange) {
-	old := prev.Src
-	if prev.BOM != 0 || bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}) || prev.NumLines() == 0 {
+func reparseRange(prev *analysis.File, src analysis.Text, same Unchanged) (*analysis.File, *lineChange) {
+	old := prev.Text
+	if prev.BOM != 0 || bytes.HasPrefix(src.Piece(0), []byte{0xEF, 0xBB, 0xBF}) || prev.NumLines() == 0 {
 		return parseParallel(src), nil
 	}
-	head := max(0, min(same.Head, len(old), len(src)))
-	prefix := head + commonPrefix(old[head:], src[head:])
-	tail := max(0, min(same.Tail, len(old)-prefix, len(src)-prefix))
-	suffix := tail + commonSuffix(old[prefix:len(old)-tail], src[prefix:len(src)-tail])
+	head := max(0, min(same.Head, old.Len(), src.Len()))
+	prefix := head + analysis.CommonPrefix(old, src, head)
+	tail := max(0, min(same.Tail, old.Len()-prefix, src.Len()-prefix))
+	suffix := tail + analysis.CommonSuffix(old, src, old.Len()-tail, src.Len()-tail, prefix)
 	// Lines wholly before the change: those that end (with their line end) before prefix.
 	// A line whose end lies at prefix may gain text, so it is re-parsed.
 	keepHead := prev.LineAt(prefix)
@@ -45,24 +45,24 @@ func reparseRange(prev *analysis.File, src []byte, same Unchanged) (*analysis.Fi
 	}
 	// Lines wholly after the change: those starting at or after len(old)-suffix, and not
 	// right after a CR that the change could join.
-	oldTailStart := len(old) - suffix
+	oldTailStart := old.Len() - suffix
 	keepTail := prev.LineAt(oldTailStart) + 1
 	for keepTail < prev.NumLines() && prev.Start(keepTail) < oldTailStart+1 {
 		keepTail++
 	}
-	delta := len(src) - len(old)
+	delta := src.Len() - old.Len()
 	b := analysis.NewFileBuilder(src, 0)
-	midEnd := len(src)
+	midEnd := src.Len()
 	if keepTail < prev.NumLines() {
 		midEnd = prev.Start(keepTail) + delta
 	}
-	b.Expect(keepHead + analysis.CountLines(src[headEnd:midEnd]) + prev.NumLines() - keepTail)
+	b.Expect(keepHead + countLines(src, headEnd, midEnd) + prev.NumLines() - keepTail)
 	b.Copy(prev, 0, keepHead, 0)
 	var lp analysis.LineParser
 	to := keepHead
 	for start := headEnd; start < midEnd; to++ {
-		end, next := analysis.LineEnd(src, start)
-		b.Add(start, lp.Parse(src[start:end]))
+		end, next := src.LineEnd(start)
+		b.Add(start, lp.Parse(src.Slice(start, end)))
 		start = next
 	}
 	b.Copy(prev, keepTail, prev.NumLines(), delta)
@@ -83,42 +83,26 @@ func reparseRange(prev *analysis.File, src []byte, same Unchanged) (*analysis.Fi
 
 // rawLine is line i of f with its line end.
 func rawLine(f *analysis.File, i int) []byte {
-	end := len(f.Src)
+	end := f.Text.Len()
 	if i+1 < f.NumLines() {
 		end = f.Start(i + 1)
 	}
-	return f.Src[f.Start(i):end]
+	return f.Text.Slice(f.Start(i), end)
 }
 
-// commonPrefix returns the length of the longest common prefix of a and b. It compares
-// large blocks first: an edit in a 10 MB file is found in well under a millisecond.
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	for block := 1 << 16; block >= 8; block >>= 4 {
-		for i+block <= n && bytes.Equal(a[i:i+block], b[i:i+block]) {
-			i += block
-		}
+// countLines is analysis.CountLines of bytes [from, to) of t, counted a chunk at a time.
+func countLines(t analysis.Text, from, to int) int {
+	n := 0
+	for at := from; at < to; {
+		p := t.Piece(at)
+		p = p[:min(len(p), to-at)]
+		n += bytes.Count(p, []byte{'\n'})
+		at += len(p)
 	}
-	for i < n && a[i] == b[i] {
-		i++
+	if to > from && t.At(to-1) != '\n' {
+		n++
 	}
-	return i
-}
-
-// commonSuffix returns the length of the longest common suffix of a and b.
-func commonSuffix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	for block := 1 << 16; block >= 8; block >>= 4 {
-		for i+block <= n && bytes.Equal(a[len(a)-i-block:len(a)-i], b[len(b)-i-block:len(b)-i]) {
-			i += block
-		}
-	}
-	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
-		i++
-	}
-	return i
+	return n
 }
 
 // parallelThreshold is the size above which a file is parsed in parts on all cores:
@@ -126,10 +110,10 @@ func commonSuffix(a, b []byte) int {
 const parallelThreshold = 4 << 20
 
 // parseParallel parses src like analysis.Parse, on every core when it is large.
-func parseParallel(src []byte) *analysis.File {
+func parseParallel(src analysis.Text) *analysis.File {
 	workers := runtime.GOMAXPROCS(0)
-	if len(src) < parallelThreshold || workers < 2 {
-		return analysis.Parse(src)
+	if src.Len() < parallelThreshold || workers < 2 {
+		return analysis.ParseText(src)
 	}
-	return analysis.ParseParallel(src, workers)
+	return analysis.ParseTextParallel(src, workers)
 }

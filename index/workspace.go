@@ -201,6 +201,12 @@ type Unchanged struct{ Head, Tail int }
 // UpdateKnowing is Update for a text of which same is known to be unchanged. A wrong
 // same makes a wrong index: it must come from the edit itself.
 func (w *Workspace) UpdateKnowing(path string, src []byte, same Unchanged) (snap *Snapshot, affected []string) {
+	return w.UpdateText(path, analysis.NewText(src), same)
+}
+
+// UpdateText is UpdateKnowing for a text in chunks, which the index keeps: an editor's
+// version of a large file shares most of its chunks with the one before.
+func (w *Workspace) UpdateText(path string, src analysis.Text, same Unchanged) (snap *Snapshot, affected []string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	old := w.snap.Load()
@@ -398,7 +404,7 @@ func (w *Workspace) UpdateMany(srcs map[string][]byte) *Snapshot {
 	}
 	indexed := make([]*fileIndex, len(jobs))
 	analysis.Each(len(jobs), func(i int) {
-		indexed[i], _, _ = buildFile(jobs[i].path, jobs[i].src, jobs[i].prev, Unchanged{})
+		indexed[i], _, _ = buildFile(jobs[i].path, analysis.NewText(jobs[i].src), jobs[i].prev, Unchanged{})
 	})
 	built := make(map[string]*fileIndex, len(jobs))
 	for i, j := range jobs {
@@ -640,13 +646,23 @@ func (s *Snapshot) Files() []string { return slices.Clone(s.paths) }
 // NumFiles returns the number of files, without listing them.
 func (s *Snapshot) NumFiles() int { return len(s.paths) }
 
-// Content returns a file's bytes as indexed.
+// Content returns a file's bytes as indexed, in one slice: a copy for a text an editor
+// edited, the bytes read for others. Text never copies.
 func (s *Snapshot) Content(path string) ([]byte, bool) {
 	fi := s.file(path)
 	if fi == nil {
 		return nil, false
 	}
-	return fi.ast.Src, true
+	return fi.ast.Text.Bytes(), true
+}
+
+// Text returns the indexed text of a file, in chunks: unlike Content, it never copies.
+func (s *Snapshot) Text(path string) (analysis.Text, bool) {
+	fi := s.file(path)
+	if fi == nil {
+		return analysis.Text{}, false
+	}
+	return fi.ast.Text, true
 }
 
 // Tree returns a file's syntax tree.

@@ -38,10 +38,9 @@ func (s *Server) codeAction(ctx context.Context, p *protocol.CodeActionParams) (
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "range: %v", err)
 	}
 	first, last := tree.LineAt(span.Start), tree.LineAt(span.End)
-	content := f.mapper.Content()
-	fix := &fixer{s: s, f: f, tree: tree, content: content, uri: p.TextDocument.URI}
+	fix := &fixer{s: s, f: f, tree: tree, text: f.mapper.Text(), uri: p.TextDocument.URI}
 	if wants(p.Context.Only, protocol.QuickFix) {
-		end := len(content) + 1
+		end := fix.text.Len() + 1
 		if last+1 < tree.NumLines() {
 			end = tree.Start(last + 1)
 		}
@@ -97,7 +96,7 @@ func (s *Server) codeActionResolve(ctx context.Context, a *protocol.CodeAction) 
 	if err != nil || f == nil {
 		return a, err
 	}
-	fix := &fixer{s: s, f: f, tree: tree, content: f.mapper.Content(), uri: data.URI}
+	fix := &fixer{s: s, f: f, tree: tree, text: f.mapper.Text(), uri: data.URI}
 	resolved := *a
 	if whole, ok := fix.wholeFile(data.Kind); ok {
 		resolved.Edit = whole.Edit
@@ -136,11 +135,11 @@ func matching(sent []protocol.Diagnostic, d index.Diagnostic, m *Mapper) []proto
 }
 
 type fixer struct {
-	s       *Server
-	f       *fileView
-	tree    *analysis.File
-	content []byte
-	uri     protocol.DocumentURI
+	s    *Server
+	f    *fileView
+	tree *analysis.File
+	text analysis.Text
+	uri  protocol.DocumentURI
 
 	// The last block fixAndPlace looked at, lines [blockStart, blockEnd), and how many of
 	// its lines sort before the line above them: one request's findings share blocks,
@@ -203,12 +202,12 @@ func (x *fixer) fixAndPlace(title string, ln int, fixed []byte) ([]protocol.Code
 	k := sort.Search(others, func(k int) bool { return analysis.CompareFolded(x.tree.LineText(other(k)), fixed) > 0 })
 
 	lnStart := x.tree.Start(ln)
-	lnEnd, lnNext := analysis.LineEnd(x.content, lnStart)
-	eol := string(x.content[lnEnd:lnNext])
+	lnEnd, lnNext := x.text.LineEnd(lnStart)
+	eol := string(x.text.Slice(lnEnd, lnNext))
 	cut := analysis.Span{Start: lnStart, End: lnNext}
 	if eol == "" { // the last line, without a line end: take the one before it instead
-		prevEnd, _ := analysis.LineEnd(x.content, x.tree.Start(prev))
-		eol = string(x.content[prevEnd:lnStart])
+		prevEnd, _ := x.text.LineEnd(x.tree.Start(prev))
+		eol = string(x.text.Slice(prevEnd, lnStart))
 		cut.Start = prevEnd
 	}
 	var at int
@@ -216,7 +215,7 @@ func (x *fixer) fixAndPlace(title string, ln int, fixed []byte) ([]protocol.Code
 	if k < others {
 		at = x.tree.Start(other(k))
 	} else { // after the block's last other line
-		lastEnd, lastNext := analysis.LineEnd(x.content, x.tree.Start(other(others-1)))
+		lastEnd, lastNext := x.text.LineEnd(x.tree.Start(other(others - 1)))
 		at = lastNext
 		if lastNext == lastEnd { // which ends the file without a line end
 			entry = eol + string(fixed)
@@ -262,7 +261,7 @@ func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 		return x.deleteLine("Delete this repeat", ln)
 	case analysis.RuleUnsorted:
 		start, end := blockAround(x.tree, ln)
-		sorted := sortBlocks(x.tree, x.content, start, end)
+		sorted := sortBlocks(x.tree, x.text.Bytes(), start, end)
 		if a, ok := x.replaceText("Sort the block", protocol.QuickFix, sorted); ok {
 			a.IsPreferred = true
 			return []protocol.CodeAction{a}
@@ -280,14 +279,14 @@ func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 // linkMention wraps an unlinked mention in [[ ]] as the user spelled it: a reference
 // resolves case-insensitively, through the same names and aliases the rule looked for.
 func (x *fixer) linkMention(d index.Diagnostic) []protocol.CodeAction {
-	if d.Span.End > len(x.content) {
+	if d.Span.End > x.text.Len() {
 		return nil
 	}
 	rng, err := x.f.mapper.SpanRange(d.Span)
 	if err != nil {
 		return nil
 	}
-	link := "[[" + string(x.content[d.Span.Start:d.Span.End]) + "]]"
+	link := "[[" + string(x.text.Slice(d.Span.Start, d.Span.End)) + "]]"
 	return []protocol.CodeAction{{Title: "Link it as " + link, Kind: protocol.QuickFix, IsPreferred: true,
 		Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: rng, NewText: link}}}}}}
 }
@@ -308,18 +307,18 @@ func (x *fixer) brokenReference(d index.Diagnostic, ln int) []protocol.CodeActio
 		out = append(out, protocol.CodeAction{Title: fmt.Sprintf("Change to [[%s]]", t), Kind: protocol.QuickFix, IsPreferred: i == 0,
 			Edit: &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{x.uri: {{Range: rng, NewText: t}}}}})
 	}
-	name := string(x.content[target.Start:target.End])
+	name := string(x.text.Slice(target.Start, target.End))
 	at := x.sortedPlace(ln, []byte(name))
 	pos, err := x.f.mapper.OffsetPosition(at)
 	if err != nil {
 		return out
 	}
 	eol := "\n"
-	if end, next := analysis.LineEnd(x.content, x.tree.Start(ln)); next-end == 2 {
+	if end, next := x.text.LineEnd(x.tree.Start(ln)); next-end == 2 {
 		eol = "\r\n"
 	}
 	entry := name + eol
-	if at == len(x.content) && at > 0 && x.content[at-1] != '\n' && x.content[at-1] != '\r' {
+	if at == x.text.Len() && at > 0 && x.text.At(at-1) != '\n' && x.text.At(at-1) != '\r' {
 		entry = eol + name // after a last line without a line end
 	}
 	out = append(out, protocol.CodeAction{Title: fmt.Sprintf("Create an entry for %q", name), Kind: protocol.QuickFix,
@@ -336,7 +335,7 @@ func (x *fixer) sortedPlace(ln int, text []byte) int {
 			return x.tree.Start(i)
 		}
 	}
-	_, next := analysis.LineEnd(x.content, x.tree.Start(end-1))
+	_, next := x.text.LineEnd(x.tree.Start(end - 1))
 	return next
 }
 
@@ -353,7 +352,7 @@ func (x *fixer) lineAction(title string, ln int, text string, preferred bool) []
 // deleteLine removes line ln with its line end.
 func (x *fixer) deleteLine(title string, ln int) []protocol.CodeAction {
 	start := x.tree.Start(ln)
-	_, next := analysis.LineEnd(x.content, start)
+	_, next := x.text.LineEnd(start)
 	rng, err := x.f.mapper.SpanRange(analysis.Span{Start: start, End: next})
 	if err != nil {
 		return nil
@@ -366,15 +365,15 @@ func (x *fixer) deleteLine(title string, ln int) []protocol.CodeAction {
 // would change.
 func (x *fixer) wholeFile(kind protocol.CodeActionKind) (protocol.CodeAction, bool) {
 	if kind == sourceFixAll {
-		return x.replaceText(wholeFileTitles[kind], kind, analysis.Fix(x.content, x.f.v.snap.ConfigOf(x.f.path).Sorting))
+		return x.replaceText(wholeFileTitles[kind], kind, analysis.Fix(x.text.Bytes(), x.f.v.snap.ConfigOf(x.f.path).Sorting))
 	}
-	return x.replaceText(wholeFileTitles[kind], kind, sortBlocks(x.tree, x.content, 0, x.tree.NumLines()))
+	return x.replaceText(wholeFileTitles[kind], kind, sortBlocks(x.tree, x.text.Bytes(), 0, x.tree.NumLines()))
 }
 
 // replaceText turns the file's new text into an action of a few edits, of the lines that
 // differ; ok is false when nothing would change.
 func (x *fixer) replaceText(title string, kind protocol.CodeActionKind, text []byte) (protocol.CodeAction, bool) {
-	edits, err := lineEdits(x.f.mapper, x.content, 0, text)
+	edits, err := lineEdits(x.f.mapper, x.text.Bytes(), 0, text)
 	if err != nil || len(edits) == 0 {
 		return protocol.CodeAction{}, false
 	}
@@ -390,15 +389,15 @@ func (x *fixer) mergeNames(d index.Diagnostic) []protocol.CodeAction {
 		return nil
 	}
 	r := d.Related[0]
-	other, ok := x.f.v.snap.Content(r.Path)
+	other, ok := x.f.v.snap.Text(r.Path)
 	otherTree := x.f.v.snap.Tree(r.Path)
-	if !ok || otherTree == nil || r.Span.End > len(other) {
+	if !ok || otherTree == nil || r.Span.End > other.Len() {
 		return nil
 	}
-	ordinal, _ := nameParts(x.tree, x.content, d.Span)
+	ordinal, _ := nameParts(x.tree, x.text, d.Span)
 	_, bare := nameParts(otherTree, other, r.Span)
 	name := ordinal + bare
-	here := string(x.content[d.Span.Start:d.Span.End])
+	here := string(x.text.Slice(d.Span.Start, d.Span.End))
 	files, err := x.f.v.snap.RenameInto(x.f.path, d.Span.Start, name)
 	if err != nil || len(files) == 0 {
 		return nil
@@ -412,7 +411,7 @@ func (x *fixer) mergeNames(d index.Diagnostic) []protocol.CodeAction {
 
 // nameParts splits the segment name at span (the whole name, or its part after the
 // ordinal) into its ordinal with the space after it ("3 ", or "") and the rest.
-func nameParts(tree *analysis.File, content []byte, span analysis.Span) (ordinal, bare string) {
+func nameParts(tree *analysis.File, content analysis.Text, span analysis.Span) (ordinal, bare string) {
 	ln := tree.LineAt(span.Start)
 	l, start := tree.Line(ln), tree.Start(ln)
 	for i, seg := range l.Segments {
@@ -422,12 +421,12 @@ func nameParts(tree *analysis.File, content []byte, span analysis.Span) (ordinal
 		}
 		if o := l.Attrs(i).Ordinal; o.Len() > 0 {
 			ord := o.In(start)
-			rest := content[ord.End:span.End]
+			rest := content.Slice(ord.End, span.End)
 			trimmed := bytes.TrimLeft(rest, " \t")
-			return string(content[ord.Start:ord.End]) + string(rest[:len(rest)-len(trimmed)]), string(trimmed)
+			return string(content.Slice(ord.Start, ord.End)) + string(rest[:len(rest)-len(trimmed)]), string(trimmed)
 		}
 	}
-	return "", string(content[span.Start:span.End])
+	return "", string(content.Slice(span.Start, span.End))
 }
 
 // blockAround returns the lines [start, end) of the block (lines between blank ones)

@@ -36,7 +36,7 @@ func (s *Server) completion(ctx context.Context, p *protocol.CompletionParams) (
 	if err != nil {
 		return list, err
 	}
-	prefix := string(f.mapper.Content()[res.Replace.Start:res.Replace.End])
+	prefix := string(f.mapper.Text().Slice(res.Replace.Start, res.Replace.End))
 	list.IsIncomplete = res.Incomplete
 	// An answer is made for every keystroke: its items, edits, sort texts and data are
 	// allocated once per answer, not once per item, to leave the collector less to do.

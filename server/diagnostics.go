@@ -653,7 +653,7 @@ func (d *diagnostics) compute(v *view, path string) (c computed) {
 	if d.s.opts.TestHooks && strings.Contains(path, stuckFileMarker) {
 		select {} // a computation that never ends, as a pathological file's might
 	}
-	content, ok := v.snap.Content(path)
+	content, ok := v.snap.Text(path)
 	if ok {
 		c.ok = true
 		c.found = v.snap.DiagnosticsUpTo(path, v.snap.ConfigOf(path).MaxShown)
@@ -760,7 +760,7 @@ func publicationHash(seed maphash.Seed, p *protocol.PublishDiagnosticsParams) ui
 }
 
 // toProtocolDiagnostics converts a file's findings; the result is never nil.
-func (s *Server) toProtocolDiagnostics(v *view, path string, content []byte, diags []index.Diagnostic) []protocol.Diagnostic {
+func (s *Server) toProtocolDiagnostics(v *view, path string, content analysis.Text, diags []index.Diagnostic) []protocol.Diagnostic {
 	m := s.mappers.get(path, content)
 	out := make([]protocol.Diagnostic, 0, len(diags))
 	for _, d := range diags {
@@ -780,7 +780,7 @@ func (s *Server) toProtocolDiagnostics(v *view, path string, content []byte, dia
 			pd.Tags = []protocol.DiagnosticTag{protocol.DiagnosticTagUnnecessary}
 		}
 		for _, r := range d.Related {
-			rc, ok := v.snap.Content(r.Path)
+			rc, ok := v.snap.Text(r.Path)
 			if !ok {
 				continue
 			}

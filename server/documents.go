@@ -27,8 +27,8 @@ type textChange struct {
 
 // applyChanges applies changes in order, each relative to the text the previous one left,
 // and returns a mapper over the result. On error nothing is applied.
-func applyChanges(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, error) {
-	m, _, _, err := applyChangesClamped(m, changes, room)
+func applyChanges(m *Mapper, changes []textChange) (*Mapper, error) {
+	m, _, _, err := applyChangesClamped(m, changes)
 	return m, err
 }
 
@@ -36,8 +36,8 @@ func applyChanges(m *Mapper, changes []textChange, room *spliceRoom) (*Mapper, e
 // text's last line and were clamped to its end: refusing them would leave the server's
 // text silently different from the editor's until the next full change. same is how much
 // of the result is known to be the text before, at its start and at its end.
-func applyChangesClamped(m *Mapper, changes []textChange, room *spliceRoom) (_ *Mapper, clamped int, same index.Unchanged, _ error) {
-	same = index.Unchanged{Head: len(m.Content()), Tail: len(m.Content())}
+func applyChangesClamped(m *Mapper, changes []textChange) (_ *Mapper, clamped int, same index.Unchanged, _ error) {
+	same = index.Unchanged{Head: m.text.Len(), Tail: m.text.Len()}
 	for i, c := range changes {
 		if c.Range == nil {
 			m = NewMapperEncoding([]byte(c.Text), m.enc)
@@ -54,28 +54,20 @@ func applyChangesClamped(m *Mapper, changes []textChange, room *spliceRoom) (_ *
 		}
 		// Bytes before the first change and after the last, counted from the end, are
 		// the ones before every change.
-		same = index.Unchanged{Head: min(same.Head, span.Start), Tail: min(same.Tail, len(m.Content())-span.End)}
-		m = m.spliceInto(room, span, c.Text)
-		room = nil // used up: a later change of the same message allocates
+		same = index.Unchanged{Head: min(same.Head, span.Start), Tail: min(same.Tail, m.text.Len()-span.End)}
+		m = m.Splice(span, c.Text)
 	}
 	return m, clamped, same, nil
 }
-
-// largeDocument is the size from which a document keeps room for its next version.
-const largeDocument = 1 << 20
-
-// roomSlack is the growth the room allows: a paste of a few kilobytes still fits.
-const roomSlack = 64 << 10
 
 // documentStore holds the open documents by index path.
 type documentStore struct {
 	mu   sync.Mutex
 	docs map[string]*document
-	room map[string]*spliceRoom // memory for the next version of a large document
 }
 
 func newDocumentStore() *documentStore {
-	return &documentStore{docs: make(map[string]*document), room: make(map[string]*spliceRoom)}
+	return &documentStore{docs: make(map[string]*document)}
 }
 
 func (s *documentStore) get(path string) (*document, bool) {
@@ -89,8 +81,6 @@ func (s *documentStore) open(d *document) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.docs[d.path] = d
-	delete(s.room, d.path)
-	s.prepareRoom(d)
 }
 
 // change applies changes to the open document at path and returns the new document.
@@ -102,32 +92,13 @@ func (s *documentStore) change(path string, version int32, changes []textChange)
 	if !ok {
 		return nil, 0, index.Unchanged{}, fmt.Errorf("document %s is not open", path)
 	}
-	room := s.room[path]
-	delete(s.room, path) // the new version owns it; an older one keeps its own bytes
-	m, clamped, same, err := applyChangesClamped(d.mapper, changes, room)
+	m, clamped, same, err := applyChangesClamped(d.mapper, changes)
 	if err != nil {
 		return nil, 0, index.Unchanged{}, err
 	}
 	nd := &document{uri: d.uri, path: d.path, version: version, mapper: m}
 	s.docs[path] = nd
-	s.prepareRoom(nd)
 	return nd, clamped, same, nil
-}
-
-// prepareRoom allocates, off the caller's path, room for the version after d when d is
-// large.
-func (s *documentStore) prepareRoom(d *document) {
-	if len(d.mapper.Content()) < largeDocument {
-		return
-	}
-	go func() {
-		room := roomFor(d.mapper, roomSlack)
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.docs[d.path] == d { // still the current version: the room is for its successor
-			s.room[d.path] = room
-		}
-	}()
 }
 
 func (s *documentStore) close(path string) (*document, bool) {
@@ -135,7 +106,6 @@ func (s *documentStore) close(path string) (*document, bool) {
 	defer s.mu.Unlock()
 	d, ok := s.docs[path]
 	delete(s.docs, path)
-	delete(s.room, path)
 	return d, ok
 }
 

@@ -4,11 +4,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 
+	"github.com/notesls/notesls/analysis"
 	"github.com/notesls/notesls/index"
 )
 
@@ -126,16 +126,12 @@ func FuzzIncrementalSync(f *testing.F) {
 		}
 		want, changes := edits(initial, data)
 
-		one := NewMapper([]byte(initial))
+		// The text is cut in chunks of a few bytes, so that edits fall across chunks and
+		// change the ones a line table is kept for.
+		one := NewMapperText(analysis.NewTextSized([]byte(initial), 4), UTF16)
 		for i, c := range changes {
 			var err error
-			// Every other change is built in room made ahead, as for a large document;
-			// a small room (an edit that grows the text more) is not used.
-			var room *spliceRoom
-			if i%2 == 0 {
-				room = roomFor(one, i%3)
-			}
-			one, err = applyChanges(one, []textChange{c}, room)
+			one, err = applyChanges(one, []textChange{c})
 			if err != nil {
 				t.Fatalf("change %d %+v: %v", i, c, err)
 			}
@@ -144,7 +140,7 @@ func FuzzIncrementalSync(f *testing.F) {
 			t.Fatalf("one change per didChange:\n got %q\nwant %q", got, want)
 		}
 
-		all, err := applyChanges(NewMapper([]byte(initial)), changes, nil)
+		all, err := applyChanges(NewMapper([]byte(initial)), changes)
 		if err != nil {
 			t.Fatalf("all changes in one didChange: %v", err)
 		}
@@ -153,8 +149,8 @@ func FuzzIncrementalSync(f *testing.F) {
 		}
 		// The line tables kept up by Splice agree with one built from scratch.
 		fresh := NewMapper([]byte(want))
-		if !slices.Equal(all.lineStart, fresh.lineStart) || !slices.Equal(one.lineStart, fresh.lineStart) {
-			t.Fatalf("line starts %v (one change at a time %v), fresh %v", all.lineStart, one.lineStart, fresh.lineStart)
+		if !slices.Equal(lineStarts(all), lineStarts(fresh)) || !slices.Equal(lineStarts(one), lineStarts(fresh)) {
+			t.Fatalf("line starts %v (one change at a time %v), fresh %v", lineStarts(all), lineStarts(one), lineStarts(fresh))
 		}
 		if (all.ascii && !fresh.ascii) || (one.ascii && !fresh.ascii) {
 			t.Fatalf("non-ASCII text marked ASCII")
@@ -183,7 +179,7 @@ func TestChangesKnowWhatTheyKept(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, _, same, err := applyChangesClamped(NewMapper([]byte(text)), tt.changes, nil)
+			m, _, same, err := applyChangesClamped(NewMapper([]byte(text)), tt.changes)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -264,31 +260,54 @@ func TestDocumentStore(t *testing.T) {
 	}
 }
 
-// TestLargeDocumentEditsInRoom: after a large document opens or changes, room for its
-// next version is made in the background, and the next change builds its text there.
-func TestLargeDocumentEditsInRoom(t *testing.T) {
+// TestLargeDocumentEditsShareChunks: a keystroke in a large document copies the chunk
+// it falls in, not the text, and the versions before stay as they were.
+func TestLargeDocumentEditsShareChunks(t *testing.T) {
 	s := newDocumentStore()
-	text := strings.Repeat("a line of a large document\n", largeDocument/20)
+	text := strings.Repeat("a line of a large document\n", 80_000) // 2 MB
 	s.open(&document{uri: "file:///big.notes", path: "/big.notes", version: 1, mapper: NewMapper([]byte(text))})
 	for version := int32(2); version < 5; version++ {
-		var room *spliceRoom
-		for deadline := time.Now().Add(5 * time.Second); room == nil && time.Now().Before(deadline); {
-			s.mu.Lock()
-			room = s.room["/big.notes"]
-			s.mu.Unlock()
-			time.Sleep(time.Millisecond)
-		}
-		if room == nil {
-			t.Fatalf("version %d: no room prepared", version)
-		}
-		rng := protocol.Range{Start: protocol.Position{Line: 3, Character: 2}, End: protocol.Position{Line: 3, Character: 2}}
+		before, _ := s.get("/big.notes")
+		line := uint32(40_000 + version)
+		rng := protocol.Range{Start: protocol.Position{Line: line, Character: 2}, End: protocol.Position{Line: line, Character: 2}}
 		d, _, _, err := s.change("/big.notes", version, []textChange{{Range: &rng, Text: "x"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		text = text[:3*27+2] + "x" + text[3*27+2:]
-		if got := d.mapper.Content(); string(got) != text || &got[:1][0] != &room.content[:1][0] {
-			t.Fatalf("version %d: text right %v, built in the room %v", version, string(got) == text, &got[:1][0] == &room.content[:1][0])
+		at := int(line)*27 + 2 + int(version-2) // each earlier version put an x on an earlier line
+		old := text
+		text = text[:at] + "x" + text[at:]
+		if got := d.mapper.Text().String(); got != text {
+			t.Fatalf("version %d: text differs", version)
+		}
+		if before.mapper.Text().String() != old {
+			t.Fatalf("version %d: the version before changed", version)
+		}
+		if !slices.Equal(lineStarts(d.mapper), lineStarts(NewMapper([]byte(text)))) {
+			t.Fatalf("version %d: line table differs from a fresh one", version)
+		}
+		shared := 0
+		oldText, newText := before.mapper.Text(), d.mapper.Text()
+		for k := range newText.Chunks() {
+			b, _ := newText.Chunk(k)
+			for j := range oldText.Chunks() {
+				if ob, _ := oldText.Chunk(j); &ob[0] == &b[0] {
+					shared++
+					break
+				}
+			}
+		}
+		if copied := newText.Chunks() - shared; copied > 2 || newText.Chunks() < 30 {
+			t.Fatalf("version %d: %d of %d chunks copied", version, copied, newText.Chunks())
 		}
 	}
+}
+
+// lineStarts lists where each line of m's text begins.
+func lineStarts(m *Mapper) []int {
+	out := make([]int, m.LineCount())
+	for i := range out {
+		out[i] = m.lineStart(i)
+	}
+	return out
 }

@@ -31,7 +31,7 @@ func (s *Server) fileAt(ctx context.Context, u protocol.DocumentURI, pos protoco
 	if err != nil {
 		return nil, 0, err
 	}
-	content, ok := v.snap.Content(path)
+	content, ok := v.snap.Text(path)
 	if !ok {
 		return nil, 0, nil
 	}
@@ -50,7 +50,8 @@ func (s *Server) fileAt(ctx context.Context, u protocol.DocumentURI, pos protoco
 	return &fileView{v: v, path: path, mapper: m}, off, nil
 }
 
-// fileContent is fileAt without a position: the file's view, mapper and text.
+// fileContent is fileAt without a position: the file's view, mapper and text, in one
+// slice (a copy of an edited text: for the features that rewrite the whole file).
 func (s *Server) fileContent(ctx context.Context, u protocol.DocumentURI) (*fileView, []byte, error) {
 	f, _, err := s.fileAt(ctx, u, protocol.Position{})
 	if err != nil || f == nil {
@@ -59,10 +60,10 @@ func (s *Server) fileContent(ctx context.Context, u protocol.DocumentURI) (*file
 	return f, f.mapper.Content(), nil
 }
 
-// fileTree is fileContent with the file's syntax tree; f is nil when the index holds no
+// fileTree is fileAt without a position, with the file's syntax tree; f is nil when the index holds no
 // such file, and the feature answers "nothing here".
 func (s *Server) fileTree(ctx context.Context, u protocol.DocumentURI) (*fileView, *analysis.File, error) {
-	f, _, err := s.fileContent(ctx, u)
+	f, _, err := s.fileAt(ctx, u, protocol.Position{})
 	if err != nil || f == nil {
 		return nil, nil, err
 	}
@@ -75,7 +76,7 @@ func (s *Server) fileTree(ctx context.Context, u protocol.DocumentURI) (*fileVie
 
 // location converts a span of a workspace file; ok is false when the file or span is gone.
 func (s *Server) location(v *view, path string, rangeSpan, selSpan analysis.Span) (protocol.Range, protocol.Range, bool) {
-	content, ok := v.snap.Content(path)
+	content, ok := v.snap.Text(path)
 	if !ok {
 		return protocol.Range{}, protocol.Range{}, false
 	}

@@ -21,7 +21,7 @@ func (s *Server) documentLink(ctx context.Context, p *protocol.DocumentLinkParam
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, protocol.DocumentLink{Range: rng, Target: protocol.DocumentURI(f.mapper.Content()[span.Start:span.End])})
+			out = append(out, protocol.DocumentLink{Range: rng, Target: protocol.DocumentURI(f.mapper.Text().Slice(span.Start, span.End))})
 		}
 	}
 	return out, nil

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
-	"strings"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
@@ -19,14 +18,27 @@ import (
 // do once an editor has decoded them to U+FFFD. A leading byte order mark takes no column:
 // editors drop it from the text they show and send. Bad input is an error, never a panic.
 //
+// The text is held in chunks (analysis.Text), and so is the line table: an edit copies
+// the chunk it touches and that chunk's line starts, and shares the rest with the version
+// before.
+//
 // A Mapper is immutable and safe for concurrent use.
 type Mapper struct {
-	content []byte
-	// lineStart holds the byte offset at which each line begins; lineStart[0] is 0.
-	lineStart []int
+	text analysis.Text
+	// lines holds the lines that begin in each chunk of the text, in order; an empty text
+	// has one entry, its one empty line.
+	lines []chunkLines
 	// ascii is true when every byte is below 0x80, so UTF-16 columns equal byte columns.
 	ascii bool
 	enc   PositionEncoding
+}
+
+// chunkLines are the lines that begin in one chunk of a text. A chunk begins a line (the
+// first one after the byte order mark), so none is empty.
+type chunkLines struct {
+	at     int     // the chunk's offset in the text
+	first  int     // the number of its first line
+	starts []int32 // where its lines begin, from the chunk's start; shared between versions
 }
 
 // PositionEncoding is how a position's character counts: the LSP 3.17 names.
@@ -54,95 +66,95 @@ func NewMapper(content []byte) *Mapper { return NewMapperEncoding(content, UTF16
 
 // NewMapperEncoding is NewMapper with columns in enc.
 func NewMapperEncoding(content []byte, enc PositionEncoding) *Mapper {
-	// The table is sized by the line ends, counted first: the guess of a line per 32 bytes
-	// it replaced left three quarters of it unused at a hundred bytes a line: 13 MB of
-	// the live heap after notesls-bench's probes at a million lines in 1,000 files, room
-	// the collector lacks. A CRLF counts
-	// twice, at most doubling the table of a file of them.
-	ends := bytes.Count(content, []byte{'\n'}) + bytes.Count(content, []byte{'\r'})
-	m := &Mapper{content: content, lineStart: make([]int, 1, 1+ends), enc: enc}
-	ascii := true
-	if bytes.HasPrefix(content, bom) {
-		m.lineStart[0] = len(bom)
-		ascii = false
+	return NewMapperText(analysis.NewText(content), enc)
+}
+
+// NewMapperText is NewMapperEncoding over a text in chunks.
+func NewMapperText(t analysis.Text, enc PositionEncoding) *Mapper {
+	m := &Mapper{text: t, lines: make([]chunkLines, 0, max(1, t.Chunks())), ascii: true, enc: enc}
+	line := 0
+	for k := range t.Chunks() {
+		cl, ascii := scanChunk(t, k)
+		cl.first = line
+		line += len(cl.starts)
+		m.ascii = m.ascii && ascii
+		m.lines = append(m.lines, cl)
 	}
-	for i := m.lineStart[0]; i < len(content); i++ {
-		switch c := content[i]; {
-		case c == '\n':
-			m.lineStart = append(m.lineStart, i+1)
-		case c == '\r':
-			if i+1 < len(content) && content[i+1] == '\n' {
-				i++
-			}
-			m.lineStart = append(m.lineStart, i+1)
-		case c >= utf8.RuneSelf:
-			ascii = false
-		}
+	if len(m.lines) == 0 {
+		m.lines = append(m.lines, chunkLines{starts: []int32{0}})
 	}
-	m.ascii = ascii
 	return m
 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// Splice returns a mapper over the content with span replaced by text. Only the lines the
-// edit touches are scanned; the line table elsewhere is kept or shifted, so a keystroke in
-// a large file costs a copy, not a rescan. Whether offset q starts a line depends only on
-// the bytes at q-1 and q, which is what bounds the rescan.
-func (m *Mapper) Splice(span analysis.Span, text string) *Mapper {
-	return m.spliceInto(nil, span, text)
-}
-
-// spliceInto is Splice that builds the new content and line table in room, when they
-// fit: buffers allocated ahead of the edit, off its path.
-func (m *Mapper) spliceInto(room *spliceRoom, span analysis.Span, text string) *Mapper {
-	old := m.content
-	s, e := span.Start, span.End
-	var content []byte
-	if size := len(old) - (e - s) + len(text); room != nil && cap(room.content) >= size {
-		content = room.content[:0]
-	} else {
-		content = make([]byte, 0, size)
+// scanChunk finds the lines that begin in chunk k of t, and whether its bytes are all
+// below 0x80. Whether offset q starts a line depends only on the bytes at q-1 and q, and
+// every chunk but the last ends in a line feed, so a chunk is scanned on its own.
+func scanChunk(t analysis.Text, k int) (chunkLines, bool) {
+	b, at := t.Chunk(k)
+	last := k == t.Chunks()-1
+	from, ascii := 0, true
+	if k == 0 && bytes.HasPrefix(b, bom) {
+		from, ascii = len(bom), false
 	}
-	content = append(content, old[:s]...)
-	content = append(content, text...)
-	content = append(content, old[e:]...)
-	if s <= len(bom) {
-		return NewMapperEncoding(content, m.enc) // the byte order mark may come or go
-	}
-	delta := len(text) - (e - s)
-	keep := sort.SearchInts(m.lineStart, s) // line starts before s stay
-	after := sort.SearchInts(m.lineStart, e+1)
-	var starts []int
-	if size := len(m.lineStart) + strings.Count(text, "\n") + strings.Count(text, "\r"); room != nil && cap(room.starts) >= size {
-		starts = room.starts[:0]
-	} else {
-		starts = make([]int, 0, size)
-	}
-	starts = append(starts, m.lineStart[:keep]...)
-	for q := s; q <= s+len(text) && q <= len(content); q++ {
-		if isLineStart(content, q) {
-			starts = append(starts, q)
+	// The table is sized by the line ends, counted first: a guess of a line per 32 bytes
+	// left three quarters of it unused at a hundred bytes a line, 13 MB of the live heap
+	// after notesls-bench's probes at a million lines in 1,000 files. A CRLF counts twice.
+	ends := bytes.Count(b, []byte{'\n'}) + bytes.Count(b, []byte{'\r'})
+	starts := make([]int32, 1, 1+ends)
+	starts[0] = int32(from)
+	for i := from; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '\r' && i+1 < len(b) && b[i+1] == '\n':
+			i++
+			fallthrough
+		case c == '\n' || c == '\r':
+			// The start after the chunk's last byte is the next chunk's own, or the
+			// empty last line of the text.
+			if i+1 < len(b) || last {
+				starts = append(starts, int32(i+1))
+			}
+		case c >= utf8.RuneSelf:
+			ascii = false
 		}
 	}
-	for _, p := range m.lineStart[after:] {
-		starts = append(starts, p+delta)
-	}
-	return &Mapper{content: content, lineStart: starts, ascii: m.ascii && isASCII(text), enc: m.enc}
+	return chunkLines{at: at, starts: starts}, ascii
 }
 
-// isLineStart reports whether offset q of c begins a line.
-func isLineStart(c []byte, q int) bool {
-	if q == 0 {
-		return false
+// Splice returns a mapper over the content with span replaced by text. Only the chunks
+// the edit touches are copied and scanned; the others, and their line starts, are shared
+// with m, so a keystroke in a large file costs a chunk, not the file.
+func (m *Mapper) Splice(span analysis.Span, text string) *Mapper {
+	t, ch := m.text.Splice(span.Start, span.End, text)
+	if m.text.Chunks() == 0 {
+		n := NewMapperText(t, m.enc)
+		n.ascii = n.ascii && m.ascii
+		return n
 	}
-	switch c[q-1] {
-	case '\n':
-		return true
-	case '\r':
-		return q == len(c) || c[q] != '\n'
+	lines := make([]chunkLines, 0, max(1, t.Chunks()))
+	lines = append(lines, m.lines[:ch.From]...)
+	line := 0
+	if ch.From > 0 {
+		line = lines[ch.From-1].first + len(lines[ch.From-1].starts)
 	}
-	return false
+	for k := ch.From; k < ch.To; k++ {
+		cl, _ := scanChunk(t, k)
+		cl.first = line
+		line += len(cl.starts)
+		lines = append(lines, cl)
+	}
+	delta := t.Len() - m.text.Len()
+	for _, cl := range m.lines[ch.OldTo:] {
+		cl.at += delta
+		cl.first = line
+		line += len(cl.starts)
+		lines = append(lines, cl)
+	}
+	if len(lines) == 0 {
+		lines = append(lines, chunkLines{starts: []int32{0}})
+	}
+	return &Mapper{text: t, lines: lines, ascii: m.ascii && isASCII(text), enc: m.enc}
 }
 
 func isASCII(s string) bool {
@@ -154,31 +166,63 @@ func isASCII(s string) bool {
 	return true
 }
 
-// over returns a mapper over content, which holds the same bytes as m's: it shares m's
-// line table.
-func (m *Mapper) over(content []byte) *Mapper {
-	return &Mapper{content: content, lineStart: m.lineStart, ascii: m.ascii, enc: m.enc}
+// over returns a mapper over t, which holds the same bytes as m's text: it shares m's
+// line table when t is cut in the same chunks, and builds its own when not.
+func (m *Mapper) over(t analysis.Text) *Mapper {
+	if t.Chunks() != m.text.Chunks() {
+		return NewMapperText(t, m.enc)
+	}
+	for k := range t.Chunks() {
+		if _, at := t.Chunk(k); at != m.lines[k].at {
+			return NewMapperText(t, m.enc)
+		}
+	}
+	return &Mapper{text: t, lines: m.lines, ascii: m.ascii, enc: m.enc}
 }
 
-// Content returns the text the Mapper was built on.
-func (m *Mapper) Content() []byte { return m.content }
+// Text returns the text the Mapper was built on.
+func (m *Mapper) Text() analysis.Text { return m.text }
+
+// Content returns the text the Mapper was built on in one slice: a copy for a text that
+// edits made, which Text spares.
+func (m *Mapper) Content() []byte { return m.text.Bytes() }
 
 // LineCount reports the number of lines; a text ending in a line end has an empty last line.
-func (m *Mapper) LineCount() int { return len(m.lineStart) }
+func (m *Mapper) LineCount() int {
+	last := m.lines[len(m.lines)-1]
+	return last.first + len(last.starts)
+}
+
+// lineStart returns the offset at which line begins.
+func (m *Mapper) lineStart(line int) int {
+	k := sort.Search(len(m.lines), func(k int) bool { return m.lines[k].first > line }) - 1
+	cl := &m.lines[k]
+	return cl.at + int(cl.starts[line-cl.first])
+}
+
+// lineOf returns the line holding offset: the last one that begins at or before it (the
+// first line for an offset inside the byte order mark).
+func (m *Mapper) lineOf(offset int) int {
+	k := max(0, sort.Search(len(m.lines), func(k int) bool { return m.lines[k].at > offset })-1)
+	cl := &m.lines[k]
+	rel := offset - cl.at
+	j := sort.Search(len(cl.starts), func(j int) bool { return int(cl.starts[j]) > rel }) - 1
+	return cl.first + max(0, j)
+}
 
 // lineBounds returns the byte range of line without its line end.
 func (m *Mapper) lineBounds(line int) (start, end int) {
-	start = m.lineStart[line]
-	if line+1 < len(m.lineStart) {
-		end = m.lineStart[line+1]
-		if end > start && m.content[end-1] == '\n' {
+	start = m.lineStart(line)
+	if line+1 < m.LineCount() {
+		end = m.lineStart(line + 1)
+		if end > start && m.text.At(end-1) == '\n' {
 			end--
 		}
-		if end > start && m.content[end-1] == '\r' {
+		if end > start && m.text.At(end-1) == '\r' {
 			end--
 		}
 	} else {
-		end = len(m.content)
+		end = m.text.Len()
 	}
 	return start, end
 }
@@ -187,18 +231,18 @@ func (m *Mapper) lineBounds(line int) (start, end int) {
 // its first line to the start of the line after its last. A span ending at the very start
 // of a line does not touch that line.
 func (m *Mapper) wholeLines(s analysis.Span) (start, end int) {
-	first := max(0, sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] > s.Start })-1)
+	first := m.lineOf(s.Start)
 	last := first
 	if s.End > s.Start {
-		last = max(first, sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] >= s.End })-1)
+		last = max(first, m.lineOf(s.End-1))
 	}
-	start = m.lineStart[first]
+	start = m.lineStart(first)
 	if first == 0 {
 		start = 0 // a byte order mark belongs to the first line
 	}
-	end = len(m.content)
-	if last+1 < len(m.lineStart) {
-		end = m.lineStart[last+1]
+	end = m.text.Len()
+	if last+1 < m.LineCount() {
+		end = m.lineStart(last + 1)
 	}
 	return start, end
 }
@@ -206,10 +250,10 @@ func (m *Mapper) wholeLines(s analysis.Span) (start, end int) {
 // OffsetPosition converts a byte offset to an LSP position. An offset between the "\r" and
 // "\n" of a line end maps to the end of that line.
 func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {
-	if offset < 0 || offset > len(m.content) {
-		return protocol.Position{}, fmt.Errorf("offset %d out of range [0, %d]", offset, len(m.content))
+	if offset < 0 || offset > m.text.Len() {
+		return protocol.Position{}, fmt.Errorf("offset %d out of range [0, %d]", offset, m.text.Len())
 	}
-	line := max(0, sort.Search(len(m.lineStart), func(i int) bool { return m.lineStart[i] > offset })-1)
+	line := m.lineOf(offset)
 	start, end := m.lineBounds(line)
 	if offset < start {
 		offset = start // inside the byte order mark
@@ -217,18 +261,18 @@ func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {
 	if offset > end {
 		offset = end // inside the line end
 	}
-	if offset < len(m.content) && offset > start && !utf8.RuneStart(m.content[offset]) && !m.ascii {
+	if offset < m.text.Len() && offset > start && !m.ascii && !utf8.RuneStart(m.text.At(offset)) {
 		// An offset inside a multi-byte sequence is an error, unless the bytes there are
 		// not valid UTF-8 (then every byte stands alone).
 		rs := m.runeStartBefore(offset, start)
-		r, size := utf8.DecodeRune(m.content[rs:])
+		r, size := utf8.DecodeRune(m.text.Piece(rs))
 		if rs+size > offset && (r != utf8.RuneError || size > 1) {
 			return protocol.Position{}, fmt.Errorf("offset %d is inside a UTF-8 sequence", offset)
 		}
 	}
 	col := offset - start
 	if m.enc != UTF8 && !m.ascii {
-		col = utf16Len(m.content[start:offset])
+		col = utf16Len(m.text.Slice(start, offset))
 	}
 	return protocol.Position{Line: uint32(line), Character: uint32(col)}, nil
 }
@@ -247,12 +291,12 @@ func (m *Mapper) positionsInLine(offsets []int) ([]protocol.Position, error) {
 	out[0] = p
 	for i := 1; i < len(offsets); i++ {
 		from, to := offsets[i-1], offsets[i]
-		if to < from || to > len(m.content) {
+		if to < from || to > m.text.Len() {
 			return nil, fmt.Errorf("offsets %d then %d: not ascending in the text", from, to)
 		}
 		cols := to - from
 		if m.enc != UTF8 && !m.ascii {
-			cols = utf16Len(m.content[from:to])
+			cols = utf16Len(m.text.Slice(from, to))
 		}
 		p.Character += uint32(cols)
 		out[i] = p
@@ -263,7 +307,7 @@ func (m *Mapper) positionsInLine(offsets []int) ([]protocol.Position, error) {
 // runeStartBefore finds the start of the rune containing offset, not before min.
 func (m *Mapper) runeStartBefore(offset, min int) int {
 	i := offset
-	for i > min && offset-i < utf8.UTFMax && !utf8.RuneStart(m.content[i]) {
+	for i > min && offset-i < utf8.UTFMax && !utf8.RuneStart(m.text.At(i)) {
 		i--
 	}
 	return i
@@ -273,8 +317,8 @@ func (m *Mapper) runeStartBefore(offset, min int) int {
 // its line means the line's end, as the protocol specifies; a line past the last one, or a
 // character inside a surrogate pair, is an error.
 func (m *Mapper) PositionOffset(p protocol.Position) (int, error) {
-	if int64(p.Line) >= int64(len(m.lineStart)) {
-		return 0, fmt.Errorf("line %d out of range [0, %d)", p.Line, len(m.lineStart))
+	if int64(p.Line) >= int64(m.LineCount()) {
+		return 0, fmt.Errorf("line %d out of range [0, %d)", p.Line, m.LineCount())
 	}
 	start, end := m.lineBounds(int(p.Line))
 	want := int(p.Character)
@@ -283,21 +327,22 @@ func (m *Mapper) PositionOffset(p protocol.Position) (int, error) {
 			return end, nil
 		}
 		at := start + want
-		if !m.ascii && !utf8.RuneStart(m.content[at]) {
+		if !m.ascii && !utf8.RuneStart(m.text.At(at)) {
 			// Inside a multi-byte sequence, unless the bytes there are not valid UTF-8.
 			rs := m.runeStartBefore(at, start)
-			if r, size := utf8.DecodeRune(m.content[rs:end]); rs+size > at && (r != utf8.RuneError || size > 1) {
+			if r, size := utf8.DecodeRune(m.text.Slice(rs, end)); rs+size > at && (r != utf8.RuneError || size > 1) {
 				return 0, fmt.Errorf("character %d of line %d is inside a UTF-8 sequence", want, p.Line)
 			}
 		}
 		return at, nil
 	}
 	col := 0
+	text := m.text.Slice(start, end)
 	for i := start; i < end; {
 		if col == want {
 			return i, nil
 		}
-		r, size := utf8.DecodeRune(m.content[i:end])
+		r, size := utf8.DecodeRune(text[i-start:])
 		n := 1
 		if r >= 0x10000 {
 			n = 2
@@ -337,7 +382,7 @@ func (m *Mapper) ClampedRangeSpan(r protocol.Range) (analysis.Span, error) {
 // clampRange moves the ends of r that lie on a line past the last one to the end of the
 // text, and reports whether it moved any.
 func (m *Mapper) clampRange(r protocol.Range) (protocol.Range, bool) {
-	last := uint32(len(m.lineStart) - 1)
+	last := uint32(m.LineCount() - 1)
 	if r.Start.Line <= last && r.End.Line <= last {
 		return r, false
 	}
@@ -390,19 +435,4 @@ func utf16Len(b []byte) int {
 		i += size
 	}
 	return n
-}
-
-// spliceRoom is memory for the next version of a large document, allocated after an edit
-// and before the next: a keystroke in a 10 MB file then allocates nothing large. That
-// matters when the heap is near its limit, where the collector makes a goroutine that
-// allocates 10 MB pay with marking work first.
-type spliceRoom struct {
-	content []byte
-	starts  []int
-}
-
-// roomFor allocates room for a version of m's text that grows by up to slack bytes and
-// lines.
-func roomFor(m *Mapper, slack int) *spliceRoom {
-	return &spliceRoom{content: make([]byte, 0, len(m.content)+slack), starts: make([]int, 0, len(m.lineStart)+slack)}
 }

@@ -2,12 +2,13 @@ package server
 
 import (
 	"sync"
-	"unsafe"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // mapperCache keeps one Mapper per file for the content the snapshot holds, so that a
 // request does not rebuild a large file's line table. An entry is valid while the
-// snapshot's content is the very same byte slice.
+// snapshot's content is the very same text.
 type mapperCache struct {
 	mu  sync.Mutex
 	m   map[string]*Mapper
@@ -24,15 +25,15 @@ func (c *mapperCache) setEncoding(enc PositionEncoding) {
 }
 
 // get returns a mapper over content, the content of path.
-func (c *mapperCache) get(path string, content []byte) *Mapper {
+func (c *mapperCache) get(path string, content analysis.Text) *Mapper {
 	c.mu.Lock()
 	m, ok := c.m[path]
 	enc := c.enc
 	c.mu.Unlock()
-	if ok && sameBytes(m.Content(), content) {
+	if ok && m.Text().Same(content) {
 		return m
 	}
-	m = NewMapperEncoding(content, enc)
+	m = NewMapperText(content, enc)
 	c.mu.Lock()
 	c.m[path] = m
 	c.mu.Unlock()
@@ -44,8 +45,4 @@ func (c *mapperCache) put(path string, m *Mapper) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.m[path] = m
-}
-
-func sameBytes(a, b []byte) bool {
-	return len(a) == len(b) && (len(a) == 0 || unsafe.SliceData(a) == unsafe.SliceData(b))
 }

@@ -59,11 +59,11 @@ func (s *Server) rename(ctx context.Context, p *protocol.RenameParams) (*protoco
 func (s *Server) workspaceEdit(v *view, files map[string][]byte) (*protocol.WorkspaceEdit, error) {
 	edit := &protocol.WorkspaceEdit{Changes: map[protocol.DocumentURI][]protocol.TextEdit{}}
 	for path, text := range files {
-		old, ok := v.snap.Content(path)
+		old, ok := v.snap.Text(path)
 		if !ok {
 			continue
 		}
-		edits, err := lineEdits(s.mappers.get(path, old), old, 0, text)
+		edits, err := lineEdits(s.mappers.get(path, old), old.Bytes(), 0, text)
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
 
+	"github.com/notesls/notesls/analysis"
 	"github.com/notesls/notesls/index"
 )
 
@@ -299,7 +299,7 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 		}
 		switch u.kind {
 		case updateText:
-			if cur, ok := w.idx.Snapshot().Content(path); ok && w.sameText(cur, u) {
+			if cur, ok := w.idx.Snapshot().Text(path); ok && w.sameText(cur, u) {
 				// Opening a file as it is on disk changes nothing but its version. The
 				// editor's line table fits the indexed bytes too, so the first request
 				// does not build one.
@@ -311,7 +311,7 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 			if u.knowsSame && !w.panicked {
 				same = u.same
 			}
-			_, aff := w.idx.UpdateKnowing(path, u.text.Content(), same)
+			_, aff := w.idx.UpdateText(path, u.text.Text(), same)
 			touch(path)
 			touch(aff...)
 		case updateFromDisk:
@@ -361,17 +361,17 @@ func (w *workspace) apply(ctx context.Context, work pendingWork) (first, affecte
 
 // sameText reports whether u's text is cur, the indexed text, comparing only what u does
 // not know to be unchanged.
-func (w *workspace) sameText(cur []byte, u fileUpdate) bool {
-	text := u.text.Content()
-	if len(cur) != len(text) {
+func (w *workspace) sameText(cur analysis.Text, u fileUpdate) bool {
+	text := u.text.Text()
+	if cur.Len() != text.Len() {
 		return false
 	}
 	if !u.knowsSame || w.panicked {
-		return bytes.Equal(cur, text)
+		return analysis.CommonPrefix(cur, text, 0) == cur.Len()
 	}
-	head := min(u.same.Head, len(cur))
-	tail := max(head, len(cur)-u.same.Tail)
-	return bytes.Equal(cur[head:tail], text[head:tail])
+	head := min(u.same.Head, cur.Len())
+	tail := max(head, cur.Len()-u.same.Tail)
+	return analysis.CommonPrefix(cur, text, head) >= tail-head
 }
 
 // config merges the sources of settings (see settings) for each workspace folder: the
