@@ -81,26 +81,27 @@ func typeInMiddle(f *analysis.File, src []byte, i int) (int, byte) {
 }
 
 // benchmarkEdits times the edits that typing makes: on even rounds the character at the
-// place that at gives, on odd rounds the original text back. Every version gets its own
-// bytes, as the server's do: the index keeps them.
+// place that at gives, on odd rounds the original text back. Each version is spliced
+// from the one before and the index is told what the edit kept, as the server does.
 func benchmarkEdits(b *testing.B, cfg Config, at func(f *analysis.File, src []byte, i int) (pos int, typed byte)) {
 	path, src := benchFile(b)
 	w := NewWorkspace(cfg)
-	w.Update(path, src)
+	text := analysis.NewText(src)
+	w.UpdateText(path, text, Unchanged{})
 	w.Snapshot().Diagnostics(path)
 	f := w.Snapshot().Tree(path)
 	b.ReportAllocs()
-	i := 0
+	i, pos := 0, 0
 	for b.Loop() {
-		var edited []byte
+		var typed byte
 		if i%2 == 0 {
-			pos, typed := at(f, src, i)
-			edited = slices.Concat(src[:pos], []byte{typed}, src[pos:])
+			pos, typed = at(f, src, i)
+			text, _ = text.Splice(pos, pos, string(typed))
 		} else {
-			edited = slices.Clone(src)
+			text, _ = text.Splice(pos, pos+1, "")
 		}
 		i++
-		snap, _ := w.Update(path, edited)
+		snap, _ := w.UpdateText(path, text, Unchanged{Head: pos, Tail: len(src) - pos})
 		snap.Diagnostics(path)
 	}
 }

@@ -195,35 +195,61 @@ func (m *Mapper) LineCount() int {
 
 // lineStart returns the offset at which line begins.
 func (m *Mapper) lineStart(line int) int {
-	k := sort.Search(len(m.lines), func(k int) bool { return m.lines[k].first > line }) - 1
-	cl := &m.lines[k]
-	return cl.at + int(cl.starts[line-cl.first])
+	k, j := m.lineChunk(line)
+	return m.lines[k].at + int(m.lines[k].starts[j])
 }
 
-// lineOf returns the line holding offset: the last one that begins at or before it (the
-// first line for an offset inside the byte order mark).
-func (m *Mapper) lineOf(offset int) int {
-	k := max(0, sort.Search(len(m.lines), func(k int) bool { return m.lines[k].at > offset })-1)
+// lineChunk returns the chunk in which line begins, and the line's place among the
+// chunk's.
+func (m *Mapper) lineChunk(line int) (k, j int) {
+	k = sort.Search(len(m.lines), func(k int) bool { return m.lines[k].first > line }) - 1
+	return k, line - m.lines[k].first
+}
+
+// offsetChunk returns the chunk holding the line that holds offset (the last line that
+// begins at or before it, or the first line for an offset inside the byte order mark),
+// and the line's place among the chunk's.
+func (m *Mapper) offsetChunk(offset int) (k, j int) {
+	k = max(0, sort.Search(len(m.lines), func(k int) bool { return m.lines[k].at > offset })-1)
 	cl := &m.lines[k]
 	rel := offset - cl.at
-	j := sort.Search(len(cl.starts), func(j int) bool { return int(cl.starts[j]) > rel }) - 1
-	return cl.first + max(0, j)
+	j = sort.Search(len(cl.starts), func(j int) bool { return int(cl.starts[j]) > rel }) - 1
+	return k, max(0, j)
+}
+
+// lineOf returns the line holding offset.
+func (m *Mapper) lineOf(offset int) int {
+	k, j := m.offsetChunk(offset)
+	return m.lines[k].first + j
+}
+
+// lineIn returns line j of chunk k: its number, its byte range without its line end, and
+// its bytes, a slice of the chunk, which holds every line that begins in it whole.
+func (m *Mapper) lineIn(k, j int) (line, start, end int, text []byte) {
+	cl := &m.lines[k]
+	line = cl.first + j
+	if m.text.Chunks() == 0 {
+		return line, 0, 0, nil
+	}
+	b, _ := m.text.Chunk(k)
+	s, e := int(cl.starts[j]), len(b)
+	if j+1 < len(cl.starts) {
+		e = int(cl.starts[j+1])
+	}
+	// The line's end: a line ends before the next one begins, or with its chunk, which
+	// ends in a line feed, or the text.
+	if e > s && b[e-1] == '\n' {
+		e--
+	}
+	if e > s && b[e-1] == '\r' {
+		e--
+	}
+	return line, cl.at + s, cl.at + e, b[s:e]
 }
 
 // lineBounds returns the byte range of line without its line end.
 func (m *Mapper) lineBounds(line int) (start, end int) {
-	start = m.lineStart(line)
-	if line+1 < m.LineCount() {
-		end = m.lineStart(line + 1)
-		if end > start && m.text.At(end-1) == '\n' {
-			end--
-		}
-		if end > start && m.text.At(end-1) == '\r' {
-			end--
-		}
-	} else {
-		end = m.text.Len()
-	}
+	_, start, end, _ = m.lineIn(m.lineChunk(line))
 	return start, end
 }
 
@@ -253,26 +279,25 @@ func (m *Mapper) OffsetPosition(offset int) (protocol.Position, error) {
 	if offset < 0 || offset > m.text.Len() {
 		return protocol.Position{}, fmt.Errorf("offset %d out of range [0, %d]", offset, m.text.Len())
 	}
-	line := m.lineOf(offset)
-	start, end := m.lineBounds(line)
+	line, start, end, text := m.lineIn(m.offsetChunk(offset))
 	if offset < start {
 		offset = start // inside the byte order mark
 	}
 	if offset > end {
 		offset = end // inside the line end
 	}
-	if offset < m.text.Len() && offset > start && !m.ascii && !utf8.RuneStart(m.text.At(offset)) {
+	if offset < end && offset > start && !m.ascii && !utf8.RuneStart(text[offset-start]) {
 		// An offset inside a multi-byte sequence is an error, unless the bytes there are
 		// not valid UTF-8 (then every byte stands alone).
-		rs := m.runeStartBefore(offset, start)
-		r, size := utf8.DecodeRune(m.text.Piece(rs))
-		if rs+size > offset && (r != utf8.RuneError || size > 1) {
+		rs := runeStartBefore(text, offset-start)
+		r, size := utf8.DecodeRune(text[rs:])
+		if rs+size > offset-start && (r != utf8.RuneError || size > 1) {
 			return protocol.Position{}, fmt.Errorf("offset %d is inside a UTF-8 sequence", offset)
 		}
 	}
 	col := offset - start
 	if m.enc != UTF8 && !m.ascii {
-		col = utf16Len(m.text.Slice(start, offset))
+		col = utf16Len(text[:offset-start])
 	}
 	return protocol.Position{Line: uint32(line), Character: uint32(col)}, nil
 }
@@ -304,10 +329,10 @@ func (m *Mapper) positionsInLine(offsets []int) ([]protocol.Position, error) {
 	return out, nil
 }
 
-// runeStartBefore finds the start of the rune containing offset, not before min.
-func (m *Mapper) runeStartBefore(offset, min int) int {
+// runeStartBefore finds the start of the rune of line that holds offset.
+func runeStartBefore(line []byte, offset int) int {
 	i := offset
-	for i > min && offset-i < utf8.UTFMax && !utf8.RuneStart(m.text.At(i)) {
+	for i > 0 && offset-i < utf8.UTFMax && !utf8.RuneStart(line[i]) {
 		i--
 	}
 	return i
@@ -320,24 +345,22 @@ func (m *Mapper) PositionOffset(p protocol.Position) (int, error) {
 	if int64(p.Line) >= int64(m.LineCount()) {
 		return 0, fmt.Errorf("line %d out of range [0, %d)", p.Line, m.LineCount())
 	}
-	start, end := m.lineBounds(int(p.Line))
+	_, start, end, text := m.lineIn(m.lineChunk(int(p.Line)))
 	want := int(p.Character)
 	if m.ascii || m.enc == UTF8 {
 		if want >= end-start {
 			return end, nil
 		}
-		at := start + want
-		if !m.ascii && !utf8.RuneStart(m.text.At(at)) {
+		if !m.ascii && !utf8.RuneStart(text[want]) {
 			// Inside a multi-byte sequence, unless the bytes there are not valid UTF-8.
-			rs := m.runeStartBefore(at, start)
-			if r, size := utf8.DecodeRune(m.text.Slice(rs, end)); rs+size > at && (r != utf8.RuneError || size > 1) {
+			rs := runeStartBefore(text, want)
+			if r, size := utf8.DecodeRune(text[rs:]); rs+size > want && (r != utf8.RuneError || size > 1) {
 				return 0, fmt.Errorf("character %d of line %d is inside a UTF-8 sequence", want, p.Line)
 			}
 		}
-		return at, nil
+		return start + want, nil
 	}
 	col := 0
-	text := m.text.Slice(start, end)
 	for i := start; i < end; {
 		if col == want {
 			return i, nil
