@@ -6,9 +6,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"slices"
 	"testing"
 	"time"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // BenchmarkWorkspaceHeap indexes every *.notes file of the folder NOTESLS_BENCH_DIR (a
@@ -141,7 +142,7 @@ func BenchmarkHoverAtReferences(b *testing.B) {
 // BenchmarkTypingInRefs types an entry a character at a time at the end of refs.notes of
 // the folder NOTESLS_BENCH_DIR (a notesgen corpus made with -refs), as notesls-bench's
 // typing scenario does, and for each keystroke computes what the server does before it
-// answers: the new text (a copy, as the server's document is), the update, a completion
+// answers: the new text (spliced from the one before, as the server's document is), the update, a completion
 // at the cursor, the file's shown findings and the files the edit affected. It reports
 // the time and the allocation a keystroke: the allocation sets how often the collector
 // marks the whole workspace, and what each allocation pays while it does. The slowest
@@ -159,14 +160,14 @@ func BenchmarkTypingInRefs(b *testing.B) {
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for b.Loop() {
-		text := slices.Clone(src)
+		text := analysis.NewText(src)
 		for i := range len(typed) {
 			start := time.Now()
-			n := len(text)
-			text = append(slices.Clone(text), typed[i])
-			snap, _ := w.UpdateKnowing(refsPath, text, Unchanged{Head: n})
+			n := text.Len()
+			text, _ = text.Splice(n, n, typed[i:i+1])
+			snap, _ := w.UpdateText(refsPath, text, Unchanged{Head: n})
 			asked := time.Now()
-			snap.CompleteWithin(refsPath, len(text), false, 50*time.Millisecond)
+			snap.CompleteWithin(refsPath, text.Len(), false, 50*time.Millisecond)
 			slowestCompletion = max(slowestCompletion, time.Since(asked))
 			snap.DiagnosticsUpTo(refsPath, 1000)
 			snap.Affected()
