@@ -81,10 +81,17 @@ func (c *pipeClient) notify(method string, params any) {
 	}
 }
 
-func (c *pipeClient) initialize() {
+func (c *pipeClient) initialize() { c.initializeWith(nil) }
+
+// initializeWith is initialize with the editor's settings, when options is not nil.
+func (c *pipeClient) initializeWith(options any) {
 	c.t.Helper()
 	var res protocol.InitializeResult
-	if err := c.call("initialize", map[string]any{"capabilities": map[string]any{}}, &res); err != nil {
+	params := map[string]any{"capabilities": map[string]any{}}
+	if options != nil {
+		params["initializationOptions"] = options
+	}
+	if err := c.call("initialize", params, &res); err != nil {
 		c.t.Fatal(err)
 	}
 	c.notify("initialized", map[string]any{})

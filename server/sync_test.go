@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -249,12 +250,18 @@ type syncSession struct {
 
 func newSyncSession(t *testing.T, initial string) *syncSession {
 	t.Helper()
+	return newSyncSessionWith(t, initial, nil)
+}
+
+// newSyncSessionWith is newSyncSession with the edited server's settings.
+func newSyncSessionWith(t *testing.T, initial string, options any) *syncSession {
+	t.Helper()
 	s := &syncSession{t: t, uri: "file:///notesls-sync/doc.notes", model: initial, sent: 1, version: 1}
 	s.path, _, _ = uriPath(s.uri)
 	// The default delay: diagnostics wait for a pause, as an editor's burst of edits
 	// would; the checks wait for them.
 	s.c = startPipe(t, Options{TestHooks: true})
-	s.c.initialize()
+	s.c.initializeWith(options)
 	s.ref = startPipe(t, Options{TestHooks: true, DiagnosticsDelay: 1})
 	s.ref.initialize()
 	s.c.notify("textDocument/didOpen", protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{
@@ -606,5 +613,68 @@ func TestCloseOrDiskEventRightAfterAnEdit(t *testing.T) {
 		if got := indexed(); got.Open || got.Indexed != disk {
 			t.Fatalf("round %d: closed after an edit: open %v, the index holds %q, want the disk's %q", round, got.Open, got.Indexed, disk)
 		}
+	}
+}
+
+// TestSyncAgainstModelInChunks is TestSyncAgainstModel on a text of several chunks (the
+// document's text is cut about every 32 KB): random edits fall in different chunks, and
+// one notification in ten moves 33 KB of the text elsewhere, a cut and a paste, each of
+// which spans chunks. The text is of small sorted blocks, so that a move breaks the order
+// of a few lines only. Whole-text changes,
+// which would leave a text of one chunk, are left out, as are the others that would cut
+// the text short.
+func TestSyncAgainstModelInChunks(t *testing.T) {
+	edits := 150
+	if testing.Short() {
+		edits = 40
+	}
+	c := randChooser{rand.New(rand.NewPCG(5, 9))}
+	var b strings.Builder
+	for i := 0; b.Len() < 150_000; i++ {
+		if i%8 == 7 {
+			b.WriteString("\n")
+			continue
+		}
+		fmt.Fprintf(&b, "topic %05d -- é %d = see [[topic %05d]] 😀%s", i, i%7, i/2, []string{"\n", "\r\n", "\n", "\r"}[i%4])
+	}
+	// Every finding is published, as the fresh index of the comparison has them all.
+	s := newSyncSessionWith(t, b.String(), map[string]any{"maxDiagnosticsPerFile": 0})
+	moves := 0
+	for i := 1; i <= edits; i++ {
+		var changes []textChange
+		if i%10 == 0 {
+			bs := boundaries(s.model)
+			from := c.intn(len(bs))
+			to := min(len(bs)-1, sort.SearchInts(bs, bs[from]+33_000))
+			cut := s.model[bs[from]:bs[to]]
+			rest := s.model[:bs[from]] + s.model[bs[to]:]
+			restBs := boundaries(rest)
+			at := modelPosition(rest, restBs[c.intn(len(restBs))])
+			changes = []textChange{
+				{Range: &protocol.Range{Start: modelPosition(s.model, bs[from]), End: modelPosition(s.model, bs[to])}},
+				{Range: &protocol.Range{Start: at, End: at}, Text: cut},
+			}
+			moves++
+		} else {
+			// Left out too: ranges past the last line, and from one line to a far one,
+			// which cut the text short.
+			changes = genNotification(c, s.model)
+			lines := uint32(len(modelLines(s.model)))
+			if slices.ContainsFunc(changes, func(ch textChange) bool {
+				return ch.Range == nil || ch.Range.End.Line+1 >= lines || ch.Range.End.Line > ch.Range.Start.Line+2
+			}) {
+				continue
+			}
+		}
+		s.edit(changes)
+		if c.intn(5) == 0 {
+			s.request(c)
+		}
+		if i%30 == 0 || i == edits {
+			s.checkDiagnostics(c)
+		}
+	}
+	if len(s.model) < 100_000 || moves == 0 {
+		t.Errorf("the text shrank to %d bytes, or nothing moved (%d)", len(s.model), moves)
 	}
 }
