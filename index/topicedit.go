@@ -10,14 +10,14 @@ import (
 // updateTopics brings the topic tables, shared with the previous version, up to date
 // after lines [c.From, c.OldTo) of old were replaced by lines [c.From, c.To): it takes
 // copies of the tables (the large ones share their shards and chunks until they change
-// one), undoes the old lines, moves the line numbers after them, and applies the new
+// one; the list of top-level topics, 6,000 at 100,000 lines, is copied only when a
+// top-level topic comes or goes), undoes the old lines, moves the line numbers after them, and applies the new
 // lines, copying every record and list it changes, so that the previous version stays
 // as it was. The result is what indexTopics would build, at the cost of the changed
 // lines and of the parts of the tables they touch.
 func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topics = fi.topics.clone()
 	fi.children = fi.children.clone()
-	fi.roots = slices.Clone(fi.roots)
 	fi.lastSeg = fi.lastSeg.clone()
 	fi.aliases = maps.Clone(fi.aliases)
 	fi.topicAliases = fi.topicAliases.clone()
@@ -98,7 +98,7 @@ func (u *topicUpdate) addLine(i int) {
 			t = u.fi.topics.add(key, topic{first: int32(i), entry: -1, seg: int16(s)})
 			u.fi.lastSeg.add(l.SegmentKey(s), key) // put in order by settle
 			if s == 0 {
-				u.fi.roots = append(u.fi.roots, key)
+				u.fi.roots = append(slices.Clip(u.fi.roots), key) // shared with the version before
 			} else {
 				u.fi.children.set(parent, append(slices.Clip(u.fi.children.get(parent)), key))
 			}
@@ -173,7 +173,7 @@ func (u *topicUpdate) settle(c *lineChange) {
 			u.fi.topicAliases.del(key)
 			u.fi.children.del(key) // its children are gone too: they used it
 			if depth == 0 {
-				u.fi.roots = slices.DeleteFunc(u.fi.roots, func(k string) bool { return k == key })
+				u.fi.roots = slices.DeleteFunc(slices.Clone(u.fi.roots), func(k string) bool { return k == key })
 			} else {
 				p := key[:len(key)-len(name)-len(" -- ")]
 				u.fi.children.set(p, slices.DeleteFunc(slices.Clone(u.fi.children.get(p)), func(k string) bool { return k == key }))
