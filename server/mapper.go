@@ -151,6 +151,13 @@ func (m *Mapper) Splice(span analysis.Span, text string) *Mapper {
 		line += len(cl.starts)
 		lines = append(lines, cl)
 	}
+	if last := len(lines) - 1; last >= 0 && last < ch.From {
+		// The edit took away the chunks after this one, which is the last now: the empty
+		// line after its final line end, which the next chunk's start was, is its own.
+		cl, _ := scanChunk(t, last)
+		cl.first = lines[last].first
+		lines[last] = cl
+	}
 	if len(lines) == 0 {
 		lines = append(lines, chunkLines{starts: []int32{0}})
 	}

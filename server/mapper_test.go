@@ -244,3 +244,16 @@ func TestMapperLineTableSize(t *testing.T) {
 		}
 	}
 }
+
+// An edit that takes away the last chunks of the text leaves the chunk before them last:
+// the empty line after its final line end is then its own (a fuzz crasher, 97bf0124).
+func TestMapperSpliceAwayTheLastChunks(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{{"aaaa\nbbbb", "aaaa\n"}, {"aaaa\r\nbb\ncc", "aaaa\r\n"}, {"aaaa\rbbbb\ncc", "aaaa\rbbbb\n"}} {
+		m := NewMapperText(analysis.NewTextSized([]byte(tt.text), 4), UTF16)
+		got := m.Splice(analysis.Span{Start: len(tt.want), End: len(tt.text)}, "")
+		fresh := NewMapper([]byte(tt.want))
+		if got.LineCount() != fresh.LineCount() {
+			t.Errorf("%q -> %q: %d lines, want %d", tt.text, tt.want, got.LineCount(), fresh.LineCount())
+		}
+	}
+}
