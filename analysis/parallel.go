@@ -18,7 +18,7 @@ func ParseTextParallel(t Text, workers int) *File {
 	if len(bounds) <= 2 {
 		return ParseText(t)
 	}
-	bomLen := t.bomLen()
+	bomLen := t.BOMLen()
 	// Count each part's lines first, so that every worker parses straight into its part
 	// of one table: a table of a million lines is too large to build twice.
 	parts := len(bounds) - 1
@@ -27,8 +27,8 @@ func ParseTextParallel(t Text, workers int) *File {
 	for i := range parts {
 		g.Go(func() {
 			for k := bounds[i]; k < bounds[i+1]; k++ {
-				for at := t.firstLineIn(k, bomLen); at < len(t.chunks[k].b); counts[i]++ {
-					_, at = LineEnd(t.chunks[k].b, at)
+				for range t.linesIn(k, bomLen) {
+					counts[i]++
 				}
 			}
 		})
@@ -46,11 +46,9 @@ func ParseTextParallel(t Text, workers int) *File {
 			var p lineParser
 			line := offsets[i]
 			for k := bounds[i]; k < bounds[i+1]; k++ {
-				c := t.chunks[k]
-				for at := t.firstLineIn(k, bomLen); at < len(c.b); line++ {
-					end, next := LineEnd(c.b, at)
-					f.setLine(line, c.at+at, p.parseLine(c.b[at:end]))
-					at = next
+				for start, text := range t.linesIn(k, bomLen) {
+					f.setLine(line, start, p.parseLine(text))
+					line++
 				}
 			}
 		})
@@ -58,13 +56,4 @@ func ParseTextParallel(t Text, workers int) *File {
 	g.Wait()
 	f.rebase()
 	return f
-}
-
-// firstLineIn is where the first line of chunk k begins inside it: after the byte order
-// mark in the first chunk, at its start in the others.
-func (t Text) firstLineIn(k, bomLen int) int {
-	if k == 0 {
-		return bomLen
-	}
-	return 0
 }

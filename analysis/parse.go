@@ -15,16 +15,13 @@ func Parse(src []byte) *File { return ParseText(NewText(src)) }
 
 // ParseText is Parse of a text in chunks, which the File keeps.
 func ParseText(t Text) *File {
-	bomLen := t.bomLen()
+	bomLen := t.BOMLen()
 	b := NewFileBuilder(t, bomLen)
-	b.Expect(t.countLines())
+	b.Expect(t.CountLines(0, t.n))
 	var p lineParser
-	// A line lies inside one chunk: each chunk is parsed on its own.
-	for k, c := range t.chunks {
-		for start := t.firstLineIn(k, bomLen); start < len(c.b); {
-			end, next := LineEnd(c.b, start)
-			b.Add(c.at+start, p.parseLine(c.b[start:end]))
-			start = next
+	for k := range t.chunks {
+		for start, line := range t.linesIn(k, bomLen) {
+			b.Add(start, p.parseLine(line))
 		}
 	}
 	return b.File()

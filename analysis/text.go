@@ -3,6 +3,7 @@ package analysis
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"sort"
 )
 
@@ -152,22 +153,48 @@ func (t Text) Same(u Text) bool {
 	return len(t.chunks) == 0 || &t.chunks[0] == &u.chunks[0]
 }
 
-// bomLen is the length of the text's byte order mark, 0 when it has none.
-func (t Text) bomLen() int {
+// BOMLen is the length of the text's byte order mark, 0 when it has none.
+func (t Text) BOMLen() int {
 	if bytes.HasPrefix(t.Piece(0), bom) {
 		return len(bom)
 	}
 	return 0
 }
 
-// countLines is CountLines of the whole text. Every chunk but the last ends in a line
-// feed, so the counts of the chunks add up.
-func (t Text) countLines() int {
+// CountLines is the package's CountLines of bytes [from, to) of the text, counted a
+// piece at a time.
+func (t Text) CountLines(from, to int) int {
 	n := 0
-	for _, c := range t.chunks {
-		n += CountLines(c.b)
+	for at := from; at < to; {
+		p := t.Piece(at)
+		p = p[:min(len(p), to-at)]
+		n += bytes.Count(p, []byte{'\n'})
+		at += len(p)
+	}
+	if to > from && t.At(to-1) != '\n' {
+		n++
 	}
 	return n
+}
+
+// linesIn yields the lines that begin in chunk k, each as its offset in the text and
+// its content without the line end; the first chunk's begin after the byte order mark
+// of bomLen bytes. A line lies inside one chunk, so each is a slice of it.
+func (t Text) linesIn(k, bomLen int) iter.Seq2[int, []byte] {
+	return func(yield func(int, []byte) bool) {
+		c := t.chunks[k]
+		start := 0
+		if k == 0 {
+			start = bomLen
+		}
+		for start < len(c.b) {
+			end, next := LineEnd(c.b, start)
+			if !yield(c.at+start, c.b[start:end]) {
+				return
+			}
+			start = next
+		}
+	}
 }
 
 // LineEnd is the package's LineEnd for the line of the text that begins at start.

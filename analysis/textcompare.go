@@ -2,13 +2,15 @@ package analysis
 
 import "bytes"
 
-// CommonPrefix returns the length of the longest common prefix of a and b from offset
-// from on, compared a piece at a time: pieces the two versions share compare at once.
-func CommonPrefix(a, b Text, from int) int {
+// CommonPrefix returns the length of the longest common prefix of a[from:to] and
+// b[from:to] (to is cut to the shorter text), compared a piece at a time: pieces the two
+// versions share compare at once.
+func CommonPrefix(a, b Text, from, to int) int {
+	to = min(to, a.Len(), b.Len())
 	n := 0
-	for at := from; at < a.Len() && at < b.Len(); {
+	for at := from; at < to; {
 		pa, pb := a.Piece(at), b.Piece(at)
-		k := min(len(pa), len(pb))
+		k := min(len(pa), len(pb), to-at)
 		same := commonPrefixBytes(pa[:k], pb[:k])
 		n += same
 		if same < k {

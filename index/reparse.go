@@ -22,11 +22,11 @@ type lineChange struct {
 // re-parsed, or nil when it parsed the whole file.
 func reparseRange(prev *analysis.File, src analysis.Text, same Unchanged) (*analysis.File, *lineChange) {
 	old := prev.Text
-	if prev.BOM != 0 || bytes.HasPrefix(src.Piece(0), []byte{0xEF, 0xBB, 0xBF}) || prev.NumLines() == 0 {
+	if prev.BOM != 0 || src.BOMLen() != 0 || prev.NumLines() == 0 {
 		return parseParallel(src), nil
 	}
 	head := max(0, min(same.Head, old.Len(), src.Len()))
-	prefix := head + analysis.CommonPrefix(old, src, head)
+	prefix := head + analysis.CommonPrefix(old, src, head, src.Len())
 	tail := max(0, min(same.Tail, old.Len()-prefix, src.Len()-prefix))
 	suffix := tail + analysis.CommonSuffix(old, src, old.Len()-tail, src.Len()-tail, prefix)
 	// Lines wholly before the change: those that end (with their line end) before prefix.
@@ -56,7 +56,7 @@ func reparseRange(prev *analysis.File, src analysis.Text, same Unchanged) (*anal
 	if keepTail < prev.NumLines() {
 		midEnd = prev.Start(keepTail) + delta
 	}
-	b.Expect(keepHead + countLines(src, headEnd, midEnd) + prev.NumLines() - keepTail)
+	b.Expect(keepHead + src.CountLines(headEnd, midEnd) + prev.NumLines() - keepTail)
 	b.Copy(prev, 0, keepHead, 0)
 	var lp analysis.LineParser
 	to := keepHead
@@ -88,21 +88,6 @@ func rawLine(f *analysis.File, i int) []byte {
 		end = f.Start(i + 1)
 	}
 	return f.Text.Slice(f.Start(i), end)
-}
-
-// countLines is analysis.CountLines of bytes [from, to) of t, counted a chunk at a time.
-func countLines(t analysis.Text, from, to int) int {
-	n := 0
-	for at := from; at < to; {
-		p := t.Piece(at)
-		p = p[:min(len(p), to-at)]
-		n += bytes.Count(p, []byte{'\n'})
-		at += len(p)
-	}
-	if to > from && t.At(to-1) != '\n' {
-		n++
-	}
-	return n
 }
 
 // parallelThreshold is the size above which a file is parsed in parts on all cores:

@@ -367,11 +367,11 @@ func (w *workspace) sameText(cur analysis.Text, u fileUpdate) bool {
 		return false
 	}
 	if !u.knowsSame || w.panicked {
-		return analysis.CommonPrefix(cur, text, 0) == cur.Len()
+		return analysis.CommonPrefix(cur, text, 0, cur.Len()) == cur.Len()
 	}
 	head := min(u.same.Head, cur.Len())
 	tail := max(head, cur.Len()-u.same.Tail)
-	return analysis.CommonPrefix(cur, text, head) >= tail-head
+	return analysis.CommonPrefix(cur, text, head, tail) == tail-head
 }
 
 // config merges the sources of settings (see settings) for each workspace folder: the
