@@ -140,6 +140,9 @@ type fixer struct {
 	tree *analysis.File
 	text analysis.Text
 	uri  protocol.DocumentURI
+	// whole is text in one slice, made by content for the actions that rewrite the file:
+	// an edited text's is a copy, made once per request, not once per action.
+	whole []byte
 
 	// The last block fixAndPlace looked at, lines [blockStart, blockEnd), and how many of
 	// its lines sort before the line above them: one request's findings share blocks,
@@ -261,7 +264,7 @@ func (x *fixer) quickFixes(d index.Diagnostic, ln int) []protocol.CodeAction {
 		return x.deleteLine("Delete this repeat", ln)
 	case analysis.RuleUnsorted:
 		start, end := blockAround(x.tree, ln)
-		sorted := sortBlocks(x.tree, x.text.Bytes(), start, end)
+		sorted := sortBlocks(x.tree, x.content(), start, end)
 		if a, ok := x.replaceText("Sort the block", protocol.QuickFix, sorted); ok {
 			a.IsPreferred = true
 			return []protocol.CodeAction{a}
@@ -365,15 +368,23 @@ func (x *fixer) deleteLine(title string, ln int) []protocol.CodeAction {
 // would change.
 func (x *fixer) wholeFile(kind protocol.CodeActionKind) (protocol.CodeAction, bool) {
 	if kind == sourceFixAll {
-		return x.replaceText(wholeFileTitles[kind], kind, analysis.Fix(x.text.Bytes(), x.f.v.snap.ConfigOf(x.f.path).Sorting))
+		return x.replaceText(wholeFileTitles[kind], kind, analysis.Fix(x.content(), x.f.v.snap.ConfigOf(x.f.path).Sorting))
 	}
-	return x.replaceText(wholeFileTitles[kind], kind, sortBlocks(x.tree, x.text.Bytes(), 0, x.tree.NumLines()))
+	return x.replaceText(wholeFileTitles[kind], kind, sortBlocks(x.tree, x.content(), 0, x.tree.NumLines()))
+}
+
+// content returns the file's text in one slice.
+func (x *fixer) content() []byte {
+	if x.whole == nil {
+		x.whole = x.text.Bytes()
+	}
+	return x.whole
 }
 
 // replaceText turns the file's new text into an action of a few edits, of the lines that
 // differ; ok is false when nothing would change.
 func (x *fixer) replaceText(title string, kind protocol.CodeActionKind, text []byte) (protocol.CodeAction, bool) {
-	edits, err := lineEdits(x.f.mapper, x.text.Bytes(), 0, text)
+	edits, err := lineEdits(x.f.mapper, x.content(), 0, text)
 	if err != nil || len(edits) == 0 {
 		return protocol.CodeAction{}, false
 	}
