@@ -11,9 +11,9 @@ import (
 // after lines [c.From, c.OldTo) of old were replaced by lines [c.From, c.To): it takes
 // copies of the tables (the large ones share their shards and chunks until they change
 // one; the list of top-level topics, 6,000 at 100,000 lines, is copied only when a
-// top-level topic comes or goes), undoes the old lines, moves the line numbers after them, and applies the new
-// lines, copying every record and list it changes, so that the previous version stays
-// as it was. The result is what indexTopics would build, at the cost of the changed
+// top-level topic comes or goes), undoes the old lines, moves the line numbers after
+// them, and applies the new lines, copying every record and list it changes, so that the
+// previous version stays as it was. The result is what indexTopics would build, at the cost of the changed
 // lines and of the parts of the tables they touch.
 func (fi *fileIndex) updateTopics(old *analysis.File, c *lineChange) {
 	fi.topics = fi.topics.clone()

@@ -60,8 +60,8 @@ func (s *Server) fileContent(ctx context.Context, u protocol.DocumentURI) (*file
 	return f, f.mapper.Content(), nil
 }
 
-// fileTree is fileAt without a position, with the file's syntax tree; f is nil when the index holds no
-// such file, and the feature answers "nothing here".
+// fileTree is fileAt without a position, with the file's syntax tree; f is nil when the
+// index holds no such file, and the feature answers "nothing here".
 func (s *Server) fileTree(ctx context.Context, u protocol.DocumentURI) (*fileView, *analysis.File, error) {
 	f, _, err := s.fileAt(ctx, u, protocol.Position{})
 	if err != nil || f == nil {
