@@ -697,6 +697,7 @@ func (d *diagnostics) deliver(ctx context.Context, c computed) {
 		return
 	}
 	delete(d.published, path)
+	d.s.awaitEarlierRequests(ctx, requestsFirstWait)
 	if err := d.s.conn.Notify(ctx, "textDocument/publishDiagnostics", params); err != nil {
 		d.s.log.Warn("publishing diagnostics", zap.String("path", path), zap.Error(err))
 	} else if len(c.out) > 0 || open {

@@ -236,15 +236,25 @@ func toRPCError(err error) *jsonrpc2.Error {
 	return jsonrpc2.NewError(jsonrpc2.InternalError, err.Error())
 }
 
+// An inflightCall is a request being answered on its own goroutine.
+type inflightCall struct {
+	cancel context.CancelFunc
+	seq    uint64 // in the order the requests arrived
+}
+
 func (s *Server) track(id jsonrpc2.ID, cancel context.CancelFunc) {
 	s.inflightMu.Lock()
-	s.inflight[id] = cancel
+	s.requestSeq++
+	s.inflight[id] = inflightCall{cancel: cancel, seq: s.requestSeq}
 	s.inflightMu.Unlock()
 }
 
+// untrack runs once the request is answered.
 func (s *Server) untrack(id jsonrpc2.ID, cancel context.CancelFunc) {
 	s.inflightMu.Lock()
 	delete(s.inflight, id)
+	close(s.requestEnded)
+	s.requestEnded = make(chan struct{})
 	s.inflightMu.Unlock()
 	cancel()
 }
@@ -252,8 +262,8 @@ func (s *Server) untrack(id jsonrpc2.ID, cancel context.CancelFunc) {
 func (s *Server) cancelAll() {
 	s.inflightMu.Lock()
 	defer s.inflightMu.Unlock()
-	for _, cancel := range s.inflight {
-		cancel()
+	for _, call := range s.inflight {
+		call.cancel()
 	}
 }
 
@@ -273,11 +283,11 @@ func (s *Server) cancelRequest(raw json.RawMessage) {
 		return
 	}
 	s.inflightMu.Lock()
-	cancel, found := s.inflight[id]
+	call, found := s.inflight[id]
 	s.inflightMu.Unlock()
 	s.log.Debug("cancel", zap.ByteString("id", p.ID), zap.Bool("in flight", found))
 	if found {
-		cancel()
+		call.cancel()
 	}
 }
 

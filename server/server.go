@@ -120,7 +120,11 @@ type Server struct {
 	refreshWake         chan struct{} // see refresh.go
 
 	inflightMu sync.Mutex
-	inflight   map[jsonrpc2.ID]context.CancelFunc
+	inflight   map[jsonrpc2.ID]inflightCall
+	// requestSeq numbers the requests tracked in inflight; requestEnded is closed, and
+	// replaced, when one of them is answered. See requestsfirst.go.
+	requestSeq   uint64
+	requestEnded chan struct{}
 
 	// client is what the client said it supports, written by initialize before any other
 	// handler may run and read-only afterwards.
@@ -153,7 +157,8 @@ func newServer(ctx context.Context, conn jsonrpc2.Conn, opts Options) *Server {
 		initReplied:     make(chan struct{}),
 		initializedSeen: make(chan struct{}),
 		refreshWake:     make(chan struct{}, 1),
-		inflight:        make(map[jsonrpc2.ID]context.CancelFunc),
+		inflight:        make(map[jsonrpc2.ID]inflightCall),
+		requestEnded:    make(chan struct{}),
 		docs:            newDocumentStore(),
 		mappers:         newMapperCache(),
 		lane:            cmp.Or(opts.lane, newBackgroundLane()),

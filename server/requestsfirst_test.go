@@ -1,0 +1,55 @@
+package server
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+)
+
+// TestAwaitEarlierRequests: a publication waits for the requests in flight when it is
+// ready, not for those that arrive while it waits, and not past its bound.
+func TestAwaitEarlierRequests(t *testing.T) {
+	s := newServer(context.Background(), nil, Options{})
+	waited := func(max time.Duration) <-chan struct{} {
+		done := make(chan struct{})
+		upTo := s.requestsSoFar()
+		go func() {
+			s.awaitRequestsUpTo(context.Background(), upTo, max)
+			close(done)
+		}()
+		return done
+	}
+	returned := func(done <-chan struct{}) bool {
+		select {
+		case <-done:
+			return true
+		case <-time.After(20 * time.Millisecond):
+			return false
+		}
+	}
+
+	if !returned(waited(time.Hour)) {
+		t.Fatal("waited with no request in flight")
+	}
+
+	_, cancel1 := context.WithCancel(context.Background())
+	_, cancel2 := context.WithCancel(context.Background())
+	first, second := jsonrpc2.NewNumberID(1), jsonrpc2.NewNumberID(2)
+	s.track(first, cancel1)
+	done := waited(time.Hour)
+	s.track(second, cancel2) // arrives while the publication waits
+	if returned(done) {
+		t.Fatal("did not wait for the request in flight")
+	}
+	s.untrack(first, cancel1)
+	if !returned(done) {
+		t.Fatal("waited for a request that arrived after the publication was ready")
+	}
+
+	if !returned(waited(time.Millisecond)) {
+		t.Fatal("waited past the bound for a request that is not answered")
+	}
+	s.untrack(second, cancel2)
+}
