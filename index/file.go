@@ -140,14 +140,16 @@ func indexFile(path string, ast *analysis.File) *fileIndex {
 }
 
 // sameOrder reports whether the changed lines compare with every other line of their
-// block as they did before, so that the lines out of order are the same. It costs one
-// comparison per line, where finding them again costs n log n; most are of sort keys
-// alone, since a line compares the same with every line whose key differs from both its
-// old and its new key.
-func sameOrder(old, cur *fileIndex, c *lineChange) bool {
+// block as they did in the version before, so that the lines out of order are the same.
+// It costs one comparison per line, where finding them again costs n log n; most are of
+// sort keys alone, since a line compares the same with every line whose key differs from
+// both its old and its new key. It runs when the unsorted lines are asked for, not in
+// the edit: at 100,000 lines in a block it took 0.7 ms of every keystroke before the
+// completion that follows could answer.
+func sameOrder(old *sortedVersion, cur *fileIndex, c *lineChange) bool {
 	keys := &cur.sortKeys
 	for i := c.From; i < c.To; i++ {
-		was, now := old.sortKeys.at(i), keys.at(i)
+		was, now := old.keys.at(i), keys.at(i)
 		if was.blank || now.blank {
 			return false
 		}
@@ -158,23 +160,29 @@ func sameOrder(old, cur *fileIndex, c *lineChange) bool {
 		for end < keys.len() && !keys.at(end).blank {
 			end++
 		}
-		for j := start; j < end; j++ {
-			if j == i {
-				continue
-			}
-			other := keys.at(j)
-			if decidedByKeys(was, other) && decidedByKeys(now, other) {
-				if compareKeys(was, other) != compareKeys(now, other) {
+		for j := start; j < end; {
+			chunk := keys.chunks[j>>listChunkShift]
+			first := j &^ (listChunk - 1)
+			stop := min(end, first+len(chunk))
+			block := chunk[j-first : stop-first]
+			for k := range block {
+				if line := j + k; line != i && !sameComparison(old, cur, was, now, &block[k], i, line) {
 					return false
 				}
-				continue
 			}
-			if sign(compareLines(old.ast, &old.sortKeys, i, j)) != sign(compareLines(cur.ast, &cur.sortKeys, i, j)) {
-				return false
-			}
+			j = stop
 		}
 	}
 	return true
+}
+
+// sameComparison reports whether line i, whose key was was and is now, compares with
+// line j, whose key is other, as it did.
+func sameComparison(old *sortedVersion, cur *fileIndex, was, now, other *lineKey, i, j int) bool {
+	if decidedByKeys(was, other) && decidedByKeys(now, other) {
+		return compareKeys(was, other) == compareKeys(now, other)
+	}
+	return sign(compareLines(old.ast, &old.keys, i, j)) == sign(compareLines(cur.ast, &cur.sortKeys, i, j))
 }
 
 // compareKeys orders two keys that decidedByKeys.
@@ -250,12 +258,13 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 	next.unsorted = &sortState{}
 	next.dups = fi.nextDupState(c)
 	next.bodyWords = &lazy[map[string][]int32]{}
-	if c.To == c.OldTo && sameOrder(fi, &next, c) {
-		next.unsorted.from = &fi.unsorted.lazy
-	} else if fi.unsorted.done.Load() {
+	if fi.unsorted.done.Load() {
 		// Linked only to a list already found: a chain of versions nobody asked about
 		// would hold each other.
 		next.unsorted.prev, next.unsorted.change = fi.unsorted, *c
+		if c.To == c.OldTo {
+			next.unsorted.was = &sortedVersion{ast: fi.ast, keys: fi.sortKeys}
+		}
 	}
 	return &next
 }

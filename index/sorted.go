@@ -68,15 +68,27 @@ type sortState struct {
 	lazy[[]int]
 	prev   *sortState // the previous version's, until used
 	change lineChange // the edit since prev
+	// was is the previous version's lines and keys, when the edit kept the number of
+	// lines: if the changed lines compare with the others as they did, prev's list holds.
+	was *sortedVersion
+}
+
+// sortedVersion is what sameOrder reads of a version before an edit.
+type sortedVersion struct {
+	ast  *analysis.File
+	keys chunkList[lineKey]
 }
 
 // unsortedList returns the lines the unsorted rule reports, in order.
 func (fi *fileIndex) unsortedList() []int {
 	st := fi.unsorted
 	return st.get(func() []int {
-		prev := st.prev
-		st.prev = nil // run once, by the one computing: the previous version can go
+		prev, was := st.prev, st.was
+		st.prev, st.was = nil, nil // run once, by the one computing: the previous version can go
 		if prev != nil && prev.done.Load() {
+			if was != nil && sameOrder(was, fi, &st.change) {
+				return prev.val
+			}
 			return unsortedAfter(fi.ast, &fi.sortKeys, prev.val, &st.change)
 		}
 		return unsortedLines(fi.ast, &fi.sortKeys)
