@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"encoding/binary"
-	"fmt"
 	"hash/maphash"
 	"slices"
 	"sort"
@@ -537,9 +535,21 @@ type computed struct {
 	v     *view
 	path  string
 	found []index.Diagnostic
-	out   []protocol.Diagnostic
+	// body is the publication's params (from publicationBuffers), count the findings
+	// in it.
+	body  *[]byte
+	count int
 	ok    bool // the file is in the view
 	err   bool // computing them panicked
+}
+
+// release gives the publication's buffer back.
+func (c *computed) release() {
+	if c.body != nil {
+		*c.body = (*c.body)[:0]
+		publicationBuffers.Put(c.body)
+		c.body = nil
+	}
 }
 
 // publish sends one file's diagnostics. When they take longer than slowFileWait, it
@@ -643,10 +653,11 @@ func (d *diagnostics) compute(v *view, path string) (c computed) {
 	if d.computing != nil {
 		d.computing(path)
 	}
-	c = computed{v: v, path: path, out: []protocol.Diagnostic{}}
+	c = computed{v: v, path: path}
 	defer func() {
 		if r := recover(); r != nil {
 			d.s.log.Error("panic while computing diagnostics", zap.String("path", path), zap.Any("panic", r), zap.Stack("stack"))
+			c.release()
 			c.err = true
 		}
 	}()
@@ -657,14 +668,16 @@ func (d *diagnostics) compute(v *view, path string) (c computed) {
 	if ok {
 		c.ok = true
 		c.found = v.snap.DiagnosticsUpTo(path, v.snap.ConfigOf(path).MaxShown)
-		c.out = d.s.toProtocolDiagnostics(v, path, content, c.found)
 	}
+	c.body = publicationBuffers.Get().(*[]byte)
+	*c.body, c.count = d.s.encodeDiagnostics((*c.body)[:0], v, path, content, uint32(v.versions[path]), c.found)
 	return c
 }
 
 // deliver sends computed findings, unless findings of a later view were sent already.
 // It runs on the run goroutine, which owns the publication state.
 func (d *diagnostics) deliver(ctx context.Context, c computed) {
+	defer c.release()
 	path, v := c.path, c.v
 	if c.err || d.delivered[path] > v.gen {
 		return
@@ -673,22 +686,19 @@ func (d *diagnostics) deliver(ctx context.Context, c computed) {
 	_, open := v.versions[path]
 	d.notePointers(path, c.found)
 	d.tellSkipped(ctx, path, c.found)
-	if len(c.out) == 0 && !open && !d.sent[path] {
+	if c.count == 0 && !open && !d.sent[path] {
 		return // nothing to say, nothing to clear
 	}
 	if !c.ok && !d.sent[path] {
 		return
 	}
-	if len(c.out) > 0 || open {
+	if c.count > 0 || open {
 		d.sent[path] = true
 	} else {
 		delete(d.sent, path)
 	}
-	params := &protocol.PublishDiagnosticsParams{URI: v.uri(path), Diagnostics: c.out}
-	if open {
-		params.Version = uint32(v.versions[path])
-	}
-	sum := publicationHash(d.publishSeed, params)
+	// The params hold every field of the publication, the URI and version included.
+	sum := maphash.Bytes(d.publishSeed, *c.body)
 	if last, ok := d.published[path]; ok && last == sum {
 		// A keystroke in a small file that reaches a big one (a name both hold) made its
 		// 1,000 findings go out again unchanged: 300 KB that the client had to read
@@ -698,106 +708,11 @@ func (d *diagnostics) deliver(ctx context.Context, c computed) {
 	}
 	delete(d.published, path)
 	d.s.awaitEarlierRequests(ctx, requestsFirstWait)
-	if err := d.s.conn.Notify(ctx, "textDocument/publishDiagnostics", params); err != nil {
+	if err := d.s.notifyEncoded(ctx, "textDocument/publishDiagnostics", *c.body); err != nil {
 		d.s.log.Warn("publishing diagnostics", zap.String("path", path), zap.Error(err))
-	} else if len(c.out) > 0 || open {
+	} else if c.count > 0 || open {
 		d.published[path] = sum
 	}
-}
-
-// publicationHash hashes every field of a publication.
-func publicationHash(seed maphash.Seed, p *protocol.PublishDiagnosticsParams) uint64 {
-	var h maphash.Hash
-	h.SetSeed(seed)
-	var buf [8]byte
-	num := func(v uint32) {
-		binary.LittleEndian.PutUint32(buf[:4], v)
-		h.Write(buf[:4])
-	}
-	str := func(s string) { // with its length, so that "ab" "c" is not "a" "bc"
-		num(uint32(len(s)))
-		h.WriteString(s)
-	}
-	anyValue := func(v any) {
-		if s, ok := v.(string); ok {
-			str(s)
-		} else {
-			str(fmt.Sprintf("%T %#v", v, v))
-		}
-	}
-	rng := func(r protocol.Range) {
-		num(r.Start.Line)
-		num(r.Start.Character)
-		num(r.End.Line)
-		num(r.End.Character)
-	}
-	str(string(p.URI))
-	num(p.Version)
-	num(uint32(len(p.Diagnostics)))
-	for _, d := range p.Diagnostics {
-		rng(d.Range)
-		num(uint32(d.Severity))
-		anyValue(d.Code)
-		if d.CodeDescription != nil {
-			str(string(d.CodeDescription.Href))
-		} else {
-			str("")
-		}
-		str(d.Source)
-		str(d.Message)
-		num(uint32(len(d.Tags)))
-		for _, t := range d.Tags {
-			num(uint32(t))
-		}
-		num(uint32(len(d.RelatedInformation)))
-		for _, r := range d.RelatedInformation {
-			str(string(r.Location.URI))
-			rng(r.Location.Range)
-			str(r.Message)
-		}
-		anyValue(d.Data)
-	}
-	return h.Sum64()
-}
-
-// toProtocolDiagnostics converts a file's findings; the result is never nil.
-func (s *Server) toProtocolDiagnostics(v *view, path string, content analysis.Text, diags []index.Diagnostic) []protocol.Diagnostic {
-	m := s.mappers.get(path, content)
-	out := make([]protocol.Diagnostic, 0, len(diags))
-	for _, d := range diags {
-		rng, err := m.SpanRange(d.Span)
-		if err != nil {
-			s.log.Error("diagnostic span", zap.String("path", path), zap.String("rule", d.Rule), zap.Error(err))
-			continue
-		}
-		pd := protocol.Diagnostic{
-			Range:    rng,
-			Severity: toProtocolSeverity(d.Severity),
-			Code:     d.Rule,
-			Source:   diagnosticSource,
-			Message:  d.Message,
-		}
-		if d.Unnecessary {
-			pd.Tags = []protocol.DiagnosticTag{protocol.DiagnosticTagUnnecessary}
-		}
-		for _, r := range d.Related {
-			rc, ok := v.snap.Text(r.Path)
-			if !ok {
-				continue
-			}
-			rr, err := s.mappers.get(r.Path, rc).SpanRange(r.Span)
-			if err != nil {
-				s.log.Error("related span", zap.String("path", r.Path), zap.Error(err))
-				continue
-			}
-			pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{
-				Location: protocol.Location{URI: v.uri(r.Path), Range: rr},
-				Message:  r.Message,
-			})
-		}
-		out = append(out, pd)
-	}
-	return out
 }
 
 func toProtocolSeverity(s analysis.Severity) protocol.DiagnosticSeverity {

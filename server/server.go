@@ -58,6 +58,7 @@ func Serve(ctx context.Context, stream jsonrpc2.Stream, opts Options) error {
 	s := newServer(ctx, conn, opts)
 	if st, ok := stream.(*Stream); ok {
 		s.longTexts = st.long
+		s.stream = st
 	}
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -104,6 +105,9 @@ type Server struct {
 	// longTexts are the document texts the Stream took out of the frame last read, nil
 	// for another stream; see longtext.go.
 	longTexts *longTexts
+	// stream is the connection's Stream, nil for another stream: big notifications are
+	// written on it directly.
+	stream *Stream
 
 	state lifecycleVar // see lifecycle.go
 	// initReplied is closed once the initialize result is on its way: until then the

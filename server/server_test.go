@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"net"
 	"os"
 	"path/filepath"
@@ -417,59 +416,6 @@ func TestOtherFilesWaitForAPause(t *testing.T) {
 		edit(3) // past the longest wait: b.notes goes out with this round
 		c.waitDiags(b, bSays(3))
 	})
-}
-
-// publicationHash tells apart two publications that differ in any one field.
-func TestPublicationHashSeesEveryField(t *testing.T) {
-	base := func() *protocol.PublishDiagnosticsParams {
-		return &protocol.PublishDiagnosticsParams{URI: "file:///a.notes", Version: 3, Diagnostics: []protocol.Diagnostic{{
-			Range:    protocol.Range{Start: protocol.Position{Line: 1, Character: 2}, End: protocol.Position{Line: 1, Character: 5}},
-			Severity: protocol.DiagnosticSeverityWarning, Code: "duplicate-line", Source: "notesls", Message: "duplicate of a.notes:1",
-			Tags: []protocol.DiagnosticTag{protocol.DiagnosticTagUnnecessary},
-			RelatedInformation: []protocol.DiagnosticRelatedInformation{{Location: protocol.Location{URI: "file:///a.notes",
-				Range: protocol.Range{End: protocol.Position{Character: 3}}}, Message: "first written here"}},
-		}}}
-	}
-	seed := maphash.MakeSeed()
-	want := publicationHash(seed, base())
-	if got := publicationHash(seed, base()); got != want {
-		t.Fatalf("the same publication hashed %x and %x", got, want)
-	}
-	for name, change := range map[string]func(p *protocol.PublishDiagnosticsParams){
-		"uri":     func(p *protocol.PublishDiagnosticsParams) { p.URI = "file:///b.notes" },
-		"version": func(p *protocol.PublishDiagnosticsParams) { p.Version = 4 },
-		"none":    func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics = nil },
-		"range":   func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].Range.End.Character = 6 },
-		"severity": func(p *protocol.PublishDiagnosticsParams) {
-			p.Diagnostics[0].Severity = protocol.DiagnosticSeverityError
-		},
-		"code":      func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].Code = "duplicate-url" },
-		"code type": func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].Code = 7 },
-		"codeDescription": func(p *protocol.PublishDiagnosticsParams) {
-			p.Diagnostics[0].CodeDescription = &protocol.CodeDescription{Href: "x"}
-		},
-		"source":  func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].Source = "other" },
-		"message": func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].Message = "duplicate of a.notes:2" },
-		"tags":    func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].Tags = nil },
-		"related uri": func(p *protocol.PublishDiagnosticsParams) {
-			p.Diagnostics[0].RelatedInformation[0].Location.URI = "file:///c.notes"
-		},
-		"related range": func(p *protocol.PublishDiagnosticsParams) {
-			p.Diagnostics[0].RelatedInformation[0].Location.Range.Start.Line = 9
-		},
-		"related message": func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].RelatedInformation[0].Message = "x" },
-		"no related":      func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].RelatedInformation = nil },
-		"data":            func(p *protocol.PublishDiagnosticsParams) { p.Diagnostics[0].Data = map[string]any{"k": 1} },
-		"strings moved": func(p *protocol.PublishDiagnosticsParams) {
-			p.Diagnostics[0].Source, p.Diagnostics[0].Message = "notesls duplicate of", " a.notes:1"
-		},
-	} {
-		p := base()
-		change(p)
-		if publicationHash(seed, p) == want {
-			t.Errorf("a publication with another %s hashed as the first", name)
-		}
-	}
 }
 
 // brokenRefsWorkspace writes three files of one broken reference each into a new

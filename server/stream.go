@@ -345,6 +345,30 @@ func (s *Stream) writeRequest(method string, params json.RawMessage, id *jsonrpc
 	return s.writeRaw(frame)
 }
 
+// writeNotification writes a notification around params, which are valid JSON, without
+// copying them: the frame goes out in three writes under the lock that keeps frames
+// whole.
+func (s *Stream) writeNotification(method string, params []byte) error {
+	name, err := json.Marshal(method)
+	if err != nil {
+		return fmt.Errorf("encoding message: %w", err)
+	}
+	const head, mid = `{"jsonrpc":"2.0","method":`, `,"params":`
+	size := len(head) + len(name) + len(mid) + len(params) + 1
+	prefix := frameHeader(make([]byte, 0, 64+len(name)), size)
+	prefix = append(prefix, head...)
+	prefix = append(prefix, name...)
+	prefix = append(prefix, mid...)
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	for _, part := range [][]byte{prefix, params, []byte("}")} {
+		if _, err := s.out.Write(part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *Stream) writeFrame(data []byte) (int64, error) {
 	frame := frameHeader(make([]byte, 0, len(data)+32), len(data))
 	return s.writeRaw(append(frame, data...))
