@@ -34,6 +34,13 @@ func (l *chunkList[T]) len() int { return l.n }
 // at returns item i, shared with other versions: change items through writable.
 func (l *chunkList[T]) at(i int) *T { return &l.chunks[i>>listChunkShift][i&(listChunk-1)] }
 
+// chunkAt returns the chunk holding item i, shared with other versions, and the index of
+// its first item.
+func (l *chunkList[T]) chunkAt(i int) ([]T, int) {
+	c := i >> listChunkShift
+	return l.chunks[c], c << listChunkShift
+}
+
 // writable returns item i in a chunk this list may change, copied first if shared.
 func (l *chunkList[T]) writable(i int) *T {
 	c := i >> listChunkShift

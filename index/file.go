@@ -153,28 +153,52 @@ func sameOrder(old *sortedVersion, cur *fileIndex, c *lineChange) bool {
 		if was.blank || now.blank {
 			return false
 		}
-		start, end := i, i+1
-		for start > 0 && !keys.at(start-1).blank {
-			start--
+		// A line whose key lies outside both the old and the new key compares with both
+		// alike: one or two integer comparisons for most of a block.
+		lo, hi := was, now
+		if keyBefore(hi, lo) {
+			lo, hi = hi, lo
 		}
-		for end < keys.len() && !keys.at(end).blank {
-			end++
+		fast := was.valid == 2 && now.valid == 2
+		outside := func(other *lineKey) bool {
+			return fast && other.valid == 2 && (keyBefore(other, lo) || keyBefore(hi, other))
 		}
-		for j := start; j < end; {
-			chunk := keys.chunks[j>>listChunkShift]
-			first := j &^ (listChunk - 1)
-			stop := min(end, first+len(chunk))
-			block := chunk[j-first : stop-first]
-			for k := range block {
-				if line := j + k; line != i && !sameComparison(old, cur, was, now, &block[k], i, line) {
+		// The walks out from the line to the blank lines that end its block compare as
+		// they go, a chunk of keys at a time.
+	after:
+		for j := i + 1; j < keys.len(); {
+			chunk, first := keys.chunkAt(j)
+			for k := j - first; k < len(chunk); k++ {
+				other := &chunk[k]
+				if other.blank {
+					break after
+				}
+				if !outside(other) && !sameComparison(old, cur, was, now, other, i, first+k) {
 					return false
 				}
 			}
-			j = stop
+			j = first + len(chunk)
+		}
+	before:
+		for j := i - 1; j >= 0; {
+			chunk, first := keys.chunkAt(j)
+			for k := j - first; k >= 0; k-- {
+				other := &chunk[k]
+				if other.blank {
+					break before
+				}
+				if !outside(other) && !sameComparison(old, cur, was, now, other, i, first+k) {
+					return false
+				}
+			}
+			j = first - 1
 		}
 	}
 	return true
 }
+
+// keyBefore reports whether key a sorts before key b by its sixteen bytes.
+func keyBefore(a, b *lineKey) bool { return a.hi < b.hi || a.hi == b.hi && a.lo < b.lo }
 
 // sameComparison reports whether line i, whose key was was and is now, compares with
 // line j, whose key is other, as it did.
