@@ -3,6 +3,7 @@ package index
 import (
 	"cmp"
 	"slices"
+	"sync"
 
 	"github.com/notesls/notesls/analysis"
 )
@@ -181,51 +182,64 @@ func unsortedInBlock(f *analysis.File, keys *chunkList[lineKey], start, end int)
 		return nil
 	}
 	// Longest non-decreasing subsequence, patience style: tails[k] is the index of the
-	// smallest last line of a sorted run of length k+1.
+	// smallest last line of a sorted run of length k+1. The two columns are lent for the
+	// call: a block of 100,000 lines needs 800 KB, found again whenever an edit changes
+	// its order.
 	n := end - start
-	tails := make([]int32, 0, n)
-	prev := make([]int32, n)
-	for i := 0; i < n; i++ {
-		lo, hi := 0, len(tails)
-		// A nearly sorted block mostly extends the longest run, often by the line right
-		// after its last: then the line's own bit answers, else one comparison, not log n.
-		if hi > 0 {
-			if last := int(tails[hi-1]); last == i-1 {
-				if keys.at(start + i).afterPrev {
+	scratch := lisScratch.Get().(*[2][]int32)
+	defer lisScratch.Put(scratch)
+	tails, prev := scratch[0][:0], slices.Grow(scratch[1][:0], n)[:n]
+	tails = slices.Grow(tails, n)
+	defer func() { scratch[0], scratch[1] = tails[:0], prev[:0] }()
+	for i := 0; i < n; {
+		chunk, first := keys.chunkAt(start + i)
+		for k := start + i - first; k < len(chunk) && i < n; k, i = k+1, i+1 {
+			lo, hi := 0, len(tails)
+			// A nearly sorted block mostly extends the longest run, often by the line
+			// right after its last: then the line's own bit answers, else one
+			// comparison, not log n.
+			if hi > 0 {
+				if last := int(tails[hi-1]); last == i-1 {
+					if chunk[k].afterPrev {
+						lo = hi
+					}
+				} else if compareLines(f, keys, start+last, start+i) <= 0 {
 					lo = hi
 				}
-			} else if compareLines(f, keys, start+last, start+i) <= 0 {
-				lo = hi
 			}
-		}
-		for lo < hi {
-			m := (lo + hi) / 2
-			if compareLines(f, keys, start+int(tails[m]), start+i) <= 0 {
-				lo = m + 1
+			for lo < hi {
+				m := (lo + hi) / 2
+				if compareLines(f, keys, start+int(tails[m]), start+i) <= 0 {
+					lo = m + 1
+				} else {
+					hi = m
+				}
+			}
+			if lo > 0 {
+				prev[i] = tails[lo-1]
 			} else {
-				hi = m
+				prev[i] = -1
+			}
+			if lo == len(tails) {
+				tails = append(tails, int32(i))
+			} else {
+				tails[lo] = int32(i)
 			}
 		}
-		if lo > 0 {
-			prev[i] = tails[lo-1]
-		} else {
-			prev[i] = -1
-		}
-		if lo == len(tails) {
-			tails = append(tails, int32(i))
-		} else {
-			tails[lo] = int32(i)
-		}
 	}
-	keep := make([]bool, n)
-	for i := tails[len(tails)-1]; i >= 0; i = prev[i] {
-		keep[i] = true
-	}
+	// The lines off the run, found walking it back from its end, then put in order.
 	var out []int
-	for i, k := range keep {
-		if !k {
-			out = append(out, start+i)
+	kept := tails[len(tails)-1]
+	for i := int32(n - 1); i >= 0; i-- {
+		if i == kept {
+			kept = prev[i]
+			continue
 		}
+		out = append(out, start+int(i))
 	}
+	slices.Reverse(out)
 	return out
 }
+
+// lisScratch lends unsortedInBlock its two columns.
+var lisScratch = sync.Pool{New: func() any { return new([2][]int32) }}
