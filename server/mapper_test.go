@@ -257,3 +257,30 @@ func TestMapperSpliceAwayTheLastChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanRangeAgreesWithOffsets: a span's range is its two offsets' positions, or an
+// error when either has none, for every span of texts with every kind of line end and
+// character, in both encodings, and in texts cut into small chunks.
+func TestSpanRangeAgreesWithOffsets(t *testing.T) {
+	texts := []string{"", "abc", "ab\ncd", "ab\r\ncd\r\n", "a\rb\r", "é=x\n😀 y\n中文", "\uFEFFab\ncd", "\xffa\n\xe2\x80b",
+		"x -- y = [[z]]\n\n日本 -- 語 = é😀é\r\nlast"}
+	for _, src := range texts {
+		for _, enc := range []PositionEncoding{UTF16, UTF8} {
+			for _, m := range []*Mapper{NewMapperEncoding([]byte(src), enc), NewMapperText(analysis.NewTextSized([]byte(src), 4), enc)} {
+				for start := 0; start <= len(src); start++ {
+					for end := start; end <= len(src); end++ {
+						got, err := m.SpanRange(analysis.Span{Start: start, End: end})
+						ps, errS := m.OffsetPosition(start)
+						pe, errE := m.OffsetPosition(end)
+						if (err != nil) != (errS != nil || errE != nil) {
+							t.Fatalf("%q %s [%d, %d): error %v, offsets' errors %v, %v", src, enc, start, end, err, errS, errE)
+						}
+						if err == nil && got != (protocol.Range{Start: ps, End: pe}) {
+							t.Fatalf("%q %s [%d, %d): %v, offsets give %v %v", src, enc, start, end, got, ps, pe)
+						}
+					}
+				}
+			}
+		}
+	}
+}
