@@ -158,6 +158,15 @@ func appendPosition(dst []byte, p protocol.Position) []byte {
 	return append(dst, '}')
 }
 
+// plainJSON marks the bytes a JSON string holds as they are: printable ASCII but the
+// quote and the backslash.
+var plainJSON = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string, escaped as encoding/json escapes it
 // (without the HTML escapes, which JSON does not need): invalid UTF-8 becomes U+FFFD.
 func appendJSONString(dst []byte, s string) []byte {
@@ -165,12 +174,13 @@ func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		for i < len(s) && plainJSON[s[i]] {
 			i++
-			continue
 		}
-		if c < utf8.RuneSelf {
+		if i == len(s) {
+			break
+		}
+		if c := s[i]; c < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '"', '\\':

@@ -73,3 +73,14 @@ func TestPublicationEncoding(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendJSONString escapes a near-duplicate's message, the longest kind a big
+// file publishes a thousand of on every keystroke.
+func BenchmarkAppendJSONString(b *testing.B) {
+	msg := `"authoorization" (line 9406) looks like the same name: one letter apart, and "destrutive engineering" (line 29561, one letter apart)`
+	buf := make([]byte, 0, 4096)
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		buf = appendJSONString(buf[:0], msg)
+	}
+}
