@@ -27,6 +27,7 @@ type fileIndex struct {
 	roots        []string                     // top-level topic keys, in first-seen order
 
 	sortKeys chunkList[lineKey] // sortKey of each line, for the unsorted rule
+	sortSums []keySpan          // of each chunk of sortKeys, for sameOrder
 	unsorted *sortState
 	dups     *dupState
 	// bodyWords is made only for unlinked-mention, see bodyWordLines.
@@ -165,9 +166,18 @@ func sameOrder(old *sortedVersion, cur *fileIndex, c *lineChange) bool {
 		}
 		// The walks out from the line to the blank lines that end its block compare as
 		// they go, a chunk of keys at a time.
+		// A whole chunk of plain keys all outside is passed over by its span.
+		passed := func(c int) bool {
+			sp := &cur.sortSums[c]
+			return fast && sp.plain && (keyBefore(&sp.max, lo) || keyBefore(hi, &sp.min))
+		}
 	after:
 		for j := i + 1; j < keys.len(); {
 			chunk, first := keys.chunkAt(j)
+			if j == first && passed(j>>listChunkShift) {
+				j = first + len(chunk)
+				continue
+			}
 			for k := j - first; k < len(chunk); k++ {
 				other := &chunk[k]
 				if other.blank {
@@ -182,6 +192,10 @@ func sameOrder(old *sortedVersion, cur *fileIndex, c *lineChange) bool {
 	before:
 		for j := i - 1; j >= 0; {
 			chunk, first := keys.chunkAt(j)
+			if j == first+len(chunk)-1 && passed(j>>listChunkShift) {
+				j = first - 1
+				continue
+			}
 			for k := j - first; k >= 0; k-- {
 				other := &chunk[k]
 				if other.blank {
@@ -195,6 +209,51 @@ func sameOrder(old *sortedVersion, cur *fileIndex, c *lineChange) bool {
 		}
 	}
 	return true
+}
+
+// A keySpan is what sameOrder needs of a chunk of sort keys to pass over it: the least
+// and the greatest key, and whether every line holds sixteen ASCII bytes and none is
+// blank. The lines of a sorted block lie in chunks of disjoint spans, so that a changed
+// line is compared with the lines of one or two chunks, not with the whole block.
+type keySpan struct {
+	min, max lineKey
+	plain    bool
+}
+
+// resummed returns the spans of the chunks of keys, those of chunks [from, to] made
+// anew and the others taken from old.
+func resummed(old []keySpan, keys *chunkList[lineKey], from, to int) []keySpan {
+	n := len(keys.chunks)
+	out := make([]keySpan, n)
+	copy(out, old[:min(len(old), n)])
+	for c := max(from, 0); c <= min(to, n-1); c++ {
+		out[c] = spanOf(keys.chunks[c])
+	}
+	return out
+}
+
+func spanOf(chunk []lineKey) keySpan {
+	if len(chunk) == 0 {
+		return keySpan{}
+	}
+	for i := range chunk {
+		if k := &chunk[i]; k.blank || k.valid != 2 {
+			return keySpan{}
+		}
+	}
+	// The bounds keep the sixteen bytes alone: a line's afterPrev bit changes when the
+	// line before it does, and its chunk's span stays.
+	sp := keySpan{plain: true, min: lineKey{hi: chunk[0].hi, lo: chunk[0].lo}, max: lineKey{hi: chunk[0].hi, lo: chunk[0].lo}}
+	for i := range chunk {
+		k := &chunk[i]
+		if keyBefore(k, &sp.min) {
+			sp.min.hi, sp.min.lo = k.hi, k.lo
+		}
+		if keyBefore(&sp.max, k) {
+			sp.max.hi, sp.max.lo = k.hi, k.lo
+		}
+	}
+	return sp
 }
 
 // keyBefore reports whether key a sorts before key b by its sixteen bytes.
@@ -279,6 +338,11 @@ func (fi *fileIndex) withLines(ast *analysis.File, c *lineChange) *fileIndex {
 		next.addLine(i, &norm)
 	}
 	setAfterPrev(ast, &next.sortKeys, c.From, c.To+1)
+	last := len(next.sortKeys.chunks) - 1
+	if c.To == c.OldTo {
+		last = max(c.To-1, c.From) >> listChunkShift
+	}
+	next.sortSums = resummed(fi.sortSums, &next.sortKeys, c.From>>listChunkShift, last)
 	next.unsorted = &sortState{}
 	next.dups = fi.nextDupState(c)
 	next.bodyWords = &lazy[map[string][]int32]{}
@@ -395,6 +459,7 @@ func (fi *fileIndex) indexLines() {
 		fi.addLine(i, &norm)
 	}
 	setAfterPrev(ast, &fi.sortKeys, 1, ast.NumLines())
+	fi.sortSums = resummed(nil, &fi.sortKeys, 0, len(fi.sortKeys.chunks)-1)
 }
 
 // addLine enters line i into the line tables; norm is scratch space. A table that is a
