@@ -32,14 +32,16 @@ func (s *Server) requestsSoFar() uint64 {
 }
 
 // awaitRequestsUpTo returns once no request numbered upTo or before is in flight, after
-// max, or when ctx ends.
+// max, or when ctx ends. A request that a wait ran out on is not waited for again: the
+// findings of a thousand files, published one after the other beside one slow request,
+// would each wait for it.
 func (s *Server) awaitRequestsUpTo(ctx context.Context, upTo uint64, max time.Duration) {
 	var timeout <-chan time.Time
 	for {
 		s.inflightMu.Lock()
 		pending := false
 		for _, call := range s.inflight {
-			if call.seq <= upTo {
+			if call.seq <= upTo && call.seq > s.requestsWaitedOut {
 				pending = true
 				break
 			}
@@ -57,6 +59,9 @@ func (s *Server) awaitRequestsUpTo(ctx context.Context, upTo uint64, max time.Du
 		select {
 		case <-ended:
 		case <-timeout:
+			s.inflightMu.Lock()
+			s.requestsWaitedOut = upTo
+			s.inflightMu.Unlock()
 			return
 		case <-ctx.Done():
 			return

@@ -9,7 +9,8 @@ import (
 )
 
 // TestAwaitEarlierRequests: a publication waits for the requests in flight when it is
-// ready, not for those that arrive while it waits, and not past its bound.
+// ready, not for those that arrive while it waits, not past its bound, and not again for
+// a request it waited out.
 func TestAwaitEarlierRequests(t *testing.T) {
 	s := newServer(context.Background(), nil, Options{})
 	waited := func(max time.Duration) <-chan struct{} {
@@ -50,6 +51,20 @@ func TestAwaitEarlierRequests(t *testing.T) {
 
 	if !returned(waited(time.Millisecond)) {
 		t.Fatal("waited past the bound for a request that is not answered")
+	}
+	if !returned(waited(time.Hour)) {
+		t.Fatal("waited again for a request that a wait ran out on")
+	}
+	_, cancel3 := context.WithCancel(context.Background())
+	third := jsonrpc2.NewNumberID(3)
+	s.track(third, cancel3)
+	done = waited(time.Hour)
+	if returned(done) {
+		t.Fatal("did not wait for a request that came after the one waited out")
+	}
+	s.untrack(third, cancel3)
+	if !returned(done) {
+		t.Fatal("waited after the request was answered")
 	}
 	s.untrack(second, cancel2)
 }

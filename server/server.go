@@ -126,9 +126,11 @@ type Server struct {
 	inflightMu sync.Mutex
 	inflight   map[jsonrpc2.ID]inflightCall
 	// requestSeq numbers the requests tracked in inflight; requestEnded is closed, and
-	// replaced, when one of them is answered. See requestsfirst.go.
-	requestSeq   uint64
-	requestEnded chan struct{}
+	// replaced, when one of them is answered; findings no longer wait for the requests
+	// numbered requestsWaitedOut or before. See requestsfirst.go.
+	requestSeq        uint64
+	requestEnded      chan struct{}
+	requestsWaitedOut uint64
 
 	// client is what the client said it supports, written by initialize before any other
 	// handler may run and read-only afterwards.
