@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/segmentio/encoding/json"
 	"go.lsp.dev/protocol"
@@ -158,62 +157,6 @@ func appendPosition(dst []byte, p protocol.Position) []byte {
 	return append(dst, '}')
 }
 
-// plainJSON marks the bytes a JSON string holds as they are: printable ASCII but the
-// quote and the backslash.
-var plainJSON = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-// appendJSONString appends s as a JSON string, escaped as encoding/json escapes it
-// (without the HTML escapes, which JSON does not need): invalid UTF-8 becomes U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		for i < len(s) && plainJSON[s[i]] {
-			i++
-		}
-		if i == len(s) {
-			break
-		}
-		if c := s[i]; c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			// Valid JSON, but not valid JavaScript before ES2019: encoding/json escapes them.
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// appendJSONString appends s as a JSON string, escaped as the protocol library's encoder
+// escapes it (without the HTML escapes, which JSON does not need).
+func appendJSONString(dst []byte, s string) []byte { return json.AppendEscape(dst, s, 0) }
