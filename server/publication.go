@@ -136,7 +136,8 @@ func appendDiagnostic(dst []byte, d *wireDiagnostic) []byte {
 // own stream without copying them, through the connection otherwise.
 func (s *Server) notifyEncoded(ctx context.Context, method string, params []byte) error {
 	if s.stream != nil {
-		return s.stream.writeNotification(method, params)
+		_, err := s.stream.writeRequest(method, params, nil)
+		return err
 	}
 	return s.conn.Notify(ctx, method, json.RawMessage(params))
 }

@@ -221,3 +221,34 @@ func TestStreamWritesResultAsLibrary(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamWritesFramesOfEverySize: a notification, a request and a result are framed
+// the same whether their encoded params or result are copied into one write (small) or
+// written around (big), on both sides of the bound.
+func TestStreamWritesFramesOfEverySize(t *testing.T) {
+	for _, n := range []int{0, 10, copiedParams - 8, copiedParams - 7, copiedParams + 1, 300 << 10} {
+		body := `"` + strings.Repeat("x", max(0, n-2)) + `"`
+		c := &pipeConn{in: strings.NewReader("")}
+		s := NewStream(c, nil)
+		id := jsonrpc2.NewNumberID(7)
+		if _, err := s.writeRequest("m/x", json.RawMessage(body), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.writeRequest("m/y", json.RawMessage(body), &id); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := jsonrpc2.NewResponse(id, json.RawMessage(body), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Write(context.Background(), resp); err != nil {
+			t.Fatal(err)
+		}
+		want := frame(`{"jsonrpc":"2.0","method":"m/x","params":`+body+`}`) +
+			frame(`{"jsonrpc":"2.0","method":"m/y","params":`+body+`,"id":7}`) +
+			frame(`{"jsonrpc":"2.0","result":`+body+`,"id":7}`)
+		if got := c.out.String(); got != want {
+			t.Fatalf("body of %d bytes: the frames differ (%d bytes written, %d wanted)", len(body), len(got), len(want))
+		}
+	}
+}
