@@ -234,16 +234,14 @@ func spanOf(chunk []lineKey) keySpan {
 	if len(chunk) == 0 {
 		return keySpan{}
 	}
-	for i := range chunk {
-		if k := &chunk[i]; k.blank || k.valid != 2 {
-			return keySpan{}
-		}
-	}
 	// The bounds keep the sixteen bytes alone: a line's afterPrev bit changes when the
 	// line before it does, and its chunk's span stays.
 	sp := keySpan{plain: true, min: lineKey{hi: chunk[0].hi, lo: chunk[0].lo}, max: lineKey{hi: chunk[0].hi, lo: chunk[0].lo}}
 	for i := range chunk {
 		k := &chunk[i]
+		if k.blank || k.valid != 2 {
+			return keySpan{}
+		}
 		if keyBefore(k, &sp.min) {
 			sp.min.hi, sp.min.lo = k.hi, k.lo
 		}
