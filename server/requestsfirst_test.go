@@ -22,14 +22,18 @@ func TestAwaitEarlierRequests(t *testing.T) {
 		}()
 		return done
 	}
-	returned := func(done <-chan struct{}) bool {
+	// A wait that should end is given seconds, so that a loaded machine does not fail
+	// the test; one that should go on is watched for 20 ms.
+	within := func(done <-chan struct{}, d time.Duration) bool {
 		select {
 		case <-done:
 			return true
-		case <-time.After(20 * time.Millisecond):
+		case <-time.After(d):
 			return false
 		}
 	}
+	returned := func(done <-chan struct{}) bool { return within(done, 10*time.Second) }
+	stillWaiting := func(done <-chan struct{}) bool { return !within(done, 20*time.Millisecond) }
 
 	if !returned(waited(time.Hour)) {
 		t.Fatal("waited with no request in flight")
@@ -41,7 +45,7 @@ func TestAwaitEarlierRequests(t *testing.T) {
 	s.track(first, cancel1)
 	done := waited(time.Hour)
 	s.track(second, cancel2) // arrives while the publication waits
-	if returned(done) {
+	if !stillWaiting(done) {
 		t.Fatal("did not wait for the request in flight")
 	}
 	s.untrack(first, cancel1)
@@ -59,7 +63,7 @@ func TestAwaitEarlierRequests(t *testing.T) {
 	third := jsonrpc2.NewNumberID(3)
 	s.track(third, cancel3)
 	done = waited(time.Hour)
-	if returned(done) {
+	if !stillWaiting(done) {
 		t.Fatal("did not wait for a request that came after the one waited out")
 	}
 	s.untrack(third, cancel3)
