@@ -555,23 +555,17 @@ func (s *Snapshot) inheritTopicCaches(old *Snapshot) {
 	s.firstPlaces = old.firstPlaces
 }
 
-// lazy is a value computed once per snapshot, or taken over from an earlier snapshot
-// whose inputs were the same.
+// lazy is a value computed once, on first use; a later snapshot whose inputs are the
+// same shares it by its pointer.
 type lazy[T any] struct {
 	once sync.Once
 	val  T
-	from *lazy[T] // the earlier snapshot's, or nil; dropped once used, to free that snapshot
 	done atomic.Bool
 }
 
 func (l *lazy[T]) get(compute func() T) T {
 	l.once.Do(func() {
-		if l.from != nil {
-			l.val = l.from.get(compute)
-			l.from = nil
-		} else {
-			l.val = compute()
-		}
+		l.val = compute()
 		l.done.Store(true)
 	})
 	return l.val
