@@ -43,6 +43,9 @@ type termList struct {
 	// roots is the list of the top-level topics alone, for completion at the start of a
 	// line, where every line starts; nil in itself.
 	roots *termList
+
+	// narrowed is where the last walk that went through found its typed text.
+	narrowed atomic.Pointer[narrowing]
 }
 
 // termEntry is a term or one file's alias of it, as a completion candidate.
@@ -287,17 +290,34 @@ func (tl *termList) rank(m *matcher, skip func(e termEntry) bool, cands *topK[ca
 		return
 	}
 	typed := m.typed
-	// Keys that start with the typed text: with one byte typed, every key of its group;
-	// with more, those of the group of the first two that go on like it.
 	if len(typed) == 1 {
+		// Every key of its group starts with it; one letter is too short for the words
+		// inside keys and for typos.
 		for _, i := range tl.firstBytes.group(int(typed[0])) {
 			if !add(int(i), rankPrefix) {
 				return
 			}
 		}
-	} else {
-		for _, i := range tl.keyStarts.group(bigram(typed, 0)) {
-			if strings.HasPrefix(tl.text[tl.offs[i]:], typed) && !add(int(i), rankPrefix) {
+		return
+	}
+	// The walks go through the places an earlier text that typed starts with was found
+	// at, if they are known, and record where typed is found for the next keystroke's.
+	prev, next := tl.narrowingFor(m), (*narrowing)(nil)
+	if narrowable(m) {
+		next = &narrowing{typed: typed, maxTyp: m.maxTyp}
+	}
+	walked := func(walk int, group []int32) []int32 {
+		if prev != nil {
+			return prev.places[walk]
+		}
+		return group
+	}
+	// Keys that start with the typed text: those of the group of the first two bytes that
+	// go on like it.
+	for _, i := range walked(keyWalk, tl.keyStarts.group(bigram(typed, 0))) {
+		if strings.HasPrefix(tl.text[tl.offs[i]:], typed) {
+			next.keep(keyWalk, i)
+			if !add(int(i), rankPrefix) {
 				return
 			}
 		}
@@ -306,10 +326,11 @@ func (tl *termList) rank(m *matcher, skip func(e termEntry) bool, cands *topK[ca
 	// themselves. A key's places are next to each other.
 	if len(m.runes) >= minWordPrefix {
 		last := -1
-		for _, pos := range tl.wordStarts.group(bigram(typed, 0)) {
+		for _, pos := range walked(wordWalk, tl.wordStarts.group(bigram(typed, 0))) {
 			if !strings.HasPrefix(tl.text[pos:], typed) {
 				continue
 			}
+			next.keep(wordWalk, pos)
 			i := tl.entryAt(int(pos))
 			if i == last {
 				continue
@@ -320,28 +341,36 @@ func (tl *termList) rank(m *matcher, skip func(e termEntry) bool, cands *topK[ca
 			}
 		}
 	}
-	if m.maxTyp == 0 {
-		return
-	}
-	// Keys within a typo or two: a typo rarely hits the first letter, so the keys that
-	// start with it are the ones worth the distance table.
-	first := string(m.runes[0])
-	var group []int32
-	if len(first) == 1 {
-		group = tl.firstBytes.group(int(first[0]))
-	} else {
-		group = tl.keyStarts.group(bigram(first, 0))
-	}
-	for _, i := range group {
-		// The table reads no further than len(typed)+maxTyp runes of the key.
-		key := tl.key(int(i))
-		head := key[:min(len(key), 4*(len(m.runes)+m.maxTyp))]
-		if !strings.HasPrefix(head, first) || m.tooManyMissing(head, m.maxTyp) {
-			continue
+	if m.maxTyp > 0 {
+		// Keys within a typo or two: a typo rarely hits the first letter, so the keys that
+		// start with it are the ones worth the distance table.
+		first := string(m.runes[0])
+		var group []int32
+		if len(first) == 1 {
+			group = tl.firstBytes.group(int(first[0]))
+		} else {
+			group = tl.keyStarts.group(bigram(first, 0))
 		}
-		if rank, ok := m.match(key); ok && rank == rankFuzzy && !add(int(i), rankFuzzy) {
-			return
+		for _, i := range walked(typoWalk, group) {
+			// The table reads no further than len(typed)+maxTyp runes of the key.
+			key := tl.key(int(i))
+			head := key[:min(len(key), 4*(len(m.runes)+m.maxTyp))]
+			if !strings.HasPrefix(head, first) || m.tooManyMissing(head, m.maxTyp) {
+				continue
+			}
+			rank, ok := m.match(key)
+			if !ok {
+				continue
+			}
+			next.keep(typoWalk, i)
+			if rank == rankFuzzy && !add(int(i), rankFuzzy) {
+				return
+			}
 		}
+	}
+	// Only a walk that went through: one that stopped early did not see every place.
+	if next != nil && !next.full {
+		tl.narrowed.Store(next)
 	}
 }
 
