@@ -703,29 +703,35 @@ func (s *Snapshot) brokenMessage(fi *fileIndex, b brokenRef) string {
 	for _, it := range sugg {
 		size += len(it) + 8
 	}
-	msg := make([]byte, 0, size)
-	msg = append(msg, "no term "...)
-	msg = strconv.AppendQuote(msg, target) // as %q
-	msg = append(msg, " in the workspace"...)
+	var msg strings.Builder
+	msg.Grow(size)
+	msg.WriteString("no term ")
+	writeQuoted(&msg, target) // as %q
+	msg.WriteString(" in the workspace")
 	if len(sugg) > 0 {
-		msg = append(msg, "; did you mean "...)
-		msg = appendQuoteList(msg, sugg)
-		msg = append(msg, '?')
+		msg.WriteString("; did you mean ")
+		writeQuoteList(&msg, sugg)
+		msg.WriteByte('?')
 	}
-	return string(msg)
+	return msg.String()
 }
 
-// appendQuoteList appends "a", "b" or "c".
-func appendQuoteList(dst []byte, items []string) []byte {
+// writeQuoted writes s quoted as strconv.Quote does, through a buffer on the stack.
+func writeQuoted(b *strings.Builder, s string) {
+	var buf [128]byte
+	b.Write(strconv.AppendQuote(buf[:0], s))
+}
+
+// writeQuoteList writes "a", "b" or "c".
+func writeQuoteList(b *strings.Builder, items []string) {
 	for i, it := range items {
 		if i > 0 {
 			if i == len(items)-1 {
-				dst = append(dst, " or "...)
+				b.WriteString(" or ")
 			} else {
-				dst = append(dst, ", "...)
+				b.WriteString(", ")
 			}
 		}
-		dst = strconv.AppendQuote(dst, it)
+		writeQuoted(b, it)
 	}
-	return dst
 }
