@@ -48,19 +48,23 @@ func (s *Snapshot) provisionalTerms(path, typed string, replace analysis.Span, r
 	}
 	m := newMatcher(typed)
 	cands := newTopK(keepCandidates, compareCandidates)
-	for k, t := range fi.topics.all() {
-		if roots && (!isRootKey(k) || s.onlyOn(k, path, line)) {
-			continue
-		}
-		if rank, ok := m.match(k); ok {
-			kind := CompletionTerm
-			if roots {
-				kind = CompletionTopic
+	if roots {
+		// The file's top-level topics alone: walking all its topics for them took 5.5 ms
+		// a keystroke at 100,000 lines, while the list was built beside.
+		for _, k := range fi.roots {
+			if s.onlyOn(k, path, line) {
+				continue
 			}
-			cands.add(candidate{key: k, kind: kind, rank: rank, uses: int(t.uses)})
+			if rank, ok := m.match(k); ok {
+				cands.add(candidate{key: k, kind: CompletionTopic, rank: rank, uses: int(fi.topics.get(k).uses)})
+			}
 		}
-	}
-	if !roots {
+	} else {
+		for k, t := range fi.topics.all() {
+			if rank, ok := m.match(k); ok {
+				cands.add(candidate{key: k, kind: CompletionTerm, rank: rank, uses: int(t.uses)})
+			}
+		}
 		for ak, as := range fi.aliases {
 			rank, ok := m.match(ak)
 			if !ok {

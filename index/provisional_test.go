@@ -1,10 +1,15 @@
 package index
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/notesls/notesls/analysis"
 )
 
 // TestCompleteWithinWhileTermsBuild: while the term list is being built, "[[" and the
@@ -82,4 +87,41 @@ func labelsOf(res *CompletionResult) []string {
 		out = append(out, it.Label)
 	}
 	return out
+}
+
+// TestProvisionalRootsAfterEdits: the provisional answer at the start of a line, taken
+// from the file's list of top-level topics, is the one that ranks every topic of the file
+// of one segment, after edits that add and remove top-level topics.
+func TestProvisionalRootsAfterEdits(t *testing.T) {
+	lines := strings.Split(strings.TrimSpace(string(corpus(t))), "\n")
+	r := rand.New(rand.NewPCG(7, 8))
+	w := NewWorkspace(DefaultConfig())
+	for round := range 40 {
+		switch i := r.IntN(len(lines)); r.IntN(3) {
+		case 0:
+			lines = slices.Delete(lines, i, i+1)
+		case 1:
+			lines = slices.Insert(lines, i, fmt.Sprintf("new root %d -- under = x", round))
+		default:
+			lines[i] = "renamed " + lines[i]
+		}
+		src := []byte(strings.Join(lines, "\n") + "\n")
+		snap, _ := w.Update("a.notes", src)
+		fi := snap.file("a.notes")
+		for _, typed := range []string{"", "d", "da", "new", "ren", "rnamed", "s"} {
+			got := snap.provisionalTerms("a.notes", typed, analysis.Span{}, true, -1, false)
+			m := newMatcher(typed)
+			cands := newTopK(keepCandidates, compareCandidates)
+			for k, tp := range fi.topics.all() {
+				if rank, ok := m.match(k); ok && isRootKey(k) {
+					cands.add(candidate{key: k, kind: CompletionTopic, rank: rank, uses: int(tp.uses)})
+				}
+			}
+			want := snap.finish(cands, analysis.Span{}, false, segmentLabel("a.notes", -1))
+			want.Incomplete = true
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, typed %q: %q, want %q", round, typed, labelsOf(got), labelsOf(want))
+			}
+		}
+	}
 }
