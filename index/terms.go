@@ -395,9 +395,9 @@ func (s *Snapshot) exactTerms(key string, alias bool, limit int) ([]candidate, b
 		}
 	}
 	touched, more := len(out), false
-	if !alias || !now.staleAliases[key] { // else the touched entries replace the list's
+	if !alias || !now.staleAliases.get(key) { // else the touched entries replace the list's
 		for e := range tl.namedBy(key, alias) {
-			if now.staleTopics[e.topic] || seen[e.topic] {
+			if now.staleTopics.get(e.topic) || seen[e.topic] {
 				continue
 			}
 			if len(out)-touched == limit {
@@ -474,7 +474,7 @@ func rankWithTouched(tl *termList, touched []termEntry, now *termsNow, m *matche
 		}
 	}
 	skip := func(e termEntry) bool {
-		if now.staleTopics[e.topic] || e.kind == CompletionAlias && now.staleAliases[e.match] {
+		if now.staleTopics.get(e.topic) || e.kind == CompletionAlias && now.staleAliases.get(e.match) {
 			return true
 		}
 		return hide != nil && hide(e.topic)
@@ -486,10 +486,13 @@ func rankWithTouched(tl *termList, touched []termEntry, now *termsNow, m *matche
 // alias key its edits touched, as they are now, in rank order, and the keys of the
 // list's entries they replace.
 type termsNow struct {
-	entries      []termEntry
-	roots        []termEntry     // the top-level terms among them, as topics
-	staleTopics  map[string]bool // the term of each, and its aliases, no longer hold
-	staleAliases map[string]bool // the aliases of each key no longer hold
+	entries []termEntry
+	roots   []termEntry // the top-level terms among them, as topics
+	// staleTopics and staleAliases hold every key touched since the list was built, up
+	// to maxTouchedTerms; sharded, so that each keystroke's snapshot copies a shard's
+	// changes of them rather than all of them.
+	staleTopics  shardedMap[string, bool] // the term of each, and its aliases, no longer hold
+	staleAliases shardedMap[string, bool] // the aliases of each key no longer hold
 }
 
 // termList returns the term list of the workspace, built from this snapshot or taken
@@ -551,10 +554,14 @@ func (s *Snapshot) touchedTerms() *termsNow {
 	w := s.terms
 	if prev := w.prev; prev != nil {
 		topics, aliases := w.edit.topics, w.edit.aliases
-		fresh := s.freshTerms(topics, aliases)
-		now := &termsNow{staleTopics: maps.Clone(prev.staleTopics), staleAliases: maps.Clone(prev.staleAliases)}
-		maps.Copy(now.staleTopics, fresh.staleTopics)
-		maps.Copy(now.staleAliases, fresh.staleAliases)
+		fresh := s.freshTerms(maps.Keys(topics), maps.Keys(aliases))
+		now := &termsNow{staleTopics: prev.staleTopics.clone(), staleAliases: prev.staleAliases.clone()}
+		for k := range topics {
+			now.staleTopics.set(k, true)
+		}
+		for k := range aliases {
+			now.staleAliases.set(k, true)
+		}
 		var kept []termEntry
 		for _, e := range prev.entries {
 			if !topics[e.topic] && (e.kind != CompletionAlias || !aliases[e.match]) {
@@ -565,24 +572,25 @@ func (s *Snapshot) touchedTerms() *termsNow {
 		now.findRoots()
 		return now
 	}
-	now := s.freshTerms(w.topics, w.aliases)
+	now := s.freshTerms(keysOf(&w.topics), keysOf(&w.aliases))
 	now.findRoots()
 	return now
 }
 
 // freshTerms makes the entries of topics and of alias keys, and of the aliases of
 // those topics, as they are now.
-func (s *Snapshot) freshTerms(topics, aliases map[string]bool) *termsNow {
-	now := &termsNow{staleTopics: maps.Clone(topics), staleAliases: maps.Clone(aliases)}
-	if now.staleTopics == nil {
-		now.staleTopics = map[string]bool{}
+func (s *Snapshot) freshTerms(topics, aliases iter.Seq[string]) *termsNow {
+	now := &termsNow{}
+	counted := map[string]bool{} // the topics whose uses the entries need
+	for k := range topics {
+		now.staleTopics.set(k, true)
+		counted[k] = true
 	}
-	if now.staleAliases == nil {
-		now.staleAliases = map[string]bool{}
+	for ak := range aliases {
+		now.staleAliases.set(ak, true)
 	}
 	var aliasEntries []termEntry
-	counted := maps.Clone(now.staleTopics) // the topics whose uses the entries need
-	for ak := range now.staleAliases {
+	for ak := range keysOf(&now.staleAliases) {
 		for _, fi := range s.aliasFiles(ak) {
 			for _, a := range fi.aliases[ak] {
 				aliasEntries = append(aliasEntries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias})
@@ -599,7 +607,7 @@ func (s *Snapshot) freshTerms(topics, aliases map[string]bool) *termsNow {
 		for _, fi := range s.topicFiles(k) {
 			keys = keys[:0]
 			for _, text := range fi.topicAliases.get(k) {
-				if ak := analysis.NameKey([]byte(text)); !now.staleAliases[ak] && !slices.Contains(keys, ak) {
+				if ak := analysis.NameKey([]byte(text)); !now.staleAliases.get(ak) && !slices.Contains(keys, ak) {
 					keys = append(keys, ak)
 				}
 			}
@@ -742,8 +750,10 @@ func (s *Snapshot) eachRefKey(f func(key string, lines int)) {
 type workspaceTerms struct {
 	base *termBase
 	// Since the list was built: the topics whose lines or references may differ, and
-	// the alias keys defined or taken away.
-	topics, aliases map[string]bool
+	// the alias keys defined or taken away. Sharded: a keystroke's snapshot adds a key or
+	// two to sets of up to maxTouchedTerms, which copying whole cost 40 KB a keystroke
+	// at m1000.
+	topics, aliases shardedMap[string, bool]
 	// What they made of the list at the last snapshot that made it, if one did since the
 	// list was built, and the share of the edits since that one: only their entries are
 	// made anew.
@@ -867,16 +877,15 @@ func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceT
 		return newWorkspaceTerms(snap)
 	}
 	edit := termEdit{topics: map[string]bool{}, aliases: map[string]bool{}}
-	topics, aliases := maps.Clone(w.topics), maps.Clone(w.aliases)
-	if topics == nil {
-		topics, aliases = map[string]bool{}, map[string]bool{}
-	}
-	full := func() bool { return len(topics)+len(aliases) > maxTouchedTerms }
+	topics, aliases := w.topics.clone(), w.aliases.clone()
+	full := func() bool { return topics.len()+aliases.len() > maxTouchedTerms }
 	for _, k := range keys.topics {
-		edit.topics[k], topics[k] = true, true
+		edit.topics[k] = true
+		topics.set(k, true)
 	}
 	for _, k := range keys.aliases {
-		edit.aliases[k], aliases[k] = true, true
+		edit.aliases[k] = true
+		aliases.set(k, true)
 	}
 	if full() {
 		return newWorkspaceTerms(snap)
@@ -896,7 +905,8 @@ func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceT
 			continue
 		}
 		for _, k := range slices.Concat(before, after) {
-			edit.topics[k], topics[k] = true, true
+			edit.topics[k] = true
+			topics.set(k, true)
 		}
 		if full() {
 			return newWorkspaceTerms(snap)
@@ -916,4 +926,15 @@ func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceT
 		maps.Copy(edit.aliases, w.edit.aliases)
 	}
 	return workspaceTerms{base: w.base, topics: topics, aliases: aliases, edit: edit, prev: prev, now: &lazy[*termsNow]{}}
+}
+
+// keysOf iterates over the keys of a set.
+func keysOf(set *shardedMap[string, bool]) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for k := range set.all() {
+			if !yield(k) {
+				return
+			}
+		}
+	}
 }
