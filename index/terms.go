@@ -562,13 +562,10 @@ func (s *Snapshot) touchedTerms() *termsNow {
 		for k := range aliases {
 			now.staleAliases.set(k, true)
 		}
-		var kept []termEntry
-		for _, e := range prev.entries {
-			if !topics[e.topic] && (e.kind != CompletionAlias || !aliases[e.match]) {
-				kept = append(kept, e)
-			}
+		replaced := func(e termEntry) bool {
+			return topics[e.topic] || e.kind == CompletionAlias && aliases[e.match]
 		}
-		now.entries = mergeEntries(kept, fresh.entries)
+		now.entries = mergeEntries(prev.entries, replaced, fresh.entries)
 		now.findRoots()
 		return now
 	}
@@ -643,17 +640,23 @@ func (now *termsNow) findRoots() {
 	}
 }
 
-// mergeEntries merges two lists in rank order into one.
-func mergeEntries(a, b []termEntry) []termEntry {
+// mergeEntries merges the entries of a that drop does not reject with those of b, both
+// in rank order, into one list in one pass: a is every entry touched since the list was
+// built, remade at each keystroke.
+func mergeEntries(a []termEntry, drop func(termEntry) bool, b []termEntry) []termEntry {
 	out := make([]termEntry, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if compareEntries(b[0], a[0]) < 0 {
+	for len(a) > 0 {
+		if drop(a[0]) {
+			a = a[1:]
+			continue
+		}
+		if len(b) > 0 && compareEntries(b[0], a[0]) < 0 {
 			out, b = append(out, b[0]), b[1:]
 		} else {
 			out, a = append(out, a[0]), a[1:]
 		}
 	}
-	return append(append(out, a...), b...)
+	return append(out, b...)
 }
 
 // refCountsOf counts the reference lines that name each of topics, as refCount does
