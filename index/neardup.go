@@ -428,6 +428,7 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 	// cut), and those that name a changed name's forms.
 	redo := map[string]bool{}
 	var groups []nearGroup
+	var before, after []string
 	for i, b := range bares {
 		f := firsts[i]
 		for j, r := range []nameRec{f.old, f.cur} {
@@ -437,7 +438,7 @@ func (s *Snapshot) updateNearDuplicates(prev *nearState, affected []string) *nea
 			redo[r.key] = true
 			groups = groupsOf(r, groups[:0])
 			for _, g := range groups {
-				before, after := st.lookup.neighbours(g, r.key, st)
+				before, after = st.lookup.neighbours(g, r.key, st, before[:0], after[:0])
 				for _, k := range before {
 					redo[k] = true
 				}
@@ -499,10 +500,13 @@ func sameFinding(x, y nearFinding) bool {
 // nearFindingOf makes the finding of name a, the first form of its bare name, from the
 // names of its groups' windows and the plural partners of its forms.
 func (s *Snapshot) nearFindingOf(st *nearState, a nameRec) (nearFinding, bool) {
-	var window []string
+	// A typed name's finding is made again at each keystroke: the lists for its groups
+	// are made in the same few slices, not in new ones a group.
+	var window, before, after []string
+	var groups [40]nearGroup // a skeleton and one variant a rune and one: a name of up to 38 runes fits
 	cut := false
-	for _, g := range groupsOf(a, nil) {
-		before, after := st.lookup.neighbours(g, a.key, st)
+	for _, g := range groupsOf(a, groups[:0]) {
+		before, after = st.lookup.neighbours(g, a.key, st, before[:0], after[:0])
 		if len(before) > nearWindow || len(after) > nearWindow {
 			cut = true
 		}
@@ -732,8 +736,9 @@ func groupsOf(n nameRec, out []nearGroup) []nearGroup {
 }
 
 // neighbours returns the keys of the live names of group g nearest to key, other than
-// key: up to nearWindow+1 before it, nearest first, and as many after it.
-func (l *nearLookup) neighbours(g nearGroup, key string, st *nearState) (before, after []string) {
+// key: up to nearWindow+1 before it, nearest first, and as many after it, appended to
+// before and after.
+func (l *nearLookup) neighbours(g nearGroup, key string, st *nearState, before, after []string) ([]string, []string) {
 	live := func(r nameRec) bool {
 		cur, ok := st.recs.lookup(r.key)
 		return ok && cur.bare == r.bare && r.key != key && st.isRepresentative(cur)
