@@ -352,6 +352,9 @@ func (s *Stream) writeParts(prefix, body, suffix []byte) (int64, error) {
 	}
 	var n int64
 	for _, part := range [][]byte{prefix, body, suffix} {
+		if len(part) == 0 {
+			continue
+		}
 		k, err := s.out.Write(part)
 		n += int64(k)
 		if err != nil {
@@ -361,9 +364,9 @@ func (s *Stream) writeParts(prefix, body, suffix []byte) (int64, error) {
 	return n, nil
 }
 
+// writeFrame writes a frame of a message encoded whole.
 func (s *Stream) writeFrame(data []byte) (int64, error) {
-	frame := frameHeader(make([]byte, 0, len(data)+32), len(data))
-	return s.writeRaw(append(frame, data...))
+	return s.writeParts(frameHeader(make([]byte, 0, 32), len(data)), data, nil)
 }
 
 // frameHeader appends the header of a frame whose body is size bytes.
@@ -371,15 +374,6 @@ func frameHeader(dst []byte, size int) []byte {
 	dst = append(dst, "Content-Length: "...)
 	dst = strconv.AppendInt(dst, int64(size), 10)
 	return append(dst, "\r\n\r\n"...)
-}
-
-// writeRaw writes a whole frame at once, so that frames written concurrently never
-// interleave.
-func (s *Stream) writeRaw(frame []byte) (int64, error) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	n, err := s.out.Write(frame)
-	return int64(n), err
 }
 
 // Close closes the underlying connection.

@@ -222,9 +222,10 @@ func TestStreamWritesResultAsLibrary(t *testing.T) {
 	}
 }
 
-// TestStreamWritesFramesOfEverySize: a notification, a request and a result are framed
-// the same whether their encoded params or result are copied into one write (small) or
-// written around (big), on both sides of the bound.
+// TestStreamWritesFramesOfEverySize: a notification, a request, a result and an error
+// are framed the same whether their encoded params, result or message are copied into
+// one write through the stream's buffer (small) or written around (big), on both sides
+// of the bound, one frame after another.
 func TestStreamWritesFramesOfEverySize(t *testing.T) {
 	for _, n := range []int{0, 10, copiedParams - 8, copiedParams - 7, copiedParams + 1, 300 << 10} {
 		body := `"` + strings.Repeat("x", max(0, n-2)) + `"`
@@ -244,9 +245,22 @@ func TestStreamWritesFramesOfEverySize(t *testing.T) {
 		if _, err := s.Write(context.Background(), resp); err != nil {
 			t.Fatal(err)
 		}
+		// An error is encoded whole and framed by writeFrame.
+		failed, err := jsonrpc2.NewResponse(id, nil, jsonrpc2.NewError(-32000, strings.Repeat("y", n)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Write(context.Background(), failed); err != nil {
+			t.Fatal(err)
+		}
+		encoded, err := json.Marshal(failed)
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := frame(`{"jsonrpc":"2.0","method":"m/x","params":`+body+`}`) +
 			frame(`{"jsonrpc":"2.0","method":"m/y","params":`+body+`,"id":7}`) +
-			frame(`{"jsonrpc":"2.0","result":`+body+`,"id":7}`)
+			frame(`{"jsonrpc":"2.0","result":`+body+`,"id":7}`) +
+			frame(string(encoded))
 		if got := c.out.String(); got != want {
 			t.Fatalf("body of %d bytes: the frames differ (%d bytes written, %d wanted)", len(body), len(got), len(want))
 		}
