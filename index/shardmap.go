@@ -335,6 +335,17 @@ func (m *shardedMap[K, V]) all() iter.Seq2[K, V] {
 	}
 }
 
+// keys iterates over the keys.
+func (m *shardedMap[K, V]) keys() iter.Seq[K] {
+	return func(yield func(K) bool) {
+		for k := range m.all() {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
 // clone returns a map that shares every page and shard with m until it changes one.
 func (m *shardedMap[K, V]) clone() shardedMap[K, V] {
 	if m.pages == nil {

@@ -44,7 +44,8 @@ type termList struct {
 	// line, where every line starts; nil in itself.
 	roots *termList
 
-	// narrowed is where the last walk that went through found its typed text.
+	// narrowed is where the last walk that went through found its typed text: a cache
+	// beside the list, which never changes, for the goroutines that rank it (narrow.go).
 	narrowed atomic.Pointer[narrowing]
 }
 
@@ -569,7 +570,7 @@ func (s *Snapshot) touchedTerms() *termsNow {
 		now.findRoots()
 		return now
 	}
-	now := s.freshTerms(keysOf(&w.topics), keysOf(&w.aliases))
+	now := s.freshTerms(w.topics.keys(), w.aliases.keys())
 	now.findRoots()
 	return now
 }
@@ -587,7 +588,7 @@ func (s *Snapshot) freshTerms(topics, aliases iter.Seq[string]) *termsNow {
 		now.staleAliases.set(ak, true)
 	}
 	var aliasEntries []termEntry
-	for ak := range keysOf(&now.staleAliases) {
+	for ak := range now.staleAliases.keys() {
 		for _, fi := range s.aliasFiles(ak) {
 			for _, a := range fi.aliases[ak] {
 				aliasEntries = append(aliasEntries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias})
@@ -929,15 +930,4 @@ func (w workspaceTerms) touching(old, snap *Snapshot, keys *termKeys) workspaceT
 		maps.Copy(edit.aliases, w.edit.aliases)
 	}
 	return workspaceTerms{base: w.base, topics: topics, aliases: aliases, edit: edit, prev: prev, now: &lazy[*termsNow]{}}
-}
-
-// keysOf iterates over the keys of a set.
-func keysOf(set *shardedMap[string, bool]) iter.Seq[string] {
-	return func(yield func(string) bool) {
-		for k := range set.all() {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
