@@ -53,6 +53,10 @@ type RuleCount struct {
 // addDiags counts a line's findings into the chunk's, which is being built.
 func (c *lineChunk) addDiags(at int, diags []LineDiag) {
 	c.diagLines = append(c.diagLines, diagLine{int32(at), diags})
+	c.countRules(diags)
+}
+
+func (c *lineChunk) countRules(diags []LineDiag) {
 	for _, d := range diags {
 		i := slices.IndexFunc(c.ruleCounts, func(rc RuleCount) bool { return rc.Rule == d.Rule })
 		if i < 0 {
@@ -61,6 +65,22 @@ func (c *lineChunk) addDiags(at int, diags []LineDiag) {
 		}
 		c.ruleCounts[i].N++
 	}
+}
+
+// head returns a chunk of c's first m lines, sharing c's trees and starts, moved to
+// line first and delta bytes later.
+func (c *lineChunk) head(m, first, delta int) lineChunk {
+	h := lineChunk{first: first, base: c.base + delta, lines: c.lines[:m:m], starts: c.starts[:m:m]}
+	if m == len(c.lines) {
+		h.diagLines, h.ruleCounts = slices.Clip(c.diagLines), slices.Clip(c.ruleCounts)
+		return h
+	}
+	k, _ := slices.BinarySearchFunc(c.diagLines, int32(m), func(d diagLine, at int32) int { return int(d.at - at) })
+	h.diagLines = c.diagLines[:k:k]
+	for _, d := range h.diagLines {
+		h.countRules(d.diags)
+	}
+	return h
 }
 
 // diagLine is a line of a chunk, by its place there, and its findings.
@@ -206,11 +226,13 @@ func (b *FileBuilder) add(start int, l Line, limit int) {
 }
 
 // Copy appends lines [from, to) of prev, each beginning delta bytes later than it did
-// there. A chunk of prev that the run covers whole is shared. The lines of one that the
-// run covers in part are copied into the builder's chunk, and so are those of a whole one
-// that follows fewer than minChunkLines lines of the builder's: with them they make one
-// chunk, where alone they would be a small one, and a table of small chunks could not be
-// looked up in one step.
+// there. A chunk of prev that the run covers whole is shared, and so are the first lines
+// of one that the run covers from its start, when they are minChunkLines or more: typing
+// on the last line of a file had it copy the 200 lines before it at every keystroke. The
+// other lines of a chunk the run covers in part are copied into the builder's chunk, and
+// so are those of a whole one that follows fewer than minChunkLines lines of the
+// builder's: with them they make one chunk, where alone they would be a small one, and a
+// table of small chunks could not be looked up in one step.
 func (b *FileBuilder) Copy(prev *File, from, to, delta int) {
 	b.editing = true
 	f := b.f
@@ -222,18 +244,20 @@ func (b *FileBuilder) Copy(prev *File, from, to, delta int) {
 	for i := from; i < to; {
 		c, j := prev.chunkOf(i)
 		n := len(c.lines)
-		if j == 0 && i+n <= to && n >= minChunkLines {
+		if m := min(n, to-i); j == 0 && m >= minChunkLines {
 			openLines := 0
 			if b.open {
 				openLines = len(f.chunks[len(f.chunks)-1].lines)
 			}
 			if openLines == 0 || openLines >= minChunkLines {
-				f.chunks = append(f.chunks, lineChunk{first: f.n, base: c.base + delta, lines: c.lines[:n:n], starts: c.starts[:n:n], diagLines: slices.Clip(c.diagLines), ruleCounts: slices.Clip(c.ruleCounts)})
-				f.n += n
-				i += n
+				f.chunks = append(f.chunks, c.head(m, f.n, delta))
+				f.n += m
+				i += m
 				b.open = false
 				continue
 			}
+		}
+		if j == 0 && i+n <= to && n >= minChunkLines {
 			for k := range n {
 				b.add(c.base+c.starts[k]+delta, c.lines[k], math.MaxInt)
 			}

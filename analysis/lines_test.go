@@ -63,7 +63,8 @@ func TestLineAtAcrossChunks(t *testing.T) {
 
 // TestBuilderCopy assembles files from runs of another version's lines, moved by a
 // number of lines and bytes, aligned with the chunks and not, and compares them with a
-// parse of the same text.
+// parse of the same text. A chunk counts as shared when its first line is the old
+// chunk's: whole, or its first minChunkLines lines or more.
 func TestBuilderCopy(t *testing.T) {
 	prevSrc := numbered(5*chunkSize + 3)
 	prev := Parse(prevSrc)
@@ -75,6 +76,8 @@ func TestBuilderCopy(t *testing.T) {
 		wantShared int    // chunks of prev shared; its last, of 3 lines, is too small to be
 	}{
 		{"in place, mid-chunk", 300, "new line\n", 1, 4},
+		{"in place, late in a chunk: its first lines shared", 2*chunkSize + 100, "new line\n", 1, 5},
+		{"typed on the last line: the lines before it shared", 5*chunkSize - 1, "new line\n", 1, 5},
 		{"in place, first line of a chunk", chunkSize, "new line\n", 1, 4},
 		{"in place, last line of the file", 5*chunkSize + 2, "new line = longer than before\n", 1, 5},
 		{"a line more", 300, "one\ntwo\n", 1, 4}, // the chunks after it too, under new numbers
