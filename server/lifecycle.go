@@ -37,6 +37,7 @@ type clientInfo struct {
 	hoverFormat       protocol.MarkupKind // what hovers are written in
 	docFormat         protocol.MarkupKind // what completion documentation is written in
 	resolveDocs       bool                // documentation may wait for completionItem/resolve
+	editRangeDefault  bool                // a completion list may give its items' edit range once (LSP 3.17)
 	inlayHintRefresh  bool                // workspace.inlayHint.refreshSupport
 	codeLensRefresh   bool                // workspace.codeLens.refreshSupport
 	resolveEdits      bool                // a code action's edit may wait for codeAction/resolve
@@ -83,6 +84,9 @@ type initializeParams struct {
 				} `json:"resolveSupport"`
 			} `json:"codeAction"`
 			Completion struct {
+				CompletionList struct {
+					ItemDefaults []string `json:"itemDefaults"`
+				} `json:"completionList"`
 				CompletionItem struct {
 					DocumentationFormat []protocol.MarkupKind `json:"documentationFormat"`
 					ResolveSupport      struct {
@@ -128,6 +132,7 @@ func (s *Server) initialize(ctx context.Context, p *initializeParams) (*initiali
 		docFormat:         markupFor(caps.TextDocument.Completion.CompletionItem.DocumentationFormat, p.ClientInfo.Name, p.ClientInfo.Version),
 		encoding:          chooseEncoding(caps.General.PositionEncodings),
 		resolveDocs:       slices.Contains(caps.TextDocument.Completion.CompletionItem.ResolveSupport.Properties, "documentation"),
+		editRangeDefault:  slices.Contains(caps.TextDocument.Completion.CompletionList.ItemDefaults, "editRange"),
 		inlayHintRefresh:  caps.Workspace.InlayHint.RefreshSupport,
 		codeLensRefresh:   caps.Workspace.CodeLens.RefreshSupport,
 		resolveEdits:      slices.Contains(caps.TextDocument.CodeAction.ResolveSupport.Properties, "edit"),

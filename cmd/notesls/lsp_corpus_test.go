@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -476,4 +477,64 @@ func TestLSPCorpusHoverFormatPerClient(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLSPCompletionEditRangeDefault: a client that takes LSP 3.17's
+// completionList.itemDefaults with editRange gets the range an item replaces once, in
+// the list's itemDefaults, and items without an edit of their own (each inserts its
+// label there); the range is still exactly the typed prefix.
+func TestLSPCompletionEditRangeDefault(t *testing.T) {
+	dir, file, text := corpusWorkspace(t)
+	caps := maps.Clone(editorCaps)
+	textDocument := maps.Clone(editorCaps["textDocument"].(map[string]any))
+	textDocument["completion"] = map[string]any{"completionList": map[string]any{"itemDefaults": []string{"commitCharacters", "editRange", "data"}}}
+	caps["textDocument"] = textDocument
+	c := startServer(t)
+	c.initialize(dir, caps, nil)
+	uri := lspFileURI(file)
+	c.didOpen(uri, text)
+	end := lspUTF16Position(text, len(text))
+	typed := "data store -- database -- "
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{{"range": lspRange{end, end}, "text": typed}},
+	})
+	at := lspPosition{Line: end.Line, Character: end.Character + len(typed)}
+	type list struct {
+		ItemDefaults *struct {
+			EditRange lspRange `json:"editRange"`
+		} `json:"itemDefaults"`
+		Items []struct {
+			Label    string          `json:"label"`
+			TextEdit json.RawMessage `json:"textEdit"`
+		} `json:"items"`
+	}
+	check := func(what string, got list, want lspRange, label string) {
+		t.Helper()
+		if got.ItemDefaults == nil || got.ItemDefaults.EditRange != want {
+			t.Fatalf("%s: itemDefaults %+v, want the edit range %v", what, got.ItemDefaults, want)
+		}
+		found := false
+		for _, it := range got.Items {
+			found = found || it.Label == label
+			if it.TextEdit != nil {
+				t.Errorf("%s: item %q has an edit of its own: %s", what, it.Label, it.TextEdit)
+			}
+		}
+		if !found {
+			t.Errorf("%s: no %q among %d items", what, label, len(got.Items))
+		}
+	}
+	var got list
+	c.result("textDocument/completion", textDocPos(uri, at), &got)
+	check("after the path operator", got, lspRange{at, at}, "sharding")
+
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": 3},
+		"contentChanges": []map[string]any{{"range": lspRange{at, at}, "text": "shradi"}},
+	})
+	at2 := lspPosition{Line: at.Line, Character: at.Character + len("shradi")}
+	got = list{}
+	c.result("textDocument/completion", textDocPos(uri, at2), &got)
+	check("a typo typed", got, lspRange{at, at2}, "sharding")
 }
