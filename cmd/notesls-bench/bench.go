@@ -759,10 +759,13 @@ func initializeParams(ws, wsURI string) map[string]any {
 				"synchronization": map[string]any{"dynamicRegistration": false, "didSave": true},
 				"hover":           map[string]any{"contentFormat": []string{"markdown", "plaintext"}},
 				"definition":      map[string]any{"linkSupport": true},
-				// As VS Code offers: documentation may come on completionItem/resolve.
+				// As VS Code offers: documentation may come on completionItem/resolve, and a
+				// list may give its items' defaults once (vscode-languageclient 9).
 				"completion": map[string]any{"contextSupport": true, "completionItem": map[string]any{
 					"snippetSupport": false, "documentationFormat": []string{"markdown", "plaintext"},
 					"resolveSupport": map[string]any{"properties": []string{"documentation", "detail", "additionalTextEdits"}},
+				}, "completionList": map[string]any{
+					"itemDefaults": []string{"commitCharacters", "editRange", "insertTextFormat", "insertTextMode", "data"},
 				}},
 				"publishDiagnostics": map[string]any{"relatedInformation": true, "versionSupport": true, "codeDescriptionSupport": true},
 			},
