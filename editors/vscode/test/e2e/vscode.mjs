@@ -341,7 +341,7 @@ async function main() {
     await focusEditor();
   });
 
-  await step("completion after `data store -- database -- ` on a new line offers sharding", async () => {
+  await step("completion after `data store -- database -- ` on a new line offers sharding, and accepting it replaces what was typed", async () => {
     await page.keyboard.press("Control+End");
     await page.keyboard.press("Enter");
     await page.keyboard.type("data store -- database -- ");
@@ -350,11 +350,24 @@ async function main() {
     await page.keyboard.press("Control+Space");
     await waitFor("the suggest widget", () => document.querySelectorAll(".suggest-widget.visible .monaco-list-row").length > 0);
     await page.keyboard.type("shar");
-    await waitFor("sharding among the suggestions", () => {
+    await waitFor("sharding first among the suggestions", () => {
       const rows = [...document.querySelectorAll(".suggest-widget.visible .monaco-list-row")].map((r) => r.getAttribute("aria-label") || r.textContent);
-      return { ok: rows.some((r) => /^sharding\b/.test(r)), seen: rows };
+      return { ok: rows.length > 0 && /^sharding\b/.test(rows[0]), seen: rows };
     });
+    // Asked again with "shar" typed, the server's range covers it. VS Code's client takes
+    // the list's itemDefaults.editRange: the item, which has no edit of its own, must
+    // replace "shar" with its label, not insert it beside.
     await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+Space");
+    await waitFor("sharding first among the suggestions asked for after shar", () => {
+      const rows = [...document.querySelectorAll(".suggest-widget.visible .monaco-list-row")].map((r) => r.getAttribute("aria-label") || r.textContent);
+      return { ok: rows.length > 0 && /^sharding\b/.test(rows[0]), seen: rows };
+    });
+    await page.keyboard.press("Enter");
+    await waitFor("the line reads data store -- database -- sharding", () => {
+      const lines = [...document.querySelectorAll(".editor-instance .monaco-editor .view-line")].map((l) => l.textContent.replace(/\u00a0/g, " ").trimEnd());
+      return { ok: lines.includes("data store -- database -- sharding"), seen: lines.filter((l) => l.startsWith("data store -- database")) };
+    });
   });
 
   await step("Fix All applies the server's fix-all, its edit made on codeAction/resolve: line 309's repeated URL goes", async () => {
