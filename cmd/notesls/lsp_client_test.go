@@ -459,6 +459,17 @@ func (c *lspClient) didOpen(uri, text string) {
 	})
 }
 
+// typeAt inserts text, which holds no line break and only characters of one UTF-16 unit,
+// at at in version of the document, as a keystroke or a paste does, and returns the
+// position after it.
+func (c *lspClient) typeAt(uri string, version int, at lspPosition, text string) lspPosition {
+	c.notify("textDocument/didChange", map[string]any{
+		"textDocument":   map[string]any{"uri": uri, "version": version},
+		"contentChanges": []map[string]any{{"range": lspRange{at, at}, "text": text}},
+	})
+	return lspPosition{Line: at.Line, Character: at.Character + len(text)}
+}
+
 type lspPosition struct {
 	Line      int `json:"line"`
 	Character int `json:"character"`

@@ -200,11 +200,7 @@ func TestLSPCorpusCompletion(t *testing.T) {
 	// Type a new last line, as a user does, then ask for completion at its end.
 	end := lspUTF16Position(text, len(text))
 	typed := "data store -- database -- "
-	c.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": uri, "version": 2},
-		"contentChanges": []map[string]any{{"range": lspRange{end, end}, "text": typed}},
-	})
-	at := lspPosition{Line: end.Line, Character: end.Character + len(typed)}
+	at := c.typeAt(uri, 2, end, typed)
 	msg := c.call("textDocument/completion", map[string]any{
 		"textDocument": map[string]any{"uri": uri}, "position": at,
 		"context": map[string]any{"triggerKind": 2, "triggerCharacter": " "},
@@ -242,11 +238,7 @@ func TestLSPCorpusCompletion(t *testing.T) {
 	lspGolden(t, "completion-data-store-database.golden", lspScrub(lspIndentJSON(t, msg.Result), dir))
 
 	// A typed prefix is replaced exactly, and a typo is tolerated.
-	c.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": uri, "version": 3},
-		"contentChanges": []map[string]any{{"range": lspRange{at, at}, "text": "shradi"}},
-	})
-	at2 := lspPosition{Line: at.Line, Character: at.Character + len("shradi")}
+	at2 := c.typeAt(uri, 3, at, "shradi")
 	c.result("textDocument/completion", textDocPos(uri, at2), &list)
 	found := false
 	for _, it := range list.Items {
@@ -495,11 +487,7 @@ func TestLSPCompletionEditRangeDefault(t *testing.T) {
 	c.didOpen(uri, text)
 	end := lspUTF16Position(text, len(text))
 	typed := "data store -- database -- "
-	c.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": uri, "version": 2},
-		"contentChanges": []map[string]any{{"range": lspRange{end, end}, "text": typed}},
-	})
-	at := lspPosition{Line: end.Line, Character: end.Character + len(typed)}
+	at := c.typeAt(uri, 2, end, typed)
 	type list struct {
 		ItemDefaults *struct {
 			EditRange lspRange `json:"editRange"`
@@ -529,11 +517,7 @@ func TestLSPCompletionEditRangeDefault(t *testing.T) {
 	c.result("textDocument/completion", textDocPos(uri, at), &got)
 	check("after the path operator", got, lspRange{at, at}, "sharding")
 
-	c.notify("textDocument/didChange", map[string]any{
-		"textDocument":   map[string]any{"uri": uri, "version": 3},
-		"contentChanges": []map[string]any{{"range": lspRange{at, at}, "text": "shradi"}},
-	})
-	at2 := lspPosition{Line: at.Line, Character: at.Character + len("shradi")}
+	at2 := c.typeAt(uri, 3, at, "shradi")
 	got = list{}
 	c.result("textDocument/completion", textDocPos(uri, at2), &got)
 	check("a typo typed", got, lspRange{at, at2}, "sharding")
