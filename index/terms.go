@@ -555,7 +555,7 @@ func (s *Snapshot) touchedTerms() *termsNow {
 	w := s.terms
 	if prev := w.prev; prev != nil {
 		topics, aliases := w.edit.topics, w.edit.aliases
-		fresh := s.freshTerms(maps.Keys(topics), maps.Keys(aliases))
+		fresh := s.freshTerms(maps.Keys(topics), maps.Keys(aliases), func(ak string) bool { return aliases[ak] })
 		now := &termsNow{staleTopics: prev.staleTopics.clone(), staleAliases: prev.staleAliases.clone()}
 		for k := range topics {
 			now.staleTopics.set(k, true)
@@ -566,29 +566,25 @@ func (s *Snapshot) touchedTerms() *termsNow {
 		replaced := func(e termEntry) bool {
 			return topics[e.topic] || e.kind == CompletionAlias && aliases[e.match]
 		}
-		now.entries = mergeEntries(prev.entries, replaced, fresh.entries)
+		now.entries = mergeEntries(prev.entries, replaced, fresh)
 		now.findRoots()
 		return now
 	}
-	now := s.freshTerms(w.topics.keys(), w.aliases.keys())
+	now := &termsNow{staleTopics: w.topics.clone(), staleAliases: w.aliases.clone()}
+	now.entries = s.freshTerms(w.topics.keys(), w.aliases.keys(), now.staleAliases.get)
 	now.findRoots()
 	return now
 }
 
-// freshTerms makes the entries of topics and of alias keys, and of the aliases of
-// those topics, as they are now.
-func (s *Snapshot) freshTerms(topics, aliases iter.Seq[string]) *termsNow {
-	now := &termsNow{}
+// freshTerms makes the entries of topics and of alias keys (touched tells the latter),
+// and of the aliases of those topics, as they are now, in rank order.
+func (s *Snapshot) freshTerms(topics, aliases iter.Seq[string], touched func(aliasKey string) bool) []termEntry {
 	counted := map[string]bool{} // the topics whose uses the entries need
 	for k := range topics {
-		now.staleTopics.set(k, true)
 		counted[k] = true
 	}
-	for ak := range aliases {
-		now.staleAliases.set(ak, true)
-	}
 	var aliasEntries []termEntry
-	for ak := range now.staleAliases.keys() {
+	for ak := range aliases {
 		for _, fi := range s.aliasFiles(ak) {
 			for _, a := range fi.aliases[ak] {
 				aliasEntries = append(aliasEntries, termEntry{match: ak, topic: a.topic, label: a.text, kind: CompletionAlias})
@@ -605,7 +601,7 @@ func (s *Snapshot) freshTerms(topics, aliases iter.Seq[string]) *termsNow {
 		for _, fi := range s.topicFiles(k) {
 			keys = keys[:0]
 			for _, text := range fi.topicAliases.get(k) {
-				if ak := analysis.NameKey([]byte(text)); !now.staleAliases.get(ak) && !slices.Contains(keys, ak) {
+				if ak := analysis.NameKey([]byte(text)); !touched(ak) && !slices.Contains(keys, ak) {
 					keys = append(keys, ak)
 				}
 			}
@@ -619,17 +615,18 @@ func (s *Snapshot) freshTerms(topics, aliases iter.Seq[string]) *termsNow {
 		}
 	}
 	refs := s.refCountsOf(counted)
+	var entries []termEntry
 	for k := range topics {
 		if lines := s.topicUses(k); lines > 0 {
-			now.entries = append(now.entries, termEntry{match: k, topic: k, uses: int32(lines + refs[k]), kind: CompletionTerm})
+			entries = append(entries, termEntry{match: k, topic: k, uses: int32(lines + refs[k]), kind: CompletionTerm})
 		}
 	}
 	for _, e := range aliasEntries {
 		e.uses = int32(s.topicUses(e.topic) + refs[e.topic])
-		now.entries = append(now.entries, e)
+		entries = append(entries, e)
 	}
-	slices.SortFunc(now.entries, compareEntries)
-	return now
+	slices.SortFunc(entries, compareEntries)
+	return entries
 }
 
 // findRoots lists the top-level terms among the entries, as topics.
